@@ -1,0 +1,374 @@
+using System.Globalization;
+using Compliance.Engine.Indicators;
+using NodaTime;
+
+namespace Compliance.Engine.Ledger;
+
+/// <summary>Reads the values of one record by column, whatever the format it came in.</summary>
+public interface ILedgerRecord
+{
+    /// <summary>The raw text of a column's value, or empty where the column is absent.</summary>
+    ReadOnlySpan<char> Value(LedgerColumn column);
+}
+
+/// <summary>
+/// Validates, classifies and aggregates the records of one ledger in a single pass (ledger.md, "Validation"):
+/// keeps the first errors and warnings with their true counts, passes every valid row to the sink until the
+/// first error, and builds the indicator snapshot.
+/// </summary>
+public sealed class LedgerValidator
+{
+    /// <summary>How many errors a result keeps (the store's limit); the count is always the true total.</summary>
+    public const int KeptErrors = 100_000;
+
+    /// <summary>How many warnings a result keeps; the count is always the true total.</summary>
+    public const int KeptWarnings = 1_000;
+
+    private const int MaxIdLength = 64;
+
+    // No single loan comes near a trillion yuan; the cap keeps sums and fen conversions far from overflow.
+    private const decimal MaxAmount = 1_000_000_000_000m;
+
+    private readonly LocalDate _lastDay;
+    private readonly ILedgerSink _sink;
+    private readonly SnapshotBuilder _snapshot;
+    private readonly HashSet<string> _loanIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (BorrowerType Type, decimal CreditLine)> _borrowers = new(StringComparer.Ordinal);
+    private readonly List<LedgerIssue> _errors = [];
+    private readonly List<LedgerIssue> _warnings = [];
+    private readonly LedgerRow _row = new();
+    private long _errorCount;
+    private long _warningCount;
+    private long _rows;
+
+    public LedgerValidator(YearMonth period, ILedgerSink sink)
+    {
+        _lastDay = Periods.LastDay(period);
+        _sink = sink;
+        _snapshot = new SnapshotBuilder(period);
+    }
+
+    /// <summary>Whether any error has been found so far.</summary>
+    public bool HasErrors => _errorCount > 0;
+
+    /// <summary>Records an error.</summary>
+    public void Error(long? line, LedgerColumn? column, string code, string message) =>
+        Add(_errors, ref _errorCount, KeptErrors, new LedgerIssue(line, column is { } c ? LedgerColumns.NameOf(c) : null, code, message));
+
+    /// <summary>Records a warning.</summary>
+    public void Warning(long? line, string? column, string code, string message) =>
+        Add(_warnings, ref _warningCount, KeptWarnings, new LedgerIssue(line, column, code, message));
+
+    /// <summary>Validates one record; a valid one is classified, counted and passed to the sink.</summary>
+    public void Record(long line, ILedgerRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        _rows++;
+        var errorsBefore = _errorCount;
+        var row = _row;
+        row.Line = line;
+        row.LoanId = RequiredString(line, record, LedgerColumn.LoanId);
+        row.BorrowerId = RequiredString(line, record, LedgerColumn.BorrowerId);
+        row.CreditCode = ReadCreditCode(line, record);
+        row.BorrowerType = RequiredEnum<BorrowerType>(line, record, LedgerColumn.BorrowerType, LedgerEnums.TryParse);
+        row.CreditLine = Money(line, record, LedgerColumn.CreditLine, allowZero: true);
+        row.Product = RequiredEnum<Product>(line, record, LedgerColumn.Product, LedgerEnums.TryParse);
+        row.Purpose = RequiredEnum<Purpose>(line, record, LedgerColumn.Purpose, LedgerEnums.TryParse);
+        row.Guarantee = RequiredEnum<Guarantee>(line, record, LedgerColumn.Guarantee, LedgerEnums.TryParse);
+        row.Classification = RequiredEnum<LoanClass>(line, record, LedgerColumn.Classification, LedgerEnums.TryParse);
+        row.Amount = Money(line, record, LedgerColumn.Amount, allowZero: false);
+        row.Balance = Money(line, record, LedgerColumn.Balance, allowZero: true);
+        var disbursed = RequiredDate(line, record, LedgerColumn.DisbursedOn);
+        var matures = RequiredDate(line, record, LedgerColumn.MaturesOn);
+        row.AnnualRate = Rate(line, record);
+        row.FirstLoan = RequiredEnum<bool>(line, record, LedgerColumn.FirstLoan, LedgerEnums.TryParseFlag);
+        row.Industry = ReadIndustry(line, record);
+        row.Region = ReadRegion(line, record);
+
+        if (disbursed is { } d && d > _lastDay)
+        {
+            Error(line, LedgerColumn.DisbursedOn, LedgerCodes.DateOutOfOrder, $"disbursed_on {Periods.FormatDate(d)} is after the period's last day {Periods.FormatDate(_lastDay)}.");
+        }
+
+        if (disbursed is { } from && matures is { } to && to < from)
+        {
+            Error(line, LedgerColumn.MaturesOn, LedgerCodes.DateOutOfOrder, $"matures_on {Periods.FormatDate(to)} is before disbursed_on {Periods.FormatDate(from)}.");
+        }
+
+        if (row.LoanId.Length > 0 && !_loanIds.Add(row.LoanId))
+        {
+            Error(line, LedgerColumn.LoanId, LedgerCodes.DuplicateLoan, $"loan_id '{row.LoanId}' appears more than once.");
+        }
+
+        CheckBorrower(line, row, errorsBefore);
+
+        if (row.Balance > row.Amount && row.Amount > 0)
+        {
+            Warning(line, LedgerColumns.NameOf(LedgerColumn.Balance), LedgerCodes.BalanceAboveAmount, $"balance {row.Balance} is greater than amount {row.Amount}.");
+        }
+
+        if (HasErrors)
+        {
+            return;
+        }
+
+        row.DisbursedOn = disbursed!.Value;
+        row.MaturesOn = matures!.Value;
+        _snapshot.Add(row);
+        _sink.Write(row);
+    }
+
+    /// <summary>The outcome: the errors (or none) and, for a valid ledger, its snapshot.</summary>
+    public LedgerReadResult Finish()
+    {
+        if (_rows == 0 && _errorCount == 0)
+        {
+            Error(null, null, LedgerCodes.Empty, "The ledger has no rows.");
+        }
+
+        return new LedgerReadResult(_rows, _errors, _errorCount, _warnings, _warningCount, HasErrors ? null : _snapshot.Build());
+    }
+
+    private static void Add(List<LedgerIssue> list, ref long count, int keep, LedgerIssue issue)
+    {
+        count++;
+        if (list.Count < keep)
+        {
+            list.Add(issue);
+        }
+    }
+
+    private void CheckBorrower(long line, LedgerRow row, long errorsBefore)
+    {
+        // Only a row whose borrower fields parsed can be compared with the borrower's first row.
+        if (_errorCount > errorsBefore || row.BorrowerId.Length == 0)
+        {
+            return;
+        }
+
+        if (!_borrowers.TryGetValue(row.BorrowerId, out var first))
+        {
+            _borrowers.Add(row.BorrowerId, (row.BorrowerType, row.CreditLine));
+            return;
+        }
+
+        if (first.Type != row.BorrowerType)
+        {
+            Error(line, LedgerColumn.BorrowerType, LedgerCodes.InconsistentBorrower, $"borrower_id '{row.BorrowerId}' has borrower_type {LedgerEnums.NameOf(row.BorrowerType)} here and {LedgerEnums.NameOf(first.Type)} on an earlier row.");
+        }
+        else if (first.CreditLine != row.CreditLine)
+        {
+            Error(line, LedgerColumn.CreditLine, LedgerCodes.InconsistentBorrower, $"borrower_id '{row.BorrowerId}' has credit_line {row.CreditLine} here and {first.CreditLine} on an earlier row.");
+        }
+    }
+
+    private bool Required(long line, ReadOnlySpan<char> value, LedgerColumn column)
+    {
+        if (!value.IsWhiteSpace())
+        {
+            return true;
+        }
+
+        Error(line, column, LedgerCodes.Unparsable, $"{LedgerColumns.NameOf(column)} is required and is empty.");
+        return false;
+    }
+
+    private string RequiredString(long line, ILedgerRecord record, LedgerColumn column)
+    {
+        var value = record.Value(column).Trim();
+        if (!Required(line, value, column))
+        {
+            return "";
+        }
+
+        if (value.Length > MaxIdLength)
+        {
+            Error(line, column, LedgerCodes.Unparsable, $"{LedgerColumns.NameOf(column)} is {value.Length} characters long; at most {MaxIdLength} are allowed.");
+            return "";
+        }
+
+        return value.ToString();
+    }
+
+    private T RequiredEnum<T>(long line, ILedgerRecord record, LedgerColumn column, SpanParser<T> parse)
+    {
+        var value = record.Value(column);
+        if (!Required(line, value, column))
+        {
+            return default!;
+        }
+
+        if (parse(value, out var parsed))
+        {
+            return parsed;
+        }
+
+        Error(line, column, LedgerCodes.Unparsable, $"{LedgerColumns.NameOf(column)} '{value.Trim().ToString()}' is not one of the allowed values.");
+        return default!;
+    }
+
+    private decimal Money(long line, ILedgerRecord record, LedgerColumn column, bool allowZero)
+    {
+        var value = record.Value(column);
+        if (!Required(line, value, column))
+        {
+            return 0;
+        }
+
+        if (!TryParseDecimal(value, out var amount))
+        {
+            Error(line, column, LedgerCodes.Unparsable, $"{LedgerColumns.NameOf(column)} '{value.Trim().ToString()}' is not a number.");
+            return 0;
+        }
+
+        if (decimal.Round(amount, 2) != amount)
+        {
+            Error(line, column, LedgerCodes.Unparsable, $"{LedgerColumns.NameOf(column)} {amount} has more than 2 decimals.");
+            return 0;
+        }
+
+        if (Math.Abs(amount) >= MaxAmount)
+        {
+            Error(line, column, LedgerCodes.Unparsable, $"{LedgerColumns.NameOf(column)} {amount} is beyond the largest amount accepted ({MaxAmount:0} yuan).");
+            return 0;
+        }
+
+        if (amount < 0 || (amount == 0 && !allowZero))
+        {
+            var rule = allowZero ? "may not be negative" : "must be greater than 0";
+            Error(line, column, LedgerCodes.NegativeAmount, $"{LedgerColumns.NameOf(column)} {amount} {rule}.");
+            return 0;
+        }
+
+        return amount;
+    }
+
+    private decimal Rate(long line, ILedgerRecord record)
+    {
+        const LedgerColumn column = LedgerColumn.AnnualRate;
+        var value = record.Value(column);
+        if (!Required(line, value, column))
+        {
+            return 0;
+        }
+
+        if (!TryParseDecimal(value, out var rate))
+        {
+            Error(line, column, LedgerCodes.Unparsable, $"annual_rate '{value.Trim().ToString()}' is not a number.");
+            return 0;
+        }
+
+        if (rate is < 0 or > 36)
+        {
+            Error(line, column, LedgerCodes.RateOutOfRange, $"annual_rate {rate} is outside 0 – 36 (percent).");
+            return 0;
+        }
+
+        return rate;
+    }
+
+    private LocalDate? RequiredDate(long line, ILedgerRecord record, LedgerColumn column)
+    {
+        var value = record.Value(column);
+        if (!Required(line, value, column))
+        {
+            return null;
+        }
+
+        if (!TryParseDate(value.Trim(), out var date))
+        {
+            Error(line, column, LedgerCodes.Unparsable, $"{LedgerColumns.NameOf(column)} '{value.Trim().ToString()}' is not a date (yyyy-MM-dd).");
+            return null;
+        }
+
+        return date;
+    }
+
+    private string? ReadCreditCode(long line, ILedgerRecord record)
+    {
+        var value = record.Value(LedgerColumn.CreditCode).Trim();
+        if (value.IsEmpty)
+        {
+            return null;
+        }
+
+        if (!CreditCode.IsValid(value))
+        {
+            Error(line, LedgerColumn.CreditCode, LedgerCodes.BadCreditCode, $"credit_code '{value.ToString()}' is not a valid 统一社会信用代码 (18 characters, GB 32100-2015 check character).");
+            return null;
+        }
+
+        return value.ToString();
+    }
+
+    private char? ReadIndustry(long line, ILedgerRecord record)
+    {
+        var value = record.Value(LedgerColumn.Industry).Trim();
+        if (value.IsEmpty)
+        {
+            return null;
+        }
+
+        var letter = char.ToUpperInvariant(value[0]);
+        if (value.Length != 1 || letter is < 'A' or > 'T')
+        {
+            Error(line, LedgerColumn.Industry, LedgerCodes.Unparsable, $"industry '{value.ToString()}' is not a GB/T 4754 section letter A–T.");
+            return null;
+        }
+
+        return letter;
+    }
+
+    private string? ReadRegion(long line, ILedgerRecord record)
+    {
+        var value = record.Value(LedgerColumn.Region).Trim();
+        if (value.IsEmpty)
+        {
+            return null;
+        }
+
+        if (value.Length != 6 || value.ContainsAnyExceptInRange('0', '9'))
+        {
+            Error(line, LedgerColumn.Region, LedgerCodes.Unparsable, $"region '{value.ToString()}' is not a 6-digit GB/T 2260 code.");
+            return null;
+        }
+
+        return value.ToString();
+    }
+
+    /// <summary>A plain decimal: optional sign, digits, optional point; no exponent, no thousands separator.</summary>
+    internal static bool TryParseDecimal(ReadOnlySpan<char> text, out decimal value) =>
+        decimal.TryParse(text.Trim(), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out value);
+
+    /// <summary>A strict ISO date, <c>yyyy-MM-dd</c>, that exists in the calendar.</summary>
+    internal static bool TryParseDate(ReadOnlySpan<char> text, out LocalDate date)
+    {
+        date = default;
+        if (text.Length != 10 || text[4] != '-' || text[7] != '-'
+            || !int.TryParse(text[..4], NumberStyles.None, CultureInfo.InvariantCulture, out var year)
+            || !int.TryParse(text[5..7], NumberStyles.None, CultureInfo.InvariantCulture, out var month)
+            || !int.TryParse(text[8..], NumberStyles.None, CultureInfo.InvariantCulture, out var day)
+            || year < 1 || month is < 1 or > 12 || day < 1 || day > CalendarSystem.Iso.GetDaysInMonth(year, month))
+        {
+            return false;
+        }
+
+        date = new LocalDate(year, month, day);
+        return true;
+    }
+
+    private delegate bool SpanParser<T>(ReadOnlySpan<char> text, out T value);
+}
+
+/// <summary>What reading a ledger found.</summary>
+public sealed record LedgerReadResult(
+    long Rows,
+    IReadOnlyList<LedgerIssue> Errors,
+    long ErrorCount,
+    IReadOnlyList<LedgerIssue> Warnings,
+    long WarningCount,
+    IndicatorSnapshot? Snapshot)
+{
+    /// <summary>Whether the ledger is accepted.</summary>
+    public bool IsValid => ErrorCount == 0;
+}

@@ -1,0 +1,57 @@
+namespace Compliance.Engine.Rules;
+
+/// <summary>信用贷款占比: the inclusive credit-loan share up at least <c>minIncreasePp</c> on the start of the year.</summary>
+/// <remarks>
+/// Shandong 助企惠商 action: 信用贷款占比较年初提高 1 个百分点; the CBIRC notice asks only that it keep rising (持续提高),
+/// which a rule set expresses with <c>minIncreasePp</c> = 0. Not applicable where either inclusive balance is 0.
+/// </remarks>
+public sealed class CreditShareRule(decimal minIncreasePp, int assessmentMonth) : Rule
+{
+    public const string RuleId = "CREDIT_SHARE";
+
+    public override string Id => RuleId;
+
+    public override RuleResult Evaluate(SnapshotHistory history)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        var needs = new Needs(history);
+        var start = needs.Snapshot(Periods.December(history.Period.Year - 1));
+        if (start is null)
+        {
+            return needs.MissingResult(Id);
+        }
+
+        var now = history.Current.Indicators;
+        var was = start.Indicators;
+        if (now.InclusiveBalance == 0 || was.InclusiveBalance == 0)
+        {
+            return RuleResult.NotApplicable(Id, "no inclusive loans");
+        }
+
+        var share = Fraction.Percent(Fraction.From(now.InclusiveCreditBalance), Fraction.From(now.InclusiveBalance));
+        var startShare = Fraction.Percent(Fraction.From(was.InclusiveCreditBalance), Fraction.From(was.InclusiveBalance));
+        var increase = share - startShare;
+        if (increase >= Fraction.From(minIncreasePp))
+        {
+            return RuleResult.Pass(Id);
+        }
+
+        var s = share.ToDecimal();
+        var s0 = startShare.ToDecimal();
+        var inc = increase.ToDecimal();
+        return RuleResult.Failed(new Finding(
+            Id,
+            ProgressSeverity(history.Period, assessmentMonth),
+            new Dictionary<string, object>
+            {
+                ["creditShare"] = s,
+                ["startCreditShare"] = s0,
+                ["increasePp"] = inc,
+                ["minIncreasePp"] = minIncreasePp,
+            },
+            Baselines.Of(("startOfYear", start)),
+            new LocalizedText(
+                $"{Period(history.Period)} 普惠型小微企业信用贷款占比 {Pct(s)}%，较年初（{Period(start.Period)}）{Pct(s0)}% 变动 {Pct(inc)} 个百分点，目标为提高至少 {minIncreasePp} 个百分点。",
+                $"In {Period(history.Period)}, the inclusive credit-loan share is {Pct(s)}%, {Pct(inc)} pp against {Pct(s0)}% at the start of the year ({Period(start.Period)}); the target is an increase of at least {minIncreasePp} pp.")));
+    }
+}

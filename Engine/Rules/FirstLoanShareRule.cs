@@ -1,0 +1,67 @@
+namespace Compliance.Engine.Rules;
+
+/// <summary>首贷户占比: this year's first-time borrowers as a share of inclusive borrowers, up on last year's.</summary>
+/// <remarks>
+/// Shandong 助企惠商 action: 首贷户占比较年初提高 1 个百分点. This year: firstLoanBorrowersYtd / inclusiveBorrowers;
+/// last year: last year's firstLoanBorrowersYtd at December / start-of-year inclusiveBorrowers. Evaluated in the
+/// assessment month only, as a breach; not applicable where either borrower count is 0.
+/// </remarks>
+public sealed class FirstLoanShareRule(decimal minIncreasePp, int assessmentMonth) : Rule
+{
+    public const string RuleId = "FIRST_LOAN_SHARE";
+
+    public override string Id => RuleId;
+
+    public override RuleResult Evaluate(SnapshotHistory history)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        if (history.Period.Month != assessmentMonth)
+        {
+            return RuleResult.NotApplicable(Id, "evaluated in the assessment month only");
+        }
+
+        var needs = new Needs(history);
+        var thisYear = needs.Months(history.Period.Year, history.Period.Month);
+        var lastYear = needs.Months(history.Period.Year - 1, 12);
+        var start = history.Find(Periods.December(history.Period.Year - 1));
+        if (needs.AnyMissing || start is null)
+        {
+            return needs.MissingResult(Id);
+        }
+
+        var borrowers = history.Current.Indicators.InclusiveBorrowers;
+        var startBorrowers = start.Indicators.InclusiveBorrowers;
+        if (borrowers == 0 || startBorrowers == 0)
+        {
+            return RuleResult.NotApplicable(Id, "no inclusive borrowers");
+        }
+
+        var share = Fraction.Percent(Fraction.From(thisYear.Sum(s => s.Indicators.NewFirstLoanBorrowers)), Fraction.From(borrowers));
+        var lastShare = Fraction.Percent(Fraction.From(lastYear.Sum(s => s.Indicators.NewFirstLoanBorrowers)), Fraction.From(startBorrowers));
+        var increase = share - lastShare;
+        if (increase >= Fraction.From(minIncreasePp))
+        {
+            return RuleResult.Pass(Id);
+        }
+
+        var s1 = share.ToDecimal();
+        var s0 = lastShare.ToDecimal();
+        var inc = increase.ToDecimal();
+        var baselines = Baselines.Of(("startOfYear", start));
+        baselines["ytdMonths"] = Baselines.Months(thisYear.Concat(lastYear));
+        return RuleResult.Failed(new Finding(
+            Id,
+            Severity.Breach,
+            new Dictionary<string, object>
+            {
+                ["firstLoanShare"] = s1,
+                ["lastYearFirstLoanShare"] = s0,
+                ["increasePp"] = inc,
+                ["minIncreasePp"] = minIncreasePp,
+            },
+            baselines,
+            new LocalizedText(
+                $"{Period(history.Period)} 当年首贷户占普惠型小微有贷款余额户数的 {Pct(s1)}%，上年为 {Pct(s0)}%，变动 {Pct(inc)} 个百分点，目标为提高至少 {minIncreasePp} 个百分点。",
+                $"In {Period(history.Period)}, this year's first-time borrowers are {Pct(s1)}% of inclusive borrowers against {Pct(s0)}% last year, a change of {Pct(inc)} pp; the target is an increase of at least {minIncreasePp} pp.")));
+    }
+}

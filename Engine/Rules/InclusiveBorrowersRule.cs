@@ -1,0 +1,42 @@
+namespace Compliance.Engine.Rules;
+
+/// <summary>两增·户数: inclusive borrowers with a balance not fewer than at the start of the year.</summary>
+/// <remarks>CBIRC 2022 notice (两增: 贷款户数不低于年初水平).</remarks>
+public sealed class InclusiveBorrowersRule(int assessmentMonth) : Rule
+{
+    public const string RuleId = "INCLUSIVE_BORROWERS";
+
+    public override string Id => RuleId;
+
+    public override RuleResult Evaluate(SnapshotHistory history)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        var needs = new Needs(history);
+        var start = needs.Snapshot(Periods.December(history.Period.Year - 1));
+        if (start is null)
+        {
+            return needs.MissingResult(Id);
+        }
+
+        var now = history.Current.Indicators.InclusiveBorrowers;
+        var was = start.Indicators.InclusiveBorrowers;
+        if (now >= was)
+        {
+            return RuleResult.Pass(Id);
+        }
+
+        return RuleResult.Failed(new Finding(
+            Id,
+            ProgressSeverity(history.Period, assessmentMonth),
+            new Dictionary<string, object>
+            {
+                ["inclusiveBorrowers"] = now,
+                ["startInclusiveBorrowers"] = was,
+                ["shortfall"] = was - now,
+            },
+            Baselines.Of(("startOfYear", start)),
+            new LocalizedText(
+                $"{Period(history.Period)} 普惠型小微企业有贷款余额户数 {Count(now)} 户，少于年初（{Period(start.Period)}）的 {Count(was)} 户，差 {Count(was - now)} 户；要求户数不低于年初水平。",
+                $"In {Period(history.Period)}, {Count(now)} inclusive small/micro borrowers had a balance, {Count(was - now)} fewer than the {Count(was)} at the start of the year ({Period(start.Period)}); the count must not fall below the start of the year.")));
+    }
+}

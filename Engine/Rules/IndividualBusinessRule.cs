@@ -1,0 +1,43 @@
+namespace Compliance.Engine.Rules;
+
+/// <summary>个体工商户贷款增长: individual-business operating loans and borrowers not below the start of the year.</summary>
+/// <remarks>CBIRC 2022 notice: 个体工商户经营性贷款持续增长. Equal to the start of the year is not a failure.</remarks>
+public sealed class IndividualBusinessRule(int assessmentMonth) : Rule
+{
+    public const string RuleId = "INDIVIDUAL_BUSINESS";
+
+    public override string Id => RuleId;
+
+    public override RuleResult Evaluate(SnapshotHistory history)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        var needs = new Needs(history);
+        var start = needs.Snapshot(Periods.December(history.Period.Year - 1));
+        if (start is null)
+        {
+            return needs.MissingResult(Id);
+        }
+
+        var now = history.Current.Indicators;
+        var was = start.Indicators;
+        if (now.IndividualBusinessBalance >= was.IndividualBusinessBalance && now.IndividualBusinessBorrowers >= was.IndividualBusinessBorrowers)
+        {
+            return RuleResult.Pass(Id);
+        }
+
+        return RuleResult.Failed(new Finding(
+            Id,
+            ProgressSeverity(history.Period, assessmentMonth),
+            new Dictionary<string, object>
+            {
+                ["balance"] = now.IndividualBusinessBalance,
+                ["startBalance"] = was.IndividualBusinessBalance,
+                ["borrowers"] = now.IndividualBusinessBorrowers,
+                ["startBorrowers"] = was.IndividualBusinessBorrowers,
+            },
+            Baselines.Of(("startOfYear", start)),
+            new LocalizedText(
+                $"{Period(history.Period)} 个体工商户经营性贷款余额 {Money(now.IndividualBusinessBalance)} 元、{Count(now.IndividualBusinessBorrowers)} 户，年初（{Period(start.Period)}）为 {Money(was.IndividualBusinessBalance)} 元、{Count(was.IndividualBusinessBorrowers)} 户；要求余额和户数均不低于年初。",
+                $"In {Period(history.Period)}, individual-business operating loans stand at {Money(now.IndividualBusinessBalance)} yuan to {Count(now.IndividualBusinessBorrowers)} borrowers, against {Money(was.IndividualBusinessBalance)} yuan to {Count(was.IndividualBusinessBorrowers)} at the start of the year ({Period(start.Period)}); neither may fall below the start of the year.")));
+    }
+}

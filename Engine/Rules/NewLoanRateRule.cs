@@ -1,0 +1,54 @@
+namespace Compliance.Engine.Rules;
+
+/// <summary>新发放利率稳中有降: this year's weighted rate on new inclusive loans not above last year's.</summary>
+/// <remarks>
+/// CBIRC 2022 notice (新发放普惠型小微企业贷款利率稳中有降). Rates aggregate exactly: Σ amount × rate / Σ amount over
+/// the months January to the period, against the whole of last year. Not applicable where either year lent nothing new.
+/// </remarks>
+public sealed class NewLoanRateRule(int assessmentMonth) : Rule
+{
+    public const string RuleId = "NEW_LOAN_RATE";
+
+    public override string Id => RuleId;
+
+    public override RuleResult Evaluate(SnapshotHistory history)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        var needs = new Needs(history);
+        var thisYear = needs.Months(history.Period.Year, history.Period.Month);
+        var lastYear = needs.Months(history.Period.Year - 1, 12);
+        if (needs.AnyMissing)
+        {
+            return needs.MissingResult(Id);
+        }
+
+        var amount = thisYear.Sum(s => s.Indicators.NewInclusiveAmount);
+        var lastAmount = lastYear.Sum(s => s.Indicators.NewInclusiveAmount);
+        if (amount == 0 || lastAmount == 0)
+        {
+            return RuleResult.NotApplicable(Id, "no new inclusive lending in one of the years");
+        }
+
+        var rate = Fraction.From(thisYear.Sum(s => s.Indicators.NewInclusiveRateWeight)) / Fraction.From(amount);
+        var lastRate = Fraction.From(lastYear.Sum(s => s.Indicators.NewInclusiveRateWeight)) / Fraction.From(lastAmount);
+        if (rate <= lastRate)
+        {
+            return RuleResult.Pass(Id);
+        }
+
+        var r1 = rate.ToDecimal();
+        var r0 = lastRate.ToDecimal();
+        return RuleResult.Failed(new Finding(
+            Id,
+            ProgressSeverity(history.Period, assessmentMonth),
+            new Dictionary<string, object>
+            {
+                ["rateYtd"] = r1,
+                ["lastYearRate"] = r0,
+            },
+            new Dictionary<string, object> { ["ytdMonths"] = Baselines.Months(thisYear.Concat(lastYear)) },
+            new LocalizedText(
+                $"{Period(history.Period)} 当年新发放普惠型小微企业贷款加权平均利率 {Pct(r1)}%，高于上年全年的 {Pct(r0)}%；要求利率稳中有降。",
+                $"In {Period(history.Period)}, the weighted rate of new inclusive loans this year is {Pct(r1)}%, above last year's {Pct(r0)}%; it must hold steady or fall.")));
+    }
+}

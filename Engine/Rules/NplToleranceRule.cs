@@ -1,0 +1,49 @@
+namespace Compliance.Engine.Rules;
+
+/// <summary>不良容忍度: the inclusive NPL ratio at most <c>tolerancePp</c> points above the total NPL ratio.</summary>
+/// <remarks>
+/// Jiyuan guidance and the CBIRC notice: 普惠型小微企业贷款不良率不高于各项贷款不良率 3 个百分点. A breach in every
+/// month. Not applicable where there are no inclusive loans (the ratio has no denominator).
+/// </remarks>
+public sealed class NplToleranceRule(decimal tolerancePp) : Rule
+{
+    public const string RuleId = "NPL_TOLERANCE";
+
+    public override string Id => RuleId;
+
+    public override RuleResult Evaluate(SnapshotHistory history)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        var now = history.Current.Indicators;
+        if (now.InclusiveBalance == 0 || now.TotalBalance == 0)
+        {
+            return RuleResult.NotApplicable(Id, "no inclusive loans");
+        }
+
+        var inclusiveRatio = Fraction.Percent(Fraction.From(now.InclusiveNplBalance), Fraction.From(now.InclusiveBalance));
+        var totalRatio = Fraction.Percent(Fraction.From(now.TotalNplBalance), Fraction.From(now.TotalBalance));
+        var gap = inclusiveRatio - totalRatio;
+        if (gap <= Fraction.From(tolerancePp))
+        {
+            return RuleResult.Pass(Id);
+        }
+
+        var ir = inclusiveRatio.ToDecimal();
+        var tr = totalRatio.ToDecimal();
+        var gp = gap.ToDecimal();
+        return RuleResult.Failed(new Finding(
+            Id,
+            Severity.Breach,
+            new Dictionary<string, object>
+            {
+                ["inclusiveNplRatio"] = ir,
+                ["totalNplRatio"] = tr,
+                ["gapPp"] = gp,
+                ["tolerancePp"] = tolerancePp,
+            },
+            new Dictionary<string, object>(),
+            new LocalizedText(
+                $"{Period(history.Period)} 普惠型小微企业贷款不良率 {Pct(ir)}%，高于各项贷款不良率 {Pct(tr)}% 达 {Pct(gp)} 个百分点，超出 {tolerancePp} 个百分点的容忍度。",
+                $"In {Period(history.Period)}, the inclusive NPL ratio of {Pct(ir)}% exceeds the total NPL ratio of {Pct(tr)}% by {Pct(gp)} pp, beyond the tolerance of {tolerancePp} pp.")));
+    }
+}

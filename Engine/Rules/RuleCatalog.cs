@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Compliance.Engine.Rules;
+
+/// <summary>A parameter of a rule, with its type (<c>decimal</c>, <c>integer</c> or <c>string</c>) and default.</summary>
+public sealed record ParameterDefinition(string Name, string Type, object Default, IReadOnlyList<string>? Allowed = null);
+
+/// <summary>A rule of the catalogue: its id, names, parameters and severity.</summary>
+public sealed record RuleDefinition(string Id, LocalizedText Name, IReadOnlyList<ParameterDefinition> Parameters, string Severity);
+
+/// <summary>A rule set or parameter that does not fit the catalogue.</summary>
+public sealed class RuleSpecException(string message) : Exception(message);
+
+/// <summary>The rules of rules.md, and how each is built from its parameters.</summary>
+public static class RuleCatalog
+{
+    private static readonly ParameterDefinition AssessmentMonth = new("assessmentMonth", "integer", 12);
+
+    /// <summary>Every rule, in the order of rules.md.</summary>
+    public static IReadOnlyList<RuleDefinition> All { get; } =
+    [
+        new(InclusiveGrowthRule.RuleId, new("两增·增速", "Inclusive growth not below total growth"),
+            [new("basis", "string", "ytd", ["ytd", "yoy"]), AssessmentMonth], "warning/breach"),
+        new(InclusiveBorrowersRule.RuleId, new("两增·户数", "Inclusive borrowers not below the start of the year"), [AssessmentMonth], "warning/breach"),
+        new(NplToleranceRule.RuleId, new("不良容忍度", "NPL tolerance"), [new("tolerancePp", "decimal", 3m)], "breach"),
+        new(CreditShareRule.RuleId, new("信用贷款占比", "Credit-loan share"), [new("minIncreasePp", "decimal", 1m), AssessmentMonth], "warning/breach"),
+        new(FirstLoanShareRule.RuleId, new("首贷户占比", "First-time borrower share"), [new("minIncreasePp", "decimal", 1m), AssessmentMonth], "breach"),
+        new(IncrementVsLastYearRule.RuleId, new("增量不低于去年同期", "Increment not below last year's"), [AssessmentMonth], "warning/breach"),
+        new(IndividualBusinessRule.RuleId, new("个体工商户贷款增长", "Individual-business lending growth"), [AssessmentMonth], "warning/breach"),
+        new(NewLoanRateRule.RuleId, new("新发放利率稳中有降", "New-loan rate steady or falling"), [AssessmentMonth], "warning/breach"),
+        new(BaselineMissingRule.RuleId, new("基期数据缺失", "Baseline data missing"), [], "warning"),
+        new(DeadlineMissedRuleId, new("逾期未报送", "Deadline missed"), [], "breach"),
+    ];
+
+    /// <summary>Written by the deadline engine, never by a rule set.</summary>
+    public const string DeadlineMissedRuleId = "DEADLINE_MISSED";
+
+    /// <summary>The catalogue entry of a rule id, or <c>null</c>.</summary>
+    public static RuleDefinition? Find(string id) => All.FirstOrDefault(r => r.Id == id);
+
+    /// <summary>Checks a rule set against the catalogue, throwing <see cref="RuleSpecException"/> at the first misfit.</summary>
+    public static void Validate(RuleSetSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var seen = new HashSet<string>();
+        foreach (var rule in spec.Rules)
+        {
+            if (!seen.Add(rule.Rule))
+            {
+                throw new RuleSpecException($"Rule {rule.Rule} appears twice in the set.");
+            }
+
+            if (rule.Rule != BaselineMissingRule.RuleId)
+            {
+                Create(rule);
+            }
+        }
+    }
+
+    /// <summary>Builds a rule from its spec, with defaults for the parameters not given.</summary>
+    public static Rule Create(RuleSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var definition = Find(spec.Rule) ?? throw new RuleSpecException($"Unknown rule '{spec.Rule}'.");
+        if (definition.Id is BaselineMissingRule.RuleId or DeadlineMissedRuleId)
+        {
+            throw new RuleSpecException($"{definition.Id} is not built as a rule of its own.");
+        }
+
+        var given = spec.Parameters ?? new Dictionary<string, JsonElement>();
+        foreach (var name in given.Keys.Where(name => definition.Parameters.All(p => p.Name != name)))
+        {
+            throw new RuleSpecException($"Rule {spec.Rule} has no parameter '{name}'.");
+        }
+
+        var p = new Parameters(definition, given);
+        return definition.Id switch
+        {
+            InclusiveGrowthRule.RuleId => new InclusiveGrowthRule(p.Text("basis") == "yoy" ? GrowthBasis.Yoy : GrowthBasis.Ytd, p.Month()),
+            InclusiveBorrowersRule.RuleId => new InclusiveBorrowersRule(p.Month()),
+            NplToleranceRule.RuleId => new NplToleranceRule(p.Number("tolerancePp")),
+            CreditShareRule.RuleId => new CreditShareRule(p.Number("minIncreasePp"), p.Month()),
+            FirstLoanShareRule.RuleId => new FirstLoanShareRule(p.Number("minIncreasePp"), p.Month()),
+            IncrementVsLastYearRule.RuleId => new IncrementVsLastYearRule(p.Month()),
+            IndividualBusinessRule.RuleId => new IndividualBusinessRule(p.Month()),
+            NewLoanRateRule.RuleId => new NewLoanRateRule(p.Month()),
+            _ => throw new RuleSpecException($"Unknown rule '{spec.Rule}'."),
+        };
+    }
+
+    private sealed class Parameters(RuleDefinition definition, IReadOnlyDictionary<string, JsonElement> given)
+    {
+        public decimal Number(string name)
+        {
+            if (!given.TryGetValue(name, out var value))
+            {
+                return (decimal)Default(name);
+            }
+
+            if (value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var number))
+            {
+                return number;
+            }
+
+            if (value.ValueKind == JsonValueKind.String && decimal.TryParse(value.GetString(), NumberStyles.Number, CultureInfo.InvariantCulture, out number))
+            {
+                return number;
+            }
+
+            throw new RuleSpecException($"Parameter {name} of {definition.Id} must be a number.");
+        }
+
+        public int Month()
+        {
+            const string name = "assessmentMonth";
+            if (!given.TryGetValue(name, out var value))
+            {
+                return (int)Default(name);
+            }
+
+            if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var month) && month is >= 1 and <= 12)
+            {
+                return month;
+            }
+
+            throw new RuleSpecException($"Parameter {name} of {definition.Id} must be a month, 1 to 12.");
+        }
+
+        public string Text(string name)
+        {
+            var parameter = definition.Parameters.First(p => p.Name == name);
+            if (!given.TryGetValue(name, out var value))
+            {
+                return (string)parameter.Default;
+            }
+
+            var text = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+            if (text is null || parameter.Allowed?.Contains(text) == false)
+            {
+                throw new RuleSpecException($"Parameter {name} of {definition.Id} must be one of {string.Join(", ", parameter.Allowed ?? [])}.");
+            }
+
+            return text;
+        }
+
+        private object Default(string name) => definition.Parameters.First(p => p.Name == name).Default;
+    }
+}

@@ -1,0 +1,50 @@
+using NodaTime;
+
+namespace Compliance.Engine.Rules;
+
+/// <summary>How a rule came out for one institution and period.</summary>
+public enum RuleOutcome
+{
+    Pass,
+    Warning,
+    Breach,
+    NotApplicable,
+    BaselineMissing,
+}
+
+/// <summary>预警 (on track to fail) or 违规 (failed at assessment).</summary>
+public enum Severity
+{
+    Warning,
+    Breach,
+}
+
+/// <summary>A snapshot that decided a finding, named by its period and the submission it came from.</summary>
+public sealed record BaselineRef(YearMonth Period, long SubmissionId);
+
+/// <summary>A text in Chinese and in English.</summary>
+public sealed record LocalizedText(string Zh, string En);
+
+/// <summary>
+/// What a failing rule writes as an exception: its severity, the figures that decided it (unrounded; values are
+/// <see cref="decimal"/>, <see cref="long"/>, <see cref="string"/> or a list of strings), the baselines used, and a message.
+/// </summary>
+public sealed record Finding(
+    string Rule,
+    Severity Severity,
+    IReadOnlyDictionary<string, object> Figures,
+    IReadOnlyDictionary<string, object> Baselines,
+    LocalizedText Message);
+
+/// <summary>A rule's outcome, its finding where it failed, and the periods it lacked where a baseline was missing.</summary>
+public sealed record RuleResult(string Rule, RuleOutcome Outcome, Finding? Finding, IReadOnlyList<YearMonth> MissingPeriods, string? Reason = null)
+{
+    public static RuleResult Pass(string rule) => new(rule, RuleOutcome.Pass, null, []);
+
+    public static RuleResult NotApplicable(string rule, string reason) => new(rule, RuleOutcome.NotApplicable, null, [], reason);
+
+    public static RuleResult Missing(string rule, IReadOnlyList<YearMonth> periods) => new(rule, RuleOutcome.BaselineMissing, null, periods);
+
+    public static RuleResult Failed(Finding finding) =>
+        new(finding.Rule, finding.Severity == Severity.Breach ? RuleOutcome.Breach : RuleOutcome.Warning, finding, []);
+}

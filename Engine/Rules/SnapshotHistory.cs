@@ -1,0 +1,40 @@
+using Compliance.Engine.Indicators;
+using NodaTime;
+
+namespace Compliance.Engine.Rules;
+
+/// <summary>
+/// The snapshot of one period, from the latest accepted version of its ledger, and the submission it came from
+/// (0 for a dry run's snapshot, which is not stored).
+/// </summary>
+public sealed record StoredSnapshot(YearMonth Period, long SubmissionId, IndicatorSnapshot Indicators);
+
+/// <summary>
+/// The snapshot under evaluation and the institution's other snapshots that its rules may read: the periods of
+/// its year, the year before and December two years before (rules.md, "Baselines").
+/// </summary>
+public sealed class SnapshotHistory
+{
+    private readonly Dictionary<YearMonth, StoredSnapshot> _snapshots;
+
+    public SnapshotHistory(string institution, StoredSnapshot current, IEnumerable<StoredSnapshot> others)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        Institution = institution;
+        Current = current;
+        _snapshots = others.Where(s => s.Period != current.Period).ToDictionary(s => s.Period);
+        _snapshots[current.Period] = current;
+    }
+
+    public string Institution { get; }
+
+    public StoredSnapshot Current { get; }
+
+    public YearMonth Period => Current.Period;
+
+    /// <summary>The earliest period any rule may read for <paramref name="period"/>: December two years before.</summary>
+    public static YearMonth EarliestNeeded(YearMonth period) => Periods.December(period.Year - 2);
+
+    /// <summary>The snapshot of a period, or <c>null</c> where none was accepted.</summary>
+    public StoredSnapshot? Find(YearMonth period) => _snapshots.GetValueOrDefault(period);
+}
