@@ -1,0 +1,76 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace Compliance.Data;
+
+/// <summary>The database products Compliance runs on.</summary>
+public enum DatabaseProvider
+{
+    Sqlite,
+    SqlServer,
+}
+
+/// <summary><c>Compliance:Database</c>.</summary>
+public sealed class DatabaseOptions
+{
+    public const string Section = "Compliance:Database";
+
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    public string ConnectionString { get; set; } = "Data Source=data/compliance.db";
+}
+
+/// <summary>Opens connections to the configured database, each set up the same way.</summary>
+public sealed class Db
+{
+    private readonly string _connectionString;
+
+    public Db(DatabaseOptions options, string contentRoot)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Provider != DatabaseProvider.Sqlite)
+        {
+            throw new NotSupportedException($"Database provider {options.Provider} is not available in this build.");
+        }
+
+        Dialect = Dialect.Sqlite;
+        var builder = new SqliteConnectionStringBuilder(options.ConnectionString) { Pooling = true };
+        if (builder.DataSource != ":memory:" && !Path.IsPathRooted(builder.DataSource))
+        {
+            builder.DataSource = Path.GetFullPath(Path.Combine(contentRoot, builder.DataSource));
+        }
+
+        if (builder.DefaultTimeout < 30)
+        {
+            builder.DefaultTimeout = 30;
+        }
+
+        DataSource = builder.DataSource;
+        _connectionString = builder.ToString();
+        TypeHandlers.NodaTimeHandlers.Register();
+    }
+
+    public Dialect Dialect { get; }
+
+    /// <summary>The database file, for SQLite.</summary>
+    public string DataSource { get; }
+
+    /// <summary>An open connection: foreign keys enforced, and every commit durable before it returns.</summary>
+    public async Task<DbConnection> OpenAsync(CancellationToken ct)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
+            await command.ExecuteNonQueryAsync(ct);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,414 @@
+using System.Data.Common;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Compliance.Engine;
+using Compliance.Engine.Rules;
+using Dapper;
+using NodaTime;
+
+namespace Compliance.Data.Exceptions;
+
+/// <summary>An exception (监管异常) as stored; figures and baselines are JSON objects, unrounded.</summary>
+public sealed record ExceptionRecord
+{
+    public long Id { get; init; }
+
+    public required string Institution { get; init; }
+
+    public YearMonth Period { get; init; }
+
+    public required string Rule { get; init; }
+
+    public string? RuleSetId { get; init; }
+
+    public int? RuleSetVersion { get; init; }
+
+    public required string Severity { get; init; }
+
+    public required string Status { get; init; }
+
+    public required string Figures { get; init; }
+
+    public required string Baselines { get; init; }
+
+    public required string MessageZh { get; init; }
+
+    public required string MessageEn { get; init; }
+
+    public long? SubmissionId { get; init; }
+
+    public LocalDate? WaivedUntil { get; init; }
+
+    public Instant CreatedAt { get; init; }
+
+    public Instant UpdatedAt { get; init; }
+}
+
+/// <summary>A transition or change of an exception; never updated or deleted.</summary>
+public sealed record ExceptionEvent
+{
+    public long Id { get; init; }
+
+    public Instant At { get; init; }
+
+    public required string ActorRole { get; init; }
+
+    public long? ActorKeyId { get; init; }
+
+    public required string Kind { get; init; }
+
+    public string? FromStatus { get; init; }
+
+    public required string ToStatus { get; init; }
+
+    public string? Note { get; init; }
+
+    public string? Figures { get; init; }
+}
+
+/// <summary>Who acted: a key's role and id, or the system (evaluation, sweep).</summary>
+public sealed record Actor(string Role, long? KeyId)
+{
+    public static Actor System { get; } = new("system", null);
+}
+
+/// <summary>Filters of <c>GET /exceptions</c>; every one optional.</summary>
+public sealed record ExceptionFilter(
+    string? Institution = null,
+    string? RegionPrefix = null,
+    YearMonth? Period = null,
+    YearMonth? From = null,
+    YearMonth? To = null,
+    string? Rule = null,
+    string? Severity = null,
+    string? Status = null);
+
+/// <summary>The results of one evaluation of a submission by a rule set.</summary>
+public sealed record Evaluation(long SubmissionId, string Institution, YearMonth Period, RuleSet RuleSet, IReadOnlyList<RuleResult> Results);
+
+/// <summary>The outcome of a workflow transition.</summary>
+public enum TransitionOutcome
+{
+    Done,
+    NotFound,
+    NotAllowed,
+}
+
+/// <summary>Exceptions and their events: upserted by evaluation, worked through the lifecycle of rules.md.</summary>
+public sealed class ExceptionStore(Db db)
+{
+    public const string Open = "open";
+    public const string Explained = "explained";
+    public const string Resolved = "resolved";
+    public const string Waived = "waived";
+    public const string Cleared = "cleared";
+
+    private const string Columns = """
+        e.id AS Id, e.institution AS Institution, e.period AS Period, e.rule AS Rule, e.rule_set_id AS RuleSetId,
+        e.rule_set_version AS RuleSetVersion, e.severity AS Severity, e.status AS Status, e.figures AS Figures,
+        e.baselines AS Baselines, e.message_zh AS MessageZh, e.message_en AS MessageEn, e.submission_id AS SubmissionId,
+        e.waived_until AS WaivedUntil, e.created_at AS CreatedAt, e.updated_at AS UpdatedAt
+        """;
+
+    private const string EventColumns = """
+        id AS Id, at AS At, actor_role AS ActorRole, actor_key_id AS ActorKeyId, kind AS Kind, from_status AS FromStatus,
+        to_status AS ToStatus, note AS Note, figures AS Figures
+        """;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>
+    /// Applies an evaluation in one transaction: creates the exceptions of new findings, updates the figures of
+    /// open and explained ones in place, reopens cleared ones found again, clears those no longer found, records
+    /// new figures of resolved and waived ones as events only, and marks the submission's evaluation done.
+    /// Writes nothing (and returns <c>null</c>) when a newer accepted version of the period superseded it.
+    /// Applying the same evaluation twice changes nothing.
+    /// </summary>
+    public async Task<IReadOnlyList<long>?> ApplyAsync(Evaluation evaluation, Instant now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(evaluation);
+        await using var connection = await db.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var superseded = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            SELECT COUNT(*) FROM submissions s JOIN submissions newer
+              ON newer.institution = s.institution AND newer.period = s.period AND newer.status = 'accepted' AND newer.version > s.version
+            WHERE s.id = @SubmissionId
+            """, new { evaluation.SubmissionId }, transaction, cancellationToken: ct));
+        if (superseded > 0)
+        {
+            return null;
+        }
+
+        var existing = (await connection.QueryAsync<ExceptionRecord>(new CommandDefinition(
+            $"SELECT {Columns} FROM exceptions e WHERE e.institution = @Institution AND e.period = @Period AND e.subject = ''",
+            new { evaluation.Institution, evaluation.Period }, transaction, cancellationToken: ct))).ToDictionary(e => e.Rule);
+
+        var touched = new List<long>();
+        foreach (var result in evaluation.Results)
+        {
+            existing.Remove(result.Rule, out var current);
+            if (result.Finding is { } finding)
+            {
+                touched.Add(await WriteFindingAsync(connection, transaction, evaluation, finding, current, now, ct));
+            }
+            else if (current is not null && await ClearAsync(connection, transaction, current, now, ct))
+            {
+                touched.Add(current.Id);
+            }
+        }
+
+        // A rule no longer in the set finds nothing: what it found before is cleared, as a fresh evaluation would leave it.
+        foreach (var stale in existing.Values)
+        {
+            if (await ClearAsync(connection, transaction, stale, now, ct))
+            {
+                touched.Add(stale.Id);
+            }
+        }
+
+        var record = new
+        {
+            ruleSet = new { id = evaluation.RuleSet.Id, version = evaluation.RuleSet.Version },
+            exceptions = touched.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            rules = evaluation.Results.Select(r => new { rule = r.Rule, outcome = OutcomeName(r.Outcome) }),
+        };
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE submissions SET evaluation_status = 'done', evaluated_at = @now, evaluation = @evaluation WHERE id = @SubmissionId",
+            new { now, evaluation = JsonSerializer.Serialize(record, Json), evaluation.SubmissionId }, transaction, cancellationToken: ct));
+        await transaction.CommitAsync(ct);
+        return touched;
+    }
+
+    /// <summary>The exceptions the scope sees, newest period first.</summary>
+    public async Task<Page<ExceptionRecord>> ListAsync(ExceptionFilter filter, Scope scope, PageRequest page, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var sql = $"""
+            SELECT COUNT(*) FROM exceptions e JOIN institutions i ON i.code = e.institution {ListWhere};
+            SELECT {Columns} FROM exceptions e JOIN institutions i ON i.code = e.institution {ListWhere}
+            ORDER BY e.period DESC, e.institution, e.rule, e.id{db.Dialect.Page}
+            """;
+        await using var connection = await db.OpenAsync(ct);
+        using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, ListParameters(filter, scope, page), cancellationToken: ct));
+        var total = await results.ReadSingleAsync<long>();
+        var items = (await results.ReadAsync<ExceptionRecord>()).ToList();
+        return new Page<ExceptionRecord>(items, page.Number, page.Size, total);
+    }
+
+    /// <summary>The exception with its events, or <c>null</c> where it does not exist or lies outside the scope.</summary>
+    public async Task<(ExceptionRecord Exception, IReadOnlyList<ExceptionEvent> Events)?> FindAsync(long id, Scope scope, CancellationToken ct)
+    {
+        var sql = $"""
+            SELECT {Columns} FROM exceptions e JOIN institutions i ON i.code = e.institution WHERE e.id = @id AND {Scope.Filter};
+            SELECT {EventColumns} FROM exception_events WHERE exception_id = @id ORDER BY id
+            """;
+        await using var connection = await db.OpenAsync(ct);
+        using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, new
+        {
+            id, ScopeInstitution = scope.Institution, ScopeRegionLike = scope.RegionLike,
+        }, cancellationToken: ct));
+        var exception = await results.ReadSingleOrDefaultAsync<ExceptionRecord>();
+        if (exception is null)
+        {
+            return null;
+        }
+
+        return (exception, (await results.ReadAsync<ExceptionEvent>()).ToList());
+    }
+
+    /// <summary>
+    /// Moves an exception the scope sees from one of <paramref name="from"/> to <paramref name="to"/>, with an event;
+    /// <see cref="TransitionOutcome.NotAllowed"/> where its status is not one of <paramref name="from"/>.
+    /// </summary>
+    public async Task<TransitionOutcome> TransitionAsync(
+        long id, Scope scope, IReadOnlyCollection<string> from, string to, string kind, Actor actor, string? note,
+        LocalDate? waivedUntil, Instant now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        await using var connection = await db.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var status = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+            $"SELECT e.status FROM exceptions e JOIN institutions i ON i.code = e.institution WHERE e.id = @id AND {Scope.Filter}",
+            new { id, ScopeInstitution = scope.Institution, ScopeRegionLike = scope.RegionLike }, transaction, cancellationToken: ct));
+        if (status is null)
+        {
+            return TransitionOutcome.NotFound;
+        }
+
+        if (!from.Contains(status))
+        {
+            return TransitionOutcome.NotAllowed;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE exceptions SET status = @to, waived_until = @waivedUntil, updated_at = @now WHERE id = @id",
+            new { id, to, waivedUntil, now }, transaction, cancellationToken: ct));
+        await AddEventAsync(connection, transaction, id, actor, kind, status, to, note, null, now, ct);
+        await transaction.CommitAsync(ct);
+        return TransitionOutcome.Done;
+    }
+
+    /// <summary>The JSON of a finding's figures: numbers unrounded, lists as arrays.</summary>
+    public static JsonObject FiguresJson(IReadOnlyDictionary<string, object> figures) => ToJson(figures);
+
+    /// <summary>The JSON of a finding's baselines: each <c>{period, submissionId}</c>, or a list of them.</summary>
+    public static JsonObject BaselinesJson(IReadOnlyDictionary<string, object> baselines) => ToJson(baselines);
+
+    private const string ListWhere = $"""
+        WHERE {Scope.Filter}
+          AND (@Institution IS NULL OR e.institution = @Institution)
+          AND (@RegionLike IS NULL OR i.region_code LIKE @RegionLike)
+          AND (@Period IS NULL OR e.period = @Period)
+          AND (@From IS NULL OR e.period >= @From)
+          AND (@To IS NULL OR e.period <= @To)
+          AND (@Rule IS NULL OR e.rule = @Rule)
+          AND (@Severity IS NULL OR e.severity = @Severity)
+          AND (@Status IS NULL OR e.status = @Status)
+        """;
+
+    private static object ListParameters(ExceptionFilter filter, Scope scope, PageRequest page) => new
+    {
+        ScopeInstitution = scope.Institution,
+        ScopeRegionLike = scope.RegionLike,
+        filter.Institution,
+        RegionLike = filter.RegionPrefix is null ? null : filter.RegionPrefix + "%",
+        Period = Format(filter.Period),
+        From = Format(filter.From),
+        To = Format(filter.To),
+        filter.Rule,
+        filter.Severity,
+        filter.Status,
+        page.Skip,
+        page.Take,
+    };
+
+    private static string? Format(YearMonth? period) => period is { } p ? Periods.Format(p) : null;
+
+    private static async Task<long> WriteFindingAsync(
+        DbConnection connection, DbTransaction transaction, Evaluation evaluation, Finding finding, ExceptionRecord? current, Instant now, CancellationToken ct)
+    {
+        var figures = FiguresJson(finding.Figures).ToJsonString();
+        var baselines = BaselinesJson(finding.Baselines).ToJsonString();
+        var severity = SeverityName(finding.Severity);
+        var values = new
+        {
+            evaluation.Institution, evaluation.Period, finding.Rule, RuleSetId = evaluation.RuleSet.Id, RuleSetVersion = evaluation.RuleSet.Version,
+            severity, figures, baselines, MessageZh = finding.Message.Zh, MessageEn = finding.Message.En, evaluation.SubmissionId, now,
+        };
+
+        if (current is null)
+        {
+            var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+                INSERT INTO exceptions (institution, period, rule, subject, rule_set_id, rule_set_version, severity, status, figures, baselines,
+                    message_zh, message_en, submission_id, created_at, updated_at)
+                VALUES (@Institution, @Period, @Rule, '', @RuleSetId, @RuleSetVersion, @severity, 'open', @figures, @baselines,
+                    @MessageZh, @MessageEn, @SubmissionId, @now, @now);
+                SELECT last_insert_rowid();
+                """, values, transaction, cancellationToken: ct));
+            await AddEventAsync(connection, transaction, id, Actor.System, "created", null, Open, null, figures, now, ct);
+            return id;
+        }
+
+        var changed = current.Figures != figures || current.Severity != severity || current.Baselines != baselines
+            || current.RuleSetId != evaluation.RuleSet.Id || current.RuleSetVersion != evaluation.RuleSet.Version;
+        switch (current.Status)
+        {
+            case Resolved or Waived:
+                // A regulator decided it: the status stays, and new figures are recorded as an event once.
+                var lastFigures = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+                    "SELECT figures FROM exception_events WHERE id = (SELECT MAX(id) FROM exception_events WHERE exception_id = @Id AND figures IS NOT NULL)",
+                    new { current.Id }, transaction, cancellationToken: ct));
+                if (figures != (lastFigures ?? current.Figures))
+                {
+                    await AddEventAsync(connection, transaction, current.Id, Actor.System, "updated", current.Status, current.Status, "Re-evaluation found new figures.", figures, now, ct);
+                }
+
+                return current.Id;
+            case Cleared:
+                await UpdateFindingAsync(connection, transaction, current.Id, values, Open, ct);
+                await AddEventAsync(connection, transaction, current.Id, Actor.System, "foundAgain", Cleared, Open, null, figures, now, ct);
+                return current.Id;
+            default:
+                if (changed)
+                {
+                    await UpdateFindingAsync(connection, transaction, current.Id, values, current.Status, ct);
+                    await AddEventAsync(connection, transaction, current.Id, Actor.System, "updated", current.Status, current.Status, null, figures, now, ct);
+                }
+                else if (current.SubmissionId != evaluation.SubmissionId)
+                {
+                    await connection.ExecuteAsync(new CommandDefinition(
+                        "UPDATE exceptions SET submission_id = @SubmissionId WHERE id = @Id",
+                        new { evaluation.SubmissionId, current.Id }, transaction, cancellationToken: ct));
+                }
+
+                return current.Id;
+        }
+    }
+
+    private static Task<int> UpdateFindingAsync(DbConnection connection, DbTransaction transaction, long id, object values, string status, CancellationToken ct)
+    {
+        var parameters = new DynamicParameters(values);
+        parameters.Add("Id", id);
+        parameters.Add("status", status);
+        return connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE exceptions SET rule_set_id = @RuleSetId, rule_set_version = @RuleSetVersion, severity = @severity, status = @status,
+                figures = @figures, baselines = @baselines, message_zh = @MessageZh, message_en = @MessageEn,
+                submission_id = @SubmissionId, updated_at = @now
+            WHERE id = @Id
+            """, parameters, transaction, cancellationToken: ct));
+    }
+
+    private static async Task<bool> ClearAsync(DbConnection connection, DbTransaction transaction, ExceptionRecord current, Instant now, CancellationToken ct)
+    {
+        if (current.Status is not (Open or Explained))
+        {
+            return false;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE exceptions SET status = 'cleared', updated_at = @now WHERE id = @Id", new { current.Id, now }, transaction, cancellationToken: ct));
+        await AddEventAsync(connection, transaction, current.Id, Actor.System, "cleared", current.Status, Cleared, "Re-evaluation no longer finds it.", null, now, ct);
+        return true;
+    }
+
+    private static Task<int> AddEventAsync(
+        DbConnection connection, DbTransaction transaction, long exceptionId, Actor actor, string kind, string? from, string to,
+        string? note, string? figures, Instant now, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO exception_events (exception_id, at, actor_role, actor_key_id, kind, from_status, to_status, note, figures)
+            VALUES (@exceptionId, @now, @Role, @KeyId, @kind, @from, @to, @note, @figures)
+            """, new { exceptionId, now, actor.Role, actor.KeyId, kind, from, to, note, figures }, transaction, cancellationToken: ct));
+
+    /// <summary>The JSON name of an outcome: <c>pass</c>, <c>warning</c>, <c>breach</c>, <c>notApplicable</c>, <c>baselineMissing</c>.</summary>
+    public static string OutcomeName(RuleOutcome outcome) => JsonNamingPolicy.CamelCase.ConvertName(outcome.ToString());
+
+    /// <summary>The JSON name of a severity: <c>warning</c> or <c>breach</c>.</summary>
+    public static string SeverityName(Severity severity) => severity == Severity.Breach ? "breach" : "warning";
+
+    private static JsonObject ToJson(IReadOnlyDictionary<string, object> values)
+    {
+        var json = new JsonObject();
+        foreach (var (name, value) in values)
+        {
+            json[name] = ToNode(value);
+        }
+
+        return json;
+    }
+
+    private static JsonNode? ToNode(object value) => value switch
+    {
+        decimal number => JsonValue.Create(number),
+        long count => JsonValue.Create(count),
+        int count => JsonValue.Create(count),
+        string text => JsonValue.Create(text),
+        BaselineRef baseline => new JsonObject
+        {
+            ["period"] = Periods.Format(baseline.Period),
+            ["submissionId"] = baseline.SubmissionId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        },
+        IEnumerable<BaselineRef> baselines => new JsonArray(baselines.Select(b => ToNode(b)).ToArray()),
+        IEnumerable<string> texts => new JsonArray(texts.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray()),
+        _ => throw new ArgumentException($"A figure of type {value.GetType().Name} cannot be stored.", nameof(value)),
+    };
+}

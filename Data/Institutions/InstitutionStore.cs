@@ -1,0 +1,100 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+using NodaTime;
+
+namespace Compliance.Data.Institutions;
+
+/// <summary>A reporting institution (api.md, "Institutions and keys").</summary>
+public sealed record Institution
+{
+    public required string Code { get; init; }
+
+    public required string Name { get; init; }
+
+    public required string Category { get; init; }
+
+    public bool LocalLegalPerson { get; init; }
+
+    public required string RegionCode { get; init; }
+
+    public YearMonth ReportingFrom { get; init; }
+
+    public string? WebhookUrl { get; init; }
+
+    public Instant CreatedAt { get; init; }
+
+    public Instant UpdatedAt { get; init; }
+}
+
+/// <summary>Institutions, with the webhook secret kept apart from every read but its own.</summary>
+public sealed class InstitutionStore(Db db)
+{
+    private const string Columns = "i.code AS Code, i.name AS Name, i.category AS Category, i.local_legal_person AS LocalLegalPerson, i.region_code AS RegionCode, i.reporting_from AS ReportingFrom, i.webhook_url AS WebhookUrl, i.created_at AS CreatedAt, i.updated_at AS UpdatedAt";
+
+    /// <summary>Creates an institution; <c>false</c> when the code exists already.</summary>
+    public async Task<bool> CreateAsync(Institution institution, string webhookSecret, CancellationToken ct)
+    {
+        const string sql = """
+            INSERT INTO institutions (code, name, category, local_legal_person, region_code, reporting_from, webhook_url, webhook_secret, created_at, updated_at)
+            VALUES (@Code, @Name, @Category, @LocalLegalPerson, @RegionCode, @ReportingFrom, @WebhookUrl, @WebhookSecret, @CreatedAt, @UpdatedAt)
+            """;
+        await using var connection = await db.OpenAsync(ct);
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(sql, new
+            {
+                institution.Code, institution.Name, institution.Category, institution.LocalLegalPerson, institution.RegionCode,
+                institution.ReportingFrom, institution.WebhookUrl, WebhookSecret = webhookSecret, institution.CreatedAt, institution.UpdatedAt,
+            }, cancellationToken: ct));
+            return true;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 19)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Updates every field but the code and the creation time; <c>false</c> when there is no such institution.</summary>
+    public async Task<bool> UpdateAsync(Institution institution, CancellationToken ct)
+    {
+        const string sql = """
+            UPDATE institutions
+            SET name = @Name, category = @Category, local_legal_person = @LocalLegalPerson, region_code = @RegionCode,
+                reporting_from = @ReportingFrom, webhook_url = @WebhookUrl, updated_at = @UpdatedAt
+            WHERE code = @Code
+            """;
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(sql, new
+        {
+            institution.Code, institution.Name, institution.Category, institution.LocalLegalPerson, institution.RegionCode,
+            institution.ReportingFrom, institution.WebhookUrl, institution.UpdatedAt,
+        }, cancellationToken: ct)) == 1;
+    }
+
+    /// <summary>The institution, or <c>null</c> where it does not exist or lies outside <paramref name="scope"/>.</summary>
+    public async Task<Institution?> FindAsync(string code, Scope scope, CancellationToken ct)
+    {
+        var sql = $"SELECT {Columns} FROM institutions i WHERE i.code = @code AND {Scope.Filter}";
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<Institution>(new CommandDefinition(sql, new
+        {
+            code, ScopeInstitution = scope.Institution, ScopeRegionLike = scope.RegionLike,
+        }, cancellationToken: ct));
+    }
+
+    /// <summary>The institutions the scope sees, optionally under a region prefix, by code.</summary>
+    public async Task<Page<Institution>> ListAsync(Scope scope, string? regionPrefix, PageRequest page, CancellationToken ct)
+    {
+        var where = $"WHERE {Scope.Filter} AND (@RegionLike IS NULL OR i.region_code LIKE @RegionLike)";
+        var sql = $"SELECT COUNT(*) FROM institutions i {where}; SELECT {Columns} FROM institutions i {where} ORDER BY i.code{db.Dialect.Page}";
+        await using var connection = await db.OpenAsync(ct);
+        using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, new
+        {
+            ScopeInstitution = scope.Institution, ScopeRegionLike = scope.RegionLike,
+            RegionLike = regionPrefix is null ? null : regionPrefix + "%", page.Skip, page.Take,
+        }, cancellationToken: ct));
+        var total = await results.ReadSingleAsync<long>();
+        var items = (await results.ReadAsync<Institution>()).ToList();
+        return new Page<Institution>(items, page.Number, page.Size, total);
+    }
+}

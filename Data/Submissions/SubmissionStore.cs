@@ -1,0 +1,327 @@
+using System.Text.Json;
+using Compliance.Data.Snapshots;
+using Compliance.Engine;
+using Compliance.Engine.Indicators;
+using Compliance.Engine.Ledger;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using NodaTime;
+
+namespace Compliance.Data.Submissions;
+
+/// <summary>A ledger as it arrived, before it is read.</summary>
+public sealed record NewSubmission(string Institution, YearMonth Period, Instant ReceivedAt, string Sha256, string ContentType, long Bytes);
+
+/// <summary>What storing a ledger came to: accepted with its version, or rejected with its errors.</summary>
+public sealed record IngestOutcome(
+    long SubmissionId,
+    int? Version,
+    LedgerReadResult Result,
+    IReadOnlyList<LedgerIssue> Warnings,
+    long WarningCount,
+    IReadOnlyList<long> ToEvaluate)
+{
+    public bool Accepted => Result.IsValid;
+}
+
+/// <summary>A stored submission (api.md, "Submissions").</summary>
+public sealed record Submission
+{
+    public long Id { get; init; }
+
+    public required string Institution { get; init; }
+
+    public YearMonth Period { get; init; }
+
+    public int? Version { get; init; }
+
+    public required string Status { get; init; }
+
+    public Instant ReceivedAt { get; init; }
+
+    public required string Sha256 { get; init; }
+
+    public required string ContentType { get; init; }
+
+    public long ByteCount { get; init; }
+
+    public long RowCount { get; init; }
+
+    public long ErrorCount { get; init; }
+
+    public long WarningCount { get; init; }
+
+    /// <summary>The first warnings, as JSON <c>[{line, column, code, message}]</c>.</summary>
+    public required string Warnings { get; init; }
+
+    public string? EvaluationStatus { get; init; }
+
+    public Instant? EvaluatedAt { get; init; }
+
+    /// <summary>The evaluation's result as JSON, once it ran.</summary>
+    public string? Evaluation { get; init; }
+}
+
+/// <summary>Filters of <c>GET /submissions</c>.</summary>
+public sealed record SubmissionFilter(string? Institution, YearMonth? Period, string? Status);
+
+/// <summary>Submissions: the all-or-nothing ingest, receipts, errors and original bodies.</summary>
+public sealed class SubmissionStore(Db db)
+{
+    public const string Accepted = "accepted";
+    public const string Rejected = "rejected";
+
+    private const string Columns = """
+        s.id AS Id, s.institution AS Institution, s.period AS Period, s.version AS Version, s.status AS Status,
+        s.received_at AS ReceivedAt, s.sha256 AS Sha256, s.content_type AS ContentType, s.byte_count AS ByteCount,
+        s.row_count AS RowCount, s.error_count AS ErrorCount, s.warning_count AS WarningCount, s.warnings AS Warnings,
+        s.evaluation_status AS EvaluationStatus, s.evaluated_at AS EvaluatedAt, s.evaluation AS Evaluation
+        """;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly string[] ErrorParameters = ["$id", "$seq", "$line", "$column", "$code", "$message"];
+
+    /// <summary>
+    /// Stores a ledger all-or-nothing. In one transaction: the submission, its body, its rows (written while
+    /// <paramref name="read"/> validates them) and its snapshot; the periods whose evaluation reads this one are
+    /// marked pending with it. On any error that transaction rolls back and the rejected submission is stored
+    /// with its body and errors instead.
+    /// </summary>
+    public async Task<IngestOutcome> IngestAsync(
+        NewSubmission submission,
+        Func<Stream> openBody,
+        Func<Stream, ILedgerSink, LedgerReadResult> read,
+        CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        ArgumentNullException.ThrowIfNull(openBody);
+        ArgumentNullException.ThrowIfNull(read);
+        await using var connection = (SqliteConnection)await db.OpenAsync(ct);
+        LedgerReadResult result;
+        await using (var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct))
+        {
+            var id = await InsertSubmissionAsync(connection, transaction, submission, Accepted, ct);
+            await InsertBodyAsync(connection, transaction, id, submission.Bytes, openBody, ct);
+            using (var writer = new LoanWriter(connection, transaction, id))
+            await using (var body = openBody())
+            {
+                result = read(body, writer);
+            }
+
+            if (result.IsValid && result.Snapshot is { } snapshot)
+            {
+                var outcome = await AcceptAsync(connection, transaction, id, submission, result, snapshot, ct);
+                await transaction.CommitAsync(ct);
+                return outcome;
+            }
+
+            await transaction.RollbackAsync(ct);
+        }
+
+        await using (var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct))
+        {
+            var id = await InsertSubmissionAsync(connection, transaction, submission, Rejected, ct);
+            await InsertBodyAsync(connection, transaction, id, submission.Bytes, openBody, ct);
+            await InsertErrorsAsync(connection, transaction, id, result.Errors, ct);
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE submissions SET row_count = @Rows, error_count = @ErrorCount, warning_count = @WarningCount, warnings = @Warnings WHERE id = @id",
+                new { id, result.Rows, result.ErrorCount, result.WarningCount, Warnings = WarningsJson(result.Warnings) }, transaction, cancellationToken: ct));
+            await transaction.CommitAsync(ct);
+            return new IngestOutcome(id, null, result, result.Warnings, result.WarningCount, []);
+        }
+    }
+
+    /// <summary>The submission, or <c>null</c> where it does not exist or lies outside the scope.</summary>
+    public async Task<Submission?> FindAsync(long id, Scope scope, CancellationToken ct)
+    {
+        var sql = $"SELECT {Columns} FROM submissions s JOIN institutions i ON i.code = s.institution WHERE s.id = @id AND {Scope.Filter}";
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<Submission>(new CommandDefinition(sql, new
+        {
+            id, ScopeInstitution = scope.Institution, ScopeRegionLike = scope.RegionLike,
+        }, cancellationToken: ct));
+    }
+
+    /// <summary>The submissions the scope sees, newest first.</summary>
+    public async Task<Page<Submission>> ListAsync(SubmissionFilter filter, Scope scope, PageRequest page, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var where = $"""
+            WHERE {Scope.Filter}
+              AND (@Institution IS NULL OR s.institution = @Institution)
+              AND (@Period IS NULL OR s.period = @Period)
+              AND (@Status IS NULL OR s.status = @Status)
+            """;
+        var sql = $"""
+            SELECT COUNT(*) FROM submissions s JOIN institutions i ON i.code = s.institution {where};
+            SELECT {Columns} FROM submissions s JOIN institutions i ON i.code = s.institution {where} ORDER BY s.id DESC{db.Dialect.Page}
+            """;
+        await using var connection = await db.OpenAsync(ct);
+        using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, new
+        {
+            ScopeInstitution = scope.Institution, ScopeRegionLike = scope.RegionLike, filter.Institution,
+            Period = filter.Period is { } p ? Periods.Format(p) : null, filter.Status, page.Skip, page.Take,
+        }, cancellationToken: ct));
+        var total = await results.ReadSingleAsync<long>();
+        var items = (await results.ReadAsync<Submission>()).ToList();
+        return new Page<Submission>(items, page.Number, page.Size, total);
+    }
+
+    /// <summary>A page of a rejected submission's errors, in the order they were found.</summary>
+    public async Task<Page<LedgerIssue>> ErrorsAsync(long id, PageRequest page, CancellationToken ct)
+    {
+        var sql = $"""
+            SELECT COUNT(*) FROM submission_errors WHERE submission_id = @id;
+            SELECT line AS Line, column_name AS Column, code AS Code, message AS Message
+            FROM submission_errors WHERE submission_id = @id ORDER BY seq{db.Dialect.Page}
+            """;
+        await using var connection = await db.OpenAsync(ct);
+        using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { id, page.Skip, page.Take }, cancellationToken: ct));
+        var total = await results.ReadSingleAsync<long>();
+        var items = (await results.ReadAsync<ErrorRow>()).Select(e => new LedgerIssue(e.Line, e.Column, e.Code, e.Message)).ToList();
+        return new Page<LedgerIssue>(items, page.Number, page.Size, total);
+    }
+
+    /// <summary>Copies the body exactly as received to <paramref name="destination"/>.</summary>
+    public async Task CopyOriginalAsync(long id, Stream destination, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        await using var connection = (SqliteConnection)await db.OpenAsync(ct);
+        var length = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT length(body) FROM submission_bodies WHERE submission_id = @id", new { id }, cancellationToken: ct));
+        if (length is null or 0)
+        {
+            return;
+        }
+
+        await using var blob = new SqliteBlob(connection, "submission_bodies", "body", id, readOnly: true);
+        await blob.CopyToAsync(destination, 1 << 16, ct);
+    }
+
+    /// <summary>The latest accepted submissions whose evaluation is not done, oldest period first.</summary>
+    public async Task<IReadOnlyList<long>> PendingEvaluationsAsync(CancellationToken ct)
+    {
+        const string sql = """
+            SELECT s.id FROM submissions s
+            WHERE s.status = 'accepted' AND s.evaluation_status IS NOT NULL AND s.evaluation_status <> 'done'
+              AND s.version = (SELECT MAX(v.version) FROM submissions v WHERE v.institution = s.institution AND v.period = s.period AND v.status = 'accepted')
+            ORDER BY s.period, s.id
+            """;
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QueryAsync<long>(new CommandDefinition(sql, cancellationToken: ct))).ToList();
+    }
+
+    /// <summary>Sets the evaluation status (<c>running</c> or <c>failed</c>, with the error's message).</summary>
+    public async Task SetEvaluationStatusAsync(long id, string status, string? error, CancellationToken ct)
+    {
+        const string sql = """
+            UPDATE submissions SET evaluation_status = @status,
+                evaluation = CASE WHEN @error IS NULL THEN evaluation ELSE @error END
+            WHERE id = @id AND status = 'accepted'
+            """;
+        var errorJson = error is null ? null : JsonSerializer.Serialize(new { error }, Json);
+        await using var connection = await db.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { id, status, error = errorJson }, cancellationToken: ct));
+    }
+
+    private static async Task<IngestOutcome> AcceptAsync(
+        SqliteConnection connection, SqliteTransaction transaction, long id, NewSubmission submission,
+        LedgerReadResult result, IndicatorSnapshot snapshot, CancellationToken ct)
+    {
+        var version = 1 + await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT COALESCE(MAX(version), 0) FROM submissions WHERE institution = @Institution AND period = @Period AND status = 'accepted'",
+            new { submission.Institution, submission.Period }, transaction, cancellationToken: ct));
+
+        var previousPeriod = submission.Period.PlusMonths(-1);
+        var previous = await SnapshotStore.LatestAsync(connection, transaction, submission.Institution, previousPeriod, ct);
+        var warnings = result.Warnings.ToList();
+        var warningCount = result.WarningCount;
+        if (BalanceMovement.Check(snapshot, previous, previousPeriod) is { } moved)
+        {
+            warningCount++;
+            if (warnings.Count < LedgerValidator.KeptWarnings)
+            {
+                warnings.Add(moved);
+            }
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE submissions SET version = @version, row_count = @Rows, warning_count = @warningCount, warnings = @Warnings,
+                evaluation_status = 'pending'
+            WHERE id = @id
+            """, new { id, version, result.Rows, warningCount, Warnings = WarningsJson(warnings) }, transaction, cancellationToken: ct));
+        await SnapshotStore.InsertAsync(connection, transaction, id, submission.Institution, submission.Period, version, snapshot, ct);
+
+        // Every later period whose baselines or year-to-date flows include this one: the rest of its year and all of
+        // the next (last year's flows), and for a December the year after too (last year's start).
+        var until = Periods.December(submission.Period.Year + (submission.Period.Month == 12 ? 2 : 1));
+        var dependents = (await connection.QueryAsync<long>(new CommandDefinition("""
+            SELECT s.id FROM submissions s
+            WHERE s.institution = @Institution AND s.status = 'accepted' AND s.period > @Period AND s.period <= @until
+              AND s.version = (SELECT MAX(v.version) FROM submissions v WHERE v.institution = s.institution AND v.period = s.period AND v.status = 'accepted')
+            ORDER BY s.period
+            """, new { submission.Institution, submission.Period, until }, transaction, cancellationToken: ct))).ToList();
+        if (dependents.Count > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE submissions SET evaluation_status = 'pending' WHERE id IN @dependents",
+                new { dependents }, transaction, cancellationToken: ct));
+        }
+
+        return new IngestOutcome(id, version, result, warnings, warningCount, [id, .. dependents]);
+    }
+
+    private static Task<long> InsertSubmissionAsync(SqliteConnection connection, SqliteTransaction transaction, NewSubmission s, string status, CancellationToken ct)
+    {
+        const string sql = """
+            INSERT INTO submissions (institution, period, status, received_at, sha256, content_type, byte_count, row_count, error_count, warning_count, warnings)
+            VALUES (@Institution, @Period, @status, @ReceivedAt, @Sha256, @ContentType, @Bytes, 0, 0, 0, '[]');
+            SELECT last_insert_rowid();
+            """;
+        return connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new
+        {
+            s.Institution, s.Period, status, s.ReceivedAt, s.Sha256, s.ContentType, s.Bytes,
+        }, transaction, cancellationToken: ct));
+    }
+
+    private static async Task InsertBodyAsync(SqliteConnection connection, SqliteTransaction transaction, long id, long bytes, Func<Stream> openBody, CancellationToken ct)
+    {
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO submission_bodies (submission_id, body) VALUES (@id, zeroblob(@bytes))", new { id, bytes }, transaction, cancellationToken: ct));
+        if (bytes == 0)
+        {
+            return;
+        }
+
+        await using var blob = new SqliteBlob(connection, "submission_bodies", "body", id);
+        await using var body = openBody();
+        await body.CopyToAsync(blob, 1 << 16, ct);
+    }
+
+    private static async Task InsertErrorsAsync(SqliteConnection connection, SqliteTransaction transaction, long id, IReadOnlyList<LedgerIssue> errors, CancellationToken ct)
+    {
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = "INSERT INTO submission_errors (submission_id, seq, line, column_name, code, message) VALUES ($id, $seq, $line, $column, $code, $message)";
+        var p = ErrorParameters.Select(n => insert.Parameters.Add(new SqliteParameter { ParameterName = n })).ToArray();
+        p[0].Value = id;
+        insert.Prepare();
+        for (var i = 0; i < errors.Count; i++)
+        {
+            var e = errors[i];
+            p[1].Value = i;
+            p[2].Value = (object?)e.Line ?? DBNull.Value;
+            p[3].Value = (object?)e.Column ?? DBNull.Value;
+            p[4].Value = e.Code;
+            p[5].Value = e.Message;
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    private static string WarningsJson(IEnumerable<LedgerIssue> warnings) => JsonSerializer.Serialize(warnings, Json);
+
+    /// <summary>Reads the warnings stored with a submission.</summary>
+    public static IReadOnlyList<LedgerIssue> ParseWarnings(string json) => JsonSerializer.Deserialize<List<LedgerIssue>>(json, Json) ?? [];
+
+    private sealed record ErrorRow(long? Line, string? Column, string Code, string Message);
+}

@@ -1,0 +1,30 @@
+using Compliance.Engine.Ledger;
+using NodaTime;
+
+namespace Compliance.Engine.Indicators;
+
+/// <summary>W003 (数据质量): total balance moved more than 50 % against the latest accepted ledger of the month before.</summary>
+public static class BalanceMovement
+{
+    /// <summary>The largest movement, in percent, that passes without a warning.</summary>
+    public const decimal ThresholdPercent = 50m;
+
+    /// <summary>The W003 warning, or <c>null</c> where there is no previous ledger or the movement is within 50 %.</summary>
+    public static LedgerIssue? Check(IndicatorSnapshot current, IndicatorSnapshot? previous, YearMonth previousPeriod)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        if (previous is null || previous.TotalBalance == 0)
+        {
+            return null;
+        }
+
+        var moved = (current.TotalBalance - previous.TotalBalance) * 100m / previous.TotalBalance;
+        if (Math.Abs(moved) <= ThresholdPercent)
+        {
+            return null;
+        }
+
+        return new LedgerIssue(null, LedgerColumns.NameOf(LedgerColumn.Balance), LedgerCodes.BalanceMoved,
+            Periods.Invariant($"Total balance {current.TotalBalance:0.00} moved {moved:0.00} % against {previous.TotalBalance:0.00} in {Periods.Format(previousPeriod)}; check the ledger (数据质量)."));
+    }
+}
