@@ -101,9 +101,9 @@ public readonly struct Fraction : IComparable<Fraction>, IEquatable<Fraction>
             var magnitude = BigInteger.Abs(scaled);
             if (magnitude <= MaxMantissa)
             {
-                var lo = (int)(uint)(magnitude & uint.MaxValue);
-                var mid = (int)(uint)((magnitude >> 32) & uint.MaxValue);
-                var hi = (int)(uint)((magnitude >> 64) & uint.MaxValue);
+                var lo = unchecked((int)(uint)(magnitude & uint.MaxValue));
+                var mid = unchecked((int)(uint)((magnitude >> 32) & uint.MaxValue));
+                var hi = unchecked((int)(uint)((magnitude >> 64) & uint.MaxValue));
                 return new decimal(lo, mid, hi, scaled.Sign < 0, (byte)scale);
             }
         }

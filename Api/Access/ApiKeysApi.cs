@@ -1,0 +1,112 @@
+using Compliance.Api.Http;
+using Compliance.Data.Access;
+using Compliance.Data.Institutions;
+using Compliance.Data;
+using Microsoft.AspNetCore.Http.HttpResults;
+using NodaTime;
+
+namespace Compliance.Api.Access;
+
+/// <summary><c>/api/v1/api-keys</c>: admins create, list and revoke keys.</summary>
+internal static class ApiKeysApi
+{
+    public static RouteGroupBuilder MapApiKeys(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/api-keys").WithTags("Access").RequireAuthorization(AccessSetup.AdminPolicy)
+            .ProducesProblem(401).ProducesProblem(403);
+        group.MapPost("/", Create).WithName("CreateApiKey").ProducesProblem(400);
+        group.MapGet("/", List).WithName("ListApiKeys");
+        group.MapDelete("/{id}", Revoke).WithName("RevokeApiKey").ProducesProblem(404);
+        return group;
+    }
+
+    public sealed record CreateKey(string? Name, string? Role, string? Institution, string? Jurisdiction);
+
+    public sealed record KeyView(string Id, string Name, string Prefix, string Role, string? Institution, string? Jurisdiction, Instant CreatedAt, Instant? RevokedAt);
+
+    public sealed record CreatedKey(string Id, string Key, string Name, string Prefix, string Role, string? Institution, string? Jurisdiction, Instant CreatedAt);
+
+    public sealed record KeyList(IReadOnlyList<KeyView> Items);
+
+    private static async Task<Results<Created<CreatedKey>, ProblemHttpResult>> Create(
+        CreateKey body, ApiKeyStore keys, InstitutionStore institutions, IClock clock, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(body.Name) || body.Name.Length > 200)
+        {
+            errors["name"] = ["name is required, at most 200 characters."];
+        }
+
+        if (body.Role is null || !Roles.IsKnown(body.Role))
+        {
+            errors["role"] = ["role must be institution, regulator or admin."];
+        }
+        else if (body.Role == Roles.Institution)
+        {
+            if (string.IsNullOrWhiteSpace(body.Institution))
+            {
+                errors["institution"] = ["A key for the institution role names its institution."];
+            }
+            else if (await institutions.FindAsync(body.Institution, Scope.Everything, ct) is null)
+            {
+                errors["institution"] = [$"There is no institution '{body.Institution}'."];
+            }
+
+            if (body.Jurisdiction is not null)
+            {
+                errors["jurisdiction"] = ["Only a regulator key has a jurisdiction."];
+            }
+        }
+        else if (body.Role == Roles.Regulator)
+        {
+            if (body.Jurisdiction is null || !Jurisdictions.IsValid(body.Jurisdiction))
+            {
+                errors["jurisdiction"] = ["A regulator key names its jurisdiction explicitly: \"\" for national, else a region prefix of 2, 4 or 6 digits."];
+            }
+
+            if (body.Institution is not null)
+            {
+                errors["institution"] = ["Only an institution key names an institution."];
+            }
+        }
+        else if (body.Institution is not null || body.Jurisdiction is not null)
+        {
+            errors["role"] = ["An admin key is bound to nothing: leave institution and jurisdiction out."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var key = ApiKeys.Generate();
+        var record = new ApiKey
+        {
+            Name = body.Name!.Trim(), Prefix = ApiKeys.PrefixOf(key), Role = body.Role!, Institution = body.Institution,
+            Jurisdiction = body.Jurisdiction, CreatedAt = clock.GetCurrentInstant(),
+        };
+        var id = await keys.CreateAsync(record, ApiKeys.Hash(key), ct);
+        var created = new CreatedKey(Formats.Id(id), key, record.Name, record.Prefix, record.Role, record.Institution, record.Jurisdiction, record.CreatedAt);
+        return TypedResults.Created($"/api/v1/api-keys/{created.Id}", created);
+    }
+
+    private static async Task<Ok<KeyList>> List(ApiKeyStore keys, CancellationToken ct) =>
+        TypedResults.Ok(new KeyList((await keys.ListAsync(ct)).Select(k =>
+            new KeyView(Formats.Id(k.Id), k.Name, k.Prefix, k.Role, k.Institution, k.Jurisdiction, k.CreatedAt, k.RevokedAt)).ToList()));
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Revoke(string id, ApiKeyStore keys, IClock clock, CancellationToken ct)
+    {
+        if (!Formats.TryId(id, out var keyId) || !await keys.RevokeAsync(keyId, clock.GetCurrentInstant(), ct))
+        {
+            return Problems.NotFoundResult($"API key {id}");
+        }
+
+        return TypedResults.NoContent();
+    }
+}
+
+/// <summary>Jurisdictions are prefixes of the 6-digit region code: empty (national), 2, 4 or 6 digits.</summary>
+internal static class Jurisdictions
+{
+    public static bool IsValid(string prefix) => prefix.Length is 0 or 2 or 4 or 6 && prefix.All(char.IsAsciiDigit);
+}

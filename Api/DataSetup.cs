@@ -1,0 +1,56 @@
+using Compliance.Api.Access;
+using Compliance.Api.Jobs;
+using Compliance.Api.Submissions;
+using Compliance.Data;
+using Compliance.Data.Access;
+using Compliance.Data.Exceptions;
+using Compliance.Data.Institutions;
+using Compliance.Data.Rules;
+using Compliance.Data.Snapshots;
+using Compliance.Data.Submissions;
+using NodaTime;
+
+namespace Compliance.Api;
+
+internal static class DataSetup
+{
+    /// <summary>The clock, the database (<c>Compliance:Database</c>) and its stores, and the ingest options.</summary>
+    public static WebApplicationBuilder AddComplianceData(this WebApplicationBuilder builder)
+    {
+        // The composition root is the one place the system clock is named; everything else receives IClock.
+#pragma warning disable RS0030
+        builder.Services.AddSingleton<IClock>(SystemClock.Instance);
+#pragma warning restore RS0030
+        var database = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        builder.Services.AddSingleton(database);
+        builder.Services.AddSingleton(services => new Db(database, builder.Environment.ContentRootPath));
+        builder.Services.AddSingleton<Migrations>();
+        builder.Services.AddSingleton<InstitutionStore>();
+        builder.Services.AddSingleton<ApiKeyStore>();
+        builder.Services.AddSingleton<SubmissionStore>();
+        builder.Services.AddSingleton<SnapshotStore>();
+        builder.Services.AddSingleton<ExceptionStore>();
+        builder.Services.AddSingleton<RuleSetStore>();
+        builder.Services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section)
+            .Validate(o => o.MaxBytes > 0, "Compliance:Ingest:MaxBytes must be positive.").ValidateOnStart();
+        builder.Services.AddScoped<SubmitLedger>();
+        return builder;
+    }
+
+    /// <summary>Before the first request: the schema, the reference data, the admin key, and the evaluations owed.</summary>
+    public static async Task InitializeComplianceAsync(this WebApplication app)
+    {
+        var services = app.Services;
+        var clock = services.GetRequiredService<IClock>();
+        var ct = app.Lifetime.ApplicationStopping;
+        var applied = await services.GetRequiredService<Migrations>().ApplyAsync(ct);
+        if (applied.Count > 0)
+        {
+            app.Logger.MigrationsApplied(string.Join(", ", applied));
+        }
+
+        await services.GetRequiredService<RuleSetStore>().SeedAsync(clock.GetCurrentInstant(), ct);
+        await AccessSetup.EnsureAdminKeyAsync(services, app.Configuration, ct);
+        await JobsSetup.RequeuePendingAsync(services, ct);
+    }
+}

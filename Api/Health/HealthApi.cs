@@ -1,0 +1,31 @@
+using Compliance.Data;
+using Dapper;
+
+namespace Compliance.Api.Health;
+
+/// <summary><c>/health/live</c> (the process answers) and <c>/health/ready</c> (the database answers); no key needed.</summary>
+internal static class HealthApi
+{
+    public sealed record HealthView(string Status);
+
+    public static void MapHealth(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/health").WithTags("Operations").AllowAnonymous();
+        group.MapGet("/live", () => TypedResults.Ok(new HealthView("live"))).WithName("Live");
+        group.MapGet("/ready", Ready).WithName("Ready").ProducesProblem(503);
+    }
+
+    private static async Task<IResult> Ready(Db db, CancellationToken ct)
+    {
+        try
+        {
+            await using var connection = await db.OpenAsync(ct);
+            await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM schema_migrations", cancellationToken: ct));
+            return TypedResults.Ok(new HealthView("ready"));
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException)
+        {
+            return Results.Problem(detail: "The database does not answer: " + e.Message, statusCode: 503, title: "Service unavailable", type: "/problems/unavailable");
+        }
+    }
+}

@@ -1,0 +1,20 @@
+namespace Compliance.Api;
+
+/// <summary>The server's structured log messages; they carry ids and counts, never ledger rows or personal data.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Applied migrations {Migrations}")]
+    public static partial void MigrationsApplied(this ILogger logger, string migrations);
+
+    [LoggerMessage(2, LogLevel.Information, "Ledger {SubmissionId} of {Institution} for {Period} rejected with {ErrorCount} errors")]
+    public static partial void LedgerRejected(this ILogger logger, long submissionId, string institution, string period, long errorCount);
+
+    [LoggerMessage(3, LogLevel.Information, "Ledger {SubmissionId} of {Institution} for {Period} accepted as version {Version} with {Rows} rows")]
+    public static partial void LedgerAccepted(this ILogger logger, long submissionId, string institution, string period, int? version, long rows);
+
+    [LoggerMessage(4, LogLevel.Information, "Submission {SubmissionId} is not the latest accepted version of its period; nothing to evaluate")]
+    public static partial void EvaluationSkipped(this ILogger logger, long submissionId);
+
+    [LoggerMessage(5, LogLevel.Information, "Evaluated submission {SubmissionId} ({Institution} {Period}) with {RuleSet} v{Version}: {Exceptions} exceptions")]
+    public static partial void Evaluated(this ILogger logger, long submissionId, string institution, string period, string ruleSet, int version, int? exceptions);
+}

@@ -1,0 +1,31 @@
+using Compliance.Api;
+using Compliance.Api.Access;
+using Compliance.Api.Exceptions;
+using Compliance.Api.Health;
+using Compliance.Api.Http;
+using Compliance.Api.Institutions;
+using Compliance.Api.Jobs;
+using Compliance.Api.Rules;
+using Compliance.Api.Submissions;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddComplianceData();
+builder.AddComplianceAccess();
+builder.AddComplianceJobs();
+builder.AddComplianceHttp();
+
+var app = builder.Build();
+await app.InitializeComplianceAsync();
+app.UseComplianceHttp();
+app.MapHealth();
+app.MapProblems();
+app.MapInstitutions();
+app.MapApiKeys();
+app.MapSubmissions();
+app.MapExceptions();
+app.MapRules();
+app.MapComplianceJobs();
+await app.RunAsync();
+
+/// <summary>The entry point, visible to the tests' WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,103 @@
+using System.Text.Json;
+using Compliance.Api.Access;
+using Compliance.Api.Http;
+using Compliance.Data.Rules;
+using Compliance.Engine.Rules;
+using Microsoft.AspNetCore.Http.HttpResults;
+using NodaTime;
+
+namespace Compliance.Api.Rules;
+
+/// <summary><c>/api/v1/rules</c> and <c>/api/v1/rule-sets</c>: the catalogue and the sets, as data.</summary>
+internal static class RulesApi
+{
+    public static void MapRules(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api/v1").WithTags("Rules").RequireAuthorization().ProducesProblem(401);
+        api.MapGet("/rules", Catalogue).WithName("ListRules");
+        api.MapGet("/rule-sets", ListSets).WithName("ListRuleSets");
+        api.MapGet("/rule-sets/{id}", GetSet).WithName("GetRuleSet").ProducesProblem(404);
+        api.MapPut("/rule-sets/{id}", PutSet).WithName("PutRuleSet").RequireAuthorization(AccessSetup.AdminPolicy).ProducesProblem(400).ProducesProblem(403);
+    }
+
+    public sealed record ParameterView(string Name, string Type, object Default);
+
+    public sealed record RuleView(string Id, LocalizedText Name, IReadOnlyList<ParameterView> Parameters, string Severity);
+
+    public sealed record RuleList(IReadOnlyList<RuleView> Items);
+
+    public sealed record RuleSetView(string Id, int Version, string Jurisdiction, YearRange Years, IReadOnlyList<RuleSpec> Rules, Instant CreatedAt, IReadOnlyList<RuleSetView>? History = null);
+
+    public sealed record RuleSetList(IReadOnlyList<RuleSetView> Items);
+
+    public sealed record RuleSetBody(string? Jurisdiction, YearRange? Years, IReadOnlyList<RuleSpec>? Rules);
+
+    private static Ok<RuleList> Catalogue() => TypedResults.Ok(new RuleList(RuleCatalog.All.Select(r =>
+        new RuleView(r.Id, r.Name, r.Parameters.Select(p => new ParameterView(p.Name, p.Type, p.Default)).ToList(), r.Severity)).ToList()));
+
+    private static async Task<Ok<RuleSetList>> ListSets(RuleSetStore store, CancellationToken ct) =>
+        TypedResults.Ok(new RuleSetList((await store.ListAsync(latestOnly: true, id: null, ct)).Select(s => View(s)).ToList()));
+
+    private static async Task<Results<Ok<RuleSetView>, ProblemHttpResult>> GetSet(string id, RuleSetStore store, CancellationToken ct)
+    {
+        var versions = await store.ListAsync(latestOnly: false, id, ct);
+        if (versions.Count == 0)
+        {
+            return Problems.NotFoundResult($"Rule set {id}");
+        }
+
+        return TypedResults.Ok(View(versions[0], versions.Skip(1).Select(v => View(v)).ToList()));
+    }
+
+    private static async Task<Results<Ok<RuleSetView>, ProblemHttpResult>> PutSet(string id, RuleSetBody body, RuleSetStore store, IClock clock, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (id.Length is 0 or > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            errors["id"] = ["id is 1–64 of A–Z a–z 0–9 - _."];
+        }
+
+        if (body.Jurisdiction is null || !Jurisdictions.IsValid(body.Jurisdiction))
+        {
+            errors["jurisdiction"] = ["jurisdiction is \"\" (national) or a region prefix of 2, 4 or 6 digits."];
+        }
+
+        if (body.Years is null || body.Years.From < 1900 || (body.Years.To is { } to && to < body.Years.From))
+        {
+            errors["years"] = ["years is {from, to?} with from a year and to, when given, not before it."];
+        }
+
+        if (body.Rules is null || body.Rules.Count == 0)
+        {
+            errors["rules"] = ["rules lists at least one rule."];
+        }
+        else
+        {
+            try
+            {
+                RuleCatalog.Validate(new RuleSetSpec(body.Jurisdiction ?? "", body.Years ?? new YearRange(2000, null), body.Rules));
+            }
+            catch (RuleSpecException e)
+            {
+                errors["rules"] = [e.Message];
+            }
+            catch (JsonException e)
+            {
+                errors["rules"] = [e.Message];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var spec = new RuleSetSpec(body.Jurisdiction!, body.Years!, body.Rules!);
+        var now = clock.GetCurrentInstant();
+        var version = await store.AddVersionAsync(id, spec, now, ct);
+        return TypedResults.Ok(View(new StoredRuleSet(id, version, spec, now)));
+    }
+
+    private static RuleSetView View(StoredRuleSet s, IReadOnlyList<RuleSetView>? history = null) =>
+        new(s.Id, s.Version, s.Spec.Jurisdiction, s.Spec.Years, s.Spec.Rules, s.CreatedAt, history);
+}

@@ -1,0 +1,174 @@
+using Compliance.Api.Access;
+using Compliance.Api.Http;
+using Compliance.Data.Snapshots;
+using Compliance.Data.Submissions;
+using Compliance.Engine;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using NodaTime;
+
+namespace Compliance.Api.Submissions;
+
+/// <summary><c>/api/v1/submissions</c> and the indicators of an institution.</summary>
+internal static class SubmissionsApi
+{
+    public static RouteGroupBuilder MapSubmissions(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/submissions").WithTags("Submissions").RequireAuthorization().ProducesProblem(401);
+        group.MapPost("/", Submit).WithName("SubmitLedger")
+            .Accepts<string>("text/csv")
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422)
+            .WithDescription("Posts a loan ledger (ledger.md) for a period: text/csv in UTF-8 (BOM allowed) or charset=gb18030/gbk. 201 with the receipt; 422 with every error; ?dryRun=true validates and evaluates without storing (200 with findings).");
+        group.MapGet("/", List).WithName("ListSubmissions").ProducesProblem(400);
+        group.MapGet("/{id}", Get).WithName("GetSubmission").ProducesProblem(404);
+        group.MapGet("/{id}/errors", Errors).WithName("GetSubmissionErrors").ProducesProblem(400).ProducesProblem(404);
+        group.MapGet("/{id}/original", Original).WithName("GetSubmissionOriginal").Produces(200, contentType: "text/csv").ProducesProblem(404);
+
+        routes.MapGet("/api/v1/institutions/{code}/indicators", Indicators).WithTags("Institutions").WithName("GetIndicators")
+            .RequireAuthorization().ProducesProblem(400).ProducesProblem(401).ProducesProblem(404);
+        return group;
+    }
+
+    /// <summary>The indicators of one period, with the derived ratios (percent, 4 decimals; <c>null</c> without a denominator).</summary>
+    public sealed record PeriodIndicators(
+        YearMonth Period, string SubmissionId, int Version,
+        decimal TotalBalance, decimal TotalNplBalance, decimal InclusiveBalance, decimal InclusiveNplBalance, decimal InclusiveCreditBalance,
+        long InclusiveBorrowers, long NewFirstLoanBorrowers, decimal NewInclusiveAmount, decimal NewInclusiveRateWeight,
+        decimal IndividualBusinessBalance, long IndividualBusinessBorrowers, decimal OperatingBalance,
+        decimal? InclusiveNplRatio, decimal? TotalNplRatio, decimal? CreditShare);
+
+    public sealed record IndicatorList(IReadOnlyList<PeriodIndicators> Items);
+
+    private static Task<Results<Created<SubmissionReceipt>, Ok<SubmissionReceipt>, ProblemHttpResult>> Submit(
+        HttpRequest request, [AsParameters] SubmitQuery query, Caller caller, SubmitLedger submit, CancellationToken ct) =>
+        submit.HandleAsync(request, query, caller, ct);
+
+    private static async Task<Results<Ok<ListAnswer<SubmissionReceipt>>, ProblemHttpResult>> List(
+        Caller caller, SubmissionStore submissions, SnapshotStore snapshots, string? institution, string? period, string? status,
+        int? page, int? pageSize, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        YearMonth? periodFilter = null;
+        if (period is not null)
+        {
+            if (Periods.TryParse(period, out var p))
+            {
+                periodFilter = p;
+            }
+            else
+            {
+                errors["period"] = ["period is written yyyy-MM."];
+            }
+        }
+
+        if (status is not null && status is not (SubmissionStore.Accepted or SubmissionStore.Rejected))
+        {
+            errors["status"] = ["status is accepted or rejected."];
+        }
+
+        if (!Paging.TryRead(page, pageSize, errors, out var request))
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var found = await submissions.ListAsync(new SubmissionFilter(institution, periodFilter, status), caller.Scope, request, ct);
+        var receipts = new List<SubmissionReceipt>(found.Items.Count);
+        foreach (var submission in found.Items)
+        {
+            receipts.Add(SubmissionReceipt.From(submission, await snapshots.FindAsync(submission.Id, ct)));
+        }
+
+        return TypedResults.Ok(new ListAnswer<SubmissionReceipt>(receipts, found.Number, found.Size, found.Total));
+    }
+
+    private static async Task<Results<Ok<SubmissionReceipt>, ProblemHttpResult>> Get(
+        string id, Caller caller, SubmissionStore submissions, SnapshotStore snapshots, CancellationToken ct)
+    {
+        if (!Formats.TryId(id, out var submissionId) || await submissions.FindAsync(submissionId, caller.Scope, ct) is not { } submission)
+        {
+            return Problems.NotFoundResult($"Submission {id}");
+        }
+
+        return TypedResults.Ok(SubmissionReceipt.From(submission, await snapshots.FindAsync(submissionId, ct)));
+    }
+
+    private static async Task<Results<Ok<ListAnswer<IssueView>>, ProblemHttpResult>> Errors(
+        string id, Caller caller, SubmissionStore submissions, int? page, int? pageSize, CancellationToken ct)
+    {
+        if (!Formats.TryId(id, out var submissionId) || await submissions.FindAsync(submissionId, caller.Scope, ct) is null)
+        {
+            return Problems.NotFoundResult($"Submission {id}");
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (!Paging.TryRead(page, pageSize, errors, out var request))
+        {
+            return Problems.Invalid(errors);
+        }
+
+        return TypedResults.Ok(Paging.Map(await submissions.ErrorsAsync(submissionId, request, ct), IssueView.From));
+    }
+
+    private static async Task<IResult> Original(string id, Caller caller, SubmissionStore submissions, HttpResponse response, CancellationToken ct)
+    {
+        if (!Formats.TryId(id, out var submissionId) || await submissions.FindAsync(submissionId, caller.Scope, ct) is not { } submission)
+        {
+            return Problems.NotFoundResult($"Submission {id}");
+        }
+
+        response.ContentType = submission.ContentType;
+        response.ContentLength = submission.ByteCount;
+        await submissions.CopyOriginalAsync(submissionId, response.Body, ct);
+        return Results.Empty;
+    }
+
+    private static async Task<Results<Ok<IndicatorList>, ProblemHttpResult>> Indicators(
+        string code, Caller caller, Data.Institutions.InstitutionStore institutions, SnapshotStore snapshots,
+        [FromQuery] string? from, [FromQuery] string? to, CancellationToken ct)
+    {
+        if (await institutions.FindAsync(code, caller.Scope, ct) is null)
+        {
+            return Problems.NotFoundResult($"Institution {code}");
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var first = new YearMonth(1, 1);
+        var last = new YearMonth(9999, 12);
+        if (from is not null && !TryPeriod(from, out first))
+        {
+            errors["from"] = ["from is a period, yyyy-MM."];
+        }
+
+        if (to is not null && !TryPeriod(to, out last))
+        {
+            errors["to"] = ["to is a period, yyyy-MM."];
+        }
+
+        if (errors.Count == 0 && first > last)
+        {
+            errors["from"] = ["from is after to."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var items = (await snapshots.ListAsync(code, first, last, ct)).Select(p =>
+        {
+            var s = p.Indicators;
+            return new PeriodIndicators(p.Period, Formats.Id(p.SubmissionId), p.Version, s.TotalBalance, s.TotalNplBalance, s.InclusiveBalance,
+                s.InclusiveNplBalance, s.InclusiveCreditBalance, s.InclusiveBorrowers, s.NewFirstLoanBorrowers, s.NewInclusiveAmount,
+                s.NewInclusiveRateWeight, s.IndividualBusinessBalance, s.IndividualBusinessBorrowers, s.OperatingBalance,
+                Formats.Percent(s.InclusiveNplRatio), Formats.Percent(s.TotalNplRatio), Formats.Percent(s.CreditShare));
+        }).ToList();
+        return TypedResults.Ok(new IndicatorList(items));
+    }
+
+    private static bool TryPeriod(string text, out YearMonth period)
+    {
+        var ok = Periods.TryParse(text, out var parsed);
+        period = parsed ?? default;
+        return ok;
+    }
+}

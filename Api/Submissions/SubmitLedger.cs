@@ -1,0 +1,259 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Compliance.Api.Access;
+using Compliance.Api.Http;
+using Compliance.Api.Jobs;
+using Compliance.Data;
+using Compliance.Data.Exceptions;
+using Compliance.Data.Institutions;
+using Compliance.Data.Rules;
+using Compliance.Data.Snapshots;
+using Compliance.Data.Submissions;
+using Compliance.Engine;
+using Compliance.Engine.Calendar;
+using Compliance.Engine.Indicators;
+using Compliance.Engine.Ledger;
+using Compliance.Engine.Rules;
+using Hangfire;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using NodaTime;
+
+namespace Compliance.Api.Submissions;
+
+/// <summary>The query of <c>POST /api/v1/submissions</c>.</summary>
+public sealed record SubmitQuery(string? Period, string? Institution, bool? DryRun);
+
+/// <summary>
+/// Takes a ledger from a request: checks who may submit what, spools and hashes the body, reads and stores it
+/// all-or-nothing, and enqueues the evaluations it makes due; or, for a dry run, evaluates it without storing.
+/// </summary>
+internal sealed class SubmitLedger(
+    SubmissionStore submissions,
+    SnapshotStore snapshots,
+    RuleSetStore ruleSets,
+    InstitutionStore institutions,
+    IBackgroundJobClient jobs,
+    IClock clock,
+    IOptions<IngestOptions> options,
+    ILogger<SubmitLedger> log)
+{
+    public async Task<Results<Created<SubmissionReceipt>, Ok<SubmissionReceipt>, ProblemHttpResult>> HandleAsync(
+        HttpRequest request, SubmitQuery query, Caller caller, CancellationToken ct)
+    {
+        // Who may submit for whom comes first: a role that may not act is told so before anything about the request.
+        string? code;
+        if (caller.IsInstitution)
+        {
+            if (query.Institution is not null && query.Institution != caller.Institution)
+            {
+                return Problems.ForbiddenResult("An institution key submits only for its own institution.");
+            }
+
+            code = caller.Institution;
+        }
+        else if (caller.IsAdmin)
+        {
+            code = query.Institution;
+        }
+        else
+        {
+            return Problems.ForbiddenResult("A regulator key cannot submit ledgers.");
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrEmpty(code))
+        {
+            errors["institution"] = ["An admin key names the institution: &institution=CODE."];
+        }
+
+        var today = ReportingZone.Today(clock);
+        if (!Periods.TryParse(query.Period, out var parsed))
+        {
+            errors["period"] = ["period is required, written yyyy-MM."];
+        }
+        else if (parsed.Value > today.ToYearMonth())
+        {
+            errors["period"] = [$"period {query.Period} is in the future; the current month in China Standard Time is {Periods.Format(today.ToYearMonth())}."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var institution = await institutions.FindAsync(code!, Scope.Everything, ct);
+        if (institution is null)
+        {
+            return Problems.NotFoundResult($"Institution {code}");
+        }
+
+        var encoding = CsvEncoding(request.ContentType, out var mediaType);
+        if (encoding is null)
+        {
+            return Problems.Of(Problems.UnsupportedMediaType,
+                $"Content-Type '{request.ContentType}' is not accepted; send text/csv with charset utf-8 (the default), gb18030 or gbk.");
+        }
+
+        var maxBytes = options.Value.MaxBytes;
+        if (request.ContentLength > maxBytes)
+        {
+            return TooLarge(maxBytes);
+        }
+
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = null; // counted while spooling, against our own limit
+        }
+
+        var period = parsed!.Value;
+        await using var body = await SpooledBody.SpoolAsync(request.Body, SpoolDirectory, maxBytes, ct);
+        if (body is null)
+        {
+            return TooLarge(maxBytes);
+        }
+
+        var receivedAt = clock.GetCurrentInstant();
+        if (query.DryRun == true)
+        {
+            return await DryRunAsync(body, encoding, institution, period, receivedAt, ct);
+        }
+
+        var outcome = await submissions.IngestAsync(
+            new NewSubmission(institution.Code, period, receivedAt, body.Sha256, mediaType, body.Bytes),
+            body.Open,
+            (stream, sink) => LedgerReader.ReadCsv(stream, encoding, period, sink),
+            ct);
+
+        if (!outcome.Accepted)
+        {
+            log.LedgerRejected(outcome.SubmissionId, institution.Code, Periods.Format(period), outcome.Result.ErrorCount);
+            return LedgerInvalid(outcome.Result, outcome.SubmissionId);
+        }
+
+        foreach (var id in outcome.ToEvaluate)
+        {
+            jobs.Enqueue<EvaluateSubmissionJob>(job => job.RunAsync(id, CancellationToken.None));
+        }
+
+        log.LedgerAccepted(outcome.SubmissionId, institution.Code, Periods.Format(period), outcome.Version, outcome.Result.Rows);
+        var receipt = new SubmissionReceipt
+        {
+            Id = Formats.Id(outcome.SubmissionId),
+            Institution = institution.Code,
+            Period = period,
+            Version = outcome.Version,
+            Status = SubmissionStore.Accepted,
+            ReceivedAt = receivedAt,
+            Sha256 = body.Sha256,
+            Rows = outcome.Result.Rows,
+            Warnings = outcome.Warnings.Select(IssueView.From).ToList(),
+            WarningCount = outcome.WarningCount,
+            Indicators = IndicatorsView.From(outcome.Result.Snapshot!),
+            Evaluation = new JsonObject { ["status"] = "pending" },
+        };
+        return TypedResults.Created($"/api/v1/submissions/{receipt.Id}", receipt);
+    }
+
+    private async Task<Results<Created<SubmissionReceipt>, Ok<SubmissionReceipt>, ProblemHttpResult>> DryRunAsync(
+        SpooledBody body, Encoding encoding, Institution institution, YearMonth period, Instant receivedAt, CancellationToken ct)
+    {
+        LedgerReadResult result;
+        await using (var stream = body.Open())
+        {
+            result = LedgerReader.ReadCsv(stream, encoding, period, NoSink.Instance);
+        }
+
+        if (!result.IsValid)
+        {
+            return LedgerInvalid(result, null);
+        }
+
+        var snapshot = result.Snapshot!;
+        var baselines = await snapshots.LoadBaselinesAsync(institution.Code, period, ct);
+        var warnings = result.Warnings.Select(IssueView.From).ToList();
+        var warningCount = result.WarningCount;
+        var previousPeriod = period.PlusMonths(-1);
+        if (BalanceMovement.Check(snapshot, baselines.FirstOrDefault(b => b.Period == previousPeriod)?.Indicators, previousPeriod) is { } moved)
+        {
+            warningCount++;
+            warnings.Add(IssueView.From(moved));
+        }
+
+        var history = new SnapshotHistory(institution.Code, new StoredSnapshot(period, 0, snapshot), baselines);
+        var ruleSet = RuleSet.Select(await ruleSets.CurrentAsync(ct), institution.RegionCode, period.Year);
+        var results = ruleSet?.Evaluate(history) ?? [];
+        var findings = new JsonArray(results.Where(r => r.Finding is not null).Select(r => (JsonNode)FindingView(r.Finding!, period, ruleSet!)).ToArray());
+        return TypedResults.Ok(new SubmissionReceipt
+        {
+            Institution = institution.Code,
+            Period = period,
+            Status = SubmissionStore.Accepted,
+            ReceivedAt = receivedAt,
+            Sha256 = body.Sha256,
+            Rows = result.Rows,
+            Warnings = warnings,
+            WarningCount = warningCount,
+            Indicators = IndicatorsView.From(snapshot),
+            Evaluation = new JsonObject
+            {
+                ["status"] = "done",
+                ["ruleSet"] = ruleSet is null ? null : new JsonObject { ["id"] = ruleSet.Id, ["version"] = ruleSet.Version },
+                ["rules"] = new JsonArray(results.Select(r => (JsonNode)new JsonObject { ["rule"] = r.Rule, ["outcome"] = ExceptionStore.OutcomeName(r.Outcome) }).ToArray()),
+            },
+            Findings = findings,
+        });
+    }
+
+    private static JsonObject FindingView(Finding finding, YearMonth period, RuleSet ruleSet) => new()
+    {
+        ["rule"] = finding.Rule,
+        ["period"] = Periods.Format(period),
+        ["ruleSet"] = new JsonObject { ["id"] = ruleSet.Id, ["version"] = ruleSet.Version },
+        ["severity"] = ExceptionStore.SeverityName(finding.Severity),
+        ["figures"] = Formats.Figures(ExceptionStore.FiguresJson(finding.Figures).ToJsonString()),
+        ["baselines"] = ExceptionStore.BaselinesJson(finding.Baselines),
+        ["message"] = new JsonObject { ["zh"] = finding.Message.Zh, ["en"] = finding.Message.En },
+    };
+
+    private static ProblemHttpResult LedgerInvalid(LedgerReadResult result, long? submissionId)
+    {
+        var shown = result.Errors.Take(1000).Select(IssueView.From).ToList();
+        var extensions = new Dictionary<string, object?>
+        {
+            ["submissionId"] = submissionId is { } id ? Formats.Id(id) : null,
+            ["errorCount"] = result.ErrorCount,
+            ["errors"] = shown,
+        };
+        var kept = submissionId is null ? "It was not kept (dry run)." : $"It is kept as rejected submission {submissionId}.";
+        return Problems.Of(Problems.LedgerInvalid, $"The ledger has {result.ErrorCount} error(s) and was rejected whole. {kept}", extensions);
+    }
+
+    private static ProblemHttpResult TooLarge(long maxBytes) =>
+        Problems.Of(Problems.PayloadTooLarge, $"The body is larger than {maxBytes} bytes (Compliance:Ingest:MaxBytes).");
+
+    private string SpoolDirectory => options.Value.SpoolDirectory ?? Path.Combine(Path.GetTempPath(), "compliance-spool");
+
+    /// <summary>The decoder of a <c>text/csv</c> Content-Type, or <c>null</c> for any other media type or charset.</summary>
+    private static Encoding? CsvEncoding(string? contentType, out string mediaType)
+    {
+        mediaType = contentType ?? "";
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var parsed) || !parsed.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        return LedgerEncodings.ForCharset(parsed.Charset.HasValue ? parsed.Charset.Value : null);
+    }
+
+    private sealed class NoSink : ILedgerSink
+    {
+        public static readonly NoSink Instance = new();
+
+        public void Write(LedgerRow row)
+        {
+        }
+    }
+}
