@@ -69,6 +69,11 @@ public static class LedgerReader
             text.Read();
         }
 
+        if (text.Peek() < 0)
+        {
+            return; // an empty body: no header, no rows (E008)
+        }
+
         var options = new CsvDataReaderOptions
         {
             HasHeaders = true,

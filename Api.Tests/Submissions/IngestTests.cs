@@ -1,0 +1,290 @@
+using System.Net;
+using System.Text;
+using Compliance.Api.Tests.Support;
+using FluentAssertions.Execution;
+using static Compliance.Api.Tests.Support.Ledgers;
+
+namespace Compliance.Api.Tests.Submissions;
+
+/// <summary>Posting ledgers: receipts, versions, originals, and every validation code through HTTP.</summary>
+public sealed class IngestTests
+{
+    private ComplianceApiFactory _factory = null!;
+    private HttpClient _bank = null!;
+    private int _institutions;
+
+    [OneTimeSetUp]
+    public async Task StartServer()
+    {
+        _factory = new ComplianceApiFactory();
+        _bank = _factory.ClientWithKey(await _factory.CreateInstitutionAsync("C3713001", "371302"));
+    }
+
+    [OneTimeTearDown]
+    public void StopServer()
+    {
+        _bank.Dispose();
+        _factory.Dispose();
+        _factory.DeleteDatabase();
+    }
+
+    [Test]
+    public async Task ExampleLedger_Posted_AnswersReceiptWithIndicators()
+    {
+        using var bank = await NewBankAsync();
+
+        var response = await bank.PostLedgerAsync("2022-12", Example);
+        var receipt = await response.JsonAsync();
+
+        using var scope = new AssertionScope();
+        response.StatusCode.Should().Be(HttpStatusCode.Created);
+        response.Headers.Location!.ToString().Should().Be($"/api/v1/submissions/{receipt["id"]}");
+        receipt["status"]!.GetValue<string>().Should().Be("accepted");
+        receipt["version"]!.GetValue<int>().Should().Be(1);
+        receipt["period"]!.GetValue<string>().Should().Be("2022-12");
+        receipt["rows"]!.GetValue<long>().Should().Be(3);
+        receipt["sha256"]!.GetValue<string>().Should().Be(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(Example))));
+        receipt["receivedAt"]!.GetValue<string>().Should().StartWith("2023-01-20T02:00:00");
+        receipt["evaluation"]!["status"]!.GetValue<string>().Should().Be("pending");
+        var indicators = receipt["indicators"]!;
+        indicators["totalBalance"]!.GetValue<decimal>().Should().Be(21_100_000m);
+        indicators["inclusiveBalance"]!.GetValue<decimal>().Should().Be(1_100_000m);
+        indicators["inclusiveNplBalance"]!.GetValue<decimal>().Should().Be(300_000m);
+        indicators["inclusiveCreditBalance"]!.GetValue<decimal>().Should().Be(800_000m);
+        indicators["inclusiveBorrowers"]!.GetValue<long>().Should().Be(2);
+        indicators["totalNplBalance"]!.GetValue<decimal>().Should().Be(300_000m);
+        indicators["individualBusinessBalance"]!.GetValue<decimal>().Should().Be(300_000m);
+        indicators["operatingBalance"]!.GetValue<decimal>().Should().Be(300_000m);
+        indicators.AsObject().Select(p => p.Key).Should().BeEquivalentTo(
+            "totalBalance", "totalNplBalance", "inclusiveBalance", "inclusiveNplBalance", "inclusiveCreditBalance", "inclusiveBorrowers",
+            "newFirstLoanBorrowers", "newInclusiveAmount", "newInclusiveRateWeight", "individualBusinessBalance",
+            "individualBusinessBorrowers", "operatingBalance");
+    }
+
+    [Test]
+    public async Task SamePeriod_PostedTwice_CountsVersions_AndKeepsBoth()
+    {
+        using var bank = await NewBankAsync();
+
+        var first = await bank.SubmitAcceptedAsync("2022-11", Example.Replace("2022-06-10", "2022-06-01", StringComparison.Ordinal));
+        var second = await (await bank.PostLedgerAsync("2022-11", Example.Replace("2022-06-10", "2022-06-02", StringComparison.Ordinal))).JsonAsync();
+
+        second["version"]!.GetValue<int>().Should().Be(2);
+        (await bank.GetJsonAsync($"/api/v1/submissions/{first}"))["version"]!.GetValue<int>().Should().Be(1);
+        var indicators = await bank.GetJsonAsync($"/api/v1/institutions/{InstitutionOf(second)}/indicators?from=2022-11&to=2022-11");
+        indicators["items"]!.AsArray().Should().ContainSingle().Which!["version"]!.GetValue<int>().Should().Be(2);
+    }
+
+    [Test]
+    public async Task Original_OfAcceptedAndRejected_ReturnsTheExactBytesAndContentType()
+    {
+        var body = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(Example.Replace("\n", "\r\n", StringComparison.Ordinal))).ToArray();
+        var accepted = await (await _bank.PostLedgerAsync("2022-10", body, contentType: "text/csv; charset=utf-8")).JsonAsync();
+        var rejected = await (await _bank.PostLedgerAsync("2022-10", Encoding.UTF8.GetBytes("nonsense"))).JsonAsync();
+
+        foreach (var id in new[] { accepted["id"]!.GetValue<string>(), rejected["submissionId"]!.GetValue<string>() })
+        {
+            var original = await _bank.GetAsync($"/api/v1/submissions/{id}/original");
+            original.StatusCode.Should().Be(HttpStatusCode.OK);
+            var expected = id == accepted["id"]!.GetValue<string>() ? body : Encoding.UTF8.GetBytes("nonsense");
+            (await original.Content.ReadAsByteArrayAsync()).Should().Equal(expected);
+            original.Content.Headers.ContentType!.MediaType.Should().Be("text/csv");
+        }
+    }
+
+    [TestCase("E001", 1L, "balance", "loan_id,borrower_id,borrower_type,credit_line,product,purpose,guarantee,classification,amount,disbursed_on,matures_on,annual_rate,first_loan\nL1,B1,micro,100,loan,business,credit,normal,100,2022-01-01,2023-01-01,4,Y\n")]
+    [TestCase("E002", 2L, "amount", Header + "\nL1,B1,,micro,1000000,loan,business,credit,normal,100.001,100,2022-01-01,2023-01-01,4,Y,,\n")]
+    [TestCase("E002", 2L, "disbursed_on", Header + "\nL1,B1,,micro,1000000,loan,business,credit,normal,100,100,2022-02-30,2023-01-01,4,Y,,\n")]
+    [TestCase("E002", 2L, "borrower_type", Header + "\nL1,B1,,tiny,1000000,loan,business,credit,normal,100,100,2022-01-01,2023-01-01,4,Y,,\n")]
+    [TestCase("E002", 2L, "first_loan", Header + "\nL1,B1,,micro,1000000,loan,business,credit,normal,100,100,2022-01-01,2023-01-01,4,maybe,,\n")]
+    [TestCase("E002", 2L, "loan_id", Header + "\n,B1,,micro,1000000,loan,business,credit,normal,100,100,2022-01-01,2023-01-01,4,Y,,\n")]
+    [TestCase("E003", 3L, "loan_id", Header + "\nL1,B1,,micro,1000000,loan,business,credit,normal,100,100,2022-01-01,2023-01-01,4,Y,,\nL1,B2,,micro,1000000,loan,business,credit,normal,100,100,2022-01-01,2023-01-01,4,Y,,\n")]
+    [TestCase("E004", 2L, "balance", Header + "\nL1,B1,,micro,1000000,loan,business,credit,normal,100,-1,2022-01-01,2023-01-01,4,Y,,\n")]
+    [TestCase("E004", 2L, "amount", Header + "\nL1,B1,,micro,1000000,loan,business,credit,normal,0,0,2022-01-01,2023-01-01,4,Y,,\n")]
+    [TestCase("E005", 2L, "disbursed_on", Header + "\nL1,B1,,micro,1000000,loan,business,credit,normal,100,100,2023-01-01,2023-02-01,4,Y,,\n")]
+    [TestCase("E005", 2L, "matures_on", Header + "\nL1,B1,,micro,1000000,loan,business,credit,normal,100,100,2022-05-01,2022-04-30,4,Y,,\n")]
+    [TestCase("E006", 3L, "credit_line", Header + "\nL1,B1,,micro,1000000,loan,business,credit,normal,100,100,2022-01-01,2023-01-01,4,Y,,\nL2,B1,,micro,2000000,loan,business,credit,normal,100,100,2022-01-01,2023-01-01,4,Y,,\n")]
+    [TestCase("E007", 2L, "credit_code", Header + "\nL1,B1,91371300MA3C1XY40X,micro,1000000,loan,business,credit,normal,100,100,2022-01-01,2023-01-01,4,Y,,\n")]
+    [TestCase("E008", null, null, Header + "\n")]
+    [TestCase("E008", null, null, "")]
+    [TestCase("E010", 2L, "annual_rate", Header + "\nL1,B1,,micro,1000000,loan,business,credit,normal,100,100,2022-01-01,2023-01-01,36.01,Y,,\n")]
+    [TestCase("E011", 2L, null, Header + "\nL1,B1,,micro,1000000,loan,business,credit,normal,100,100,2022-01-01,2023-01-01,4,Y\n")]
+    [TestCase("E012", 1L, "loan_id", Header + ",借据号\nL1,B1,,micro,1000000,loan,business,credit,normal,100,100,2022-01-01,2023-01-01,4,Y,,,L1\n")]
+    public async Task InvalidLedger_Posted_Answers422WithTheCodeLineAndColumn(string code, long? line, string? column, string csv)
+    {
+        var response = await _bank.PostLedgerAsync("2022-12", csv);
+        var problem = await response.JsonAsync();
+
+        using var scope = new AssertionScope();
+        response.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        problem["type"]!.GetValue<string>().Should().Be("/problems/ledger-invalid");
+        problem["errorCount"]!.GetValue<long>().Should().BeGreaterThan(0);
+        var error = problem["errors"]!.AsArray().Select(e => e!.AsObject()).First(e => e["code"]!.GetValue<string>() == code);
+        error["line"]?.GetValue<long>().Should().Be(line);
+        error["column"]?.GetValue<string>().Should().Be(column);
+        error["message"]!.GetValue<string>().Should().NotBeEmpty();
+        var id = problem["submissionId"]!.GetValue<string>();
+        var stored = await _bank.GetJsonAsync($"/api/v1/submissions/{id}");
+        stored["status"]!.GetValue<string>().Should().Be("rejected");
+        stored["indicators"].Should().BeNull("a rejected ledger leaves no snapshot");
+        stored["errorCount"]!.GetValue<long>().Should().Be(problem["errorCount"]!.GetValue<long>());
+        var errors = await _bank.GetJsonAsync($"/api/v1/submissions/{id}/errors");
+        errors["total"]!.GetValue<long>().Should().Be(problem["errorCount"]!.GetValue<long>());
+    }
+
+    [Test]
+    public async Task InvalidUtf8_Posted_IsE009()
+    {
+        var bytes = Encoding.UTF8.GetBytes(Header + "\nL1,B1,,micro,1000000,loan,business,credit,normal,100,100,2022-01-01,2023-01-01,4,Y,,\n").Append((byte)0xFF).ToArray();
+
+        var response = await _bank.PostLedgerAsync("2022-12", bytes);
+        var problem = await response.JsonAsync();
+
+        response.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        problem["errors"]!.AsArray().Select(e => e!["code"]!.GetValue<string>()).Should().Contain("E009");
+    }
+
+    [Test]
+    public async Task RejectedLedger_LeavesNoRowsSnapshotOrEvaluation()
+    {
+        using var bank = await NewBankAsync();
+        var csv = Csv(Row("L1"), Row("L2", amount: -5m));
+
+        var response = await bank.PostLedgerAsync("2022-09", csv);
+        var problem = await response.JsonAsync();
+
+        response.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        var institution = (await bank.GetJsonAsync("/api/v1/institutions"))["items"]![0]!["code"]!.GetValue<string>();
+        (await bank.GetJsonAsync($"/api/v1/institutions/{institution}/indicators"))["items"]!.AsArray().Should().BeEmpty();
+        (await bank.GetJsonAsync($"/api/v1/submissions/{problem["submissionId"]}"))["evaluation"].Should().BeNull();
+        (await bank.GetJsonAsync("/api/v1/exceptions"))["total"]!.GetValue<long>().Should().Be(0);
+    }
+
+    [Test]
+    public async Task ManyErrors_Answer1000_WithTheTrueCount_AndAllArePaged()
+    {
+        var rows = Enumerable.Range(1, 1_200).Select(i => Row($"L{i}", borrowerId: $"B{i}", rate: 40m)).ToArray();
+
+        var response = await _bank.PostLedgerAsync("2022-12", Csv(rows));
+        var problem = await response.JsonAsync();
+
+        problem["errorCount"]!.GetValue<long>().Should().Be(1_200);
+        problem["errors"]!.AsArray().Should().HaveCount(1_000);
+        var last = await _bank.GetJsonAsync($"/api/v1/submissions/{problem["submissionId"]}/errors?page=3&pageSize=500");
+        last["total"]!.GetValue<long>().Should().Be(1_200);
+        last["items"]!.AsArray().Should().HaveCount(200);
+        last["items"]![199]!["line"]!.GetValue<long>().Should().Be(1_201);
+    }
+
+    [Test]
+    public async Task Warnings_BalanceAboveAmountAndUnknownColumn_AreKeptWithTheAcceptedSubmission()
+    {
+        var csv = Header + ",备注\n" + Row("L1", amount: 100m, balance: 150m) + ",x\n" + Row("L2") + ",y\n";
+
+        var response = await _bank.PostLedgerAsync("2022-08", csv);
+        var receipt = await response.JsonAsync();
+
+        response.StatusCode.Should().Be(HttpStatusCode.Created);
+        receipt["warningCount"]!.GetValue<long>().Should().Be(2);
+        receipt["warnings"]!.AsArray().Select(w => (w!["code"]!.GetValue<string>(), w["line"]!.GetValue<long>()))
+            .Should().BeEquivalentTo(new[] { ("W002", 1L), ("W001", 2L) });
+        var stored = await _bank.GetJsonAsync($"/api/v1/submissions/{receipt["id"]}");
+        stored["warnings"]!.AsArray().Should().HaveCount(2);
+    }
+
+    [Test]
+    public async Task TotalBalanceMovedOverHalf_AgainstThePreviousMonth_WarnsW003()
+    {
+        using var bank = await NewBankAsync();
+        await bank.SubmitAcceptedAsync("2022-06", Csv(Row("L1", balance: 100_000m)));
+
+        var receipt = await (await bank.PostLedgerAsync("2022-07", Csv(Row("L1", balance: 100_000m), Row("L2", borrowerId: "B2", balance: 60_000m, amount: 60_000m)))).JsonAsync();
+
+        receipt["warnings"]!.AsArray().Select(w => w!["code"]!.GetValue<string>()).Should().Equal("W003");
+    }
+
+    [TestCase("2022-13")]
+    [TestCase("22-12")]
+    [TestCase("")]
+    [TestCase("2023-02")]
+    public async Task BadOrFuturePeriod_Answers400_AndStoresNothing(string period)
+    {
+        var before = (await _bank.GetJsonAsync("/api/v1/submissions"))["total"]!.GetValue<long>();
+
+        var response = await _bank.PostLedgerAsync(period, Example);
+        var problem = await response.JsonAsync();
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        problem["type"]!.GetValue<string>().Should().Be("/problems/invalid-request");
+        problem["errors"]!["period"].Should().NotBeNull();
+        (await _bank.GetJsonAsync("/api/v1/submissions"))["total"]!.GetValue<long>().Should().Be(before);
+    }
+
+    [TestCase("application/xml")]
+    [TestCase("text/plain")]
+    [TestCase("text/csv; charset=latin1")]
+    public async Task OtherMediaType_Answers415(string contentType)
+    {
+        var response = await _bank.PostLedgerAsync("2022-12", Example, contentType: contentType);
+
+        response.StatusCode.Should().Be(HttpStatusCode.UnsupportedMediaType);
+        (await response.JsonAsync())["type"]!.GetValue<string>().Should().Be("/problems/unsupported-media-type");
+    }
+
+    [Test]
+    public async Task ChineseHeadersInGb18030_AreReadLikeTheEnglishOnes()
+    {
+        var chinese = "借据号,客户号,统一社会信用代码,客户类型,单户授信总额,业务品种,贷款用途,担保方式,五级分类,发放金额,贷款余额,发放日期,到期日期,执行年利率,首贷户标识,行业,地区代码\n" +
+            "L0001,C001,91371300MA3C1XY40W,微型企业,3000000,贷款,经营,信用,正常,1000000,800000.00,2022-01-15,2023-01-14,4.35,是,F,371302\n" +
+            "L0002,C002,,个体工商户,500000,贷款,经营,保证,次级,300000,300000,2021-11-02,2022-11-01,5.10,否,H,371311\n" +
+            "L0003,C003,,大型企业,500000000,票据贴现,经营,质押,正常,20000000,20000000,2022-06-10,2022-12-10,1.90,否,C,371302\n";
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var bytes = Encoding.GetEncoding("GB18030").GetBytes(chinese);
+
+        var gb = await (await _bank.PostLedgerAsync("2022-12", bytes, contentType: "text/csv; charset=gb18030")).JsonAsync();
+        var utf8 = await (await _bank.PostLedgerAsync("2022-12", Example)).JsonAsync();
+
+        gb["indicators"]!.ToJsonString().Should().Be(utf8["indicators"]!.ToJsonString());
+    }
+
+    [Test]
+    public async Task DryRun_Evaluates_AndStoresNothing()
+    {
+        using var bank = await NewBankAsync();
+        var before = (await _factory.Admin().GetJsonAsync("/api/v1/submissions"))["total"]!.GetValue<long>();
+
+        var response = await bank.PostLedgerAsync("2022-12", Example, "&dryRun=true");
+        var receipt = await response.JsonAsync();
+
+        using var scope = new AssertionScope();
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        receipt["id"].Should().BeNull();
+        receipt["findings"]!.AsArray().Select(f => f!["rule"]!.GetValue<string>()).Should().Contain(["NPL_TOLERANCE", "BASELINE_MISSING"]);
+        (await _factory.Admin().GetJsonAsync("/api/v1/submissions"))["total"]!.GetValue<long>().Should().Be(before);
+        (await bank.GetJsonAsync("/api/v1/exceptions"))["total"]!.GetValue<long>().Should().Be(0);
+    }
+
+    [Test]
+    public async Task AdminSubmission_NamesTheInstitution_OrIsRefused()
+    {
+        using var admin = _factory.Admin();
+
+        var missing = await admin.PostLedgerAsync("2022-12", Example);
+        var unknown = await admin.PostLedgerAsync("2022-12", Example, "&institution=NOPE");
+        var named = await admin.PostLedgerAsync("2022-12", Example, "&institution=C3713001");
+
+        missing.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        unknown.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        named.StatusCode.Should().Be(HttpStatusCode.Created);
+        (await named.JsonAsync())["institution"]!.GetValue<string>().Should().Be("C3713001");
+    }
+
+    private async Task<HttpClient> NewBankAsync()
+    {
+        var code = $"T{Interlocked.Increment(ref _institutions):D4}";
+        return _factory.ClientWithKey(await _factory.CreateInstitutionAsync(code, "110101"));
+    }
+
+    private static string InstitutionOf(System.Text.Json.Nodes.JsonObject receipt) => receipt["institution"]!.GetValue<string>();
+}

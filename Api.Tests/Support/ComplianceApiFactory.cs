@@ -1,0 +1,152 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using NodaTime.Testing;
+
+namespace Compliance.Api.Tests.Support;
+
+/// <summary>
+/// The real server over HTTP: a temporary SQLite file of its own, a fake clock, and the real Hangfire pipeline
+/// (in-memory storage with a server in the test host). Extra settings override the configuration.
+/// </summary>
+public sealed class ComplianceApiFactory : WebApplicationFactory<Program>
+{
+    public const string AdminKey = "test-admin-key-0123456789abcdef0123456789";
+
+    private readonly Dictionary<string, string?> _settings;
+
+    public ComplianceApiFactory(string? databasePath = null, IDictionary<string, string?>? settings = null, Instant? now = null)
+    {
+        DatabasePath = databasePath ?? Path.Combine(Path.GetTempPath(), $"compliance-test-{Guid.NewGuid():N}.db");
+        Clock = new FakeClock(now ?? Instant.FromUtc(2023, 1, 20, 2, 0));
+        _settings = new Dictionary<string, string?>
+        {
+            ["Compliance:Database:ConnectionString"] = $"Data Source={DatabasePath}",
+            ["Compliance:BootstrapAdminKey"] = AdminKey,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+    }
+
+    public string DatabasePath { get; }
+
+    public FakeClock Clock { get; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.UseEnvironment("Testing");
+        builder.ConfigureTestServices(services => services.AddSingleton<IClock>(Clock));
+    }
+
+    /// <summary>A client sending the given API key (none for <c>null</c>).</summary>
+    public HttpClient ClientWithKey(string? key)
+    {
+        var client = CreateClient();
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        }
+
+        return client;
+    }
+
+    public HttpClient Admin() => ClientWithKey(AdminKey);
+
+    /// <summary>Deletes the database file and its WAL companions.</summary>
+    public void DeleteDatabase()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(DatabasePath + suffix);
+        }
+    }
+}
+
+/// <summary>Helpers that drive the API as a client would.</summary>
+public static class Api
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Creates an institution (admin) and returns an institution key for it.</summary>
+    public static async Task<string> CreateInstitutionAsync(this ComplianceApiFactory factory, string code, string regionCode, string reportingFrom = "2021-01")
+    {
+        using var admin = factory.Admin();
+        var created = await admin.PostAsJsonAsync("/api/v1/institutions", new
+        {
+            code, name = $"测试银行 {code}", category = "rural", localLegalPerson = true, regionCode, reportingFrom,
+        });
+        created.EnsureSuccessStatusCode();
+        return await factory.CreateKeyAsync(new { name = $"{code} key", role = "institution", institution = code });
+    }
+
+    /// <summary>Creates a regulator key for a jurisdiction.</summary>
+    public static Task<string> CreateRegulatorAsync(this ComplianceApiFactory factory, string jurisdiction) =>
+        factory.CreateKeyAsync(new { name = $"regulator {jurisdiction}", role = "regulator", jurisdiction });
+
+    public static async Task<string> CreateKeyAsync(this ComplianceApiFactory factory, object body)
+    {
+        using var admin = factory.Admin();
+        var response = await admin.PostAsJsonAsync("/api/v1/api-keys", body);
+        response.EnsureSuccessStatusCode();
+        var json = await response.Content.ReadFromJsonAsync<JsonObject>();
+        return json!["key"]!.GetValue<string>();
+    }
+
+    /// <summary>Posts a CSV ledger.</summary>
+    public static Task<HttpResponseMessage> PostLedgerAsync(this HttpClient client, string period, string csv, string query = "", string contentType = "text/csv") =>
+        client.PostLedgerAsync(period, Encoding.UTF8.GetBytes(csv), query, contentType);
+
+    public static Task<HttpResponseMessage> PostLedgerAsync(this HttpClient client, string period, byte[] body, string query = "", string contentType = "text/csv")
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        return client.PostAsync($"/api/v1/submissions?period={period}{query}", content);
+    }
+
+    public static async Task<JsonObject> JsonAsync(this HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<JsonObject>(Json))!;
+
+    public static async Task<JsonObject> GetJsonAsync(this HttpClient client, string url)
+    {
+        var response = await client.GetAsync(url);
+        response.StatusCode.Should().Be(System.Net.HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return await response.JsonAsync();
+    }
+
+    /// <summary>Posts a ledger that must be accepted and returns the submission id.</summary>
+    public static async Task<string> SubmitAcceptedAsync(this HttpClient client, string period, string csv)
+    {
+        var response = await client.PostLedgerAsync(period, csv);
+        response.StatusCode.Should().Be(System.Net.HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return (await response.JsonAsync())["id"]!.GetValue<string>();
+    }
+
+    /// <summary>Waits until the submission's evaluation is done (or failed), polling the API.</summary>
+    public static async Task<JsonObject> WaitForEvaluationAsync(this HttpClient client, string submissionId) =>
+        await Eventually.UntilAsync(
+            () => client.GetJsonAsync($"/api/v1/submissions/{submissionId}"),
+            receipt => receipt["evaluation"]?["status"]?.GetValue<string>() is "done" or "failed",
+            $"the evaluation of submission {submissionId}");
+
+    /// <summary>The exceptions a client sees, as a list of items.</summary>
+    public static async Task<IReadOnlyList<JsonObject>> ExceptionsAsync(this HttpClient client, string query = "")
+    {
+        var page = await client.GetJsonAsync($"/api/v1/exceptions?pageSize=500{query}");
+        return page["items"]!.AsArray().Select(n => n!.AsObject()).ToList();
+    }
+}
