@@ -33,7 +33,7 @@ public readonly struct Fraction : IComparable<Fraction>, IEquatable<Fraction>
     {
         Span<int> bits = stackalloc int[4];
         decimal.GetBits(value, bits);
-        var mantissa = new BigInteger((uint)bits[0]) | (new BigInteger((uint)bits[1]) << 32) | (new BigInteger((uint)bits[2]) << 64);
+        var mantissa = new BigInteger(unchecked((uint)bits[0])) | (new BigInteger(unchecked((uint)bits[1])) << 32) | (new BigInteger(unchecked((uint)bits[2])) << 64);
         var scale = (bits[3] >> 16) & 0xFF;
         if (bits[3] < 0)
         {

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace Compliance.Bench;
+
+/// <summary>
+/// Starts the real server (Release build) on a fresh SQLite file, posts a ledger over HTTP and times it; in the
+/// same run times the sqlite3 shell's <c>.import</c> of the same CSV into a bare table, and reports the ratio
+/// against the DESIGN.md budget (1.5×) and the server's peak working set (budget 400 MB).
+/// </summary>
+internal static class IngestBenchmark
+{
+    private const string AdminKey = "bench-admin-key-0123456789abcdef0123456789";
+
+    public static async Task<int> RunAsync(string root, string ledger, string period, string workDirectory)
+    {
+        Directory.CreateDirectory(workDirectory);
+        var database = Path.Combine(workDirectory, "bench.db");
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(database + suffix);
+        }
+
+        Console.WriteLine("building the server (Release)…");
+        await Shell.RunAsync("dotnet", $"build \"{Path.Combine(root, "Api")}\" -c Release -nologo -v q", root);
+        var port = Shell.FreePort();
+        var server = Shell.Start("dotnet", $"\"{Path.Combine(root, "Api", "bin", "Release", "net10.0", "Compliance.Api.dll")}\" --urls http://127.0.0.1:{port}", workDirectory, new()
+        {
+            ["Compliance__Database__ConnectionString"] = $"Data Source={database}",
+            ["Compliance__BootstrapAdminKey"] = AdminKey,
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Compliance__Ingest__SpoolDirectory"] = Path.Combine(workDirectory, "spool"),
+        });
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(30) };
+            await WaitReadyAsync(http);
+            http.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+            (await http.PostAsJsonAsync("/api/v1/institutions", new { code = "BENCH", name = "Bench bank", category = "city_commercial", localLegalPerson = true, regionCode = "110101" }))
+                .EnsureSuccessStatusCode();
+
+            var bytes = new FileInfo(ledger).Length;
+            var watch = Stopwatch.StartNew();
+            await using var file = File.OpenRead(ledger);
+            using var content = new StreamContent(file, 1 << 16);
+            content.Headers.ContentType = MediaTypeHeaderValue.Parse("text/csv");
+            using var response = await http.PostAsync($"/api/v1/submissions?period={period}&institution=BENCH", content);
+            watch.Stop();
+            var body = await response.Content.ReadFromJsonAsync<JsonObject>();
+            if (!response.IsSuccessStatusCode)
+            {
+                Console.Error.WriteLine($"ingest answered {(int)response.StatusCode}: {body}");
+                return 1;
+            }
+
+            var rows = body!["rows"]!.GetValue<long>();
+            var peakMb = PeakWorkingSetMb(server.Id);
+            var ingest = watch.Elapsed.TotalSeconds;
+            Console.WriteLine(Invariant($"ledger            {rows:N0} rows, {bytes / 1e6:F1} MB"));
+            Console.WriteLine(Invariant($"ingest over HTTP  {ingest:F2} s  ({rows / ingest:N0} rows/s)"));
+            Console.WriteLine(Invariant($"server peak RSS   {peakMb:F0} MB  (budget 400 MB: {(peakMb <= 400 ? "within" : "OVER")})"));
+
+            var reference = await SqliteImportSecondsAsync(ledger, workDirectory);
+            if (reference is { } import)
+            {
+                var ratio = ingest / import;
+                Console.WriteLine(Invariant($"sqlite3 .import   {import:F2} s"));
+                Console.WriteLine(Invariant($"ratio             {ratio:F2}×  (budget 1.5×: {(ratio <= 1.5 ? "within" : "OVER")})"));
+            }
+            else
+            {
+                Console.WriteLine("sqlite3 .import   skipped: no sqlite3 shell on PATH (apt-get install sqlite3)");
+            }
+
+            return 0;
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync();
+        }
+    }
+
+    private static async Task WaitReadyAsync(HttpClient http)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            try
+            {
+                if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("The server did not become ready within 60 s.");
+    }
+
+    /// <summary>Times the sqlite3 shell loading the CSV into a bare table (no validation), or null without sqlite3.</summary>
+    private static async Task<double?> SqliteImportSecondsAsync(string ledger, string workDirectory)
+    {
+        if (!Shell.OnPath("sqlite3"))
+        {
+            return null;
+        }
+
+        var reference = Path.Combine(workDirectory, "import.db");
+        File.Delete(reference);
+        var watch = Stopwatch.StartNew();
+        await Shell.RunAsync("sqlite3", $"\"{reference}\" -cmd \".mode csv\" \".import '{ledger}' loans\"", workDirectory);
+        watch.Stop();
+        File.Delete(reference);
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>VmHWM of a process: the peak resident set, in MB (Linux).</summary>
+    private static double PeakWorkingSetMb(int pid)
+    {
+        var status = $"/proc/{pid}/status";
+        if (!File.Exists(status))
+        {
+            return double.NaN;
+        }
+
+        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Text;
+using Compliance.Bench;
+
+// dotnet run --project Bench -c Release -- generate --rows 1000000 --out ledger.csv [--encoding gb18030] [--seed N] [--period yyyy-MM]
+// dotnet run --project Bench -c Release -- ingest [--rows 1000000 | --ledger file.csv] [--period yyyy-MM]
+var command = args.FirstOrDefault();
+var options = Options(args.Skip(1).ToArray());
+var root = FindRoot();
+var period = options.GetValueOrDefault("period", "2024-12");
+var (year, month) = (int.Parse(period[..4], CultureInfo.InvariantCulture), int.Parse(period[5..], CultureInfo.InvariantCulture));
+var rows = int.Parse(options.GetValueOrDefault("rows", "1000000"), CultureInfo.InvariantCulture);
+var seed = int.Parse(options.GetValueOrDefault("seed", "20221231"), CultureInfo.InvariantCulture);
+var work = Path.Combine(root, "bench-out");
+
+switch (command)
+{
+    case "generate":
+    {
+        var output = Path.GetFullPath(options.GetValueOrDefault("out", "ledger.csv"));
+        var encoding = Encoding(options.GetValueOrDefault("encoding", "utf-8"));
+        await using (var file = File.Create(output))
+        {
+            new LedgerGenerator(rows, seed, year, month).Write(file, encoding);
+        }
+
+        Console.WriteLine($"wrote {rows:N0} rows for {period} to {output} ({new FileInfo(output).Length / 1e6:F1} MB)");
+        return 0;
+    }
+
+    case "ingest":
+    {
+        var ledger = options.GetValueOrDefault("ledger");
+        if (ledger is null)
+        {
+            Directory.CreateDirectory(work);
+            ledger = Path.Combine(work, $"ledger-{rows}.csv");
+            if (!File.Exists(ledger))
+            {
+                await using var file = File.Create(ledger);
+                new LedgerGenerator(rows, seed, year, month).Write(file, new UTF8Encoding(false));
+            }
+        }
+
+        return await IngestBenchmark.RunAsync(root, Path.GetFullPath(ledger), period, work);
+    }
+
+    default:
+        Console.Error.WriteLine("usage: Bench generate --rows N --out FILE [--encoding utf-8|gb18030] [--seed N] [--period yyyy-MM]");
+        Console.Error.WriteLine("       Bench ingest [--rows N | --ledger FILE] [--period yyyy-MM]");
+        return 2;
+}
+
+static Dictionary<string, string> Options(string[] args)
+{
+    var options = new Dictionary<string, string>(StringComparer.Ordinal);
+    for (var i = 0; i + 1 < args.Length; i += 2)
+    {
+        options[args[i].TrimStart('-')] = args[i + 1];
+    }
+
+    return options;
+}
+
+static Encoding Encoding(string name)
+{
+    System.Text.Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+    return name.Equals("gb18030", StringComparison.OrdinalIgnoreCase) ? System.Text.Encoding.GetEncoding("GB18030") : new UTF8Encoding(false);
+}
+
+static string FindRoot()
+{
+    var directory = new DirectoryInfo(AppContext.BaseDirectory);
+    while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Compliance.sln")))
+    {
+        directory = directory.Parent;
+    }
+
+    return directory?.FullName ?? Directory.GetCurrentDirectory();
+}
