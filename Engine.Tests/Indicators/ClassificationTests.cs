@@ -7,7 +7,7 @@ namespace Compliance.Engine.Tests.Indicators;
 public sealed class ClassificationTests
 {
     [Test]
-    public void InclusiveCreditLineCap_IsTenMillionYuan()
+    public void InclusiveCreditLineCap_Value_IsTenMillionYuanInclusive()
     {
         var cap = Classification.InclusiveCreditLineCap;
 

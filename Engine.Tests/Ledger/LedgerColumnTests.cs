@@ -41,7 +41,7 @@ public sealed class LedgerColumnTests
     }
 
     [Test]
-    public void All_ListsTheSeventeenColumnsInCanonicalOrder()
+    public void All_Columns_AreTheSeventeenOfTheSpecInCanonicalOrder()
     {
         var names = LedgerColumns.All.Select(LedgerColumns.NameOf);
 

@@ -20,6 +20,19 @@ public sealed class InclusiveGrowthRuleTests
         result.Outcome.Should().Be(expected);
     }
 
+    [TestCase("3300000000.00", RuleOutcome.Pass)]
+    [TestCase("3299999999.99", RuleOutcome.Warning)]
+    public void Evaluate_BalancesOfBillions_IsDecidedExactly(decimal inclusive, RuleOutcome expected)
+    {
+        var history = new HistoryBuilder()
+            .With("2023-12", Balances(3_000_000_000.00m, 30_000_000_000.00m))
+            .At("2024-06", Balances(inclusive, 33_000_000_000.00m));
+
+        var result = new InclusiveGrowthRule(GrowthBasis.Ytd, 12).Evaluate(history);
+
+        result.Outcome.Should().Be(expected);
+    }
+
     [TestCase("900.00", RuleOutcome.Pass)]
     [TestCase("899.99", RuleOutcome.Warning)]
     public void Evaluate_BothBalancesShrinking_ComparesTheNegativeGrowthRates(decimal inclusive, RuleOutcome expected)

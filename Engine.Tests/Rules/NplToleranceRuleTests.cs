@@ -33,6 +33,18 @@ public sealed class NplToleranceRuleTests
         result.Outcome.Should().Be(RuleOutcome.Pass);
     }
 
+    [TestCase("150000000.00", RuleOutcome.Pass)]
+    [TestCase("150000000.01", RuleOutcome.Breach)]
+    public void Evaluate_BalancesOfBillions_IsDecidedExactly(decimal inclusiveNpl, RuleOutcome expected)
+    {
+        // A bank's real scale: 3 billion inclusive at 5 % NPL against 30 billion at 2 %.
+        var history = new HistoryBuilder().At("2024-06", Npl(inclusiveNpl, 3_000_000_000.00m, 600_000_000.00m, 30_000_000_000.00m));
+
+        var result = new NplToleranceRule(3m).Evaluate(history);
+
+        result.Outcome.Should().Be(expected);
+    }
+
     [TestCase("2024-01")]
     [TestCase("2024-06")]
     [TestCase("2024-12")]

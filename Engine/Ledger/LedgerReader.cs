@@ -79,6 +79,7 @@ public static class LedgerReader
             HasHeaders = true,
             Delimiter = ',',
             Quote = '"',
+            Comment = '\0', // RFC 4180 has no comment lines: a loan_id may start with '#'
             BufferSize = 1 << 16,
             MaxBufferSize = MaxRecordChars,
             ResultSetMode = ResultSetMode.SingleResult,

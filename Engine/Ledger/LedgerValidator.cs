@@ -64,14 +64,15 @@ public sealed class LedgerValidator
     {
         ArgumentNullException.ThrowIfNull(record);
         _rows++;
-        var errorsBefore = _errorCount;
         var row = _row;
         row.Line = line;
         row.LoanId = RequiredString(line, record, LedgerColumn.LoanId);
+        var borrowerErrorsBefore = _errorCount;
         row.BorrowerId = RequiredString(line, record, LedgerColumn.BorrowerId);
-        row.CreditCode = ReadCreditCode(line, record);
         row.BorrowerType = RequiredEnum<BorrowerType>(line, record, LedgerColumn.BorrowerType, LedgerEnums.TryParse);
         row.CreditLine = Money(line, record, LedgerColumn.CreditLine, allowZero: true);
+        var borrowerParsed = _errorCount == borrowerErrorsBefore;
+        row.CreditCode = ReadCreditCode(line, record);
         row.Product = RequiredEnum<Product>(line, record, LedgerColumn.Product, LedgerEnums.TryParse);
         row.Purpose = RequiredEnum<Purpose>(line, record, LedgerColumn.Purpose, LedgerEnums.TryParse);
         row.Guarantee = RequiredEnum<Guarantee>(line, record, LedgerColumn.Guarantee, LedgerEnums.TryParse);
@@ -100,7 +101,10 @@ public sealed class LedgerValidator
             Error(line, LedgerColumn.LoanId, LedgerCodes.DuplicateLoan, $"loan_id '{row.LoanId}' appears more than once.");
         }
 
-        CheckBorrower(line, row, errorsBefore);
+        if (borrowerParsed)
+        {
+            CheckBorrower(line, row);
+        }
 
         if (row.Balance > row.Amount && row.Amount > 0)
         {
@@ -138,14 +142,9 @@ public sealed class LedgerValidator
         }
     }
 
-    private void CheckBorrower(long line, LedgerRow row, long errorsBefore)
+    /// <summary>Compares a row whose borrower fields parsed with the borrower's first row (E006).</summary>
+    private void CheckBorrower(long line, LedgerRow row)
     {
-        // Only a row whose borrower fields parsed can be compared with the borrower's first row.
-        if (_errorCount > errorsBefore || row.BorrowerId.Length == 0)
-        {
-            return;
-        }
-
         if (!_borrowers.TryGetValue(row.BorrowerId, out var first))
         {
             _borrowers.Add(row.BorrowerId, (row.BorrowerType, row.CreditLine));
