@@ -30,7 +30,7 @@ internal static class ExceptionsApi
         return group;
     }
 
-    public sealed record RuleSetView(string Id, int Version);
+    public sealed record RuleSetRef(string Id, int Version);
 
     public sealed record MessageView(string Zh, string En);
 
@@ -39,7 +39,7 @@ internal static class ExceptionsApi
     public sealed record EventView(string Id, Instant At, ActorView Actor, string Kind, string? FromStatus, string ToStatus, string? Note, JsonObject? Figures);
 
     public sealed record ExceptionView(
-        string Id, string Institution, YearMonth Period, string Rule, RuleSetView? RuleSet, string Severity, string Status,
+        string Id, string Institution, YearMonth Period, string Rule, RuleSetRef? RuleSet, string Severity, string Status,
         JsonObject Figures, JsonObject Baselines, MessageView Message, string? SubmissionId, LocalDate? WaivedUntil,
         Instant CreatedAt, Instant UpdatedAt,
         [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<EventView>? Events = null);
@@ -52,7 +52,7 @@ internal static class ExceptionsApi
 
     public static ExceptionView View(ExceptionRecord e, IReadOnlyList<ExceptionEvent>? events = null) => new(
         Formats.Id(e.Id), e.Institution, e.Period, e.Rule,
-        e.RuleSetId is null ? null : new RuleSetView(e.RuleSetId, e.RuleSetVersion ?? 0),
+        e.RuleSetId is null ? null : new RuleSetRef(e.RuleSetId, e.RuleSetVersion ?? 0),
         e.Severity, e.Status, Formats.Figures(e.Figures), JsonNode.Parse(e.Baselines)?.AsObject() ?? [],
         new MessageView(e.MessageZh, e.MessageEn), e.SubmissionId is { } s ? Formats.Id(s) : null, e.WaivedUntil, e.CreatedAt, e.UpdatedAt,
         events?.Select(v => new EventView(Formats.Id(v.Id), v.At, new ActorView(v.ActorRole, v.ActorKeyId is { } k ? Formats.Id(k) : null),

@@ -12,7 +12,7 @@ internal static class HealthApi
     {
         var group = routes.MapGroup("/health").WithTags("Operations").AllowAnonymous();
         group.MapGet("/live", () => TypedResults.Ok(new HealthView("live"))).WithName("Live");
-        group.MapGet("/ready", Ready).WithName("Ready").ProducesProblem(503);
+        group.MapGet("/ready", Ready).WithName("Ready").Produces<HealthView>(200).ProducesProblem(503);
     }
 
     private static async Task<IResult> Ready(Db db, CancellationToken ct)

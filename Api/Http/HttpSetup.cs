@@ -60,10 +60,15 @@ internal static class HttpSetup
             {
                 [new OpenApiSecuritySchemeReference(ApiKeyAuthentication.SchemeName, document)] = [],
             });
-            options.CustomSchemaIds(type => type.FullName?.Replace("Compliance.Api.", "", StringComparison.Ordinal).Replace('+', '.'));
+            options.CustomSchemaIds(SchemaId);
         });
         return builder;
     }
+
+    /// <summary>Short schema names: the type's own name, its generic argument first (<c>ExceptionViewList</c>).</summary>
+    private static string SchemaId(Type type) =>
+        type.IsGenericType ? string.Concat(type.GetGenericArguments().Select(SchemaId)) + type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)].Replace("ListAnswer", "List", StringComparison.Ordinal)
+            : type.Name;
 
     /// <summary>Every error as problem details; unmatched routes too.</summary>
     public static WebApplication UseComplianceHttp(this WebApplication app)

@@ -24,7 +24,10 @@ using NodaTime;
 namespace Compliance.Api.Submissions;
 
 /// <summary>The query of <c>POST /api/v1/submissions</c>.</summary>
-public sealed record SubmitQuery(string? Period, string? Institution, bool? DryRun);
+public sealed record SubmitQuery(
+    [property: Microsoft.AspNetCore.Mvc.FromQuery(Name = "period")] string? Period,
+    [property: Microsoft.AspNetCore.Mvc.FromQuery(Name = "institution")] string? Institution,
+    [property: Microsoft.AspNetCore.Mvc.FromQuery(Name = "dryRun")] bool? DryRun);
 
 /// <summary>
 /// Takes a ledger from a request: checks who may submit what, spools and hashes the body, reads and stores it
