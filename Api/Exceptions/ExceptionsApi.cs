@@ -4,6 +4,7 @@ using Compliance.Api.Http;
 using Compliance.Data.Exceptions;
 using Compliance.Engine;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using NodaTime;
 using NodaTime.Text;
 
@@ -22,6 +23,9 @@ internal static class ExceptionsApi
     {
         var group = routes.MapGroup("/api/v1/exceptions").WithTags("Exceptions").RequireAuthorization().ProducesProblem(401);
         group.MapGet("/", List).WithName("ListExceptions").ProducesProblem(400);
+        group.MapGet("/export", Export).WithName("ExportExceptions").ProducesProblem(400)
+            .Produces(200, contentType: ExceptionExport.CsvType, additionalContentTypes: [ExceptionExport.XlsxType])
+            .WithDescription("The rows of the list as a file with Chinese headers: format=csv (UTF-8 with BOM) or xlsx; every filter of the list.");
         group.MapGet("/{id}", Get).WithName("GetException").ProducesProblem(404);
         group.MapPost("/{id}/explanation", Explain).WithName("ExplainException").ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
         group.MapPost("/{id}/resolve", Resolve).WithName("ResolveException").ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
@@ -58,26 +62,60 @@ internal static class ExceptionsApi
         events?.Select(v => new EventView(Formats.Id(v.Id), v.At, new ActorView(v.ActorRole, v.ActorKeyId is { } k ? Formats.Id(k) : null),
             v.Kind, v.FromStatus, v.ToStatus, v.Note, v.Figures is null ? null : Formats.Figures(v.Figures))).ToList());
 
+    /// <summary>The filters of the list and the export.</summary>
+    public sealed record ExceptionQuery(
+        [property: FromQuery(Name = "institution")] string? Institution,
+        [property: FromQuery(Name = "region")] string? Region,
+        [property: FromQuery(Name = "period")] string? Period,
+        [property: FromQuery(Name = "from")] string? From,
+        [property: FromQuery(Name = "to")] string? To,
+        [property: FromQuery(Name = "rule")] string? Rule,
+        [property: FromQuery(Name = "severity")] string? Severity,
+        [property: FromQuery(Name = "status")] string? Status)
+    {
+        public ExceptionFilter ToFilter(Dictionary<string, string[]> errors) => new(
+            Institution,
+            RegionPrefix(Region, errors),
+            OptionalPeriod("period", Period, errors),
+            OptionalPeriod("from", From, errors),
+            OptionalPeriod("to", To, errors),
+            Rule,
+            OneOf("severity", Severity, Severities, errors),
+            OneOf("status", Status, Statuses, errors));
+    }
+
     private static async Task<Results<Ok<ListAnswer<ExceptionView>>, ProblemHttpResult>> List(
-        Caller caller, ExceptionStore exceptions, string? institution, string? region, string? period, string? from, string? to,
-        string? rule, string? severity, string? status, int? page, int? pageSize, CancellationToken ct)
+        Caller caller, ExceptionStore exceptions, [AsParameters] ExceptionQuery query, int? page, int? pageSize, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        var filter = new ExceptionFilter(
-            institution,
-            RegionPrefix(region, errors),
-            OptionalPeriod("period", period, errors),
-            OptionalPeriod("from", from, errors),
-            OptionalPeriod("to", to, errors),
-            rule,
-            OneOf("severity", severity, Severities, errors),
-            OneOf("status", status, Statuses, errors));
+        var filter = query.ToFilter(errors);
         if (!Paging.TryRead(page, pageSize, errors, out var request))
         {
             return Problems.Invalid(errors);
         }
 
         return TypedResults.Ok(Paging.Map(await exceptions.ListAsync(filter, caller.Scope, request, ct), e => View(e)));
+    }
+
+    private static async Task<IResult> Export(
+        Caller caller, ExceptionStore exceptions, [AsParameters] ExceptionQuery query, string? format, HttpResponse response, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var filter = query.ToFilter(errors);
+        format ??= "csv";
+        if (format is not ("csv" or "xlsx"))
+        {
+            errors["format"] = ["format is csv or xlsx."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var rows = exceptions.ExportAsync(filter, caller.Scope, ct);
+        await (format == "xlsx" ? ExceptionExport.WriteXlsxAsync(response, rows, ct) : ExceptionExport.WriteCsvAsync(response, rows, ct));
+        return Results.Empty;
     }
 
     private static async Task<Results<Ok<ExceptionView>, ProblemHttpResult>> Get(string id, Caller caller, ExceptionStore exceptions, CancellationToken ct)

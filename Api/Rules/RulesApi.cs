@@ -1,7 +1,11 @@
 using System.Text.Json;
 using Compliance.Api.Access;
 using Compliance.Api.Http;
+using Compliance.Api.Jobs;
 using Compliance.Data.Rules;
+using Compliance.Data.Submissions;
+using Compliance.Engine;
+using Hangfire;
 using Compliance.Engine.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NodaTime;
@@ -18,6 +22,8 @@ internal static class RulesApi
         api.MapGet("/rule-sets", ListSets).WithName("ListRuleSets");
         api.MapGet("/rule-sets/{id}", GetSet).WithName("GetRuleSet").ProducesProblem(404);
         api.MapPut("/rule-sets/{id}", PutSet).WithName("PutRuleSet").RequireAuthorization(AccessSetup.AdminPolicy).ProducesProblem(400).ProducesProblem(403);
+        api.MapPost("/evaluations", Reevaluate).WithName("Reevaluate").RequireAuthorization(AccessSetup.AdminPolicy).ProducesProblem(400).ProducesProblem(403)
+            .WithDescription("Re-evaluates the latest accepted ledger of each period in [from, to] (of one institution, or of all) with the rule sets now in force.");
     }
 
     public sealed record ParameterView(string Name, string Type, object Default);
@@ -96,6 +102,44 @@ internal static class RulesApi
         var now = clock.GetCurrentInstant();
         var version = await store.AddVersionAsync(id, spec, now, ct);
         return TypedResults.Ok(View(new StoredRuleSet(id, version, spec, now)));
+    }
+
+    public sealed record QueuedEvaluations(int Queued);
+
+    private static async Task<Results<Accepted<QueuedEvaluations>, ProblemHttpResult>> Reevaluate(
+        string? institution, string? from, string? to, SubmissionStore submissions, Data.Institutions.InstitutionStore institutions,
+        IBackgroundJobClient jobs, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        YearMonth? first = null;
+        YearMonth? last = null;
+        if (from is not null && !Periods.TryParse(from, out first))
+        {
+            errors["from"] = ["from is a period, yyyy-MM."];
+        }
+
+        if (to is not null && !Periods.TryParse(to, out last))
+        {
+            errors["to"] = ["to is a period, yyyy-MM."];
+        }
+
+        if (institution is not null && await institutions.FindAsync(institution, Data.Scope.Everything, ct) is null)
+        {
+            errors["institution"] = [$"There is no institution '{institution}'."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var ids = await submissions.MarkForEvaluationAsync(institution, first, last, ct);
+        foreach (var id in ids)
+        {
+            jobs.Enqueue<EvaluateSubmissionJob>(job => job.RunAsync(id, CancellationToken.None));
+        }
+
+        return TypedResults.Accepted((string?)null, new QueuedEvaluations(ids.Count));
     }
 
     private static RuleSetView View(StoredRuleSet s, IReadOnlyList<RuleSetView>? history = null) =>

@@ -1,7 +1,9 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Compliance.Engine;
+using Compliance.Engine.Calendar;
 using Compliance.Engine.Rules;
 using Dapper;
 using NodaTime;
@@ -38,6 +40,12 @@ public sealed record ExceptionRecord
     public long? SubmissionId { get; init; }
 
     public LocalDate? WaivedUntil { get; init; }
+
+    /// <summary>The institution's name, where the query joined it (exports).</summary>
+    public string? InstitutionName { get; init; }
+
+    /// <summary>The institution's region code, where the query joined it (exports).</summary>
+    public string? RegionCode { get; init; }
 
     public Instant CreatedAt { get; init; }
 
@@ -195,6 +203,22 @@ public sealed class ExceptionStore(Db db)
         return new Page<ExceptionRecord>(items, page.Number, page.Size, total);
     }
 
+    /// <summary>Every exception the scope sees that matches the filter, newest period first, read as it streams.</summary>
+    public async IAsyncEnumerable<ExceptionRecord> ExportAsync(ExceptionFilter filter, Scope scope, [EnumeratorCancellation] CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var sql = $"""
+            SELECT {Columns}, i.name AS InstitutionName, i.region_code AS RegionCode
+            FROM exceptions e JOIN institutions i ON i.code = e.institution {ListWhere}
+            ORDER BY e.period DESC, e.institution, e.rule, e.id
+            """;
+        await using var connection = await db.OpenAsync(ct);
+        await foreach (var row in connection.QueryUnbufferedAsync<ExceptionRecord>(sql, ListParameters(filter, scope, new PageRequest(1, 1))).WithCancellation(ct))
+        {
+            yield return row;
+        }
+    }
+
     /// <summary>The exception with its events, or <c>null</c> where it does not exist or lies outside the scope.</summary>
     public async Task<(ExceptionRecord Exception, IReadOnlyList<ExceptionEvent> Events)?> FindAsync(long id, Scope scope, CancellationToken ct)
     {
@@ -311,6 +335,15 @@ public sealed class ExceptionStore(Db db)
 
         var changed = current.Figures != figures || current.Severity != severity || current.Baselines != baselines
             || current.RuleSetId != evaluation.RuleSet.Id || current.RuleSetVersion != evaluation.RuleSet.Version;
+        if (current.Status == Waived && current.WaivedUntil is { } until && until < ReportingZone.DateOf(now))
+        {
+            // The waiver has ended and the condition still holds: it is open again.
+            await UpdateFindingAsync(connection, transaction, current.Id, values, Open, ct);
+            await AddEventAsync(connection, transaction, current.Id, Actor.System, "reopened", Waived, Open,
+                $"The waiver ended on {Periods.FormatDate(until)} and the condition still holds.", figures, now, ct);
+            return current.Id;
+        }
+
         switch (current.Status)
         {
             case Resolved or Waived:
@@ -353,7 +386,7 @@ public sealed class ExceptionStore(Db db)
         return connection.ExecuteAsync(new CommandDefinition("""
             UPDATE exceptions SET rule_set_id = @RuleSetId, rule_set_version = @RuleSetVersion, severity = @severity, status = @status,
                 figures = @figures, baselines = @baselines, message_zh = @MessageZh, message_en = @MessageEn,
-                submission_id = @SubmissionId, updated_at = @now
+                submission_id = @SubmissionId, waived_until = NULL, updated_at = @now
             WHERE id = @Id
             """, parameters, transaction, cancellationToken: ct));
     }

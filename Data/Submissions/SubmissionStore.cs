@@ -211,6 +211,29 @@ public sealed class SubmissionStore(Db db)
         return (await connection.QueryAsync<long>(new CommandDefinition(sql, cancellationToken: ct))).ToList();
     }
 
+    /// <summary>
+    /// Marks the latest accepted submission of every period in [from, to] (of one institution, or of all) pending,
+    /// in one transaction, and returns their ids for the caller to enqueue.
+    /// </summary>
+    public async Task<IReadOnlyList<long>> MarkForEvaluationAsync(string? institution, YearMonth? from, YearMonth? to, CancellationToken ct)
+    {
+        const string latest = """
+            SELECT s.id FROM submissions s
+            WHERE s.status = 'accepted' AND (@institution IS NULL OR s.institution = @institution)
+              AND (@from IS NULL OR s.period >= @from) AND (@to IS NULL OR s.period <= @to)
+              AND s.version = (SELECT MAX(v.version) FROM submissions v WHERE v.institution = s.institution AND v.period = s.period AND v.status = 'accepted')
+            ORDER BY s.period, s.id
+            """;
+        var parameters = new { institution, from = from is { } f ? Periods.Format(f) : null, to = to is { } t ? Periods.Format(t) : null };
+        await using var connection = await db.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var ids = (await connection.QueryAsync<long>(new CommandDefinition(latest, parameters, transaction, cancellationToken: ct))).ToList();
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"UPDATE submissions SET evaluation_status = 'pending' WHERE id IN (SELECT id FROM ({latest}) marked)", parameters, transaction, cancellationToken: ct));
+        await transaction.CommitAsync(ct);
+        return ids;
+    }
+
     /// <summary>Sets the evaluation status (<c>running</c> or <c>failed</c>, with the error's message).</summary>
     public async Task SetEvaluationStatusAsync(long id, string status, string? error, CancellationToken ct)
     {

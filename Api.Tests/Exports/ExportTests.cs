@@ -1,0 +1,102 @@
+using System.Net;
+using System.Text;
+using Compliance.Api.Tests.Support;
+using FluentAssertions.Execution;
+using MiniExcelLibs;
+
+namespace Compliance.Api.Tests.Exports;
+
+/// <summary><c>GET /exceptions/export</c>: the list's rows as CSV (UTF-8 with BOM) or XLSX, with Chinese headers.</summary>
+public sealed class ExportTests
+{
+    private static readonly string[] Headers = ["机构代码", "机构名称", "地区代码", "报告期", "规则", "规则名称", "级别", "状态", "指标与阈值", "说明", "规则集", "创建时间", "更新时间"];
+
+    private ComplianceApiFactory _factory = null!;
+    private HttpClient _bank = null!;
+    private HttpClient _outsider = null!;
+
+    [OneTimeSetUp]
+    public async Task StartServer()
+    {
+        _factory = new ComplianceApiFactory();
+        _bank = _factory.ClientWithKey(await _factory.CreateInstitutionAsync("C3713001", "371302"));
+        _outsider = _factory.ClientWithKey(await _factory.CreateRegulatorAsync("41"));
+        await _bank.WaitForEvaluationAsync(await _bank.SubmitAcceptedAsync("2022-12", Ledgers.Example));
+    }
+
+    [OneTimeTearDown]
+    public void StopServer()
+    {
+        _bank.Dispose();
+        _outsider.Dispose();
+        _factory.Dispose();
+        _factory.DeleteDatabase();
+    }
+
+    [Test]
+    public async Task Csv_HasBomChineseHeadersAndOneRowPerException()
+    {
+        var expected = await _bank.ExceptionsAsync();
+
+        var response = await _bank.GetAsync("/api/v1/exceptions/export?format=csv");
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        var lines = Encoding.UTF8.GetString(bytes.AsSpan(3)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+
+        using var scope = new AssertionScope();
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("text/csv");
+        bytes.Take(3).Should().Equal(Encoding.UTF8.GetPreamble().ToArray());
+        lines[0].Should().Be(string.Join(',', Headers));
+        lines.Should().HaveCount(expected.Count + 1);
+        lines.Skip(1).Should().OnlyContain(l => l.StartsWith("C3713001,测试银行 C3713001,371302,2022-12,", StringComparison.Ordinal));
+        lines.Should().Contain(l => l.Contains("NPL_TOLERANCE,不良容忍度,breach,open,", StringComparison.Ordinal) && l.Contains("gapPp=", StringComparison.Ordinal));
+    }
+
+    [Test]
+    public async Task Xlsx_ReadBack_HasTheSameRows()
+    {
+        var expected = await _bank.ExceptionsAsync("&rule=NPL_TOLERANCE");
+
+        var response = await _bank.GetAsync("/api/v1/exceptions/export?format=xlsx&rule=NPL_TOLERANCE");
+        await using var stream = new MemoryStream(await response.Content.ReadAsByteArrayAsync());
+        var rows = stream.Query(useHeaderRow: true).Cast<IDictionary<string, object>>().ToList();
+
+        using var scope = new AssertionScope();
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+        rows.Should().HaveCount(expected.Count).And.HaveCount(1);
+        rows[0].Keys.Should().Equal(Headers);
+        rows[0]["规则"].Should().Be("NPL_TOLERANCE");
+        rows[0]["报告期"].Should().Be("2022-12");
+        rows[0]["说明"].Should().Be(expected[0]["message"]!["zh"]!.GetValue<string>());
+    }
+
+    [Test]
+    public async Task Export_OfWhatTheCallerMayNotSee_IsEmpty()
+    {
+        var csv = await _outsider.GetStringAsync("/api/v1/exceptions/export");
+
+        csv.TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Should().Equal(string.Join(',', Headers));
+    }
+
+    [Test]
+    public async Task EmptyXlsx_StillHasItsHeaders()
+    {
+        var response = await _outsider.GetAsync("/api/v1/exceptions/export?format=xlsx");
+        await using var stream = new MemoryStream(await response.Content.ReadAsByteArrayAsync());
+
+        var header = stream.Query(useHeaderRow: false).Cast<IDictionary<string, object>>().First();
+
+        header.Values.Select(v => v?.ToString()).Should().Equal(Headers);
+    }
+
+    [TestCase("format=pdf")]
+    [TestCase("status=lost")]
+    [TestCase("from=2022")]
+    public async Task BadQuery_Answers400(string query)
+    {
+        var response = await _bank.GetAsync($"/api/v1/exceptions/export?{query}");
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.JsonAsync())["type"]!.GetValue<string>().Should().Be("/problems/invalid-request");
+    }
+}

@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Compliance.Api.Http;
+
+using Compliance.Data.Exceptions;
+using Compliance.Engine;
+using Compliance.Engine.Rules;
+using MiniExcelLibs;
+using NodaTime.Text;
+
+namespace Compliance.Api.Exceptions;
+
+/// <summary>
+/// <c>GET /api/v1/exceptions/export</c>: the rows of the list as a file a supervisor opens in Excel, with Chinese
+/// headers. CSV is UTF-8 with a byte order mark and streams row by row; XLSX is written by MiniExcel.
+/// </summary>
+internal static class ExceptionExport
+{
+    public const string CsvType = "text/csv; charset=utf-8";
+    public const string XlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+    /// <summary>The headers of api.md, in order.</summary>
+    public static readonly string[] Headers = ["机构代码", "机构名称", "地区代码", "报告期", "规则", "规则名称", "级别", "状态", "指标与阈值", "说明", "规则集", "创建时间", "更新时间"];
+
+    public static async Task WriteCsvAsync(HttpResponse response, IAsyncEnumerable<ExceptionRecord> rows, CancellationToken ct)
+    {
+        response.ContentType = CsvType;
+        response.Headers.ContentDisposition = "attachment; filename=\"exceptions.csv\"";
+        await using var writer = new StreamWriter(response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 1 << 16);
+        await writer.WriteAsync(string.Join(',', Headers) + "\r\n");
+        await foreach (var row in rows.WithCancellation(ct))
+        {
+            await writer.WriteAsync(string.Join(',', Cells(row).Select(Quote)) + "\r\n");
+        }
+    }
+
+    public static async Task WriteXlsxAsync(HttpResponse response, IAsyncEnumerable<ExceptionRecord> rows, CancellationToken ct)
+    {
+        // MiniExcel writes a zip, which needs a seekable stream: it goes to a temporary file, rows read as they
+        // stream from the database, and the file is then sent.
+        var path = Path.Combine(Path.GetTempPath(), $"exceptions-{Guid.NewGuid():N}.xlsx");
+        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+        var sheet = rows.ToBlockingEnumerable(ct).Select(row => new XlsxRow(Cells(row)));
+        await file.SaveAsAsync(sheet, sheetName: "异常", cancellationToken: ct);
+        file.Position = 0;
+        response.ContentType = XlsxType;
+        response.Headers.ContentDisposition = "attachment; filename=\"exceptions.xlsx\"";
+        response.ContentLength = file.Length;
+        await file.CopyToAsync(response.Body, ct);
+    }
+
+    /// <summary>One exception as the export's cells, in the order of <see cref="Headers"/>.</summary>
+    public static string[] Cells(ExceptionRecord e) =>
+    [
+        e.Institution,
+        e.InstitutionName ?? "",
+        e.RegionCode ?? "",
+        Periods.Format(e.Period),
+        e.Rule,
+        RuleCatalog.Find(e.Rule)?.Name.Zh ?? e.Rule,
+        e.Severity,
+        e.Status,
+        FiguresText(e.Figures),
+        e.MessageZh,
+        e.RuleSetId is null ? "" : $"{e.RuleSetId} v{e.RuleSetVersion}",
+        InstantPattern.ExtendedIso.Format(e.CreatedAt),
+        InstantPattern.ExtendedIso.Format(e.UpdatedAt),
+    ];
+
+    /// <summary>The figures as <c>name=value; …</c>, percentages with 4 decimals.</summary>
+    private static string FiguresText(string figures) =>
+        string.Join("; ", Formats.Figures(figures).Select(f => $"{f.Key}={Text(f.Value)}"));
+
+    private static string Text(JsonNode? value) => value switch
+    {
+        JsonArray array => string.Join(" ", array.Select(Text)),
+        JsonValue v when v.TryGetValue<string>(out var s) => s,
+        JsonValue v when v.TryGetValue<decimal>(out var d) => d.ToString(CultureInfo.InvariantCulture),
+        null => "",
+        _ => value.ToJsonString(),
+    };
+
+    private static string Quote(string cell) =>
+        cell.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : cell;
+
+    /// <summary>A row of the sheet; the attributes name its columns even when there is no row.</summary>
+    internal sealed class XlsxRow(string[] cells)
+    {
+        [MiniExcelLibs.Attributes.ExcelColumnName("机构代码")]
+        public string Institution { get; } = cells[0];
+
+        [MiniExcelLibs.Attributes.ExcelColumnName("机构名称")]
+        public string InstitutionName { get; } = cells[1];
+
+        [MiniExcelLibs.Attributes.ExcelColumnName("地区代码")]
+        public string RegionCode { get; } = cells[2];
+
+        [MiniExcelLibs.Attributes.ExcelColumnName("报告期")]
+        public string Period { get; } = cells[3];
+
+        [MiniExcelLibs.Attributes.ExcelColumnName("规则")]
+        public string Rule { get; } = cells[4];
+
+        [MiniExcelLibs.Attributes.ExcelColumnName("规则名称")]
+        public string RuleName { get; } = cells[5];
+
+        [MiniExcelLibs.Attributes.ExcelColumnName("级别")]
+        public string Severity { get; } = cells[6];
+
+        [MiniExcelLibs.Attributes.ExcelColumnName("状态")]
+        public string Status { get; } = cells[7];
+
+        [MiniExcelLibs.Attributes.ExcelColumnName("指标与阈值")]
+        public string Figures { get; } = cells[8];
+
+        [MiniExcelLibs.Attributes.ExcelColumnName("说明")]
+        public string Message { get; } = cells[9];
+
+        [MiniExcelLibs.Attributes.ExcelColumnName("规则集")]
+        public string RuleSet { get; } = cells[10];
+
+        [MiniExcelLibs.Attributes.ExcelColumnName("创建时间")]
+        public string CreatedAt { get; } = cells[11];
+
+        [MiniExcelLibs.Attributes.ExcelColumnName("更新时间")]
+        public string UpdatedAt { get; } = cells[12];
+    }
+}
