@@ -91,8 +91,8 @@ public sealed class EvaluationTests
         var id = before.First(e => e["period"]!.GetValue<string>() == "2022-12")["submissionId"]!.GetValue<string>();
         var jobs = _factory.Services.GetRequiredService<Hangfire.IBackgroundJobClient>();
 
-        Hangfire.BackgroundJobClientExtensions.Enqueue<Jobs.EvaluateSubmissionJob>(jobs, j => j.RunAsync(long.Parse(id, System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None));
-        await Eventually.JobsIdleAsync();
+        var job = Hangfire.BackgroundJobClientExtensions.Enqueue<Jobs.EvaluateSubmissionJob>(jobs, j => j.RunAsync(long.Parse(id, System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None));
+        await Eventually.JobSucceededAsync(job);
         var after = await _bank.ExceptionsAsync();
 
         after.Select(e => e.ToJsonString()).Should().Equal(before.Select(e => e.ToJsonString()));
@@ -113,8 +113,7 @@ public sealed class EvaluationTests
 
         response.StatusCode.Should().Be(HttpStatusCode.Created);
         receipt["version"]!.GetValue<int>().Should().Be(2);
-        await _bank.WaitForEvaluationAsync(receipt["id"]!.GetValue<string>());
-        await Eventually.JobsIdleAsync();
+        await _bank.WaitForAllEvaluationsAsync();
         var growth = (await _bank.ExceptionsAsync("&period=2022-12&rule=INCLUSIVE_GROWTH")).Single();
         growth["status"]!.GetValue<string>().Should().Be("cleared");
         var detail = await _bank.GetJsonAsync($"/api/v1/exceptions/{growth["id"]}");

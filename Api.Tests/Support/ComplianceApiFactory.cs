@@ -143,6 +143,20 @@ public static class Api
             receipt => receipt["evaluation"]?["status"]?.GetValue<string>() is "done" or "failed",
             $"the evaluation of submission {submissionId}");
 
+    /// <summary>
+    /// Waits until every accepted submission the client sees has its evaluation done and no job is left. Acceptance
+    /// marks every evaluation it makes due as pending in its own transaction, so this is the end of the cascade.
+    /// </summary>
+    public static async Task WaitForAllEvaluationsAsync(this HttpClient client)
+    {
+        await Eventually.UntilAsync(
+            async () => (await client.GetJsonAsync("/api/v1/submissions?status=accepted&pageSize=500"))["items"]!.AsArray()
+                .Count(s => s!["evaluation"]!["status"]!.GetValue<string>() != "done"),
+            notDone => notDone == 0,
+            "every evaluation to be done");
+        await Eventually.JobsIdleAsync();
+    }
+
     /// <summary>The exceptions a client sees, as a list of items.</summary>
     public static async Task<IReadOnlyList<JsonObject>> ExceptionsAsync(this HttpClient client, string query = "")
     {

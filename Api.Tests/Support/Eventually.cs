@@ -36,4 +36,15 @@ public static class Eventually
             },
             pending => pending == 0,
             "background jobs to finish");
+
+    /// <summary>Waits until a Hangfire job has succeeded.</summary>
+    public static Task JobSucceededAsync(string jobId) =>
+        UntilAsync(
+            () =>
+            {
+                using var connection = Hangfire.JobStorage.Current.GetConnection();
+                return Task.FromResult(connection.GetStateData(jobId)?.Name);
+            },
+            state => state == Hangfire.States.SucceededState.StateName,
+            $"job {jobId} to succeed");
 }

@@ -1,0 +1,112 @@
+using System.Globalization;
+using Compliance.Api.Tests.Support;
+using static Compliance.Api.Tests.Support.Ledgers;
+
+namespace Compliance.Api.Tests.Evaluation;
+
+/// <summary>
+/// 25 months of ledgers (2020-12 to 2022-12) for a national and a Shandong institution give exactly the exceptions
+/// their rule sets prescribe, whatever order the ledgers arrive in. The data: flat balances (so growth, borrowers,
+/// individual-business and increment rules hold at equality), a flat credit share (so CREDIT_SHARE misses its +1 pp
+/// every month: warnings, and a breach in December), B2's loan substandard from 2022-06 (NPL_TOLERANCE breaches), one
+/// first-time borrower a month (first-loan share flat: a breach in 2022-12 for Shandong), and a dearer new loan in
+/// 2022-12 (NEW_LOAN_RATE breach).
+/// </summary>
+public sealed class HistoryTests
+{
+    private ComplianceApiFactory _factory = null!;
+
+    [OneTimeSetUp]
+    public void StartServer() => _factory = new ComplianceApiFactory();
+
+    [OneTimeTearDown]
+    public void StopServer()
+    {
+        _factory.Dispose();
+        _factory.DeleteDatabase();
+    }
+
+    [TestCase("N1100001", "110101", "national", 0)]
+    [TestCase("S3713001", "371302", "shandong", 0)]
+    [TestCase("N1100002", "110101", "national", 7)]
+    [TestCase("S3713002", "371302", "shandong", 11)]
+    public async Task TwentyFiveMonths_InAnyOrder_GiveExactlyThePrescribedExceptions(string code, string region, string ruleSet, int shuffleSeed)
+    {
+        using var bank = _factory.ClientWithKey(await _factory.CreateInstitutionAsync(code, region, "2020-12"));
+        var periods = Months().ToList();
+        var random = new Random(shuffleSeed);
+        var order = shuffleSeed == 0 ? periods : [.. periods.OrderBy(_ => random.Next())];
+
+        foreach (var (year, month) in order)
+        {
+            await bank.SubmitAcceptedAsync(Period(year, month), LedgerFor(year, month, region));
+        }
+
+        await bank.WaitForAllEvaluationsAsync();
+        var open = (await bank.ExceptionsAsync("&status=open"))
+            .Select(e => (Period: e["period"]!.GetValue<string>(), Rule: e["rule"]!.GetValue<string>(), Severity: e["severity"]!.GetValue<string>()))
+            .ToList();
+
+        open.Should().BeEquivalentTo(Expected(ruleSet));
+        (await bank.ExceptionsAsync()).Should().OnlyContain(e => e["ruleSet"]!["id"]!.GetValue<string>() == ruleSet);
+        (await bank.GetJsonAsync($"/api/v1/submissions?pageSize=50"))["items"]!.AsArray()
+            .Should().OnlyContain(s => s!["evaluation"]!["status"]!.GetValue<string>() == "done");
+    }
+
+    private static IEnumerable<(int Year, int Month)> Months()
+    {
+        yield return (2020, 12);
+        for (var year = 2021; year <= 2022; year++)
+        {
+            for (var month = 1; month <= 12; month++)
+            {
+                yield return (year, month);
+            }
+        }
+    }
+
+    private static List<(string Period, string Rule, string Severity)> Expected(string ruleSet)
+    {
+        var expected = new List<(string, string, string)> { ("2020-12", "BASELINE_MISSING", "warning") };
+        for (var month = 1; month <= 12; month++)
+        {
+            var period = Period(2021, month);
+            expected.Add((period, "CREDIT_SHARE", month == 12 ? "breach" : "warning"));
+            expected.Add((period, "BASELINE_MISSING", "warning"));
+        }
+
+        for (var month = 1; month <= 12; month++)
+        {
+            var period = Period(2022, month);
+            expected.Add((period, "CREDIT_SHARE", month == 12 ? "breach" : "warning"));
+            if (month >= 6)
+            {
+                expected.Add((period, "NPL_TOLERANCE", "breach"));
+            }
+        }
+
+        expected.Add(("2022-12", "NEW_LOAN_RATE", "breach"));
+        if (ruleSet == "shandong")
+        {
+            expected.Add(("2022-12", "FIRST_LOAN_SHARE", "breach"));
+        }
+
+        return expected;
+    }
+
+    private static string LedgerFor(int year, int month, string region)
+    {
+        var period = Period(year, month);
+        var npl = year == 2022 && month >= 6 ? "substandard" : "normal";
+        var newRate = year == 2022 && month == 12 ? 6.0m : 4.5m;
+        return Csv(
+            Row("L1", borrowerId: "B1", borrowerType: "micro", creditLine: 5_000_000m, guarantee: "credit", amount: 1_000_000m, balance: 1_000_000m, disbursedOn: "2019-01-10", maturesOn: "2026-01-10"),
+            Row("L2", borrowerId: "B2", borrowerType: "small", creditLine: 5_000_000m, guarantee: "guarantee", classification: npl, amount: 1_000_000m, balance: 1_000_000m, disbursedOn: "2019-01-10", maturesOn: "2026-01-10"),
+            Row("L9", borrowerId: "B9", borrowerType: "large", creditLine: 90_000_000m, guarantee: "mortgage", amount: 8_000_000m, balance: 8_000_000m, disbursedOn: "2019-01-10", maturesOn: "2026-01-10", rate: 3.5m),
+            Row($"N{period}", borrowerId: $"N{period}", borrowerType: "micro", creditLine: 100_000m, guarantee: "credit", amount: 10_000m, balance: 0m,
+                disbursedOn: $"{period}-05", maturesOn: $"{year + 1}-{month:D2}-05", rate: newRate, firstLoan: "Y"))
+            .Replace(",371302\n", $",{region}\n", StringComparison.Ordinal);
+    }
+
+    private static string Period(int year, int month) => string.Create(CultureInfo.InvariantCulture, $"{year}-{month:D2}");
+}
