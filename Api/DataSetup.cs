@@ -3,6 +3,7 @@ using Compliance.Api.Jobs;
 using Compliance.Api.Submissions;
 using Compliance.Data;
 using Compliance.Data.Access;
+using Compliance.Data.Evaluations;
 using Compliance.Data.Exceptions;
 using Compliance.Data.Institutions;
 using Compliance.Data.Rules;
@@ -31,6 +32,7 @@ internal static class DataSetup
         builder.Services.AddSingleton<SnapshotStore>();
         builder.Services.AddSingleton<ExceptionStore>();
         builder.Services.AddSingleton<RuleSetStore>();
+        builder.Services.AddSingleton<EvaluationStore>();
         builder.Services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section)
             .Validate(o => o.MaxBytes > 0, "Compliance:Ingest:MaxBytes must be positive.").ValidateOnStart();
         builder.Services.AddScoped<SubmitLedger>();

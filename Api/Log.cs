@@ -12,9 +12,6 @@ internal static partial class Log
     [LoggerMessage(3, LogLevel.Information, "Ledger {SubmissionId} of {Institution} for {Period} accepted as version {Version} with {Rows} rows")]
     public static partial void LedgerAccepted(this ILogger logger, long submissionId, string institution, string period, int? version, long rows);
 
-    [LoggerMessage(4, LogLevel.Information, "Submission {SubmissionId} is not the latest accepted version of its period; nothing to evaluate")]
-    public static partial void EvaluationSkipped(this ILogger logger, long submissionId);
-
-    [LoggerMessage(5, LogLevel.Information, "Evaluated submission {SubmissionId} ({Institution} {Period}) with {RuleSet} v{Version}: {Exceptions} exceptions")]
-    public static partial void Evaluated(this ILogger logger, long submissionId, string institution, string period, string ruleSet, int version, int? exceptions);
+    [LoggerMessage(4, LogLevel.Information, "Evaluated {Evaluated} of {Submissions} submissions (the rest superseded), writing {Exceptions} exceptions")]
+    public static partial void Evaluated(this ILogger logger, int submissions, int evaluated, int exceptions);
 }

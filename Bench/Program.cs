@@ -4,6 +4,7 @@ using Compliance.Bench;
 
 // dotnet run --project Bench -c Release -- generate --rows 1000000 --out ledger.csv [--encoding gb18030] [--seed N] [--period yyyy-MM]
 // dotnet run --project Bench -c Release -- ingest [--rows 1000000 | --ledger file.csv] [--period yyyy-MM]
+// dotnet run --project Bench -c Release -- evaluate [--periods 5000]
 var command = args.FirstOrDefault();
 var options = Options(args.Skip(1).ToArray());
 var root = FindRoot();
@@ -45,9 +46,13 @@ switch (command)
         return await IngestBenchmark.RunAsync(root, Path.GetFullPath(ledger), period, work);
     }
 
+    case "evaluate":
+        return await EvaluationBenchmark.RunAsync(int.Parse(options.GetValueOrDefault("periods", "5000"), CultureInfo.InvariantCulture), work);
+
     default:
         Console.Error.WriteLine("usage: Bench generate --rows N --out FILE [--encoding utf-8|gb18030] [--seed N] [--period yyyy-MM]");
         Console.Error.WriteLine("       Bench ingest [--rows N | --ledger FILE] [--period yyyy-MM]");
+        Console.Error.WriteLine("       Bench evaluate [--periods 5000]");
         return 2;
 }
 

@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
 using Compliance.Api.Jobs;
 using Compliance.Data;
+using Compliance.Data.Evaluations;
 using Compliance.Data.Exceptions;
 using Compliance.Data.Institutions;
 using Compliance.Data.Rules;
-using Compliance.Data.Snapshots;
 using Compliance.Data.Submissions;
 using Compliance.Engine.Indicators;
 using Compliance.Engine.Ledger;
@@ -85,7 +85,7 @@ public sealed class ConvergenceProperties
                 new Institution { Code = "P1", Name = "P", Category = "rural", RegionCode = "371302", ReportingFrom = new YearMonth(2021, 12) }, "secret", CancellationToken.None);
             var submissions = new SubmissionStore(db);
             var exceptions = new ExceptionStore(db);
-            var job = new EvaluateSubmissionJob(new SnapshotStore(db), ruleSets, exceptions, submissions, clock, NullLogger<EvaluateSubmissionJob>.Instance);
+            var job = new EvaluateSubmissionJob(new EvaluationStore(db), ruleSets, clock, NullLogger<EvaluateSubmissionJob>.Instance);
 
             var pending = new List<long>();
             foreach (var (period, snapshot, run, pick) in steps)

@@ -1,8 +1,6 @@
+using Compliance.Data.Evaluations;
 using Compliance.Data.Exceptions;
 using Compliance.Data.Rules;
-using Compliance.Data.Snapshots;
-using Compliance.Data.Submissions;
-using Compliance.Engine;
 using Compliance.Engine.Rules;
 using Hangfire;
 using NodaTime;
@@ -10,42 +8,55 @@ using NodaTime;
 namespace Compliance.Api.Jobs;
 
 /// <summary>
-/// Evaluates one accepted submission: loads its snapshot and baselines, runs the institution's rule set, and
-/// applies the findings as exceptions in one transaction. Safe to run twice, concurrently, or after a crash: the
-/// exceptions are keyed, a superseded version writes nothing, and the same inputs give the same writes.
+/// Evaluates accepted submissions: for each, its snapshot and baselines are read, the institution's rule set runs,
+/// and the findings are applied as exceptions, a batch in one transaction. Safe to run twice, concurrently, or
+/// after a crash: exceptions are keyed, a superseded version writes nothing, and the same inputs give the same writes.
 /// </summary>
 public sealed class EvaluateSubmissionJob(
-    SnapshotStore snapshots,
+    EvaluationStore evaluations,
     RuleSetStore ruleSets,
-    ExceptionStore exceptions,
-    SubmissionStore submissions,
     IClock clock,
     ILogger<EvaluateSubmissionJob> log)
 {
-    [AutomaticRetry(Attempts = 5)]
-    public async Task RunAsync(long submissionId, CancellationToken ct)
-    {
-        var subject = await snapshots.LoadForEvaluationAsync(submissionId, ct);
-        if (subject is null || !subject.IsLatest)
-        {
-            log.EvaluationSkipped(submissionId);
-            return;
-        }
+    /// <summary>The most submissions one job evaluates (and one transaction holds the write lock for).</summary>
+    public const int MaxBatch = 200;
 
-        await submissions.SetEvaluationStatusAsync(submissionId, "running", null, ct);
+    /// <summary>Evaluates one submission.</summary>
+    [AutomaticRetry(Attempts = 5)]
+    public Task RunAsync(long submissionId, CancellationToken ct) => RunManyAsync([submissionId], ct);
+
+    /// <summary>Evaluates submissions together, in one transaction.</summary>
+    [AutomaticRetry(Attempts = 5)]
+    public async Task RunManyAsync(long[] submissionIds, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(submissionIds);
+        var sets = await ruleSets.CurrentAsync(ct);
+        await evaluations.MarkAsync(submissionIds, "running", null, ct);
         try
         {
-            var period = subject.History.Period;
-            var ruleSet = RuleSet.Select(await ruleSets.CurrentAsync(ct), subject.RegionCode, period.Year)
-                ?? throw new InvalidOperationException($"No rule set is in force for region {subject.RegionCode} in {period.Year}.");
-            var results = ruleSet.Evaluate(subject.History);
-            var written = await exceptions.ApplyAsync(new Evaluation(submissionId, subject.Institution, period, ruleSet, results), clock.GetCurrentInstant(), ct);
-            log.Evaluated(submissionId, subject.Institution, Periods.Format(period), ruleSet.Id, ruleSet.Version, written?.Count);
+            var written = await evaluations.EvaluateAsync(submissionIds, subject =>
+            {
+                var period = subject.History.Period;
+                var ruleSet = RuleSet.Select(sets, subject.RegionCode, period.Year)
+                    ?? throw new InvalidOperationException($"No rule set is in force for region {subject.RegionCode} in {period.Year}.");
+                return new Evaluation(subject.SubmissionId, subject.Institution, period, ruleSet, ruleSet.Evaluate(subject.History));
+            }, clock.GetCurrentInstant(), ct);
+            log.Evaluated(submissionIds.Length, written.Count, written.Values.Sum(w => w.Count));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            await submissions.SetEvaluationStatusAsync(submissionId, "failed", e.Message, CancellationToken.None);
+            await evaluations.MarkAsync(submissionIds, "failed", e.Message, CancellationToken.None);
             throw;
+        }
+    }
+
+    /// <summary>Enqueues the evaluation of <paramref name="submissionIds"/> in batches of at most <see cref="MaxBatch"/>.</summary>
+    public static void Enqueue(IBackgroundJobClient jobs, IEnumerable<long> submissionIds)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        foreach (var batch in submissionIds.Chunk(MaxBatch))
+        {
+            jobs.Enqueue<EvaluateSubmissionJob>(job => job.RunManyAsync(batch, CancellationToken.None));
         }
     }
 }

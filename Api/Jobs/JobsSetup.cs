@@ -65,9 +65,6 @@ internal static class JobsSetup
     {
         var submissions = services.GetRequiredService<SubmissionStore>();
         var jobs = services.GetRequiredService<IBackgroundJobClient>();
-        foreach (var id in await submissions.PendingEvaluationsAsync(ct))
-        {
-            jobs.Enqueue<EvaluateSubmissionJob>(job => job.RunAsync(id, CancellationToken.None));
-        }
+        EvaluateSubmissionJob.Enqueue(jobs, await submissions.PendingEvaluationsAsync(ct));
     }
 }

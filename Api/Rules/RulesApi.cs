@@ -134,10 +134,7 @@ internal static class RulesApi
         }
 
         var ids = await submissions.MarkForEvaluationAsync(institution, first, last, ct);
-        foreach (var id in ids)
-        {
-            jobs.Enqueue<EvaluateSubmissionJob>(job => job.RunAsync(id, CancellationToken.None));
-        }
+        EvaluateSubmissionJob.Enqueue(jobs, ids);
 
         return TypedResults.Accepted((string?)null, new QueuedEvaluations(ids.Count));
     }

@@ -136,10 +136,7 @@ internal sealed class SubmitLedger(
             return LedgerInvalid(outcome.Result, outcome.SubmissionId);
         }
 
-        foreach (var id in outcome.ToEvaluate)
-        {
-            jobs.Enqueue<EvaluateSubmissionJob>(job => job.RunAsync(id, CancellationToken.None));
-        }
+        EvaluateSubmissionJob.Enqueue(jobs, outcome.ToEvaluate);
 
         log.LedgerAccepted(outcome.SubmissionId, institution.Code, Periods.Format(period), outcome.Version, outcome.Result.Rows);
         var receipt = new SubmissionReceipt

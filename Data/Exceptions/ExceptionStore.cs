@@ -126,27 +126,13 @@ public sealed class ExceptionStore(Db db)
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>
-    /// Applies an evaluation in one transaction: creates the exceptions of new findings, updates the figures of
-    /// open and explained ones in place, reopens cleared ones found again, clears those no longer found, records
-    /// new figures of resolved and waived ones as events only, and marks the submission's evaluation done.
-    /// Writes nothing (and returns <c>null</c>) when a newer accepted version of the period superseded it.
-    /// Applying the same evaluation twice changes nothing.
+    /// Applies an evaluation inside the caller's transaction: creates the exceptions of new findings, updates the
+    /// figures of open and explained ones in place, reopens cleared ones found again (and waived ones whose waiver
+    /// ended), clears those no longer found, records new figures of resolved and waived ones as events only, and
+    /// marks the submission's evaluation done. Applying the same evaluation twice changes nothing.
     /// </summary>
-    public async Task<IReadOnlyList<long>?> ApplyAsync(Evaluation evaluation, Instant now, CancellationToken ct)
+    internal static async Task<IReadOnlyList<long>> ApplyAsync(DbConnection connection, DbTransaction transaction, Evaluation evaluation, Instant now, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(evaluation);
-        await using var connection = await db.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        var superseded = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-            SELECT COUNT(*) FROM submissions s JOIN submissions newer
-              ON newer.institution = s.institution AND newer.period = s.period AND newer.status = 'accepted' AND newer.version > s.version
-            WHERE s.id = @SubmissionId
-            """, new { evaluation.SubmissionId }, transaction, cancellationToken: ct));
-        if (superseded > 0)
-        {
-            return null;
-        }
-
         var existing = (await connection.QueryAsync<ExceptionRecord>(new CommandDefinition(
             $"SELECT {Columns} FROM exceptions e WHERE e.institution = @Institution AND e.period = @Period AND e.subject = ''",
             new { evaluation.Institution, evaluation.Period }, transaction, cancellationToken: ct))).ToDictionary(e => e.Rule);
@@ -183,7 +169,6 @@ public sealed class ExceptionStore(Db db)
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE submissions SET evaluation_status = 'done', evaluated_at = @now, evaluation = @evaluation WHERE id = @SubmissionId",
             new { now, evaluation = JsonSerializer.Serialize(record, Json), evaluation.SubmissionId }, transaction, cancellationToken: ct));
-        await transaction.CommitAsync(ct);
         return touched;
     }
 

@@ -37,34 +37,38 @@ public sealed class SnapshotStore(Db db)
         ORDER BY s.period
         """;
 
-    /// <summary>Loads a submission's snapshot and every snapshot its rules may read; <c>null</c> if it has no snapshot.</summary>
-    public async Task<EvaluationSubject?> LoadForEvaluationAsync(long submissionId, CancellationToken ct)
+    /// <summary>
+    /// Loads a submission's snapshot and every snapshot its rules may read, inside the caller's transaction (so the
+    /// history read is the one the evaluation's writes apply to); <c>null</c> if it has no snapshot.
+    /// </summary>
+    internal static async Task<EvaluationSubject?> LoadForEvaluationAsync(DbConnection connection, DbTransaction transaction, long submissionId, CancellationToken ct)
     {
-        const string subjectSql = """
-            SELECT s.institution AS Institution, i.region_code AS RegionCode, s.period AS Period, s.version AS Version,
+        var subjectSql = $"""
+            SELECT {Columns}, s.institution AS Institution, i.region_code AS RegionCode,
                    (SELECT MAX(v.version) FROM snapshots v WHERE v.institution = s.institution AND v.period = s.period) AS LatestVersion
             FROM snapshots s JOIN institutions i ON i.code = s.institution
             WHERE s.submission_id = @submissionId
             """;
-        await using var connection = await db.OpenAsync(ct);
-        var subject = await connection.QuerySingleOrDefaultAsync<SubjectRow>(new CommandDefinition(subjectSql, new { submissionId }, cancellationToken: ct));
-        if (subject is null)
+        var own = await connection.QuerySingleOrDefaultAsync<SnapshotRow>(new CommandDefinition(subjectSql, new { submissionId }, transaction, cancellationToken: ct));
+        if (own is null)
         {
             return null;
         }
 
-        var period = Periods.Parse(subject.Period);
+        var period = Periods.Parse(own.Period);
+        if (own.Version != own.LatestVersion)
+        {
+            return new EvaluationSubject(submissionId, own.Institution, own.RegionCode, (int)own.Version, false, new SnapshotHistory(own.Institution, own.ToStored(), []));
+        }
+
         var rows = await connection.QueryAsync<SnapshotRow>(new CommandDefinition(LatestInRange, new
         {
-            subject.Institution,
+            own.Institution,
             From = Periods.Format(SnapshotHistory.EarliestNeeded(period)),
-            To = Periods.Format(period),
-        }, cancellationToken: ct));
-        var others = rows.Select(r => r.ToStored()).ToList();
-        var own = await connection.QuerySingleAsync<SnapshotRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM snapshots s WHERE s.submission_id = @submissionId", new { submissionId }, cancellationToken: ct));
-        var history = new SnapshotHistory(subject.Institution, own.ToStored(), others);
-        return new EvaluationSubject(submissionId, subject.Institution, subject.RegionCode, (int)subject.Version, subject.Version == subject.LatestVersion, history);
+            To = Periods.Format(period.PlusMonths(-1)),
+        }, transaction, cancellationToken: ct));
+        var history = new SnapshotHistory(own.Institution, own.ToStored(), rows.Select(r => r.ToStored()));
+        return new EvaluationSubject(submissionId, own.Institution, own.RegionCode, (int)own.Version, true, history);
     }
 
     /// <summary>The snapshots an evaluation of <paramref name="period"/> may read, for a dry run of a ledger not stored.</summary>
@@ -133,13 +137,17 @@ public sealed class SnapshotStore(Db db)
         }, transaction, cancellationToken: ct));
     }
 
-    private sealed record SubjectRow(string Institution, string RegionCode, string Period, long Version, long LatestVersion);
-
     private sealed class SnapshotRow
     {
         public long SubmissionId { get; init; }
 
         public string Period { get; init; } = "";
+
+        public string Institution { get; init; } = "";
+
+        public string RegionCode { get; init; } = "";
+
+        public long LatestVersion { get; init; }
 
         public long Version { get; init; }
 

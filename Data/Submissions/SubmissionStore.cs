@@ -234,19 +234,6 @@ public sealed class SubmissionStore(Db db)
         return ids;
     }
 
-    /// <summary>Sets the evaluation status (<c>running</c> or <c>failed</c>, with the error's message).</summary>
-    public async Task SetEvaluationStatusAsync(long id, string status, string? error, CancellationToken ct)
-    {
-        const string sql = """
-            UPDATE submissions SET evaluation_status = @status,
-                evaluation = CASE WHEN @error IS NULL THEN evaluation ELSE @error END
-            WHERE id = @id AND status = 'accepted'
-            """;
-        var errorJson = error is null ? null : JsonSerializer.Serialize(new { error }, Json);
-        await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(sql, new { id, status, error = errorJson }, cancellationToken: ct));
-    }
-
     private static async Task<IngestOutcome> AcceptAsync(
         SqliteConnection connection, SqliteTransaction transaction, long id, NewSubmission submission,
         LedgerReadResult result, IndicatorSnapshot snapshot, CancellationToken ct)
