@@ -131,7 +131,8 @@ internal static class ExceptionsApi
     private static async Task<Results<Ok<ExceptionView>, ProblemHttpResult>> Explain(
         string id, ExplanationBody body, Caller caller, ExceptionStore exceptions, IClock clock, CancellationToken ct)
     {
-        if (!caller.IsInstitution)
+        // The institution explains its own exceptions; an admin may do everything, on its behalf too.
+        if (caller.IsRegulator)
         {
             return await ForbiddenOrNotFound(id, caller, exceptions, "Only the institution explains its own exceptions.", ct);
         }

@@ -17,10 +17,26 @@ internal static class HttpSetup
             // Chinese text is written as it is, not as \u escapes; HTML-sensitive characters stay escaped.
             options.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
         });
+        // A body or parameter the framework cannot bind is thrown, so its answer can name the field at fault.
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             var problem = context.ProblemDetails;
             var status = problem.Status ?? context.HttpContext.Response.StatusCode;
+            if (context.Exception is BadHttpRequestException bad)
+            {
+                status = bad.StatusCode;
+                problem.Status = status;
+                context.HttpContext.Response.StatusCode = status;
+                problem.Type = null;
+                if (status == StatusCodes.Status400BadRequest)
+                {
+                    var (field, message) = BindingErrors.Describe(bad);
+                    problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [message] };
+                    problem.Detail = $"The request has invalid fields: {field}: {message}";
+                }
+            }
+
             if (problem.Type is null || problem.Type.StartsWith("https://tools.ietf.org", StringComparison.Ordinal))
             {
                 var kind = Problems.ForStatus(status);
@@ -73,7 +89,11 @@ internal static class HttpSetup
     /// <summary>Every error as problem details; unmatched routes too.</summary>
     public static WebApplication UseComplianceHttp(this WebApplication app)
     {
-        app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = _ => StatusCodes.Status500InternalServerError });
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
+        });
         app.UseStatusCodePages();
         app.UseSwagger();
         app.UseSwaggerUI(options =>

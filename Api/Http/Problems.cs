@@ -20,7 +20,7 @@ internal static class Problems
     public static readonly Kind InvalidTransition = new("invalid-transition", 409, "Invalid transition", "The exception's current status does not allow this action (see the lifecycle in rules.md).");
     public static readonly Kind Conflict = new("conflict", 409, "Conflict", "The resource exists already.");
     public static readonly Kind PayloadTooLarge = new("payload-too-large", 413, "Payload too large", "The body is larger than the server accepts (Compliance:Ingest:MaxBytes for ledgers).");
-    public static readonly Kind UnsupportedMediaType = new("unsupported-media-type", 415, "Unsupported media type", "The Content-Type is not one this endpoint reads: text/csv (charset utf-8, gb18030 or gbk) for ledgers.");
+    public static readonly Kind UnsupportedMediaType = new("unsupported-media-type", 415, "Unsupported media type", "The Content-Type is not one this endpoint reads: application/json for JSON bodies; text/csv (charset utf-8, gb18030 or gbk) for ledgers.");
     public static readonly Kind RateLimited = new("rate-limited", 429, "Too many requests", "The key sent more requests than it may; retry after the number of seconds in Retry-After.");
     public static readonly Kind Unavailable = new("unavailable", 503, "Service unavailable", "The database is busy or unreachable; retry after the number of seconds in Retry-After.");
     public static readonly Kind Internal = new("internal", 500, "Internal error", "The server failed. The traceId member identifies the failure in the server's logs; report it with that id.");

@@ -165,6 +165,6 @@ internal static partial class InstitutionsApi
         UpdatedAt = updatedAt,
     };
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,32}$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9_-]{1,32}\z")]
     private static partial Regex CodePattern();
 }
