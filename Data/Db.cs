@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Dapper;
 using Microsoft.Data.Sqlite;
 
 namespace Compliance.Data;
@@ -54,6 +55,19 @@ public sealed class Db
 
     /// <summary>The database file, for SQLite.</summary>
     public string DataSource { get; }
+
+    /// <summary>
+    /// A page of a list: <paramref name="count"/> counts every row that matches, <paramref name="items"/> (ordered)
+    /// selects them; its parameters must carry <c>Skip</c> and <c>Take</c> for the dialect's paging.
+    /// </summary>
+    internal async Task<Page<T>> PageAsync<T>(string count, string items, object parameters, PageRequest page, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        using var results = await connection.QueryMultipleAsync(new CommandDefinition($"{count};\n{items}{Dialect.Page}", parameters, cancellationToken: ct));
+        var total = await results.ReadSingleAsync<long>();
+        var rows = (await results.ReadAsync<T>()).ToList();
+        return new Page<T>(rows, page.Number, page.Size, total);
+    }
 
     /// <summary>An open connection: foreign keys enforced, and every commit durable before it returns.</summary>
     public async Task<DbConnection> OpenAsync(CancellationToken ct)

@@ -176,16 +176,12 @@ public sealed class ExceptionStore(Db db)
     public async Task<Page<ExceptionRecord>> ListAsync(ExceptionFilter filter, Scope scope, PageRequest page, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        var sql = $"""
-            SELECT COUNT(*) FROM exceptions e JOIN institutions i ON i.code = e.institution {ListWhere};
-            SELECT {Columns} FROM exceptions e JOIN institutions i ON i.code = e.institution {ListWhere}
-            ORDER BY e.period DESC, e.institution, e.rule, e.id{db.Dialect.Page}
-            """;
-        await using var connection = await db.OpenAsync(ct);
-        using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, ListParameters(filter, scope, page), cancellationToken: ct));
-        var total = await results.ReadSingleAsync<long>();
-        var items = (await results.ReadAsync<ExceptionRecord>()).ToList();
-        return new Page<ExceptionRecord>(items, page.Number, page.Size, total);
+        return await db.PageAsync<ExceptionRecord>(
+            $"SELECT COUNT(*) FROM exceptions e JOIN institutions i ON i.code = e.institution {ListWhere}",
+            $"SELECT {Columns} FROM exceptions e JOIN institutions i ON i.code = e.institution {ListWhere} ORDER BY e.period DESC, e.institution, e.rule, e.id",
+            ListParameters(filter, scope, page),
+            page,
+            ct);
     }
 
     /// <summary>Every exception the scope sees that matches the filter, newest period first, read as it streams.</summary>

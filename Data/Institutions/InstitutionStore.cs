@@ -86,15 +86,11 @@ public sealed class InstitutionStore(Db db)
     public async Task<Page<Institution>> ListAsync(Scope scope, string? regionPrefix, PageRequest page, CancellationToken ct)
     {
         var where = $"WHERE {Scope.Filter} AND (@RegionLike IS NULL OR i.region_code LIKE @RegionLike)";
-        var sql = $"SELECT COUNT(*) FROM institutions i {where}; SELECT {Columns} FROM institutions i {where} ORDER BY i.code{db.Dialect.Page}";
-        await using var connection = await db.OpenAsync(ct);
-        using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, new
-        {
-            ScopeInstitution = scope.Institution, ScopeRegionLike = scope.RegionLike,
-            RegionLike = regionPrefix is null ? null : regionPrefix + "%", page.Skip, page.Take,
-        }, cancellationToken: ct));
-        var total = await results.ReadSingleAsync<long>();
-        var items = (await results.ReadAsync<Institution>()).ToList();
-        return new Page<Institution>(items, page.Number, page.Size, total);
+        return await db.PageAsync<Institution>(
+            $"SELECT COUNT(*) FROM institutions i {where}",
+            $"SELECT {Columns} FROM institutions i {where} ORDER BY i.code",
+            new { ScopeInstitution = scope.Institution, ScopeRegionLike = scope.RegionLike, RegionLike = regionPrefix is null ? null : regionPrefix + "%", page.Skip, page.Take },
+            page,
+            ct);
     }
 }

@@ -152,34 +152,28 @@ public sealed class SubmissionStore(Db db)
               AND (@Period IS NULL OR s.period = @Period)
               AND (@Status IS NULL OR s.status = @Status)
             """;
-        var sql = $"""
-            SELECT COUNT(*) FROM submissions s JOIN institutions i ON i.code = s.institution {where};
-            SELECT {Columns} FROM submissions s JOIN institutions i ON i.code = s.institution {where} ORDER BY s.id DESC{db.Dialect.Page}
-            """;
-        await using var connection = await db.OpenAsync(ct);
-        using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, new
-        {
-            ScopeInstitution = scope.Institution, ScopeRegionLike = scope.RegionLike, filter.Institution,
-            Period = filter.Period is { } p ? Periods.Format(p) : null, filter.Status, page.Skip, page.Take,
-        }, cancellationToken: ct));
-        var total = await results.ReadSingleAsync<long>();
-        var items = (await results.ReadAsync<Submission>()).ToList();
-        return new Page<Submission>(items, page.Number, page.Size, total);
+        return await db.PageAsync<Submission>(
+            $"SELECT COUNT(*) FROM submissions s JOIN institutions i ON i.code = s.institution {where}",
+            $"SELECT {Columns} FROM submissions s JOIN institutions i ON i.code = s.institution {where} ORDER BY s.id DESC",
+            new
+            {
+                ScopeInstitution = scope.Institution, ScopeRegionLike = scope.RegionLike, filter.Institution,
+                Period = filter.Period is { } p ? Periods.Format(p) : null, filter.Status, page.Skip, page.Take,
+            },
+            page,
+            ct);
     }
 
     /// <summary>A page of a rejected submission's errors, in the order they were found.</summary>
     public async Task<Page<LedgerIssue>> ErrorsAsync(long id, PageRequest page, CancellationToken ct)
     {
-        var sql = $"""
-            SELECT COUNT(*) FROM submission_errors WHERE submission_id = @id;
-            SELECT line AS Line, column_name AS Column, code AS Code, message AS Message
-            FROM submission_errors WHERE submission_id = @id ORDER BY seq{db.Dialect.Page}
-            """;
-        await using var connection = await db.OpenAsync(ct);
-        using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { id, page.Skip, page.Take }, cancellationToken: ct));
-        var total = await results.ReadSingleAsync<long>();
-        var items = (await results.ReadAsync<ErrorRow>()).Select(e => new LedgerIssue(e.Line, e.Column, e.Code, e.Message)).ToList();
-        return new Page<LedgerIssue>(items, page.Number, page.Size, total);
+        var rows = await db.PageAsync<ErrorRow>(
+            "SELECT COUNT(*) FROM submission_errors WHERE submission_id = @id",
+            "SELECT line AS Line, column_name AS Column, code AS Code, message AS Message FROM submission_errors WHERE submission_id = @id ORDER BY seq",
+            new { id, page.Skip, page.Take },
+            page,
+            ct);
+        return new Page<LedgerIssue>([.. rows.Items.Select(e => new LedgerIssue(e.Line, e.Column, e.Code, e.Message))], rows.Number, rows.Size, rows.Total);
     }
 
     /// <summary>Copies the body exactly as received to <paramref name="destination"/>.</summary>
