@@ -12,6 +12,9 @@ internal static partial class Log
     [LoggerMessage(3, LogLevel.Information, "Ledger {SubmissionId} of {Institution} for {Period} accepted as version {Version} with {Rows} rows")]
     public static partial void LedgerAccepted(this ILogger logger, long submissionId, string institution, string period, int? version, long rows);
 
+    [LoggerMessage(5, LogLevel.Debug, "WAL checkpoint deferred: {Reason}")]
+    public static partial void CheckpointFailed(this ILogger logger, string reason);
+
     [LoggerMessage(4, LogLevel.Information, "Evaluated {Evaluated} of {Submissions} submissions (the rest superseded), writing {Exceptions} exceptions")]
     public static partial void Evaluated(this ILogger logger, int submissions, int evaluated, int exceptions);
 }

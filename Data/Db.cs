@@ -69,6 +69,16 @@ public sealed class Db
         return new Page<T>(rows, page.Number, page.Size, total);
     }
 
+    /// <summary>
+    /// Copies what the write-ahead log holds into the database file, as far as readers allow, and truncates the
+    /// log when it could copy everything.
+    /// </summary>
+    public async Task CheckpointAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition("PRAGMA wal_checkpoint(TRUNCATE);", cancellationToken: ct));
+    }
+
     /// <summary>An open connection: foreign keys enforced, and every commit durable before it returns.</summary>
     public async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
@@ -77,7 +87,9 @@ public sealed class Db
         {
             await connection.OpenAsync(ct);
             await using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
+            // Checkpoints run in the background (CheckpointAsync), not in the commit of whichever request
+            // crosses the threshold: a ledger's commit is durable once the WAL is synced.
+            command.CommandText = "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0;";
             await command.ExecuteNonQueryAsync(ct);
             return connection;
         }

@@ -107,6 +107,7 @@ public sealed class IngestTests
     [TestCase("E007", 2L, "credit_code", Header + "\nL1,B1,91371300MA3C1XY40X,micro,1000000,loan,business,credit,normal,100,100,2022-01-01,2023-01-01,4,Y,,\n")]
     [TestCase("E008", null, null, Header + "\n")]
     [TestCase("E008", null, null, "")]
+    [TestCase("E002", 2L, "annual_rate", Header + "\nL1,B1,,micro,1000000,loan,business,credit,normal,100,100,2022-01-01,2023-01-01,4.1234567,Y,,\n")]
     [TestCase("E010", 2L, "annual_rate", Header + "\nL1,B1,,micro,1000000,loan,business,credit,normal,100,100,2022-01-01,2023-01-01,36.01,Y,,\n")]
     [TestCase("E011", 2L, null, Header + "\nL1,B1,,micro,1000000,loan,business,credit,normal,100,100,2022-01-01,2023-01-01,4,Y\n")]
     [TestCase("E012", 1L, "loan_id", Header + ",借据号\nL1,B1,,micro,1000000,loan,business,credit,normal,100,100,2022-01-01,2023-01-01,4,Y,,,L1\n")]
@@ -131,6 +132,35 @@ public sealed class IngestTests
         stored["errorCount"]!.GetValue<long>().Should().Be(problem["errorCount"]!.GetValue<long>());
         var errors = await _bank.GetJsonAsync($"/api/v1/submissions/{id}/errors");
         errors["total"]!.GetValue<long>().Should().Be(problem["errorCount"]!.GetValue<long>());
+    }
+
+    [Test]
+    public async Task AcceptedLedger_StoresEveryLoanExactly()
+    {
+        using var bank = await NewBankAsync();
+
+        var id = await bank.SubmitAcceptedAsync("2022-12", Example);
+
+        await using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_factory.DatabasePath};Mode=ReadOnly");
+        await db.OpenAsync();
+        await using var query = db.CreateCommand();
+        query.CommandText = "SELECT line, loan_id, borrower_id, credit_code, borrower_type, credit_line, amount, balance, disbursed_on, matures_on, annual_rate, first_loan, industry, region FROM loans WHERE submission_id = $id ORDER BY line";
+        query.Parameters.AddWithValue("$id", long.Parse(id, System.Globalization.CultureInfo.InvariantCulture));
+        var rows = new List<object[]>();
+        await using (var reader = await query.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                var row = new object[reader.FieldCount];
+                reader.GetValues(row);
+                rows.Add(row);
+            }
+        }
+
+        rows.Should().HaveCount(3);
+        rows[0].Should().Equal(2L, "L0001", "C001", "91371300MA3C1XY40W", 2L, 300_000_000L, 100_000_000L, 80_000_000L, 20220115L, 20230114L, 4_350_000L, 1L, "F", "371302");
+        rows[1][3].Should().Be(DBNull.Value);
+        rows[2][1].Should().Be("L0003");
     }
 
     [Test]

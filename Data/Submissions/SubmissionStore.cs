@@ -101,11 +101,13 @@ public sealed class SubmissionStore(Db db)
         await using (var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct))
         {
             var id = await InsertSubmissionAsync(connection, transaction, submission, Accepted, ct);
-            await InsertBodyAsync(connection, transaction, id, submission.Bytes, openBody, ct);
-            using (var writer = new LoanWriter(connection, transaction, id))
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO submission_bodies (submission_id, body) VALUES (@id, zeroblob(@Bytes))", new { id, submission.Bytes }, transaction, cancellationToken: ct));
+            using (var writer = new LoanWriter(connection, id, () => CopyBody(connection, id, submission.Bytes, openBody)))
             await using (var body = openBody())
             {
                 result = read(body, writer);
+                writer.Complete();
             }
 
             if (result.IsValid && result.Snapshot is { } snapshot)
@@ -292,14 +294,20 @@ public sealed class SubmissionStore(Db db)
     {
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO submission_bodies (submission_id, body) VALUES (@id, zeroblob(@bytes))", new { id, bytes }, transaction, cancellationToken: ct));
+        CopyBody(connection, id, bytes, openBody);
+    }
+
+    /// <summary>Writes the body into its zero-filled blob, in place (incremental blob I/O: no copy in memory).</summary>
+    private static void CopyBody(SqliteConnection connection, long id, long bytes, Func<Stream> openBody)
+    {
         if (bytes == 0)
         {
             return;
         }
 
-        await using var blob = new SqliteBlob(connection, "submission_bodies", "body", id);
-        await using var body = openBody();
-        await body.CopyToAsync(blob, 1 << 16, ct);
+        using var blob = new SqliteBlob(connection, "submission_bodies", "body", id);
+        using var body = openBody();
+        body.CopyTo(blob, 1 << 16);
     }
 
     private static async Task InsertErrorsAsync(SqliteConnection connection, SqliteTransaction transaction, long id, IReadOnlyList<LedgerIssue> errors, CancellationToken ct)

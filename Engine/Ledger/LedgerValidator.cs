@@ -257,6 +257,12 @@ public sealed class LedgerValidator
             return 0;
         }
 
+        if (decimal.Round(rate, 6) != rate)
+        {
+            Error(line, column, LedgerCodes.Unparsable, $"annual_rate {rate} has more than 6 decimals.");
+            return 0;
+        }
+
         if (rate is < 0 or > 36)
         {
             Error(line, column, LedgerCodes.RateOutOfRange, $"annual_rate {rate} is outside 0 – 36 (percent).");

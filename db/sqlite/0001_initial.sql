@@ -66,8 +66,9 @@ CREATE TABLE submission_errors (
     PRIMARY KEY (submission_id, seq)
 ) WITHOUT ROWID;
 
--- The loans of accepted ledgers. Enumerations are the stored numbers of Engine's enums; money in fen; the rate
--- as exact decimal text.
+-- The loans of accepted ledgers, in ledger order. Enumerations are the stored numbers of Engine's enums; money
+-- in fen; dates as the integer yyyyMMdd; the annual rate in millionths of a percent (4.35 % is 4350000). No index:
+-- loans are written once, in bulk, and read only by whole submission (they follow each other in rowid order).
 CREATE TABLE loans (
     submission_id  INTEGER NOT NULL,
     line           INTEGER NOT NULL,
@@ -82,14 +83,13 @@ CREATE TABLE loans (
     classification INTEGER NOT NULL,
     amount         INTEGER NOT NULL,
     balance        INTEGER NOT NULL,
-    disbursed_on   TEXT    NOT NULL,
-    matures_on     TEXT    NOT NULL,
-    annual_rate    TEXT    NOT NULL,
+    disbursed_on   INTEGER NOT NULL,
+    matures_on     INTEGER NOT NULL,
+    annual_rate    INTEGER NOT NULL,
     first_loan     INTEGER NOT NULL,
     industry       TEXT    NULL,
     region         TEXT    NULL
 );
-CREATE INDEX ix_loans_submission ON loans (submission_id);
 
 -- The indicator snapshot of each accepted submission. Money in fen; the rate weight (Σ amount × rate) as exact
 -- decimal text, unrounded.
