@@ -33,6 +33,7 @@ internal static class DataSetup
         builder.Services.AddSingleton<ExceptionStore>();
         builder.Services.AddSingleton<RuleSetStore>();
         builder.Services.AddSingleton<EvaluationStore>();
+        builder.Services.AddSingleton<IdempotencyStore>();
         builder.Services.AddHostedService<Checkpoints>();
         builder.Services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section)
             .Validate(o => o.MaxBytes > 0, "Compliance:Ingest:MaxBytes must be positive.").ValidateOnStart();

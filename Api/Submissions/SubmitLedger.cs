@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Compliance.Api.Access;
 using Compliance.Api.Http;
@@ -39,13 +40,16 @@ internal sealed class SubmitLedger(
     RuleSetStore ruleSets,
     InstitutionStore institutions,
     IBackgroundJobClient jobs,
+    IdempotencyStore idempotency,
     IClock clock,
     IOptions<IngestOptions> options,
+    IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> jsonOptions,
     ILogger<SubmitLedger> log)
 {
-    public async Task<Results<Created<SubmissionReceipt>, Ok<SubmissionReceipt>, ProblemHttpResult>> HandleAsync(
+    public async Task<Results<Created<SubmissionReceipt>, Ok<SubmissionReceipt>, ProblemHttpResult, ContentHttpResult>> HandleAsync(
         HttpRequest request, SubmitQuery query, Caller caller, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(request);
         // Who may submit for whom comes first: a role that may not act is told so before anything about the request.
         string? code;
         if (caller.IsInstitution)
@@ -80,6 +84,12 @@ internal sealed class SubmitLedger(
         else if (parsed.Value > today.ToYearMonth())
         {
             errors["period"] = [$"period {query.Period} is in the future; the current month in China Standard Time is {Periods.Format(today.ToYearMonth())}."];
+        }
+
+        var idempotencyKey = request.Headers[IdempotencyHeader].ToString();
+        if (request.Headers.ContainsKey(IdempotencyHeader) && !IsValidKey(idempotencyKey))
+        {
+            errors[IdempotencyHeader] = ["Idempotency-Key is 1–255 visible ASCII characters."];
         }
 
         if (errors.Count > 0)
@@ -118,8 +128,47 @@ internal sealed class SubmitLedger(
             return TooLarge(maxBytes);
         }
 
+        if (string.IsNullOrEmpty(idempotencyKey))
+        {
+            return Widen((await ProcessAsync(body, encoding, mediaType, institution, period, query.DryRun == true, ct)).Result);
+        }
+
+        // The fingerprint is the body with everything that changes its meaning: a change in any is a different body.
+        var fingerprint = $"{body.Sha256}|{Periods.Format(period)}|{institution.Code}|{query.DryRun == true}";
+        switch (await idempotency.ClaimAsync(institution.Code, idempotencyKey, fingerprint, clock.GetCurrentInstant(), ct))
+        {
+            case IdempotencyClaim.Reused:
+                return Problems.Of(Problems.IdempotencyKeyReused, "This Idempotency-Key was used with a different body, period, institution or dryRun; use a new key for a different request.");
+            case IdempotencyClaim.InUse:
+                return Problems.Of(Problems.IdempotencyKeyInUse, "The first request with this Idempotency-Key is still being processed; retry once it has been answered.");
+            case IdempotencyClaim.Replay(var answer):
+                request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
+                if (answer.Location is not null)
+                {
+                    request.HttpContext.Response.Headers.Location = answer.Location;
+                }
+
+                return TypedResults.Text(answer.Body, answer.ContentType, System.Text.Encoding.UTF8, answer.Status);
+        }
+
+        try
+        {
+            var result = (await ProcessAsync(body, encoding, mediaType, institution, period, query.DryRun == true, ct)).Result;
+            await idempotency.AnswerAsync(institution.Code, idempotencyKey, Answer(result), ct);
+            return Widen(result);
+        }
+        catch
+        {
+            await idempotency.ReleaseAsync(institution.Code, idempotencyKey);
+            throw;
+        }
+    }
+
+    private async Task<Results<Created<SubmissionReceipt>, Ok<SubmissionReceipt>, ProblemHttpResult>> ProcessAsync(
+        SpooledBody body, Encoding encoding, string mediaType, Institution institution, YearMonth period, bool dryRun, CancellationToken ct)
+    {
         var receivedAt = clock.GetCurrentInstant();
-        if (query.DryRun == true)
+        if (dryRun)
         {
             return await DryRunAsync(body, encoding, institution, period, receivedAt, ct);
         }
@@ -156,6 +205,28 @@ internal sealed class SubmitLedger(
         };
         return TypedResults.Created($"/api/v1/submissions/{receipt.Id}", receipt);
     }
+
+    /// <summary>The answer as it is kept for the key's retries: status, media type, exact JSON and Location.</summary>
+    private StoredAnswer Answer(IResult result)
+    {
+        var json = jsonOptions.Value.SerializerOptions;
+        return result switch
+        {
+            Created<SubmissionReceipt> created => new(StatusCodes.Status201Created, "application/json; charset=utf-8", JsonSerializer.Serialize(created.Value, json), created.Location),
+            Ok<SubmissionReceipt> ok => new(StatusCodes.Status200OK, "application/json; charset=utf-8", JsonSerializer.Serialize(ok.Value, json), null),
+            ProblemHttpResult problem => new(problem.StatusCode, "application/problem+json", JsonSerializer.Serialize(problem.ProblemDetails, json), null),
+            _ => throw new InvalidOperationException($"Unexpected result {result.GetType().Name}."),
+        };
+    }
+
+    private static Results<Created<SubmissionReceipt>, Ok<SubmissionReceipt>, ProblemHttpResult, ContentHttpResult> Widen(IResult result) => result switch
+    {
+        Created<SubmissionReceipt> created => created,
+        Ok<SubmissionReceipt> ok => ok,
+        _ => (ProblemHttpResult)result,
+    };
+
+    private static bool IsValidKey(string key) => key.Length is >= 1 and <= 255 && key.All(c => c is >= '!' and <= '~');
 
     private async Task<Results<Created<SubmissionReceipt>, Ok<SubmissionReceipt>, ProblemHttpResult>> DryRunAsync(
         SpooledBody body, Encoding encoding, Institution institution, YearMonth period, Instant receivedAt, CancellationToken ct)
@@ -247,6 +318,8 @@ internal sealed class SubmitLedger(
 
         return LedgerEncodings.ForCharset(parsed.Charset.HasValue ? parsed.Charset.Value : null);
     }
+
+    private const string IdempotencyHeader = "Idempotency-Key";
 
     private sealed class NoSink : ILedgerSink
     {

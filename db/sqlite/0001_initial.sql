@@ -162,3 +162,18 @@ CREATE TABLE exception_events (
     figures      TEXT    NULL
 );
 CREATE INDEX ix_exception_events_exception ON exception_events (exception_id, id);
+
+-- Idempotency-Key of POST /submissions, scoped to the institution: the first request's fingerprint (sha256 of the
+-- body with period, institution and dryRun) and, once answered, its answer, replayed to every retry.
+CREATE TABLE idempotency_keys (
+    institution     TEXT    NOT NULL,
+    idempotency_key TEXT    NOT NULL,
+    fingerprint     TEXT    NOT NULL,
+    state           TEXT    NOT NULL,
+    response_status INTEGER NULL,
+    response_type   TEXT    NULL,
+    response_body   TEXT    NULL,
+    location        TEXT    NULL,
+    created_at      TEXT    NOT NULL,
+    PRIMARY KEY (institution, idempotency_key)
+);

@@ -1,0 +1,119 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+using NodaTime;
+
+namespace Compliance.Data.Submissions;
+
+/// <summary>An answer kept for an idempotency key.</summary>
+public sealed record StoredAnswer(int Status, string ContentType, string Body, string? Location);
+
+/// <summary>What claiming an idempotency key found.</summary>
+public abstract record IdempotencyClaim
+{
+    private IdempotencyClaim()
+    {
+    }
+
+    /// <summary>The key is new (or its first request was abandoned): this request goes ahead.</summary>
+    public sealed record Claimed : IdempotencyClaim;
+
+    /// <summary>The first request with the key is still being processed.</summary>
+    public sealed record InUse : IdempotencyClaim;
+
+    /// <summary>The key was used with another body, period, institution or dryRun.</summary>
+    public sealed record Reused : IdempotencyClaim;
+
+    /// <summary>The key was answered: the same answer again.</summary>
+    public sealed record Replay(StoredAnswer Answer) : IdempotencyClaim;
+}
+
+/// <summary>
+/// Idempotency keys of submissions: a unique row per (institution, key), claimed before any work, answered
+/// after it, released if the work failed, so a client may retry safely.
+/// </summary>
+public sealed class IdempotencyStore(Db db)
+{
+    /// <summary>How long a request may hold a key before it counts as abandoned (its process died).</summary>
+    public static readonly Duration Abandoned = Duration.FromHours(1);
+
+    public async Task<IdempotencyClaim> ClaimAsync(string institution, string key, string fingerprint, Instant now, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var existing = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition("""
+            SELECT fingerprint AS Fingerprint, state AS State, response_status AS ResponseStatus, response_type AS ResponseType,
+                   response_body AS ResponseBody, location AS Location, created_at AS CreatedAt
+            FROM idempotency_keys WHERE institution = @institution AND idempotency_key = @key
+            """, new { institution, key }, transaction, cancellationToken: ct));
+        IdempotencyClaim claim;
+        if (existing is null || (existing.State == "processing" && existing.CreatedAt + Abandoned < now && existing.Fingerprint == fingerprint))
+        {
+            await connection.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO idempotency_keys (institution, idempotency_key, fingerprint, state, created_at)
+                VALUES (@institution, @key, @fingerprint, 'processing', @now)
+                ON CONFLICT (institution, idempotency_key) DO UPDATE SET state = 'processing', created_at = @now
+                """, new { institution, key, fingerprint, now }, transaction, cancellationToken: ct));
+            claim = new IdempotencyClaim.Claimed();
+        }
+        else if (existing.Fingerprint != fingerprint)
+        {
+            claim = new IdempotencyClaim.Reused();
+        }
+        else if (existing.State == "processing")
+        {
+            claim = new IdempotencyClaim.InUse();
+        }
+        else
+        {
+            claim = new IdempotencyClaim.Replay(new StoredAnswer((int)existing.ResponseStatus!, existing.ResponseType!, existing.ResponseBody!, existing.Location));
+        }
+
+        await transaction.CommitAsync(ct);
+        return claim;
+    }
+
+    /// <summary>Keeps the answer of a claimed key, for its retries.</summary>
+    public async Task AnswerAsync(string institution, string key, StoredAnswer answer, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        await using var connection = await db.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE idempotency_keys SET state = 'answered', response_status = @Status, response_type = @ContentType,
+                response_body = @Body, location = @Location
+            WHERE institution = @institution AND idempotency_key = @key
+            """, new { institution, key, answer.Status, answer.ContentType, answer.Body, answer.Location }, cancellationToken: ct));
+    }
+
+    /// <summary>Releases a claimed key whose request failed or was abandoned, so a retry can use it.</summary>
+    public async Task ReleaseAsync(string institution, string key)
+    {
+        try
+        {
+            await using var connection = await db.OpenAsync(CancellationToken.None);
+            await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM idempotency_keys WHERE institution = @institution AND idempotency_key = @key AND state = 'processing'",
+                new { institution, key }));
+        }
+        catch (SqliteException)
+        {
+            // The claim then expires after Abandoned; a retry before that answers 409 and may retry again.
+        }
+    }
+
+    private sealed class Row
+    {
+        public string Fingerprint { get; init; } = "";
+
+        public string State { get; init; } = "";
+
+        public long? ResponseStatus { get; init; }
+
+        public string? ResponseType { get; init; }
+
+        public string? ResponseBody { get; init; }
+
+        public string? Location { get; init; }
+
+        public Instant CreatedAt { get; init; }
+    }
+}
