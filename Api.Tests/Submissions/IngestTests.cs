@@ -253,6 +253,7 @@ public sealed class IngestTests
 
     [TestCase("application/xml")]
     [TestCase("text/plain")]
+    [TestCase("application/json; charset=gb18030")]
     [TestCase("text/csv; charset=latin1")]
     public async Task OtherMediaType_Answers415(string contentType)
     {
@@ -276,6 +277,33 @@ public sealed class IngestTests
         var utf8 = await (await _bank.PostLedgerAsync("2022-12", Example)).JsonAsync();
 
         gb["indicators"]!.ToJsonString().Should().Be(utf8["indicators"]!.ToJsonString());
+    }
+
+    [TestCase("application/json")]
+    [TestCase("application/x-ndjson")]
+    public async Task JsonFormats_GiveTheSameSnapshotAsCsv(string mediaType)
+    {
+        const string loan1 = """{"loan_id":"L0001","borrower_id":"C001","credit_code":"91371300MA3C1XY40W","borrower_type":"micro","credit_line":3000000,"product":"loan","purpose":"business","guarantee":"credit","classification":"normal","amount":1000000,"balance":"800000.00","disbursed_on":"2022-01-15","matures_on":"2023-01-14","annual_rate":4.35,"first_loan":"Y","industry":"F","region":"371302"}""";
+        const string loan2 = """{"借据号":"L0002","客户号":"C002","客户类型":"个体工商户","单户授信总额":"500000","业务品种":"loan","贷款用途":"business","担保方式":"guarantee","五级分类":"substandard","发放金额":300000,"贷款余额":300000,"发放日期":"2021-11-02","到期日期":"2022-11-01","执行年利率":5.10,"首贷户标识":false,"行业":"H","地区代码":"371311"}""";
+        const string loan3 = """{"loan_id":"L0003","borrower_id":"C003","credit_code":null,"borrower_type":"large","credit_line":500000000,"product":"discount","purpose":"business","guarantee":"pledge","classification":"normal","amount":20000000,"balance":20000000,"disbursed_on":"2022-06-10","matures_on":"2022-12-10","annual_rate":"1.90","first_loan":"N","industry":"C","region":"371302"}""";
+        var body = mediaType == "application/json" ? $"{{\"loans\":[{loan1},{loan2},{loan3}]}}" : $"{loan1}\n{loan2}\n{loan3}\n";
+
+        var json = await (await _bank.PostLedgerAsync("2022-12", body, contentType: mediaType)).JsonAsync();
+        var csv = await (await _bank.PostLedgerAsync("2022-12", Example)).JsonAsync();
+
+        json["status"]!.GetValue<string>().Should().Be("accepted");
+        json["indicators"]!.ToJsonString().Should().Be(csv["indicators"]!.ToJsonString());
+    }
+
+    [TestCase("application/json", """{"loans":[{"loan_id":"L1"},{"loan_id":"L2","amount":-1}]}""", 1L)]
+    [TestCase("application/x-ndjson", "{\"loan_id\":\"L1\"}\n{\"loan_id\":\"L2\",\"amount\":-1}\n", 2L)]
+    public async Task JsonFormats_ReportErrorsByIndexOrLine(string mediaType, string body, long secondPosition)
+    {
+        var response = await _bank.PostLedgerAsync("2022-12", body, contentType: mediaType);
+        var problem = await response.JsonAsync();
+
+        response.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        problem["errors"]!.AsArray().Should().Contain(e => e!["code"]!.GetValue<string>() == "E004" && e["line"]!.GetValue<long>() == secondPosition && e["column"]!.GetValue<string>() == "amount");
     }
 
     [Test]

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Compliance.Api.Access;
@@ -23,6 +22,9 @@ using Microsoft.Net.Http.Headers;
 using NodaTime;
 
 namespace Compliance.Api.Submissions;
+
+/// <summary>Reads a ledger of one format for a period, passing valid rows to a sink.</summary>
+internal delegate LedgerReadResult LedgerFormat(Stream body, YearMonth period, ILedgerSink sink);
 
 /// <summary>The query of <c>POST /api/v1/submissions</c>.</summary>
 public sealed record SubmitQuery(
@@ -103,11 +105,12 @@ internal sealed class SubmitLedger(
             return Problems.NotFoundResult($"Institution {code}");
         }
 
-        var encoding = CsvEncoding(request.ContentType, out var mediaType);
-        if (encoding is null)
+        var reader = ReaderFor(request.ContentType);
+        var mediaType = request.ContentType ?? "";
+        if (reader is null)
         {
             return Problems.Of(Problems.UnsupportedMediaType,
-                $"Content-Type '{request.ContentType}' is not accepted; send text/csv with charset utf-8 (the default), gb18030 or gbk.");
+                $"Content-Type '{request.ContentType}' is not accepted; send text/csv (charset utf-8, the default, gb18030 or gbk), application/json or application/x-ndjson (UTF-8).");
         }
 
         var maxBytes = options.Value.MaxBytes;
@@ -122,7 +125,19 @@ internal sealed class SubmitLedger(
         }
 
         var period = parsed!.Value;
-        await using var body = await SpooledBody.SpoolAsync(request.Body, SpoolDirectory, maxBytes, ct);
+        SpooledBody? spooled;
+        try
+        {
+            spooled = await SpooledBody.SpoolAsync(request.Body, SpoolDirectory, maxBytes, ct);
+        }
+        catch (Exception e) when (e is IOException or BadHttpRequestException or OperationCanceledException)
+        {
+            // The client went away or broke off its body: nothing was stored, and the spool file is gone.
+            return Problems.Of(Problems.InvalidRequest, "The body ended before it was complete; nothing was stored.",
+                new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["body"] = ["The body ended before it was complete."] } });
+        }
+
+        await using var body = spooled;
         if (body is null)
         {
             return TooLarge(maxBytes);
@@ -130,7 +145,7 @@ internal sealed class SubmitLedger(
 
         if (string.IsNullOrEmpty(idempotencyKey))
         {
-            return Widen((await ProcessAsync(body, encoding, mediaType, institution, period, query.DryRun == true, ct)).Result);
+            return Widen((await ProcessAsync(body, reader, mediaType, institution, period, query.DryRun == true, ct)).Result);
         }
 
         // The fingerprint is the body with everything that changes its meaning: a change in any is a different body.
@@ -153,7 +168,7 @@ internal sealed class SubmitLedger(
 
         try
         {
-            var result = (await ProcessAsync(body, encoding, mediaType, institution, period, query.DryRun == true, ct)).Result;
+            var result = (await ProcessAsync(body, reader, mediaType, institution, period, query.DryRun == true, ct)).Result;
             await idempotency.AnswerAsync(institution.Code, idempotencyKey, Answer(result), ct);
             return Widen(result);
         }
@@ -165,18 +180,18 @@ internal sealed class SubmitLedger(
     }
 
     private async Task<Results<Created<SubmissionReceipt>, Ok<SubmissionReceipt>, ProblemHttpResult>> ProcessAsync(
-        SpooledBody body, Encoding encoding, string mediaType, Institution institution, YearMonth period, bool dryRun, CancellationToken ct)
+        SpooledBody body, LedgerFormat reader, string mediaType, Institution institution, YearMonth period, bool dryRun, CancellationToken ct)
     {
         var receivedAt = clock.GetCurrentInstant();
         if (dryRun)
         {
-            return await DryRunAsync(body, encoding, institution, period, receivedAt, ct);
+            return await DryRunAsync(body, reader, institution, period, receivedAt, ct);
         }
 
         var outcome = await submissions.IngestAsync(
             new NewSubmission(institution.Code, period, receivedAt, body.Sha256, mediaType, body.Bytes),
             body.Open,
-            (stream, sink) => LedgerReader.ReadCsv(stream, encoding, period, sink),
+            (stream, sink) => reader(stream, period, sink),
             ct);
 
         if (!outcome.Accepted)
@@ -229,12 +244,12 @@ internal sealed class SubmitLedger(
     private static bool IsValidKey(string key) => key.Length is >= 1 and <= 255 && key.All(c => c is >= '!' and <= '~');
 
     private async Task<Results<Created<SubmissionReceipt>, Ok<SubmissionReceipt>, ProblemHttpResult>> DryRunAsync(
-        SpooledBody body, Encoding encoding, Institution institution, YearMonth period, Instant receivedAt, CancellationToken ct)
+        SpooledBody body, LedgerFormat reader, Institution institution, YearMonth period, Instant receivedAt, CancellationToken ct)
     {
         LedgerReadResult result;
         await using (var stream = body.Open())
         {
-            result = LedgerReader.ReadCsv(stream, encoding, period, NoSink.Instance);
+            result = reader(stream, period, NoSink.Instance);
         }
 
         if (!result.IsValid)
@@ -307,16 +322,31 @@ internal sealed class SubmitLedger(
 
     private string SpoolDirectory => options.Value.SpoolDirectory ?? Path.Combine(Path.GetTempPath(), "compliance-spool");
 
-    /// <summary>The decoder of a <c>text/csv</c> Content-Type, or <c>null</c> for any other media type or charset.</summary>
-    private static Encoding? CsvEncoding(string? contentType, out string mediaType)
+    /// <summary>
+    /// The reader of a Content-Type: <c>text/csv</c> (UTF-8, GB18030 or GBK), <c>application/json</c> or
+    /// <c>application/x-ndjson</c> (UTF-8); <c>null</c> for any other media type or charset.
+    /// </summary>
+    private static LedgerFormat? ReaderFor(string? contentType)
     {
-        mediaType = contentType ?? "";
-        if (!MediaTypeHeaderValue.TryParse(contentType, out var parsed) || !parsed.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase))
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var parsed))
         {
             return null;
         }
 
-        return LedgerEncodings.ForCharset(parsed.Charset.HasValue ? parsed.Charset.Value : null);
+        var charset = parsed.Charset.HasValue ? parsed.Charset.Value : null;
+        var utf8 = charset is null || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase);
+        switch (parsed.MediaType.Value?.ToLowerInvariant())
+        {
+            case "text/csv":
+                var encoding = LedgerEncodings.ForCharset(charset);
+                return encoding is null ? null : (stream, period, sink) => LedgerReader.ReadCsv(stream, encoding, period, sink);
+            case "application/json":
+                return utf8 ? JsonLedgerReader.ReadJson : null;
+            case "application/x-ndjson":
+                return utf8 ? JsonLedgerReader.ReadNdjson : null;
+            default:
+                return null;
+        }
     }
 
     private const string IdempotencyHeader = "Idempotency-Key";
