@@ -12,10 +12,17 @@ public static class Classification
     /// <summary>单户授信总额 cap of 普惠型小微, in yuan, inclusive.</summary>
     public const decimal InclusiveCreditLineCap = 10_000_000m;
 
+    /// <summary>The cap in fen (分).</summary>
+    public const long InclusiveCreditLineCapFen = 1_000_000_000;
+
     /// <summary>普惠型小微: a qualifying borrower type and purpose, credit line at most the cap, not a discount.</summary>
-    public static bool IsInclusive(BorrowerType borrowerType, Purpose purpose, Product product, decimal creditLine)
+    public static bool IsInclusive(BorrowerType borrowerType, Purpose purpose, Product product, decimal creditLine) =>
+        IsInclusive(borrowerType, purpose, product, (long)decimal.Ceiling(creditLine * 100m));
+
+    /// <summary>普惠型小微, with the credit line in fen.</summary>
+    public static bool IsInclusive(BorrowerType borrowerType, Purpose purpose, Product product, long creditLineFen)
     {
-        if (product is Product.Discount or Product.Rediscount || creditLine > InclusiveCreditLineCap)
+        if (product is Product.Discount or Product.Rediscount || creditLineFen > InclusiveCreditLineCapFen)
         {
             return false;
         }

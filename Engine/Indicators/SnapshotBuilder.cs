@@ -9,49 +9,51 @@ public sealed class SnapshotBuilder(YearMonth period)
     private readonly HashSet<string> _inclusiveBorrowers = new(StringComparer.Ordinal);
     private readonly HashSet<string> _firstLoanBorrowers = new(StringComparer.Ordinal);
     private readonly HashSet<string> _individualBusinessBorrowers = new(StringComparer.Ordinal);
-    private decimal _totalBalance;
-    private decimal _totalNplBalance;
-    private decimal _inclusiveBalance;
-    private decimal _inclusiveNplBalance;
-    private decimal _inclusiveCreditBalance;
-    private decimal _newInclusiveAmount;
-    private decimal _newInclusiveRateWeight;
-    private decimal _individualBusinessBalance;
-    private decimal _operatingBalance;
+    // Sums in fen (and fen × millionths of a percent for the rate weight): exact, and far from overflow in 128 bits.
+    private Int128 _totalBalance;
+    private Int128 _totalNplBalance;
+    private Int128 _inclusiveBalance;
+    private Int128 _inclusiveNplBalance;
+    private Int128 _inclusiveCreditBalance;
+    private Int128 _newInclusiveAmount;
+    private Int128 _newInclusiveRateWeight;
+    private Int128 _individualBusinessBalance;
+    private Int128 _operatingBalance;
 
     /// <summary>Adds one valid row.</summary>
     public void Add(LedgerRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
         var nonPerforming = Classification.IsNonPerforming(row.Classification);
-        _totalBalance += row.Balance;
+        var balance = row.BalanceFen;
+        _totalBalance += balance;
         if (nonPerforming)
         {
-            _totalNplBalance += row.Balance;
+            _totalNplBalance += balance;
         }
 
-        if (Classification.IsInclusive(row.BorrowerType, row.Purpose, row.Product, row.CreditLine))
+        if (Classification.IsInclusive(row.BorrowerType, row.Purpose, row.Product, row.CreditLineFen))
         {
-            _inclusiveBalance += row.Balance;
+            _inclusiveBalance += balance;
             if (nonPerforming)
             {
-                _inclusiveNplBalance += row.Balance;
+                _inclusiveNplBalance += balance;
             }
 
             if (Classification.IsCreditLoan(row.Guarantee))
             {
-                _inclusiveCreditBalance += row.Balance;
+                _inclusiveCreditBalance += balance;
             }
 
-            if (row.Balance > 0)
+            if (balance > 0)
             {
                 _inclusiveBorrowers.Add(row.BorrowerId);
             }
 
             if (row.DisbursedOn.ToYearMonth() == period)
             {
-                _newInclusiveAmount += row.Amount;
-                _newInclusiveRateWeight += row.Amount * row.AnnualRate;
+                _newInclusiveAmount += row.AmountFen;
+                _newInclusiveRateWeight += (Int128)row.AmountFen * row.AnnualRateMicros;
                 if (row.FirstLoan)
                 {
                     _firstLoanBorrowers.Add(row.BorrowerId);
@@ -61,8 +63,8 @@ public sealed class SnapshotBuilder(YearMonth period)
 
         if (Classification.IsIndividualBusinessOperating(row.BorrowerType, row.Purpose))
         {
-            _individualBusinessBalance += row.Balance;
-            if (row.Balance > 0)
+            _individualBusinessBalance += balance;
+            if (balance > 0)
             {
                 _individualBusinessBorrowers.Add(row.BorrowerId);
             }
@@ -70,24 +72,26 @@ public sealed class SnapshotBuilder(YearMonth period)
 
         if (Classification.IsOperating(row.BorrowerType, row.Purpose))
         {
-            _operatingBalance += row.Balance;
+            _operatingBalance += balance;
         }
     }
 
     /// <summary>The snapshot of every row added so far.</summary>
     public IndicatorSnapshot Build() => new()
     {
-        TotalBalance = _totalBalance,
-        TotalNplBalance = _totalNplBalance,
-        InclusiveBalance = _inclusiveBalance,
-        InclusiveNplBalance = _inclusiveNplBalance,
-        InclusiveCreditBalance = _inclusiveCreditBalance,
+        TotalBalance = Yuan(_totalBalance),
+        TotalNplBalance = Yuan(_totalNplBalance),
+        InclusiveBalance = Yuan(_inclusiveBalance),
+        InclusiveNplBalance = Yuan(_inclusiveNplBalance),
+        InclusiveCreditBalance = Yuan(_inclusiveCreditBalance),
         InclusiveBorrowers = _inclusiveBorrowers.Count,
         NewFirstLoanBorrowers = _firstLoanBorrowers.Count,
-        NewInclusiveAmount = _newInclusiveAmount,
-        NewInclusiveRateWeight = _newInclusiveRateWeight,
-        IndividualBusinessBalance = _individualBusinessBalance,
+        NewInclusiveAmount = Yuan(_newInclusiveAmount),
+        NewInclusiveRateWeight = (decimal)_newInclusiveRateWeight / 100_000_000m,
+        IndividualBusinessBalance = Yuan(_individualBusinessBalance),
         IndividualBusinessBorrowers = _individualBusinessBorrowers.Count,
-        OperatingBalance = _operatingBalance,
+        OperatingBalance = Yuan(_operatingBalance),
     };
+
+    private static decimal Yuan(Int128 fen) => (decimal)fen / 100m;
 }

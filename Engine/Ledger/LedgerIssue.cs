@@ -2,7 +2,8 @@ namespace Compliance.Engine.Ledger;
 
 /// <summary>
 /// An error or a warning about a ledger: <c>line</c> is the physical CSV line on which the record starts (the
-/// header is line 1), <c>null</c> for the whole body; <c>column</c> the canonical English name, or <c>null</c>.
+/// header is line 1), the 1-based NDJSON line, or the 0-based index in a JSON ledger's <c>loans</c>; <c>null</c> for
+/// the whole body. <c>column</c> is the canonical English name, or <c>null</c>.
 /// </summary>
 public sealed record LedgerIssue(long? Line, string? Column, string Code, string Message);
 

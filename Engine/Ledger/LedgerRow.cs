@@ -5,7 +5,7 @@ namespace Compliance.Engine.Ledger;
 /// <summary>One validated loan (借据) of a ledger.</summary>
 public sealed class LedgerRow
 {
-    /// <summary>The physical line on which the record starts.</summary>
+    /// <summary>Where the record is: the physical CSV line on which it starts, the NDJSON line, or the JSON index.</summary>
     public long Line { get; internal set; }
 
     public string LoanId { get; internal set; } = "";
@@ -16,7 +16,11 @@ public sealed class LedgerRow
 
     public BorrowerType BorrowerType { get; internal set; }
 
-    public decimal CreditLine { get; internal set; }
+    /// <summary>单户授信总额 in yuan.</summary>
+    public decimal CreditLine { get => CreditLineFen / 100m; internal set => CreditLineFen = ToUnits(value, 100m); }
+
+    /// <summary>单户授信总额 in fen (分), exact.</summary>
+    public long CreditLineFen { get; internal set; }
 
     public Product Product { get; internal set; }
 
@@ -26,21 +30,35 @@ public sealed class LedgerRow
 
     public LoanClass Classification { get; internal set; }
 
-    public decimal Amount { get; internal set; }
+    /// <summary>发放金额 in yuan.</summary>
+    public decimal Amount { get => AmountFen / 100m; internal set => AmountFen = ToUnits(value, 100m); }
 
-    public decimal Balance { get; internal set; }
+    /// <summary>发放金额 in fen (分), exact.</summary>
+    public long AmountFen { get; internal set; }
+
+    /// <summary>贷款余额 in yuan.</summary>
+    public decimal Balance { get => BalanceFen / 100m; internal set => BalanceFen = ToUnits(value, 100m); }
+
+    /// <summary>贷款余额 in fen (分), exact.</summary>
+    public long BalanceFen { get; internal set; }
 
     public LocalDate DisbursedOn { get; internal set; }
 
     public LocalDate MaturesOn { get; internal set; }
 
-    public decimal AnnualRate { get; internal set; }
+    /// <summary>执行年利率 in percent.</summary>
+    public decimal AnnualRate { get => AnnualRateMicros / 1_000_000m; internal set => AnnualRateMicros = ToUnits(value, 1_000_000m); }
+
+    /// <summary>执行年利率 in millionths of a percent (4.35 % is 4,350,000), exact.</summary>
+    public long AnnualRateMicros { get; internal set; }
 
     public bool FirstLoan { get; internal set; }
 
     public char? Industry { get; internal set; }
 
     public string? Region { get; internal set; }
+
+    private static long ToUnits(decimal value, decimal perUnit) => (long)(value * perUnit);
 }
 
 /// <summary>Receives each valid row while a ledger is read, so rows are written in the same pass.</summary>

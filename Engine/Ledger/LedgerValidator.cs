@@ -26,14 +26,14 @@ public sealed class LedgerValidator
 
     private const int MaxIdLength = 64;
 
-    // No single loan comes near a trillion yuan; the cap keeps sums and fen conversions far from overflow.
-    private const decimal MaxAmount = 1_000_000_000_000m;
+    // No single loan comes near a trillion yuan; the cap keeps every sum exact and far from overflow.
+    private const long MaxAmountFen = 100_000_000_000_000;
 
     private readonly LocalDate _lastDay;
     private readonly ILedgerSink _sink;
     private readonly SnapshotBuilder _snapshot;
     private readonly HashSet<string> _loanIds = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (BorrowerType Type, decimal CreditLine)> _borrowers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (BorrowerType Type, long CreditLineFen)> _borrowers = new(StringComparer.Ordinal);
     private readonly List<LedgerIssue> _errors = [];
     private readonly List<LedgerIssue> _warnings = [];
     private readonly LedgerRow _row = new();
@@ -70,18 +70,18 @@ public sealed class LedgerValidator
         var borrowerErrorsBefore = _errorCount;
         row.BorrowerId = RequiredString(line, record, LedgerColumn.BorrowerId);
         row.BorrowerType = RequiredEnum<BorrowerType>(line, record, LedgerColumn.BorrowerType, LedgerEnums.TryParse);
-        row.CreditLine = Money(line, record, LedgerColumn.CreditLine, allowZero: true);
+        row.CreditLineFen = Money(line, record, LedgerColumn.CreditLine, allowZero: true);
         var borrowerParsed = _errorCount == borrowerErrorsBefore;
         row.CreditCode = ReadCreditCode(line, record);
         row.Product = RequiredEnum<Product>(line, record, LedgerColumn.Product, LedgerEnums.TryParse);
         row.Purpose = RequiredEnum<Purpose>(line, record, LedgerColumn.Purpose, LedgerEnums.TryParse);
         row.Guarantee = RequiredEnum<Guarantee>(line, record, LedgerColumn.Guarantee, LedgerEnums.TryParse);
         row.Classification = RequiredEnum<LoanClass>(line, record, LedgerColumn.Classification, LedgerEnums.TryParse);
-        row.Amount = Money(line, record, LedgerColumn.Amount, allowZero: false);
-        row.Balance = Money(line, record, LedgerColumn.Balance, allowZero: true);
+        row.AmountFen = Money(line, record, LedgerColumn.Amount, allowZero: false);
+        row.BalanceFen = Money(line, record, LedgerColumn.Balance, allowZero: true);
         var disbursed = RequiredDate(line, record, LedgerColumn.DisbursedOn);
         var matures = RequiredDate(line, record, LedgerColumn.MaturesOn);
-        row.AnnualRate = Rate(line, record);
+        row.AnnualRateMicros = Rate(line, record);
         row.FirstLoan = RequiredEnum<bool>(line, record, LedgerColumn.FirstLoan, LedgerEnums.TryParseFlag);
         row.Industry = ReadIndustry(line, record);
         row.Region = ReadRegion(line, record);
@@ -106,7 +106,7 @@ public sealed class LedgerValidator
             CheckBorrower(line, row);
         }
 
-        if (row.Balance > row.Amount && row.Amount > 0)
+        if (row.BalanceFen > row.AmountFen && row.AmountFen > 0)
         {
             Warning(line, LedgerColumns.NameOf(LedgerColumn.Balance), LedgerCodes.BalanceAboveAmount, $"balance {row.Balance} is greater than amount {row.Amount}.");
         }
@@ -147,7 +147,7 @@ public sealed class LedgerValidator
     {
         if (!_borrowers.TryGetValue(row.BorrowerId, out var first))
         {
-            _borrowers.Add(row.BorrowerId, (row.BorrowerType, row.CreditLine));
+            _borrowers.Add(row.BorrowerId, (row.BorrowerType, row.CreditLineFen));
             return;
         }
 
@@ -155,9 +155,9 @@ public sealed class LedgerValidator
         {
             Error(line, LedgerColumn.BorrowerType, LedgerCodes.InconsistentBorrower, $"borrower_id '{row.BorrowerId}' has borrower_type {LedgerEnums.NameOf(row.BorrowerType)} here and {LedgerEnums.NameOf(first.Type)} on an earlier row.");
         }
-        else if (first.CreditLine != row.CreditLine)
+        else if (first.CreditLineFen != row.CreditLineFen)
         {
-            Error(line, LedgerColumn.CreditLine, LedgerCodes.InconsistentBorrower, $"borrower_id '{row.BorrowerId}' has credit_line {row.CreditLine} here and {first.CreditLine} on an earlier row.");
+            Error(line, LedgerColumn.CreditLine, LedgerCodes.InconsistentBorrower, $"borrower_id '{row.BorrowerId}' has credit_line {row.CreditLine} here and {first.CreditLineFen / 100m} on an earlier row.");
         }
     }
 
@@ -206,7 +206,8 @@ public sealed class LedgerValidator
         return default!;
     }
 
-    private decimal Money(long line, ILedgerRecord record, LedgerColumn column, bool allowZero)
+    /// <summary>An amount in yuan with at most 2 decimals, read exactly as fen.</summary>
+    private long Money(long line, ILedgerRecord record, LedgerColumn column, bool allowZero)
     {
         var value = record.Value(column);
         if (!Required(line, value, column))
@@ -214,35 +215,41 @@ public sealed class LedgerValidator
             return 0;
         }
 
-        if (!TryParseDecimal(value, out var amount))
+        switch (FixedPoint.TryRead(value, 2, out var fen))
         {
-            Error(line, column, LedgerCodes.Unparsable, $"{LedgerColumns.NameOf(column)} '{value.Trim().ToString()}' is not a number.");
-            return 0;
+            case FixedPoint.Outcome.NotANumber:
+                Error(line, column, LedgerCodes.Unparsable, $"{LedgerColumns.NameOf(column)} '{value.Trim().ToString()}' is not a number.");
+                return 0;
+            case FixedPoint.Outcome.TooPrecise:
+                Error(line, column, LedgerCodes.Unparsable, $"{LedgerColumns.NameOf(column)} {value.Trim().ToString()} has more than 2 decimals.");
+                return 0;
+            case FixedPoint.Outcome.TooLarge:
+                return TooLarge(line, column, value);
         }
 
-        if (decimal.Round(amount, 2) != amount)
+        if (Math.Abs(fen) >= MaxAmountFen)
         {
-            Error(line, column, LedgerCodes.Unparsable, $"{LedgerColumns.NameOf(column)} {amount} has more than 2 decimals.");
-            return 0;
+            return TooLarge(line, column, value);
         }
 
-        if (Math.Abs(amount) >= MaxAmount)
-        {
-            Error(line, column, LedgerCodes.Unparsable, $"{LedgerColumns.NameOf(column)} {amount} is beyond the largest amount accepted ({MaxAmount:0} yuan).");
-            return 0;
-        }
-
-        if (amount < 0 || (amount == 0 && !allowZero))
+        if (fen < 0 || (fen == 0 && !allowZero))
         {
             var rule = allowZero ? "may not be negative" : "must be greater than 0";
-            Error(line, column, LedgerCodes.NegativeAmount, $"{LedgerColumns.NameOf(column)} {amount} {rule}.");
+            Error(line, column, LedgerCodes.NegativeAmount, $"{LedgerColumns.NameOf(column)} {value.Trim().ToString()} {rule}.");
             return 0;
         }
 
-        return amount;
+        return fen;
     }
 
-    private decimal Rate(long line, ILedgerRecord record)
+    private long TooLarge(long line, LedgerColumn column, ReadOnlySpan<char> value)
+    {
+        Error(line, column, LedgerCodes.Unparsable, $"{LedgerColumns.NameOf(column)} {value.Trim().ToString()} is beyond the largest amount accepted ({MaxAmountFen / 100} yuan).");
+        return 0;
+    }
+
+    /// <summary>The annual rate in percent, 0 to 36, at most 6 decimals, read exactly as millionths of a percent.</summary>
+    private long Rate(long line, ILedgerRecord record)
     {
         const LedgerColumn column = LedgerColumn.AnnualRate;
         var value = record.Value(column);
@@ -251,25 +258,26 @@ public sealed class LedgerValidator
             return 0;
         }
 
-        if (!TryParseDecimal(value, out var rate))
+        switch (FixedPoint.TryRead(value, 6, out var micros))
         {
-            Error(line, column, LedgerCodes.Unparsable, $"annual_rate '{value.Trim().ToString()}' is not a number.");
+            case FixedPoint.Outcome.NotANumber:
+                Error(line, column, LedgerCodes.Unparsable, $"annual_rate '{value.Trim().ToString()}' is not a number.");
+                return 0;
+            case FixedPoint.Outcome.TooPrecise:
+                Error(line, column, LedgerCodes.Unparsable, $"annual_rate {value.Trim().ToString()} has more than 6 decimals.");
+                return 0;
+            case FixedPoint.Outcome.TooLarge:
+                Error(line, column, LedgerCodes.RateOutOfRange, $"annual_rate {value.Trim().ToString()} is outside 0 – 36 (percent).");
+                return 0;
+        }
+
+        if (micros is < 0 or > 36_000_000)
+        {
+            Error(line, column, LedgerCodes.RateOutOfRange, $"annual_rate {value.Trim().ToString()} is outside 0 – 36 (percent).");
             return 0;
         }
 
-        if (decimal.Round(rate, 6) != rate)
-        {
-            Error(line, column, LedgerCodes.Unparsable, $"annual_rate {rate} has more than 6 decimals.");
-            return 0;
-        }
-
-        if (rate is < 0 or > 36)
-        {
-            Error(line, column, LedgerCodes.RateOutOfRange, $"annual_rate {rate} is outside 0 – 36 (percent).");
-            return 0;
-        }
-
-        return rate;
+        return micros;
     }
 
     private LocalDate? RequiredDate(long line, ILedgerRecord record, LedgerColumn column)
