@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Compliance.Engine;
 
 namespace Compliance.Bench;
 
@@ -14,6 +15,7 @@ namespace Compliance.Bench;
 internal static class IngestBenchmark
 {
     private const string AdminKey = "bench-admin-key-0123456789abcdef0123456789";
+    private const int Rounds = 3;
 
     public static async Task<int> RunAsync(string root, string ledger, string period, string workDirectory)
     {
@@ -50,32 +52,46 @@ internal static class IngestBenchmark
                 (await http.PostAsync("/api/v1/submissions?period=2020-01&institution=BENCH", warmUp)).EnsureSuccessStatusCode();
             }
 
+            // The machine is shared and noisy: three rounds, alternating the server and the sqlite3 shell, and the
+            // best time of each (each round posts to a new period, and imports into a new file).
             var bytes = new FileInfo(ledger).Length;
-            var watch = Stopwatch.StartNew();
-            await using var file = File.OpenRead(ledger);
-            using var content = new StreamContent(file, 1 << 16);
-            content.Headers.ContentType = MediaTypeHeaderValue.Parse("text/csv");
-            using var response = await http.PostAsync($"/api/v1/submissions?period={period}&institution=BENCH", content);
-            watch.Stop();
-            var body = await response.Content.ReadFromJsonAsync<JsonObject>();
-            if (!response.IsSuccessStatusCode)
+            var ingest = double.MaxValue;
+            double? import = null;
+            long rows = 0;
+            for (var round = 0; round < Rounds; round++)
             {
-                Console.Error.WriteLine($"ingest answered {(int)response.StatusCode}: {body}");
-                return 1;
+                var watch = Stopwatch.StartNew();
+                await using var file = File.OpenRead(ledger);
+                using var content = new StreamContent(file, 1 << 16);
+                content.Headers.ContentType = MediaTypeHeaderValue.Parse("text/csv");
+                var roundPeriod = Periods.Format(Periods.Parse(period).PlusMonths(round));
+                using var response = await http.PostAsync($"/api/v1/submissions?period={roundPeriod}&institution=BENCH", content);
+                watch.Stop();
+                var body = await response.Content.ReadFromJsonAsync<JsonObject>();
+                if (!response.IsSuccessStatusCode)
+                {
+                    Console.Error.WriteLine($"ingest answered {(int)response.StatusCode}: {body}");
+                    return 1;
+                }
+
+                rows = body!["rows"]!.GetValue<long>();
+                ingest = Math.Min(ingest, watch.Elapsed.TotalSeconds);
+                Console.WriteLine(Invariant($"round {round + 1}: ingest {watch.Elapsed.TotalSeconds:F2} s, server peak RSS so far {PeakWorkingSetMb(server.Id):F0} MB"));
+                if (await SqliteImportSecondsAsync(ledger, workDirectory) is { } seconds)
+                {
+                    import = Math.Min(import ?? double.MaxValue, seconds);
+                    Console.WriteLine(Invariant($"round {round + 1}: .import {seconds:F2} s"));
+                }
             }
 
-            var rows = body!["rows"]!.GetValue<long>();
             var peakMb = PeakWorkingSetMb(server.Id);
-            var ingest = watch.Elapsed.TotalSeconds;
             Console.WriteLine(Invariant($"ledger            {rows:N0} rows, {bytes / 1e6:F1} MB"));
-            Console.WriteLine(Invariant($"ingest over HTTP  {ingest:F2} s  ({rows / ingest:N0} rows/s)"));
+            Console.WriteLine(Invariant($"ingest over HTTP  {ingest:F2} s  ({rows / ingest:N0} rows/s, best of {Rounds})"));
             Console.WriteLine(Invariant($"server peak RSS   {peakMb:F0} MB  (budget 400 MB: {(peakMb <= 400 ? "within" : "OVER")})"));
-
-            var reference = await SqliteImportSecondsAsync(ledger, workDirectory);
-            if (reference is { } import)
+            if (import is { } reference)
             {
-                var ratio = ingest / import;
-                Console.WriteLine(Invariant($"sqlite3 .import   {import:F2} s"));
+                var ratio = ingest / reference;
+                Console.WriteLine(Invariant($"sqlite3 .import   {reference:F2} s  (best of {Rounds})"));
                 Console.WriteLine(Invariant($"ratio             {ratio:F2}×  (budget 1.5×: {(ratio <= 1.5 ? "within" : "OVER")})"));
             }
             else

@@ -134,8 +134,8 @@ internal sealed class LoanWriter : ILedgerSink, IDisposable
         var s = _insert;
         raw.sqlite3_bind_int64(s, 1, _submissionId);
         raw.sqlite3_bind_int64(s, 2, loan.Line);
-        raw.sqlite3_bind_text(s, 3, loan.LoanId);
-        raw.sqlite3_bind_text(s, 4, loan.BorrowerId);
+        raw.sqlite3_bind_text16(s, 3, loan.LoanId);
+        raw.sqlite3_bind_text16(s, 4, loan.BorrowerId);
         BindText(s, 5, loan.CreditCode);
         raw.sqlite3_bind_int(s, 6, loan.BorrowerType);
         raw.sqlite3_bind_int64(s, 7, loan.CreditLine);
@@ -167,7 +167,7 @@ internal sealed class LoanWriter : ILedgerSink, IDisposable
         }
         else
         {
-            raw.sqlite3_bind_text(statement, index, value);
+            raw.sqlite3_bind_text16(statement, index, value); // UTF-16 as .NET holds it: no UTF-8 copy per value
         }
     }
 
