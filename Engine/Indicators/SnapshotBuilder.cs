@@ -6,9 +6,17 @@ namespace Compliance.Engine.Indicators;
 /// <summary>Adds rows to the running indicator totals of one period, in the same pass that validates them.</summary>
 public sealed class SnapshotBuilder(YearMonth period)
 {
-    private readonly HashSet<string> _inclusiveBorrowers = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _firstLoanBorrowers = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _individualBusinessBorrowers = new(StringComparer.Ordinal);
+    private const byte InclusiveWithBalance = 1;
+    private const byte FirstLoanNew = 2;
+    private const byte IndividualBusinessWithBalance = 4;
+
+    // What each borrower has been counted as, by the borrower's number: a byte a borrower, not a set of strings.
+    // Rows read by a validator carry its numbering; rows built otherwise are numbered here.
+    private IdTable? _ownBorrowers;
+    private byte[] _counted = new byte[1 << 12];
+    private long _inclusiveBorrowers;
+    private long _firstLoanBorrowers;
+    private long _individualBusinessBorrowers;
     // Sums in fen (and fen × millionths of a percent for the rate weight): exact, and far from overflow in 128 bits.
     private Int128 _totalBalance;
     private Int128 _totalNplBalance;
@@ -26,6 +34,12 @@ public sealed class SnapshotBuilder(YearMonth period)
         ArgumentNullException.ThrowIfNull(row);
         var nonPerforming = Classification.IsNonPerforming(row.Classification);
         var balance = row.BalanceFen;
+        var borrower = row.BorrowerIndex >= 0 ? row.BorrowerIndex : (_ownBorrowers ??= new IdTable()).Find(row.BorrowerId, out _);
+        if (borrower >= _counted.Length)
+        {
+            Array.Resize(ref _counted, Math.Max(_counted.Length * 2, borrower + 1));
+        }
+
         _totalBalance += balance;
         if (nonPerforming)
         {
@@ -47,7 +61,7 @@ public sealed class SnapshotBuilder(YearMonth period)
 
             if (balance > 0)
             {
-                _inclusiveBorrowers.Add(row.BorrowerId);
+                _inclusiveBorrowers += Count(borrower, InclusiveWithBalance);
             }
 
             if (row.DisbursedOn.ToYearMonth() == period)
@@ -56,7 +70,7 @@ public sealed class SnapshotBuilder(YearMonth period)
                 _newInclusiveRateWeight += (Int128)row.AmountFen * row.AnnualRateMicros;
                 if (row.FirstLoan)
                 {
-                    _firstLoanBorrowers.Add(row.BorrowerId);
+                    _firstLoanBorrowers += Count(borrower, FirstLoanNew);
                 }
             }
         }
@@ -66,7 +80,7 @@ public sealed class SnapshotBuilder(YearMonth period)
             _individualBusinessBalance += balance;
             if (balance > 0)
             {
-                _individualBusinessBorrowers.Add(row.BorrowerId);
+                _individualBusinessBorrowers += Count(borrower, IndividualBusinessWithBalance);
             }
         }
 
@@ -84,14 +98,26 @@ public sealed class SnapshotBuilder(YearMonth period)
         InclusiveBalance = Yuan(_inclusiveBalance),
         InclusiveNplBalance = Yuan(_inclusiveNplBalance),
         InclusiveCreditBalance = Yuan(_inclusiveCreditBalance),
-        InclusiveBorrowers = _inclusiveBorrowers.Count,
-        NewFirstLoanBorrowers = _firstLoanBorrowers.Count,
+        InclusiveBorrowers = _inclusiveBorrowers,
+        NewFirstLoanBorrowers = _firstLoanBorrowers,
         NewInclusiveAmount = Yuan(_newInclusiveAmount),
         NewInclusiveRateWeight = (decimal)_newInclusiveRateWeight / 100_000_000m,
         IndividualBusinessBalance = Yuan(_individualBusinessBalance),
-        IndividualBusinessBorrowers = _individualBusinessBorrowers.Count,
+        IndividualBusinessBorrowers = _individualBusinessBorrowers,
         OperatingBalance = Yuan(_operatingBalance),
     };
 
     private static decimal Yuan(Int128 fen) => (decimal)fen / 100m;
+
+    /// <summary>1 the first time a borrower is counted as <paramref name="kind"/>, else 0.</summary>
+    private int Count(int borrower, byte kind)
+    {
+        if ((_counted[borrower] & kind) != 0)
+        {
+            return 0;
+        }
+
+        _counted[borrower] |= kind;
+        return 1;
+    }
 }

@@ -12,6 +12,9 @@ public sealed class LedgerRow
 
     public string BorrowerId { get; internal set; } = "";
 
+    /// <summary>The borrower's number among the ledger's distinct borrowers (0, 1, 2, …), or -1 where none was given.</summary>
+    internal int BorrowerIndex { get; set; } = -1;
+
     public string? CreditCode { get; internal set; }
 
     public BorrowerType BorrowerType { get; internal set; }

@@ -32,8 +32,9 @@ public sealed class LedgerValidator
     private readonly LocalDate _lastDay;
     private readonly ILedgerSink _sink;
     private readonly SnapshotBuilder _snapshot;
-    private readonly HashSet<string> _loanIds = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (BorrowerType Type, long CreditLineFen)> _borrowers = new(StringComparer.Ordinal);
+    private readonly IdTable _loanIds = new();
+    private readonly IdTable _borrowerIds = new();
+    private (BorrowerType Type, long CreditLineFen)[] _borrowers = new (BorrowerType, long)[1 << 12];
     private readonly List<LedgerIssue> _errors = [];
     private readonly List<LedgerIssue> _warnings = [];
     private readonly LedgerRow _row = new();
@@ -66,6 +67,7 @@ public sealed class LedgerValidator
         _rows++;
         var row = _row;
         row.Line = line;
+        row.BorrowerIndex = -1;
         row.LoanId = RequiredString(line, record, LedgerColumn.LoanId);
         var borrowerErrorsBefore = _errorCount;
         row.BorrowerId = RequiredString(line, record, LedgerColumn.BorrowerId);
@@ -96,7 +98,7 @@ public sealed class LedgerValidator
             Error(line, LedgerColumn.MaturesOn, LedgerCodes.DateOutOfOrder, $"matures_on {Periods.FormatDate(to)} is before disbursed_on {Periods.FormatDate(from)}.");
         }
 
-        if (row.LoanId.Length > 0 && !_loanIds.Add(row.LoanId))
+        if (row.LoanId.Length > 0 && _loanIds.Find(row.LoanId, out var firstTime) >= 0 && !firstTime)
         {
             Error(line, LedgerColumn.LoanId, LedgerCodes.DuplicateLoan, $"loan_id '{row.LoanId}' appears more than once.");
         }
@@ -145,11 +147,20 @@ public sealed class LedgerValidator
     /// <summary>Compares a row whose borrower fields parsed with the borrower's first row (E006).</summary>
     private void CheckBorrower(long line, LedgerRow row)
     {
-        if (!_borrowers.TryGetValue(row.BorrowerId, out var first))
+        var index = _borrowerIds.Find(row.BorrowerId, out var added);
+        row.BorrowerIndex = index;
+        if (added)
         {
-            _borrowers.Add(row.BorrowerId, (row.BorrowerType, row.CreditLineFen));
+            if (index == _borrowers.Length)
+            {
+                Array.Resize(ref _borrowers, _borrowers.Length * 2);
+            }
+
+            _borrowers[index] = (row.BorrowerType, row.CreditLineFen);
             return;
         }
+
+        var first = _borrowers[index];
 
         if (first.Type != row.BorrowerType)
         {
