@@ -20,7 +20,7 @@ public sealed class IdTableTests
     [Test]
     public void Find_WhenEveryIdSharesOneHash_StillTellsThemApartExactly()
     {
-        var table = new IdTable(_ => 42UL);
+        var table = new IdTable(hash: _ => 42UL);
         var ids = Enumerable.Range(0, 500).Select(i => $"B{i}").ToList();
 
         var numbers = ids.Select(id => table.Find(id, out _)).ToList();
@@ -34,7 +34,7 @@ public sealed class IdTableTests
     [Test]
     public void Find_LongIds_AreKeptWhole()
     {
-        var table = new IdTable(_ => 7UL);
+        var table = new IdTable(hash: _ => 7UL);
         var a = new string('a', 2000);
         var b = new string('a', 1999) + "b";
 

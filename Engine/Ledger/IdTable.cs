@@ -9,16 +9,17 @@ namespace Compliance.Engine.Ledger;
 /// id is kept once as UTF-8 in one growing byte arena and found by its 64-bit hash; a hash match is compared byte
 /// for byte, so two ids that share a hash are told apart, the later one kept in a small overflow map.
 /// </summary>
-internal sealed class IdTable(IdTable.Hasher? hash = null)
+/// <param name="expected">How many ids to make room for at once (sizing up later costs a copy of everything).</param>
+/// <param name="hash">The hash of an id's UTF-8 bytes: XxHash3 unless a test forces collisions.</param>
+internal sealed class IdTable(int expected = 0, IdTable.Hasher? hash = null)
 {
     private const int MaxIdBytes = 1024;
 
     private readonly Hasher _hash = hash ?? (static bytes => XxHash3.HashToUInt64(bytes));
-
-    private readonly Dictionary<ulong, int> _byHash = [];
+    private readonly Dictionary<ulong, int> _byHash = new(expected);
     private Dictionary<string, int>? _collided;
-    private byte[] _arena = new byte[1 << 16];
-    private int[] _starts = new int[1 << 12];
+    private byte[] _arena = new byte[Math.Max(1 << 16, expected * 12)];
+    private int[] _starts = new int[Math.Max(1 << 12, expected + 2)];
     private int _used;
 
     /// <summary>How many distinct ids there are.</summary>

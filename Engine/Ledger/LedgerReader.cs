@@ -34,12 +34,15 @@ public static class LedgerEncodings
 public static class LedgerReader
 {
     private const int MaxRecordChars = 1 << 20;
+    private const int BytesPerRow = 128;
 
     /// <summary>Reads a CSV ledger for <paramref name="period"/>, passing valid rows to <paramref name="sink"/>.</summary>
     public static LedgerReadResult ReadCsv(Stream body, Encoding encoding, YearMonth period, ILedgerSink sink)
     {
+        ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(encoding);
-        var validator = new LedgerValidator(period, sink);
+        // A loan takes about 128 bytes of CSV: size the per-id state for that many rows at once.
+        var validator = new LedgerValidator(period, sink, body.CanSeek ? body.Length / BytesPerRow : 0);
         using var text = new StreamReader(body, encoding, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16, leaveOpen: true);
         try
         {

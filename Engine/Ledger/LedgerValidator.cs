@@ -32,9 +32,9 @@ public sealed class LedgerValidator
     private readonly LocalDate _lastDay;
     private readonly ILedgerSink _sink;
     private readonly SnapshotBuilder _snapshot;
-    private readonly IdTable _loanIds = new();
-    private readonly IdTable _borrowerIds = new();
-    private (BorrowerType Type, long CreditLineFen)[] _borrowers = new (BorrowerType, long)[1 << 12];
+    private readonly IdTable _loanIds;
+    private readonly IdTable _borrowerIds;
+    private (BorrowerType Type, long CreditLineFen)[] _borrowers;
     private readonly List<LedgerIssue> _errors = [];
     private readonly List<LedgerIssue> _warnings = [];
     private readonly LedgerRow _row = new();
@@ -42,11 +42,18 @@ public sealed class LedgerValidator
     private long _warningCount;
     private long _rows;
 
-    public LedgerValidator(YearMonth period, ILedgerSink sink)
+    /// <param name="period">The period the ledger is for.</param>
+    /// <param name="sink">Receives each valid row until the first error.</param>
+    /// <param name="expectedRows">An estimate of the rows to come (0 if unknown), so per-id state is sized once.</param>
+    public LedgerValidator(YearMonth period, ILedgerSink sink, long expectedRows = 0)
     {
+        var expected = (int)Math.Clamp(expectedRows, 0, 50_000_000);
         _lastDay = Periods.LastDay(period);
         _sink = sink;
         _snapshot = new SnapshotBuilder(period);
+        _loanIds = new IdTable(expected);
+        _borrowerIds = new IdTable(expected / 2);
+        _borrowers = new (BorrowerType, long)[Math.Max(1 << 12, expected / 2)];
     }
 
     /// <summary>Whether any error has been found so far.</summary>
