@@ -1,4 +1,6 @@
 using Compliance.Api.Access;
+using Compliance.Api.Deadlines;
+using Compliance.Data.Deadlines;
 using Compliance.Api.Jobs;
 using Compliance.Api.Submissions;
 using Compliance.Data;
@@ -54,7 +56,10 @@ internal static class DataSetup
         }
 
         await services.GetRequiredService<RuleSetStore>().SeedAsync(clock.GetCurrentInstant(), ct);
+        await services.GetRequiredService<CalendarStore>().SeedAsync(clock.GetCurrentInstant(), ct);
+        await services.GetRequiredService<ObligationStore>().SeedAsync(clock.GetCurrentInstant(), ct);
         await AccessSetup.EnsureAdminKeyAsync(services, app.Configuration, ct);
         await JobsSetup.RequeuePendingAsync(services, ct);
+        await DeadlinesSetup.ScheduleSweepAsync(services, app.Configuration, ct);
     }
 }

@@ -1,5 +1,6 @@
 using Compliance.Api;
 using Compliance.Api.Access;
+using Compliance.Api.Deadlines;
 using Compliance.Api.Exceptions;
 using Compliance.Api.Health;
 using Compliance.Api.Http;
@@ -12,6 +13,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddComplianceData();
 builder.AddComplianceAccess();
 builder.AddComplianceJobs();
+builder.AddComplianceDeadlines();
 builder.AddComplianceHttp();
 
 var app = builder.Build();
@@ -24,6 +26,7 @@ app.MapApiKeys();
 app.MapSubmissions();
 app.MapExceptions();
 app.MapRules();
+app.MapDeadlines();
 app.MapComplianceJobs();
 await app.RunAsync();
 

@@ -30,6 +30,7 @@ public sealed class ComplianceApiFactory : WebApplicationFactory<Program>
         {
             ["Compliance:Database:ConnectionString"] = $"Data Source={DatabasePath}",
             ["Compliance:BootstrapAdminKey"] = AdminKey,
+            ["Compliance:Deadlines:SweepAt"] = "off",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

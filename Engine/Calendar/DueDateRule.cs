@@ -45,7 +45,7 @@ public abstract partial record DueDateRule
         };
     }
 
-    [GeneratedRegex(@"^\s*(?<name>endOfMonth|dayOfMonth|nthWorkingDay|afterPeriod)\s*\(\s*(?<a>\d+)\s*(,\s*(?<b>\d+)\s*)?\)\s*$")]
+    [GeneratedRegex(@"^\s*(?<name>endOfMonth|dayOfMonth|nthWorkingDay|afterPeriod)\s*\(\s*(?<a>[0-9]{1,9})\s*(,\s*(?<b>[0-9]{1,9})\s*)?\)\s*$")]
     private static partial Regex Pattern();
 
     /// <summary>The last day of month <c>Month</c>.</summary>

@@ -82,6 +82,10 @@ public sealed class WorkingDayCalendar
             }
 
             date = date.PlusDays(1);
+            if (date.Month != month.Month)
+            {
+                throw new ArgumentOutOfRangeException(nameof(n), n, $"{Periods.Format(month)} has fewer than {n} working days.");
+            }
         }
     }
 }

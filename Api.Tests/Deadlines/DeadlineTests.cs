@@ -1,0 +1,237 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using Compliance.Api.Tests.Support;
+using FluentAssertions.Execution;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Compliance.Api.Tests.Deadlines;
+
+/// <summary>Obligations, deadlines, the sweep, DEADLINE_MISSED, deliverables and webhooks (deadlines.md).</summary>
+public sealed class DeadlineTests
+{
+    private ComplianceApiFactory _factory = null!;
+    private HttpClient _admin = null!;
+    private int _institutions;
+
+    [OneTimeSetUp]
+    public void StartServer()
+    {
+        _factory = new ComplianceApiFactory();
+        _admin = _factory.Admin();
+    }
+
+    [OneTimeTearDown]
+    public void StopServer()
+    {
+        _admin.Dispose();
+        _factory.Dispose();
+        _factory.DeleteDatabase();
+    }
+
+    [Test]
+    public async Task Obligations_AreTheSixOfTheSpec()
+    {
+        var items = (await _admin.GetJsonAsync("/api/v1/obligations"))["items"]!.AsArray();
+
+        items.Select(o => o!["code"]!.GetValue<string>()).Should().BeEquivalentTo(
+            "LEDGER_MONTHLY", "CREDIT_POLICY_DIGEST", "MATCHMAKING_REPORT", "FOUR_LISTS", "WORK_REPORT_MIDYEAR", "WORK_REPORT_YEAREND");
+        items.Single(o => o!["code"]!.GetValue<string>() == "WORK_REPORT_MIDYEAR")!["due"]!.GetValue<string>().Should().Be("nthWorkingDay(7, 5)");
+    }
+
+    [Test]
+    public async Task Deadlines_OfALinyiInstitution_FollowTheWorkingDayCalendar()
+    {
+        var (code, bank) = await NewInstitutionAsync("371302", "2022-01");
+
+        var items = (await bank.GetJsonAsync($"/api/v1/deadlines?year=2022"))["items"]!.AsArray().Select(i => i!.AsObject()).ToList();
+
+        using var scope = new AssertionScope();
+        DueOf(items, "CREDIT_POLICY_DIGEST").Should().Be("2022-05-31");
+        DueOf(items, "MATCHMAKING_REPORT").Should().Be("2022-06-30");
+        DueOf(items, "WORK_REPORT_MIDYEAR").Should().Be("2022-07-07");
+        DueOf(items, "WORK_REPORT_YEAREND").Should().Be("2023-01-03", "2022-12-31 is in the 元旦 holiday, moved to the next working day");
+        items.Where(i => i["obligation"]!.GetValue<string>() == "LEDGER_MONTHLY").Select(i => i["period"]!.GetValue<string>())
+            .Should().Equal("2022-01", "2022-02", "2022-03", "2022-04", "2022-05", "2022-06", "2022-07", "2022-08", "2022-09", "2022-10", "2022-11");
+        items.Should().OnlyContain(i => i["institution"]!.GetValue<string>() == code);
+        items.Should().OnlyContain(i => i["status"]!.GetValue<string>() == "overdue", "the clock is at 2023-01-20 and nothing is filed");
+        items.Should().NotContain(i => i["obligation"]!.GetValue<string>() == "FOUR_LISTS", "FOUR_LISTS binds Lüliang only");
+    }
+
+    [Test]
+    public async Task Sweep_TwiceOnOneDay_SendsOnce_AndRacingSweepsSendOnce()
+    {
+        var (code, bank) = await NewInstitutionAsync("371302", "2022-01");
+
+        var first = await SweepAsync("2022-05-17");
+        var second = await SweepAsync("2022-05-17");
+        var racing = await Task.WhenAll(SweepAsync("2022-05-24"), SweepAsync("2022-05-24"));
+        var reminders = (await bank.GetJsonAsync($"/api/v1/reminders?institution={code}"))["items"]!.AsArray();
+
+        using var scope = new AssertionScope();
+        first.Should().BeGreaterThan(0);
+        second.Should().Be(0);
+        racing.Sum().Should().Be(racing.Max(), "one of the racing sweeps writes, the other finds it written");
+        reminders.Where(r => r!["obligation"]!.GetValue<string>() == "CREDIT_POLICY_DIGEST").Select(r => (r!["kind"]!.GetValue<string>(), r["offsetDays"]!.GetValue<int>()))
+            .Should().BeEquivalentTo(new[] { ("upcoming", -14), ("upcoming", -7) });
+        reminders.GroupBy(r => (r!["obligation"]!.GetValue<string>(), r["period"]!.GetValue<string>(), r["offsetDays"]!.GetValue<int>())).Should().OnlyContain(g => g.Count() == 1);
+    }
+
+    [Test]
+    public async Task Filing_StopsReminders_AndAMissedDeadline_IsAnExceptionThatRecordsTheLateFiling()
+    {
+        var (code, bank) = await NewInstitutionAsync("371302", "2022-01");
+        await SweepAsync("2022-06-02");
+        var missed = (await bank.ExceptionsAsync("&rule=DEADLINE_MISSED")).Where(e => e["figures"]!["obligation"]!.GetValue<string>() == "CREDIT_POLICY_DIGEST").ToList();
+
+        var filed = await FileAsync(bank, "CREDIT_POLICY_DIGEST", 2022, "梳理报告"u8.ToArray());
+        await SweepAsync("2022-06-08");
+        var digestReminders = (await bank.GetJsonAsync($"/api/v1/reminders?institution={code}"))["items"]!.AsArray()
+            .Where(r => r!["obligation"]!.GetValue<string>() == "CREDIT_POLICY_DIGEST").ToList();
+        var exception = await bank.GetJsonAsync($"/api/v1/exceptions/{missed.Single()["id"]}");
+
+        using var scope = new AssertionScope();
+        missed.Should().ContainSingle().Which["period"]!.GetValue<string>().Should().Be("2022-05");
+        missed[0]["severity"]!.GetValue<string>().Should().Be("breach");
+        missed[0]["figures"]!["dueDate"]!.GetValue<string>().Should().Be("2022-05-31");
+        filed.StatusCode.Should().Be(HttpStatusCode.Created);
+        digestReminders.Select(r => r!["offsetDays"]!.GetValue<int>()).Should().Equal([1], "only the reminder owed on 2022-06-02; none once it is filed");
+        exception["events"]!.AsArray().Select(e => e!["kind"]!.GetValue<string>()).Should().Equal("created", "filedLate");
+        exception["events"]![1]!["note"]!.GetValue<string>().Should().Be("filed 234 days late", "filed on 2023-01-20 (the clock), due 2022-05-31");
+        exception["status"]!.GetValue<string>().Should().Be("open", "resolving it is the regulator's");
+    }
+
+    [Test]
+    public async Task AfterDowntime_OnlyTheMostRecentMissedReminderIsSent()
+    {
+        var (code, bank) = await NewInstitutionAsync("371302", "2022-01");
+
+        await SweepAsync("2022-06-29");
+        var reminders = (await bank.GetJsonAsync($"/api/v1/reminders?institution={code}"))["items"]!.AsArray()
+            .Where(r => r!["obligation"]!.GetValue<string>() == "MATCHMAKING_REPORT").Select(r => r!["offsetDays"]!.GetValue<int>());
+
+        reminders.Should().Equal([-1]);
+    }
+
+    [Test]
+    public async Task Deliverable_IsKeptExactly_AndListedToWhoMaySeeIt()
+    {
+        var (code, bank) = await NewInstitutionAsync("371302", "2022-01");
+        using var outsider = _factory.ClientWithKey(await _factory.CreateRegulatorAsync("41"));
+        var document = Enumerable.Range(0, 70_000).Select(i => (byte)(i % 251)).ToArray();
+
+        var response = await FileAsync(bank, "MATCHMAKING_REPORT", 2022, document, "image/jpeg");
+        var receipt = await response.JsonAsync();
+        var content = await bank.GetAsync($"/api/v1/deliverables/{receipt["id"]}/content");
+
+        using var scope = new AssertionScope();
+        receipt["sha256"]!.GetValue<string>().Should().Be(Convert.ToHexStringLower(SHA256.HashData(document)));
+        receipt["bytes"]!.GetValue<long>().Should().Be(70_000);
+        (await content.Content.ReadAsByteArrayAsync()).Should().Equal(document);
+        content.Content.Headers.ContentType!.MediaType.Should().Be("image/jpeg");
+        (await outsider.GetJsonAsync("/api/v1/deliverables"))["items"]!.AsArray().Should().BeEmpty();
+        (await outsider.GetAsync($"/api/v1/deliverables/{receipt["id"]}/content")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await bank.GetJsonAsync("/api/v1/deadlines?year=2022"))["items"]!.AsArray()
+            .Single(d => d!["obligation"]!.GetValue<string>() == "MATCHMAKING_REPORT")!["status"]!.GetValue<string>().Should().Be("filed");
+        (await FileAsync(bank, "NO_SUCH", 2022, [1])).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await FileAsync(outsider, "MATCHMAKING_REPORT", 2022, [1])).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        _ = code;
+    }
+
+    [Test]
+    public async Task Webhook_IsSignedWithTheSecret_AndRetriedAfterA500()
+    {
+        var received = new ConcurrentQueue<(string Body, string Signature)>();
+        var calls = new ConcurrentDictionary<string, int>();
+        await using var receiver = await ReceiverAsync(async context =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            var body = await reader.ReadToEndAsync();
+            received.Enqueue((body, context.Request.Headers["X-Compliance-Signature"].ToString()));
+            var reminder = System.Text.Json.Nodes.JsonNode.Parse(body)!["reminderId"]!.GetValue<string>();
+            context.Response.StatusCode = calls.AddOrUpdate(reminder, 1, (_, n) => n + 1) == 1 ? 500 : 200; // each fails once
+        });
+        var (code, bank, secret) = await NewInstitutionWithWebhookAsync(receiver.Urls.First() + "/hook");
+
+        await SweepAsync("2022-05-24");
+        var reminder = await Eventually.UntilAsync(
+            async () => (await bank.GetJsonAsync($"/api/v1/reminders?institution={code}"))["items"]!.AsArray().Select(r => r!.AsObject()).First(r => r["obligation"]!.GetValue<string>() == "CREDIT_POLICY_DIGEST"),
+            r => r["delivery"]!["status"]!.GetValue<string>() == "delivered",
+            "the webhook delivery");
+
+        using var scope = new AssertionScope();
+        reminder["delivery"]!["attempts"]!.GetValue<int>().Should().Be(2);
+        reminder["delivery"]!["lastError"].Should().BeNull();
+        var (body, signature) = received.Last(r => r.Body.Contains("CREDIT_POLICY_DIGEST", StringComparison.Ordinal));
+        signature.Should().Be("sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(body))));
+        var payload = System.Text.Json.Nodes.JsonNode.Parse(body)!;
+        payload["event"]!.GetValue<string>().Should().Be("reminder");
+        payload["institution"]!.GetValue<string>().Should().Be(code);
+        payload["dueDate"]!.GetValue<string>().Should().Be("2022-05-31");
+    }
+
+    [Test]
+    public async Task WebhookThatNeverAnswers_DoesNotHoldTheSweep()
+    {
+        var hold = new TaskCompletionSource();
+        await using var receiver = await ReceiverAsync(_ => hold.Task);
+        await NewInstitutionWithWebhookAsync(receiver.Urls.First() + "/hook");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var written = await SweepAsync("2022-05-24");
+
+        written.Should().BeGreaterThan(0);
+        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5));
+        hold.SetResult();
+    }
+
+    private static string DueOf(IEnumerable<System.Text.Json.Nodes.JsonObject> items, string obligation) =>
+        items.Single(i => i["obligation"]!.GetValue<string>() == obligation)["dueDate"]!.GetValue<string>();
+
+    private async Task<int> SweepAsync(string date)
+    {
+        var response = await _admin.PostAsync($"/api/v1/deadlines/sweep?date={date}", null);
+        var answer = await response.JsonAsync();
+        response.StatusCode.Should().Be(HttpStatusCode.OK, answer.ToJsonString());
+        answer["date"]!.GetValue<string>().Should().Be(date);
+        return answer["reminders"]!.GetValue<int>();
+    }
+
+    private static Task<HttpResponseMessage> FileAsync(HttpClient client, string obligation, int year, byte[] document, string mediaType = "application/pdf")
+    {
+        var content = new ByteArrayContent(document);
+        content.Headers.ContentType = new(mediaType);
+        return client.PostAsync($"/api/v1/deliverables?obligation={obligation}&year={year}", content);
+    }
+
+    private async Task<(string Code, HttpClient Bank)> NewInstitutionAsync(string region, string reportingFrom)
+    {
+        var code = $"DL{Interlocked.Increment(ref _institutions):D3}";
+        return (code, _factory.ClientWithKey(await _factory.CreateInstitutionAsync(code, region, reportingFrom)));
+    }
+
+    private async Task<(string Code, HttpClient Bank, string Secret)> NewInstitutionWithWebhookAsync(string url)
+    {
+        var code = $"WH{Interlocked.Increment(ref _institutions):D3}";
+        var created = await (await _admin.PostAsJsonAsync("/api/v1/institutions", new
+        {
+            code, name = code, category = "rural", localLegalPerson = true, regionCode = "371302", reportingFrom = "2022-01", webhookUrl = url,
+        })).JsonAsync();
+        var key = await _factory.CreateKeyAsync(new { name = code, role = "institution", institution = code });
+        return (code, _factory.ClientWithKey(key), created["webhookSecret"]!.GetValue<string>());
+    }
+
+    /// <summary>A real HTTP receiver on the loopback address, as an institution's webhook endpoint.</summary>
+    private static async Task<WebApplication> ReceiverAsync(RequestDelegate handle)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        var app = builder.Build();
+        app.Urls.Add("http://127.0.0.1:0");
+        app.MapPost("/hook", handle);
+        await app.StartAsync();
+        return app;
+    }
+}

@@ -1,0 +1,235 @@
+using Compliance.Api.Access;
+using Compliance.Api.Http;
+using Compliance.Api.Submissions;
+using Compliance.Data;
+using Compliance.Data.Deadlines;
+using Compliance.Engine.Calendar;
+using Compliance.Engine.Rules;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace Compliance.Api.Deadlines;
+
+/// <summary>Obligations, deadlines, deliverables, the calendar, reminders and the sweep (deadlines.md).</summary>
+internal static class DeadlinesApi
+{
+    public const long MaxDeliverableBytes = 50L << 20;
+
+    public static void MapDeadlines(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api/v1").WithTags("Deadlines").RequireAuthorization().ProducesProblem(401);
+        api.MapGet("/obligations", Obligations).WithName("ListObligations");
+        api.MapGet("/deadlines", Deadlines).WithName("ListDeadlines").ProducesProblem(400);
+        api.MapPost("/deliverables", Deliver).WithName("FileDeliverable").Accepts<string>("*/*")
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(413);
+        api.MapGet("/deliverables", Deliverables).WithName("ListDeliverables").ProducesProblem(400);
+        api.MapGet("/deliverables/{id}/content", Content).WithName("GetDeliverableContent").Produces(200, contentType: "application/octet-stream").ProducesProblem(404);
+        api.MapGet("/calendar/{year:int}", GetCalendar).WithName("GetCalendar").ProducesProblem(404);
+        api.MapPut("/calendar/{year:int}", PutCalendar).WithName("PutCalendar").RequireAuthorization(AccessSetup.AdminPolicy).ProducesProblem(400).ProducesProblem(403);
+        api.MapGet("/reminders", Reminders).WithName("ListReminders").ProducesProblem(400);
+        api.MapPost("/deadlines/sweep", Sweep).WithName("SweepDeadlines").RequireAuthorization(AccessSetup.AdminPolicy).ProducesProblem(400).ProducesProblem(403);
+    }
+
+    public sealed record ObligationView(string Code, LocalizedText Name, string RegionPrefix, IReadOnlyList<string>? Categories, YearRange Years, string Due);
+
+    public sealed record ObligationList(IReadOnlyList<ObligationView> Items);
+
+    public sealed record DeadlineView(string Obligation, string Institution, YearMonth? Period, LocalDate DueDate, string Status, Instant? FiledAt);
+
+    public sealed record DeadlineList(IReadOnlyList<DeadlineView> Items, IReadOnlyList<string> Warnings);
+
+    public sealed record DeliverableView(string Id, string Obligation, string Institution, int Year, string MediaType, long Bytes, string Sha256, Instant ReceivedAt);
+
+    public sealed record DeliverableList(IReadOnlyList<DeliverableView> Items);
+
+    public sealed record DeliveryView(string Status, int Attempts, string? LastError);
+
+    public sealed record ReminderView(string Id, string Obligation, string Institution, YearMonth? Period, LocalDate DueDate, string Kind, int OffsetDays,
+        LocalizedText Message, Instant CreatedAt, DeliveryView Delivery);
+
+    public sealed record ReminderList(IReadOnlyList<ReminderView> Items);
+
+    private static async Task<Ok<ObligationList>> Obligations(ObligationStore obligations, CancellationToken ct) =>
+        TypedResults.Ok(new ObligationList([.. (await obligations.ListAsync(ct)).Select(o =>
+            new ObligationView(o.Code, o.Name, o.RegionPrefix, o.Categories, o.Years, o.Due.ToString()!))]));
+
+    private static async Task<Results<Ok<DeadlineList>, ProblemHttpResult>> Deadlines(
+        int? year, string? institution, Caller caller, DeadlineStore deadlines, ObligationStore obligations, CalendarStore calendars, IClock clock, CancellationToken ct)
+    {
+        var today = ReportingZone.Today(clock);
+        var y = year ?? today.Year;
+        if (y is < 2000 or > 2100)
+        {
+            return Problems.Invalid("year", "year is a year from 2000 to 2100.");
+        }
+
+        var calendar = await calendars.LoadAsync(ct);
+        var filings = await deadlines.FilingsAsync(ct);
+        var facts = await deadlines.InstitutionsAsync(caller.Scope, institution, ct);
+        var items = DeadlineSweep.Deadlines(facts, await obligations.ListAsync(ct), calendar, [y])
+            .Select(d =>
+            {
+                var filed = filings(d);
+                var status = filed is not null ? "filed" : today > d.Deadline.DueDate ? "overdue" : "pending";
+                return new DeadlineView(d.Deadline.Obligation.Code, d.Institution, d.Deadline.Period, d.Deadline.DueDate, status, filed);
+            })
+            .OrderBy(d => d.DueDate).ThenBy(d => d.Institution, StringComparer.Ordinal).ThenBy(d => d.Obligation, StringComparer.Ordinal)
+            .ToList();
+        string[] warnings = [.. new[] { calendar.WarningFor(y), calendar.WarningFor(y + 1) }.OfType<string>().Take(1)];
+        return TypedResults.Ok(new DeadlineList(items, warnings));
+    }
+
+    private static async Task<Results<Created<DeliverableView>, ProblemHttpResult>> Deliver(
+        HttpRequest request, string? obligation, int? year, string? institution, Caller caller, ObligationStore obligations,
+        InstitutionLookup institutions, DeadlineStore deadlines, IClock clock, IOptions<IngestOptions> ingest, CancellationToken ct)
+    {
+        string? code;
+        if (caller.IsInstitution)
+        {
+            if (institution is not null && institution != caller.Institution)
+            {
+                return Problems.ForbiddenResult("An institution key files only for its own institution.");
+            }
+
+            code = caller.Institution;
+        }
+        else if (caller.IsAdmin)
+        {
+            code = institution;
+        }
+        else
+        {
+            return Problems.ForbiddenResult("A regulator key cannot file deliverables.");
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var known = (await obligations.ListAsync(ct)).FirstOrDefault(o => o.Code == obligation);
+        if (known is null)
+        {
+            errors["obligation"] = ["obligation is the code of an obligation (GET /api/v1/obligations)."];
+        }
+        else if (known.Code == Obligation.LedgerMonthly)
+        {
+            errors["obligation"] = ["The monthly ledger is filed by POST /api/v1/submissions."];
+        }
+
+        if (year is not (>= 2000 and <= 2100))
+        {
+            errors["year"] = ["year is the year of the obligation's nominal due date."];
+        }
+
+        if (string.IsNullOrEmpty(code))
+        {
+            errors["institution"] = ["An admin key names the institution: &institution=CODE."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        if (!await institutions.ExistsAsync(code!, ct))
+        {
+            return Problems.NotFoundResult($"Institution {code}");
+        }
+
+        if (request.ContentLength > MaxDeliverableBytes)
+        {
+            return Problems.Of(Problems.PayloadTooLarge, $"A deliverable is at most {MaxDeliverableBytes} bytes (50 MiB).");
+        }
+
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = null;
+        }
+
+        var spool = ingest.Value.SpoolDirectory ?? Path.Combine(Path.GetTempPath(), "compliance-spool");
+        await using var body = await SpooledBody.SpoolAsync(request.Body, spool, MaxDeliverableBytes, ct);
+        if (body is null)
+        {
+            return Problems.Of(Problems.PayloadTooLarge, $"A deliverable is at most {MaxDeliverableBytes} bytes (50 MiB).");
+        }
+
+        var deliverable = new Deliverable
+        {
+            Obligation = known!.Code, Institution = code!, Year = year!.Value, MediaType = request.ContentType ?? "application/octet-stream",
+            Bytes = body.Bytes, Sha256 = body.Sha256, ReceivedAt = clock.GetCurrentInstant(),
+        };
+        await using var content = body.Open();
+        var id = await deadlines.AddDeliverableAsync(deliverable, content, ct);
+        return TypedResults.Created($"/api/v1/deliverables/{id}", View(deliverable with { Id = id }));
+    }
+
+    private static async Task<Ok<DeliverableList>> Deliverables(
+        string? institution, string? obligation, int? year, Caller caller, DeadlineStore deadlines, CancellationToken ct) =>
+        TypedResults.Ok(new DeliverableList([.. (await deadlines.DeliverablesAsync(caller.Scope, institution, obligation, year, ct)).Select(View)]));
+
+    private static async Task<IResult> Content(string id, Caller caller, DeadlineStore deadlines, HttpResponse response, CancellationToken ct)
+    {
+        var found = Formats.TryId(id, out var deliverableId)
+            ? (await deadlines.DeliverablesAsync(caller.Scope, null, null, null, ct)).FirstOrDefault(d => d.Id == deliverableId)
+            : null;
+        if (found is null)
+        {
+            return Problems.NotFoundResult($"Deliverable {id}");
+        }
+
+        response.ContentType = found.MediaType;
+        response.ContentLength = found.Bytes;
+        await deadlines.CopyContentAsync(deliverableId, response.Body, ct);
+        return Results.Empty;
+    }
+
+    private static async Task<IResult> GetCalendar(int year, CalendarStore calendars, CancellationToken ct) =>
+        (await calendars.YearsAsync(ct)).TryGetValue(year, out var content)
+            ? Results.Content(CalendarFile.WriteYear(content), "application/json; charset=utf-8")
+            : Problems.Of(Problems.NotFound, $"The calendar has no year {year}; weekends alone count for it. An admin may add it with PUT.");
+
+    private static async Task<IResult> PutCalendar(int year, HttpRequest request, CalendarStore calendars, IClock clock, CancellationToken ct)
+    {
+        using var reader = new StreamReader(request.Body);
+        CalendarYear content;
+        try
+        {
+            content = CalendarFile.ReadYear(await reader.ReadToEndAsync(ct));
+        }
+        catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
+        {
+            return Problems.Invalid("body", "The body is {notice?, holidays: [{name, dates}], workdays: [dates]} with dates yyyy-MM-dd: " + e.Message);
+        }
+
+        if (year is < 2000 or > 2100)
+        {
+            return Problems.Invalid("year", "year is a year from 2000 to 2100.");
+        }
+
+        await calendars.PutAsync(year, content, clock.GetCurrentInstant(), ct);
+        return Results.Content(CalendarFile.WriteYear(content), "application/json; charset=utf-8");
+    }
+
+    private static async Task<Ok<ReminderList>> Reminders(string? institution, int? year, Caller caller, DeadlineStore deadlines, CancellationToken ct) =>
+        TypedResults.Ok(new ReminderList([.. (await deadlines.RemindersAsync(caller.Scope, institution, year, ct)).Select(r => new ReminderView(
+            Formats.Id(r.Id), r.Obligation, r.Institution, r.Period, r.DueDate, r.Kind, r.OffsetDays, new LocalizedText(r.MessageZh, r.MessageEn),
+            r.CreatedAt, new DeliveryView(r.DeliveryStatus, r.Attempts, r.LastError)))]));
+
+    private static async Task<Results<Ok<DeadlineSweepJob.SweepCounts>, ProblemHttpResult>> Sweep(string? date, DeadlineSweepJob sweep, CancellationToken ct)
+    {
+        if (date is not null && !NodaTime.Text.LocalDatePattern.Iso.Parse(date).Success)
+        {
+            return Problems.Invalid("date", "date is yyyy-MM-dd.");
+        }
+
+        return TypedResults.Ok(await sweep.RunAsync(date, ct));
+    }
+
+    private static DeliverableView View(Deliverable d) =>
+        new(Formats.Id(d.Id), d.Obligation, d.Institution, d.Year, d.MediaType, d.Bytes, d.Sha256, d.ReceivedAt);
+}
+
+/// <summary>Whether an institution exists, for endpoints that act for one.</summary>
+internal sealed class InstitutionLookup(Data.Institutions.InstitutionStore institutions)
+{
+    public async Task<bool> ExistsAsync(string code, CancellationToken ct) => await institutions.FindAsync(code, Scope.Everything, ct) is not null;
+}

@@ -1,0 +1,52 @@
+using Compliance.Data.Deadlines;
+using Compliance.Engine.Calendar;
+using Hangfire;
+using NodaTime;
+using NodaTime.Text;
+
+namespace Compliance.Api.Deadlines;
+
+internal static class DeadlinesSetup
+{
+    /// <summary>The deadline stores, the sweep and webhook jobs, and the HTTP client for webhooks (10 s timeout).</summary>
+    public static WebApplicationBuilder AddComplianceDeadlines(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<CalendarStore>();
+        builder.Services.AddSingleton<ObligationStore>();
+        builder.Services.AddSingleton<DeadlineStore>();
+        builder.Services.AddSingleton<InstitutionLookup>();
+        builder.Services.AddTransient<DeadlineSweepJob>();
+        builder.Services.AddTransient<DeliverReminderJob>();
+        builder.Services.AddHttpClient(DeliverReminderJob.Client, client => client.Timeout = TimeSpan.FromSeconds(10));
+        return builder;
+    }
+
+    /// <summary>
+    /// The daily sweep at <c>Compliance:Deadlines:SweepAt</c> (default 09:00) China Standard Time, or none for
+    /// <c>off</c>. The time is turned into UTC with NodaTime's tzdb, not the machine's zone database.
+    /// </summary>
+    public static async Task ScheduleSweepAsync(IServiceProvider services, IConfiguration configuration, CancellationToken ct)
+    {
+        var jobs = services.GetRequiredService<IRecurringJobManager>();
+        var at = configuration["Compliance:Deadlines:SweepAt"] ?? "09:00";
+        if (at.Equals("off", StringComparison.OrdinalIgnoreCase))
+        {
+            jobs.RemoveIfExists("deadline-sweep");
+        }
+        else
+        {
+            var time = LocalTimePattern.CreateWithInvariantCulture("HH':'mm").Parse(at).GetValueOrThrow();
+            var offset = ReportingZone.Shanghai.GetUtcOffset(services.GetRequiredService<IClock>().GetCurrentInstant());
+            var utc = time.Minus(Period.FromSeconds(offset.Seconds));
+            jobs.AddOrUpdate<DeadlineSweepJob>("deadline-sweep", job => job.RunAsync(null, CancellationToken.None), $"{utc.Minute} {utc.Hour} * * *",
+                new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        }
+
+        // Reminders not yet delivered to their webhook go out again.
+        var client = services.GetRequiredService<IBackgroundJobClient>();
+        foreach (var id in await services.GetRequiredService<DeadlineStore>().PendingDeliveriesAsync(ct))
+        {
+            client.Enqueue<DeliverReminderJob>(job => job.RunAsync(id, CancellationToken.None));
+        }
+    }
+}

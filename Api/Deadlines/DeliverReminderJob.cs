@@ -1,0 +1,70 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Compliance.Data.Deadlines;
+using Compliance.Engine;
+using Hangfire;
+
+namespace Compliance.Api.Deadlines;
+
+/// <summary>
+/// POSTs a reminder to its institution's webhook, signed with <c>X-Compliance-Signature: sha256=&lt;hex&gt;</c> (the
+/// HMAC-SHA256 of the exact body under the institution's webhook secret); retries with back-off and records every
+/// attempt, its last error and the final status on the reminder.
+/// </summary>
+public sealed class DeliverReminderJob(DeadlineStore deadlines, IHttpClientFactory http)
+{
+    public const string Client = "webhooks";
+    public const int MaxAttempts = 5;
+
+    [AutomaticRetry(Attempts = MaxAttempts - 1, DelaysInSeconds = [1, 5, 30, 120], OnAttemptsExceeded = AttemptsExceededAction.Delete)]
+    public async Task RunAsync(long reminderId, CancellationToken ct)
+    {
+        if (await deadlines.ForDeliveryAsync(reminderId, ct) is not { } found || found.Reminder.DeliveryStatus is "delivered" or "failed" or "none" || found.Url is null)
+        {
+            return;
+        }
+
+        var (reminder, url, secret) = found;
+        var body = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            @event = "reminder",
+            kind = reminder.Kind,
+            obligation = reminder.Obligation,
+            institution = reminder.Institution,
+            dueDate = Periods.FormatDate(reminder.DueDate),
+            offsetDays = reminder.OffsetDays,
+            reminderId = reminder.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
+        request.Headers.Add("X-Compliance-Signature", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body)));
+        string? error;
+        try
+        {
+            using var response = await http.CreateClient(Client).SendAsync(request, ct);
+            error = response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}";
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            error = e is TaskCanceledException ? "timed out after 10 s" : e.Message;
+        }
+
+        if (error is null)
+        {
+            await deadlines.RecordDeliveryAsync(reminderId, "delivered", null, ct);
+            return;
+        }
+
+        var last = reminder.Attempts + 1 >= MaxAttempts;
+        await deadlines.RecordDeliveryAsync(reminderId, last ? "failed" : "pending", error, ct);
+        if (!last)
+        {
+            throw new WebhookException($"Webhook delivery of reminder {reminderId} failed: {error}");
+        }
+    }
+}
+
+/// <summary>A delivery attempt failed; Hangfire retries it.</summary>
+public sealed class WebhookException(string message) : Exception(message);

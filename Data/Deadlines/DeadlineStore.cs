@@ -1,0 +1,309 @@
+using System.Globalization;
+using System.Text.Json;
+using Compliance.Engine;
+using Compliance.Engine.Calendar;
+using Compliance.Engine.Rules;
+using Dapper;
+using NodaTime;
+
+namespace Compliance.Data.Deadlines;
+
+/// <summary>A stored reminder with its webhook delivery.</summary>
+public sealed record Reminder
+{
+    public long Id { get; init; }
+
+    public required string Obligation { get; init; }
+
+    public required string Institution { get; init; }
+
+    public YearMonth Period { get; init; }
+
+    public LocalDate DueDate { get; init; }
+
+    public required string Kind { get; init; }
+
+    public int OffsetDays { get; init; }
+
+    public required string MessageZh { get; init; }
+
+    public required string MessageEn { get; init; }
+
+    public Instant CreatedAt { get; init; }
+
+    public required string DeliveryStatus { get; init; }
+
+    public int Attempts { get; init; }
+
+    public string? LastError { get; init; }
+}
+
+/// <summary>A document filed for an obligation and year.</summary>
+public sealed record Deliverable
+{
+    public long Id { get; init; }
+
+    public required string Obligation { get; init; }
+
+    public required string Institution { get; init; }
+
+    public int Year { get; init; }
+
+    public required string MediaType { get; init; }
+
+    public long Bytes { get; init; }
+
+    public required string Sha256 { get; init; }
+
+    public Instant ReceivedAt { get; init; }
+}
+
+/// <summary>What a sweep wrote: the reminders (and which of them go to a webhook) and the exceptions.</summary>
+public sealed record SweepOutcome(int Reminders, int Exceptions, IReadOnlyList<long> ToDeliver);
+
+/// <summary>Filings, deliverables and reminders, and the sweep's writes under their unique keys.</summary>
+public sealed class DeadlineStore(Db db)
+{
+    private const string ReminderColumns = """
+        r.id AS Id, r.obligation AS Obligation, r.institution AS Institution, r.period AS Period, r.due_date AS DueDate, r.kind AS Kind,
+        r.offset_days AS OffsetDays, r.message_zh AS MessageZh, r.message_en AS MessageEn, r.created_at AS CreatedAt,
+        r.delivery_status AS DeliveryStatus, r.attempts AS Attempts, r.last_error AS LastError
+        """;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The institutions a scope sees, as the sweep and the deadlines list need them.</summary>
+    public async Task<IReadOnlyList<InstitutionFacts>> InstitutionsAsync(Scope scope, string? institution, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<(string Code, string RegionCode, string Category, string ReportingFrom)>(new CommandDefinition($"""
+            SELECT i.code, i.region_code, i.category, i.reporting_from FROM institutions i
+            WHERE {Scope.Filter} AND (@institution IS NULL OR i.code = @institution) ORDER BY i.code
+            """, new { ScopeInstitution = scope.Institution, ScopeRegionLike = scope.RegionLike, institution }, cancellationToken: ct));
+        return [.. rows.Select(r => new InstitutionFacts(r.Code, r.RegionCode, r.Category, Periods.Parse(r.ReportingFrom)))];
+    }
+
+    /// <summary>
+    /// When each deadline was first filed: the first accepted submission of a ledger's period, or the first
+    /// deliverable of an obligation's year.
+    /// </summary>
+    public async Task<Func<InstitutionDeadline, Instant?>> FilingsAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var ledgers = (await connection.QueryAsync<(string Institution, string Period, string FiledAt)>(new CommandDefinition(
+            "SELECT institution, period, MIN(received_at) FROM submissions WHERE status = 'accepted' GROUP BY institution, period", cancellationToken: ct)))
+            .ToDictionary(r => (r.Institution, r.Period), r => TypeHandlers.NodaTimeHandlers.ParseInstant(r.FiledAt));
+        var documents = (await connection.QueryAsync<(string Institution, string Obligation, long Year, string FiledAt)>(new CommandDefinition(
+            "SELECT institution, obligation, year, MIN(received_at) FROM deliverables GROUP BY institution, obligation, year", cancellationToken: ct)))
+            .ToDictionary(r => (r.Institution, r.Obligation, (int)r.Year), r => TypeHandlers.NodaTimeHandlers.ParseInstant(r.FiledAt));
+        return deadline => deadline.Deadline.Obligation.Code == Obligation.LedgerMonthly
+            ? ledgers.TryGetValue((deadline.Institution, Periods.Format(deadline.Deadline.Period)), out var filed) ? filed : null
+            : documents.TryGetValue((deadline.Institution, deadline.Deadline.Obligation.Code, deadline.Deadline.Year), out var delivered) ? delivered : null;
+    }
+
+    /// <summary>
+    /// Writes a sweep's plan in one transaction: each reminder and each DEADLINE_MISSED exception under its unique
+    /// key (so a second sweep, a racing one or a retry writes nothing again), and each late filing as one event.
+    /// </summary>
+    public async Task<SweepOutcome> ApplyAsync(SweepPlan plan, Func<PlannedReminder, LocalizedText> message, ISet<string> withWebhook, Instant now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(withWebhook);
+        await using var connection = await db.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var toDeliver = new List<long>();
+        var reminders = 0;
+        foreach (var planned in plan.Reminders)
+        {
+            var (institution, deadline) = planned.Deadline;
+            var text = message(planned);
+            var webhook = withWebhook.Contains(institution);
+            var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("""
+                INSERT INTO reminders (obligation, institution, period, due_date, kind, offset_days, message_zh, message_en, created_at, delivery_status)
+                VALUES (@Obligation, @institution, @Period, @DueDate, @Kind, @OffsetDays, @Zh, @En, @now, @Status)
+                ON CONFLICT (obligation, institution, period, offset_days) DO NOTHING
+                RETURNING id
+                """, new
+            {
+                Obligation = deadline.Obligation.Code, institution, Period = Periods.Format(deadline.Period), deadline.DueDate,
+                Kind = KindName(planned.Reminder.Kind), planned.Reminder.OffsetDays, text.Zh, text.En, now, Status = webhook ? "pending" : "none",
+            }, transaction, cancellationToken: ct));
+            if (id is { } written)
+            {
+                reminders++;
+                if (webhook)
+                {
+                    toDeliver.Add(written);
+                }
+            }
+        }
+
+        var exceptions = 0;
+        foreach (var (institution, deadline) in plan.Missed)
+        {
+            var figures = JsonSerializer.Serialize(new { obligation = deadline.Obligation.Code, dueDate = Periods.FormatDate(deadline.DueDate) }, Json);
+            var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("""
+                INSERT INTO exceptions (institution, period, rule, subject, severity, status, figures, baselines, message_zh, message_en, created_at, updated_at)
+                VALUES (@institution, @Period, 'DEADLINE_MISSED', @Obligation, 'breach', 'open', @figures, '{}', @Zh, @En, @now, @now)
+                ON CONFLICT (institution, period, rule, subject) DO NOTHING
+                RETURNING id
+                """, new
+            {
+                institution, Period = Periods.Format(deadline.Period), Obligation = deadline.Obligation.Code, figures,
+                Zh = $"{deadline.Obligation.Name.Zh}（{Periods.Format(deadline.Period)}）截止日 {Periods.FormatDate(deadline.DueDate)} 已过，仍未报送。",
+                En = $"{deadline.Obligation.Name.En} ({Periods.Format(deadline.Period)}) was due on {Periods.FormatDate(deadline.DueDate)} and has not been filed.",
+                now,
+            }, transaction, cancellationToken: ct));
+            if (id is { } written)
+            {
+                exceptions++;
+                await connection.ExecuteAsync(new CommandDefinition("""
+                    INSERT INTO exception_events (exception_id, at, actor_role, kind, to_status, figures) VALUES (@written, @now, 'system', 'created', 'open', @figures)
+                    """, new { written, now, figures }, transaction, cancellationToken: ct));
+            }
+        }
+
+        foreach (var late in plan.FiledLate)
+        {
+            var (institution, deadline) = late.Deadline;
+            var figures = JsonSerializer.Serialize(new
+            {
+                obligation = deadline.Obligation.Code,
+                dueDate = Periods.FormatDate(deadline.DueDate),
+                filedAt = NodaTime.Text.InstantPattern.ExtendedIso.Format(late.FiledAt),
+            }, Json);
+            await connection.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO exception_events (exception_id, at, actor_role, kind, from_status, to_status, note, figures)
+                SELECT e.id, @now, 'system', 'filedLate', e.status, e.status, @note, @figures
+                FROM exceptions e
+                WHERE e.institution = @institution AND e.period = @Period AND e.rule = 'DEADLINE_MISSED' AND e.subject = @Obligation
+                  AND NOT EXISTS (SELECT 1 FROM exception_events v WHERE v.exception_id = e.id AND v.kind = 'filedLate')
+                """, new
+            {
+                now, institution, Period = Periods.Format(deadline.Period), Obligation = deadline.Obligation.Code, figures,
+                note = string.Create(CultureInfo.InvariantCulture, $"filed {late.DaysLate} days late"),
+            }, transaction, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE exceptions SET figures = @figures WHERE institution = @institution AND period = @Period AND rule = 'DEADLINE_MISSED' AND subject = @Obligation",
+                new { figures, institution, Period = Periods.Format(deadline.Period), Obligation = deadline.Obligation.Code }, transaction, cancellationToken: ct));
+        }
+
+        await transaction.CommitAsync(ct);
+        return new SweepOutcome(reminders, exceptions, toDeliver);
+    }
+
+    /// <summary>The codes of the institutions that have a webhook.</summary>
+    public async Task<ISet<string>> WithWebhookAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT code FROM institutions WHERE webhook_url IS NOT NULL AND webhook_url <> ''", cancellationToken: ct))).ToHashSet();
+    }
+
+    /// <summary>The reminders the scope sees, newest first.</summary>
+    public async Task<IReadOnlyList<Reminder>> RemindersAsync(Scope scope, string? institution, int? year, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return [.. await connection.QueryAsync<Reminder>(new CommandDefinition($"""
+            SELECT {ReminderColumns} FROM reminders r JOIN institutions i ON i.code = r.institution
+            WHERE {Scope.Filter} AND (@institution IS NULL OR r.institution = @institution)
+              AND (@from IS NULL OR (r.due_date >= @from AND r.due_date <= @to))
+            ORDER BY r.id DESC
+            """, new
+        {
+            ScopeInstitution = scope.Institution, ScopeRegionLike = scope.RegionLike, institution,
+            from = year is { } y ? $"{y:D4}-01-01" : null, to = year is { } y2 ? $"{y2:D4}-12-31" : null,
+        }, cancellationToken: ct))];
+    }
+
+    /// <summary>One reminder, with the institution's webhook URL and secret, for its delivery.</summary>
+    public async Task<(Reminder Reminder, string? Url, string Secret)?> ForDeliveryAsync(long id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var reminder = await connection.QuerySingleOrDefaultAsync<Reminder>(new CommandDefinition(
+            $"SELECT {ReminderColumns} FROM reminders r WHERE r.id = @id", new { id }, cancellationToken: ct));
+        if (reminder is null)
+        {
+            return null;
+        }
+
+        var (url, secret) = await connection.QuerySingleAsync<(string? Url, string Secret)>(new CommandDefinition(
+            "SELECT webhook_url, webhook_secret FROM institutions WHERE code = @Institution", new { reminder.Institution }, cancellationToken: ct));
+        return (reminder, url, secret);
+    }
+
+    /// <summary>Records a delivery attempt: <c>delivered</c>, <c>pending</c> (will retry) or <c>failed</c>.</summary>
+    public async Task RecordDeliveryAsync(long id, string status, string? error, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE reminders SET delivery_status = @status, attempts = attempts + 1, last_error = @error WHERE id = @id",
+            new { id, status, error }, cancellationToken: ct));
+    }
+
+    /// <summary>The reminders whose webhook delivery is still pending, to queue again at start.</summary>
+    public async Task<IReadOnlyList<long>> PendingDeliveriesAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return [.. await connection.QueryAsync<long>(new CommandDefinition("SELECT id FROM reminders WHERE delivery_status = 'pending' ORDER BY id", cancellationToken: ct))];
+    }
+
+    /// <summary>Stores a deliverable with its content, exactly as received.</summary>
+    public async Task<long> AddDeliverableAsync(Deliverable deliverable, Stream content, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(deliverable);
+        ArgumentNullException.ThrowIfNull(content);
+        await using var connection = (Microsoft.Data.Sqlite.SqliteConnection)await db.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            INSERT INTO deliverables (obligation, institution, year, media_type, bytes, sha256, received_at, content)
+            VALUES (@Obligation, @Institution, @Year, @MediaType, @Bytes, @Sha256, @ReceivedAt, zeroblob(@Bytes));
+            SELECT last_insert_rowid();
+            """, deliverable, transaction, cancellationToken: ct));
+        if (deliverable.Bytes > 0)
+        {
+            await using var blob = new Microsoft.Data.Sqlite.SqliteBlob(connection, "deliverables", "content", id);
+            await content.CopyToAsync(blob, ct);
+        }
+
+        await transaction.CommitAsync(ct);
+        return id;
+    }
+
+    /// <summary>The deliverables the scope sees.</summary>
+    public async Task<IReadOnlyList<Deliverable>> DeliverablesAsync(Scope scope, string? institution, string? obligation, int? year, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return [.. await connection.QueryAsync<Deliverable>(new CommandDefinition($"""
+            SELECT d.id AS Id, d.obligation AS Obligation, d.institution AS Institution, d.year AS Year, d.media_type AS MediaType,
+                   d.bytes AS Bytes, d.sha256 AS Sha256, d.received_at AS ReceivedAt
+            FROM deliverables d JOIN institutions i ON i.code = d.institution
+            WHERE {Scope.Filter} AND (@institution IS NULL OR d.institution = @institution)
+              AND (@obligation IS NULL OR d.obligation = @obligation) AND (@year IS NULL OR d.year = @year)
+            ORDER BY d.id DESC
+            """, new { ScopeInstitution = scope.Institution, ScopeRegionLike = scope.RegionLike, institution, obligation, year }, cancellationToken: ct))];
+    }
+
+    /// <summary>Copies a deliverable's content, exactly as received, to <paramref name="destination"/>.</summary>
+    public async Task CopyContentAsync(long id, Stream destination, CancellationToken ct)
+    {
+        await using var connection = (Microsoft.Data.Sqlite.SqliteConnection)await db.OpenAsync(ct);
+        var length = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT length(content) FROM deliverables WHERE id = @id", new { id }, cancellationToken: ct));
+        if (length is null or 0)
+        {
+            return;
+        }
+
+        await using var blob = new Microsoft.Data.Sqlite.SqliteBlob(connection, "deliverables", "content", id, readOnly: true);
+        await blob.CopyToAsync(destination, ct);
+    }
+
+    /// <summary>The JSON name of a reminder kind.</summary>
+    public static string KindName(ReminderKind kind) => kind switch
+    {
+        ReminderKind.Upcoming => "upcoming",
+        ReminderKind.Due => "due",
+        _ => "overdue",
+    };
+}
