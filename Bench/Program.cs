@@ -5,6 +5,7 @@ using Compliance.Bench;
 // dotnet run --project Bench -c Release -- generate --rows 1000000 --out ledger.csv [--encoding gb18030] [--seed N] [--period yyyy-MM]
 // dotnet run --project Bench -c Release -- ingest [--rows 1000000 | --ledger file.csv] [--period yyyy-MM]
 // dotnet run --project Bench -c Release -- evaluate [--periods 5000]
+// dotnet run --project Bench -c Release -- sweep [--institutions 10000]
 var command = args.FirstOrDefault();
 var options = Options(args.Skip(1).ToArray());
 var root = FindRoot();
@@ -49,10 +50,14 @@ switch (command)
     case "evaluate":
         return await EvaluationBenchmark.RunAsync(int.Parse(options.GetValueOrDefault("periods", "5000"), CultureInfo.InvariantCulture), work);
 
+    case "sweep":
+        return await SweepBenchmark.RunAsync(int.Parse(options.GetValueOrDefault("institutions", "10000"), CultureInfo.InvariantCulture), work);
+
     default:
         Console.Error.WriteLine("usage: Bench generate --rows N --out FILE [--encoding utf-8|gb18030] [--seed N] [--period yyyy-MM]");
         Console.Error.WriteLine("       Bench ingest [--rows N | --ledger FILE] [--period yyyy-MM]");
         Console.Error.WriteLine("       Bench evaluate [--periods 5000]");
+        Console.Error.WriteLine("       Bench sweep [--institutions 10000]");
         return 2;
 }
 

@@ -4,6 +4,7 @@ using Compliance.Engine;
 using Compliance.Engine.Calendar;
 using Compliance.Engine.Rules;
 using Dapper;
+using Microsoft.Data.Sqlite;
 using NodaTime;
 
 namespace Compliance.Data.Deadlines;
@@ -91,13 +92,13 @@ public sealed class DeadlineStore(Db db)
     {
         await using var connection = await db.OpenAsync(ct);
         var ledgers = (await connection.QueryAsync<(string Institution, string Period, string FiledAt)>(new CommandDefinition(
-            "SELECT institution, period, MIN(received_at) FROM submissions WHERE status = 'accepted' GROUP BY institution, period", cancellationToken: ct)))
-            .ToDictionary(r => (r.Institution, r.Period), r => TypeHandlers.NodaTimeHandlers.ParseInstant(r.FiledAt));
+            "SELECT institution, period, MIN(received_at) FROM submissions WHERE status = 'accepted' AND version IS NOT NULL GROUP BY institution, period", cancellationToken: ct)))
+            .ToDictionary(r => (r.Institution, Periods.Parse(r.Period)), r => TypeHandlers.NodaTimeHandlers.ParseInstant(r.FiledAt));
         var documents = (await connection.QueryAsync<(string Institution, string Obligation, long Year, string FiledAt)>(new CommandDefinition(
             "SELECT institution, obligation, year, MIN(received_at) FROM deliverables GROUP BY institution, obligation, year", cancellationToken: ct)))
             .ToDictionary(r => (r.Institution, r.Obligation, (int)r.Year), r => TypeHandlers.NodaTimeHandlers.ParseInstant(r.FiledAt));
         return deadline => deadline.Deadline.Obligation.Code == Obligation.LedgerMonthly
-            ? ledgers.TryGetValue((deadline.Institution, Periods.Format(deadline.Deadline.Period)), out var filed) ? filed : null
+            ? ledgers.TryGetValue((deadline.Institution, deadline.Deadline.Period), out var filed) ? filed : null
             : documents.TryGetValue((deadline.Institution, deadline.Deadline.Obligation.Code, deadline.Deadline.Year), out var delivered) ? delivered : null;
     }
 
@@ -110,87 +111,139 @@ public sealed class DeadlineStore(Db db)
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(withWebhook);
-        await using var connection = await db.OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var connection = (SqliteConnection)await db.OpenAsync(ct);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+
+        // What earlier sweeps wrote is read once and skipped here; the unique keys still guard against a racing sweep.
+        var sent = (await connection.QueryAsync<(string, string, string, long)>(new CommandDefinition(
+            "SELECT obligation, institution, period, offset_days FROM reminders", transaction: transaction, cancellationToken: ct)))
+            .Select(r => (r.Item1, r.Item2, r.Item3, (int)r.Item4)).ToHashSet();
+        var missedBefore = (await connection.QueryAsync<(string, string, string)>(new CommandDefinition(
+            "SELECT institution, period, subject FROM exceptions WHERE rule = 'DEADLINE_MISSED'", transaction: transaction, cancellationToken: ct))).ToHashSet();
+        var lateBefore = (await connection.QueryAsync<(string, string, string)>(new CommandDefinition("""
+            SELECT e.institution, e.period, e.subject FROM exceptions e
+            WHERE e.rule = 'DEADLINE_MISSED' AND EXISTS (SELECT 1 FROM exception_events v WHERE v.exception_id = e.id AND v.kind = 'filedLate')
+            """, transaction: transaction, cancellationToken: ct))).ToHashSet();
+
         var toDeliver = new List<long>();
         var reminders = 0;
-        foreach (var planned in plan.Reminders)
+        using (var insert = Prepared(connection, transaction, """
+            INSERT INTO reminders (obligation, institution, period, due_date, kind, offset_days, message_zh, message_en, created_at, delivery_status)
+            VALUES ($obligation, $institution, $period, $due, $kind, $offset, $zh, $en, $now, $status)
+            ON CONFLICT (obligation, institution, period, offset_days) DO NOTHING
+            RETURNING id
+            """, "$obligation", "$institution", "$period", "$due", "$kind", "$offset", "$zh", "$en", "$now", "$status"))
         {
-            var (institution, deadline) = planned.Deadline;
-            var text = message(planned);
-            var webhook = withWebhook.Contains(institution);
-            var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("""
-                INSERT INTO reminders (obligation, institution, period, due_date, kind, offset_days, message_zh, message_en, created_at, delivery_status)
-                VALUES (@Obligation, @institution, @Period, @DueDate, @Kind, @OffsetDays, @Zh, @En, @now, @Status)
-                ON CONFLICT (obligation, institution, period, offset_days) DO NOTHING
-                RETURNING id
-                """, new
+            foreach (var planned in plan.Reminders)
             {
-                Obligation = deadline.Obligation.Code, institution, Period = Periods.Format(deadline.Period), deadline.DueDate,
-                Kind = KindName(planned.Reminder.Kind), planned.Reminder.OffsetDays, text.Zh, text.En, now, Status = webhook ? "pending" : "none",
-            }, transaction, cancellationToken: ct));
-            if (id is { } written)
-            {
-                reminders++;
-                if (webhook)
+                var (institution, deadline) = planned.Deadline;
+                var period = Periods.Format(deadline.Period);
+                if (sent.Contains((deadline.Obligation.Code, institution, period, planned.Reminder.OffsetDays)))
                 {
-                    toDeliver.Add(written);
+                    continue;
+                }
+
+                var text = message(planned);
+                var webhook = withWebhook.Contains(institution);
+                Bind(insert, deadline.Obligation.Code, institution, period, Periods.FormatDate(deadline.DueDate), KindName(planned.Reminder.Kind),
+                    planned.Reminder.OffsetDays, text.Zh, text.En, TypeHandlers.NodaTimeHandlers.Format(now), webhook ? "pending" : "none");
+                if (await insert.ExecuteScalarAsync(ct) is long id)
+                {
+                    reminders++;
+                    if (webhook)
+                    {
+                        toDeliver.Add(id);
+                    }
                 }
             }
         }
 
         var exceptions = 0;
-        foreach (var (institution, deadline) in plan.Missed)
+        using (var insert = Prepared(connection, transaction, """
+            INSERT INTO exceptions (institution, period, rule, subject, severity, status, figures, baselines, message_zh, message_en, created_at, updated_at)
+            VALUES ($institution, $period, 'DEADLINE_MISSED', $obligation, 'breach', 'open', $figures, '{}', $zh, $en, $now, $now)
+            ON CONFLICT (institution, period, rule, subject) DO NOTHING
+            RETURNING id
+            """, "$institution", "$period", "$obligation", "$figures", "$zh", "$en", "$now"))
+        using (var created = Prepared(connection, transaction,
+            "INSERT INTO exception_events (exception_id, at, actor_role, kind, to_status, figures) VALUES ($id, $now, 'system', 'created', 'open', $figures)",
+            "$id", "$now", "$figures"))
         {
-            var figures = JsonSerializer.Serialize(new { obligation = deadline.Obligation.Code, dueDate = Periods.FormatDate(deadline.DueDate) }, Json);
-            var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("""
-                INSERT INTO exceptions (institution, period, rule, subject, severity, status, figures, baselines, message_zh, message_en, created_at, updated_at)
-                VALUES (@institution, @Period, 'DEADLINE_MISSED', @Obligation, 'breach', 'open', @figures, '{}', @Zh, @En, @now, @now)
-                ON CONFLICT (institution, period, rule, subject) DO NOTHING
-                RETURNING id
-                """, new
+            foreach (var (institution, deadline) in plan.Missed)
             {
-                institution, Period = Periods.Format(deadline.Period), Obligation = deadline.Obligation.Code, figures,
-                Zh = $"{deadline.Obligation.Name.Zh}（{Periods.Format(deadline.Period)}）截止日 {Periods.FormatDate(deadline.DueDate)} 已过，仍未报送。",
-                En = $"{deadline.Obligation.Name.En} ({Periods.Format(deadline.Period)}) was due on {Periods.FormatDate(deadline.DueDate)} and has not been filed.",
-                now,
-            }, transaction, cancellationToken: ct));
-            if (id is { } written)
-            {
-                exceptions++;
-                await connection.ExecuteAsync(new CommandDefinition("""
-                    INSERT INTO exception_events (exception_id, at, actor_role, kind, to_status, figures) VALUES (@written, @now, 'system', 'created', 'open', @figures)
-                    """, new { written, now, figures }, transaction, cancellationToken: ct));
+                var period = Periods.Format(deadline.Period);
+                if (missedBefore.Contains((institution, period, deadline.Obligation.Code)))
+                {
+                    continue;
+                }
+
+                var figures = JsonSerializer.Serialize(new { obligation = deadline.Obligation.Code, dueDate = Periods.FormatDate(deadline.DueDate) }, Json);
+                var stamp = TypeHandlers.NodaTimeHandlers.Format(now);
+                Bind(insert, institution, period, deadline.Obligation.Code, figures,
+                    $"{deadline.Obligation.Name.Zh}（{period}）截止日 {Periods.FormatDate(deadline.DueDate)} 已过，仍未报送。",
+                    $"{deadline.Obligation.Name.En} ({period}) was due on {Periods.FormatDate(deadline.DueDate)} and has not been filed.", stamp);
+                if (await insert.ExecuteScalarAsync(ct) is long id)
+                {
+                    exceptions++;
+                    Bind(created, id, stamp, figures);
+                    await created.ExecuteNonQueryAsync(ct);
+                }
             }
         }
 
         foreach (var late in plan.FiledLate)
         {
             var (institution, deadline) = late.Deadline;
+            var period = Periods.Format(deadline.Period);
+            if (!missedBefore.Contains((institution, period, deadline.Obligation.Code)) || lateBefore.Contains((institution, period, deadline.Obligation.Code)))
+            {
+                continue;
+            }
+
             var figures = JsonSerializer.Serialize(new
             {
                 obligation = deadline.Obligation.Code,
                 dueDate = Periods.FormatDate(deadline.DueDate),
                 filedAt = NodaTime.Text.InstantPattern.ExtendedIso.Format(late.FiledAt),
             }, Json);
+            var parameters = new { now, institution, Period = period, Obligation = deadline.Obligation.Code, figures, note = string.Create(CultureInfo.InvariantCulture, $"filed {late.DaysLate} days late") };
             await connection.ExecuteAsync(new CommandDefinition("""
                 INSERT INTO exception_events (exception_id, at, actor_role, kind, from_status, to_status, note, figures)
                 SELECT e.id, @now, 'system', 'filedLate', e.status, e.status, @note, @figures
                 FROM exceptions e
                 WHERE e.institution = @institution AND e.period = @Period AND e.rule = 'DEADLINE_MISSED' AND e.subject = @Obligation
                   AND NOT EXISTS (SELECT 1 FROM exception_events v WHERE v.exception_id = e.id AND v.kind = 'filedLate')
-                """, new
-            {
-                now, institution, Period = Periods.Format(deadline.Period), Obligation = deadline.Obligation.Code, figures,
-                note = string.Create(CultureInfo.InvariantCulture, $"filed {late.DaysLate} days late"),
-            }, transaction, cancellationToken: ct));
+                """, parameters, transaction, cancellationToken: ct));
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE exceptions SET figures = @figures WHERE institution = @institution AND period = @Period AND rule = 'DEADLINE_MISSED' AND subject = @Obligation",
-                new { figures, institution, Period = Periods.Format(deadline.Period), Obligation = deadline.Obligation.Code }, transaction, cancellationToken: ct));
+                parameters, transaction, cancellationToken: ct));
         }
 
         await transaction.CommitAsync(ct);
         return new SweepOutcome(reminders, exceptions, toDeliver);
+    }
+
+    /// <summary>A command prepared once and executed for many rows, its parameters bound by position.</summary>
+    private static SqliteCommand Prepared(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] names)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var name in names)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        command.Prepare();
+        return command;
+    }
+
+    private static void Bind(SqliteCommand command, params object[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters[i].Value = values[i];
+        }
     }
 
     /// <summary>The codes of the institutions that have a webhook.</summary>

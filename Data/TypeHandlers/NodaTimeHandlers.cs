@@ -34,11 +34,38 @@ internal static class NodaTimeHandlers
 
     public static Instant ParseInstant(object value) => value switch
     {
+        string text when TryParseStored(text, out var stored) => stored,
         string text => InstantText.Parse(text).TryGetValue(default, out var exact) ? exact : InstantPattern.ExtendedIso.Parse(text).Value,
         DateTime dateTime => Instant.FromDateTimeUtc(DateTime.SpecifyKind(dateTime, DateTimeKind.Utc)),
         DateTimeOffset offset => Instant.FromDateTimeOffset(offset),
         _ => throw new DataException($"Cannot read an instant from {value.GetType().Name}."),
     };
+
+    /// <summary>The stored form, <c>yyyy-MM-ddTHH:mm:ss.fffZ</c>, read directly (many are read at once by the sweep).</summary>
+    private static bool TryParseStored(string text, out Instant instant)
+    {
+        instant = default;
+        if (text.Length != 24 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[19] != '.' || text[23] != 'Z')
+        {
+            return false;
+        }
+
+        var span = text.AsSpan();
+        if (!int.TryParse(span[..4], NumberStyles.None, CultureInfo.InvariantCulture, out var year)
+            || !int.TryParse(span[5..7], NumberStyles.None, CultureInfo.InvariantCulture, out var month)
+            || !int.TryParse(span[8..10], NumberStyles.None, CultureInfo.InvariantCulture, out var day)
+            || !int.TryParse(span[11..13], NumberStyles.None, CultureInfo.InvariantCulture, out var hour)
+            || !int.TryParse(span[14..16], NumberStyles.None, CultureInfo.InvariantCulture, out var minute)
+            || !int.TryParse(span[17..19], NumberStyles.None, CultureInfo.InvariantCulture, out var second)
+            || !int.TryParse(span[20..23], NumberStyles.None, CultureInfo.InvariantCulture, out var millisecond)
+            || month is < 1 or > 12 || day < 1 || day > CalendarSystem.Iso.GetDaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+
+        instant = Instant.FromUtc(year, month, day, hour, minute, second).PlusNanoseconds(millisecond * 1_000_000L);
+        return true;
+    }
 
     private sealed class InstantHandler : SqlMapper.TypeHandler<Instant>
     {

@@ -50,13 +50,14 @@ public static class ReminderSchedule
     /// </summary>
     public static ReminderDue? DueOn(LocalDate today, LocalDate dueDate)
     {
-        var days = Period.Between(dueDate, today, PeriodUnits.Days).Days;
+        var days = Period.DaysBetween(dueDate, today);
         if (days < Fixed[0])
         {
             return null;
         }
 
-        var offset = OffsetsThrough(days).Last();
+        // The largest offset not after today: one of the fixed ones, or the last multiple of 7 from +14 on.
+        var offset = days >= 14 ? days - (days % 7) : Fixed.Last(o => o <= days);
         return new ReminderDue(KindOf(offset), offset);
     }
 
