@@ -188,6 +188,70 @@ public sealed class DeadlineTests
         hold.SetResult();
     }
 
+    [Test]
+    public async Task WaiverOfAMissedDeadline_ThatEnded_IsReopenedByTheSweep_IfStillNotFiled()
+    {
+        var (_, bank) = await NewInstitutionAsync("371302", "2022-01");
+        using var regulator = _factory.ClientWithKey(await _factory.CreateRegulatorAsync("3713"));
+        await SweepAsync("2022-06-02");
+        var missed = (await bank.ExceptionsAsync("&rule=DEADLINE_MISSED")).Single(e => e["figures"]!["obligation"]!.GetValue<string>() == "CREDIT_POLICY_DIGEST");
+        (await regulator.PostAsJsonAsync($"/api/v1/exceptions/{missed["id"]}/waive", new { note = "延期至6月15日", until = "2022-06-15" })).EnsureSuccessStatusCode();
+
+        await SweepAsync("2022-06-15");
+        var during = await bank.GetJsonAsync($"/api/v1/exceptions/{missed["id"]}");
+        await SweepAsync("2022-06-16");
+        var after = await bank.GetJsonAsync($"/api/v1/exceptions/{missed["id"]}");
+
+        during["status"]!.GetValue<string>().Should().Be("waived");
+        after["status"]!.GetValue<string>().Should().Be("open");
+        var reopened = after["events"]!.AsArray().Last()!;
+        (reopened["kind"]!.GetValue<string>(), reopened["actor"]!["role"]!.GetValue<string>()).Should().Be(("reopened", "system"));
+    }
+
+    [Test]
+    public async Task LedgerDeadline_IsFiledByAnAcceptedSubmission()
+    {
+        var (_, bank) = await NewInstitutionAsync("110101", "2022-10");
+
+        await bank.SubmitAcceptedAsync("2022-10", Ledgers.Csv(Ledgers.Row("L1")));
+        var items = (await bank.GetJsonAsync("/api/v1/deadlines?year=2022"))["items"]!.AsArray();
+
+        items.Select(i => (i!["period"]!.GetValue<string>(), i["status"]!.GetValue<string>())).Should().Equal(("2022-10", "filed"), ("2022-11", "overdue"));
+        items[0]!["filedAt"]!.GetValue<string>().Should().StartWith("2023-01-20");
+    }
+
+    [Test]
+    public async Task YearTheCalendarLacks_CountsWeekendsOnly_WithAWarning()
+    {
+        var (_, bank) = await NewInstitutionAsync("371302", "2022-01");
+
+        var answer = await bank.GetJsonAsync("/api/v1/deadlines?year=2027");
+        var missing = await bank.GetAsync("/api/v1/calendar/2027");
+
+        answer["warnings"]!.AsArray().Should().ContainSingle().Which!.GetValue<string>().Should().Contain("2027");
+        missing.StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Test]
+    public async Task Calendar_IsServedAsTheSeedHasIt_AndAnAdminAddsAYear()
+    {
+        var year2024 = await _admin.GetJsonAsync("/api/v1/calendar/2024");
+        using var content = new StringContent("""{"notice":"国办发明电〔2026〕1号","holidays":[{"name":"元旦","dates":["2028-01-01","2028-01-03"]}],"workdays":["2028-01-08"]}""", Encoding.UTF8, "application/json");
+
+        var put = await _admin.PutAsync("/api/v1/calendar/2028", content);
+        var year2028 = await _admin.GetJsonAsync("/api/v1/calendar/2028");
+        using var bad = new StringContent("""{"holidays":[{"name":"x","dates":["2028-02-30"]}]}""", Encoding.UTF8, "application/json");
+        var invalid = await _admin.PutAsync("/api/v1/calendar/2028", bad);
+        using var regulator = _factory.ClientWithKey(await _factory.CreateRegulatorAsync("37"));
+        using var again = new StringContent("{}", Encoding.UTF8, "application/json");
+
+        year2024["holidays"]!.AsArray().Select(h => h!["name"]!.GetValue<string>()).Should().Contain("春节");
+        put.StatusCode.Should().Be(HttpStatusCode.OK);
+        year2028["workdays"]!.AsArray().Select(d => d!.GetValue<string>()).Should().Equal("2028-01-08");
+        invalid.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await regulator.PutAsync("/api/v1/calendar/2029", again)).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+    }
+
     private static string DueOf(IEnumerable<System.Text.Json.Nodes.JsonObject> items, string obligation) =>
         items.Single(i => i["obligation"]!.GetValue<string>() == obligation)["dueDate"]!.GetValue<string>();
 

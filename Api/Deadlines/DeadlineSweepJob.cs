@@ -32,7 +32,7 @@ public sealed class DeadlineSweepJob(
         var institutions = await deadlines.InstitutionsAsync(Scope.Everything, null, ct);
         var plan = DeadlineSweep.Plan(today, institutions, await obligations.ListAsync(ct), await calendars.LoadAsync(ct), await deadlines.FilingsAsync(ct));
         var withWebhook = await deadlines.WithWebhookAsync(ct);
-        var outcome = await deadlines.ApplyAsync(plan, Message, withWebhook, clock.GetCurrentInstant(), ct);
+        var outcome = await deadlines.ApplyAsync(plan, Message, withWebhook, today, clock.GetCurrentInstant(), ct);
         foreach (var id in outcome.ToDeliver)
         {
             jobs.Enqueue<DeliverReminderJob>(job => job.RunAsync(id, CancellationToken.None));

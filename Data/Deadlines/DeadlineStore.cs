@@ -106,7 +106,8 @@ public sealed class DeadlineStore(Db db)
     /// Writes a sweep's plan in one transaction: each reminder and each DEADLINE_MISSED exception under its unique
     /// key (so a second sweep, a racing one or a retry writes nothing again), and each late filing as one event.
     /// </summary>
-    public async Task<SweepOutcome> ApplyAsync(SweepPlan plan, Func<PlannedReminder, LocalizedText> message, ISet<string> withWebhook, Instant now, CancellationToken ct)
+    public async Task<SweepOutcome> ApplyAsync(
+        SweepPlan plan, Func<PlannedReminder, LocalizedText> message, ISet<string> withWebhook, LocalDate today, Instant now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(message);
@@ -188,6 +189,24 @@ public sealed class DeadlineStore(Db db)
                     Bind(created, id, stamp, figures);
                     await created.ExecuteNonQueryAsync(ct);
                 }
+            }
+        }
+
+        // A waiver that ended on a deadline still not filed: the first sweep after its date reopens the exception.
+        var waivedEnded = (await connection.QueryAsync<(long Id, string Institution, string Period, string Subject, string Until)>(new CommandDefinition("""
+            SELECT id, institution, period, subject, waived_until FROM exceptions
+            WHERE rule = 'DEADLINE_MISSED' AND status = 'waived' AND waived_until IS NOT NULL AND waived_until < @today
+            """, new { today = Periods.FormatDate(today) }, transaction, cancellationToken: ct))).ToDictionary(e => (e.Institution, e.Period, e.Subject));
+        foreach (var (institution, deadline) in plan.Missed)
+        {
+            if (waivedEnded.TryGetValue((institution, Periods.Format(deadline.Period), deadline.Obligation.Code), out var ended))
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "UPDATE exceptions SET status = 'open', waived_until = NULL, updated_at = @now WHERE id = @Id", new { now, ended.Id }, transaction, cancellationToken: ct));
+                await connection.ExecuteAsync(new CommandDefinition("""
+                    INSERT INTO exception_events (exception_id, at, actor_role, kind, from_status, to_status, note)
+                    VALUES (@Id, @now, 'system', 'reopened', 'waived', 'open', @note)
+                    """, new { ended.Id, now, note = $"The waiver ended on {ended.Until} and nothing is filed yet." }, transaction, cancellationToken: ct));
             }
         }
 
