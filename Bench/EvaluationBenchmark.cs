@@ -25,16 +25,8 @@ internal static class EvaluationBenchmark
 
     public static async Task<int> RunAsync(int periods, string workDirectory)
     {
-        Directory.CreateDirectory(workDirectory);
-        var path = Path.Combine(workDirectory, "evaluation.db");
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-        {
-            File.Delete(path + suffix);
-        }
-
         var clock = new FixedClock(Instant.FromUtc(2023, 1, 20, 2, 0));
-        var db = new Db(new DatabaseOptions { ConnectionString = $"Data Source={path}" }, workDirectory);
-        await new Migrations(db, clock).ApplyAsync(CancellationToken.None);
+        var db = await FreshDatabase.CreateAsync(workDirectory, "evaluation.db", clock);
         var ruleSets = new RuleSetStore(db);
         await ruleSets.SeedAsync(clock.GetCurrentInstant(), CancellationToken.None);
         var institutions = new InstitutionStore(db);
@@ -96,10 +88,5 @@ internal static class EvaluationBenchmark
             IndividualBusinessBorrowers = random.Next(20, 200),
             OperatingBalance = random.Next(60, 400) * 10_000m,
         };
-    }
-
-    private sealed class FixedClock(Instant now) : IClock
-    {
-        public Instant GetCurrentInstant() => now;
     }
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Compliance.Api.Deadlines;
-using Compliance.Data;
 using Compliance.Data.Deadlines;
 using Compliance.Data.Institutions;
 using Hangfire;
@@ -21,16 +20,8 @@ internal static class SweepBenchmark
 
     public static async Task<int> RunAsync(int institutions, string workDirectory)
     {
-        Directory.CreateDirectory(workDirectory);
-        var path = Path.Combine(workDirectory, "sweep.db");
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-        {
-            File.Delete(path + suffix);
-        }
-
         var clock = new FixedClock(Instant.FromUtc(2023, 7, 3, 1, 0));
-        var db = new Db(new DatabaseOptions { ConnectionString = $"Data Source={path}" }, workDirectory);
-        await new Migrations(db, clock).ApplyAsync(CancellationToken.None);
+        var db = await FreshDatabase.CreateAsync(workDirectory, "sweep.db", clock);
         var calendars = new CalendarStore(db);
         await calendars.SeedAsync(clock.GetCurrentInstant(), CancellationToken.None);
         var obligations = new ObligationStore(db);
@@ -94,10 +85,6 @@ internal static class SweepBenchmark
         return 0;
     }
 
-    private sealed class FixedClock(Instant now) : IClock
-    {
-        public Instant GetCurrentInstant() => now;
-    }
 
     /// <summary>No webhook is configured in this run, so nothing is enqueued; the client is never called.</summary>
     private sealed class NoJobs : IBackgroundJobClient
