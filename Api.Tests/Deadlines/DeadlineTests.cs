@@ -252,6 +252,27 @@ public sealed class DeadlineTests
         (await regulator.PutAsync("/api/v1/calendar/2029", again)).StatusCode.Should().Be(HttpStatusCode.Forbidden);
     }
 
+    [Test]
+    public async Task LedgerReminder_NamesTheFigureClosestToAThreshold_FromTheLatestSnapshot()
+    {
+        var (code, bank) = await NewInstitutionAsync("110101", "2021-12");
+        await bank.SubmitAcceptedAsync("2021-12", Ledgers.Csv(
+            Ledgers.Row("L1", borrowerId: "B1", guarantee: "credit", amount: 500_000m, balance: 500_000m),
+            Ledgers.Row("L2", borrowerId: "B2", guarantee: "guarantee", amount: 500_000m, balance: 500_000m),
+            Ledgers.Row("L9", borrowerId: "B9", borrowerType: "large", creditLine: 50_000_000m, amount: 1_000_000m, balance: 1_000_000m)));
+        await bank.SubmitAcceptedAsync("2022-05", Ledgers.Csv(
+            Ledgers.Row("L1", borrowerId: "B1", guarantee: "credit", amount: 504_000m, balance: 504_000m),
+            Ledgers.Row("L2", borrowerId: "B2", guarantee: "guarantee", amount: 496_000m, balance: 496_000m),
+            Ledgers.Row("L9", borrowerId: "B9", borrowerType: "large", creditLine: 50_000_000m, amount: 1_000_000m, balance: 1_000_000m)));
+
+        await SweepAsync("2022-07-01");
+        var reminder = (await bank.GetJsonAsync($"/api/v1/reminders?institution={code}"))["items"]!.AsArray()
+            .Single(r => r!["obligation"]!.GetValue<string>() == "LEDGER_MONTHLY" && r["period"]!.GetValue<string>() == "2022-06")!;
+
+        reminder["message"]!["zh"]!.GetValue<string>().Should().Be("月度贷款台账报送（2022-06）截止日为 2022-07-15，还有 14 天到期。最近一期（2022-05）：信用贷款占比较年初 +0.4pp，目标 +1pp。");
+        reminder["message"]!["en"]!.GetValue<string>().Should().EndWith("Latest (2022-05): credit-loan share +0.4 pp on the start of the year, target +1 pp.");
+    }
+
     private static string DueOf(IEnumerable<System.Text.Json.Nodes.JsonObject> items, string obligation) =>
         items.Single(i => i["obligation"]!.GetValue<string>() == obligation)["dueDate"]!.GetValue<string>();
 

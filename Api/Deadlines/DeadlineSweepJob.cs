@@ -1,6 +1,7 @@
 using System.Globalization;
 using Compliance.Data;
 using Compliance.Data.Deadlines;
+using Compliance.Data.Snapshots;
 using Compliance.Engine;
 using Compliance.Engine.Calendar;
 using Compliance.Engine.Rules;
@@ -17,6 +18,7 @@ namespace Compliance.Api.Deadlines;
 public sealed class DeadlineSweepJob(
     DeadlineStore deadlines,
     ObligationStore obligations,
+    SnapshotStore snapshots,
     CalendarStore calendars,
     IBackgroundJobClient jobs,
     IClock clock)
@@ -32,7 +34,10 @@ public sealed class DeadlineSweepJob(
         var institutions = await deadlines.InstitutionsAsync(Scope.Everything, null, ct);
         var plan = DeadlineSweep.Plan(today, institutions, await obligations.ListAsync(ct), await calendars.LoadAsync(ct), await deadlines.FilingsAsync(ct));
         var withWebhook = await deadlines.WithWebhookAsync(ct);
-        var outcome = await deadlines.ApplyAsync(plan, Message, withWebhook, today, clock.GetCurrentInstant(), ct);
+        // A ledger reminder also names the institution's figure closest to a rule's threshold, from its latest snapshot.
+        var ledgerInstitutions = plan.Reminders.Where(r => r.Deadline.Deadline.Obligation.Code == Obligation.LedgerMonthly).Select(r => r.Deadline.Institution).ToHashSet();
+        var latest = await snapshots.LatestWithStartAsync(ledgerInstitutions, ct);
+        var outcome = await deadlines.ApplyAsync(plan, planned => Message(planned, latest.TryGetValue(planned.Deadline.Institution, out var l) ? l : null), withWebhook, today, clock.GetCurrentInstant(), ct);
         foreach (var id in outcome.ToDeliver)
         {
             jobs.Enqueue<DeliverReminderJob>(job => job.RunAsync(id, CancellationToken.None));
@@ -42,7 +47,7 @@ public sealed class DeadlineSweepJob(
     }
 
     /// <summary>What a reminder says: what is due, for which period, when, and how far off it is.</summary>
-    public static LocalizedText Message(PlannedReminder planned)
+    public static LocalizedText Message(PlannedReminder planned, (StoredSnapshot Latest, StoredSnapshot? StartOfYear)? latest = null)
     {
         ArgumentNullException.ThrowIfNull(planned);
         var deadline = planned.Deadline.Deadline;
@@ -55,8 +60,16 @@ public sealed class DeadlineSweepJob(
             ReminderKind.Due => ("今天到期", "due today"),
             _ => ($"已逾期 {days} 天，请尽快报送", $"{days} days overdue; file it as soon as possible"),
         };
-        return new LocalizedText(
+        var text = new LocalizedText(
             $"{deadline.Obligation.Name.Zh}（{period}）截止日为 {due}，{zh}。",
             $"{deadline.Obligation.Name.En} ({period}) is due on {due}: {en}.");
+        if (deadline.Obligation.Code != Obligation.LedgerMonthly || latest is not { } snapshot
+            || ReminderFigures.Closest(snapshot.Latest.Indicators, snapshot.StartOfYear?.Indicators) is not { } figures)
+        {
+            return text;
+        }
+
+        var of = Periods.Format(snapshot.Latest.Period);
+        return new LocalizedText($"{text.Zh}最近一期（{of}）：{figures.Zh}。", $"{text.En} Latest ({of}): {figures.En}.");
     }
 }

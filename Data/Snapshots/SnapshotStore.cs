@@ -95,6 +95,43 @@ public sealed class SnapshotStore(Db db)
         return rows.Select(r => new PeriodSnapshot(Periods.Parse(r.Period), r.SubmissionId, (int)r.Version, r.ToIndicators())).ToList();
     }
 
+    /// <summary>
+    /// For each of <paramref name="institutions"/>: its latest accepted snapshot and the snapshot of December the
+    /// year before (its start of year), where it has them. Two queries, however many institutions.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, (StoredSnapshot Latest, StoredSnapshot? StartOfYear)>> LatestWithStartAsync(
+        IReadOnlyCollection<string> institutions, CancellationToken ct)
+    {
+        var found = new Dictionary<string, (StoredSnapshot, StoredSnapshot?)>();
+        if (institutions.Count == 0)
+        {
+            return found;
+        }
+
+        await using var connection = await db.OpenAsync(ct);
+        var latest = (await connection.QueryAsync<(string Institution, string Period)>(new CommandDefinition(
+            "SELECT institution, MAX(period) FROM snapshots GROUP BY institution", cancellationToken: ct)))
+            .Where(r => institutions.Contains(r.Institution))
+            .ToDictionary(r => r.Institution, r => Periods.Parse(r.Period));
+        var periods = latest.Values.SelectMany(p => new[] { p, Periods.December(p.Year - 1) }).Distinct().Select(Periods.Format).ToList();
+        var rows = (await connection.QueryAsync<SnapshotRow>(new CommandDefinition($"""
+            SELECT {Columns}, s.institution AS Institution FROM snapshots s
+            WHERE s.period IN @periods
+              AND s.version = (SELECT MAX(v.version) FROM snapshots v WHERE v.institution = s.institution AND v.period = s.period)
+            """, new { periods }, cancellationToken: ct)))
+            .Where(r => latest.ContainsKey(r.Institution))
+            .ToDictionary(r => (r.Institution, r.Period), r => r.ToStored());
+        foreach (var (institution, period) in latest)
+        {
+            if (rows.TryGetValue((institution, Periods.Format(period)), out var snapshot))
+            {
+                found[institution] = (snapshot, rows.GetValueOrDefault((institution, Periods.Format(Periods.December(period.Year - 1)))));
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>The snapshot stored for one submission, or <c>null</c>.</summary>
     public async Task<IndicatorSnapshot?> FindAsync(long submissionId, CancellationToken ct)
     {
