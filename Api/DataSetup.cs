@@ -20,9 +20,10 @@ internal static class DataSetup
     /// <summary>The clock, the database (<c>Compliance:Database</c>) and its stores, and the ingest options.</summary>
     public static WebApplicationBuilder AddComplianceData(this WebApplicationBuilder builder)
     {
-        // The composition root is the one place the system clock is named; everything else receives IClock.
+        // The composition root is the one place the system clock is named; everything else receives IClock. It reads
+        // to the millisecond, as instants are stored, so an answer and a later read of the same instant agree.
 #pragma warning disable RS0030
-        builder.Services.AddSingleton<IClock>(SystemClock.Instance);
+        builder.Services.AddSingleton<IClock>(new MillisecondClock(SystemClock.Instance));
 #pragma warning restore RS0030
         var database = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         builder.Services.AddSingleton(database);
@@ -61,5 +62,15 @@ internal static class DataSetup
         await AccessSetup.EnsureAdminKeyAsync(services, app.Configuration, ct);
         await JobsSetup.RequeuePendingAsync(services, ct);
         await DeadlinesSetup.ScheduleSweepAsync(services, app.Configuration, ct);
+    }
+}
+
+/// <summary>A clock that reads to the millisecond, the precision instants are stored with.</summary>
+internal sealed class MillisecondClock(IClock clock) : IClock
+{
+    public Instant GetCurrentInstant()
+    {
+        var now = clock.GetCurrentInstant();
+        return Instant.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds());
     }
 }
