@@ -120,10 +120,10 @@ public sealed class DeadlineStore(Db db)
             "SELECT obligation, institution, period, offset_days FROM reminders", transaction: transaction, cancellationToken: ct)))
             .Select(r => (r.Item1, r.Item2, r.Item3, (int)r.Item4)).ToHashSet();
         var missedBefore = (await connection.QueryAsync<(string, string, string)>(new CommandDefinition(
-            "SELECT institution, period, subject FROM exceptions WHERE rule = 'DEADLINE_MISSED'", transaction: transaction, cancellationToken: ct))).ToHashSet();
+            "SELECT institution, period, subject FROM exceptions WHERE \"rule\" = 'DEADLINE_MISSED'", transaction: transaction, cancellationToken: ct))).ToHashSet();
         var lateBefore = (await connection.QueryAsync<(string, string, string)>(new CommandDefinition("""
             SELECT e.institution, e.period, e.subject FROM exceptions e
-            WHERE e.rule = 'DEADLINE_MISSED' AND EXISTS (SELECT 1 FROM exception_events v WHERE v.exception_id = e.id AND v.kind = 'filedLate')
+            WHERE e."rule" = 'DEADLINE_MISSED' AND EXISTS (SELECT 1 FROM exception_events v WHERE v.exception_id = e.id AND v.kind = 'filedLate')
             """, transaction: transaction, cancellationToken: ct))).ToHashSet();
 
         var toDeliver = new List<long>();
@@ -161,9 +161,9 @@ public sealed class DeadlineStore(Db db)
 
         var exceptions = 0;
         using (var insert = Prepared(connection, transaction, """
-            INSERT INTO exceptions (institution, period, rule, subject, severity, status, figures, baselines, message_zh, message_en, created_at, updated_at)
+            INSERT INTO exceptions (institution, period, "rule", subject, severity, status, figures, baselines, message_zh, message_en, created_at, updated_at)
             VALUES ($institution, $period, 'DEADLINE_MISSED', $obligation, 'breach', 'open', $figures, '{}', $zh, $en, $now, $now)
-            ON CONFLICT (institution, period, rule, subject) DO NOTHING
+            ON CONFLICT (institution, period, "rule", subject) DO NOTHING
             RETURNING id
             """, "$institution", "$period", "$obligation", "$figures", "$zh", "$en", "$now"))
         using (var created = Prepared(connection, transaction,
@@ -195,7 +195,7 @@ public sealed class DeadlineStore(Db db)
         // A waiver that ended on a deadline still not filed: the first sweep after its date reopens the exception.
         var waivedEnded = (await connection.QueryAsync<(long Id, string Institution, string Period, string Subject, string Until)>(new CommandDefinition("""
             SELECT id, institution, period, subject, waived_until FROM exceptions
-            WHERE rule = 'DEADLINE_MISSED' AND status = 'waived' AND waived_until IS NOT NULL AND waived_until < @today
+            WHERE "rule" = 'DEADLINE_MISSED' AND status = 'waived' AND waived_until IS NOT NULL AND waived_until < @today
             """, new { today = Periods.FormatDate(today) }, transaction, cancellationToken: ct))).ToDictionary(e => (e.Institution, e.Period, e.Subject));
         foreach (var (institution, deadline) in plan.Missed)
         {
@@ -230,11 +230,11 @@ public sealed class DeadlineStore(Db db)
                 INSERT INTO exception_events (exception_id, at, actor_role, kind, from_status, to_status, note, figures)
                 SELECT e.id, @now, 'system', 'filedLate', e.status, e.status, @note, @figures
                 FROM exceptions e
-                WHERE e.institution = @institution AND e.period = @Period AND e.rule = 'DEADLINE_MISSED' AND e.subject = @Obligation
+                WHERE e.institution = @institution AND e.period = @Period AND e."rule" = 'DEADLINE_MISSED' AND e.subject = @Obligation
                   AND NOT EXISTS (SELECT 1 FROM exception_events v WHERE v.exception_id = e.id AND v.kind = 'filedLate')
                 """, parameters, transaction, cancellationToken: ct));
             await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE exceptions SET figures = @figures WHERE institution = @institution AND period = @Period AND rule = 'DEADLINE_MISSED' AND subject = @Obligation",
+                "UPDATE exceptions SET figures = @figures WHERE institution = @institution AND period = @Period AND \"rule\" = 'DEADLINE_MISSED' AND subject = @Obligation",
                 parameters, transaction, cancellationToken: ct));
         }
 

@@ -112,7 +112,7 @@ public sealed class ExceptionStore(Db db)
     public const string Cleared = "cleared";
 
     private const string Columns = """
-        e.id AS Id, e.institution AS Institution, e.period AS Period, e.rule AS Rule, e.rule_set_id AS RuleSetId,
+        e.id AS Id, e.institution AS Institution, e.period AS Period, e."rule" AS Rule, e.rule_set_id AS RuleSetId,
         e.rule_set_version AS RuleSetVersion, e.severity AS Severity, e.status AS Status, e.figures AS Figures,
         e.baselines AS Baselines, e.message_zh AS MessageZh, e.message_en AS MessageEn, e.submission_id AS SubmissionId,
         e.waived_until AS WaivedUntil, e.created_at AS CreatedAt, e.updated_at AS UpdatedAt
@@ -178,7 +178,7 @@ public sealed class ExceptionStore(Db db)
         ArgumentNullException.ThrowIfNull(filter);
         return await db.PageAsync<ExceptionRecord>(
             $"SELECT COUNT(*) FROM exceptions e JOIN institutions i ON i.code = e.institution {ListWhere}",
-            $"SELECT {Columns} FROM exceptions e JOIN institutions i ON i.code = e.institution {ListWhere} ORDER BY e.period DESC, e.institution, e.rule, e.id",
+            $"SELECT {Columns} FROM exceptions e JOIN institutions i ON i.code = e.institution {ListWhere} ORDER BY e.period DESC, e.institution, e.\"rule\", e.id",
             ListParameters(filter, scope, page),
             page,
             ct);
@@ -191,7 +191,7 @@ public sealed class ExceptionStore(Db db)
         var sql = $"""
             SELECT {Columns}, i.name AS InstitutionName, i.region_code AS RegionCode
             FROM exceptions e JOIN institutions i ON i.code = e.institution {ListWhere}
-            ORDER BY e.period DESC, e.institution, e.rule, e.id
+            ORDER BY e.period DESC, e.institution, e."rule", e.id
             """;
         await using var connection = await db.OpenAsync(ct);
         await foreach (var row in connection.QueryUnbufferedAsync<ExceptionRecord>(sql, ListParameters(filter, scope, new PageRequest(1, 1))).WithCancellation(ct))
@@ -266,7 +266,7 @@ public sealed class ExceptionStore(Db db)
           AND (@Period IS NULL OR e.period = @Period)
           AND (@From IS NULL OR e.period >= @From)
           AND (@To IS NULL OR e.period <= @To)
-          AND (@Rule IS NULL OR e.rule = @Rule)
+          AND (@Rule IS NULL OR e."rule" = @Rule)
           AND (@Severity IS NULL OR e.severity = @Severity)
           AND (@Status IS NULL OR e.status = @Status)
         """;
@@ -304,7 +304,7 @@ public sealed class ExceptionStore(Db db)
         if (current is null)
         {
             var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-                INSERT INTO exceptions (institution, period, rule, subject, rule_set_id, rule_set_version, severity, status, figures, baselines,
+                INSERT INTO exceptions (institution, period, "rule", subject, rule_set_id, rule_set_version, severity, status, figures, baselines,
                     message_zh, message_en, submission_id, created_at, updated_at)
                 VALUES (@Institution, @Period, @Rule, '', @RuleSetId, @RuleSetVersion, @severity, 'open', @figures, @baselines,
                     @MessageZh, @MessageEn, @SubmissionId, @now, @now);
