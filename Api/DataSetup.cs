@@ -5,6 +5,7 @@ using Compliance.Api.Jobs;
 using Compliance.Api.Submissions;
 using Compliance.Data;
 using Compliance.Data.Access;
+using Compliance.Data.Audit;
 using Compliance.Data.Evaluations;
 using Compliance.Data.Exceptions;
 using Compliance.Data.Institutions;
@@ -37,6 +38,7 @@ internal static class DataSetup
         builder.Services.AddSingleton<RuleSetStore>();
         builder.Services.AddSingleton<EvaluationStore>();
         builder.Services.AddSingleton<IdempotencyStore>();
+        builder.Services.AddSingleton<AuditStore>();
         builder.Services.AddHostedService<Checkpoints>();
         builder.Services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section)
             .Validate(o => o.MaxBytes > 0, "Compliance:Ingest:MaxBytes must be positive.").ValidateOnStart();

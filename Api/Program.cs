@@ -1,5 +1,6 @@
 using Compliance.Api;
 using Compliance.Api.Access;
+using Compliance.Api.Audit;
 using Compliance.Api.Deadlines;
 using Compliance.Api.Exceptions;
 using Compliance.Api.Health;
@@ -18,6 +19,7 @@ builder.AddComplianceHttp();
 
 var app = builder.Build();
 await app.InitializeComplianceAsync();
+app.UseComplianceAudit();
 app.UseComplianceHttp();
 app.MapHealth();
 app.MapProblems();
@@ -27,6 +29,7 @@ app.MapSubmissions();
 app.MapExceptions();
 app.MapRules();
 app.MapDeadlines();
+app.MapAudit();
 app.MapComplianceJobs();
 await app.RunAsync();
 

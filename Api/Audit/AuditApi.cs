@@ -1,0 +1,108 @@
+using Compliance.Api.Access;
+using Compliance.Api.Http;
+using Compliance.Data.Audit;
+using Compliance.Engine;
+using Compliance.Engine.Calendar;
+using Microsoft.AspNetCore.Http.HttpResults;
+using NodaTime;
+
+namespace Compliance.Api.Audit;
+
+/// <summary>
+/// The audit log: every state-changing request and every refused one (401, 403) is recorded after it is answered,
+/// with the key's id and role (never the key); admins read it at <c>GET /api/v1/audit</c>.
+/// </summary>
+internal static class AuditApi
+{
+    public sealed record AuditView(Instant At, string? KeyId, string? Role, string Method, string Path, int Status, string? Target);
+
+    /// <summary>Records what passes through, once it is answered. Runs before authentication, so refusals are seen too.</summary>
+    public static WebApplication UseComplianceAudit(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            await next(context);
+            var status = context.Response.StatusCode;
+            var write = !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method) && !HttpMethods.IsOptions(context.Request.Method);
+            if (!context.Request.Path.StartsWithSegments("/api") || (!write && status is not (401 or 403)))
+            {
+                return;
+            }
+
+            var caller = Caller.FromPrincipal(context.User);
+            var route = context.Request.RouteValues;
+            var target = (route.TryGetValue("id", out var id) ? id : route.TryGetValue("code", out var code) ? code : null)?.ToString();
+            var services = context.RequestServices;
+            await services.GetRequiredService<AuditStore>().AppendAsync(new AuditEntry
+            {
+                At = services.GetRequiredService<IClock>().GetCurrentInstant(),
+                KeyId = caller?.KeyId,
+                Role = caller?.Role,
+                Method = context.Request.Method,
+                Path = context.Request.Path.Value ?? "",
+                Status = status,
+                Target = target,
+            }, CancellationToken.None);
+        });
+        return app;
+    }
+
+    public static void MapAudit(this IEndpointRouteBuilder routes) =>
+        routes.MapGet("/api/v1/audit", List).WithTags("Operations").WithName("ListAudit").RequireAuthorization(AccessSetup.AdminPolicy)
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403)
+            .WithDescription("Every write and every refused request: {at, keyId, role, method, path, status, target}, newest first. from and to are periods (yyyy-MM) or dates, China Standard Time, both inclusive.");
+
+    private static async Task<Results<Ok<ListAnswer<AuditView>>, ProblemHttpResult>> List(
+        string? from, string? to, string? keyId, int? page, int? pageSize, AuditStore audit, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var start = Bound(from, "from", upper: false, errors);
+        var end = Bound(to, "to", upper: true, errors);
+        long? key = null;
+        if (keyId is not null)
+        {
+            if (Formats.TryId(keyId, out var parsed))
+            {
+                key = parsed;
+            }
+            else
+            {
+                errors["keyId"] = ["keyId is the id of an API key."];
+            }
+        }
+
+        if (!Paging.TryRead(page, pageSize, errors, out var request))
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var found = await audit.ListAsync(start, end, key, request, ct);
+        return TypedResults.Ok(Paging.Map(found, e => new AuditView(e.At, e.KeyId is { } k ? Formats.Id(k) : null, e.Role, e.Method, e.Path, e.Status, e.Target)));
+    }
+
+    /// <summary>The first instant of a period or date (or, as an upper bound, of the one after), in China Standard Time.</summary>
+    private static Instant? Bound(string? text, string name, bool upper, Dictionary<string, string[]> errors)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        LocalDate day;
+        if (Periods.TryParse(text, out var period))
+        {
+            day = upper ? period.Value.PlusMonths(1).OnDayOfMonth(1) : period.Value.OnDayOfMonth(1);
+        }
+        else if (NodaTime.Text.LocalDatePattern.Iso.Parse(text) is { Success: true } parsed)
+        {
+            day = upper ? parsed.Value.PlusDays(1) : parsed.Value;
+        }
+        else
+        {
+            errors[name] = [$"{name} is a period (yyyy-MM) or a date (yyyy-MM-dd)."];
+            return null;
+        }
+
+        return day.AtStartOfDayInZone(ReportingZone.Shanghai).ToInstant();
+    }
+}

@@ -1,0 +1,49 @@
+using Dapper;
+using NodaTime;
+
+namespace Compliance.Data.Audit;
+
+/// <summary>One audited request: who (key id and role, never the key), what, when, and the answer's status.</summary>
+public sealed record AuditEntry
+{
+    public long Id { get; init; }
+
+    public Instant At { get; init; }
+
+    public long? KeyId { get; init; }
+
+    public string? Role { get; init; }
+
+    public required string Method { get; init; }
+
+    public required string Path { get; init; }
+
+    public int Status { get; init; }
+
+    public string? Target { get; init; }
+}
+
+/// <summary>The append-only audit log: rows are inserted, never updated or deleted.</summary>
+public sealed class AuditStore(Db db)
+{
+    public async Task AppendAsync(AuditEntry entry, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        await using var connection = await db.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO audit_log (at, key_id, role, method, path, status, target) VALUES (@At, @KeyId, @Role, @Method, @Path, @Status, @Target)",
+            entry, cancellationToken: ct));
+    }
+
+    /// <summary>A page of the log in [from, to), newest first, optionally of one key.</summary>
+    public Task<Page<AuditEntry>> ListAsync(Instant? from, Instant? to, long? keyId, PageRequest page, CancellationToken ct)
+    {
+        const string where = "WHERE (@from IS NULL OR at >= @from) AND (@to IS NULL OR at < @to) AND (@keyId IS NULL OR key_id = @keyId)";
+        return db.PageAsync<AuditEntry>(
+            $"SELECT COUNT(*) FROM audit_log {where}",
+            $"SELECT id AS Id, at AS At, key_id AS KeyId, role AS Role, method AS Method, path AS Path, status AS Status, target AS Target FROM audit_log {where} ORDER BY id DESC",
+            new { from, to, keyId, page.Skip, page.Take },
+            page,
+            ct);
+    }
+}
