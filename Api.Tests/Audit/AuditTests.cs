@@ -21,6 +21,11 @@ public sealed class AuditTests
         await anonymous.GetAsync("/api/v1/exceptions");
         await bank.PostAsJsonAsync("/api/v1/api-keys", new { name = "x", role = "admin" });
 
+        // The audit row is written once the answer has gone out: wait for the last one.
+        await Eventually.UntilAsync(
+            async () => (await admin.GetJsonAsync("/api/v1/audit?pageSize=500"))["items"]!.AsArray().Count(i => i!["status"]!.GetValue<int>() == 403),
+            refused => refused == 1,
+            "the refused key creation to be audited");
         var response = await admin.GetAsync("/api/v1/audit?pageSize=500");
         var body = await response.Content.ReadAsStringAsync();
         var items = (await admin.GetJsonAsync("/api/v1/audit?pageSize=500"))["items"]!.AsArray().Select(i => i!.AsObject()).ToList();
@@ -49,8 +54,10 @@ public sealed class AuditTests
         using var admin = factory.Admin();
         using var bank = factory.ClientWithKey(await factory.CreateInstitutionAsync("A2", "371302"));
         var submission = await bank.SubmitAcceptedAsync("2022-12", Ledgers.Example);
-        var keyId = (await admin.GetJsonAsync("/api/v1/audit?pageSize=500"))["items"]!.AsArray()
-            .Single(i => i!["path"]!.GetValue<string>() == "/api/v1/submissions")!["keyId"]!.GetValue<string>();
+        var keyId = (await Eventually.UntilAsync(
+            async () => (await admin.GetJsonAsync("/api/v1/audit?pageSize=500"))["items"]!.AsArray().Where(i => i!["path"]!.GetValue<string>() == "/api/v1/submissions").ToList(),
+            found => found.Count == 1,
+            "the submission to be audited"))[0]!["keyId"]!.GetValue<string>();
 
         var forbidden = await bank.GetAsync("/api/v1/audit");
         var byKey = await admin.GetJsonAsync($"/api/v1/audit?keyId={keyId}");

@@ -29,6 +29,8 @@ internal static class AuditApi
                 return;
             }
 
+            // The answer goes out first: a client never waits for the audit write.
+            await context.Response.CompleteAsync();
             var caller = Caller.FromPrincipal(context.User);
             var route = context.Request.RouteValues;
             var target = (route.TryGetValue("id", out var id) ? id : route.TryGetValue("code", out var code) ? code : null)?.ToString();
