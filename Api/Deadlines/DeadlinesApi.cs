@@ -3,6 +3,7 @@ using Compliance.Api.Http;
 using Compliance.Api.Submissions;
 using Compliance.Data;
 using Compliance.Data.Deadlines;
+using Compliance.Data.Institutions;
 using Compliance.Engine.Calendar;
 using Compliance.Engine.Rules;
 using Microsoft.AspNetCore.Http.Features;
@@ -83,7 +84,7 @@ internal static class DeadlinesApi
 
     private static async Task<Results<Created<DeliverableView>, ProblemHttpResult>> Deliver(
         HttpRequest request, string? obligation, int? year, string? institution, Caller caller, ObligationStore obligations,
-        InstitutionLookup institutions, DeadlineStore deadlines, IClock clock, IOptions<IngestOptions> ingest, CancellationToken ct)
+        InstitutionStore institutions, DeadlineStore deadlines, IClock clock, IOptions<IngestOptions> ingest, CancellationToken ct)
     {
         string? code;
         if (caller.IsInstitution)
@@ -130,7 +131,7 @@ internal static class DeadlinesApi
             return Problems.Invalid(errors);
         }
 
-        if (!await institutions.ExistsAsync(code!, ct))
+        if (await institutions.FindAsync(code!, Scope.Everything, ct) is null)
         {
             return Problems.NotFoundResult($"Institution {code}");
         }
@@ -169,7 +170,7 @@ internal static class DeadlinesApi
     private static async Task<IResult> Content(string id, Caller caller, DeadlineStore deadlines, HttpResponse response, CancellationToken ct)
     {
         var found = Formats.TryId(id, out var deliverableId)
-            ? (await deadlines.DeliverablesAsync(caller.Scope, null, null, null, ct)).FirstOrDefault(d => d.Id == deliverableId)
+            ? (await deadlines.DeliverablesAsync(caller.Scope, null, null, null, ct, deliverableId)).SingleOrDefault()
             : null;
         if (found is null)
         {
@@ -226,10 +227,4 @@ internal static class DeadlinesApi
 
     private static DeliverableView View(Deliverable d) =>
         new(Formats.Id(d.Id), d.Obligation, d.Institution, d.Year, d.MediaType, d.Bytes, d.Sha256, d.ReceivedAt);
-}
-
-/// <summary>Whether an institution exists, for endpoints that act for one.</summary>
-internal sealed class InstitutionLookup(Data.Institutions.InstitutionStore institutions)
-{
-    public async Task<bool> ExistsAsync(string code, CancellationToken ct) => await institutions.FindAsync(code, Scope.Everything, ct) is not null;
 }

@@ -14,7 +14,6 @@ internal static class DeadlinesSetup
         builder.Services.AddSingleton<CalendarStore>();
         builder.Services.AddSingleton<ObligationStore>();
         builder.Services.AddSingleton<DeadlineStore>();
-        builder.Services.AddSingleton<InstitutionLookup>();
         builder.Services.AddTransient<DeadlineSweepJob>();
         builder.Services.AddTransient<DeliverReminderJob>();
         builder.Services.AddHttpClient(DeliverReminderJob.Client, client => client.Timeout = TimeSpan.FromSeconds(10));

@@ -26,6 +26,8 @@ public sealed record ApiKey
 /// <summary>API keys, looked up by the hash of the presented key.</summary>
 public sealed class ApiKeyStore(Db db)
 {
+    private const string FindActive = $"SELECT {Columns} FROM api_keys WHERE key_hash = @keyHash AND revoked_at IS NULL";
+    private const string ListAll = $"SELECT {Columns} FROM api_keys ORDER BY id";
     private const string Columns = "id AS Id, name AS Name, prefix AS Prefix, role AS Role, institution AS Institution, jurisdiction AS Jurisdiction, created_at AS CreatedAt, revoked_at AS RevokedAt";
 
     public async Task<long> CreateAsync(ApiKey key, string keyHash, CancellationToken ct)
@@ -46,9 +48,8 @@ public sealed class ApiKeyStore(Db db)
     /// <summary>The key with this hash that is not revoked, or <c>null</c>.</summary>
     public async Task<ApiKey?> FindActiveAsync(string keyHash, CancellationToken ct)
     {
-        var sql = $"SELECT {Columns} FROM api_keys WHERE key_hash = @keyHash AND revoked_at IS NULL";
         await using var connection = await db.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<ApiKey>(new CommandDefinition(sql, new { keyHash }, cancellationToken: ct));
+        return await connection.QuerySingleOrDefaultAsync<ApiKey>(new CommandDefinition(FindActive, new { keyHash }, cancellationToken: ct));
     }
 
     /// <summary>Whether a key with this hash exists, revoked or not.</summary>
@@ -68,7 +69,7 @@ public sealed class ApiKeyStore(Db db)
     public async Task<IReadOnlyList<ApiKey>> ListAsync(CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        return (await connection.QueryAsync<ApiKey>(new CommandDefinition($"SELECT {Columns} FROM api_keys ORDER BY id", cancellationToken: ct))).ToList();
+        return (await connection.QueryAsync<ApiKey>(new CommandDefinition(ListAll, cancellationToken: ct))).ToList();
     }
 
     /// <summary>Revokes a key; <c>false</c> when there is no such key. Revoking twice keeps the first time.</summary>

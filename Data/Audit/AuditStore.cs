@@ -39,9 +39,11 @@ public sealed class AuditStore(Db db)
     public Task<Page<AuditEntry>> ListAsync(Instant? from, Instant? to, long? keyId, PageRequest page, CancellationToken ct)
     {
         const string where = "WHERE (@from IS NULL OR at >= @from) AND (@to IS NULL OR at < @to) AND (@keyId IS NULL OR key_id = @keyId)";
+        const string count = $"SELECT COUNT(*) FROM audit_log {where}";
+        const string items = $"SELECT id AS Id, at AS At, key_id AS KeyId, role AS Role, method AS Method, path AS Path, status AS Status, target AS Target FROM audit_log {where} ORDER BY id DESC";
         return db.PageAsync<AuditEntry>(
-            $"SELECT COUNT(*) FROM audit_log {where}",
-            $"SELECT id AS Id, at AS At, key_id AS KeyId, role AS Role, method AS Method, path AS Path, status AS Status, target AS Target FROM audit_log {where} ORDER BY id DESC",
+            count,
+            items,
             new { from, to, keyId, page.Skip, page.Take },
             page,
             ct);

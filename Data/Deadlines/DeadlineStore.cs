@@ -343,8 +343,8 @@ public sealed class DeadlineStore(Db db)
         return id;
     }
 
-    /// <summary>The deliverables the scope sees.</summary>
-    public async Task<IReadOnlyList<Deliverable>> DeliverablesAsync(Scope scope, string? institution, string? obligation, int? year, CancellationToken ct)
+    /// <summary>The deliverables the scope sees (only the one with <paramref name="id"/>, when it is given).</summary>
+    public async Task<IReadOnlyList<Deliverable>> DeliverablesAsync(Scope scope, string? institution, string? obligation, int? year, CancellationToken ct, long? id = null)
     {
         await using var connection = await db.OpenAsync(ct);
         return [.. await connection.QueryAsync<Deliverable>(new CommandDefinition($"""
@@ -353,8 +353,9 @@ public sealed class DeadlineStore(Db db)
             FROM deliverables d JOIN institutions i ON i.code = d.institution
             WHERE {Scope.Filter} AND (@institution IS NULL OR d.institution = @institution)
               AND (@obligation IS NULL OR d.obligation = @obligation) AND (@year IS NULL OR d.year = @year)
+              AND (@id IS NULL OR d.id = @id)
             ORDER BY d.id DESC
-            """, new { ScopeInstitution = scope.Institution, ScopeRegionLike = scope.RegionLike, institution, obligation, year }, cancellationToken: ct))];
+            """, new { ScopeInstitution = scope.Institution, ScopeRegionLike = scope.RegionLike, institution, obligation, year, id }, cancellationToken: ct))];
     }
 
     /// <summary>Copies a deliverable's content, exactly as received, to <paramref name="destination"/>.</summary>

@@ -367,10 +367,6 @@ public sealed class LedgerValidator
         return value.ToString();
     }
 
-    /// <summary>A plain decimal: optional sign, digits, optional point; no exponent, no thousands separator.</summary>
-    internal static bool TryParseDecimal(ReadOnlySpan<char> text, out decimal value) =>
-        decimal.TryParse(text.Trim(), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out value);
-
     /// <summary>A strict ISO date, <c>yyyy-MM-dd</c>, that exists in the calendar.</summary>
     internal static bool TryParseDate(ReadOnlySpan<char> text, out LocalDate date)
     {
