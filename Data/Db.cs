@@ -1,5 +1,8 @@
 using System.Data.Common;
+using Compliance.Data.Sqlite;
+using Compliance.Data.SqlServer;
 using Dapper;
+using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 
 namespace Compliance.Data;
@@ -29,12 +32,17 @@ public sealed class Db
     public Db(DatabaseOptions options, string contentRoot)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Provider != DatabaseProvider.Sqlite)
+        TypeHandlers.NodaTimeHandlers.Register();
+        if (options.Provider == DatabaseProvider.SqlServer)
         {
-            throw new NotSupportedException($"Database provider {options.Provider} is not available in this build.");
+            Dialect = SqlServerDialect.Instance;
+            var server = new SqlConnectionStringBuilder(options.ConnectionString);
+            DataSource = server.InitialCatalog;
+            _connectionString = server.ToString();
+            return;
         }
 
-        Dialect = Dialect.Sqlite;
+        Dialect = SqliteDialect.Instance;
         var builder = new SqliteConnectionStringBuilder(options.ConnectionString) { Pooling = true };
         if (builder.DataSource != ":memory:" && !Path.IsPathRooted(builder.DataSource))
         {
@@ -48,13 +56,15 @@ public sealed class Db
 
         DataSource = builder.DataSource;
         _connectionString = builder.ToString();
-        TypeHandlers.NodaTimeHandlers.Register();
     }
 
     public Dialect Dialect { get; }
 
-    /// <summary>The database file, for SQLite.</summary>
+    /// <summary>The database file, for SQLite; the database's name, for SQL Server.</summary>
     public string DataSource { get; }
+
+    /// <summary>The connection string as used, for what shares the database (Hangfire on SQL Server).</summary>
+    public string ConnectionString => _connectionString;
 
     /// <summary>
     /// A page of a list: <paramref name="count"/> counts every row that matches, <paramref name="items"/> (ordered)
@@ -63,34 +73,27 @@ public sealed class Db
     internal async Task<Page<T>> PageAsync<T>(string count, string items, object parameters, PageRequest page, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
-        using var results = await connection.QueryMultipleAsync(new CommandDefinition($"{count};\n{items}{Dialect.Page}", parameters, cancellationToken: ct));
+        using var results = await connection.QueryMultipleAsync(new CommandDefinition(Dialect.Statement(count + ";\n" + items + Dialect.Page), parameters, cancellationToken: ct));
         var total = await results.ReadSingleAsync<long>();
         var rows = (await results.ReadAsync<T>()).ToList();
         return new Page<T>(rows, page.Number, page.Size, total);
     }
 
-    /// <summary>
-    /// Copies what the write-ahead log holds into the database file, as far as readers allow, and truncates the
-    /// log when it could copy everything.
-    /// </summary>
+    /// <summary>Housekeeping after writes: SQLite copies its write-ahead log into the database file, as far as readers allow.</summary>
     public async Task CheckpointAsync(CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition("PRAGMA wal_checkpoint(TRUNCATE);", cancellationToken: ct));
+        await Dialect.CheckpointAsync(connection, ct);
     }
 
-    /// <summary>An open connection: foreign keys enforced, and every commit durable before it returns.</summary>
+    /// <summary>An open connection, set up by the dialect (SQLite: foreign keys enforced, every commit durable before it returns).</summary>
     public async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
-        var connection = new SqliteConnection(_connectionString);
+        var connection = Dialect.CreateConnection(_connectionString);
         try
         {
             await connection.OpenAsync(ct);
-            await using var command = connection.CreateCommand();
-            // Checkpoints run in the background (CheckpointAsync), not in the commit of whichever request
-            // crosses the threshold: a ledger's commit is durable once the WAL is synced.
-            command.CommandText = "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0;";
-            await command.ExecuteNonQueryAsync(ct);
+            await Dialect.InitializeAsync(connection, ct);
             return connection;
         }
         catch
@@ -99,4 +102,11 @@ public sealed class Db
             throw;
         }
     }
+}
+
+/// <summary>Shared statements as the connection's database must receive them.</summary>
+internal static class Statements
+{
+    /// <summary>The statement for this connection's database (<see cref="Dialect.Statement"/>).</summary>
+    public static string Sql(this DbConnection connection, string statement) => Dialect.Of(connection).Statement(statement);
 }

@@ -6,16 +6,13 @@ namespace Compliance.Data;
 
 /// <summary>
 /// Applies the numbered scripts of <c>db/{dialect}/</c>, embedded in this assembly, in order: each once, in a
-/// transaction of its own, recorded in the journal table <c>schema_migrations</c>.
+/// transaction of its own, recorded in the journal table <c>schema_migrations</c>. On SQL Server the runner holds an
+/// application lock throughout, so nodes that start at once apply each script once.
 /// </summary>
 public sealed class Migrations(Db db, IClock clock)
 {
-    private const string Journal = """
-        CREATE TABLE IF NOT EXISTS schema_migrations (
-            id         TEXT NOT NULL PRIMARY KEY,
-            applied_at TEXT NOT NULL
-        );
-        """;
+    private const string AppliedSql = "SELECT COUNT(*) FROM schema_migrations WHERE id = @name";
+    private const string RecordSql = "INSERT INTO schema_migrations (id, applied_at) VALUES (@name, @now)";
 
     /// <summary>The scripts of a dialect, in the order they apply.</summary>
     public static IReadOnlyList<(string Name, string Sql)> Scripts(Dialect dialect)
@@ -33,30 +30,32 @@ public sealed class Migrations(Db db, IClock clock)
     /// <summary>Applies every script not yet applied; returns the names of those it applied.</summary>
     public async Task<IReadOnlyList<string>> ApplyAsync(CancellationToken ct)
     {
-        var directory = Path.GetDirectoryName(db.DataSource);
+        var directory = db.Dialect is Sqlite.SqliteDialect ? Path.GetDirectoryName(db.DataSource) : null;
         if (!string.IsNullOrEmpty(directory))
         {
             Directory.CreateDirectory(directory);
         }
 
         await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode = WAL;", cancellationToken: ct));
-        await connection.ExecuteAsync(new CommandDefinition(Journal, cancellationToken: ct));
+        return await db.Dialect.WithMigrationLockAsync(connection, () => ApplyScriptsAsync(connection, ct), ct);
+    }
+
+    private async Task<IReadOnlyList<string>> ApplyScriptsAsync(System.Data.Common.DbConnection connection, CancellationToken ct)
+    {
+        await connection.ExecuteAsync(new CommandDefinition(db.Dialect.JournalSql, cancellationToken: ct));
         var applied = new List<string>();
         foreach (var (name, sql) in Scripts(db.Dialect))
         {
             await using var transaction = await connection.BeginTransactionAsync(ct);
-            var done = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT COUNT(*) FROM schema_migrations WHERE id = @name", new { name }, transaction, cancellationToken: ct));
+            var done = await connection.ExecuteScalarAsync<long>(new CommandDefinition(connection.Sql(AppliedSql), new { name }, transaction, cancellationToken: ct));
             if (done > 0)
             {
                 continue;
             }
 
-            await connection.ExecuteAsync(new CommandDefinition(sql, transaction: transaction, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(sql, transaction: transaction, commandTimeout: 0, cancellationToken: ct));
             await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO schema_migrations (id, applied_at) VALUES (@name, @now)",
-                new { name, now = clock.GetCurrentInstant() }, transaction, cancellationToken: ct));
+                connection.Sql(RecordSql), new { name, now = clock.GetCurrentInstant() }, transaction, cancellationToken: ct));
             await transaction.CommitAsync(ct);
             applied.Add(name);
         }

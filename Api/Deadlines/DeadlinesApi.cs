@@ -158,8 +158,7 @@ internal static class DeadlinesApi
             Obligation = known!.Code, Institution = code!, Year = year!.Value, MediaType = request.ContentType ?? "application/octet-stream",
             Bytes = body.Bytes, Sha256 = body.Sha256, ReceivedAt = clock.GetCurrentInstant(),
         };
-        await using var content = body.Open();
-        var id = await deadlines.AddDeliverableAsync(deliverable, content, ct);
+        var id = await deadlines.AddDeliverableAsync(deliverable, body.Open, ct);
         return TypedResults.Created($"/api/v1/deliverables/{id}", View(deliverable with { Id = id }));
     }
 

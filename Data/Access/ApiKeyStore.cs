@@ -26,20 +26,22 @@ public sealed record ApiKey
 /// <summary>API keys, looked up by the hash of the presented key.</summary>
 public sealed class ApiKeyStore(Db db)
 {
-    private const string FindActive = $"SELECT {Columns} FROM api_keys WHERE key_hash = @keyHash AND revoked_at IS NULL";
-    private const string ListAll = $"SELECT {Columns} FROM api_keys ORDER BY id";
     private const string Columns = "id AS Id, name AS Name, prefix AS Prefix, role AS Role, institution AS Institution, jurisdiction AS Jurisdiction, created_at AS CreatedAt, revoked_at AS RevokedAt";
+    private const string FindActiveSql = $"SELECT {Columns} FROM api_keys WHERE key_hash = @keyHash AND revoked_at IS NULL";
+    private const string ListSql = $"SELECT {Columns} FROM api_keys ORDER BY id";
+    private const string CountByHashSql = "SELECT COUNT(*) FROM api_keys WHERE key_hash = @keyHash";
+    private const string CountSql = "SELECT COUNT(*) FROM api_keys";
+    private const string RevokeSql = "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, @now) WHERE id = @id";
+    private const string InsertSql = """
+        INSERT INTO api_keys (name, prefix, key_hash, role, institution, jurisdiction, created_at)
+        VALUES (@Name, @Prefix, @KeyHash, @Role, @Institution, @Jurisdiction, @CreatedAt);
+        """;
 
     public async Task<long> CreateAsync(ApiKey key, string keyHash, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var sql = $"""
-            INSERT INTO api_keys (name, prefix, key_hash, role, institution, jurisdiction, created_at)
-            VALUES (@Name, @Prefix, @KeyHash, @Role, @Institution, @Jurisdiction, @CreatedAt);
-            {db.Dialect.LastId}
-            """;
         await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(connection.Sql(InsertSql + db.Dialect.LastId), new
         {
             key.Name, key.Prefix, KeyHash = keyHash, key.Role, key.Institution, key.Jurisdiction, key.CreatedAt,
         }, cancellationToken: ct));
@@ -49,7 +51,7 @@ public sealed class ApiKeyStore(Db db)
     public async Task<ApiKey?> FindActiveAsync(string keyHash, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<ApiKey>(new CommandDefinition(FindActive, new { keyHash }, cancellationToken: ct));
+        return await connection.QuerySingleOrDefaultAsync<ApiKey>(new CommandDefinition(connection.Sql(FindActiveSql), new { keyHash }, cancellationToken: ct));
     }
 
     /// <summary>Whether a key with this hash exists, revoked or not.</summary>
@@ -57,26 +59,25 @@ public sealed class ApiKeyStore(Db db)
     {
         await using var connection = await db.OpenAsync(ct);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM api_keys WHERE key_hash = @keyHash", new { keyHash }, cancellationToken: ct)) > 0;
+            connection.Sql(CountByHashSql), new { keyHash }, cancellationToken: ct)) > 0;
     }
 
     public async Task<bool> AnyAsync(CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM api_keys", cancellationToken: ct)) > 0;
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(connection.Sql(CountSql), cancellationToken: ct)) > 0;
     }
 
     public async Task<IReadOnlyList<ApiKey>> ListAsync(CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        return (await connection.QueryAsync<ApiKey>(new CommandDefinition(ListAll, cancellationToken: ct))).ToList();
+        return (await connection.QueryAsync<ApiKey>(new CommandDefinition(connection.Sql(ListSql), cancellationToken: ct))).ToList();
     }
 
     /// <summary>Revokes a key; <c>false</c> when there is no such key. Revoking twice keeps the first time.</summary>
     public async Task<bool> RevokeAsync(long id, Instant now, CancellationToken ct)
     {
-        const string sql = "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, @now) WHERE id = @id";
         await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(sql, new { id, now }, cancellationToken: ct)) == 1;
+        return await connection.ExecuteAsync(new CommandDefinition(connection.Sql(RevokeSql), new { id, now }, cancellationToken: ct)) == 1;
     }
 }

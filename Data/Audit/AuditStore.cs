@@ -26,24 +26,26 @@ public sealed record AuditEntry
 /// <summary>The append-only audit log: rows are inserted, never updated or deleted.</summary>
 public sealed class AuditStore(Db db)
 {
+    private const string InsertSql = "INSERT INTO audit_log (at, key_id, role, method, path, status, target) VALUES (@At, @KeyId, @Role, @Method, @Path, @Status, @Target)";
+    private const string Where = "WHERE (@from IS NULL OR at >= @from) AND (@to IS NULL OR at < @to) AND (@keyId IS NULL OR key_id = @keyId)";
+    private const string CountSql = $"SELECT COUNT(*) FROM audit_log {Where}";
+    private const string ListSql = $"SELECT id AS Id, at AS At, key_id AS KeyId, role AS Role, method AS Method, path AS Path, status AS Status, target AS Target FROM audit_log {Where} ORDER BY id DESC";
+
     public async Task AppendAsync(AuditEntry entry, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(entry);
         await using var connection = await db.OpenAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO audit_log (at, key_id, role, method, path, status, target) VALUES (@At, @KeyId, @Role, @Method, @Path, @Status, @Target)",
+            connection.Sql(InsertSql),
             entry, cancellationToken: ct));
     }
 
     /// <summary>A page of the log in [from, to), newest first, optionally of one key.</summary>
     public Task<Page<AuditEntry>> ListAsync(Instant? from, Instant? to, long? keyId, PageRequest page, CancellationToken ct)
     {
-        const string where = "WHERE (@from IS NULL OR at >= @from) AND (@to IS NULL OR at < @to) AND (@keyId IS NULL OR key_id = @keyId)";
-        const string count = $"SELECT COUNT(*) FROM audit_log {where}";
-        const string items = $"SELECT id AS Id, at AS At, key_id AS KeyId, role AS Role, method AS Method, path AS Path, status AS Status, target AS Target FROM audit_log {where} ORDER BY id DESC";
         return db.PageAsync<AuditEntry>(
-            count,
-            items,
+            CountSql,
+            ListSql,
             new { from, to, keyId, page.Skip, page.Take },
             page,
             ct);

@@ -7,6 +7,9 @@ namespace Compliance.Data.Deadlines;
 /// <summary>The working-day calendar by year: seeded from <c>db/seed/cn-calendar.json</c>, years added by admins.</summary>
 public sealed class CalendarStore(Db db)
 {
+    private const string InsertMissingSql = "INSERT INTO calendar_years (year, body, updated_at) SELECT @year, @body, @now WHERE NOT EXISTS (SELECT 1 FROM calendar_years WHERE year = @year)";
+    private const string ListSql = "SELECT year AS Year, body AS Body FROM calendar_years ORDER BY year";
+
     /// <summary>Loads the seed's years that are not stored yet.</summary>
     public async Task SeedAsync(Instant now, CancellationToken ct)
     {
@@ -17,7 +20,7 @@ public sealed class CalendarStore(Db db)
         foreach (var (year, content) in years)
         {
             await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO calendar_years (year, body, updated_at) SELECT @year, @body, @now WHERE NOT EXISTS (SELECT 1 FROM calendar_years WHERE year = @year)",
+                connection.Sql(InsertMissingSql),
                 new { year, body = CalendarFile.WriteYear(content), now }, transaction, cancellationToken: ct));
         }
 
@@ -28,7 +31,7 @@ public sealed class CalendarStore(Db db)
     public async Task<IReadOnlyDictionary<int, CalendarYear>> YearsAsync(CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        var rows = await connection.QueryAsync<(long Year, string Body)>(new CommandDefinition("SELECT year, body FROM calendar_years ORDER BY year", cancellationToken: ct));
+        var rows = await connection.QueryAsync<(long Year, string Body)>(new CommandDefinition(connection.Sql(ListSql), cancellationToken: ct));
         return rows.ToDictionary(r => (int)r.Year, r => CalendarFile.ReadYear(r.Body));
     }
 
@@ -39,9 +42,6 @@ public sealed class CalendarStore(Db db)
     public async Task PutAsync(int year, CalendarYear content, Instant now, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO calendar_years (year, body, updated_at) VALUES (@year, @body, @now)
-            ON CONFLICT (year) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at
-            """, new { year, body = CalendarFile.WriteYear(content), now }, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(connection.Sql(db.Dialect.UpsertCalendarSql), new { year, body = CalendarFile.WriteYear(content), now }, cancellationToken: ct));
     }
 }

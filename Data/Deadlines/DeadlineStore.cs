@@ -71,16 +71,91 @@ public sealed class DeadlineStore(Db db)
         r.delivery_status AS DeliveryStatus, r.attempts AS Attempts, r.last_error AS LastError
         """;
 
+    private const string InstitutionsSql = $"""
+        SELECT i.code, i.region_code, i.category, i.reporting_from FROM institutions i
+        WHERE {Scope.Filter} AND (@institution IS NULL OR i.code = @institution) ORDER BY i.code
+        """;
+
+    private const string LedgerFilingsSql = """
+        SELECT institution AS Institution, period AS Period, MIN(received_at) AS FiledAt FROM submissions
+        WHERE status = 'accepted' AND version IS NOT NULL GROUP BY institution, period
+        """;
+
+    private const string DocumentFilingsSql = """
+        SELECT institution AS Institution, obligation AS Obligation, year AS Year, MIN(received_at) AS FiledAt FROM deliverables
+        GROUP BY institution, obligation, year
+        """;
+
+    private const string SentSql = "SELECT obligation, institution, period, offset_days FROM reminders";
+
+    private const string MissedSql = "SELECT institution, period, subject FROM exceptions WHERE \"rule\" = 'DEADLINE_MISSED'";
+
+    private const string FiledLateSql = """
+        SELECT e.institution, e.period, e.subject FROM exceptions e
+        WHERE e."rule" = 'DEADLINE_MISSED' AND EXISTS (SELECT 1 FROM exception_events v WHERE v.exception_id = e.id AND v.kind = 'filedLate')
+        """;
+
+    private const string InsertCreatedEventSql =
+        "INSERT INTO exception_events (exception_id, at, actor_role, kind, to_status, figures) VALUES (@id, @now, 'system', 'created', 'open', @figures)";
+
+    private const string WaiverEndedSql = """
+        SELECT id AS Id, institution AS Institution, period AS Period, subject AS Subject, waived_until AS Until FROM exceptions
+        WHERE "rule" = 'DEADLINE_MISSED' AND status = 'waived' AND waived_until IS NOT NULL AND waived_until < @today
+        """;
+
+    private const string ReopenSql = "UPDATE exceptions SET status = 'open', waived_until = NULL, updated_at = @now WHERE id = @Id";
+
+    private const string InsertReopenedEventSql = """
+        INSERT INTO exception_events (exception_id, at, actor_role, kind, from_status, to_status, note)
+        VALUES (@Id, @now, 'system', 'reopened', 'waived', 'open', @note)
+        """;
+
+    private const string InsertFiledLateEventSql = """
+        INSERT INTO exception_events (exception_id, at, actor_role, kind, from_status, to_status, note, figures)
+        SELECT e.id, @now, 'system', 'filedLate', e.status, e.status, @note, @figures
+        FROM exceptions e
+        WHERE e.institution = @institution AND e.period = @Period AND e."rule" = 'DEADLINE_MISSED' AND e.subject = @Obligation
+          AND NOT EXISTS (SELECT 1 FROM exception_events v WHERE v.exception_id = e.id AND v.kind = 'filedLate')
+        """;
+
+    private const string FiledLateFiguresSql =
+        "UPDATE exceptions SET figures = @figures WHERE institution = @institution AND period = @Period AND \"rule\" = 'DEADLINE_MISSED' AND subject = @Obligation";
+
+    private const string WithWebhookSql = "SELECT code FROM institutions WHERE webhook_url IS NOT NULL AND webhook_url <> ''";
+
+    private const string RemindersSql = $"""
+        SELECT {ReminderColumns} FROM reminders r JOIN institutions i ON i.code = r.institution
+        WHERE {Scope.Filter} AND (@institution IS NULL OR r.institution = @institution)
+          AND (@from IS NULL OR (r.due_date >= @from AND r.due_date <= @to))
+        ORDER BY r.id DESC
+        """;
+
+    private const string ReminderSql = $"SELECT {ReminderColumns} FROM reminders r WHERE r.id = @id";
+
+    private const string WebhookSql = "SELECT webhook_url, webhook_secret FROM institutions WHERE code = @Institution";
+
+    private const string RecordDeliverySql = "UPDATE reminders SET delivery_status = @status, attempts = attempts + 1, last_error = @error WHERE id = @id";
+
+    private const string PendingDeliveriesSql = "SELECT id FROM reminders WHERE delivery_status = 'pending' ORDER BY id";
+
+    private const string DeliverablesSql = $"""
+        SELECT d.id AS Id, d.obligation AS Obligation, d.institution AS Institution, d.year AS Year, d.media_type AS MediaType,
+               d.bytes AS Bytes, d.sha256 AS Sha256, d.received_at AS ReceivedAt
+        FROM deliverables d JOIN institutions i ON i.code = d.institution
+        WHERE {Scope.Filter} AND (@institution IS NULL OR d.institution = @institution)
+          AND (@obligation IS NULL OR d.obligation = @obligation) AND (@year IS NULL OR d.year = @year)
+          AND (@id IS NULL OR d.id = @id)
+        ORDER BY d.id DESC
+        """;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>The institutions a scope sees, as the sweep and the deadlines list need them.</summary>
     public async Task<IReadOnlyList<InstitutionFacts>> InstitutionsAsync(Scope scope, string? institution, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        var rows = await connection.QueryAsync<(string Code, string RegionCode, string Category, string ReportingFrom)>(new CommandDefinition($"""
-            SELECT i.code, i.region_code, i.category, i.reporting_from FROM institutions i
-            WHERE {Scope.Filter} AND (@institution IS NULL OR i.code = @institution) ORDER BY i.code
-            """, new { ScopeInstitution = scope.Institution, ScopeRegionLike = scope.RegionLike, institution }, cancellationToken: ct));
+        var rows = await connection.QueryAsync<(string Code, string RegionCode, string Category, string ReportingFrom)>(new CommandDefinition(
+            connection.Sql(InstitutionsSql), new { ScopeInstitution = scope.Institution, ScopeRegionLike = scope.RegionLike, institution }, cancellationToken: ct));
         return [.. rows.Select(r => new InstitutionFacts(r.Code, r.RegionCode, r.Category, Periods.Parse(r.ReportingFrom)))];
     }
 
@@ -91,12 +166,10 @@ public sealed class DeadlineStore(Db db)
     public async Task<Func<InstitutionDeadline, Instant?>> FilingsAsync(CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        var ledgers = (await connection.QueryAsync<(string Institution, string Period, string FiledAt)>(new CommandDefinition(
-            "SELECT institution, period, MIN(received_at) FROM submissions WHERE status = 'accepted' AND version IS NOT NULL GROUP BY institution, period", cancellationToken: ct)))
-            .ToDictionary(r => (r.Institution, Periods.Parse(r.Period)), r => TypeHandlers.NodaTimeHandlers.ParseInstant(r.FiledAt));
-        var documents = (await connection.QueryAsync<(string Institution, string Obligation, long Year, string FiledAt)>(new CommandDefinition(
-            "SELECT institution, obligation, year, MIN(received_at) FROM deliverables GROUP BY institution, obligation, year", cancellationToken: ct)))
-            .ToDictionary(r => (r.Institution, r.Obligation, (int)r.Year), r => TypeHandlers.NodaTimeHandlers.ParseInstant(r.FiledAt));
+        var ledgers = (await connection.QueryAsync<Filing>(new CommandDefinition(connection.Sql(LedgerFilingsSql), cancellationToken: ct)))
+            .ToDictionary(r => (r.Institution, Periods.Parse(r.Period!)), r => r.FiledAt);
+        var documents = (await connection.QueryAsync<Filing>(new CommandDefinition(connection.Sql(DocumentFilingsSql), cancellationToken: ct)))
+            .ToDictionary(r => (r.Institution, r.Obligation!, (int)r.Year), r => r.FiledAt);
         return deadline => deadline.Deadline.Obligation.Code == Obligation.LedgerMonthly
             ? ledgers.TryGetValue((deadline.Institution, deadline.Deadline.Period), out var filed) ? filed : null
             : documents.TryGetValue((deadline.Institution, deadline.Deadline.Obligation.Code, deadline.Deadline.Year), out var delivered) ? delivered : null;
@@ -112,28 +185,23 @@ public sealed class DeadlineStore(Db db)
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(withWebhook);
-        await using var connection = (SqliteConnection)await db.OpenAsync(ct);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        await using var connection = await db.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await db.Dialect.LockAsync(connection, transaction, "deadline-sweep", ct);
 
         // What earlier sweeps wrote is read once and skipped here; the unique keys still guard against a racing sweep.
         var sent = (await connection.QueryAsync<(string, string, string, long)>(new CommandDefinition(
-            "SELECT obligation, institution, period, offset_days FROM reminders", transaction: transaction, cancellationToken: ct)))
+            connection.Sql(SentSql), transaction: transaction, cancellationToken: ct)))
             .Select(r => (r.Item1, r.Item2, r.Item3, (int)r.Item4)).ToHashSet();
         var missedBefore = (await connection.QueryAsync<(string, string, string)>(new CommandDefinition(
-            "SELECT institution, period, subject FROM exceptions WHERE \"rule\" = 'DEADLINE_MISSED'", transaction: transaction, cancellationToken: ct))).ToHashSet();
-        var lateBefore = (await connection.QueryAsync<(string, string, string)>(new CommandDefinition("""
-            SELECT e.institution, e.period, e.subject FROM exceptions e
-            WHERE e."rule" = 'DEADLINE_MISSED' AND EXISTS (SELECT 1 FROM exception_events v WHERE v.exception_id = e.id AND v.kind = 'filedLate')
-            """, transaction: transaction, cancellationToken: ct))).ToHashSet();
+            connection.Sql(MissedSql), transaction: transaction, cancellationToken: ct))).ToHashSet();
+        var lateBefore = (await connection.QueryAsync<(string, string, string)>(new CommandDefinition(
+            connection.Sql(FiledLateSql), transaction: transaction, cancellationToken: ct))).ToHashSet();
 
         var toDeliver = new List<long>();
         var reminders = 0;
-        using (var insert = Prepared(connection, transaction, """
-            INSERT INTO reminders (obligation, institution, period, due_date, kind, offset_days, message_zh, message_en, created_at, delivery_status)
-            VALUES ($obligation, $institution, $period, $due, $kind, $offset, $zh, $en, $now, $status)
-            ON CONFLICT (obligation, institution, period, offset_days) DO NOTHING
-            RETURNING id
-            """, "$obligation", "$institution", "$period", "$due", "$kind", "$offset", "$zh", "$en", "$now", "$status"))
+        await using (var insert = Prepared(connection, transaction, db.Dialect.InsertReminderSql,
+            "obligation", "institution", "period", "due", "kind", "offset", "zh", "en", "now", "status"))
         {
             foreach (var planned in plan.Reminders)
             {
@@ -147,7 +215,7 @@ public sealed class DeadlineStore(Db db)
                 var text = message(planned);
                 var webhook = withWebhook.Contains(institution);
                 Bind(insert, deadline.Obligation.Code, institution, period, Periods.FormatDate(deadline.DueDate), KindName(planned.Reminder.Kind),
-                    planned.Reminder.OffsetDays, text.Zh, text.En, TypeHandlers.NodaTimeHandlers.Format(now), webhook ? "pending" : "none");
+                    planned.Reminder.OffsetDays, text.Zh, text.En, now, webhook ? "pending" : "none");
                 if (await insert.ExecuteScalarAsync(ct) is long id)
                 {
                     reminders++;
@@ -160,15 +228,9 @@ public sealed class DeadlineStore(Db db)
         }
 
         var exceptions = 0;
-        using (var insert = Prepared(connection, transaction, """
-            INSERT INTO exceptions (institution, period, "rule", subject, severity, status, figures, baselines, message_zh, message_en, created_at, updated_at)
-            VALUES ($institution, $period, 'DEADLINE_MISSED', $obligation, 'breach', 'open', $figures, '{}', $zh, $en, $now, $now)
-            ON CONFLICT (institution, period, "rule", subject) DO NOTHING
-            RETURNING id
-            """, "$institution", "$period", "$obligation", "$figures", "$zh", "$en", "$now"))
-        using (var created = Prepared(connection, transaction,
-            "INSERT INTO exception_events (exception_id, at, actor_role, kind, to_status, figures) VALUES ($id, $now, 'system', 'created', 'open', $figures)",
-            "$id", "$now", "$figures"))
+        await using (var insert = Prepared(connection, transaction, db.Dialect.InsertDeadlineMissedSql,
+            "institution", "period", "obligation", "figures", "zh", "en", "now"))
+        await using (var created = Prepared(connection, transaction, InsertCreatedEventSql, "id", "now", "figures"))
         {
             foreach (var (institution, deadline) in plan.Missed)
             {
@@ -179,34 +241,31 @@ public sealed class DeadlineStore(Db db)
                 }
 
                 var figures = JsonSerializer.Serialize(new { obligation = deadline.Obligation.Code, dueDate = Periods.FormatDate(deadline.DueDate) }, Json);
-                var stamp = TypeHandlers.NodaTimeHandlers.Format(now);
                 Bind(insert, institution, period, deadline.Obligation.Code, figures,
                     $"{deadline.Obligation.Name.Zh}（{period}）截止日 {Periods.FormatDate(deadline.DueDate)} 已过，仍未报送。",
-                    $"{deadline.Obligation.Name.En} ({period}) was due on {Periods.FormatDate(deadline.DueDate)} and has not been filed.", stamp);
+                    $"{deadline.Obligation.Name.En} ({period}) was due on {Periods.FormatDate(deadline.DueDate)} and has not been filed.", now);
                 if (await insert.ExecuteScalarAsync(ct) is long id)
                 {
                     exceptions++;
-                    Bind(created, id, stamp, figures);
+                    Bind(created, id, now, figures);
                     await created.ExecuteNonQueryAsync(ct);
                 }
             }
         }
 
         // A waiver that ended on a deadline still not filed: the first sweep after its date reopens the exception.
-        var waivedEnded = (await connection.QueryAsync<(long Id, string Institution, string Period, string Subject, string Until)>(new CommandDefinition("""
-            SELECT id, institution, period, subject, waived_until FROM exceptions
-            WHERE "rule" = 'DEADLINE_MISSED' AND status = 'waived' AND waived_until IS NOT NULL AND waived_until < @today
-            """, new { today = Periods.FormatDate(today) }, transaction, cancellationToken: ct))).ToDictionary(e => (e.Institution, e.Period, e.Subject));
+        var waivedEnded = (await connection.QueryAsync<EndedWaiver>(new CommandDefinition(
+            connection.Sql(WaiverEndedSql), new { today = Periods.FormatDate(today) }, transaction, cancellationToken: ct)))
+            .ToDictionary(e => (e.Institution, e.Period, e.Subject));
         foreach (var (institution, deadline) in plan.Missed)
         {
             if (waivedEnded.TryGetValue((institution, Periods.Format(deadline.Period), deadline.Obligation.Code), out var ended))
             {
-                await connection.ExecuteAsync(new CommandDefinition(
-                    "UPDATE exceptions SET status = 'open', waived_until = NULL, updated_at = @now WHERE id = @Id", new { now, ended.Id }, transaction, cancellationToken: ct));
-                await connection.ExecuteAsync(new CommandDefinition("""
-                    INSERT INTO exception_events (exception_id, at, actor_role, kind, from_status, to_status, note)
-                    VALUES (@Id, @now, 'system', 'reopened', 'waived', 'open', @note)
-                    """, new { ended.Id, now, note = $"The waiver ended on {ended.Until} and nothing is filed yet." }, transaction, cancellationToken: ct));
+                await connection.ExecuteAsync(new CommandDefinition(connection.Sql(ReopenSql), new { now, ended.Id }, transaction, cancellationToken: ct));
+                await connection.ExecuteAsync(new CommandDefinition(connection.Sql(InsertReopenedEventSql), new
+                {
+                    ended.Id, now, note = $"The waiver ended on {Periods.FormatDate(ended.Until)} and nothing is filed yet.",
+                }, transaction, cancellationToken: ct));
             }
         }
 
@@ -226,42 +285,47 @@ public sealed class DeadlineStore(Db db)
                 filedAt = NodaTime.Text.InstantPattern.ExtendedIso.Format(late.FiledAt),
             }, Json);
             var parameters = new { now, institution, Period = period, Obligation = deadline.Obligation.Code, figures, note = string.Create(CultureInfo.InvariantCulture, $"filed {late.DaysLate} days late") };
-            await connection.ExecuteAsync(new CommandDefinition("""
-                INSERT INTO exception_events (exception_id, at, actor_role, kind, from_status, to_status, note, figures)
-                SELECT e.id, @now, 'system', 'filedLate', e.status, e.status, @note, @figures
-                FROM exceptions e
-                WHERE e.institution = @institution AND e.period = @Period AND e."rule" = 'DEADLINE_MISSED' AND e.subject = @Obligation
-                  AND NOT EXISTS (SELECT 1 FROM exception_events v WHERE v.exception_id = e.id AND v.kind = 'filedLate')
-                """, parameters, transaction, cancellationToken: ct));
-            await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE exceptions SET figures = @figures WHERE institution = @institution AND period = @Period AND \"rule\" = 'DEADLINE_MISSED' AND subject = @Obligation",
-                parameters, transaction, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(connection.Sql(InsertFiledLateEventSql), parameters, transaction, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(connection.Sql(FiledLateFiguresSql), parameters, transaction, cancellationToken: ct));
         }
 
         await transaction.CommitAsync(ct);
         return new SweepOutcome(reminders, exceptions, toDeliver);
     }
 
-    /// <summary>A command prepared once and executed for many rows, its parameters bound by position.</summary>
-    private static SqliteCommand Prepared(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] names)
+    /// <summary>A command executed for many rows, its parameters bound by position (prepared once where the database allows).</summary>
+    private static System.Data.Common.DbCommand Prepared(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string sql, params string[] names)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = sql;
+        command.CommandText = connection.Sql(sql);
         foreach (var name in names)
         {
-            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@" + name;
+            command.Parameters.Add(parameter);
         }
 
-        command.Prepare();
+        if (connection is SqliteConnection)
+        {
+            command.Prepare();
+        }
+
         return command;
     }
 
-    private static void Bind(SqliteCommand command, params object[] values)
+    private static void Bind(System.Data.Common.DbCommand command, params object[] values)
     {
         for (var i = 0; i < values.Length; i++)
         {
-            command.Parameters[i].Value = values[i];
+            if (values[i] is Instant instant)
+            {
+                TypeHandlers.NodaTimeHandlers.Bind(command.Parameters[i], instant);
+            }
+            else
+            {
+                command.Parameters[i].Value = values[i];
+            }
         }
     }
 
@@ -269,20 +333,14 @@ public sealed class DeadlineStore(Db db)
     public async Task<ISet<string>> WithWebhookAsync(CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        return (await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT code FROM institutions WHERE webhook_url IS NOT NULL AND webhook_url <> ''", cancellationToken: ct))).ToHashSet();
+        return (await connection.QueryAsync<string>(new CommandDefinition(connection.Sql(WithWebhookSql), cancellationToken: ct))).ToHashSet();
     }
 
     /// <summary>The reminders the scope sees, newest first.</summary>
     public async Task<IReadOnlyList<Reminder>> RemindersAsync(Scope scope, string? institution, int? year, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        return [.. await connection.QueryAsync<Reminder>(new CommandDefinition($"""
-            SELECT {ReminderColumns} FROM reminders r JOIN institutions i ON i.code = r.institution
-            WHERE {Scope.Filter} AND (@institution IS NULL OR r.institution = @institution)
-              AND (@from IS NULL OR (r.due_date >= @from AND r.due_date <= @to))
-            ORDER BY r.id DESC
-            """, new
+        return [.. await connection.QueryAsync<Reminder>(new CommandDefinition(connection.Sql(RemindersSql), new
         {
             ScopeInstitution = scope.Institution, ScopeRegionLike = scope.RegionLike, institution,
             from = year is { } y ? $"{y:D4}-01-01" : null, to = year is { } y2 ? $"{y2:D4}-12-31" : null,
@@ -293,15 +351,14 @@ public sealed class DeadlineStore(Db db)
     public async Task<(Reminder Reminder, string? Url, string Secret)?> ForDeliveryAsync(long id, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        var reminder = await connection.QuerySingleOrDefaultAsync<Reminder>(new CommandDefinition(
-            $"SELECT {ReminderColumns} FROM reminders r WHERE r.id = @id", new { id }, cancellationToken: ct));
+        var reminder = await connection.QuerySingleOrDefaultAsync<Reminder>(new CommandDefinition(connection.Sql(ReminderSql), new { id }, cancellationToken: ct));
         if (reminder is null)
         {
             return null;
         }
 
         var (url, secret) = await connection.QuerySingleAsync<(string? Url, string Secret)>(new CommandDefinition(
-            "SELECT webhook_url, webhook_secret FROM institutions WHERE code = @Institution", new { reminder.Institution }, cancellationToken: ct));
+            connection.Sql(WebhookSql), new { reminder.Institution }, cancellationToken: ct));
         return (reminder, url, secret);
     }
 
@@ -309,36 +366,24 @@ public sealed class DeadlineStore(Db db)
     public async Task RecordDeliveryAsync(long id, string status, string? error, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE reminders SET delivery_status = @status, attempts = attempts + 1, last_error = @error WHERE id = @id",
-            new { id, status, error }, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(connection.Sql(RecordDeliverySql), new { id, status, error }, cancellationToken: ct));
     }
 
     /// <summary>The reminders whose webhook delivery is still pending, to queue again at start.</summary>
     public async Task<IReadOnlyList<long>> PendingDeliveriesAsync(CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        return [.. await connection.QueryAsync<long>(new CommandDefinition("SELECT id FROM reminders WHERE delivery_status = 'pending' ORDER BY id", cancellationToken: ct))];
+        return [.. await connection.QueryAsync<long>(new CommandDefinition(connection.Sql(PendingDeliveriesSql), cancellationToken: ct))];
     }
 
     /// <summary>Stores a deliverable with its content, exactly as received.</summary>
-    public async Task<long> AddDeliverableAsync(Deliverable deliverable, Stream content, CancellationToken ct)
+    public async Task<long> AddDeliverableAsync(Deliverable deliverable, Func<Stream> openContent, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(deliverable);
-        ArgumentNullException.ThrowIfNull(content);
-        await using var connection = (Microsoft.Data.Sqlite.SqliteConnection)await db.OpenAsync(ct);
+        ArgumentNullException.ThrowIfNull(openContent);
+        await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-            INSERT INTO deliverables (obligation, institution, year, media_type, bytes, sha256, received_at, content)
-            VALUES (@Obligation, @Institution, @Year, @MediaType, @Bytes, @Sha256, @ReceivedAt, zeroblob(@Bytes));
-            SELECT last_insert_rowid();
-            """, deliverable, transaction, cancellationToken: ct));
-        if (deliverable.Bytes > 0)
-        {
-            await using var blob = new Microsoft.Data.Sqlite.SqliteBlob(connection, "deliverables", "content", id);
-            await content.CopyToAsync(blob, ct);
-        }
-
+        var id = await db.Dialect.InsertBlobAsync(connection, transaction, BlobColumn.DeliverableContent, deliverable, deliverable.Bytes, openContent, ct);
         await transaction.CommitAsync(ct);
         return id;
     }
@@ -347,29 +392,15 @@ public sealed class DeadlineStore(Db db)
     public async Task<IReadOnlyList<Deliverable>> DeliverablesAsync(Scope scope, string? institution, string? obligation, int? year, CancellationToken ct, long? id = null)
     {
         await using var connection = await db.OpenAsync(ct);
-        return [.. await connection.QueryAsync<Deliverable>(new CommandDefinition($"""
-            SELECT d.id AS Id, d.obligation AS Obligation, d.institution AS Institution, d.year AS Year, d.media_type AS MediaType,
-                   d.bytes AS Bytes, d.sha256 AS Sha256, d.received_at AS ReceivedAt
-            FROM deliverables d JOIN institutions i ON i.code = d.institution
-            WHERE {Scope.Filter} AND (@institution IS NULL OR d.institution = @institution)
-              AND (@obligation IS NULL OR d.obligation = @obligation) AND (@year IS NULL OR d.year = @year)
-              AND (@id IS NULL OR d.id = @id)
-            ORDER BY d.id DESC
-            """, new { ScopeInstitution = scope.Institution, ScopeRegionLike = scope.RegionLike, institution, obligation, year, id }, cancellationToken: ct))];
+        return [.. await connection.QueryAsync<Deliverable>(new CommandDefinition(connection.Sql(DeliverablesSql),
+            new { ScopeInstitution = scope.Institution, ScopeRegionLike = scope.RegionLike, institution, obligation, year, id }, cancellationToken: ct))];
     }
 
     /// <summary>Copies a deliverable's content, exactly as received, to <paramref name="destination"/>.</summary>
     public async Task CopyContentAsync(long id, Stream destination, CancellationToken ct)
     {
-        await using var connection = (Microsoft.Data.Sqlite.SqliteConnection)await db.OpenAsync(ct);
-        var length = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT length(content) FROM deliverables WHERE id = @id", new { id }, cancellationToken: ct));
-        if (length is null or 0)
-        {
-            return;
-        }
-
-        await using var blob = new Microsoft.Data.Sqlite.SqliteBlob(connection, "deliverables", "content", id, readOnly: true);
-        await blob.CopyToAsync(destination, ct);
+        await using var connection = await db.OpenAsync(ct);
+        await db.Dialect.CopyBlobAsync(connection, BlobColumn.DeliverableContent, id, destination, ct);
     }
 
     /// <summary>The JSON name of a reminder kind.</summary>
@@ -379,4 +410,31 @@ public sealed class DeadlineStore(Db db)
         ReminderKind.Due => "due",
         _ => "overdue",
     };
+
+    /// <summary>When a ledger period (<see cref="Period"/>) or an obligation's year (<see cref="Obligation"/>, <see cref="Year"/>) was first filed.</summary>
+    private sealed class Filing
+    {
+        public string Institution { get; init; } = "";
+
+        public string? Period { get; init; }
+
+        public string? Obligation { get; init; }
+
+        public long Year { get; init; }
+
+        public Instant FiledAt { get; init; }
+    }
+
+    private sealed class EndedWaiver
+    {
+        public long Id { get; init; }
+
+        public string Institution { get; init; } = "";
+
+        public string Period { get; init; } = "";
+
+        public string Subject { get; init; } = "";
+
+        public LocalDate Until { get; init; }
+    }
 }

@@ -13,6 +13,13 @@ namespace Compliance.Data.Evaluations;
 /// </summary>
 public sealed class EvaluationStore(Db db)
 {
+    private const string MarkSql = """
+        UPDATE submissions SET evaluation_status = @status,
+            evaluation = CASE WHEN @error IS NULL THEN evaluation ELSE @error END
+        WHERE id = @id AND status = 'accepted'
+          AND version = (SELECT MAX(v.version) FROM submissions v WHERE v.institution = submissions.institution AND v.period = submissions.period AND v.status = 'accepted')
+        """;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>
@@ -46,14 +53,15 @@ public sealed class EvaluationStore(Db db)
     /// </summary>
     public async Task MarkAsync(IReadOnlyList<long> submissionIds, string status, string? error, CancellationToken ct)
     {
-        const string sql = """
-            UPDATE submissions SET evaluation_status = @status,
-                evaluation = CASE WHEN @error IS NULL THEN evaluation ELSE @error END
-            WHERE id IN @submissionIds AND status = 'accepted'
-              AND version = (SELECT MAX(v.version) FROM submissions v WHERE v.institution = submissions.institution AND v.period = submissions.period AND v.status = 'accepted')
-            """;
+        ArgumentNullException.ThrowIfNull(submissionIds);
         var errorJson = error is null ? null : JsonSerializer.Serialize(new { error }, Json);
         await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(sql, new { submissionIds, status, error = errorJson }, cancellationToken: ct));
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        foreach (var id in submissionIds.Distinct())
+        {
+            await connection.ExecuteAsync(new CommandDefinition(connection.Sql(MarkSql), new { id, status, error = errorJson }, transaction, cancellationToken: ct));
+        }
+
+        await transaction.CommitAsync(ct);
     }
 }

@@ -123,6 +123,66 @@ public sealed class ExceptionStore(Db db)
         to_status AS ToStatus, note AS Note, figures AS Figures
         """;
 
+    private const string ExistingSql = $"SELECT {Columns} FROM exceptions e WHERE e.institution = @Institution AND e.period = @Period AND e.subject = ''";
+
+    private const string EvaluatedSql = "UPDATE submissions SET evaluation_status = 'done', evaluated_at = @now, evaluation = @evaluation WHERE id = @SubmissionId";
+
+    private const string ListWhere = $"""
+        WHERE {Scope.Filter}
+          AND (@Institution IS NULL OR e.institution = @Institution)
+          AND (@RegionLike IS NULL OR i.region_code LIKE @RegionLike)
+          AND (@Period IS NULL OR e.period = @Period)
+          AND (@From IS NULL OR e.period >= @From)
+          AND (@To IS NULL OR e.period <= @To)
+          AND (@Rule IS NULL OR e."rule" = @Rule)
+          AND (@Severity IS NULL OR e.severity = @Severity)
+          AND (@Status IS NULL OR e.status = @Status)
+        """;
+
+    private const string CountSql = $"SELECT COUNT(*) FROM exceptions e JOIN institutions i ON i.code = e.institution {ListWhere}";
+
+    private const string ListSql = $"SELECT {Columns} FROM exceptions e JOIN institutions i ON i.code = e.institution {ListWhere} ORDER BY e.period DESC, e.institution, e.\"rule\", e.id";
+
+    private const string ExportSql = $"""
+        SELECT {Columns}, i.name AS InstitutionName, i.region_code AS RegionCode
+        FROM exceptions e JOIN institutions i ON i.code = e.institution {ListWhere}
+        ORDER BY e.period DESC, e.institution, e."rule", e.id
+        """;
+
+    private const string FindSql = $"""
+        SELECT {Columns} FROM exceptions e JOIN institutions i ON i.code = e.institution WHERE e.id = @id AND {Scope.Filter};
+        SELECT {EventColumns} FROM exception_events WHERE exception_id = @id ORDER BY id
+        """;
+
+    private const string StatusSql = $"SELECT e.status FROM exceptions e JOIN institutions i ON i.code = e.institution WHERE e.id = @id AND {Scope.Filter}";
+
+    private const string TransitionSql = "UPDATE exceptions SET status = @to, waived_until = @waivedUntil, updated_at = @now WHERE id = @id";
+
+    private const string InsertSql = """
+        INSERT INTO exceptions (institution, period, "rule", subject, rule_set_id, rule_set_version, severity, status, figures, baselines,
+            message_zh, message_en, submission_id, created_at, updated_at)
+        VALUES (@Institution, @Period, @Rule, '', @RuleSetId, @RuleSetVersion, @severity, 'open', @figures, @baselines,
+            @MessageZh, @MessageEn, @SubmissionId, @now, @now);
+        """;
+
+    private const string LastFiguresSql = "SELECT figures FROM exception_events WHERE id = (SELECT MAX(id) FROM exception_events WHERE exception_id = @Id AND figures IS NOT NULL)";
+
+    private const string MoveSubmissionSql = "UPDATE exceptions SET submission_id = @SubmissionId WHERE id = @Id";
+
+    private const string UpdateFindingSql = """
+        UPDATE exceptions SET rule_set_id = @RuleSetId, rule_set_version = @RuleSetVersion, severity = @severity, status = @status,
+            figures = @figures, baselines = @baselines, message_zh = @MessageZh, message_en = @MessageEn,
+            submission_id = @SubmissionId, waived_until = NULL, updated_at = @now
+        WHERE id = @Id
+        """;
+
+    private const string ClearSql = "UPDATE exceptions SET status = 'cleared', updated_at = @now WHERE id = @Id";
+
+    private const string InsertEventSql = """
+        INSERT INTO exception_events (exception_id, at, actor_role, actor_key_id, kind, from_status, to_status, note, figures)
+        VALUES (@exceptionId, @now, @Role, @KeyId, @kind, @from, @to, @note, @figures)
+        """;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>
@@ -133,8 +193,9 @@ public sealed class ExceptionStore(Db db)
     /// </summary>
     internal static async Task<IReadOnlyList<long>> ApplyAsync(DbConnection connection, DbTransaction transaction, Evaluation evaluation, Instant now, CancellationToken ct)
     {
+        await Dialect.Of(connection).LockAsync(connection, transaction, $"evaluation/{evaluation.Institution}/{Periods.Format(evaluation.Period)}", ct);
         var existing = (await connection.QueryAsync<ExceptionRecord>(new CommandDefinition(
-            $"SELECT {Columns} FROM exceptions e WHERE e.institution = @Institution AND e.period = @Period AND e.subject = ''",
+            connection.Sql(ExistingSql),
             new { evaluation.Institution, evaluation.Period }, transaction, cancellationToken: ct))).ToDictionary(e => e.Rule);
 
         var touched = new List<long>();
@@ -167,7 +228,7 @@ public sealed class ExceptionStore(Db db)
             rules = evaluation.Results.Select(r => new { rule = r.Rule, outcome = OutcomeName(r.Outcome) }),
         };
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE submissions SET evaluation_status = 'done', evaluated_at = @now, evaluation = @evaluation WHERE id = @SubmissionId",
+            connection.Sql(EvaluatedSql),
             new { now, evaluation = JsonSerializer.Serialize(record, Json), evaluation.SubmissionId }, transaction, cancellationToken: ct));
         return touched;
     }
@@ -177,8 +238,8 @@ public sealed class ExceptionStore(Db db)
     {
         ArgumentNullException.ThrowIfNull(filter);
         return await db.PageAsync<ExceptionRecord>(
-            $"SELECT COUNT(*) FROM exceptions e JOIN institutions i ON i.code = e.institution {ListWhere}",
-            $"SELECT {Columns} FROM exceptions e JOIN institutions i ON i.code = e.institution {ListWhere} ORDER BY e.period DESC, e.institution, e.\"rule\", e.id",
+            CountSql,
+            ListSql,
             ListParameters(filter, scope, page),
             page,
             ct);
@@ -188,13 +249,8 @@ public sealed class ExceptionStore(Db db)
     public async IAsyncEnumerable<ExceptionRecord> ExportAsync(ExceptionFilter filter, Scope scope, [EnumeratorCancellation] CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        var sql = $"""
-            SELECT {Columns}, i.name AS InstitutionName, i.region_code AS RegionCode
-            FROM exceptions e JOIN institutions i ON i.code = e.institution {ListWhere}
-            ORDER BY e.period DESC, e.institution, e."rule", e.id
-            """;
         await using var connection = await db.OpenAsync(ct);
-        await foreach (var row in connection.QueryUnbufferedAsync<ExceptionRecord>(sql, ListParameters(filter, scope, new PageRequest(1, 1))).WithCancellation(ct))
+        await foreach (var row in connection.QueryUnbufferedAsync<ExceptionRecord>(connection.Sql(ExportSql), ListParameters(filter, scope, new PageRequest(1, 1))).WithCancellation(ct))
         {
             yield return row;
         }
@@ -203,12 +259,8 @@ public sealed class ExceptionStore(Db db)
     /// <summary>The exception with its events, or <c>null</c> where it does not exist or lies outside the scope.</summary>
     public async Task<(ExceptionRecord Exception, IReadOnlyList<ExceptionEvent> Events)?> FindAsync(long id, Scope scope, CancellationToken ct)
     {
-        var sql = $"""
-            SELECT {Columns} FROM exceptions e JOIN institutions i ON i.code = e.institution WHERE e.id = @id AND {Scope.Filter};
-            SELECT {EventColumns} FROM exception_events WHERE exception_id = @id ORDER BY id
-            """;
         await using var connection = await db.OpenAsync(ct);
-        using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, new
+        using var results = await connection.QueryMultipleAsync(new CommandDefinition(connection.Sql(FindSql), new
         {
             id, ScopeInstitution = scope.Institution, ScopeRegionLike = scope.RegionLike,
         }, cancellationToken: ct));
@@ -232,8 +284,9 @@ public sealed class ExceptionStore(Db db)
         ArgumentNullException.ThrowIfNull(actor);
         await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        await db.Dialect.LockAsync(connection, transaction, $"exception/{id}", ct);
         var status = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
-            $"SELECT e.status FROM exceptions e JOIN institutions i ON i.code = e.institution WHERE e.id = @id AND {Scope.Filter}",
+            connection.Sql(StatusSql),
             new { id, ScopeInstitution = scope.Institution, ScopeRegionLike = scope.RegionLike }, transaction, cancellationToken: ct));
         if (status is null)
         {
@@ -246,7 +299,7 @@ public sealed class ExceptionStore(Db db)
         }
 
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE exceptions SET status = @to, waived_until = @waivedUntil, updated_at = @now WHERE id = @id",
+            connection.Sql(TransitionSql),
             new { id, to, waivedUntil, now }, transaction, cancellationToken: ct));
         await AddEventAsync(connection, transaction, id, actor, kind, status, to, note, null, now, ct);
         await transaction.CommitAsync(ct);
@@ -258,18 +311,6 @@ public sealed class ExceptionStore(Db db)
 
     /// <summary>The JSON of a finding's baselines: each <c>{period, submissionId}</c>, or a list of them.</summary>
     public static JsonObject BaselinesJson(IReadOnlyDictionary<string, object> baselines) => ToJson(baselines);
-
-    private const string ListWhere = $"""
-        WHERE {Scope.Filter}
-          AND (@Institution IS NULL OR e.institution = @Institution)
-          AND (@RegionLike IS NULL OR i.region_code LIKE @RegionLike)
-          AND (@Period IS NULL OR e.period = @Period)
-          AND (@From IS NULL OR e.period >= @From)
-          AND (@To IS NULL OR e.period <= @To)
-          AND (@Rule IS NULL OR e."rule" = @Rule)
-          AND (@Severity IS NULL OR e.severity = @Severity)
-          AND (@Status IS NULL OR e.status = @Status)
-        """;
 
     private static object ListParameters(ExceptionFilter filter, Scope scope, PageRequest page) => new
     {
@@ -303,13 +344,8 @@ public sealed class ExceptionStore(Db db)
 
         if (current is null)
         {
-            var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-                INSERT INTO exceptions (institution, period, "rule", subject, rule_set_id, rule_set_version, severity, status, figures, baselines,
-                    message_zh, message_en, submission_id, created_at, updated_at)
-                VALUES (@Institution, @Period, @Rule, '', @RuleSetId, @RuleSetVersion, @severity, 'open', @figures, @baselines,
-                    @MessageZh, @MessageEn, @SubmissionId, @now, @now);
-                SELECT last_insert_rowid();
-                """, values, transaction, cancellationToken: ct));
+            var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                connection.Sql(InsertSql + Dialect.Of(connection).LastId), values, transaction, cancellationToken: ct));
             await AddEventAsync(connection, transaction, id, Actor.System, "created", null, Open, null, figures, now, ct);
             return id;
         }
@@ -330,7 +366,7 @@ public sealed class ExceptionStore(Db db)
             case Resolved or Waived:
                 // A regulator decided it: the status stays, and new figures are recorded as an event once.
                 var lastFigures = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
-                    "SELECT figures FROM exception_events WHERE id = (SELECT MAX(id) FROM exception_events WHERE exception_id = @Id AND figures IS NOT NULL)",
+                    connection.Sql(LastFiguresSql),
                     new { current.Id }, transaction, cancellationToken: ct));
                 if (figures != (lastFigures ?? current.Figures))
                 {
@@ -351,7 +387,7 @@ public sealed class ExceptionStore(Db db)
                 else if (current.SubmissionId != evaluation.SubmissionId)
                 {
                     await connection.ExecuteAsync(new CommandDefinition(
-                        "UPDATE exceptions SET submission_id = @SubmissionId WHERE id = @Id",
+                        connection.Sql(MoveSubmissionSql),
                         new { evaluation.SubmissionId, current.Id }, transaction, cancellationToken: ct));
                 }
 
@@ -364,12 +400,7 @@ public sealed class ExceptionStore(Db db)
         var parameters = new DynamicParameters(values);
         parameters.Add("Id", id);
         parameters.Add("status", status);
-        return connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE exceptions SET rule_set_id = @RuleSetId, rule_set_version = @RuleSetVersion, severity = @severity, status = @status,
-                figures = @figures, baselines = @baselines, message_zh = @MessageZh, message_en = @MessageEn,
-                submission_id = @SubmissionId, waived_until = NULL, updated_at = @now
-            WHERE id = @Id
-            """, parameters, transaction, cancellationToken: ct));
+        return connection.ExecuteAsync(new CommandDefinition(connection.Sql(UpdateFindingSql), parameters, transaction, cancellationToken: ct));
     }
 
     private static async Task<bool> ClearAsync(DbConnection connection, DbTransaction transaction, ExceptionRecord current, Instant now, CancellationToken ct)
@@ -380,7 +411,7 @@ public sealed class ExceptionStore(Db db)
         }
 
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE exceptions SET status = 'cleared', updated_at = @now WHERE id = @Id", new { current.Id, now }, transaction, cancellationToken: ct));
+            connection.Sql(ClearSql), new { current.Id, now }, transaction, cancellationToken: ct));
         await AddEventAsync(connection, transaction, current.Id, Actor.System, "cleared", current.Status, Cleared, "Re-evaluation no longer finds it.", null, now, ct);
         return true;
     }
@@ -388,10 +419,7 @@ public sealed class ExceptionStore(Db db)
     private static Task<int> AddEventAsync(
         DbConnection connection, DbTransaction transaction, long exceptionId, Actor actor, string kind, string? from, string to,
         string? note, string? figures, Instant now, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO exception_events (exception_id, at, actor_role, actor_key_id, kind, from_status, to_status, note, figures)
-            VALUES (@exceptionId, @now, @Role, @KeyId, @kind, @from, @to, @note, @figures)
-            """, new { exceptionId, now, actor.Role, actor.KeyId, kind, from, to, note, figures }, transaction, cancellationToken: ct));
+        connection.ExecuteAsync(new CommandDefinition(connection.Sql(InsertEventSql), new { exceptionId, now, actor.Role, actor.KeyId, kind, from, to, note, figures }, transaction, cancellationToken: ct));
 
     /// <summary>The JSON name of an outcome: <c>pass</c>, <c>warning</c>, <c>breach</c>, <c>notApplicable</c>, <c>baselineMissing</c>.</summary>
     public static string OutcomeName(RuleOutcome outcome) => JsonNamingPolicy.CamelCase.ConvertName(outcome.ToString());

@@ -1,5 +1,4 @@
 using Dapper;
-using Microsoft.Data.Sqlite;
 using NodaTime;
 
 namespace Compliance.Data.Institutions;
@@ -31,24 +30,37 @@ public sealed class InstitutionStore(Db db)
 {
     private const string Columns = "i.code AS Code, i.name AS Name, i.category AS Category, i.local_legal_person AS LocalLegalPerson, i.region_code AS RegionCode, i.reporting_from AS ReportingFrom, i.webhook_url AS WebhookUrl, i.created_at AS CreatedAt, i.updated_at AS UpdatedAt";
 
+    private const string InsertSql = """
+        INSERT INTO institutions (code, name, category, local_legal_person, region_code, reporting_from, webhook_url, webhook_secret, created_at, updated_at)
+        VALUES (@Code, @Name, @Category, @LocalLegalPerson, @RegionCode, @ReportingFrom, @WebhookUrl, @WebhookSecret, @CreatedAt, @UpdatedAt)
+        """;
+
+    private const string UpdateSql = """
+        UPDATE institutions
+        SET name = @Name, category = @Category, local_legal_person = @LocalLegalPerson, region_code = @RegionCode,
+            reporting_from = @ReportingFrom, webhook_url = @WebhookUrl, updated_at = @UpdatedAt
+        WHERE code = @Code
+        """;
+
+    private const string FindSql = $"SELECT {Columns} FROM institutions i WHERE i.code = @code AND {Scope.Filter}";
+    private const string ListWhere = $"WHERE {Scope.Filter} AND (@RegionLike IS NULL OR i.region_code LIKE @RegionLike)";
+    private const string CountSql = $"SELECT COUNT(*) FROM institutions i {ListWhere}";
+    private const string ListSql = $"SELECT {Columns} FROM institutions i {ListWhere} ORDER BY i.code";
+
     /// <summary>Creates an institution; <c>false</c> when the code exists already.</summary>
     public async Task<bool> CreateAsync(Institution institution, string webhookSecret, CancellationToken ct)
     {
-        const string sql = """
-            INSERT INTO institutions (code, name, category, local_legal_person, region_code, reporting_from, webhook_url, webhook_secret, created_at, updated_at)
-            VALUES (@Code, @Name, @Category, @LocalLegalPerson, @RegionCode, @ReportingFrom, @WebhookUrl, @WebhookSecret, @CreatedAt, @UpdatedAt)
-            """;
         await using var connection = await db.OpenAsync(ct);
         try
         {
-            await connection.ExecuteAsync(new CommandDefinition(sql, new
+            await connection.ExecuteAsync(new CommandDefinition(connection.Sql(InsertSql), new
             {
                 institution.Code, institution.Name, institution.Category, institution.LocalLegalPerson, institution.RegionCode,
                 institution.ReportingFrom, institution.WebhookUrl, WebhookSecret = webhookSecret, institution.CreatedAt, institution.UpdatedAt,
             }, cancellationToken: ct));
             return true;
         }
-        catch (SqliteException e) when (e.SqliteErrorCode == 19)
+        catch (System.Data.Common.DbException e) when (db.Dialect.IsUniqueViolation(e))
         {
             return false;
         }
@@ -57,14 +69,8 @@ public sealed class InstitutionStore(Db db)
     /// <summary>Updates every field but the code and the creation time; <c>false</c> when there is no such institution.</summary>
     public async Task<bool> UpdateAsync(Institution institution, CancellationToken ct)
     {
-        const string sql = """
-            UPDATE institutions
-            SET name = @Name, category = @Category, local_legal_person = @LocalLegalPerson, region_code = @RegionCode,
-                reporting_from = @ReportingFrom, webhook_url = @WebhookUrl, updated_at = @UpdatedAt
-            WHERE code = @Code
-            """;
         await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(sql, new
+        return await connection.ExecuteAsync(new CommandDefinition(connection.Sql(UpdateSql), new
         {
             institution.Code, institution.Name, institution.Category, institution.LocalLegalPerson, institution.RegionCode,
             institution.ReportingFrom, institution.WebhookUrl, institution.UpdatedAt,
@@ -74,9 +80,8 @@ public sealed class InstitutionStore(Db db)
     /// <summary>The institution, or <c>null</c> where it does not exist or lies outside <paramref name="scope"/>.</summary>
     public async Task<Institution?> FindAsync(string code, Scope scope, CancellationToken ct)
     {
-        var sql = $"SELECT {Columns} FROM institutions i WHERE i.code = @code AND {Scope.Filter}";
         await using var connection = await db.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<Institution>(new CommandDefinition(sql, new
+        return await connection.QuerySingleOrDefaultAsync<Institution>(new CommandDefinition(connection.Sql(FindSql), new
         {
             code, ScopeInstitution = scope.Institution, ScopeRegionLike = scope.RegionLike,
         }, cancellationToken: ct));
@@ -85,10 +90,9 @@ public sealed class InstitutionStore(Db db)
     /// <summary>The institutions the scope sees, optionally under a region prefix, by code.</summary>
     public async Task<Page<Institution>> ListAsync(Scope scope, string? regionPrefix, PageRequest page, CancellationToken ct)
     {
-        var where = $"WHERE {Scope.Filter} AND (@RegionLike IS NULL OR i.region_code LIKE @RegionLike)";
         return await db.PageAsync<Institution>(
-            $"SELECT COUNT(*) FROM institutions i {where}",
-            $"SELECT {Columns} FROM institutions i {where} ORDER BY i.code",
+            CountSql,
+            ListSql,
             new { ScopeInstitution = scope.Institution, ScopeRegionLike = scope.RegionLike, RegionLike = regionPrefix is null ? null : regionPrefix + "%", page.Skip, page.Take },
             page,
             ct);

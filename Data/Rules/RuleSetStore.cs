@@ -11,6 +11,24 @@ public sealed record StoredRuleSet(string Id, int Version, RuleSetSpec Spec, Ins
 /// <summary>Rule sets as data: versions never change once written; a change is a new version.</summary>
 public sealed class RuleSetStore(Db db)
 {
+    private const string CountSql = "SELECT COUNT(*) FROM rule_sets WHERE id = @Id";
+
+    private const string ListSql = """
+        SELECT r.id AS Id, r.version AS Version, r.jurisdiction AS Jurisdiction, r.year_from AS YearFrom, r.year_to AS YearTo,
+               r.rules AS Rules, r.created_at AS CreatedAt
+        FROM rule_sets r
+        WHERE (@id IS NULL OR r.id = @id)
+          AND (@latestOnly = 0 OR r.version = (SELECT MAX(v.version) FROM rule_sets v WHERE v.id = r.id))
+        ORDER BY r.id, r.version DESC
+        """;
+
+    private const string LatestVersionSql = "SELECT COALESCE(MAX(version), 0) FROM rule_sets WHERE id = @id";
+
+    private const string InsertSql = """
+        INSERT INTO rule_sets (id, version, jurisdiction, year_from, year_to, rules, created_at)
+        VALUES (@id, @version, @Jurisdiction, @From, @To, @rules, @now)
+        """;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>Loads the built-in sets of <c>db/seed/rule-sets.json</c> as version 1 of each set not stored yet.</summary>
@@ -25,7 +43,7 @@ public sealed class RuleSetStore(Db db)
             var spec = new RuleSetSpec(set.Jurisdiction, set.Years, set.Rules);
             RuleCatalog.Validate(spec);
             var exists = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT COUNT(*) FROM rule_sets WHERE id = @Id", new { set.Id }, transaction, cancellationToken: ct));
+                connection.Sql(CountSql), new { set.Id }, transaction, cancellationToken: ct));
             if (exists == 0)
             {
                 await InsertAsync(connection, transaction, set.Id, 1, spec, now, ct);
@@ -42,16 +60,8 @@ public sealed class RuleSetStore(Db db)
     /// <summary>Every version of the sets (of one set where <paramref name="id"/> is given), newest version first.</summary>
     public async Task<IReadOnlyList<StoredRuleSet>> ListAsync(bool latestOnly, string? id, CancellationToken ct)
     {
-        const string sql = """
-            SELECT r.id AS Id, r.version AS Version, r.jurisdiction AS Jurisdiction, r.year_from AS YearFrom, r.year_to AS YearTo,
-                   r.rules AS Rules, r.created_at AS CreatedAt
-            FROM rule_sets r
-            WHERE (@id IS NULL OR r.id = @id)
-              AND (@latestOnly = 0 OR r.version = (SELECT MAX(v.version) FROM rule_sets v WHERE v.id = r.id))
-            ORDER BY r.id, r.version DESC
-            """;
         await using var connection = await db.OpenAsync(ct);
-        var rows = await connection.QueryAsync<Row>(new CommandDefinition(sql, new { id, latestOnly = latestOnly ? 1 : 0 }, cancellationToken: ct));
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition(connection.Sql(ListSql), new { id, latestOnly = latestOnly ? 1 : 0 }, cancellationToken: ct));
         return rows.Select(r => new StoredRuleSet(r.Id, (int)r.Version,
             new RuleSetSpec(r.Jurisdiction, new YearRange((int)r.YearFrom, (int?)r.YearTo), JsonSerializer.Deserialize<List<RuleSpec>>(r.Rules, Json) ?? []),
             r.CreatedAt)).ToList();
@@ -62,18 +72,16 @@ public sealed class RuleSetStore(Db db)
     {
         await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        await db.Dialect.LockAsync(connection, transaction, $"rule-set/{id}", ct);
         var version = 1 + await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            "SELECT COALESCE(MAX(version), 0) FROM rule_sets WHERE id = @id", new { id }, transaction, cancellationToken: ct));
+            connection.Sql(LatestVersionSql), new { id }, transaction, cancellationToken: ct));
         await InsertAsync(connection, transaction, id, version, spec, now, ct);
         await transaction.CommitAsync(ct);
         return version;
     }
 
     private static Task<int> InsertAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string id, int version, RuleSetSpec spec, Instant now, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO rule_sets (id, version, jurisdiction, year_from, year_to, rules, created_at)
-            VALUES (@id, @version, @Jurisdiction, @From, @To, @rules, @now)
-            """, new { id, version, spec.Jurisdiction, spec.Years.From, spec.Years.To, rules = JsonSerializer.Serialize(spec.Rules, Json), now },
+        connection.ExecuteAsync(new CommandDefinition(connection.Sql(InsertSql), new { id, version, spec.Jurisdiction, spec.Years.From, spec.Years.To, rules = JsonSerializer.Serialize(spec.Rules, Json), now },
             transaction, cancellationToken: ct));
 
     private sealed record SeedFile(IReadOnlyList<SeedSet> RuleSets);

@@ -29,7 +29,7 @@ public sealed class SnapshotStore(Db db)
         """;
 
     // The latest accepted version of each period of one institution within [From, To].
-    private const string LatestInRange = $"""
+    private const string LatestInRangeSql = $"""
         SELECT {Columns}
         FROM snapshots s
         WHERE s.institution = @Institution AND s.period >= @From AND s.period <= @To
@@ -37,19 +37,39 @@ public sealed class SnapshotStore(Db db)
         ORDER BY s.period
         """;
 
+    private const string SubjectSql = $"""
+        SELECT {Columns}, s.institution AS Institution, i.region_code AS RegionCode,
+               (SELECT MAX(v.version) FROM snapshots v WHERE v.institution = s.institution AND v.period = s.period) AS LatestVersion
+        FROM snapshots s JOIN institutions i ON i.code = s.institution
+        WHERE s.submission_id = @submissionId
+        """;
+
+    private const string LatestPeriodsSql = "SELECT institution, MAX(period) FROM snapshots GROUP BY institution";
+
+    private const string LatestOfPeriodSql = $"""
+        SELECT {Columns}, s.institution AS Institution FROM snapshots s
+        WHERE s.period = @period
+          AND s.version = (SELECT MAX(v.version) FROM snapshots v WHERE v.institution = s.institution AND v.period = s.period)
+        """;
+
+    private const string InsertSql = """
+        INSERT INTO snapshots (submission_id, institution, period, version, total_balance, total_npl_balance, inclusive_balance,
+            inclusive_npl_balance, inclusive_credit_balance, inclusive_borrowers, new_first_loan_borrowers, new_inclusive_amount,
+            new_inclusive_rate_weight, individual_business_balance, individual_business_borrowers, operating_balance)
+        VALUES (@submissionId, @institution, @period, @version, @TotalBalance, @TotalNplBalance, @InclusiveBalance,
+            @InclusiveNplBalance, @InclusiveCreditBalance, @InclusiveBorrowers, @NewFirstLoanBorrowers, @NewInclusiveAmount,
+            @NewInclusiveRateWeight, @IndividualBusinessBalance, @IndividualBusinessBorrowers, @OperatingBalance)
+        """;
+
+    private const string FindSql = $"SELECT {Columns} FROM snapshots s WHERE s.submission_id = @submissionId";
+
     /// <summary>
     /// Loads a submission's snapshot and every snapshot its rules may read, inside the caller's transaction (so the
     /// history read is the one the evaluation's writes apply to); <c>null</c> if it has no snapshot.
     /// </summary>
     internal static async Task<EvaluationSubject?> LoadForEvaluationAsync(DbConnection connection, DbTransaction transaction, long submissionId, CancellationToken ct)
     {
-        var subjectSql = $"""
-            SELECT {Columns}, s.institution AS Institution, i.region_code AS RegionCode,
-                   (SELECT MAX(v.version) FROM snapshots v WHERE v.institution = s.institution AND v.period = s.period) AS LatestVersion
-            FROM snapshots s JOIN institutions i ON i.code = s.institution
-            WHERE s.submission_id = @submissionId
-            """;
-        var own = await connection.QuerySingleOrDefaultAsync<SnapshotRow>(new CommandDefinition(subjectSql, new { submissionId }, transaction, cancellationToken: ct));
+        var own = await connection.QuerySingleOrDefaultAsync<SnapshotRow>(new CommandDefinition(connection.Sql(SubjectSql), new { submissionId }, transaction, cancellationToken: ct));
         if (own is null)
         {
             return null;
@@ -61,7 +81,7 @@ public sealed class SnapshotStore(Db db)
             return new EvaluationSubject(submissionId, own.Institution, own.RegionCode, (int)own.Version, false, new SnapshotHistory(own.Institution, own.ToStored(), []));
         }
 
-        var rows = await connection.QueryAsync<SnapshotRow>(new CommandDefinition(LatestInRange, new
+        var rows = await connection.QueryAsync<SnapshotRow>(new CommandDefinition(connection.Sql(LatestInRangeSql), new
         {
             own.Institution,
             From = Periods.Format(SnapshotHistory.EarliestNeeded(period)),
@@ -75,7 +95,7 @@ public sealed class SnapshotStore(Db db)
     public async Task<IReadOnlyList<StoredSnapshot>> LoadBaselinesAsync(string institution, YearMonth period, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        var rows = await connection.QueryAsync<SnapshotRow>(new CommandDefinition(LatestInRange, new
+        var rows = await connection.QueryAsync<SnapshotRow>(new CommandDefinition(connection.Sql(LatestInRangeSql), new
         {
             Institution = institution,
             From = Periods.Format(SnapshotHistory.EarliestNeeded(period)),
@@ -88,7 +108,7 @@ public sealed class SnapshotStore(Db db)
     public async Task<IReadOnlyList<PeriodSnapshot>> ListAsync(string institution, YearMonth from, YearMonth to, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        var rows = await connection.QueryAsync<SnapshotRow>(new CommandDefinition(LatestInRange, new
+        var rows = await connection.QueryAsync<SnapshotRow>(new CommandDefinition(connection.Sql(LatestInRangeSql), new
         {
             Institution = institution, From = Periods.Format(from), To = Periods.Format(to),
         }, cancellationToken: ct));
@@ -110,17 +130,22 @@ public sealed class SnapshotStore(Db db)
 
         await using var connection = await db.OpenAsync(ct);
         var latest = (await connection.QueryAsync<(string Institution, string Period)>(new CommandDefinition(
-            "SELECT institution, MAX(period) FROM snapshots GROUP BY institution", cancellationToken: ct)))
+            connection.Sql(LatestPeriodsSql), cancellationToken: ct)))
             .Where(r => institutions.Contains(r.Institution))
             .ToDictionary(r => r.Institution, r => Periods.Parse(r.Period));
-        var periods = latest.Values.SelectMany(p => new[] { p, Periods.December(p.Year - 1) }).Distinct().Select(Periods.Format).ToList();
-        var rows = (await connection.QueryAsync<SnapshotRow>(new CommandDefinition($"""
-            SELECT {Columns}, s.institution AS Institution FROM snapshots s
-            WHERE s.period IN @periods
-              AND s.version = (SELECT MAX(v.version) FROM snapshots v WHERE v.institution = s.institution AND v.period = s.period)
-            """, new { periods }, cancellationToken: ct)))
-            .Where(r => latest.ContainsKey(r.Institution))
-            .ToDictionary(r => (r.Institution, r.Period), r => r.ToStored());
+        // One query per distinct period (the latest months and the Decembers before them: a handful).
+        var rows = new Dictionary<(string Institution, string Period), StoredSnapshot>();
+        foreach (var period in latest.Values.SelectMany(p => new[] { p, Periods.December(p.Year - 1) }).Distinct().Select(Periods.Format))
+        {
+            foreach (var row in await connection.QueryAsync<SnapshotRow>(new CommandDefinition(connection.Sql(LatestOfPeriodSql), new { period }, cancellationToken: ct)))
+            {
+                if (latest.ContainsKey(row.Institution))
+                {
+                    rows[(row.Institution, row.Period)] = row.ToStored();
+                }
+            }
+        }
+
         foreach (var (institution, period) in latest)
         {
             if (rows.TryGetValue((institution, Periods.Format(period)), out var snapshot))
@@ -137,7 +162,7 @@ public sealed class SnapshotStore(Db db)
     {
         await using var connection = await db.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<SnapshotRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM snapshots s WHERE s.submission_id = @submissionId", new { submissionId }, cancellationToken: ct));
+            connection.Sql(FindSql), new { submissionId }, cancellationToken: ct));
         return row?.ToIndicators();
     }
 
@@ -146,22 +171,14 @@ public sealed class SnapshotStore(Db db)
     {
         var p = Periods.Format(period);
         var row = await connection.QuerySingleOrDefaultAsync<SnapshotRow>(new CommandDefinition(
-            LatestInRange, new { Institution = institution, From = p, To = p }, transaction, cancellationToken: ct));
+            connection.Sql(LatestInRangeSql), new { Institution = institution, From = p, To = p }, transaction, cancellationToken: ct));
         return row?.ToIndicators();
     }
 
     /// <summary>Stores the snapshot of an accepted submission inside its transaction.</summary>
     internal static Task InsertAsync(DbConnection connection, DbTransaction transaction, long submissionId, string institution, YearMonth period, int version, IndicatorSnapshot s, CancellationToken ct)
     {
-        const string sql = """
-            INSERT INTO snapshots (submission_id, institution, period, version, total_balance, total_npl_balance, inclusive_balance,
-                inclusive_npl_balance, inclusive_credit_balance, inclusive_borrowers, new_first_loan_borrowers, new_inclusive_amount,
-                new_inclusive_rate_weight, individual_business_balance, individual_business_borrowers, operating_balance)
-            VALUES (@submissionId, @institution, @period, @version, @TotalBalance, @TotalNplBalance, @InclusiveBalance,
-                @InclusiveNplBalance, @InclusiveCreditBalance, @InclusiveBorrowers, @NewFirstLoanBorrowers, @NewInclusiveAmount,
-                @NewInclusiveRateWeight, @IndividualBusinessBalance, @IndividualBusinessBorrowers, @OperatingBalance)
-            """;
-        return connection.ExecuteAsync(new CommandDefinition(sql, new
+        return connection.ExecuteAsync(new CommandDefinition(connection.Sql(InsertSql), new
         {
             submissionId, institution, period, version,
             TotalBalance = Fen.From(s.TotalBalance), TotalNplBalance = Fen.From(s.TotalNplBalance),

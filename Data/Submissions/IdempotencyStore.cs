@@ -1,5 +1,6 @@
+using System.Security.Cryptography;
+using System.Text;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using NodaTime;
 
 namespace Compliance.Data.Submissions;
@@ -36,23 +37,40 @@ public sealed class IdempotencyStore(Db db)
     /// <summary>How long a request may hold a key before it counts as abandoned (its process died).</summary>
     public static readonly Duration Abandoned = Duration.FromHours(1);
 
+    private const string FindSql = """
+        SELECT fingerprint AS Fingerprint, state AS State, response_status AS ResponseStatus, response_type AS ResponseType,
+               response_body AS ResponseBody, location AS Location, created_at AS CreatedAt
+        FROM idempotency_keys WHERE institution = @institution AND idempotency_key = @key
+        """;
+
+    private const string InsertSql = """
+        INSERT INTO idempotency_keys (institution, idempotency_key, fingerprint, state, created_at)
+        VALUES (@institution, @key, @fingerprint, 'processing', @now)
+        """;
+
+    private const string RetakeSql = "UPDATE idempotency_keys SET state = 'processing', created_at = @now WHERE institution = @institution AND idempotency_key = @key";
+
+    private const string AnswerSql = """
+        UPDATE idempotency_keys SET state = 'answered', response_status = @Status, response_type = @ContentType,
+            response_body = @Body, location = @Location
+        WHERE institution = @institution AND idempotency_key = @key
+        """;
+
+    private const string ReleaseSql = "DELETE FROM idempotency_keys WHERE institution = @institution AND idempotency_key = @key AND state = 'processing'";
+
     public async Task<IdempotencyClaim> ClaimAsync(string institution, string key, string fingerprint, Instant now, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var existing = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition("""
-            SELECT fingerprint AS Fingerprint, state AS State, response_status AS ResponseStatus, response_type AS ResponseType,
-                   response_body AS ResponseBody, location AS Location, created_at AS CreatedAt
-            FROM idempotency_keys WHERE institution = @institution AND idempotency_key = @key
-            """, new { institution, key }, transaction, cancellationToken: ct));
+        var resource = "idempotency/" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(institution + "\n" + key)));
+        await db.Dialect.LockAsync(connection, transaction, resource, ct);
+        var existing = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+            connection.Sql(FindSql), new { institution, key }, transaction, cancellationToken: ct));
         IdempotencyClaim claim;
         if (existing is null || (existing.State == "processing" && existing.CreatedAt + Abandoned < now && existing.Fingerprint == fingerprint))
         {
-            await connection.ExecuteAsync(new CommandDefinition("""
-                INSERT INTO idempotency_keys (institution, idempotency_key, fingerprint, state, created_at)
-                VALUES (@institution, @key, @fingerprint, 'processing', @now)
-                ON CONFLICT (institution, idempotency_key) DO UPDATE SET state = 'processing', created_at = @now
-                """, new { institution, key, fingerprint, now }, transaction, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(
+                connection.Sql(existing is null ? InsertSql : RetakeSql), new { institution, key, fingerprint, now }, transaction, cancellationToken: ct));
             claim = new IdempotencyClaim.Claimed();
         }
         else if (existing.Fingerprint != fingerprint)
@@ -77,11 +95,7 @@ public sealed class IdempotencyStore(Db db)
     {
         ArgumentNullException.ThrowIfNull(answer);
         await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE idempotency_keys SET state = 'answered', response_status = @Status, response_type = @ContentType,
-                response_body = @Body, location = @Location
-            WHERE institution = @institution AND idempotency_key = @key
-            """, new { institution, key, answer.Status, answer.ContentType, answer.Body, answer.Location }, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(connection.Sql(AnswerSql), new { institution, key, answer.Status, answer.ContentType, answer.Body, answer.Location }, cancellationToken: ct));
     }
 
     /// <summary>Releases a claimed key whose request failed or was abandoned, so a retry can use it.</summary>
@@ -90,11 +104,9 @@ public sealed class IdempotencyStore(Db db)
         try
         {
             await using var connection = await db.OpenAsync(CancellationToken.None);
-            await connection.ExecuteAsync(new CommandDefinition(
-                "DELETE FROM idempotency_keys WHERE institution = @institution AND idempotency_key = @key AND state = 'processing'",
-                new { institution, key }));
+            await connection.ExecuteAsync(new CommandDefinition(connection.Sql(ReleaseSql), new { institution, key }));
         }
-        catch (SqliteException)
+        catch (System.Data.Common.DbException)
         {
             // The claim then expires after Abandoned; a retry before that answers 409 and may retry again.
         }

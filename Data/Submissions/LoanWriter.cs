@@ -1,45 +1,38 @@
 using System.Collections.Concurrent;
 using Compliance.Engine.Ledger;
-using Microsoft.Data.Sqlite;
-using SQLitePCL;
 
 namespace Compliance.Data.Submissions;
 
+/// <summary>A sink for a ledger's valid rows that stores them as they come; see <see cref="Dialect.OpenLoanWriter"/>.</summary>
+internal interface ILoanWriter : ILedgerSink, IDisposable
+{
+    /// <summary>Waits until every row handed over is written; throws what the writing thread met.</summary>
+    void Complete();
+}
+
 /// <summary>
-/// Writes the rows of a ledger while they are validated: the validating thread copies each row into a batch, and
-/// a second thread binds the batches, by index, to one prepared insert inside the submission's transaction
-/// (through SQLitePCLRaw, under Microsoft.Data.Sqlite: no boxing, no lookup of parameters by name per row).
+/// Writes the rows of a ledger while they are validated: the validating thread copies each row into a batch, and a
+/// second thread, which first runs the work it was given (storing the body), writes the batches. The databases
+/// differ only in how that thread writes (<see cref="WriteBatches"/>).
 /// </summary>
-internal sealed class LoanWriter : ILedgerSink, IDisposable
+internal abstract class LoanWriter : ILoanWriter
 {
     private const int BatchSize = 4096;
 
-    private const string Sql = """
-        INSERT INTO loans (submission_id, line, loan_id, borrower_id, credit_code, borrower_type, credit_line, product, purpose,
-            guarantee, classification, amount, balance, disbursed_on, matures_on, annual_rate, first_loan, industry, region)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
-        """;
+    private static readonly string[] IndustryLetters = [.. Enumerable.Range('A', 26).Select(c => ((char)c).ToString())];
 
-    private readonly sqlite3 _db;
-    private readonly sqlite3_stmt _insert;
-    private readonly long _submissionId;
     private readonly BlockingCollection<Loan[]> _full = new(boundedCapacity: 4);
     private readonly ConcurrentBag<Loan[]> _free = [];
-    private readonly Task _writer;
-    private Loan[] _batch;
+    private Task? _writer;
+    private Loan[] _batch = new Loan[BatchSize];
     private int _count;
 
-    /// <param name="connection">The connection whose transaction the rows go into; unused by the caller until <see cref="Complete"/>.</param>
-    /// <param name="submissionId">The submission the rows belong to.</param>
-    /// <param name="first">Work for the writing thread before the first row (storing the body), so it overlaps validation.</param>
-    public LoanWriter(SqliteConnection connection, long submissionId, Action first)
-    {
-        _db = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
-        Check(raw.sqlite3_prepare_v2(_db, Sql, out _insert));
-        _submissionId = submissionId;
-        _batch = new Loan[BatchSize];
-        _writer = Task.Factory.StartNew(() => { first(); WriteBatches(); }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-    }
+    /// <summary>The column names of <c>loans</c>, in the order a row's values are written.</summary>
+    public static IReadOnlyList<string> Columns { get; } =
+    [
+        "submission_id", "line", "loan_id", "borrower_id", "credit_code", "borrower_type", "credit_line", "product", "purpose",
+        "guarantee", "classification", "amount", "balance", "disbursed_on", "matures_on", "annual_rate", "first_loan", "industry", "region",
+    ];
 
     public void Write(LedgerRow row)
     {
@@ -60,7 +53,7 @@ internal sealed class LoanWriter : ILedgerSink, IDisposable
         loan.MaturesOn = (row.MaturesOn.Year * 10_000) + (row.MaturesOn.Month * 100) + row.MaturesOn.Day;
         loan.AnnualRate = row.AnnualRateMicros;
         loan.FirstLoan = row.FirstLoan;
-        loan.Industry = row.Industry;
+        loan.Industry = row.Industry is { } industry ? IndustryLetters[industry - 'A'] : null;
         loan.Region = row.Region;
         if (_count == BatchSize)
         {
@@ -68,7 +61,6 @@ internal sealed class LoanWriter : ILedgerSink, IDisposable
         }
     }
 
-    /// <summary>Waits until every row handed over is written; throws what the writing thread met.</summary>
     public void Complete()
     {
         if (_count > 0)
@@ -77,7 +69,7 @@ internal sealed class LoanWriter : ILedgerSink, IDisposable
         }
 
         _full.CompleteAdding();
-        _writer.GetAwaiter().GetResult();
+        _writer?.GetAwaiter().GetResult();
     }
 
     public void Dispose()
@@ -87,16 +79,40 @@ internal sealed class LoanWriter : ILedgerSink, IDisposable
             _full.CompleteAdding();
             try
             {
-                _writer.GetAwaiter().GetResult();
+                _writer?.GetAwaiter().GetResult();
             }
-            catch (Exception e) when (e is SqliteException or IOException)
+            catch (Exception e) when (e is System.Data.Common.DbException or IOException or InvalidOperationException)
             {
                 // Disposed after a failure: the transaction rolls back and the failure was reported already.
             }
         }
 
-        _insert.Dispose();
+        Dispose(disposing: true);
         _full.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Starts the writing thread: <paramref name="first"/>, then every batch.</summary>
+    protected void Start(Action first) =>
+        _writer = Task.Factory.StartNew(() => { first(); WriteBatches(Batches()); }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    /// <summary>Writes the batches, in order, as they come (on the writing thread).</summary>
+    protected abstract void WriteBatches(IEnumerable<ArraySegment<Loan>> batches);
+
+    protected virtual void Dispose(bool disposing)
+    {
+    }
+
+    private IEnumerable<ArraySegment<Loan>> Batches()
+    {
+        foreach (var batch in _full.GetConsumingEnumerable())
+        {
+            yield return batch;
+            if (batch.Length == BatchSize)
+            {
+                _free.Add(batch);
+            }
+        }
     }
 
     private void Hand()
@@ -113,75 +129,8 @@ internal sealed class LoanWriter : ILedgerSink, IDisposable
         _full.Add(full);
     }
 
-    private void WriteBatches()
-    {
-        foreach (var batch in _full.GetConsumingEnumerable())
-        {
-            foreach (ref readonly var loan in batch.AsSpan())
-            {
-                Insert(in loan);
-            }
-
-            if (batch.Length == BatchSize)
-            {
-                _free.Add(batch);
-            }
-        }
-    }
-
-    private void Insert(in Loan loan)
-    {
-        var s = _insert;
-        raw.sqlite3_bind_int64(s, 1, _submissionId);
-        raw.sqlite3_bind_int64(s, 2, loan.Line);
-        raw.sqlite3_bind_text16(s, 3, loan.LoanId);
-        raw.sqlite3_bind_text16(s, 4, loan.BorrowerId);
-        BindText(s, 5, loan.CreditCode);
-        raw.sqlite3_bind_int(s, 6, loan.BorrowerType);
-        raw.sqlite3_bind_int64(s, 7, loan.CreditLine);
-        raw.sqlite3_bind_int(s, 8, loan.Product);
-        raw.sqlite3_bind_int(s, 9, loan.Purpose);
-        raw.sqlite3_bind_int(s, 10, loan.Guarantee);
-        raw.sqlite3_bind_int(s, 11, loan.Classification);
-        raw.sqlite3_bind_int64(s, 12, loan.Amount);
-        raw.sqlite3_bind_int64(s, 13, loan.Balance);
-        raw.sqlite3_bind_int(s, 14, loan.DisbursedOn);
-        raw.sqlite3_bind_int(s, 15, loan.MaturesOn);
-        raw.sqlite3_bind_int64(s, 16, loan.AnnualRate);
-        raw.sqlite3_bind_int(s, 17, loan.FirstLoan ? 1 : 0);
-        BindText(s, 18, loan.Industry is { } industry ? IndustryLetters[industry - 'A'] : null);
-        BindText(s, 19, loan.Region);
-        var result = raw.sqlite3_step(s);
-        raw.sqlite3_reset(s);
-        if (result != raw.SQLITE_DONE)
-        {
-            Check(result);
-        }
-    }
-
-    private static void BindText(sqlite3_stmt statement, int index, string? value)
-    {
-        if (value is null)
-        {
-            raw.sqlite3_bind_null(statement, index);
-        }
-        else
-        {
-            raw.sqlite3_bind_text16(statement, index, value); // UTF-16 as .NET holds it: no UTF-8 copy per value
-        }
-    }
-
-    private void Check(int result)
-    {
-        if (result is not (raw.SQLITE_OK or raw.SQLITE_DONE or raw.SQLITE_ROW))
-        {
-            throw new SqliteException(raw.sqlite3_errmsg(_db).utf8_to_string(), result);
-        }
-    }
-
-    private static readonly string[] IndustryLetters = [.. Enumerable.Range('A', 26).Select(c => ((char)c).ToString())];
-
-    private struct Loan
+    /// <summary>A row as stored: money in fen, rates in millionths, dates as yyyyMMdd.</summary>
+    internal struct Loan
     {
         public long Line;
         public string LoanId;
@@ -199,12 +148,12 @@ internal sealed class LoanWriter : ILedgerSink, IDisposable
         public int MaturesOn;
         public long AnnualRate;
         public bool FirstLoan;
-        public char? Industry;
+        public string? Industry;
         public string? Region;
     }
 }
 
-/// <summary>Money as integer fen (分), the exact form SQLite stores.</summary>
+/// <summary>Money as integer fen (分), the exact form both databases store.</summary>
 public static class Fen
 {
     /// <summary>Yuan with at most two decimals to fen; throws where the value is not whole fen.</summary>

@@ -1,10 +1,10 @@
+using System.Data.Common;
 using System.Text.Json;
 using Compliance.Data.Snapshots;
 using Compliance.Engine;
 using Compliance.Engine.Indicators;
 using Compliance.Engine.Ledger;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using NodaTime;
 
 namespace Compliance.Data.Submissions;
@@ -78,8 +78,67 @@ public sealed class SubmissionStore(Db db)
         s.evaluation_status AS EvaluationStatus, s.evaluated_at AS EvaluatedAt, s.evaluation AS Evaluation
         """;
 
+    private const string FindSql = $"SELECT {Columns} FROM submissions s JOIN institutions i ON i.code = s.institution WHERE s.id = @id AND {Scope.Filter}";
+
+    private const string ListWhere = $"""
+        WHERE {Scope.Filter}
+          AND (@Institution IS NULL OR s.institution = @Institution)
+          AND (@Period IS NULL OR s.period = @Period)
+          AND (@Status IS NULL OR s.status = @Status)
+        """;
+
+    private const string CountSql = $"SELECT COUNT(*) FROM submissions s JOIN institutions i ON i.code = s.institution {ListWhere}";
+    private const string ListSql = $"SELECT {Columns} FROM submissions s JOIN institutions i ON i.code = s.institution {ListWhere} ORDER BY s.id DESC";
+    private const string CountErrorsSql = "SELECT COUNT(*) FROM submission_errors WHERE submission_id = @id";
+    private const string ErrorsSql = "SELECT line AS Line, column_name AS Column, code AS Code, message AS Message FROM submission_errors WHERE submission_id = @id ORDER BY seq";
+
+    // The latest accepted version of each period (of one institution, or of all) in [from, to].
+    private const string LatestVersions = """
+        SELECT s.id FROM submissions s
+        WHERE s.status = 'accepted' AND (@institution IS NULL OR s.institution = @institution)
+          AND (@from IS NULL OR s.period >= @from) AND (@to IS NULL OR s.period <= @to)
+          AND s.version = (SELECT MAX(v.version) FROM submissions v WHERE v.institution = s.institution AND v.period = s.period AND v.status = 'accepted')
+        """;
+
+    private const string LatestVersionsSql = $"{LatestVersions}\nORDER BY s.period, s.id";
+    private const string MarkPendingSql = $"UPDATE submissions SET evaluation_status = 'pending' WHERE id IN ({LatestVersions})";
+
+    private const string PendingEvaluationsSql = """
+        SELECT s.id FROM submissions s
+        WHERE s.status = 'accepted' AND s.evaluation_status IS NOT NULL AND s.evaluation_status <> 'done'
+          AND s.version = (SELECT MAX(v.version) FROM submissions v WHERE v.institution = s.institution AND v.period = s.period AND v.status = 'accepted')
+        ORDER BY s.period, s.id
+        """;
+
+    private const string RejectSql = "UPDATE submissions SET row_count = @Rows, error_count = @ErrorCount, warning_count = @WarningCount, warnings = @Warnings WHERE id = @id";
+    private const string LatestVersionSql = "SELECT COALESCE(MAX(version), 0) FROM submissions WHERE institution = @Institution AND period = @Period AND status = 'accepted'";
+
+    private const string AcceptSql = """
+        UPDATE submissions SET version = @version, row_count = @Rows, warning_count = @warningCount, warnings = @Warnings,
+            evaluation_status = 'pending'
+        WHERE id = @id
+        """;
+
+    // Every later period whose baselines or year-to-date flows include this one: the rest of its year and all of the
+    // next (last year's flows), and for a December the year after too (last year's start).
+    private const string Dependents = """
+        SELECT s.id FROM submissions s
+        WHERE s.institution = @Institution AND s.status = 'accepted' AND s.period > @Period AND s.period <= @until
+          AND s.version = (SELECT MAX(v.version) FROM submissions v WHERE v.institution = s.institution AND v.period = s.period AND v.status = 'accepted')
+        """;
+
+    private const string DependentsSql = $"{Dependents}\nORDER BY s.period";
+    private const string MarkDependentsSql = $"UPDATE submissions SET evaluation_status = 'pending' WHERE id IN ({Dependents})";
+
+    private const string InsertSql = """
+        INSERT INTO submissions (institution, period, status, received_at, sha256, content_type, byte_count, row_count, error_count, warning_count, warnings)
+        VALUES (@Institution, @Period, @status, @ReceivedAt, @Sha256, @ContentType, @Bytes, 0, 0, 0, '[]');
+        """;
+
+    private const string InsertErrorSql = "INSERT INTO submission_errors (submission_id, seq, line, column_name, code, message) VALUES (@id, @seq, @line, @column, @code, @message)";
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private static readonly string[] ErrorParameters = ["$id", "$seq", "$line", "$column", "$code", "$message"];
+    private static readonly string[] ErrorParameters = ["@id", "@seq", "@line", "@column", "@code", "@message"];
 
     /// <summary>
     /// Stores a ledger all-or-nothing. In one transaction: the submission, its body, its rows (written while
@@ -96,14 +155,12 @@ public sealed class SubmissionStore(Db db)
         ArgumentNullException.ThrowIfNull(submission);
         ArgumentNullException.ThrowIfNull(openBody);
         ArgumentNullException.ThrowIfNull(read);
-        await using var connection = (SqliteConnection)await db.OpenAsync(ct);
+        await using var connection = await db.OpenAsync(ct);
         LedgerReadResult result;
-        await using (var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct))
+        await using (var transaction = await connection.BeginTransactionAsync(ct))
         {
             var id = await InsertSubmissionAsync(connection, transaction, submission, Accepted, ct);
-            await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO submission_bodies (submission_id, body) VALUES (@id, zeroblob(@Bytes))", new { id, submission.Bytes }, transaction, cancellationToken: ct));
-            using (var writer = new LoanWriter(connection, id, () => CopyBody(connection, id, submission.Bytes, openBody)))
+            using (var writer = db.Dialect.OpenLoanWriter(connection, transaction, id, () => InsertBodyAsync(connection, transaction, id, submission.Bytes, openBody, ct).GetAwaiter().GetResult()))
             await using (var body = openBody())
             {
                 result = read(body, writer);
@@ -120,13 +177,13 @@ public sealed class SubmissionStore(Db db)
             await transaction.RollbackAsync(ct);
         }
 
-        await using (var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct))
+        await using (var transaction = await connection.BeginTransactionAsync(ct))
         {
             var id = await InsertSubmissionAsync(connection, transaction, submission, Rejected, ct);
             await InsertBodyAsync(connection, transaction, id, submission.Bytes, openBody, ct);
             await InsertErrorsAsync(connection, transaction, id, result.Errors, ct);
             await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE submissions SET row_count = @Rows, error_count = @ErrorCount, warning_count = @WarningCount, warnings = @Warnings WHERE id = @id",
+                connection.Sql(RejectSql),
                 new { id, result.Rows, result.ErrorCount, result.WarningCount, Warnings = WarningsJson(result.Warnings) }, transaction, cancellationToken: ct));
             await transaction.CommitAsync(ct);
             return new IngestOutcome(id, null, result, result.Warnings, result.WarningCount, []);
@@ -136,9 +193,8 @@ public sealed class SubmissionStore(Db db)
     /// <summary>The submission, or <c>null</c> where it does not exist or lies outside the scope.</summary>
     public async Task<Submission?> FindAsync(long id, Scope scope, CancellationToken ct)
     {
-        var sql = $"SELECT {Columns} FROM submissions s JOIN institutions i ON i.code = s.institution WHERE s.id = @id AND {Scope.Filter}";
         await using var connection = await db.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<Submission>(new CommandDefinition(sql, new
+        return await connection.QuerySingleOrDefaultAsync<Submission>(new CommandDefinition(connection.Sql(FindSql), new
         {
             id, ScopeInstitution = scope.Institution, ScopeRegionLike = scope.RegionLike,
         }, cancellationToken: ct));
@@ -148,15 +204,9 @@ public sealed class SubmissionStore(Db db)
     public async Task<Page<Submission>> ListAsync(SubmissionFilter filter, Scope scope, PageRequest page, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        var where = $"""
-            WHERE {Scope.Filter}
-              AND (@Institution IS NULL OR s.institution = @Institution)
-              AND (@Period IS NULL OR s.period = @Period)
-              AND (@Status IS NULL OR s.status = @Status)
-            """;
         return await db.PageAsync<Submission>(
-            $"SELECT COUNT(*) FROM submissions s JOIN institutions i ON i.code = s.institution {where}",
-            $"SELECT {Columns} FROM submissions s JOIN institutions i ON i.code = s.institution {where} ORDER BY s.id DESC",
+            CountSql,
+            ListSql,
             new
             {
                 ScopeInstitution = scope.Institution, ScopeRegionLike = scope.RegionLike, filter.Institution,
@@ -170,8 +220,8 @@ public sealed class SubmissionStore(Db db)
     public async Task<Page<LedgerIssue>> ErrorsAsync(long id, PageRequest page, CancellationToken ct)
     {
         var rows = await db.PageAsync<ErrorRow>(
-            "SELECT COUNT(*) FROM submission_errors WHERE submission_id = @id",
-            "SELECT line AS Line, column_name AS Column, code AS Code, message AS Message FROM submission_errors WHERE submission_id = @id ORDER BY seq",
+            CountErrorsSql,
+            ErrorsSql,
             new { id, page.Skip, page.Take },
             page,
             ct);
@@ -182,29 +232,15 @@ public sealed class SubmissionStore(Db db)
     public async Task CopyOriginalAsync(long id, Stream destination, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        await using var connection = (SqliteConnection)await db.OpenAsync(ct);
-        var length = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-            "SELECT length(body) FROM submission_bodies WHERE submission_id = @id", new { id }, cancellationToken: ct));
-        if (length is null or 0)
-        {
-            return;
-        }
-
-        await using var blob = new SqliteBlob(connection, "submission_bodies", "body", id, readOnly: true);
-        await blob.CopyToAsync(destination, 1 << 16, ct);
+        await using var connection = await db.OpenAsync(ct);
+        await db.Dialect.CopyBlobAsync(connection, BlobColumn.SubmissionBody, id, destination, ct);
     }
 
     /// <summary>The latest accepted submissions whose evaluation is not done, oldest period first.</summary>
     public async Task<IReadOnlyList<long>> PendingEvaluationsAsync(CancellationToken ct)
     {
-        const string sql = """
-            SELECT s.id FROM submissions s
-            WHERE s.status = 'accepted' AND s.evaluation_status IS NOT NULL AND s.evaluation_status <> 'done'
-              AND s.version = (SELECT MAX(v.version) FROM submissions v WHERE v.institution = s.institution AND v.period = s.period AND v.status = 'accepted')
-            ORDER BY s.period, s.id
-            """;
         await using var connection = await db.OpenAsync(ct);
-        return (await connection.QueryAsync<long>(new CommandDefinition(sql, cancellationToken: ct))).ToList();
+        return (await connection.QueryAsync<long>(new CommandDefinition(connection.Sql(PendingEvaluationsSql), cancellationToken: ct))).ToList();
     }
 
     /// <summary>
@@ -213,29 +249,22 @@ public sealed class SubmissionStore(Db db)
     /// </summary>
     public async Task<IReadOnlyList<long>> MarkForEvaluationAsync(string? institution, YearMonth? from, YearMonth? to, CancellationToken ct)
     {
-        const string latest = """
-            SELECT s.id FROM submissions s
-            WHERE s.status = 'accepted' AND (@institution IS NULL OR s.institution = @institution)
-              AND (@from IS NULL OR s.period >= @from) AND (@to IS NULL OR s.period <= @to)
-              AND s.version = (SELECT MAX(v.version) FROM submissions v WHERE v.institution = s.institution AND v.period = s.period AND v.status = 'accepted')
-            ORDER BY s.period, s.id
-            """;
         var parameters = new { institution, from = from is { } f ? Periods.Format(f) : null, to = to is { } t ? Periods.Format(t) : null };
         await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var ids = (await connection.QueryAsync<long>(new CommandDefinition(latest, parameters, transaction, cancellationToken: ct))).ToList();
-        await connection.ExecuteAsync(new CommandDefinition(
-            $"UPDATE submissions SET evaluation_status = 'pending' WHERE id IN (SELECT id FROM ({latest}) marked)", parameters, transaction, cancellationToken: ct));
+        var ids = (await connection.QueryAsync<long>(new CommandDefinition(connection.Sql(LatestVersionsSql), parameters, transaction, cancellationToken: ct))).ToList();
+        await connection.ExecuteAsync(new CommandDefinition(connection.Sql(MarkPendingSql), parameters, transaction, cancellationToken: ct));
         await transaction.CommitAsync(ct);
         return ids;
     }
 
-    private static async Task<IngestOutcome> AcceptAsync(
-        SqliteConnection connection, SqliteTransaction transaction, long id, NewSubmission submission,
+    private async Task<IngestOutcome> AcceptAsync(
+        DbConnection connection, DbTransaction transaction, long id, NewSubmission submission,
         LedgerReadResult result, IndicatorSnapshot snapshot, CancellationToken ct)
     {
+        await db.Dialect.LockAsync(connection, transaction, $"submission/{submission.Institution}/{Periods.Format(submission.Period)}", ct);
         var version = 1 + await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            "SELECT COALESCE(MAX(version), 0) FROM submissions WHERE institution = @Institution AND period = @Period AND status = 'accepted'",
+            connection.Sql(LatestVersionSql),
             new { submission.Institution, submission.Period }, transaction, cancellationToken: ct));
 
         var previousPeriod = submission.Period.PlusMonths(-1);
@@ -251,73 +280,44 @@ public sealed class SubmissionStore(Db db)
             }
         }
 
-        await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE submissions SET version = @version, row_count = @Rows, warning_count = @warningCount, warnings = @Warnings,
-                evaluation_status = 'pending'
-            WHERE id = @id
-            """, new { id, version, result.Rows, warningCount, Warnings = WarningsJson(warnings) }, transaction, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(connection.Sql(AcceptSql), new { id, version, result.Rows, warningCount, Warnings = WarningsJson(warnings) }, transaction, cancellationToken: ct));
         await SnapshotStore.InsertAsync(connection, transaction, id, submission.Institution, submission.Period, version, snapshot, ct);
 
-        // Every later period whose baselines or year-to-date flows include this one: the rest of its year and all of
-        // the next (last year's flows), and for a December the year after too (last year's start).
         var until = Periods.December(submission.Period.Year + (submission.Period.Month == 12 ? 2 : 1));
-        var dependents = (await connection.QueryAsync<long>(new CommandDefinition("""
-            SELECT s.id FROM submissions s
-            WHERE s.institution = @Institution AND s.status = 'accepted' AND s.period > @Period AND s.period <= @until
-              AND s.version = (SELECT MAX(v.version) FROM submissions v WHERE v.institution = s.institution AND v.period = s.period AND v.status = 'accepted')
-            ORDER BY s.period
-            """, new { submission.Institution, submission.Period, until }, transaction, cancellationToken: ct))).ToList();
+        var range = new { submission.Institution, submission.Period, until };
+        var dependents = (await connection.QueryAsync<long>(new CommandDefinition(connection.Sql(DependentsSql), range, transaction, cancellationToken: ct))).ToList();
         if (dependents.Count > 0)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE submissions SET evaluation_status = 'pending' WHERE id IN @dependents",
-                new { dependents }, transaction, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(connection.Sql(MarkDependentsSql), range, transaction, cancellationToken: ct));
         }
 
         return new IngestOutcome(id, version, result, warnings, warningCount, [id, .. dependents]);
     }
 
-    private static Task<long> InsertSubmissionAsync(SqliteConnection connection, SqliteTransaction transaction, NewSubmission s, string status, CancellationToken ct)
+    private Task<long> InsertSubmissionAsync(DbConnection connection, DbTransaction transaction, NewSubmission s, string status, CancellationToken ct)
     {
-        const string sql = """
-            INSERT INTO submissions (institution, period, status, received_at, sha256, content_type, byte_count, row_count, error_count, warning_count, warnings)
-            VALUES (@Institution, @Period, @status, @ReceivedAt, @Sha256, @ContentType, @Bytes, 0, 0, 0, '[]');
-            SELECT last_insert_rowid();
-            """;
-        return connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new
+        return connection.ExecuteScalarAsync<long>(new CommandDefinition(connection.Sql(InsertSql + db.Dialect.LastId), new
         {
             s.Institution, s.Period, status, s.ReceivedAt, s.Sha256, s.ContentType, s.Bytes,
         }, transaction, cancellationToken: ct));
     }
 
-    private static async Task InsertBodyAsync(SqliteConnection connection, SqliteTransaction transaction, long id, long bytes, Func<Stream> openBody, CancellationToken ct)
-    {
-        await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO submission_bodies (submission_id, body) VALUES (@id, zeroblob(@bytes))", new { id, bytes }, transaction, cancellationToken: ct));
-        CopyBody(connection, id, bytes, openBody);
-    }
+    private Task<long> InsertBodyAsync(DbConnection connection, DbTransaction transaction, long id, long bytes, Func<Stream> openBody, CancellationToken ct) =>
+        db.Dialect.InsertBlobAsync(connection, transaction, BlobColumn.SubmissionBody, new { id, Bytes = bytes }, bytes, openBody, ct);
 
-    /// <summary>Writes the body into its zero-filled blob, in place (incremental blob I/O: no copy in memory).</summary>
-    private static void CopyBody(SqliteConnection connection, long id, long bytes, Func<Stream> openBody)
-    {
-        if (bytes == 0)
-        {
-            return;
-        }
-
-        using var blob = new SqliteBlob(connection, "submission_bodies", "body", id);
-        using var body = openBody();
-        body.CopyTo(blob, 1 << 16);
-    }
-
-    private static async Task InsertErrorsAsync(SqliteConnection connection, SqliteTransaction transaction, long id, IReadOnlyList<LedgerIssue> errors, CancellationToken ct)
+    private static async Task InsertErrorsAsync(DbConnection connection, DbTransaction transaction, long id, IReadOnlyList<LedgerIssue> errors, CancellationToken ct)
     {
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
-        insert.CommandText = "INSERT INTO submission_errors (submission_id, seq, line, column_name, code, message) VALUES ($id, $seq, $line, $column, $code, $message)";
-        var p = ErrorParameters.Select(n => insert.Parameters.Add(new SqliteParameter { ParameterName = n })).ToArray();
+        insert.CommandText = connection.Sql(InsertErrorSql);
+        var p = ErrorParameters.Select(n =>
+        {
+            var parameter = insert.CreateParameter();
+            parameter.ParameterName = n;
+            insert.Parameters.Add(parameter);
+            return parameter;
+        }).ToArray();
         p[0].Value = id;
-        insert.Prepare();
         for (var i = 0; i < errors.Count; i++)
         {
             var e = errors[i];

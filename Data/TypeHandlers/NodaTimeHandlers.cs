@@ -8,8 +8,9 @@ using NodaTime.Text;
 namespace Compliance.Data.TypeHandlers;
 
 /// <summary>
-/// Dapper handlers for the NodaTime types the store uses. Instants are written as fixed-width ISO-8601 UTC text
-/// with milliseconds (so they sort as text); each handler reads whatever a provider returns.
+/// Dapper handlers for the NodaTime types the store uses. On SQLite instants are written as fixed-width ISO-8601 UTC
+/// text with milliseconds (so they sort as text) and dates as ISO text; on SQL Server as <c>datetime2(3)</c> UTC and
+/// <c>date</c>. Each handler reads whatever a provider returns.
 /// </summary>
 internal static class NodaTimeHandlers
 {
@@ -27,6 +28,36 @@ internal static class NodaTimeHandlers
         SqlMapper.AddTypeHandler(new InstantHandler());
         SqlMapper.AddTypeHandler(new LocalDateHandler());
         SqlMapper.AddTypeHandler(new YearMonthHandler());
+    }
+
+    /// <summary>Binds an instant as the parameter's database stores it.</summary>
+    public static void Bind(IDbDataParameter parameter, Instant value)
+    {
+        if (parameter is Microsoft.Data.SqlClient.SqlParameter)
+        {
+            parameter.DbType = DbType.DateTime2;
+            parameter.Value = value.ToDateTimeUtc();
+        }
+        else
+        {
+            parameter.DbType = DbType.String;
+            parameter.Value = Format(value);
+        }
+    }
+
+    /// <summary>Binds a date as the parameter's database stores it.</summary>
+    public static void Bind(IDbDataParameter parameter, LocalDate value)
+    {
+        if (parameter is Microsoft.Data.SqlClient.SqlParameter)
+        {
+            parameter.DbType = DbType.Date;
+            parameter.Value = value.ToDateTimeUnspecified();
+        }
+        else
+        {
+            parameter.DbType = DbType.String;
+            parameter.Value = LocalDatePattern.Iso.Format(value);
+        }
     }
 
     /// <summary>The stored text of an instant (to the millisecond).</summary>
@@ -69,22 +100,14 @@ internal static class NodaTimeHandlers
 
     private sealed class InstantHandler : SqlMapper.TypeHandler<Instant>
     {
-        public override void SetValue(IDbDataParameter parameter, Instant value)
-        {
-            parameter.DbType = DbType.String;
-            parameter.Value = Format(value);
-        }
+        public override void SetValue(IDbDataParameter parameter, Instant value) => Bind(parameter, value);
 
         public override Instant Parse(object value) => ParseInstant(value);
     }
 
     private sealed class LocalDateHandler : SqlMapper.TypeHandler<LocalDate>
     {
-        public override void SetValue(IDbDataParameter parameter, LocalDate value)
-        {
-            parameter.DbType = DbType.String;
-            parameter.Value = LocalDatePattern.Iso.Format(value);
-        }
+        public override void SetValue(IDbDataParameter parameter, LocalDate value) => Bind(parameter, value);
 
         public override LocalDate Parse(object value) => value switch
         {

@@ -1,0 +1,252 @@
+using System.Collections.Concurrent;
+using System.Data;
+using System.Data.Common;
+using System.Text;
+using Compliance.Data.Submissions;
+using Dapper;
+using Microsoft.Data.SqlClient;
+using Microsoft.SqlServer.TransactSql.ScriptDom;
+
+namespace Compliance.Data.SqlServer;
+
+/// <summary>
+/// SQL Server, for many nodes: the tables live in the schema <c>compliance</c> (Hangfire keeps its own), so each
+/// shared statement is parsed once with ScriptDom and its unqualified table names are qualified; writers that read
+/// before they write serialize on application locks (<c>sp_getapplock</c>) held by their transaction.
+/// </summary>
+public sealed class SqlServerDialect : Dialect
+{
+    /// <summary>The schema of the Compliance tables.</summary>
+    public const string Schema = "compliance";
+
+    private const string UpsertCalendarStatement = """
+        MERGE calendar_years WITH (HOLDLOCK) AS target
+        USING (SELECT @year AS year, @body AS body, @now AS updated_at) AS source
+        ON target.year = source.year
+        WHEN MATCHED THEN UPDATE SET body = source.body, updated_at = source.updated_at
+        WHEN NOT MATCHED THEN INSERT (year, body, updated_at) VALUES (source.year, source.body, source.updated_at);
+        """;
+
+    private const string InsertReminderStatement = """
+        INSERT INTO reminders (obligation, institution, period, due_date, kind, offset_days, message_zh, message_en, created_at, delivery_status)
+        OUTPUT INSERTED.id
+        SELECT @obligation, @institution, @period, @due, @kind, @offset, @zh, @en, @now, @status
+        WHERE NOT EXISTS (
+            SELECT 1 FROM reminders WITH (UPDLOCK, HOLDLOCK)
+            WHERE obligation = @obligation AND institution = @institution AND period = @period AND offset_days = @offset)
+        """;
+
+    private const string InsertDeadlineMissedStatement = """
+        INSERT INTO exceptions (institution, period, "rule", subject, severity, status, figures, baselines, message_zh, message_en, created_at, updated_at)
+        OUTPUT INSERTED.id
+        SELECT @institution, @period, 'DEADLINE_MISSED', @obligation, 'breach', 'open', @figures, '{}', @zh, @en, @now, @now
+        WHERE NOT EXISTS (
+            SELECT 1 FROM exceptions WITH (UPDLOCK, HOLDLOCK)
+            WHERE institution = @institution AND period = @period AND "rule" = 'DEADLINE_MISSED' AND subject = @obligation)
+        """;
+
+    private const string JournalStatement = """
+        IF SCHEMA_ID(N'compliance') IS NULL EXEC(N'CREATE SCHEMA compliance');
+        IF OBJECT_ID(N'compliance.schema_migrations', N'U') IS NULL
+            CREATE TABLE compliance.schema_migrations (
+                id         nvarchar(200) NOT NULL CONSTRAINT pk_schema_migrations PRIMARY KEY,
+                applied_at datetime2(3)  NOT NULL
+            );
+        """;
+
+    private const string MigrationLockStatement = """
+        DECLARE @result int;
+        EXEC @result = sp_getapplock @Resource = N'compliance/migrations', @LockMode = 'Exclusive', @LockOwner = 'Session', @LockTimeout = @timeout;
+        SELECT @result;
+        """;
+
+    private const string MigrationUnlockStatement = "EXEC sp_releaseapplock @Resource = N'compliance/migrations', @LockOwner = 'Session';";
+
+    private const string LockStatement = """
+        DECLARE @result int;
+        EXEC @result = sp_getapplock @Resource = @resource, @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = @timeout;
+        SELECT @result;
+        """;
+
+    private const string InsertSubmissionBodyStatement = "INSERT INTO submission_bodies (submission_id, body) VALUES (@id, @Content); SELECT CAST(@id AS bigint);";
+
+    private const string InsertDeliverableStatement = """
+        INSERT INTO deliverables (obligation, institution, year, media_type, bytes, sha256, received_at, content)
+        VALUES (@Obligation, @Institution, @Year, @MediaType, @Bytes, @Sha256, @ReceivedAt, @Content);
+        SELECT CAST(SCOPE_IDENTITY() AS bigint);
+        """;
+
+    private const string ReadBodyStatement = "SELECT body FROM submission_bodies WHERE submission_id = @id";
+
+    private const string ReadContentStatement = "SELECT content FROM deliverables WHERE id = @id";
+
+    /// <summary>How long a writer waits for another's lock before it fails (and its request or job is retried).</summary>
+    private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(60);
+
+    private static readonly ConcurrentDictionary<string, string> Prepared = new(StringComparer.Ordinal);
+
+    private SqlServerDialect()
+    {
+    }
+
+    public static SqlServerDialect Instance { get; } = new();
+
+    public override string Folder => "sqlserver";
+
+    public override string Page => " OFFSET @Skip ROWS FETCH NEXT @Take ROWS ONLY";
+
+    public override string LastId => "SELECT CAST(SCOPE_IDENTITY() AS bigint);";
+
+    public override string UpsertCalendarSql => UpsertCalendarStatement;
+
+    public override string InsertReminderSql => InsertReminderStatement;
+
+    public override string InsertDeadlineMissedSql => InsertDeadlineMissedStatement;
+
+    public override string JournalSql => JournalStatement;
+
+    /// <summary>Every statement of this dialect, as written here, for the checks that parse them.</summary>
+    public static IReadOnlyList<string> Statements { get; } =
+    [
+        UpsertCalendarStatement, InsertReminderStatement, InsertDeadlineMissedStatement, JournalStatement, MigrationLockStatement,
+        MigrationUnlockStatement, LockStatement, InsertSubmissionBodyStatement, InsertDeliverableStatement, ReadBodyStatement,
+        ReadContentStatement,
+    ];
+
+    /// <summary>The statement with every table it names in the schema <c>compliance</c>; parsed once, then cached.</summary>
+    /// <exception cref="InvalidOperationException">The statement is not T-SQL.</exception>
+    public override string Statement(string sql) => Prepared.GetOrAdd(sql, Qualify);
+
+    /// <summary>Parses a statement as SQL Server 2022 does (quoted identifiers on, as SqlClient sets them).</summary>
+    public static TSqlFragment Parse(string sql, out IList<ParseError> errors)
+    {
+        var parser = new TSql160Parser(initialQuotedIdentifiers: true);
+        using var reader = new StringReader(sql);
+        return parser.Parse(reader, out errors);
+    }
+
+    internal override DbConnection CreateConnection(string connectionString) => new SqlConnection(connectionString);
+
+    internal override Task InitializeAsync(DbConnection connection, CancellationToken ct) => Task.CompletedTask;
+
+    internal override bool IsUniqueViolation(DbException exception) => exception is SqlException { Number: 2627 or 2601 };
+
+    internal override async Task LockAsync(DbConnection connection, DbTransaction transaction, string resource, CancellationToken ct)
+    {
+        var result = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            LockStatement, new { resource, timeout = (int)LockTimeout.TotalMilliseconds }, transaction, cancellationToken: ct));
+        if (result < 0)
+        {
+            throw new TimeoutException($"Could not take the lock '{resource}' within {LockTimeout.TotalSeconds} s (sp_getapplock returned {result}).");
+        }
+    }
+
+    /// <summary>Nodes starting at once queue on a session lock; each applies what the one before it left.</summary>
+    internal override async Task<T> WithMigrationLockAsync<T>(DbConnection connection, Func<Task<T>> migrate, CancellationToken ct)
+    {
+        var result = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            MigrationLockStatement, new { timeout = (int)TimeSpan.FromMinutes(5).TotalMilliseconds }, cancellationToken: ct));
+        if (result < 0)
+        {
+            throw new TimeoutException($"Another node held the migration lock for 5 minutes (sp_getapplock returned {result}).");
+        }
+
+        try
+        {
+            return await migrate();
+        }
+        finally
+        {
+            await connection.ExecuteAsync(new CommandDefinition(MigrationUnlockStatement, cancellationToken: CancellationToken.None));
+        }
+    }
+
+    /// <summary>The content is sent as a <c>varbinary(max)</c> parameter read from the stream as it goes.</summary>
+    internal override async Task<long> InsertBlobAsync(DbConnection connection, DbTransaction transaction, BlobColumn column, object row, long bytes, Func<Stream> content, CancellationToken ct)
+    {
+        await using var source = content();
+        var parameters = new DynamicParameters(row);
+        parameters.Add("Content", source, DbType.Binary, size: -1);
+        var sql = column == BlobColumn.SubmissionBody ? InsertSubmissionBodyStatement : InsertDeliverableStatement;
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(Statement(sql), parameters, transaction, commandTimeout: 0, cancellationToken: ct));
+    }
+
+    internal override async Task CopyBlobAsync(DbConnection connection, BlobColumn column, long id, Stream destination, CancellationToken ct)
+    {
+        var sql = column == BlobColumn.SubmissionBody ? ReadBodyStatement : ReadContentStatement;
+        await using var reader = await connection.ExecuteReaderAsync(
+            new CommandDefinition(Statement(sql), new { id }, commandTimeout: 0, cancellationToken: ct), CommandBehavior.SequentialAccess);
+        if (await reader.ReadAsync(ct) && !await reader.IsDBNullAsync(0, ct))
+        {
+            await using var blob = reader.GetStream(0);
+            await blob.CopyToAsync(destination, 1 << 16, ct);
+        }
+    }
+
+    internal override ILoanWriter OpenLoanWriter(DbConnection connection, DbTransaction transaction, long submissionId, Action first) =>
+        new BulkLoanWriter((SqlConnection)connection, (SqlTransaction)transaction, submissionId, first);
+
+    internal override Task CheckpointAsync(DbConnection connection, CancellationToken ct) => Task.CompletedTask;
+
+    private static string Qualify(string sql)
+    {
+        var fragment = Parse(sql, out var errors);
+        if (errors.Count > 0)
+        {
+            var error = errors[0];
+            throw new InvalidOperationException($"Not T-SQL, at line {error.Line}, column {error.Column}: {error.Message}\n{sql}");
+        }
+
+        var names = new LocalNames();
+        fragment.Accept(names);
+        var tables = new UnqualifiedTables(names.Names);
+        fragment.Accept(tables);
+        var qualified = new StringBuilder(sql);
+        foreach (var offset in tables.Offsets.Distinct().OrderDescending())
+        {
+            qualified.Insert(offset, Schema + ".");
+        }
+
+        return qualified.ToString();
+    }
+
+    /// <summary>Names a statement declares itself: common table expressions and aliases.</summary>
+    private sealed class LocalNames : TSqlFragmentVisitor
+    {
+        public HashSet<string> Names { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+        public override void ExplicitVisit(CommonTableExpression node)
+        {
+            Names.Add(node.ExpressionName.Value);
+            base.ExplicitVisit(node);
+        }
+
+        public override void Visit(TableReferenceWithAlias node)
+        {
+            if (node.Alias is { } alias)
+            {
+                Names.Add(alias.Value);
+            }
+
+            base.Visit(node);
+        }
+    }
+
+    /// <summary>Where each table named without a schema starts.</summary>
+    private sealed class UnqualifiedTables(HashSet<string> local) : TSqlFragmentVisitor
+    {
+        public List<int> Offsets { get; } = [];
+
+        public override void ExplicitVisit(NamedTableReference node)
+        {
+            var name = node.SchemaObject;
+            if (name.SchemaIdentifier is null && name.DatabaseIdentifier is null && !local.Contains(name.BaseIdentifier.Value)
+                && !name.BaseIdentifier.Value.StartsWith('#'))
+            {
+                Offsets.Add(name.StartOffset);
+            }
+
+            base.ExplicitVisit(node);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+using System.Data.Common;
+using Compliance.Data.Submissions;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Compliance.Data.Sqlite;
+
+/// <summary>
+/// SQLite, the embedded default: one file, one node. Every transaction Microsoft.Data.Sqlite begins is
+/// <c>BEGIN IMMEDIATE</c>, so writers are serialized by the database itself.
+/// </summary>
+public sealed class SqliteDialect : Dialect
+{
+    private const string UpsertCalendarStatement = """
+        INSERT INTO calendar_years (year, body, updated_at) VALUES (@year, @body, @now)
+        ON CONFLICT (year) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at
+        """;
+
+    private const string InsertReminderStatement = """
+        INSERT INTO reminders (obligation, institution, period, due_date, kind, offset_days, message_zh, message_en, created_at, delivery_status)
+        VALUES (@obligation, @institution, @period, @due, @kind, @offset, @zh, @en, @now, @status)
+        ON CONFLICT (obligation, institution, period, offset_days) DO NOTHING
+        RETURNING id
+        """;
+
+    private const string InsertDeadlineMissedStatement = """
+        INSERT INTO exceptions (institution, period, "rule", subject, severity, status, figures, baselines, message_zh, message_en, created_at, updated_at)
+        VALUES (@institution, @period, 'DEADLINE_MISSED', @obligation, 'breach', 'open', @figures, '{}', @zh, @en, @now, @now)
+        ON CONFLICT (institution, period, "rule", subject) DO NOTHING
+        RETURNING id
+        """;
+
+    private const string JournalStatement = """
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            id         TEXT NOT NULL PRIMARY KEY,
+            applied_at TEXT NOT NULL
+        );
+        """;
+
+    private const string InsertSubmissionBodyStatement = "INSERT INTO submission_bodies (submission_id, body) VALUES (@id, zeroblob(@Bytes)); SELECT last_insert_rowid();";
+
+    private const string InsertDeliverableStatement = """
+        INSERT INTO deliverables (obligation, institution, year, media_type, bytes, sha256, received_at, content)
+        VALUES (@Obligation, @Institution, @Year, @MediaType, @Bytes, @Sha256, @ReceivedAt, zeroblob(@Bytes));
+        SELECT last_insert_rowid();
+        """;
+
+    private const string BodyLengthStatement = "SELECT length(body) FROM submission_bodies WHERE submission_id = @id";
+
+    private const string ContentLengthStatement = "SELECT length(content) FROM deliverables WHERE id = @id";
+
+    private SqliteDialect()
+    {
+    }
+
+    public static SqliteDialect Instance { get; } = new();
+
+    public override string Folder => "sqlite";
+
+    public override string Page => " LIMIT @Take OFFSET @Skip";
+
+    public override string LastId => "SELECT last_insert_rowid();";
+
+    public override string UpsertCalendarSql => UpsertCalendarStatement;
+
+    public override string InsertReminderSql => InsertReminderStatement;
+
+    public override string InsertDeadlineMissedSql => InsertDeadlineMissedStatement;
+
+    public override string JournalSql => JournalStatement;
+
+    public override string Statement(string sql) => sql;
+
+    internal override DbConnection CreateConnection(string connectionString) => new SqliteConnection(connectionString);
+
+    internal override async Task InitializeAsync(DbConnection connection, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        // Checkpoints run in the background (CheckpointAsync), not in the commit of whichever request crosses the
+        // threshold: a ledger's commit is durable once the WAL is synced.
+        command.CommandText = "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0;";
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    internal override bool IsUniqueViolation(DbException exception) =>
+        exception is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 1555 or 2067 };
+
+    /// <summary>Nothing to take: the transaction began IMMEDIATE and holds the database's write lock already.</summary>
+    internal override Task LockAsync(DbConnection connection, DbTransaction transaction, string resource, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>One node per file: the write-ahead log is switched on, and the journal's transactions serialize the rest.</summary>
+    internal override async Task<T> WithMigrationLockAsync<T>(DbConnection connection, Func<Task<T>> migrate, CancellationToken ct)
+    {
+        await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode = WAL;", cancellationToken: ct));
+        return await migrate();
+    }
+
+    /// <summary>Inserts a zero-filled blob of the right size, then writes the content into it in place (no copy in memory).</summary>
+    internal override async Task<long> InsertBlobAsync(DbConnection connection, DbTransaction transaction, BlobColumn column, object row, long bytes, Func<Stream> content, CancellationToken ct)
+    {
+        var (sql, _, table, name) = Target(column);
+        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, row, transaction, cancellationToken: ct));
+        if (bytes > 0)
+        {
+            await using var blob = new SqliteBlob((SqliteConnection)connection, table, name, id);
+            await using var source = content();
+            await source.CopyToAsync(blob, 1 << 16, ct);
+        }
+
+        return id;
+    }
+
+    internal override async Task CopyBlobAsync(DbConnection connection, BlobColumn column, long id, Stream destination, CancellationToken ct)
+    {
+        var (_, lengthSql, table, name) = Target(column);
+        var length = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(lengthSql, new { id }, cancellationToken: ct));
+        if (length is null or 0)
+        {
+            return;
+        }
+
+        await using var blob = new SqliteBlob((SqliteConnection)connection, table, name, id, readOnly: true);
+        await blob.CopyToAsync(destination, 1 << 16, ct);
+    }
+
+    internal override ILoanWriter OpenLoanWriter(DbConnection connection, DbTransaction transaction, long submissionId, Action first) =>
+        new SqliteLoanWriter((SqliteConnection)connection, submissionId, first);
+
+    internal override Task CheckpointAsync(DbConnection connection, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition("PRAGMA wal_checkpoint(TRUNCATE);", cancellationToken: ct));
+
+    private static (string Insert, string Length, string Table, string Column) Target(BlobColumn column) => column switch
+    {
+        BlobColumn.SubmissionBody => (InsertSubmissionBodyStatement, BodyLengthStatement, "submission_bodies", "body"),
+        _ => (InsertDeliverableStatement, ContentLengthStatement, "deliverables", "content"),
+    };
+}
