@@ -112,7 +112,7 @@ public sealed class ExceptionStore(Db db)
     public const string Cleared = "cleared";
 
     private const string Columns = """
-        e.id AS Id, e.institution AS Institution, e.period AS Period, e."rule" AS Rule, e.rule_set_id AS RuleSetId,
+        e.id AS Id, e.institution AS Institution, e.period AS Period, e."rule" AS "Rule", e.rule_set_id AS RuleSetId,
         e.rule_set_version AS RuleSetVersion, e.severity AS Severity, e.status AS Status, e.figures AS Figures,
         e.baselines AS Baselines, e.message_zh AS MessageZh, e.message_en AS MessageEn, e.submission_id AS SubmissionId,
         e.waived_until AS WaivedUntil, e.created_at AS CreatedAt, e.updated_at AS UpdatedAt

@@ -76,6 +76,8 @@ public sealed class SqlServerDialect : Dialect
         SELECT CAST(SCOPE_IDENTITY() AS bigint);
         """;
 
+    private const string LastIdStatement = "SELECT CAST(SCOPE_IDENTITY() AS bigint);";
+
     private const string ReadBodyStatement = "SELECT body FROM submission_bodies WHERE submission_id = @id";
 
     private const string ReadContentStatement = "SELECT content FROM deliverables WHERE id = @id";
@@ -95,7 +97,7 @@ public sealed class SqlServerDialect : Dialect
 
     public override string Page => " OFFSET @Skip ROWS FETCH NEXT @Take ROWS ONLY";
 
-    public override string LastId => "SELECT CAST(SCOPE_IDENTITY() AS bigint);";
+    public override string LastId => LastIdStatement;
 
     public override string UpsertCalendarSql => UpsertCalendarStatement;
 
@@ -110,7 +112,7 @@ public sealed class SqlServerDialect : Dialect
     [
         UpsertCalendarStatement, InsertReminderStatement, InsertDeadlineMissedStatement, JournalStatement, MigrationLockStatement,
         MigrationUnlockStatement, LockStatement, InsertSubmissionBodyStatement, InsertDeliverableStatement, ReadBodyStatement,
-        ReadContentStatement,
+        ReadContentStatement, LastIdStatement,
     ];
 
     /// <summary>The statement with every table it names in the schema <c>compliance</c>; parsed once, then cached.</summary>

@@ -49,6 +49,14 @@ public sealed class SqliteDialect : Dialect
 
     private const string ContentLengthStatement = "SELECT length(content) FROM deliverables WHERE id = @id";
 
+    private const string ConnectionPragmas = "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0;";
+
+    private const string WalPragma = "PRAGMA journal_mode = WAL;";
+
+    private const string CheckpointPragma = "PRAGMA wal_checkpoint(TRUNCATE);";
+
+    private const string LastIdStatement = "SELECT last_insert_rowid();";
+
     private SqliteDialect()
     {
     }
@@ -59,7 +67,7 @@ public sealed class SqliteDialect : Dialect
 
     public override string Page => " LIMIT @Take OFFSET @Skip";
 
-    public override string LastId => "SELECT last_insert_rowid();";
+    public override string LastId => LastIdStatement;
 
     public override string UpsertCalendarSql => UpsertCalendarStatement;
 
@@ -78,7 +86,7 @@ public sealed class SqliteDialect : Dialect
         await using var command = connection.CreateCommand();
         // Checkpoints run in the background (CheckpointAsync), not in the commit of whichever request crosses the
         // threshold: a ledger's commit is durable once the WAL is synced.
-        command.CommandText = "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0;";
+        command.CommandText = ConnectionPragmas;
         await command.ExecuteNonQueryAsync(ct);
     }
 
@@ -91,7 +99,7 @@ public sealed class SqliteDialect : Dialect
     /// <summary>One node per file: the write-ahead log is switched on, and the journal's transactions serialize the rest.</summary>
     internal override async Task<T> WithMigrationLockAsync<T>(DbConnection connection, Func<Task<T>> migrate, CancellationToken ct)
     {
-        await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode = WAL;", cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(WalPragma, cancellationToken: ct));
         return await migrate();
     }
 
@@ -127,7 +135,7 @@ public sealed class SqliteDialect : Dialect
         new SqliteLoanWriter((SqliteConnection)connection, submissionId, first);
 
     internal override Task CheckpointAsync(DbConnection connection, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition("PRAGMA wal_checkpoint(TRUNCATE);", cancellationToken: ct));
+        connection.ExecuteAsync(new CommandDefinition(CheckpointPragma, cancellationToken: ct));
 
     private static (string Insert, string Length, string Table, string Column) Target(BlobColumn column) => column switch
     {

@@ -74,7 +74,7 @@ public sealed class SubmissionStore(Db db)
     private const string Columns = """
         s.id AS Id, s.institution AS Institution, s.period AS Period, s.version AS Version, s.status AS Status,
         s.received_at AS ReceivedAt, s.sha256 AS Sha256, s.content_type AS ContentType, s.byte_count AS ByteCount,
-        s.row_count AS RowCount, s.error_count AS ErrorCount, s.warning_count AS WarningCount, s.warnings AS Warnings,
+        s.row_count AS "RowCount", s.error_count AS ErrorCount, s.warning_count AS WarningCount, s.warnings AS Warnings,
         s.evaluation_status AS EvaluationStatus, s.evaluated_at AS EvaluatedAt, s.evaluation AS Evaluation
         """;
 
@@ -90,7 +90,7 @@ public sealed class SubmissionStore(Db db)
     private const string CountSql = $"SELECT COUNT(*) FROM submissions s JOIN institutions i ON i.code = s.institution {ListWhere}";
     private const string ListSql = $"SELECT {Columns} FROM submissions s JOIN institutions i ON i.code = s.institution {ListWhere} ORDER BY s.id DESC";
     private const string CountErrorsSql = "SELECT COUNT(*) FROM submission_errors WHERE submission_id = @id";
-    private const string ErrorsSql = "SELECT line AS Line, column_name AS Column, code AS Code, message AS Message FROM submission_errors WHERE submission_id = @id ORDER BY seq";
+    private const string ErrorsSql = "SELECT line AS Line, column_name AS \"Column\", code AS Code, message AS Message FROM submission_errors WHERE submission_id = @id ORDER BY seq";
 
     // The latest accepted version of each period (of one institution, or of all) in [from, to].
     private const string LatestVersions = """

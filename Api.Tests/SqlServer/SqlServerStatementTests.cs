@@ -1,0 +1,246 @@
+using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.Metadata.Ecma335;
+using System.Reflection.PortableExecutable;
+using System.Text.RegularExpressions;
+using Compliance.Data;
+using Compliance.Data.SqlServer;
+using FluentAssertions.Execution;
+using Microsoft.SqlServer.TransactSql.ScriptDom;
+
+namespace Compliance.Api.Tests.SqlServer;
+
+/// <summary>
+/// Every statement the Data layer can send to SQL Server, collected from the code rather than copied: the shared
+/// statements (the constants named <c>…Sql</c>, outside the SQLite dialect's namespace) as the SQL Server dialect
+/// prepares them, composed with its paging and key retrieval where the code composes them, and the dialect's own.
+/// Each must parse as T-SQL, name only tables of the <c>compliance</c> schema that the migrations create, and call
+/// only functions SQL Server has.
+/// </summary>
+public sealed partial class SqlServerStatementTests
+{
+    private static readonly Assembly DataAssembly = typeof(Db).Assembly;
+    private static readonly SqlServerDialect Dialect = SqlServerDialect.Instance;
+
+    /// <summary>The built-in functions the statements may call (ScriptDom parses any name; SQL Server does not run any).</summary>
+    private static readonly HashSet<string> BuiltIns = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "COUNT", "MAX", "MIN", "SUM", "COALESCE", "SCOPE_IDENTITY", "SCHEMA_ID", "OBJECT_ID",
+    };
+
+    public static IEnumerable<TestCaseData> Statements() =>
+        Collect().Select(s => new TestCaseData(s.Sql).SetArgDisplayNames(s.Name));
+
+    [Test]
+    public void Collection_FindsTheSharedStatementsAndTheDialectsOwn()
+    {
+        var names = Collect().Select(s => s.Name).ToList();
+
+        using (new AssertionScope())
+        {
+            names.Should().HaveCountGreaterThan(80, "the stores issue that many distinct statements");
+            names.Should().Contain("ExceptionStore.ListSql + Page").And.Contain("SubmissionStore.InsertSql + LastId")
+                .And.Contain("SqlServerDialect[0]").And.Contain("Migrations.AppliedSql");
+        }
+    }
+
+    [TestCaseSource(nameof(Statements))]
+    public void Statement_AsSqlServerReceivesIt_ParsesAndNamesOnlyTablesOfTheSchema(string sql)
+    {
+        var prepared = Dialect.Statement(sql);
+
+        var fragment = SqlServerDialect.Parse(prepared, out var errors);
+        var references = new References();
+        fragment.Accept(references);
+
+        using (new AssertionScope())
+        {
+            errors.Select(e => $"line {e.Line}, column {e.Column}: {e.Message}").Should().BeEmpty();
+            references.Tables.Where(t => t.Schema != SqlServerDialect.Schema || !MigratedTables.Value.Contains(t.Name)).Should()
+                .BeEmpty("every table is one the migrations create in the compliance schema");
+            references.Functions.Where(f => !BuiltIns.Contains(f)).Should().BeEmpty("SQL Server has only its own functions (not SQLite's length(), ifnull() and the like)");
+        }
+    }
+
+    [Test]
+    public void Qualifying_LeavesAliasesCommonTableExpressionsAndQualifiedNamesAlone()
+    {
+        const string sql = """
+            WITH latest AS (SELECT s.id FROM submissions s)
+            UPDATE e SET status = 'x' FROM exceptions e JOIN latest ON latest.id = e.submission_id JOIN compliance.institutions i ON i.code = e.institution
+            """;
+
+        var prepared = Dialect.Statement(sql);
+
+        prepared.Should().Be("""
+            WITH latest AS (SELECT s.id FROM compliance.submissions s)
+            UPDATE e SET status = 'x' FROM compliance.exceptions e JOIN latest ON latest.id = e.submission_id JOIN compliance.institutions i ON i.code = e.institution
+            """);
+    }
+
+    [Test]
+    public void Statement_ThatIsNotTSql_IsRefusedBeforeItIsSent()
+    {
+        var prepare = () => Dialect.Statement("SELECT id FROM submissions LIMIT 1");
+
+        prepare.Should().Throw<InvalidOperationException>().WithMessage("Not T-SQL*");
+    }
+
+    [Test]
+    public void DataAssembly_HoldsNoStatementOutsideTheCollectedConstants()
+    {
+        var known = Collect().Select(s => s.Sql).Concat(SqliteOnly()).ToHashSet(StringComparer.Ordinal);
+
+        var literals = UserStrings(DataAssembly).Where(s => SqlVerb().IsMatch(s)).ToList();
+
+        using (new AssertionScope())
+        {
+            literals.Should().NotBeEmpty();
+            literals.Should().OnlyContain(s => known.Contains(s),
+                "every statement in the Data layer is a constant the T-SQL checks collect (or belongs to the SQLite dialect)");
+        }
+    }
+
+    /// <summary>The statements, each with where it comes from.</summary>
+    private static List<(string Name, string Sql)> Collect()
+    {
+        var shared = DataAssembly.GetTypes()
+            .Where(t => t.Namespace != typeof(Data.Sqlite.SqliteDialect).Namespace && t != typeof(SqlServerDialect))
+            .SelectMany(t => t.GetFields(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)
+                .Where(f => f.IsLiteral && f.FieldType == typeof(string) && f.Name.EndsWith("Sql", StringComparison.Ordinal))
+                .Select(f => (Name: $"{t.Name}.{f.Name}", Sql: (string)f.GetRawConstantValue()!)))
+            .ToList();
+        var statements = new List<(string Name, string Sql)>(shared);
+
+        // Composed as the code composes them: ordered lists are paged (Db.PageAsync), inserts read their new key.
+        statements.AddRange(shared.Where(s => s.Sql.Contains("ORDER BY", StringComparison.Ordinal) && s.Sql.TrimStart().StartsWith("SELECT", StringComparison.Ordinal))
+            .Select(s => ($"{s.Name} + Page", s.Sql + Dialect.Page)));
+        statements.AddRange(shared.Where(s => s.Sql.TrimStart().StartsWith("INSERT", StringComparison.Ordinal))
+            .Select(s => ($"{s.Name} + LastId", s.Sql + Dialect.LastId)));
+        statements.AddRange(SqlServerDialect.Statements.Select((sql, i) => ($"SqlServerDialect[{i}]", sql)));
+        statements.AddRange(typeof(Dialect).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.PropertyType == typeof(string) && p.Name.EndsWith("Sql", StringComparison.Ordinal))
+            .Select(p => ($"SqlServerDialect.{p.Name}", (string)p.GetValue(Dialect)!)));
+        return statements;
+    }
+
+    /// <summary>The statements only SQLite receives: the constants and string properties of its dialect's namespace.</summary>
+    private static IEnumerable<string> SqliteOnly()
+    {
+        var sqlite = DataAssembly.GetTypes().Where(t => t.Namespace == typeof(Data.Sqlite.SqliteDialect).Namespace).ToList();
+        var constants = sqlite.SelectMany(t => t.GetFields(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+            .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+            .Select(f => (string)f.GetRawConstantValue()!);
+        var properties = typeof(Dialect).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.PropertyType == typeof(string))
+            .Select(p => (string)p.GetValue(Data.Sqlite.SqliteDialect.Instance)!);
+        return constants.Concat(properties);
+    }
+
+    /// <summary>Every string literal compiled into the assembly (its #US heap).</summary>
+    private static List<string> UserStrings(Assembly assembly)
+    {
+        using var pe = new PEReader(File.OpenRead(assembly.Location));
+        var reader = pe.GetMetadataReader();
+        var strings = new List<string>();
+        for (var handle = MetadataTokens.UserStringHandle(1); !handle.IsNil; handle = reader.GetNextHandle(handle))
+        {
+            strings.Add(reader.GetUserString(handle));
+        }
+
+        return strings;
+    }
+
+    private static readonly Lazy<HashSet<string>> MigratedTables = new(() =>
+    {
+        var creates = new Creates();
+        foreach (var (_, script) in Migrations.Scripts(Dialect))
+        {
+            SqlServerDialect.Parse(script, out _).Accept(creates);
+        }
+
+        creates.Tables.Add("schema_migrations");
+        return creates.Tables;
+    });
+
+    [GeneratedRegex(@"^\s*(SELECT|INSERT|UPDATE|DELETE|MERGE|WITH|CREATE|ALTER|DROP|DECLARE|EXEC|IF|PRAGMA)\b")]
+    private static partial Regex SqlVerb();
+
+    private sealed class Creates : TSqlFragmentVisitor
+    {
+        public HashSet<string> Tables { get; } = new(StringComparer.Ordinal);
+
+        public override void Visit(CreateTableStatement node)
+        {
+            Tables.Add(node.SchemaObjectName.BaseIdentifier.Value);
+            base.Visit(node);
+        }
+    }
+
+    /// <summary>The tables a statement names (not its aliases or common table expressions) and the functions it calls.</summary>
+    private sealed class References : TSqlFragmentVisitor
+    {
+        private readonly HashSet<string> _local = new(StringComparer.OrdinalIgnoreCase);
+
+        public List<(string? Schema, string Name)> Tables { get; } = [];
+
+        public List<string> Functions { get; } = [];
+
+        public override void ExplicitVisit(SelectStatement node)
+        {
+            Collect(node);
+            base.ExplicitVisit(node);
+        }
+
+        public override void Visit(FunctionCall node)
+        {
+            Functions.Add(node.FunctionName.Value);
+            base.Visit(node);
+        }
+
+        public override void Visit(NamedTableReference node)
+        {
+            var name = node.SchemaObject;
+            if (name.SchemaIdentifier is not null || !_local.Contains(name.BaseIdentifier.Value))
+            {
+                Tables.Add((name.SchemaIdentifier?.Value, name.BaseIdentifier.Value));
+            }
+
+            base.Visit(node);
+        }
+
+        public override void Visit(TSqlScript node)
+        {
+            Collect(node);
+            base.Visit(node);
+        }
+
+        private void Collect(TSqlFragment fragment)
+        {
+            var names = new LocalNames();
+            fragment.Accept(names);
+            _local.UnionWith(names.Names);
+        }
+    }
+
+    private sealed class LocalNames : TSqlFragmentVisitor
+    {
+        public HashSet<string> Names { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+        public override void Visit(CommonTableExpression node)
+        {
+            Names.Add(node.ExpressionName.Value);
+            base.Visit(node);
+        }
+
+        public override void Visit(TableReferenceWithAlias node)
+        {
+            if (node.Alias is { } alias)
+            {
+                Names.Add(alias.Value);
+            }
+
+            base.Visit(node);
+        }
+    }
+}
