@@ -52,16 +52,19 @@ internal static class DataSetup
         var services = app.Services;
         var clock = services.GetRequiredService<IClock>();
         var ct = app.Lifetime.ApplicationStopping;
-        var applied = await services.GetRequiredService<Migrations>().ApplyAsync(ct);
+        // Nodes starting at once take turns: each applies what the one before left, and seeds what is missing.
+        var applied = await services.GetRequiredService<Migrations>().ApplyAsync(ct, async () =>
+        {
+            await services.GetRequiredService<RuleSetStore>().SeedAsync(clock.GetCurrentInstant(), ct);
+            await services.GetRequiredService<CalendarStore>().SeedAsync(clock.GetCurrentInstant(), ct);
+            await services.GetRequiredService<ObligationStore>().SeedAsync(clock.GetCurrentInstant(), ct);
+            await AccessSetup.EnsureAdminKeyAsync(services, app.Configuration, ct);
+        });
         if (applied.Count > 0)
         {
             app.Logger.MigrationsApplied(string.Join(", ", applied));
         }
 
-        await services.GetRequiredService<RuleSetStore>().SeedAsync(clock.GetCurrentInstant(), ct);
-        await services.GetRequiredService<CalendarStore>().SeedAsync(clock.GetCurrentInstant(), ct);
-        await services.GetRequiredService<ObligationStore>().SeedAsync(clock.GetCurrentInstant(), ct);
-        await AccessSetup.EnsureAdminKeyAsync(services, app.Configuration, ct);
         await JobsSetup.RequeuePendingAsync(services, ct);
         await DeadlinesSetup.ScheduleSweepAsync(services, app.Configuration, ct);
     }

@@ -19,18 +19,22 @@ builder.AddComplianceHttp();
 
 var app = builder.Build();
 await app.InitializeComplianceAsync();
-app.UseComplianceAudit();
-app.UseComplianceHttp();
 app.MapHealth();
-app.MapProblems();
-app.MapInstitutions();
-app.MapApiKeys();
-app.MapSubmissions();
-app.MapExceptions();
-app.MapRules();
-app.MapDeadlines();
-app.MapAudit();
-app.MapComplianceJobs();
+if (app.Services.GetRequiredService<NodeOptions>().RunsApi)
+{
+    app.UseComplianceAudit();
+    app.UseComplianceHttp();
+    app.MapProblems();
+    app.MapInstitutions();
+    app.MapApiKeys();
+    app.MapSubmissions();
+    app.MapExceptions();
+    app.MapRules();
+    app.MapDeadlines();
+    app.MapAudit();
+    app.MapComplianceJobs();
+}
+
 await app.RunAsync();
 
 /// <summary>The entry point, visible to the tests' WebApplicationFactory.</summary>

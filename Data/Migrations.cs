@@ -27,8 +27,11 @@ public sealed class Migrations(Db db, IClock clock)
             .ToList();
     }
 
-    /// <summary>Applies every script not yet applied; returns the names of those it applied.</summary>
-    public async Task<IReadOnlyList<string>> ApplyAsync(CancellationToken ct)
+    /// <summary>
+    /// Applies every script not yet applied, then <paramref name="thenSeed"/> (reference data), under the migration
+    /// lock; returns the names of the scripts it applied.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ApplyAsync(CancellationToken ct, Func<Task>? thenSeed = null)
     {
         var directory = db.Dialect is Sqlite.SqliteDialect ? Path.GetDirectoryName(db.DataSource) : null;
         if (!string.IsNullOrEmpty(directory))
@@ -37,7 +40,16 @@ public sealed class Migrations(Db db, IClock clock)
         }
 
         await using var connection = await db.OpenAsync(ct);
-        return await db.Dialect.WithMigrationLockAsync(connection, () => ApplyScriptsAsync(connection, ct), ct);
+        return await db.Dialect.WithMigrationLockAsync(connection, async () =>
+        {
+            var applied = await ApplyScriptsAsync(connection, ct);
+            if (thenSeed is not null)
+            {
+                await thenSeed();
+            }
+
+            return applied;
+        }, ct);
     }
 
     private async Task<IReadOnlyList<string>> ApplyScriptsAsync(System.Data.Common.DbConnection connection, CancellationToken ct)

@@ -7,7 +7,8 @@ using FluentAssertions.Execution;
 namespace Compliance.Api.Tests.Access;
 
 /// <summary>api.md, "Institutions and keys": creating, listing and revoking keys, and how each is bound.</summary>
-public sealed class ApiKeysTests
+[TestFixtureSource(typeof(TestDatabases), nameof(TestDatabases.Fixtures))]
+public sealed class ApiKeysTests(TestDatabase database)
 {
     private const string Missing = "<missing>";
 
@@ -17,7 +18,7 @@ public sealed class ApiKeysTests
     [OneTimeSetUp]
     public async Task StartServer()
     {
-        _factory = new ComplianceApiFactory();
+        _factory = new ComplianceApiFactory(database);
         _admin = _factory.Admin();
         await _factory.RegisterInstitutionAsync("AK3713001", "371302");
         await _factory.RegisterInstitutionAsync("AK1101001", "110101");
@@ -26,9 +27,9 @@ public sealed class ApiKeysTests
     [OneTimeTearDown]
     public void StopServer()
     {
-        _admin.Dispose();
-        _factory.Dispose();
-        _factory.DeleteDatabase();
+        _admin?.Dispose();
+        _factory?.Dispose();
+        _factory?.DeleteDatabase();
     }
 
     [Test]

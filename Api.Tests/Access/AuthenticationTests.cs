@@ -6,7 +6,8 @@ using FluentAssertions.Execution;
 namespace Compliance.Api.Tests.Access;
 
 /// <summary>api.md, "Who may do what": a missing, unknown or revoked key answers 401; a role that may not act, 403.</summary>
-public sealed class AuthenticationTests
+[TestFixtureSource(typeof(TestDatabases), nameof(TestDatabases.Fixtures))]
+public sealed class AuthenticationTests(TestDatabase database)
 {
     private ComplianceApiFactory _factory = null!;
     private HttpClient _admin = null!;
@@ -16,7 +17,7 @@ public sealed class AuthenticationTests
     [OneTimeSetUp]
     public async Task StartServer()
     {
-        _factory = new ComplianceApiFactory();
+        _factory = new ComplianceApiFactory(database);
         _admin = _factory.Admin();
         await _factory.RegisterInstitutionAsync("AU3713001", "371302");
         _bank = await _factory.IssueInstitutionKeyAsync("AU3713001");
@@ -26,9 +27,9 @@ public sealed class AuthenticationTests
     [OneTimeTearDown]
     public void StopServer()
     {
-        _admin.Dispose();
-        _factory.Dispose();
-        _factory.DeleteDatabase();
+        _admin?.Dispose();
+        _factory?.Dispose();
+        _factory?.DeleteDatabase();
     }
 
     [TestCase("/api/v1/institutions")]

@@ -6,12 +6,13 @@ using FluentAssertions.Execution;
 namespace Compliance.Api.Tests.Audit;
 
 /// <summary><c>GET /api/v1/audit</c>: every write and every refused request, with who did it, never the key.</summary>
-public sealed class AuditTests
+[TestFixtureSource(typeof(TestDatabases), nameof(TestDatabases.Fixtures))]
+public sealed class AuditTests(TestDatabase database)
 {
     [Test]
     public async Task WritesAndRefusals_AreRecorded_ReadsAreNot_AndKeysNeverAppear()
     {
-        using var factory = new ComplianceApiFactory();
+        using var factory = new ComplianceApiFactory(database);
         using var admin = factory.Admin();
         var bankKey = await factory.CreateInstitutionAsync("A1", "371302");
         using var bank = factory.ClientWithKey(bankKey);
@@ -50,7 +51,7 @@ public sealed class AuditTests
     [Test]
     public async Task AuditLog_IsForAdminsOnly_AndFiltersByKeyAndTime()
     {
-        using var factory = new ComplianceApiFactory();
+        using var factory = new ComplianceApiFactory(database);
         using var admin = factory.Admin();
         using var bank = factory.ClientWithKey(await factory.CreateInstitutionAsync("A2", "371302"));
         var submission = await bank.SubmitAcceptedAsync("2022-12", Ledgers.Example);

@@ -11,7 +11,8 @@ using Microsoft.AspNetCore.Http;
 namespace Compliance.Api.Tests.Deadlines;
 
 /// <summary>Obligations, deadlines, the sweep, DEADLINE_MISSED, deliverables and webhooks (deadlines.md).</summary>
-public sealed class DeadlineTests
+[TestFixtureSource(typeof(TestDatabases), nameof(TestDatabases.Fixtures))]
+public sealed class DeadlineTests(TestDatabase database)
 {
     private ComplianceApiFactory _factory = null!;
     private HttpClient _admin = null!;
@@ -20,16 +21,16 @@ public sealed class DeadlineTests
     [OneTimeSetUp]
     public void StartServer()
     {
-        _factory = new ComplianceApiFactory();
+        _factory = new ComplianceApiFactory(database);
         _admin = _factory.Admin();
     }
 
     [OneTimeTearDown]
     public void StopServer()
     {
-        _admin.Dispose();
-        _factory.Dispose();
-        _factory.DeleteDatabase();
+        _admin?.Dispose();
+        _factory?.Dispose();
+        _factory?.DeleteDatabase();
     }
 
     [Test]

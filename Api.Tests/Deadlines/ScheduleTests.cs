@@ -3,12 +3,13 @@ using Compliance.Api.Tests.Support;
 namespace Compliance.Api.Tests.Deadlines;
 
 /// <summary>The daily sweep's schedule (a server of its own: Hangfire's job storage is one per host).</summary>
-public sealed class ScheduleTests
+[TestFixtureSource(typeof(TestDatabases), nameof(TestDatabases.Fixtures))]
+public sealed class ScheduleTests(TestDatabase database)
 {
     [Test]
     public async Task DailySweep_IsScheduledAtNineInShanghai_AsOneInTheMorningUtc()
     {
-        using var factory = new ComplianceApiFactory(settings: new Dictionary<string, string?> { ["Compliance:Deadlines:SweepAt"] = "09:00" });
+        using var factory = new ComplianceApiFactory(database, settings: new Dictionary<string, string?> { ["Compliance:Deadlines:SweepAt"] = "09:00" });
         using var client = factory.Admin();
         (await client.GetAsync("/health/ready")).EnsureSuccessStatusCode();
 

@@ -5,12 +5,13 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Compliance.Api.Tests.Evaluation;
 
 /// <summary>Hangfire delivers at least once: the same evaluation run concurrently writes each exception once.</summary>
-public sealed class ConcurrencyTests
+[TestFixtureSource(typeof(TestDatabases), nameof(TestDatabases.Fixtures))]
+public sealed class ConcurrencyTests(TestDatabase database)
 {
     [Test]
     public async Task SameEvaluation_RunConcurrently_WritesEachExceptionAndEventOnce()
     {
-        using var factory = new ComplianceApiFactory(settings: new Dictionary<string, string?> { ["Compliance:Roles"] = "api" });
+        using var factory = new ComplianceApiFactory(database, settings: new Dictionary<string, string?> { ["Compliance:Roles"] = "api" });
         using var bank = factory.ClientWithKey(await factory.CreateInstitutionAsync("C1", "371302"));
         var start = long.Parse(await bank.SubmitAcceptedAsync("2021-12", Ledgers.Csv(Ledgers.Row("L1", balance: 500_000m, amount: 500_000m))), System.Globalization.CultureInfo.InvariantCulture);
         var end = long.Parse(await bank.SubmitAcceptedAsync("2022-12", Ledgers.Example), System.Globalization.CultureInfo.InvariantCulture);

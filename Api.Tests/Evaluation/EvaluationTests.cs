@@ -7,7 +7,8 @@ using static Compliance.Api.Tests.Support.Ledgers;
 namespace Compliance.Api.Tests.Evaluation;
 
 /// <summary>Ledger in, exceptions out: the whole path through HTTP, SQLite and Hangfire.</summary>
-public sealed class EvaluationTests
+[TestFixtureSource(typeof(TestDatabases), nameof(TestDatabases.Fixtures))]
+public sealed class EvaluationTests(TestDatabase database)
 {
     // Start of year: inclusive 2,000,000 (half of it credit loans, two borrowers), total 10,000,000, no NPL.
     private static readonly string Ledger2021 = Csv(
@@ -27,16 +28,16 @@ public sealed class EvaluationTests
     [OneTimeSetUp]
     public async Task StartServer()
     {
-        _factory = new ComplianceApiFactory();
+        _factory = new ComplianceApiFactory(database);
         _bank = _factory.ClientWithKey(await _factory.CreateInstitutionAsync("N1100001", "110101"));
     }
 
     [OneTimeTearDown]
     public void StopServer()
     {
-        _bank.Dispose();
-        _factory.Dispose();
-        _factory.DeleteDatabase();
+        _bank?.Dispose();
+        _factory?.Dispose();
+        _factory?.DeleteDatabase();
     }
 
     [Test, Order(1)]

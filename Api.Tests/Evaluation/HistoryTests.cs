@@ -12,18 +12,19 @@ namespace Compliance.Api.Tests.Evaluation;
 /// first-time borrower a month (first-loan share flat: a breach in 2022-12 for Shandong), and a dearer new loan in
 /// 2022-12 (NEW_LOAN_RATE breach).
 /// </summary>
-public sealed class HistoryTests
+[TestFixtureSource(typeof(TestDatabases), nameof(TestDatabases.Fixtures))]
+public sealed class HistoryTests(TestDatabase database)
 {
     private ComplianceApiFactory _factory = null!;
 
     [OneTimeSetUp]
-    public void StartServer() => _factory = new ComplianceApiFactory();
+    public void StartServer() => _factory = new ComplianceApiFactory(database);
 
     [OneTimeTearDown]
     public void StopServer()
     {
-        _factory.Dispose();
-        _factory.DeleteDatabase();
+        _factory?.Dispose();
+        _factory?.DeleteDatabase();
     }
 
     [TestCase("N1100001", "110101", "national", 0)]

@@ -4,12 +4,13 @@ using Compliance.Api.Tests.Support;
 namespace Compliance.Api.Tests.Evaluation;
 
 /// <summary>A waiver with <c>until</c>: the first evaluation after that date reopens what still holds (actor system).</summary>
-public sealed class WaiverTests
+[TestFixtureSource(typeof(TestDatabases), nameof(TestDatabases.Fixtures))]
+public sealed class WaiverTests(TestDatabase database)
 {
     [Test]
     public async Task WaiverThatEnded_NextEvaluationFindingItAgain_ReopensIt()
     {
-        using var factory = new ComplianceApiFactory();
+        using var factory = new ComplianceApiFactory(database);
         using var bank = factory.ClientWithKey(await factory.CreateInstitutionAsync("W1", "110101"));
         using var regulator = factory.ClientWithKey(await factory.CreateRegulatorAsync(""));
         using var admin = factory.Admin();

@@ -7,7 +7,8 @@ using MiniExcelLibs;
 namespace Compliance.Api.Tests.Exports;
 
 /// <summary><c>GET /exceptions/export</c>: the list's rows as CSV (UTF-8 with BOM) or XLSX, with Chinese headers.</summary>
-public sealed class ExportTests
+[TestFixtureSource(typeof(TestDatabases), nameof(TestDatabases.Fixtures))]
+public sealed class ExportTests(TestDatabase database)
 {
     private static readonly string[] Headers = ["机构代码", "机构名称", "地区代码", "报告期", "规则", "规则名称", "级别", "状态", "指标与阈值", "说明", "规则集", "创建时间", "更新时间"];
 
@@ -18,7 +19,7 @@ public sealed class ExportTests
     [OneTimeSetUp]
     public async Task StartServer()
     {
-        _factory = new ComplianceApiFactory();
+        _factory = new ComplianceApiFactory(database);
         _bank = _factory.ClientWithKey(await _factory.CreateInstitutionAsync("C3713001", "371302"));
         _outsider = _factory.ClientWithKey(await _factory.CreateRegulatorAsync("41"));
         await _bank.WaitForEvaluationAsync(await _bank.SubmitAcceptedAsync("2022-12", Ledgers.Example));
@@ -27,10 +28,10 @@ public sealed class ExportTests
     [OneTimeTearDown]
     public void StopServer()
     {
-        _bank.Dispose();
-        _outsider.Dispose();
-        _factory.Dispose();
-        _factory.DeleteDatabase();
+        _bank?.Dispose();
+        _outsider?.Dispose();
+        _factory?.Dispose();
+        _factory?.DeleteDatabase();
     }
 
     [Test]

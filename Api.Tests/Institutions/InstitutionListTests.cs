@@ -7,7 +7,8 @@ using FluentAssertions.Execution;
 namespace Compliance.Api.Tests.Institutions;
 
 /// <summary>api.md: <c>GET /institutions</c> is filtered to what the caller may see, and never shows a webhook secret.</summary>
-public sealed class InstitutionListTests
+[TestFixtureSource(typeof(TestDatabases), nameof(TestDatabases.Fixtures))]
+public sealed class InstitutionListTests(TestDatabase database)
 {
     private static readonly (string Code, string Region)[] Registered =
     [
@@ -25,7 +26,7 @@ public sealed class InstitutionListTests
     [OneTimeSetUp]
     public async Task StartServer()
     {
-        _factory = new ComplianceApiFactory();
+        _factory = new ComplianceApiFactory(database);
         foreach (var (code, region) in Registered)
         {
             _secrets.Add((await _factory.RegisterInstitutionAsync(code, region))["webhookSecret"]!.GetValue<string>());
@@ -43,8 +44,8 @@ public sealed class InstitutionListTests
     [OneTimeTearDown]
     public void StopServer()
     {
-        _factory.Dispose();
-        _factory.DeleteDatabase();
+        _factory?.Dispose();
+        _factory?.DeleteDatabase();
     }
 
     [TestCase("admin", new[] { "IL-BJ", "IL-HN", "IL-SD-JINAN", "IL-SD-LANSHAN", "IL-SD-LINYI" })]

@@ -10,7 +10,8 @@ using NodaTime.Text;
 namespace Compliance.Api.Tests.Institutions;
 
 /// <summary>api.md, "Institutions and keys": registering and updating institutions, and what each field accepts.</summary>
-public sealed class InstitutionsTests
+[TestFixtureSource(typeof(TestDatabases), nameof(TestDatabases.Fixtures))]
+public sealed class InstitutionsTests(TestDatabase database)
 {
     private static readonly Instant Now = Instant.FromUtc(2023, 1, 20, 2, 0);
 
@@ -21,16 +22,16 @@ public sealed class InstitutionsTests
     [OneTimeSetUp]
     public void StartServer()
     {
-        _factory = new ComplianceApiFactory(now: Now);
+        _factory = new ComplianceApiFactory(database, now: Now);
         _admin = _factory.Admin();
     }
 
     [OneTimeTearDown]
     public void StopServer()
     {
-        _admin.Dispose();
-        _factory.Dispose();
-        _factory.DeleteDatabase();
+        _admin?.Dispose();
+        _factory?.Dispose();
+        _factory?.DeleteDatabase();
     }
 
     [SetUp]

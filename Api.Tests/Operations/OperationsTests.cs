@@ -6,7 +6,8 @@ using FluentAssertions.Execution;
 namespace Compliance.Api.Tests.Operations;
 
 /// <summary>Health, the OpenAPI document and Swagger UI, and problem details for what no endpoint handles.</summary>
-public sealed class OperationsTests
+[TestFixtureSource(typeof(TestDatabases), nameof(TestDatabases.Fixtures))]
+public sealed class OperationsTests(TestDatabase database)
 {
     private ComplianceApiFactory _factory = null!;
     private HttpClient _anonymous = null!;
@@ -14,16 +15,16 @@ public sealed class OperationsTests
     [OneTimeSetUp]
     public void StartServer()
     {
-        _factory = new ComplianceApiFactory();
+        _factory = new ComplianceApiFactory(database);
         _anonymous = _factory.ClientWithKey(null);
     }
 
     [OneTimeTearDown]
     public void StopServer()
     {
-        _anonymous.Dispose();
-        _factory.Dispose();
-        _factory.DeleteDatabase();
+        _anonymous?.Dispose();
+        _factory?.Dispose();
+        _factory?.DeleteDatabase();
     }
 
     [TestCase("/health/live", "live")]

@@ -7,7 +7,8 @@ using static Compliance.Api.Tests.Support.Ledgers;
 namespace Compliance.Api.Tests.Rules;
 
 /// <summary>The rule catalogue, rule sets as versioned data, and re-evaluation with the sets now in force.</summary>
-public sealed class RuleSetTests
+[TestFixtureSource(typeof(TestDatabases), nameof(TestDatabases.Fixtures))]
+public sealed class RuleSetTests(TestDatabase database)
 {
     private ComplianceApiFactory _factory = null!;
     private HttpClient _admin = null!;
@@ -15,16 +16,16 @@ public sealed class RuleSetTests
     [OneTimeSetUp]
     public void StartServer()
     {
-        _factory = new ComplianceApiFactory();
+        _factory = new ComplianceApiFactory(database);
         _admin = _factory.Admin();
     }
 
     [OneTimeTearDown]
     public void StopServer()
     {
-        _admin.Dispose();
-        _factory.Dispose();
-        _factory.DeleteDatabase();
+        _admin?.Dispose();
+        _factory?.Dispose();
+        _factory?.DeleteDatabase();
     }
 
     [Test]

@@ -4,7 +4,8 @@ using Compliance.Api.Tests.Support;
 namespace Compliance.Api.Tests.Submissions;
 
 /// <summary>Compliance:Ingest:MaxBytes: a larger body is refused with 413 and leaves nothing behind.</summary>
-public sealed class BodyLimitTests
+[TestFixtureSource(typeof(TestDatabases), nameof(TestDatabases.Fixtures))]
+public sealed class BodyLimitTests(TestDatabase database)
 {
     private ComplianceApiFactory _factory = null!;
     private HttpClient _bank = null!;
@@ -12,16 +13,16 @@ public sealed class BodyLimitTests
     [OneTimeSetUp]
     public async Task StartServer()
     {
-        _factory = new ComplianceApiFactory(settings: new Dictionary<string, string?> { ["Compliance:Ingest:MaxBytes"] = "2000" });
+        _factory = new ComplianceApiFactory(database, settings: new Dictionary<string, string?> { ["Compliance:Ingest:MaxBytes"] = "2000" });
         _bank = _factory.ClientWithKey(await _factory.CreateInstitutionAsync("C1", "110101"));
     }
 
     [OneTimeTearDown]
     public void StopServer()
     {
-        _bank.Dispose();
-        _factory.Dispose();
-        _factory.DeleteDatabase();
+        _bank?.Dispose();
+        _factory?.Dispose();
+        _factory?.DeleteDatabase();
     }
 
     [Test]

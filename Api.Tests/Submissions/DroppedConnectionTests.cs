@@ -4,13 +4,14 @@ using Compliance.Api.Tests.Support;
 namespace Compliance.Api.Tests.Submissions;
 
 /// <summary>A client whose connection drops in the middle of its body leaves nothing behind.</summary>
-public sealed class DroppedConnectionTests
+[TestFixtureSource(typeof(TestDatabases), nameof(TestDatabases.Fixtures))]
+public sealed class DroppedConnectionTests(TestDatabase database)
 {
     [Test]
     public async Task BodyBrokenOffHalfway_StoresNoSubmissionRowsOrSnapshot_AndLeavesNoSpoolFile()
     {
         var spool = Path.Combine(Path.GetTempPath(), $"compliance-spool-test-{Guid.NewGuid():N}");
-        using var factory = new ComplianceApiFactory(settings: new Dictionary<string, string?> { ["Compliance:Ingest:SpoolDirectory"] = spool });
+        using var factory = new ComplianceApiFactory(database, settings: new Dictionary<string, string?> { ["Compliance:Ingest:SpoolDirectory"] = spool });
         using var bank = factory.ClientWithKey(await factory.CreateInstitutionAsync("D1", "110101"));
         var ledger = Ledgers.Csv([.. Enumerable.Range(1, 20_000).Select(i => Ledgers.Row($"L{i}", borrowerId: $"B{i}"))]);
         using var content = new BrokenContent(System.Text.Encoding.UTF8.GetBytes(ledger), breakAfter: 200_000);

@@ -6,19 +6,20 @@ using FluentAssertions.Execution;
 namespace Compliance.Api.Tests.Submissions;
 
 /// <summary>The Idempotency-Key of <c>POST /submissions</c>: retries answer the first answer and store nothing new.</summary>
-public sealed class IdempotencyTests
+[TestFixtureSource(typeof(TestDatabases), nameof(TestDatabases.Fixtures))]
+public sealed class IdempotencyTests(TestDatabase database)
 {
     private ComplianceApiFactory _factory = null!;
     private int _institutions;
 
     [OneTimeSetUp]
-    public void StartServer() => _factory = new ComplianceApiFactory();
+    public void StartServer() => _factory = new ComplianceApiFactory(database);
 
     [OneTimeTearDown]
     public void StopServer()
     {
-        _factory.Dispose();
-        _factory.DeleteDatabase();
+        _factory?.Dispose();
+        _factory?.DeleteDatabase();
     }
 
     [Test]

@@ -1,13 +1,15 @@
 using System.Net;
 using System.Text;
 using Compliance.Api.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using FluentAssertions.Execution;
 using static Compliance.Api.Tests.Support.Ledgers;
 
 namespace Compliance.Api.Tests.Submissions;
 
 /// <summary>Posting ledgers: receipts, versions, originals, and every validation code through HTTP.</summary>
-public sealed class IngestTests
+[TestFixtureSource(typeof(TestDatabases), nameof(TestDatabases.Fixtures))]
+public sealed class IngestTests(TestDatabase database)
 {
     private ComplianceApiFactory _factory = null!;
     private HttpClient _bank = null!;
@@ -16,16 +18,16 @@ public sealed class IngestTests
     [OneTimeSetUp]
     public async Task StartServer()
     {
-        _factory = new ComplianceApiFactory();
+        _factory = new ComplianceApiFactory(database);
         _bank = _factory.ClientWithKey(await _factory.CreateInstitutionAsync("C3713001", "371302"));
     }
 
     [OneTimeTearDown]
     public void StopServer()
     {
-        _bank.Dispose();
-        _factory.Dispose();
-        _factory.DeleteDatabase();
+        _bank?.Dispose();
+        _factory?.Dispose();
+        _factory?.DeleteDatabase();
     }
 
     [Test]
@@ -141,11 +143,16 @@ public sealed class IngestTests
 
         var id = await bank.SubmitAcceptedAsync("2022-12", Example);
 
-        await using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_factory.DatabasePath};Mode=ReadOnly");
-        await db.OpenAsync();
-        await using var query = db.CreateCommand();
-        query.CommandText = "SELECT line, loan_id, borrower_id, credit_code, borrower_type, credit_line, amount, balance, disbursed_on, matures_on, annual_rate, first_loan, industry, region FROM loans WHERE submission_id = $id ORDER BY line";
-        query.Parameters.AddWithValue("$id", long.Parse(id, System.Globalization.CultureInfo.InvariantCulture));
+        // Read as stored, through the server's own connection (either database); integers and flags compared as long.
+        var db = _factory.Services.GetRequiredService<Compliance.Data.Db>();
+        await using var connection = await db.OpenAsync(CancellationToken.None);
+        await using var query = connection.CreateCommand();
+        query.CommandText = db.Dialect.Statement(
+            "SELECT line, loan_id, borrower_id, credit_code, borrower_type, credit_line, amount, balance, disbursed_on, matures_on, annual_rate, first_loan, industry, region FROM loans WHERE submission_id = @id ORDER BY line");
+        var parameter = query.CreateParameter();
+        parameter.ParameterName = "@id";
+        parameter.Value = long.Parse(id, System.Globalization.CultureInfo.InvariantCulture);
+        query.Parameters.Add(parameter);
         var rows = new List<object[]>();
         await using (var reader = await query.ExecuteReaderAsync())
         {
@@ -153,7 +160,7 @@ public sealed class IngestTests
             {
                 var row = new object[reader.FieldCount];
                 reader.GetValues(row);
-                rows.Add(row);
+                rows.Add([.. row.Select(v => v switch { bool flag => flag ? 1L : 0L, int number => (long)number, _ => v })]);
             }
         }
 

@@ -13,8 +13,9 @@ using NodaTime.Testing;
 namespace Compliance.Api.Tests.Support;
 
 /// <summary>
-/// The real server over HTTP: a temporary SQLite file of its own, a fake clock, and the real Hangfire pipeline
-/// (in-memory storage with a server in the test host). Extra settings override the configuration.
+/// The real server over HTTP: a database of its own (a temporary SQLite file, or a fresh SQL Server database, see
+/// <see cref="TestDatabases"/>), a fake clock, and the real Hangfire pipeline (in-memory storage on SQLite, SQL Server
+/// storage on SQL Server, with a server in the test host). Extra settings override the configuration.
 /// </summary>
 public sealed class ComplianceApiFactory : WebApplicationFactory<Program>
 {
@@ -22,13 +23,31 @@ public sealed class ComplianceApiFactory : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> _settings;
 
-    public ComplianceApiFactory(string? databasePath = null, IDictionary<string, string?>? settings = null, Instant? now = null)
+    /// <param name="database">The database to run on; a SQL Server one skips the test where none is configured.</param>
+    /// <param name="location">An existing database to open again (the <see cref="Location"/> of an earlier factory).</param>
+    /// <param name="settings">Configuration that overrides the defaults.</param>
+    /// <param name="now">The fake clock's start.</param>
+    public ComplianceApiFactory(TestDatabase database = TestDatabase.Sqlite, string? location = null, IDictionary<string, string?>? settings = null, Instant? now = null)
     {
-        DatabasePath = databasePath ?? Path.Combine(Path.GetTempPath(), $"compliance-test-{Guid.NewGuid():N}.db");
+        TestDatabases.RequireAvailable(database);
+        Database = database;
         Clock = new FakeClock(now ?? Instant.FromUtc(2023, 1, 20, 2, 0));
+        string connectionString;
+        if (database == TestDatabase.SqlServer)
+        {
+            Location = location ?? $"compliance_test_{Guid.NewGuid():N}";
+            connectionString = TestDatabases.CreateSqlServerDatabase(Location);
+        }
+        else
+        {
+            Location = location ?? Path.Combine(Path.GetTempPath(), $"compliance-test-{Guid.NewGuid():N}.db");
+            connectionString = $"Data Source={Location}";
+        }
+
         _settings = new Dictionary<string, string?>
         {
-            ["Compliance:Database:ConnectionString"] = $"Data Source={DatabasePath}",
+            ["Compliance:Database:Provider"] = database == TestDatabase.SqlServer ? "SqlServer" : "Sqlite",
+            ["Compliance:Database:ConnectionString"] = connectionString,
             ["Compliance:BootstrapAdminKey"] = AdminKey,
             ["Compliance:Deadlines:SweepAt"] = "off",
         };
@@ -38,7 +57,10 @@ public sealed class ComplianceApiFactory : WebApplicationFactory<Program>
         }
     }
 
-    public string DatabasePath { get; }
+    public TestDatabase Database { get; }
+
+    /// <summary>The SQLite file, or the SQL Server database's name.</summary>
+    public string Location { get; }
 
     public FakeClock Clock { get; }
 
@@ -67,13 +89,19 @@ public sealed class ComplianceApiFactory : WebApplicationFactory<Program>
 
     public HttpClient Admin() => ClientWithKey(AdminKey);
 
-    /// <summary>Deletes the database file and its WAL companions.</summary>
+    /// <summary>Deletes the database (the SQLite file and its WAL companions, or the SQL Server database).</summary>
     public void DeleteDatabase()
     {
+        if (Database == TestDatabase.SqlServer)
+        {
+            TestDatabases.DropSqlServerDatabase(Location);
+            return;
+        }
+
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         foreach (var suffix in new[] { "", "-wal", "-shm" })
         {
-            File.Delete(DatabasePath + suffix);
+            File.Delete(Location + suffix);
         }
     }
 }

@@ -11,7 +11,8 @@ namespace Compliance.Api.Tests.Tenancy;
 /// api.md, "Who may do what": what a caller may not see answers 404 exactly as what does not exist, lists count
 /// only what the caller may see, and nobody submits for somebody else.
 /// </summary>
-public sealed class TenancyTests
+[TestFixtureSource(typeof(TestDatabases), nameof(TestDatabases.Fixtures))]
+public sealed class TenancyTests(TestDatabase database)
 {
     private const string A = "TA-371302";
     private const string B = "TB-110101";
@@ -37,7 +38,7 @@ public sealed class TenancyTests
     [OneTimeSetUp]
     public async Task StartServer()
     {
-        _factory = new ComplianceApiFactory();
+        _factory = new ComplianceApiFactory(database);
         _admin = _factory.Admin();
         await _factory.RegisterInstitutionAsync(A, "371302");
         await _factory.RegisterInstitutionAsync(B, "110101");
@@ -63,9 +64,9 @@ public sealed class TenancyTests
     [OneTimeTearDown]
     public void StopServer()
     {
-        _admin.Dispose();
-        _factory.Dispose();
-        _factory.DeleteDatabase();
+        _admin?.Dispose();
+        _factory?.Dispose();
+        _factory?.DeleteDatabase();
     }
 
     [Test]

@@ -13,7 +13,8 @@ namespace Compliance.Api.Tests.Workflow;
 /// the events every transition leaves. Each test works its own exception: an NPL_TOLERANCE breach of a new
 /// institution in Linyi (371302), written by the real evaluation of the example ledger.
 /// </summary>
-public sealed class ExceptionWorkflowTests
+[TestFixtureSource(typeof(TestDatabases), nameof(TestDatabases.Fixtures))]
+public sealed class ExceptionWorkflowTests(TestDatabase database)
 {
     private static readonly Instant Now = Instant.FromUtc(2023, 1, 20, 2, 0);
 
@@ -26,7 +27,7 @@ public sealed class ExceptionWorkflowTests
     [OneTimeSetUp]
     public async Task StartServer()
     {
-        _factory = new ComplianceApiFactory(now: Now);
+        _factory = new ComplianceApiFactory(database, now: Now);
         _admin = _factory.Admin();
         foreach (var jurisdiction in new[] { "37", "371302", "", "41", "3714", "371303" })
         {
@@ -48,9 +49,9 @@ public sealed class ExceptionWorkflowTests
             client.Dispose();
         }
 
-        _admin.Dispose();
-        _factory.Dispose();
-        _factory.DeleteDatabase();
+        _admin?.Dispose();
+        _factory?.Dispose();
+        _factory?.DeleteDatabase();
     }
 
     [SetUp]

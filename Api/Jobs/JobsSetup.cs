@@ -1,6 +1,8 @@
+using Compliance.Data;
 using Compliance.Data.Submissions;
 using Hangfire;
 using Hangfire.Dashboard;
+using Hangfire.SqlServer;
 
 namespace Compliance.Api.Jobs;
 
@@ -22,9 +24,16 @@ public sealed class NodeOptions
 
 internal static class JobsSetup
 {
-    /// <summary>Hangfire on its in-memory store (the embedded default), with a server on worker nodes.</summary>
+    /// <summary>The schema of Hangfire's tables on SQL Server, beside the schema <c>compliance</c>.</summary>
+    public const string HangfireSchema = "hangfire";
+
+    /// <summary>
+    /// Hangfire, with a server on worker nodes: on its in-memory store with the embedded SQLite default (one node), in
+    /// the same database, schema <c>hangfire</c>, with SQL Server (workers on many nodes share it).
+    /// </summary>
     public static WebApplicationBuilder AddComplianceJobs(this WebApplicationBuilder builder)
     {
+        var database = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         var node = builder.Configuration.GetSection("Compliance:Node").Get<NodeOptions>() ?? new NodeOptions();
         if (builder.Configuration["Compliance:Roles"] is { } roles)
         {
@@ -36,7 +45,7 @@ internal static class JobsSetup
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UseInMemoryStorage());
+            .UseComplianceStorage(database));
         if (node.RunsWorker)
         {
             builder.Services.AddHangfireServer(options =>
@@ -49,6 +58,20 @@ internal static class JobsSetup
         builder.Services.AddTransient<EvaluateSubmissionJob>();
         return builder;
     }
+
+    private static IGlobalConfiguration UseComplianceStorage(this IGlobalConfiguration configuration, DatabaseOptions database) =>
+        database.Provider == DatabaseProvider.SqlServer
+            ? configuration.UseSqlServerStorage(database.ConnectionString, new SqlServerStorageOptions
+            {
+                SchemaName = HangfireSchema,
+                PrepareSchemaIfNecessary = true,
+                CommandBatchMaxTimeout = TimeSpan.FromMinutes(5),
+                SlidingInvisibilityTimeout = TimeSpan.FromMinutes(5),
+                QueuePollInterval = TimeSpan.Zero,
+                UseRecommendedIsolationLevel = true,
+                DisableGlobalLocks = true,
+            })
+            : configuration.UseInMemoryStorage();
 
     /// <summary>The dashboard at <c>/hangfire</c>, open to local requests only.</summary>
     public static WebApplication MapComplianceJobs(this WebApplication app)

@@ -1,0 +1,65 @@
+using Microsoft.Data.SqlClient;
+
+namespace Compliance.Api.Tests.Support;
+
+/// <summary>
+/// The databases the HTTP suite runs against: SQLite (a temporary file per fixture) always, and SQL Server where
+/// <c>COMPLIANCE_TEST_SQLSERVER</c> holds a connection string (a fresh database per fixture, dropped after it);
+/// without it the SQL Server fixtures report every test as skipped, with that reason.
+/// </summary>
+public enum TestDatabase
+{
+    Sqlite,
+    SqlServer,
+}
+
+public static class TestDatabases
+{
+    public const string Variable = "COMPLIANCE_TEST_SQLSERVER";
+
+    /// <summary>For <c>[TestFixtureSource]</c>: each fixture once per database.</summary>
+    public static IEnumerable<TestFixtureData> Fixtures =>
+    [
+        new TestFixtureData(TestDatabase.Sqlite).SetArgDisplayNames("SQLite"),
+        new TestFixtureData(TestDatabase.SqlServer).SetArgDisplayNames("SQL Server"),
+    ];
+
+    /// <summary>The server to test against, or null.</summary>
+    public static string? SqlServer => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value ? value : null;
+
+    /// <summary>Skips the calling test (or fixture) when it is for SQL Server and none is configured.</summary>
+    public static void RequireAvailable(TestDatabase database)
+    {
+        if (database == TestDatabase.SqlServer && SqlServer is null)
+        {
+            Assert.Ignore($"{Variable} is not set: the SQL Server run of this suite needs a connection string to a server where it may create databases.");
+        }
+    }
+
+    /// <summary>Creates a fresh database on the configured server and returns its connection string.</summary>
+    public static string CreateSqlServerDatabase(string name)
+    {
+        var server = new SqlConnectionStringBuilder(SqlServer!) { InitialCatalog = "master" };
+        using (var connection = new SqlConnection(server.ConnectionString))
+        {
+            connection.Open();
+            using var create = connection.CreateCommand();
+            create.CommandText = $"IF DB_ID(N'{name}') IS NULL CREATE DATABASE [{name}]";
+            create.ExecuteNonQuery();
+        }
+
+        return new SqlConnectionStringBuilder(SqlServer!) { InitialCatalog = name }.ConnectionString;
+    }
+
+    /// <summary>Drops a database the suite created.</summary>
+    public static void DropSqlServerDatabase(string name)
+    {
+        SqlConnection.ClearAllPools();
+        var server = new SqlConnectionStringBuilder(SqlServer!) { InitialCatalog = "master" };
+        using var connection = new SqlConnection(server.ConnectionString);
+        connection.Open();
+        using var drop = connection.CreateCommand();
+        drop.CommandText = $"IF DB_ID(N'{name}') IS NOT NULL BEGIN ALTER DATABASE [{name}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE [{name}]; END";
+        drop.ExecuteNonQuery();
+    }
+}
