@@ -109,6 +109,22 @@ public sealed class SqlServerScriptTests
         }
     }
 
+    [Test]
+    public void Indexes_InBothDialects_AreTheSameNamesOnTheSameColumns()
+    {
+        var sqlite = _sqlite.Indexes.Select(i => i.ToString()).Order(StringComparer.Ordinal).ToList();
+
+        var sqlServer = _sqlServer.Indexes.Where(i => !i.Clustered).Select(i => i.ToString()).Order(StringComparer.Ordinal).ToList();
+
+        using (new AssertionScope())
+        {
+            sqlite.Should().NotBeEmpty();
+            sqlServer.Should().Equal(sqlite, "each index of SQLite has its twin, columns in the same order");
+            _sqlServer.Indexes.Where(i => i.Clustered).Select(i => i.Name).Should()
+                .Equal(["cx_loans_submission"], "the one index SQL Server adds clusters loans, which SQLite keeps in rowid order");
+        }
+    }
+
     private static List<string> ScriptFiles() =>
         [.. Directory.GetFiles(Path.Combine(RepositoryRoot(), "db", "sqlserver"), "*.sql").Order(StringComparer.Ordinal)];
 
@@ -134,6 +150,12 @@ public sealed class SqlServerScriptTests
 
     private static string KeyOf(IEnumerable<string> columns) => string.Join(", ", columns.Order(StringComparer.Ordinal));
 
+    /// <summary>A named index: its table and columns in order (and whether SQL Server clusters the table by it).</summary>
+    private sealed record Index(string Name, string Table, string Columns, bool Clustered = false)
+    {
+        public override string ToString() => $"{Name} ON {Table} ({Columns})";
+    }
+
     /// <summary>A uniqueness a table enforces: its columns (in name order) and whether it holds only for some rows.</summary>
     private sealed record UniqueKey(string Table, string Columns, bool Filtered)
     {
@@ -148,6 +170,8 @@ public sealed class SqlServerScriptTests
         public Dictionary<string, List<string>> PrimaryKeys { get; } = new(StringComparer.Ordinal);
 
         public HashSet<UniqueKey> UniqueKeys { get; } = [];
+
+        public List<Index> Indexes { get; } = [];
 
         public static async Task<SqliteSchema> ReadAsync(string path)
         {
@@ -177,6 +201,12 @@ public sealed class SqlServerScriptTests
                 {
                     var indexed = await ReadAsync(connection, "SELECT name FROM pragma_index_info(@name)", r => r.GetString(0), index.Name);
                     schema.UniqueKeys.Add(new UniqueKey(table, KeyOf(indexed), index.Partial));
+                }
+
+                foreach (var index in await ReadAsync(connection, "SELECT name FROM pragma_index_list(@name) WHERE origin = 'c'", r => r.GetString(0), table))
+                {
+                    var indexed = await ReadAsync(connection, "SELECT name FROM pragma_index_info(@name) ORDER BY seqno", r => r.GetString(0), index);
+                    schema.Indexes.Add(new Index(index, table, string.Join(", ", indexed)));
                 }
             }
 
@@ -212,6 +242,8 @@ public sealed class SqlServerScriptTests
 
         public HashSet<UniqueKey> UniqueKeys { get; } = [];
 
+        public List<Index> Indexes { get; } = [];
+
         /// <summary>The schema of every table and index created (null where unqualified).</summary>
         public List<string?> Schemas { get; } = [];
 
@@ -239,6 +271,8 @@ public sealed class SqlServerScriptTests
         public override void Visit(CreateIndexStatement node)
         {
             Schemas.Add(node.OnName.SchemaIdentifier?.Value);
+            Indexes.Add(new Index(node.Name.Value, node.OnName.BaseIdentifier.Value,
+                string.Join(", ", node.Columns.Select(c => c.Column.MultiPartIdentifier.Identifiers[^1].Value)), node.Clustered == true));
             if (node.Unique)
             {
                 var columns = node.Columns.Select(c => c.Column.MultiPartIdentifier.Identifiers[^1].Value);

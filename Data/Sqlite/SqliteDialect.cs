@@ -110,9 +110,11 @@ public sealed class SqliteDialect : Dialect
         var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, row, transaction, cancellationToken: ct));
         if (bytes > 0)
         {
-            await using var blob = new SqliteBlob((SqliteConnection)connection, table, name, id);
-            await using var source = content();
-            await source.CopyToAsync(blob, 1 << 16, ct);
+            // Synchronous on purpose: SQLite's blob I/O is synchronous, and its async wrappers would hop to the
+            // thread pool for every chunk of a large body.
+            using var blob = new SqliteBlob((SqliteConnection)connection, table, name, id);
+            using var source = content();
+            source.CopyTo(blob, 1 << 16);
         }
 
         return id;
