@@ -27,6 +27,8 @@ public sealed class DatabaseOptions
 /// <summary>Opens connections to the configured database, each set up the same way.</summary>
 public sealed class Db
 {
+    private const string PingSql = "SELECT COUNT(*) FROM schema_migrations";
+
     private readonly string _connectionString;
 
     public Db(DatabaseOptions options, string contentRoot)
@@ -77,6 +79,13 @@ public sealed class Db
         var total = await results.ReadSingleAsync<long>();
         var rows = (await results.ReadAsync<T>()).ToList();
         return new Page<T>(rows, page.Number, page.Size, total);
+    }
+
+    /// <summary>Reads the migration journal: throws where the database does not answer or has no schema.</summary>
+    public async Task PingAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await connection.ExecuteScalarAsync<long>(new CommandDefinition(Dialect.Statement(PingSql), cancellationToken: ct));
     }
 
     /// <summary>Housekeeping after writes: SQLite copies its write-ahead log into the database file, as far as readers allow.</summary>

@@ -1,5 +1,4 @@
 using Compliance.Data;
-using Dapper;
 
 namespace Compliance.Api.Health;
 
@@ -19,8 +18,7 @@ internal static class HealthApi
     {
         try
         {
-            await using var connection = await db.OpenAsync(ct);
-            await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM schema_migrations", cancellationToken: ct));
+            await db.PingAsync(ct);
             return TypedResults.Ok(new HealthView("ready"));
         }
         catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException)

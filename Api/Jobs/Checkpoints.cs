@@ -12,6 +12,11 @@ internal sealed class Checkpoints(Db db, ILogger<Checkpoints> log) : BackgroundS
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (db.Dialect is not Compliance.Data.Sqlite.SqliteDialect)
+        {
+            return;
+        }
+
         using var timer = new PeriodicTimer(Interval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
@@ -19,7 +24,7 @@ internal sealed class Checkpoints(Db db, ILogger<Checkpoints> log) : BackgroundS
             {
                 await db.CheckpointAsync(stoppingToken);
             }
-            catch (Microsoft.Data.Sqlite.SqliteException e)
+            catch (System.Data.Common.DbException e)
             {
                 log.CheckpointFailed(e.Message); // busy now; the next tick tries again
             }
