@@ -16,6 +16,7 @@ builder.AddComplianceAccess();
 builder.AddComplianceJobs();
 builder.AddComplianceDeadlines();
 builder.AddComplianceHttp();
+builder.AddComplianceLimits();
 
 var app = builder.Build();
 await app.InitializeComplianceAsync();

@@ -75,6 +75,19 @@ public sealed class ComplianceApiFactory : WebApplicationFactory<Program>
         builder.ConfigureTestServices(services => services.AddSingleton<IClock>(Clock));
     }
 
+    /// <summary>
+    /// Serves over real Kestrel on a free loopback port (for what the in-memory server cannot show: timeouts and
+    /// limits of the transport) and returns its address. Call before the first client.
+    /// </summary>
+    public Uri StartKestrel()
+    {
+        UseKestrel(0);
+        StartServer();
+        var addresses = Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+            .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
+        return new Uri(addresses.First());
+    }
+
     /// <summary>A client sending the given API key (none for <c>null</c>).</summary>
     public HttpClient ClientWithKey(string? key)
     {

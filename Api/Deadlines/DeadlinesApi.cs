@@ -23,7 +23,7 @@ internal static class DeadlinesApi
         var api = routes.MapGroup("/api/v1").WithTags("Deadlines").RequireAuthorization().ProducesProblem(401);
         api.MapGet("/obligations", Obligations).WithName("ListObligations");
         api.MapGet("/deadlines", Deadlines).WithName("ListDeadlines").ProducesProblem(400);
-        api.MapPost("/deliverables", Deliver).WithName("FileDeliverable").Accepts<string>("*/*")
+        api.MapPost("/deliverables", Deliver).WithName("FileDeliverable").WithMetadata(new StreamedBody()).Accepts<string>("*/*")
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(413);
         api.MapGet("/deliverables", Deliverables).WithName("ListDeliverables").ProducesProblem(400);
         api.MapGet("/deliverables/{id}/content", Content).WithName("GetDeliverableContent").Produces(200, contentType: "application/octet-stream").ProducesProblem(404);

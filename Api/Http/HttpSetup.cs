@@ -102,6 +102,7 @@ internal static class HttpSetup
             options.RoutePrefix = "swagger";
         });
         app.UseAuthentication();
+        app.UseComplianceLimits();
         app.UseAuthorization();
         return app;
     }

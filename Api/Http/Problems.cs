@@ -20,6 +20,9 @@ internal static class Problems
     public static readonly Kind InvalidTransition = new("invalid-transition", 409, "Invalid transition", "The exception's current status does not allow this action (see the lifecycle in rules.md).");
     public static readonly Kind Conflict = new("conflict", 409, "Conflict", "The resource exists already.");
     public static readonly Kind PayloadTooLarge = new("payload-too-large", 413, "Payload too large", "The body is larger than the server accepts (Compliance:Ingest:MaxBytes for ledgers).");
+    public static readonly Kind RequestTimeout = new("request-timeout", 408, "Request timeout", "The body arrived slower than the server accepts (Compliance:Limits:MinUploadBytesPerSecond, after 5 s) and was cut off; nothing was stored.");
+    public static readonly Kind UriTooLong = new("uri-too-long", 414, "URI too long", "The query string is longer than the server accepts (Compliance:Limits:MaxQueryBytes).");
+    public static readonly Kind HeadersTooLarge = new("headers-too-large", 431, "Request headers too large", "The request's headers are larger than the server accepts (Compliance:Limits:MaxHeaderBytes).");
     public static readonly Kind UnsupportedMediaType = new("unsupported-media-type", 415, "Unsupported media type", "The Content-Type is not one this endpoint reads: application/json for JSON bodies; text/csv (charset utf-8, gb18030 or gbk) for ledgers.");
     public static readonly Kind RateLimited = new("rate-limited", 429, "Too many requests", "The key sent more requests than it may; retry after the number of seconds in Retry-After.");
     public static readonly Kind Unavailable = new("unavailable", 503, "Service unavailable", "The database is busy or unreachable; retry after the number of seconds in Retry-After.");
@@ -28,7 +31,7 @@ internal static class Problems
     public static IReadOnlyList<Kind> All { get; } =
     [
         Unauthorized, Forbidden, NotFound, InvalidRequest, LedgerInvalid, IdempotencyKeyReused, IdempotencyKeyInUse,
-        InvalidTransition, Conflict, PayloadTooLarge, UnsupportedMediaType, RateLimited, Unavailable, Internal,
+        InvalidTransition, Conflict, PayloadTooLarge, RequestTimeout, UriTooLong, HeadersTooLarge, UnsupportedMediaType, RateLimited, Unavailable, Internal,
     ];
 
     public static string TypeOf(Kind kind) => $"/problems/{kind.Name}";

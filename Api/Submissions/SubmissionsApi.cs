@@ -15,7 +15,7 @@ internal static class SubmissionsApi
     public static RouteGroupBuilder MapSubmissions(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/submissions").WithTags("Submissions").RequireAuthorization().ProducesProblem(401);
-        group.MapPost("/", Submit).WithName("SubmitLedger")
+        group.MapPost("/", Submit).WithName("SubmitLedger").WithMetadata(new StreamedBody())
             .Accepts<string>("text/csv", "application/json", "application/x-ndjson")
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422)
             .WithDescription("Posts a loan ledger (ledger.md) for a period: text/csv in UTF-8 (BOM allowed) or charset=gb18030/gbk, application/json {\"loans\": [...]}, or application/x-ndjson. 201 with the receipt; 422 with every error; ?dryRun=true validates and evaluates without storing (200 with findings). With an Idempotency-Key header, a retry with the same body answers the first answer again (Idempotent-Replayed: true).");

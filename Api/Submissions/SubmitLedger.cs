@@ -130,6 +130,11 @@ internal sealed class SubmitLedger(
         {
             spooled = await SpooledBody.SpoolAsync(request.Body, SpoolDirectory, maxBytes, ct);
         }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status408RequestTimeout)
+        {
+            // The body came slower than Compliance:Limits:MinUploadBytesPerSecond: cut off, nothing stored.
+            return Problems.Of(Problems.RequestTimeout, "The body arrived too slowly and was cut off; nothing was stored.");
+        }
         catch (Exception e) when (e is IOException or BadHttpRequestException or OperationCanceledException)
         {
             // The client went away or broke off its body: nothing was stored, and the spool file is gone.

@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Compliance.Api.Access;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace Compliance.Api.Http;
+
+/// <summary><c>Compliance:Limits</c>: what one client may send, and how fast.</summary>
+public sealed class LimitOptions
+{
+    public const string Section = "Compliance:Limits";
+
+    /// <summary>Requests a key may make per second, sustained (0 turns rate limiting off).</summary>
+    public int PermitsPerSecond { get; set; } = 100;
+
+    /// <summary>Requests a key may make at once, before the sustained rate applies.</summary>
+    public int Burst { get; set; } = 200;
+
+    /// <summary>The longest query string, in bytes; longer answers 414.</summary>
+    public int MaxQueryBytes { get; set; } = 4096;
+
+    /// <summary>The most header bytes (names and values); more answers 431.</summary>
+    public int MaxHeaderBytes { get; set; } = 32 * 1024;
+
+    /// <summary>The largest JSON body (ledgers and deliverables have limits of their own); larger answers 413.</summary>
+    public long MaxJsonBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>The slowest upload tolerated, in bytes per second after a grace period of 5 s; slower is cut off.</summary>
+    public double MinUploadBytesPerSecond { get; set; } = 240;
+}
+
+/// <summary>Marks an endpoint that reads its body as a stream and counts it against a limit of its own.</summary>
+internal sealed record StreamedBody;
+
+/// <summary>Rate limiting per API key, and size limits on what a request may carry.</summary>
+internal static class Limits
+{
+    public static WebApplicationBuilder AddComplianceLimits(this WebApplicationBuilder builder)
+    {
+        var limits = builder.Configuration.GetSection(LimitOptions.Section).Get<LimitOptions>() ?? new LimitOptions();
+        builder.Services.AddSingleton(limits);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestHeadersTotalSize = limits.MaxHeaderBytes;
+            kestrel.Limits.MaxRequestLineSize = limits.MaxQueryBytes + 4096;
+            kestrel.Limits.MaxRequestBodySize = limits.MaxJsonBodyBytes;
+            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(limits.MinUploadBytesPerSecond, TimeSpan.FromSeconds(5));
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(30);
+        });
+        builder.Services.AddRateLimiter(options =>
+        {
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context, limits));
+            options.OnRejected = async (rejected, ct) =>
+            {
+                var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : 1;
+                var response = rejected.HttpContext.Response;
+                response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                await Problems.Of(Problems.RateLimited, $"This key may make {limits.PermitsPerSecond} requests a second (bursts of {limits.Burst}); retry after {seconds} s.")
+                    .ExecuteAsync(rejected.HttpContext);
+            };
+        });
+        return builder;
+    }
+
+    /// <summary>After authentication: the size checks, then the rate limiter (per key, or per address without one).</summary>
+    public static WebApplication UseComplianceLimits(this WebApplication app)
+    {
+        var limits = app.Services.GetRequiredService<LimitOptions>();
+        app.Use(async (context, next) =>
+        {
+            if (Refusal(context, limits) is { } refusal)
+            {
+                await refusal.ExecuteAsync(context);
+                return;
+            }
+
+            if (context.GetEndpoint()?.Metadata.GetMetadata<StreamedBody>() is null
+                && context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            {
+                size.MaxRequestBodySize = limits.MaxJsonBodyBytes;
+            }
+
+            await next(context);
+        });
+        app.UseRateLimiter();
+        return app;
+    }
+
+    private static RateLimitPartition<string> Partition(HttpContext context, LimitOptions limits)
+    {
+        if (limits.PermitsPerSecond <= 0 || context.Request.Path.StartsWithSegments("/health"))
+        {
+            return RateLimitPartition.GetNoLimiter("unlimited");
+        }
+
+        var key = context.User.FindFirstValue(Caller.KeyIdClaim) is { } id
+            ? "key:" + id
+            : "address:" + context.Connection.RemoteIpAddress;
+        return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = Math.Max(1, limits.Burst),
+            TokensPerPeriod = limits.PermitsPerSecond,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        });
+    }
+
+    /// <summary>The answer to a request that carries too much before it is read, or null.</summary>
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? Refusal(HttpContext context, LimitOptions limits)
+    {
+        var request = context.Request;
+        if (request.QueryString.HasValue && System.Text.Encoding.UTF8.GetByteCount(request.QueryString.Value!) > limits.MaxQueryBytes)
+        {
+            return Problems.Of(Problems.UriTooLong, $"The query string is longer than {limits.MaxQueryBytes} bytes.");
+        }
+
+        var headerBytes = 0L;
+        foreach (var (name, values) in request.Headers)
+        {
+            headerBytes += name.Length + values.Sum(v => (long)(v?.Length ?? 0));
+        }
+
+        if (headerBytes > limits.MaxHeaderBytes)
+        {
+            return Problems.Of(Problems.HeadersTooLarge, $"The headers carry more than {limits.MaxHeaderBytes} bytes.");
+        }
+
+        if (request.ContentLength > limits.MaxJsonBodyBytes && context.GetEndpoint()?.Metadata.GetMetadata<StreamedBody>() is null)
+        {
+            return Problems.Of(Problems.PayloadTooLarge, $"The body is larger than the {limits.MaxJsonBodyBytes} bytes this endpoint accepts.");
+        }
+
+        return null;
+    }
+}
