@@ -17,4 +17,10 @@ internal static partial class Log
 
     [LoggerMessage(4, LogLevel.Information, "Evaluated {Evaluated} of {Submissions} submissions (the rest superseded), writing {Exceptions} exceptions")]
     public static partial void Evaluated(this ILogger logger, int submissions, int evaluated, int exceptions);
+
+    [LoggerMessage(20, LogLevel.Warning, "Database unavailable ({Exception}): {Reason}; answered 503")]
+    public static partial void DatabaseUnavailable(this ILogger logger, string exception, string reason);
+
+    [LoggerMessage(21, LogLevel.Error, "Audit row not written for {Method} {Path} → {Status} (key {KeyId}): {Reason}")]
+    public static partial void AuditWriteFailed(this ILogger logger, string method, string path, int status, long? keyId, string reason);
 }

@@ -22,6 +22,9 @@ public sealed class DatabaseOptions
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
     public string ConnectionString { get; set; } = "Data Source=data/compliance.db";
+
+    /// <summary>SQLite: how long a writer waits for another's lock before the request answers 503.</summary>
+    public int BusyTimeoutSeconds { get; set; } = 30;
 }
 
 /// <summary>Opens connections to the configured database, each set up the same way.</summary>
@@ -51,10 +54,7 @@ public sealed class Db
             builder.DataSource = Path.GetFullPath(Path.Combine(contentRoot, builder.DataSource));
         }
 
-        if (builder.DefaultTimeout < 30)
-        {
-            builder.DefaultTimeout = 30;
-        }
+        builder.DefaultTimeout = Math.Max(1, options.BusyTimeoutSeconds);
 
         DataSource = builder.DataSource;
         _connectionString = builder.ToString();

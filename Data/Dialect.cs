@@ -46,6 +46,12 @@ public abstract class Dialect
     /// <summary>Sets up a connection just opened.</summary>
     internal abstract Task InitializeAsync(DbConnection connection, CancellationToken ct);
 
+    /// <summary>
+    /// Whether the failure is the database being busy or out of reach for now (locked, a deadlock victim, a timeout, a
+    /// lost connection): the same request may succeed if retried.
+    /// </summary>
+    public abstract bool IsTransient(Exception exception);
+
     /// <summary>Whether the failure is a violated unique or primary key.</summary>
     internal abstract bool IsUniqueViolation(DbException exception);
 

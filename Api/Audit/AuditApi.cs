@@ -35,7 +35,7 @@ internal static class AuditApi
             var route = context.Request.RouteValues;
             var target = (route.TryGetValue("id", out var id) ? id : route.TryGetValue("code", out var code) ? code : null)?.ToString();
             var services = context.RequestServices;
-            await services.GetRequiredService<AuditStore>().AppendAsync(new AuditEntry
+            var entry = new AuditEntry
             {
                 At = services.GetRequiredService<IClock>().GetCurrentInstant(),
                 KeyId = caller?.KeyId,
@@ -44,7 +44,16 @@ internal static class AuditApi
                 Path = context.Request.Path.Value ?? "",
                 Status = status,
                 Target = target,
-            }, CancellationToken.None);
+            };
+            try
+            {
+                await services.GetRequiredService<AuditStore>().AppendAsync(entry, CancellationToken.None);
+            }
+            catch (System.Data.Common.DbException e)
+            {
+                // The database refused the row (locked, out of reach): the log keeps what the table could not.
+                services.GetRequiredService<ILogger<AuditEntry>>().AuditWriteFailed(entry.Method, entry.Path, entry.Status, entry.KeyId, e.Message);
+            }
         });
         return app;
     }

@@ -141,6 +141,11 @@ internal static class DeadlinesApi
             return Problems.Of(Problems.PayloadTooLarge, $"A deliverable is at most {MaxDeliverableBytes} bytes (50 MiB).");
         }
 
+        if (request.ContentType is { Length: > Formats.MaxContentTypeLength })
+        {
+            return Problems.Of(Problems.UnsupportedMediaType, $"A Content-Type is at most {Formats.MaxContentTypeLength} characters.");
+        }
+
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
             limit.MaxRequestBodySize = null;

@@ -19,6 +19,9 @@ internal sealed class YearMonthConverter : JsonConverter<YearMonth>
 /// <summary>How numbers and ids are written in answers (api.md, "Conventions").</summary>
 internal static class Formats
 {
+    /// <summary>The longest Content-Type kept with a ledger or deliverable (and answered with its original).</summary>
+    public const int MaxContentTypeLength = 200;
+
     /// <summary>Ids are opaque strings.</summary>
     public static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 
@@ -52,3 +55,4 @@ internal static class Formats
         return figures;
     }
 }
+

@@ -53,6 +53,7 @@ internal static class HttpSetup
             problem.Detail ??= Problems.ForStatus(status).Explanation;
         });
 
+        builder.Services.AddExceptionHandler<Unavailable>();
         builder.Services.AddEndpointsApiExplorer();
         builder.Services.AddSwaggerGen(options =>
         {

@@ -107,7 +107,7 @@ internal sealed class SubmitLedger(
 
         var reader = ReaderFor(request.ContentType);
         var mediaType = request.ContentType ?? "";
-        if (reader is null)
+        if (reader is null || mediaType.Length > Formats.MaxContentTypeLength)
         {
             return Problems.Of(Problems.UnsupportedMediaType,
                 $"Content-Type '{request.ContentType}' is not accepted; send text/csv (charset utf-8, the default, gb18030 or gbk), application/json or application/x-ndjson (UTF-8).");

@@ -31,9 +31,11 @@ public sealed class AuditStore(Db db)
     private const string CountSql = $"SELECT COUNT(*) FROM audit_log {Where}";
     private const string ListSql = $"SELECT id AS Id, at AS At, key_id AS KeyId, role AS Role, method AS Method, path AS Path, status AS Status, target AS Target FROM audit_log {Where} ORDER BY id DESC";
 
+    /// <summary>Appends an entry; its method, path and target are cut to the columns' lengths (16, 2048 and 256).</summary>
     public async Task AppendAsync(AuditEntry entry, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        entry = entry with { Method = Cut(entry.Method, 16)!, Path = Cut(entry.Path, 2048)!, Target = Cut(entry.Target, 256) };
         await using var connection = await db.OpenAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(
             connection.Sql(InsertSql),
@@ -50,4 +52,6 @@ public sealed class AuditStore(Db db)
             page,
             ct);
     }
+
+    private static string? Cut(string? text, int length) => text is { } t && t.Length > length ? t[..length] : text;
 }

@@ -131,27 +131,36 @@ public sealed class SqlServerDialect : Dialect
 
     internal override Task InitializeAsync(DbConnection connection, CancellationToken ct) => Task.CompletedTask;
 
+    /// <summary>
+    /// A command timeout (-2), a deadlock victim (1205), a lock timeout (1222), a database not available yet or failing
+    /// over (4060, 40197, 40501, 40613, 49918–49920), a connection broken (233, 10053, 10054, 10060, 64), or an
+    /// application lock not taken in time.
+    /// </summary>
+    public override bool IsTransient(Exception exception) => exception switch
+    {
+        SqlException sql => sql.Errors.Cast<SqlError>().Any(e => e.Number is -2 or 64 or 233 or 1205 or 1222 or 4060 or 10053 or 10054 or 10060
+            or 40197 or 40501 or 40613 or 49918 or 49919 or 49920),
+        TimeoutException => true,
+        _ => false,
+    };
+
     internal override bool IsUniqueViolation(DbException exception) => exception is SqlException { Number: 2627 or 2601 };
 
     internal override async Task LockAsync(DbConnection connection, DbTransaction transaction, string resource, CancellationToken ct)
     {
         var result = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            LockStatement, new { resource, timeout = (int)LockTimeout.TotalMilliseconds }, transaction, cancellationToken: ct));
-        if (result < 0)
-        {
-            throw new TimeoutException($"Could not take the lock '{resource}' within {LockTimeout.TotalSeconds} s (sp_getapplock returned {result}).");
-        }
+            LockStatement, new { resource, timeout = (int)LockTimeout.TotalMilliseconds }, transaction,
+            commandTimeout: (int)LockTimeout.TotalSeconds + 15, cancellationToken: ct));
+        Check(result, resource, LockTimeout);
     }
 
     /// <summary>Nodes starting at once queue on a session lock; each applies what the one before it left.</summary>
     internal override async Task<T> WithMigrationLockAsync<T>(DbConnection connection, Func<Task<T>> migrate, CancellationToken ct)
     {
+        var wait = TimeSpan.FromMinutes(5);
         var result = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            MigrationLockStatement, new { timeout = (int)TimeSpan.FromMinutes(5).TotalMilliseconds }, cancellationToken: ct));
-        if (result < 0)
-        {
-            throw new TimeoutException($"Another node held the migration lock for 5 minutes (sp_getapplock returned {result}).");
-        }
+            MigrationLockStatement, new { timeout = (int)wait.TotalMilliseconds }, commandTimeout: (int)wait.TotalSeconds + 15, cancellationToken: ct));
+        Check(result, "compliance/migrations", wait);
 
         try
         {
@@ -189,6 +198,19 @@ public sealed class SqlServerDialect : Dialect
         new BulkLoanWriter((SqlConnection)connection, (SqlTransaction)transaction, submissionId, first);
 
     internal override Task CheckpointAsync(DbConnection connection, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>sp_getapplock's result: 0 or 1 granted; -1 timed out, -2 cancelled, -3 chosen as a deadlock victim, -999 invalid.</summary>
+    private static void Check(int result, string resource, TimeSpan wait)
+    {
+        if (result >= 0)
+        {
+            return;
+        }
+
+        throw new TimeoutException(result == -3
+            ? $"The lock '{resource}' was refused to break a deadlock (sp_getapplock returned -3); retry."
+            : $"Could not take the lock '{resource}' within {wait.TotalSeconds} s (sp_getapplock returned {result}).");
+    }
 
     private static string Qualify(string sql)
     {

@@ -90,6 +90,9 @@ public sealed class SqliteDialect : Dialect
         await command.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>SQLITE_BUSY (5) or SQLITE_LOCKED (6): another connection or process holds the lock past the busy timeout.</summary>
+    public override bool IsTransient(Exception exception) => exception is SqliteException { SqliteErrorCode: 5 or 6 };
+
     internal override bool IsUniqueViolation(DbException exception) =>
         exception is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 1555 or 2067 };
 

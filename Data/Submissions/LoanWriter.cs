@@ -23,6 +23,7 @@ internal abstract class LoanWriter : ILoanWriter
 
     private readonly BlockingCollection<Loan[]> _full = new(boundedCapacity: 4);
     private readonly ConcurrentBag<Loan[]> _free = [];
+    private readonly CancellationTokenSource _failed = new();
     private Task? _writer;
     private Loan[] _batch = new Loan[BatchSize];
     private int _count;
@@ -81,7 +82,7 @@ internal abstract class LoanWriter : ILoanWriter
             {
                 _writer?.GetAwaiter().GetResult();
             }
-            catch (Exception e) when (e is System.Data.Common.DbException or IOException or InvalidOperationException)
+            catch (Exception e) when (e is System.Data.Common.DbException or IOException or InvalidOperationException or OperationCanceledException or TimeoutException)
             {
                 // Disposed after a failure: the transaction rolls back and the failure was reported already.
             }
@@ -89,12 +90,29 @@ internal abstract class LoanWriter : ILoanWriter
 
         Dispose(disposing: true);
         _full.Dispose();
+        _failed.Dispose();
         GC.SuppressFinalize(this);
     }
 
     /// <summary>Starts the writing thread: <paramref name="first"/>, then every batch.</summary>
     protected void Start(Action first) =>
-        _writer = Task.Factory.StartNew(() => { first(); WriteBatches(Batches()); }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        _writer = Task.Factory.StartNew(
+            () =>
+            {
+                try
+                {
+                    first();
+                    WriteBatches(Batches());
+                }
+                catch
+                {
+                    _failed.Cancel(); // the validating thread stops handing over, and meets this failure
+                    throw;
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
 
     /// <summary>Writes the batches, in order, as they come (on the writing thread).</summary>
     protected abstract void WriteBatches(IEnumerable<ArraySegment<Loan>> batches);
@@ -126,7 +144,15 @@ internal abstract class LoanWriter : ILoanWriter
             Array.Resize(ref full, count);
         }
 
-        _full.Add(full);
+        try
+        {
+            _full.Add(full, _failed.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _writer!.GetAwaiter().GetResult(); // throws what the writing thread met
+            throw;
+        }
     }
 
     /// <summary>A row as stored: money in fen, rates in millionths, dates as yyyyMMdd.</summary>

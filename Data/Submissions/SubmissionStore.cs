@@ -159,6 +159,9 @@ public sealed class SubmissionStore(Db db)
         LedgerReadResult result;
         await using (var transaction = await connection.BeginTransactionAsync(ct))
         {
+            // Ingests queue here before they write anything: on SQL Server the bulk copy locks loans for the rest of
+            // the transaction, and a writer that held a row of submissions while waiting for it could deadlock.
+            await db.Dialect.LockAsync(connection, transaction, "ingest", ct);
             var id = await InsertSubmissionAsync(connection, transaction, submission, Accepted, ct);
             using (var writer = db.Dialect.OpenLoanWriter(connection, transaction, id, () => InsertBodyAsync(connection, transaction, id, submission.Bytes, openBody, ct).GetAwaiter().GetResult()))
             await using (var body = openBody())
@@ -335,5 +338,15 @@ public sealed class SubmissionStore(Db db)
     /// <summary>Reads the warnings stored with a submission.</summary>
     public static IReadOnlyList<LedgerIssue> ParseWarnings(string json) => JsonSerializer.Deserialize<List<LedgerIssue>>(json, Json) ?? [];
 
-    private sealed record ErrorRow(long? Line, string? Column, string Code, string Message);
+    /// <summary>A stored error (a class, not a positional record, so Dapper widens SQL Server's int line to long).</summary>
+    private sealed class ErrorRow
+    {
+        public long? Line { get; init; }
+
+        public string? Column { get; init; }
+
+        public string Code { get; init; } = "";
+
+        public string Message { get; init; } = "";
+    }
 }

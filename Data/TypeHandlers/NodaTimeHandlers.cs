@@ -35,8 +35,9 @@ internal static class NodaTimeHandlers
     {
         if (parameter is Microsoft.Data.SqlClient.SqlParameter)
         {
+            // To the millisecond, as SQLite's text keeps it: datetime2(3) would round a finer value instead.
             parameter.DbType = DbType.DateTime2;
-            parameter.Value = value.ToDateTimeUtc();
+            parameter.Value = Instant.FromUnixTimeMilliseconds(value.ToUnixTimeMilliseconds()).ToDateTimeUtc();
         }
         else
         {

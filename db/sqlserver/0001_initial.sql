@@ -1,6 +1,7 @@
 -- Compliance schema, SQL Server dialect: the equivalent of db/sqlite/0001_initial.sql, table for table and column
 -- for column, in a schema of its own. Money is bigint fen (分), exact; instants are datetime2(3) UTC; dates are
--- date and periods yyyy-MM char(7). Generated ids are bigint IDENTITY. Ids, money, rates and byte sizes are bigint;
+-- date and periods yyyy-MM nchar(7); text compared with parameters is Unicode (n-types), as SqlClient binds .NET strings, so no conversion
+-- stands between an index and its seek. Generated ids are bigint IDENTITY. Ids, money, rates and byte sizes are bigint;
 -- enumerations, line numbers, small counts, versions and years are int; flags are bit.
 
 IF SCHEMA_ID(N'compliance') IS NULL EXEC(N'CREATE SCHEMA compliance');
@@ -11,7 +12,7 @@ CREATE TABLE compliance.institutions (
     category           nvarchar(32)   NOT NULL,
     local_legal_person bit            NOT NULL,
     region_code        nvarchar(12)   NOT NULL,
-    reporting_from     char(7)        NOT NULL,
+    reporting_from     nchar(7)       NOT NULL,
     webhook_url        nvarchar(2000) NULL,
     webhook_secret     nvarchar(128)  NOT NULL,
     created_at         datetime2(3)   NOT NULL,
@@ -25,7 +26,7 @@ CREATE TABLE compliance.api_keys (
     id           bigint        IDENTITY(1,1) NOT NULL,
     name         nvarchar(200) NOT NULL,
     prefix       nvarchar(32)  NOT NULL,
-    key_hash     char(64)      NOT NULL,
+    key_hash     nchar(64)     NOT NULL,
     role         nvarchar(32)  NOT NULL,
     institution  nvarchar(32)  NULL,
     jurisdiction nvarchar(12)  NULL,
@@ -40,11 +41,11 @@ CREATE TABLE compliance.api_keys (
 CREATE TABLE compliance.submissions (
     id                bigint        IDENTITY(1,1) NOT NULL,
     institution       nvarchar(32)  NOT NULL,
-    period            char(7)       NOT NULL,
+    period            nchar(7)      NOT NULL,
     version           int           NULL,
     status            nvarchar(32)  NOT NULL,
     received_at       datetime2(3)  NOT NULL,
-    sha256            char(64)      NOT NULL,
+    sha256            nchar(64)     NOT NULL,
     content_type      nvarchar(200) NOT NULL,
     byte_count        bigint        NOT NULL,
     row_count         int           NOT NULL,
@@ -116,7 +117,7 @@ CREATE CLUSTERED INDEX cx_loans_submission ON compliance.loans (submission_id, l
 CREATE TABLE compliance.snapshots (
     submission_id                 bigint       NOT NULL,
     institution                   nvarchar(32) NOT NULL,
-    period                        char(7)      NOT NULL,
+    period                        nchar(7)     NOT NULL,
     version                       int          NOT NULL,
     total_balance                 bigint       NOT NULL,
     total_npl_balance             bigint       NOT NULL,
@@ -126,7 +127,7 @@ CREATE TABLE compliance.snapshots (
     inclusive_borrowers           int          NOT NULL,
     new_first_loan_borrowers      int          NOT NULL,
     new_inclusive_amount          bigint       NOT NULL,
-    new_inclusive_rate_weight     varchar(100) NOT NULL,
+    new_inclusive_rate_weight     nvarchar(100) NOT NULL,
     individual_business_balance   bigint       NOT NULL,
     individual_business_borrowers int          NOT NULL,
     operating_balance             bigint       NOT NULL,
@@ -153,7 +154,7 @@ CREATE TABLE compliance.rule_sets (
 CREATE TABLE compliance.exceptions (
     id               bigint        IDENTITY(1,1) NOT NULL,
     institution      nvarchar(32)  NOT NULL,
-    period           char(7)       NOT NULL,
+    period           nchar(7)      NOT NULL,
     [rule]           nvarchar(64)  NOT NULL,
     subject          nvarchar(64)  NOT NULL,
     rule_set_id      nvarchar(64)  NULL,
@@ -199,8 +200,8 @@ CREATE INDEX ix_exception_events_exception ON compliance.exception_events (excep
 -- 1-255 visible ASCII characters.
 CREATE TABLE compliance.idempotency_keys (
     institution     nvarchar(32)   NOT NULL,
-    idempotency_key varchar(255)   NOT NULL,
-    fingerprint     char(64)       NOT NULL,
+    idempotency_key nvarchar(255) COLLATE Latin1_General_100_BIN2 NOT NULL,
+    fingerprint     nchar(64)      NOT NULL,
     state           nvarchar(32)   NOT NULL,
     response_status int            NULL,
     response_type   nvarchar(200)  NULL,
