@@ -27,8 +27,9 @@ internal sealed class ApiKeyAuthentication(
             return AuthenticateResult.NoResult();
         }
 
-        var key = await keys.FindActiveAsync(ApiKeys.Hash(values.ToString().Trim()), Context.RequestAborted);
-        if (key is null)
+        var presented = ApiKeys.Hash(values.ToString().Trim());
+        var key = await keys.FindActiveAsync(presented, Context.RequestAborted);
+        if (key?.KeyHash is null || !ApiKeys.SameHash(key.KeyHash, presented))
         {
             return AuthenticateResult.Fail("Unknown or revoked API key.");
         }

@@ -14,6 +14,10 @@ internal static class ApiKeys
     /// <summary>The visible prefix that identifies a key in lists: its first 12 characters.</summary>
     public static string PrefixOf(string key) => key.Length <= 12 ? key : key[..12];
 
+    /// <summary>Whether two hashes are equal, compared in constant time (however the database found the row).</summary>
+    public static bool SameHash(string stored, string presented) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(stored), Encoding.ASCII.GetBytes(presented));
+
     /// <summary>The stored form: lowercase hex SHA-256 of the key's UTF-8 bytes.</summary>
     public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 

@@ -21,13 +21,16 @@ public sealed record ApiKey
     public Instant CreatedAt { get; init; }
 
     public Instant? RevokedAt { get; init; }
+
+    /// <summary>The SHA-256 of the key (hex), where the query read it (authentication); never answered.</summary>
+    public string? KeyHash { get; init; }
 }
 
 /// <summary>API keys, looked up by the hash of the presented key.</summary>
 public sealed class ApiKeyStore(Db db)
 {
     private const string Columns = "id AS Id, name AS Name, prefix AS Prefix, role AS Role, institution AS Institution, jurisdiction AS Jurisdiction, created_at AS CreatedAt, revoked_at AS RevokedAt";
-    private const string FindActiveSql = $"SELECT {Columns} FROM api_keys WHERE key_hash = @keyHash AND revoked_at IS NULL";
+    private const string FindActiveSql = $"SELECT {Columns}, key_hash AS KeyHash FROM api_keys WHERE key_hash = @keyHash AND revoked_at IS NULL";
     private const string ListSql = $"SELECT {Columns} FROM api_keys ORDER BY id";
     private const string CountByHashSql = "SELECT COUNT(*) FROM api_keys WHERE key_hash = @keyHash";
     private const string CountSql = "SELECT COUNT(*) FROM api_keys";
