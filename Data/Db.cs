@@ -68,13 +68,29 @@ public sealed class Db
     /// <summary>The connection string as used, for what shares the database (Hangfire on SQL Server).</summary>
     public string ConnectionString => _connectionString;
 
+    /// <summary>Totals of large lists, invalidated by the stores that write what they count.</summary>
+    internal CountCache Counts { get; } = new();
+
     /// <summary>
     /// A page of a list: <paramref name="count"/> counts every row that matches, <paramref name="items"/> (ordered)
-    /// selects them; its parameters must carry <c>Skip</c> and <c>Take</c> for the dialect's paging.
+    /// selects them; its parameters must carry <c>Skip</c> and <c>Take</c> for the dialect's paging. With
+    /// <paramref name="cachedTotal"/> the total comes from <see cref="Counts"/> (keyed by the statement and every
+    /// parameter but the page's).
     /// </summary>
-    internal async Task<Page<T>> PageAsync<T>(string count, string items, object parameters, PageRequest page, CancellationToken ct)
+    internal async Task<Page<T>> PageAsync<T>(string count, string items, object parameters, PageRequest page, CancellationToken ct, bool cachedTotal = false)
     {
         await using var connection = await OpenAsync(ct);
+        if (cachedTotal)
+        {
+            var key = System.Text.Json.JsonSerializer.SerializeToNode(parameters)!.AsObject();
+            key.Remove(nameof(PageRequest.Skip));
+            key.Remove(nameof(PageRequest.Take));
+            var cached = await Counts.GetAsync(count + key.ToJsonString(), () =>
+                connection.ExecuteScalarAsync<long>(new CommandDefinition(Dialect.Statement(count), parameters, cancellationToken: ct)));
+            var found = await connection.QueryAsync<T>(new CommandDefinition(Dialect.Statement(items + Dialect.Page), parameters, cancellationToken: ct));
+            return new Page<T>(found.ToList(), page.Number, page.Size, cached);
+        }
+
         using var results = await connection.QueryMultipleAsync(new CommandDefinition(Dialect.Statement(count + ";\n" + items + Dialect.Page), parameters, cancellationToken: ct));
         var total = await results.ReadSingleAsync<long>();
         var rows = (await results.ReadAsync<T>()).ToList();

@@ -290,6 +290,7 @@ public sealed class DeadlineStore(Db db)
         }
 
         await transaction.CommitAsync(ct);
+        db.Counts.Invalidate();
         return new SweepOutcome(reminders, exceptions, toDeliver);
     }
 

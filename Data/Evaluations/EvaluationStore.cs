@@ -44,6 +44,7 @@ public sealed class EvaluationStore(Db db)
         }
 
         await transaction.CommitAsync(ct);
+        db.Counts.Invalidate();
         return written;
     }
 

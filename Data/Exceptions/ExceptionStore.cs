@@ -242,7 +242,8 @@ public sealed class ExceptionStore(Db db)
             ListSql,
             ListParameters(filter, scope, page),
             page,
-            ct);
+            ct,
+            cachedTotal: true);
     }
 
     /// <summary>Every exception the scope sees that matches the filter, newest period first, read as it streams.</summary>
@@ -303,6 +304,7 @@ public sealed class ExceptionStore(Db db)
             new { id, to, waivedUntil, now }, transaction, cancellationToken: ct));
         await AddEventAsync(connection, transaction, id, actor, kind, status, to, note, null, now, ct);
         await transaction.CommitAsync(ct);
+        db.Counts.Invalidate();
         return TransitionOutcome.Done;
     }
 

@@ -58,6 +58,7 @@ public sealed class InstitutionStore(Db db)
                 institution.Code, institution.Name, institution.Category, institution.LocalLegalPerson, institution.RegionCode,
                 institution.ReportingFrom, institution.WebhookUrl, WebhookSecret = webhookSecret, institution.CreatedAt, institution.UpdatedAt,
             }, cancellationToken: ct));
+            db.Counts.Invalidate();
             return true;
         }
         catch (System.Data.Common.DbException e) when (db.Dialect.IsUniqueViolation(e))
@@ -70,11 +71,13 @@ public sealed class InstitutionStore(Db db)
     public async Task<bool> UpdateAsync(Institution institution, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(connection.Sql(UpdateSql), new
+        var updated = await connection.ExecuteAsync(new CommandDefinition(connection.Sql(UpdateSql), new
         {
             institution.Code, institution.Name, institution.Category, institution.LocalLegalPerson, institution.RegionCode,
             institution.ReportingFrom, institution.WebhookUrl, institution.UpdatedAt,
         }, cancellationToken: ct)) == 1;
+        db.Counts.Invalidate(); // a region changed moves the institution's exceptions in or out of regulators' lists
+        return updated;
     }
 
     /// <summary>The institution, or <c>null</c> where it does not exist or lies outside <paramref name="scope"/>.</summary>
