@@ -5,19 +5,25 @@ namespace Compliance.Data;
 
 /// <summary>
 /// The totals of large lists (<c>GET /exceptions</c> counts every matching row on every page), kept until this node
-/// writes something that can change them, and at most <see cref="Lifetime"/> for what other nodes write. With SQLite
-/// (one node) a total is therefore always exact; with several nodes on SQL Server, one may lag another's write by at
-/// most that long.
+/// writes something that can change them and, where other nodes may write too (SQL Server), at most
+/// <see cref="SharedLifetime"/>. With SQLite (one node) a total is therefore always exact; with several nodes on SQL
+/// Server, one may lag another's write by at most that long. Callers that miss at once share one count.
 /// </summary>
-internal sealed class CountCache
+internal sealed class CountCache(TimeSpan lifetime)
 {
     /// <summary>How long a total is trusted against writes by other nodes.</summary>
-    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan SharedLifetime = TimeSpan.FromSeconds(5);
 
     private const int Capacity = 10_000;
 
     private readonly ConcurrentDictionary<string, Entry> _totals = new(StringComparer.Ordinal);
     private long _version;
+
+    /// <summary>A cache for one node alone: a total lasts until the next write.</summary>
+    public CountCache()
+        : this(Timeout.InfiniteTimeSpan)
+    {
+    }
 
     /// <summary>Forgets every total: called after a write that can change a cached list.</summary>
     public void Invalidate() => Interlocked.Increment(ref _version);
@@ -26,20 +32,27 @@ internal sealed class CountCache
     public async Task<long> GetAsync(string key, Func<Task<long>> count)
     {
         var version = Interlocked.Read(ref _version); // read before counting: a write meanwhile makes this total outdated
-        if (_totals.TryGetValue(key, out var entry) && entry.Version == version && Stopwatch.GetElapsedTime(entry.CountedAt) < Lifetime)
-        {
-            return entry.Total;
-        }
-
-        var total = await count();
         if (_totals.Count >= Capacity)
         {
             _totals.Clear();
         }
 
-        _totals[key] = new Entry(version, Stopwatch.GetTimestamp(), total);
-        return total;
+        var entry = _totals.AddOrUpdate(
+            key,
+            _ => new Entry(version, Stopwatch.GetTimestamp(), new Lazy<Task<long>>(count)),
+            (_, existing) => existing.Version == version && (lifetime == Timeout.InfiniteTimeSpan || Stopwatch.GetElapsedTime(existing.CountedAt) < lifetime)
+                ? existing
+                : new Entry(version, Stopwatch.GetTimestamp(), new Lazy<Task<long>>(count)));
+        try
+        {
+            return await entry.Total.Value;
+        }
+        catch
+        {
+            _totals.TryRemove(new KeyValuePair<string, Entry>(key, entry)); // a failed count is not kept
+            throw;
+        }
     }
 
-    private sealed record Entry(long Version, long CountedAt, long Total);
+    private sealed record Entry(long Version, long CountedAt, Lazy<Task<long>> Total);
 }

@@ -41,6 +41,7 @@ public sealed class Db
         if (options.Provider == DatabaseProvider.SqlServer)
         {
             Dialect = SqlServerDialect.Instance;
+            Counts = new CountCache(CountCache.SharedLifetime);
             var server = new SqlConnectionStringBuilder(options.ConnectionString);
             DataSource = server.InitialCatalog;
             _connectionString = server.ToString();
@@ -48,6 +49,7 @@ public sealed class Db
         }
 
         Dialect = SqliteDialect.Instance;
+        Counts = new CountCache();
         var builder = new SqliteConnectionStringBuilder(options.ConnectionString) { Pooling = true };
         if (builder.DataSource != ":memory:" && !Path.IsPathRooted(builder.DataSource))
         {
@@ -69,7 +71,7 @@ public sealed class Db
     public string ConnectionString => _connectionString;
 
     /// <summary>Totals of large lists, invalidated by the stores that write what they count.</summary>
-    internal CountCache Counts { get; } = new();
+    internal CountCache Counts { get; }
 
     /// <summary>
     /// A page of a list: <paramref name="count"/> counts every row that matches, <paramref name="items"/> (ordered)

@@ -22,6 +22,34 @@ public sealed class CountCacheTests
     }
 
     [Test]
+    public async Task Callers_MissingAtOnce_ShareOneCount()
+    {
+        var cache = new CountCache();
+        var counted = 0;
+        var release = new TaskCompletionSource<long>();
+
+        var waiting = Enumerable.Range(0, 10).Select(_ => cache.GetAsync("k", () => { Interlocked.Increment(ref counted); return release.Task; })).ToList();
+        release.SetResult(7);
+        var totals = await Task.WhenAll(waiting);
+
+        totals.Should().AllBeEquivalentTo(7L);
+        counted.Should().Be(1);
+    }
+
+    [Test]
+    public async Task Total_OlderThanTheLifetime_IsCountedAgain()
+    {
+        var cache = new CountCache(TimeSpan.FromMilliseconds(50));
+        var counted = 0;
+
+        await cache.GetAsync("k", () => Task.FromResult((long)++counted));
+        await Task.Delay(100);
+        var later = await cache.GetAsync("k", () => Task.FromResult((long)++counted));
+
+        later.Should().Be(2, "another node may have written since");
+    }
+
+    [Test]
     public async Task Total_CountedWhileAWriteCommits_IsCountedAgainNextTime()
     {
         var cache = new CountCache();
