@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using NodaTime;
 using NodaTime.Testing;
 
@@ -64,8 +65,18 @@ public sealed class ComplianceApiFactory : WebApplicationFactory<Program>
 
     public FakeClock Clock { get; }
 
+    /// <summary>Every log line the server wrote (with its exception), when <see cref="CaptureLogs"/> is set before the first client.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Logs { get; } = new();
+
+    public bool CaptureLogs { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        if (CaptureLogs)
+        {
+            builder.ConfigureLogging(logging => logging.AddFilter(_ => true).AddProvider(new CapturingLoggerProvider(Logs)));
+        }
+
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
@@ -204,5 +215,29 @@ public static class Api
     {
         var page = await client.GetJsonAsync($"/api/v1/exceptions?pageSize=500{query}");
         return page["items"]!.AsArray().Select(n => n!.AsObject()).ToList();
+    }
+}
+
+/// <summary>Keeps every log line, formatted, with its exception and the state's values.</summary>
+internal sealed class CapturingLoggerProvider(System.Collections.Concurrent.ConcurrentQueue<string> lines) : Microsoft.Extensions.Logging.ILoggerProvider
+{
+    public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => new Logger(categoryName, lines);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(string category, System.Collections.Concurrent.ConcurrentQueue<string> lines) : Microsoft.Extensions.Logging.ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(' ', pairs.Select(p => $"{p.Key}={p.Value}")) : "";
+            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {values} {exception}");
+        }
     }
 }
