@@ -7,34 +7,47 @@ using Microsoft.Data.Sqlite;
 namespace Compliance.Api.Tests.Hardening;
 
 /// <summary>
-/// The SQLite file locked by someone else (here a connection of the test holding an exclusive transaction, as a backup
-/// tool or a second process would): writes answer 503 with Retry-After, not 500, and succeed once the lock is gone.
+/// The SQLite file locked by another process (the server runs as a child process; this test process holds an exclusive
+/// transaction on its file, as a backup tool would): writes answer 503 with Retry-After, not 500, and succeed once the
+/// lock is gone, without a restart.
 /// </summary>
+[NonParallelizable]
 public sealed class DatabaseLockedTests
 {
     [Test]
-    public async Task Write_WhileTheFileIsLocked_Is503WithRetryAfter_AndSucceedsAfterwards()
+    public async Task Write_WhileAnotherProcessLocksTheFile_Is503WithRetryAfter_AndSucceedsAfterwards()
     {
-        using var factory = new ComplianceApiFactory(settings: new Dictionary<string, string?> { ["Compliance:Database:BusyTimeoutSeconds"] = "1" });
-        using var admin = factory.Admin();
-        (await admin.GetAsync("/health/ready")).StatusCode.Should().Be(HttpStatusCode.OK);
-        var institution = new { code = "LOCK1", name = "锁定测试银行", category = "rural", localLegalPerson = true, regionCode = "110101" };
-
-        HttpResponseMessage locked;
-        await using (var holder = new SqliteConnection($"Data Source={factory.Location};Pooling=False"))
+        var path = Path.Combine(Path.GetTempPath(), $"compliance-locked-{Guid.NewGuid():N}.db");
+        try
         {
-            await holder.OpenAsync();
-            await using var exclusive = holder.CreateCommand();
-            exclusive.CommandText = "BEGIN EXCLUSIVE;";
-            await exclusive.ExecuteNonQueryAsync();
+            using var server = await ServerProcess.StartAsync(path, settings: new Dictionary<string, string> { ["Compliance__Database__BusyTimeoutSeconds"] = "1" });
+            using var admin = server.Client(ComplianceApiFactory.AdminKey);
+            var institution = new { code = "LOCK1", name = "锁定测试银行", category = "rural", localLegalPerson = true, regionCode = "110101" };
 
-            locked = await admin.PostAsJsonAsync("/api/v1/institutions", institution);
+            HttpResponseMessage locked;
+            await using (var holder = new SqliteConnection($"Data Source={path};Pooling=False"))
+            {
+                await holder.OpenAsync();
+                await using var exclusive = holder.CreateCommand();
+                exclusive.CommandText = "BEGIN EXCLUSIVE;";
+                await exclusive.ExecuteNonQueryAsync();
+
+                locked = await admin.PostAsJsonAsync("/api/v1/institutions", institution);
+            }
+
+            await locked.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable, "unavailable");
+            locked.Headers.RetryAfter!.Delta.Should().BeGreaterThan(TimeSpan.Zero);
+            var retried = await admin.PostAsJsonAsync("/api/v1/institutions", institution);
+            retried.StatusCode.Should().Be(HttpStatusCode.Created, "the server recovers by itself once the lock is released");
+            (await admin.GetAsync("/health/ready")).StatusCode.Should().Be(HttpStatusCode.OK);
         }
-
-        await locked.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable, "unavailable");
-        locked.Headers.RetryAfter!.Delta.Should().BeGreaterThan(TimeSpan.Zero);
-        var retried = await admin.PostAsJsonAsync("/api/v1/institutions", institution);
-        retried.StatusCode.Should().Be(HttpStatusCode.Created, "the server recovers by itself once the lock is released");
-        factory.DeleteDatabase();
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                File.Delete(path + suffix);
+            }
+        }
     }
 }

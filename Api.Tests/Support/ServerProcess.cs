@@ -21,7 +21,7 @@ public sealed class ServerProcess : IDisposable
     public Uri Address { get; }
 
     /// <summary>Starts the server and waits until it answers <c>/health/ready</c>.</summary>
-    public static async Task<ServerProcess> StartAsync(string databasePath, string roles = "api,worker")
+    public static async Task<ServerProcess> StartAsync(string databasePath, string roles = "api,worker", IDictionary<string, string>? settings = null)
     {
         var port = FreePort();
         var directory = Path.GetDirectoryName(typeof(Program).Assembly.Location)!;
@@ -38,6 +38,11 @@ public sealed class ServerProcess : IDisposable
         start.Environment["Compliance__Roles"] = roles;
         start.Environment["Compliance__Limits__PermitsPerSecond"] = "0";
         start.Environment["DOTNET_gcServer"] = "0";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
