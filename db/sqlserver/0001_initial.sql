@@ -1,13 +1,14 @@
 -- Compliance schema, SQL Server dialect: the equivalent of db/sqlite/0001_initial.sql, table for table and column
 -- for column, in a schema of its own. Money is bigint fen (分), exact; instants are datetime2(3) UTC; dates are
--- date and periods yyyy-MM nchar(7); text compared with parameters is Unicode (n-types), as SqlClient binds .NET strings, so no conversion
--- stands between an index and its seek. Generated ids are bigint IDENTITY. Ids, money, rates and byte sizes are bigint;
--- enumerations, line numbers, small counts, versions and years are int; flags are bit.
+-- date and periods yyyy-MM nchar(7). Text compared with parameters is Unicode (n-types), as SqlClient binds .NET
+-- strings, so no conversion stands between an index and its seek. Institution codes and idempotency keys compare
+-- exactly (a binary collation), as SQLite compares them. Generated ids are bigint IDENTITY. Ids, money, rates and
+-- byte sizes are bigint; enumerations, line numbers, small counts, versions and years are int; flags are bit.
 
 IF SCHEMA_ID(N'compliance') IS NULL EXEC(N'CREATE SCHEMA compliance');
 
 CREATE TABLE compliance.institutions (
-    code               nvarchar(32)   NOT NULL,
+    code               nvarchar(32)   COLLATE Latin1_General_100_BIN2 NOT NULL,
     name               nvarchar(200)  NOT NULL,
     category           nvarchar(32)   NOT NULL,
     local_legal_person bit            NOT NULL,
@@ -28,7 +29,7 @@ CREATE TABLE compliance.api_keys (
     prefix       nvarchar(32)  NOT NULL,
     key_hash     nchar(64)     NOT NULL,
     role         nvarchar(32)  NOT NULL,
-    institution  nvarchar(32)  NULL,
+    institution  nvarchar(32) COLLATE Latin1_General_100_BIN2 NULL,
     jurisdiction nvarchar(12)  NULL,
     created_at   datetime2(3)  NOT NULL,
     revoked_at   datetime2(3)  NULL,
@@ -40,7 +41,7 @@ CREATE TABLE compliance.api_keys (
 -- One row per posted ledger, accepted or rejected. version counts the accepted ones of (institution, period).
 CREATE TABLE compliance.submissions (
     id                bigint        IDENTITY(1,1) NOT NULL,
-    institution       nvarchar(32)  NOT NULL,
+    institution       nvarchar(32) COLLATE Latin1_General_100_BIN2 NOT NULL,
     period            nchar(7)      NOT NULL,
     version           int           NULL,
     status            nvarchar(32)  NOT NULL,
@@ -116,7 +117,7 @@ CREATE CLUSTERED INDEX cx_loans_submission ON compliance.loans (submission_id, l
 -- decimal text, unrounded, as in SQLite.
 CREATE TABLE compliance.snapshots (
     submission_id                 bigint       NOT NULL,
-    institution                   nvarchar(32) NOT NULL,
+    institution                   nvarchar(32) COLLATE Latin1_General_100_BIN2 NOT NULL,
     period                        nchar(7)     NOT NULL,
     version                       int          NOT NULL,
     total_balance                 bigint       NOT NULL,
@@ -153,7 +154,7 @@ CREATE TABLE compliance.rule_sets (
 -- as "rule", in SQL meant for both dialects).
 CREATE TABLE compliance.exceptions (
     id               bigint        IDENTITY(1,1) NOT NULL,
-    institution      nvarchar(32)  NOT NULL,
+    institution      nvarchar(32) COLLATE Latin1_General_100_BIN2 NOT NULL,
     period           nchar(7)      NOT NULL,
     [rule]           nvarchar(64)  NOT NULL,
     subject          nvarchar(64)  NOT NULL,
@@ -199,7 +200,7 @@ CREATE INDEX ix_exception_events_exception ON compliance.exception_events (excep
 -- body with period, institution and dryRun) and, once answered, its answer, replayed to every retry. The key is
 -- 1-255 visible ASCII characters.
 CREATE TABLE compliance.idempotency_keys (
-    institution     nvarchar(32)   NOT NULL,
+    institution     nvarchar(32) COLLATE Latin1_General_100_BIN2 NOT NULL,
     idempotency_key nvarchar(255) COLLATE Latin1_General_100_BIN2 NOT NULL,
     fingerprint     nchar(64)      NOT NULL,
     state           nvarchar(32)   NOT NULL,

@@ -25,7 +25,7 @@ CREATE TABLE compliance.obligations (
 CREATE TABLE compliance.deliverables (
     id          bigint         IDENTITY(1,1) NOT NULL,
     obligation  nvarchar(32)   NOT NULL,
-    institution nvarchar(32)   NOT NULL,
+    institution nvarchar(32) COLLATE Latin1_General_100_BIN2 NOT NULL,
     year        int            NOT NULL,
     media_type  nvarchar(200)  NOT NULL,
     bytes       bigint         NOT NULL,
@@ -43,7 +43,7 @@ CREATE INDEX ix_deliverables_filing ON compliance.deliverables (institution, obl
 CREATE TABLE compliance.reminders (
     id              bigint        IDENTITY(1,1) NOT NULL,
     obligation      nvarchar(32)  NOT NULL,
-    institution     nvarchar(32)  NOT NULL,
+    institution     nvarchar(32) COLLATE Latin1_General_100_BIN2 NOT NULL,
     period          nchar(7)      NOT NULL,
     due_date        date          NOT NULL,
     kind            nvarchar(32)  NOT NULL,
