@@ -136,4 +136,44 @@ internal static class Statements
 {
     /// <summary>The statement for this connection's database (<see cref="Dialect.Statement"/>).</summary>
     public static string Sql(this DbConnection connection, string statement) => Dialect.Of(connection).Statement(statement);
+
+    /// <summary>
+    /// A shared statement executed for many rows inside <paramref name="transaction"/>, its parameters (<c>@name</c>)
+    /// bound by position with <see cref="Bind"/>; prepared once where the database allows it untyped (SQLite).
+    /// </summary>
+    public static DbCommand Repeated(this DbConnection connection, DbTransaction transaction, string statement, params string[] names)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = connection.Sql(statement);
+        foreach (var name in names)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@" + name;
+            command.Parameters.Add(parameter);
+        }
+
+        if (connection is SqliteConnection)
+        {
+            command.Prepare();
+        }
+
+        return command;
+    }
+
+    /// <summary>Binds the values of the next row, in the order of the names: null as NULL, instants as the database stores them.</summary>
+    public static void Bind(this DbCommand command, params object?[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (values[i] is NodaTime.Instant instant)
+            {
+                TypeHandlers.NodaTimeHandlers.Bind(command.Parameters[i], instant);
+            }
+            else
+            {
+                command.Parameters[i].Value = values[i] ?? DBNull.Value;
+            }
+        }
+    }
 }

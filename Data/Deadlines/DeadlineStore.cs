@@ -4,7 +4,6 @@ using Compliance.Engine;
 using Compliance.Engine.Calendar;
 using Compliance.Engine.Rules;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using NodaTime;
 
 namespace Compliance.Data.Deadlines;
@@ -200,7 +199,7 @@ public sealed class DeadlineStore(Db db)
 
         var toDeliver = new List<long>();
         var reminders = 0;
-        await using (var insert = Prepared(connection, transaction, db.Dialect.InsertReminderSql,
+        await using (var insert = connection.Repeated(transaction, db.Dialect.InsertReminderSql,
             "obligation", "institution", "period", "due", "kind", "offset", "zh", "en", "now", "status"))
         {
             foreach (var planned in plan.Reminders)
@@ -214,7 +213,7 @@ public sealed class DeadlineStore(Db db)
 
                 var text = message(planned);
                 var webhook = withWebhook.Contains(institution);
-                Bind(insert, deadline.Obligation.Code, institution, period, Periods.FormatDate(deadline.DueDate), KindName(planned.Reminder.Kind),
+                insert.Bind(deadline.Obligation.Code, institution, period, Periods.FormatDate(deadline.DueDate), KindName(planned.Reminder.Kind),
                     planned.Reminder.OffsetDays, text.Zh, text.En, now, webhook ? "pending" : "none");
                 if (await insert.ExecuteScalarAsync(ct) is long id)
                 {
@@ -228,9 +227,9 @@ public sealed class DeadlineStore(Db db)
         }
 
         var exceptions = 0;
-        await using (var insert = Prepared(connection, transaction, db.Dialect.InsertDeadlineMissedSql,
+        await using (var insert = connection.Repeated(transaction, db.Dialect.InsertDeadlineMissedSql,
             "institution", "period", "obligation", "figures", "zh", "en", "now"))
-        await using (var created = Prepared(connection, transaction, InsertCreatedEventSql, "id", "now", "figures"))
+        await using (var created = connection.Repeated(transaction, InsertCreatedEventSql, "id", "now", "figures"))
         {
             foreach (var (institution, deadline) in plan.Missed)
             {
@@ -241,13 +240,13 @@ public sealed class DeadlineStore(Db db)
                 }
 
                 var figures = JsonSerializer.Serialize(new { obligation = deadline.Obligation.Code, dueDate = Periods.FormatDate(deadline.DueDate) }, Json);
-                Bind(insert, institution, period, deadline.Obligation.Code, figures,
+                insert.Bind(institution, period, deadline.Obligation.Code, figures,
                     $"{deadline.Obligation.Name.Zh}（{period}）截止日 {Periods.FormatDate(deadline.DueDate)} 已过，仍未报送。",
                     $"{deadline.Obligation.Name.En} ({period}) was due on {Periods.FormatDate(deadline.DueDate)} and has not been filed.", now);
                 if (await insert.ExecuteScalarAsync(ct) is long id)
                 {
                     exceptions++;
-                    Bind(created, id, now, figures);
+                    created.Bind(id, now, figures);
                     await created.ExecuteNonQueryAsync(ct);
                 }
             }
@@ -292,42 +291,6 @@ public sealed class DeadlineStore(Db db)
         await transaction.CommitAsync(ct);
         db.Counts.Invalidate();
         return new SweepOutcome(reminders, exceptions, toDeliver);
-    }
-
-    /// <summary>A command executed for many rows, its parameters bound by position (prepared once where the database allows).</summary>
-    private static System.Data.Common.DbCommand Prepared(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string sql, params string[] names)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = connection.Sql(sql);
-        foreach (var name in names)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = "@" + name;
-            command.Parameters.Add(parameter);
-        }
-
-        if (connection is SqliteConnection)
-        {
-            command.Prepare();
-        }
-
-        return command;
-    }
-
-    private static void Bind(System.Data.Common.DbCommand command, params object[] values)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            if (values[i] is Instant instant)
-            {
-                TypeHandlers.NodaTimeHandlers.Bind(command.Parameters[i], instant);
-            }
-            else
-            {
-                command.Parameters[i].Value = values[i];
-            }
-        }
     }
 
     /// <summary>The codes of the institutions that have a webhook.</summary>

@@ -138,7 +138,6 @@ public sealed class SubmissionStore(Db db)
     private const string InsertErrorSql = "INSERT INTO submission_errors (submission_id, seq, line, column_name, code, message) VALUES (@id, @seq, @line, @column, @code, @message)";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private static readonly string[] ErrorParameters = ["@id", "@seq", "@line", "@column", "@code", "@message"];
 
     /// <summary>
     /// Stores a ledger all-or-nothing. In one transaction: the submission, its body, its rows (written while
@@ -310,25 +309,11 @@ public sealed class SubmissionStore(Db db)
 
     private static async Task InsertErrorsAsync(DbConnection connection, DbTransaction transaction, long id, IReadOnlyList<LedgerIssue> errors, CancellationToken ct)
     {
-        await using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = connection.Sql(InsertErrorSql);
-        var p = ErrorParameters.Select(n =>
-        {
-            var parameter = insert.CreateParameter();
-            parameter.ParameterName = n;
-            insert.Parameters.Add(parameter);
-            return parameter;
-        }).ToArray();
-        p[0].Value = id;
+        await using var insert = connection.Repeated(transaction, InsertErrorSql, "id", "seq", "line", "column", "code", "message");
         for (var i = 0; i < errors.Count; i++)
         {
             var e = errors[i];
-            p[1].Value = i;
-            p[2].Value = (object?)e.Line ?? DBNull.Value;
-            p[3].Value = (object?)e.Column ?? DBNull.Value;
-            p[4].Value = e.Code;
-            p[5].Value = e.Message;
+            insert.Bind(id, i, e.Line, e.Column, e.Code, e.Message);
             await insert.ExecuteNonQueryAsync(ct);
         }
     }
