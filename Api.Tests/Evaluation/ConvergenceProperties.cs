@@ -118,11 +118,7 @@ public sealed class ConvergenceProperties
         }
         finally
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            foreach (var suffix in new[] { "", "-wal", "-shm" })
-            {
-                File.Delete(path + suffix);
-            }
+            Support.TestDatabases.DeleteSqliteFile(path);
         }
     }
 }

@@ -43,11 +43,7 @@ public sealed class DatabaseLockedTests
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
-            foreach (var suffix in new[] { "", "-wal", "-shm" })
-            {
-                File.Delete(path + suffix);
-            }
+            TestDatabases.DeleteSqliteFile(path);
         }
     }
 }

@@ -22,11 +22,7 @@ public sealed class KillTests
     [TearDown]
     public void DeleteDatabase()
     {
-        SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-        {
-            File.Delete(_path + suffix);
-        }
+        TestDatabases.DeleteSqliteFile(_path);
     }
 
     [Test]

@@ -39,11 +39,7 @@ public sealed class SqlServerScriptTests
     [OneTimeTearDown]
     public void DeleteSqliteFile()
     {
-        SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-        {
-            File.Delete(_sqlitePath + suffix);
-        }
+        Support.TestDatabases.DeleteSqliteFile(_sqlitePath);
     }
 
     [Test]

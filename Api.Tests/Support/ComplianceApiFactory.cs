@@ -122,11 +122,7 @@ public sealed class ComplianceApiFactory : WebApplicationFactory<Program>
             return;
         }
 
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-        {
-            File.Delete(Location + suffix);
-        }
+        TestDatabases.DeleteSqliteFile(Location);
     }
 }
 

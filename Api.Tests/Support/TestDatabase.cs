@@ -62,4 +62,14 @@ public static class TestDatabases
         drop.CommandText = $"IF DB_ID(N'{name}') IS NOT NULL BEGIN ALTER DATABASE [{name}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE [{name}]; END";
         drop.ExecuteNonQuery();
     }
+
+    /// <summary>Deletes a SQLite file and its write-ahead log companions, after closing the pooled connections to it.</summary>
+    public static void DeleteSqliteFile(string path)
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(path + suffix);
+        }
+    }
 }
