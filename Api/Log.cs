@@ -21,6 +21,9 @@ internal static partial class Log
     [LoggerMessage(20, LogLevel.Warning, "Database unavailable ({Exception}): {Reason}; answered 503")]
     public static partial void DatabaseUnavailable(this ILogger logger, string exception, string reason);
 
+    [LoggerMessage(22, LogLevel.Error, "Ledger {SubmissionId} committed but its evaluation could not be queued ({Reason}); it stays pending and is queued at the next start")]
+    public static partial void EvaluationNotQueued(this ILogger logger, long submissionId, string reason);
+
     [LoggerMessage(21, LogLevel.Error, "Audit row not written for {Method} {Path} → {Status} (key {KeyId}): {Reason}")]
     public static partial void AuditWriteFailed(this ILogger logger, string method, string path, int status, long? keyId, string reason);
 }

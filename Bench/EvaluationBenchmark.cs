@@ -45,6 +45,7 @@ internal static class EvaluationBenchmark
                     new NewSubmission(code, new YearMonth(2020, 12).PlusMonths(month), clock.GetCurrentInstant(), "0", "text/csv", 1),
                     () => new MemoryStream([0x20]),
                     (_, _) => new LedgerReadResult(1, [], 0, [], 0, snapshot),
+                    null,
                     CancellationToken.None);
                 ids.Add(outcome.SubmissionId);
             }

@@ -94,6 +94,7 @@ public sealed class ConvergenceProperties
                     new NewSubmission("P1", Periods[period], clock.GetCurrentInstant(), "0", "text/csv", 1),
                     () => new MemoryStream([0x20]),
                     (_, _) => new LedgerReadResult(1, [], 0, [], 0, snapshot),
+                    null,
                     CancellationToken.None);
                 pending.AddRange(outcome.ToEvaluate);
                 for (var i = 0; interleave && i < run && pending.Count > 0; i++)

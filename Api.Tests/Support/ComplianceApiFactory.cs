@@ -70,6 +70,9 @@ public sealed class ComplianceApiFactory : WebApplicationFactory<Program>
 
     public bool CaptureLogs { get; init; }
 
+    /// <summary>Services that replace the server's own, for faults injected at a chosen point.</summary>
+    public Action<IServiceCollection>? Replace { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         if (CaptureLogs)
@@ -83,7 +86,11 @@ public sealed class ComplianceApiFactory : WebApplicationFactory<Program>
         }
 
         builder.UseEnvironment("Testing");
-        builder.ConfigureTestServices(services => services.AddSingleton<IClock>(Clock));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<IClock>(Clock);
+            Replace?.Invoke(services);
+        });
     }
 
     /// <summary>

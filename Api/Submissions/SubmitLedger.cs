@@ -148,13 +148,14 @@ internal sealed class SubmitLedger(
             return TooLarge(maxBytes);
         }
 
+        var dryRun = query.DryRun == true;
         if (string.IsNullOrEmpty(idempotencyKey))
         {
-            return Widen((await ProcessAsync(body, reader, mediaType, institution, period, query.DryRun == true, ct)).Result);
+            return Widen(await ProcessAsync(body, reader, mediaType, institution, period, dryRun, null, ct));
         }
 
         // The fingerprint is the body with everything that changes its meaning: a change in any is a different body.
-        var fingerprint = $"{body.Sha256}|{Periods.Format(period)}|{institution.Code}|{query.DryRun == true}";
+        var fingerprint = $"{body.Sha256}|{Periods.Format(period)}|{institution.Code}|{dryRun}";
         switch (await idempotency.ClaimAsync(institution.Code, idempotencyKey, fingerprint, clock.GetCurrentInstant(), ct))
         {
             case IdempotencyClaim.Reused:
@@ -173,19 +174,25 @@ internal sealed class SubmitLedger(
 
         try
         {
-            var result = (await ProcessAsync(body, reader, mediaType, institution, period, query.DryRun == true, ct)).Result;
-            await idempotency.AnswerAsync(institution.Code, idempotencyKey, Answer(result), ct);
+            var result = await ProcessAsync(body, reader, mediaType, institution, period, dryRun, idempotencyKey, ct);
+            if (dryRun)
+            {
+                // A dry run stores nothing, so its answer is kept on its own.
+                await idempotency.AnswerAsync(institution.Code, idempotencyKey, Answer(result), ct);
+            }
+
             return Widen(result);
         }
         catch
         {
+            // Only a key whose answer was not kept is released: once a submission committed, its key replays it.
             await idempotency.ReleaseAsync(institution.Code, idempotencyKey);
             throw;
         }
     }
 
-    private async Task<Results<Created<SubmissionReceipt>, Ok<SubmissionReceipt>, ProblemHttpResult>> ProcessAsync(
-        SpooledBody body, LedgerFormat reader, string mediaType, Institution institution, YearMonth period, bool dryRun, CancellationToken ct)
+    private async Task<IResult> ProcessAsync(
+        SpooledBody body, LedgerFormat reader, string mediaType, Institution institution, YearMonth period, bool dryRun, string? idempotencyKey, CancellationToken ct)
     {
         var receivedAt = clock.GetCurrentInstant();
         if (dryRun)
@@ -193,21 +200,38 @@ internal sealed class SubmitLedger(
             return await DryRunAsync(body, reader, institution, period, receivedAt, ct);
         }
 
+        IResult ResultOf(IngestOutcome outcome) => outcome.Accepted ? Receipt(outcome, body, institution, period, receivedAt) : LedgerInvalid(outcome.Result, outcome.SubmissionId);
+
         var outcome = await submissions.IngestAsync(
             new NewSubmission(institution.Code, period, receivedAt, body.Sha256, mediaType, body.Bytes),
             body.Open,
             (stream, sink) => reader(stream, period, sink),
+            idempotencyKey is null ? null : new IdempotentAnswer(idempotencyKey, outcome => Answer(ResultOf(outcome))),
             ct);
 
         if (!outcome.Accepted)
         {
             log.LedgerRejected(outcome.SubmissionId, institution.Code, Periods.Format(period), outcome.Result.ErrorCount);
-            return LedgerInvalid(outcome.Result, outcome.SubmissionId);
+            return ResultOf(outcome);
         }
 
-        EvaluateSubmissionJob.Enqueue(jobs, outcome.ToEvaluate);
+        try
+        {
+            EvaluateSubmissionJob.Enqueue(jobs, outcome.ToEvaluate);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The ledger is committed and its answer kept: failing the request now would tell the client that nothing
+            // was stored. The evaluation is recorded as pending in the database, which queues it again at start.
+            log.EvaluationNotQueued(outcome.SubmissionId, e.Message);
+        }
 
         log.LedgerAccepted(outcome.SubmissionId, institution.Code, Periods.Format(period), outcome.Version, outcome.Result.Rows);
+        return ResultOf(outcome);
+    }
+
+    private static Created<SubmissionReceipt> Receipt(IngestOutcome outcome, SpooledBody body, Institution institution, YearMonth period, Instant receivedAt)
+    {
         var receipt = new SubmissionReceipt
         {
             Id = Formats.Id(outcome.SubmissionId),
@@ -248,7 +272,7 @@ internal sealed class SubmitLedger(
 
     private static bool IsValidKey(string key) => key.Length is >= 1 and <= 255 && key.All(c => c is >= '!' and <= '~');
 
-    private async Task<Results<Created<SubmissionReceipt>, Ok<SubmissionReceipt>, ProblemHttpResult>> DryRunAsync(
+    private async Task<IResult> DryRunAsync(
         SpooledBody body, LedgerFormat reader, Institution institution, YearMonth period, Instant receivedAt, CancellationToken ct)
     {
         LedgerReadResult result;

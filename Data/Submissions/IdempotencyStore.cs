@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
@@ -90,15 +91,29 @@ public sealed class IdempotencyStore(Db db)
         return claim;
     }
 
-    /// <summary>Keeps the answer of a claimed key, for its retries.</summary>
+    /// <summary>Keeps the answer of a claimed key, for its retries, when the request stored nothing (a dry run).</summary>
     public async Task AnswerAsync(string institution, string key, StoredAnswer answer, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(answer);
         await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(connection.Sql(AnswerSql), new { institution, key, answer.Status, answer.ContentType, answer.Body, answer.Location }, cancellationToken: ct));
+        await AnswerAsync(connection, null, institution, key, answer, ct);
     }
 
-    /// <summary>Releases a claimed key whose request failed or was abandoned, so a retry can use it.</summary>
+    /// <summary>
+    /// Keeps the answer of a claimed key inside the transaction that stores what the request made, so the key is
+    /// answered exactly when that commits: a retry after any later failure replays, and never stores it twice.
+    /// </summary>
+    public static Task AnswerAsync(DbConnection connection, DbTransaction? transaction, string institution, string key, StoredAnswer answer, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(answer);
+        return connection.ExecuteAsync(new CommandDefinition(
+            connection.Sql(AnswerSql), new { institution, key, answer.Status, answer.ContentType, answer.Body, answer.Location }, transaction, cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// Releases a claimed key whose request failed before it stored anything, so a retry can use it; a key whose
+    /// answer was kept is never released.
+    /// </summary>
     public async Task ReleaseAsync(string institution, string key)
     {
         try

@@ -24,6 +24,12 @@ public sealed record IngestOutcome(
     public bool Accepted => Result.IsValid;
 }
 
+/// <summary>
+/// The idempotency key a submission was claimed under, and how its answer is made from the outcome: the answer is
+/// kept in the transaction that stores the submission.
+/// </summary>
+public sealed record IdempotentAnswer(string Key, Func<IngestOutcome, StoredAnswer> Of);
+
 /// <summary>A stored submission (api.md, "Submissions").</summary>
 public sealed record Submission
 {
@@ -143,12 +149,13 @@ public sealed class SubmissionStore(Db db)
     /// Stores a ledger all-or-nothing. In one transaction: the submission, its body, its rows (written while
     /// <paramref name="read"/> validates them) and its snapshot; the periods whose evaluation reads this one are
     /// marked pending with it. On any error that transaction rolls back and the rejected submission is stored
-    /// with its body and errors instead.
+    /// with its body and errors instead. With an <paramref name="idempotent"/> key, its answer commits with either.
     /// </summary>
     public async Task<IngestOutcome> IngestAsync(
         NewSubmission submission,
         Func<Stream> openBody,
         Func<Stream, ILedgerSink, LedgerReadResult> read,
+        IdempotentAnswer? idempotent,
         CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(submission);
@@ -172,6 +179,7 @@ public sealed class SubmissionStore(Db db)
             if (result.IsValid && result.Snapshot is { } snapshot)
             {
                 var outcome = await AcceptAsync(connection, transaction, id, submission, result, snapshot, ct);
+                await KeepAnswerAsync(connection, transaction, submission, idempotent, outcome, ct);
                 await transaction.CommitAsync(ct);
                 return outcome;
             }
@@ -187,8 +195,10 @@ public sealed class SubmissionStore(Db db)
             await connection.ExecuteAsync(new CommandDefinition(
                 connection.Sql(RejectSql),
                 new { id, result.Rows, result.ErrorCount, result.WarningCount, Warnings = WarningsJson(result.Warnings) }, transaction, cancellationToken: ct));
+            var outcome = new IngestOutcome(id, null, result, result.Warnings, result.WarningCount, []);
+            await KeepAnswerAsync(connection, transaction, submission, idempotent, outcome, ct);
             await transaction.CommitAsync(ct);
-            return new IngestOutcome(id, null, result, result.Warnings, result.WarningCount, []);
+            return outcome;
         }
     }
 
@@ -295,6 +305,11 @@ public sealed class SubmissionStore(Db db)
 
         return new IngestOutcome(id, version, result, warnings, warningCount, [id, .. dependents]);
     }
+
+    private static Task KeepAnswerAsync(
+        DbConnection connection, DbTransaction transaction, NewSubmission submission, IdempotentAnswer? idempotent, IngestOutcome outcome, CancellationToken ct) =>
+        idempotent is null ? Task.CompletedTask
+            : IdempotencyStore.AnswerAsync(connection, transaction, submission.Institution, idempotent.Key, idempotent.Of(outcome), ct);
 
     private Task<long> InsertSubmissionAsync(DbConnection connection, DbTransaction transaction, NewSubmission s, string status, CancellationToken ct)
     {
