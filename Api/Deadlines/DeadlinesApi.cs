@@ -181,7 +181,7 @@ internal static class DeadlinesApi
             return Problems.NotFoundResult($"Deliverable {id}");
         }
 
-        response.ContentType = found.MediaType;
+        Downloads.Attach(response, found.MediaType, $"deliverable-{id}");
         response.ContentLength = found.Bytes;
         await deadlines.CopyContentAsync(deliverableId, response.Body, ct);
         return Results.Empty;

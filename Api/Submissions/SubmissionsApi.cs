@@ -116,7 +116,7 @@ internal static class SubmissionsApi
             return Problems.NotFoundResult($"Submission {id}");
         }
 
-        response.ContentType = submission.ContentType;
+        Downloads.Attach(response, submission.ContentType, $"submission-{id}");
         response.ContentLength = submission.ByteCount;
         await submissions.CopyOriginalAsync(submissionId, response.Body, ct);
         return Results.Empty;
