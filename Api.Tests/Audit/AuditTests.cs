@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Compliance.Api.Tests.Support;
 using FluentAssertions.Execution;
 
@@ -45,6 +46,39 @@ public sealed class AuditTests(TestDatabase database)
         items.Should().NotContain(i => i["method"]!.GetValue<string>() == "GET" && i["status"]!.GetValue<int>() == 200, "reads are not writes");
         items.Single(i => i["path"]!.GetValue<string>() == "/api/v1/submissions")["keyId"]!.GetValue<string>().Should().NotBeNullOrEmpty();
         body.Should().NotContain(bankKey).And.NotContain(ComplianceApiFactory.AdminKey);
+        factory.DeleteDatabase();
+    }
+
+    [Test]
+    public async Task Creations_RecordTheCreatedResource_TheQuery_AndTheInstitutionActedFor()
+    {
+        using var factory = new ComplianceApiFactory(database);
+        using var admin = factory.Admin();
+        var bankKey = await factory.CreateInstitutionAsync("A3", "371302");
+        using var bank = factory.ClientWithKey(bankKey);
+        var byAdmin = await admin.PostLedgerAsync("2022-11", Ledgers.Example, "&institution=A3");
+        var rejected = await bank.PostLedgerAsync("2022-12", "not a ledger");
+        using var document = new ByteArrayContent([1, 2, 3]);
+        document.Headers.ContentType = new("application/pdf");
+        var deliverable = await bank.PostAsync("/api/v1/deliverables?obligation=MATCHMAKING_REPORT&year=2022", document);
+        var keys = (await admin.GetJsonAsync("/api/v1/api-keys"))["items"]!.AsArray();
+
+        var items = (await Eventually.UntilAsync(
+            async () => (await admin.GetJsonAsync("/api/v1/audit?pageSize=500"))["items"]!.AsArray().Select(i => i!.AsObject()).ToList(),
+            found => found.Count(i => i["method"]!.GetValue<string>() == "POST") == 5,
+            "the five creations to be audited")).Where(i => i["method"]!.GetValue<string>() == "POST").ToList();
+
+        using var scope = new AssertionScope();
+        static (string? Query, string? Target, string? Institution) What(JsonObject row) =>
+            (row["query"]?.GetValue<string>(), row["target"]?.GetValue<string>(), row["institution"]?.GetValue<string>());
+        What(items.Single(i => i["path"]!.GetValue<string>() == "/api/v1/institutions")).Should().Be((null, "A3", "A3"));
+        What(items.Single(i => i["path"]!.GetValue<string>() == "/api/v1/api-keys")).Should().Be((null, keys.Single(k => k!["institution"]?.GetValue<string>() == "A3")!["id"]!.GetValue<string>(), "A3"));
+        What(items.Single(i => i["status"]!.GetValue<int>() == 201 && i["role"]!.GetValue<string>() == "admin" && i["path"]!.GetValue<string>() == "/api/v1/submissions"))
+            .Should().Be(("?period=2022-11&institution=A3", (await byAdmin.JsonAsync())["id"]!.GetValue<string>(), "A3"));
+        What(items.Single(i => i["status"]!.GetValue<int>() == 422))
+            .Should().Be(("?period=2022-12", (await rejected.JsonAsync())["submissionId"]!.GetValue<string>(), "A3"));
+        What(items.Single(i => i["path"]!.GetValue<string>() == "/api/v1/deliverables"))
+            .Should().Be(("?obligation=MATCHMAKING_REPORT&year=2022", (await deliverable.JsonAsync())["id"]!.GetValue<string>(), "A3"));
         factory.DeleteDatabase();
     }
 

@@ -264,6 +264,14 @@ public sealed class SqlServerScriptTests
             base.Visit(node);
         }
 
+        public override void Visit(AlterTableAddTableElementStatement node)
+        {
+            var table = node.SchemaObjectName.BaseIdentifier.Value;
+            Schemas.Add(node.SchemaObjectName.SchemaIdentifier?.Value);
+            Columns[table].AddRange(node.Definition.ColumnDefinitions.Select(c => c.ColumnIdentifier.Value));
+            base.Visit(node);
+        }
+
         public override void Visit(CreateIndexStatement node)
         {
             Schemas.Add(node.OnName.SchemaIdentifier?.Value);

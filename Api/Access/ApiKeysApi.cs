@@ -29,7 +29,7 @@ internal static class ApiKeysApi
     public sealed record KeyList(IReadOnlyList<KeyView> Items);
 
     private static async Task<Results<Created<CreatedKey>, ProblemHttpResult>> Create(
-        CreateKey body, ApiKeyStore keys, InstitutionStore institutions, IClock clock, CancellationToken ct)
+        CreateKey body, ApiKeyStore keys, InstitutionStore institutions, IClock clock, HttpContext context, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(body.Name) || body.Name.Length > 200)
@@ -86,6 +86,7 @@ internal static class ApiKeysApi
             Jurisdiction = body.Jurisdiction, CreatedAt = clock.GetCurrentInstant(),
         };
         var id = await keys.CreateAsync(record, ApiKeys.Hash(key), ct);
+        Audit.AuditApi.ActedOn(context, Formats.Id(id), record.Institution);
         var created = new CreatedKey(Formats.Id(id), key, record.Name, record.Prefix, record.Role, record.Institution, record.Jurisdiction, record.CreatedAt);
         return TypedResults.Created($"/api/v1/api-keys/{created.Id}", created);
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Compliance.Api.Access;
+using Compliance.Api.Audit;
 using Compliance.Api.Http;
 using Compliance.Api.Jobs;
 using Compliance.Data;
@@ -105,6 +106,7 @@ internal sealed class SubmitLedger(
             return Problems.NotFoundResult($"Institution {code}");
         }
 
+        AuditApi.ActedOn(request.HttpContext, null, institution.Code);
         var reader = ReaderFor(request.ContentType);
         var mediaType = request.ContentType ?? "";
         if (reader is null || mediaType.Length > Formats.MaxContentTypeLength)
@@ -151,7 +153,7 @@ internal sealed class SubmitLedger(
         var dryRun = query.DryRun == true;
         if (string.IsNullOrEmpty(idempotencyKey))
         {
-            return Widen(await ProcessAsync(body, reader, mediaType, institution, period, dryRun, null, ct));
+            return Widen(await ProcessAsync(request.HttpContext, body, reader, mediaType, institution, period, dryRun, null, ct));
         }
 
         // The fingerprint is the body with everything that changes its meaning: a change in any is a different body.
@@ -174,7 +176,7 @@ internal sealed class SubmitLedger(
 
         try
         {
-            var result = await ProcessAsync(body, reader, mediaType, institution, period, dryRun, idempotencyKey, ct);
+            var result = await ProcessAsync(request.HttpContext, body, reader, mediaType, institution, period, dryRun, idempotencyKey, ct);
             if (dryRun)
             {
                 // A dry run stores nothing, so its answer is kept on its own.
@@ -192,7 +194,7 @@ internal sealed class SubmitLedger(
     }
 
     private async Task<IResult> ProcessAsync(
-        SpooledBody body, LedgerFormat reader, string mediaType, Institution institution, YearMonth period, bool dryRun, string? idempotencyKey, CancellationToken ct)
+        HttpContext context, SpooledBody body, LedgerFormat reader, string mediaType, Institution institution, YearMonth period, bool dryRun, string? idempotencyKey, CancellationToken ct)
     {
         var receivedAt = clock.GetCurrentInstant();
         if (dryRun)
@@ -209,6 +211,7 @@ internal sealed class SubmitLedger(
             idempotencyKey is null ? null : new IdempotentAnswer(idempotencyKey, outcome => Answer(ResultOf(outcome))),
             ct);
 
+        AuditApi.ActedOn(context, Formats.Id(outcome.SubmissionId), institution.Code);
         if (!outcome.Accepted)
         {
             log.LedgerRejected(outcome.SubmissionId, institution.Code, Periods.Format(period), outcome.Result.ErrorCount);

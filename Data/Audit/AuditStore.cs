@@ -21,21 +21,31 @@ public sealed record AuditEntry
     public int Status { get; init; }
 
     public string? Target { get; init; }
+
+    /// <summary>The query string, with its <c>?</c>, or <c>null</c>.</summary>
+    public string? Query { get; init; }
+
+    /// <summary>The institution the request acted for, where it acted for one.</summary>
+    public string? Institution { get; init; }
 }
 
 /// <summary>The append-only audit log: rows are inserted, never updated or deleted.</summary>
 public sealed class AuditStore(Db db)
 {
-    private const string InsertSql = "INSERT INTO audit_log (at, key_id, role, method, path, status, target) VALUES (@At, @KeyId, @Role, @Method, @Path, @Status, @Target)";
+    private const string InsertSql = "INSERT INTO audit_log (at, key_id, role, method, path, query, status, target, institution) VALUES (@At, @KeyId, @Role, @Method, @Path, @Query, @Status, @Target, @Institution)";
     private const string Where = "WHERE (@from IS NULL OR at >= @from) AND (@to IS NULL OR at < @to) AND (@keyId IS NULL OR key_id = @keyId)";
     private const string CountSql = $"SELECT COUNT(*) FROM audit_log {Where}";
-    private const string ListSql = $"SELECT id AS Id, at AS At, key_id AS KeyId, role AS Role, method AS Method, path AS Path, status AS Status, target AS Target FROM audit_log {Where} ORDER BY id DESC";
+    private const string ListSql = $"SELECT id AS Id, at AS At, key_id AS KeyId, role AS Role, method AS Method, path AS Path, query AS Query, status AS Status, target AS Target, institution AS Institution FROM audit_log {Where} ORDER BY id DESC";
 
-    /// <summary>Appends an entry; its method, path and target are cut to the columns' lengths (16, 2048 and 256).</summary>
+    /// <summary>Appends an entry; its method, path, query, target and institution are cut to the columns' lengths.</summary>
     public async Task AppendAsync(AuditEntry entry, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        entry = entry with { Method = Cut(entry.Method, 16)!, Path = Cut(entry.Path, 2048)!, Target = Cut(entry.Target, 256) };
+        entry = entry with
+        {
+            Method = Cut(entry.Method, 16)!, Path = Cut(entry.Path, 2048)!, Query = Cut(entry.Query, 2048), Target = Cut(entry.Target, 256),
+            Institution = Cut(entry.Institution, 32),
+        };
         await using var connection = await db.OpenAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(
             connection.Sql(InsertSql),
