@@ -37,14 +37,20 @@ internal sealed record StreamedBody;
 /// <summary>Rate limiting per API key, and size limits on what a request may carry.</summary>
 internal static class Limits
 {
+    /// <summary>The least of Kestrel's own header and request-line limits, behind those of <see cref="LimitOptions"/>.</summary>
+    private const int BackstopBytes = 64 * 1024;
+
     public static WebApplicationBuilder AddComplianceLimits(this WebApplicationBuilder builder)
     {
         var limits = builder.Configuration.GetSection(LimitOptions.Section).Get<LimitOptions>() ?? new LimitOptions();
         builder.Services.AddSingleton(limits);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Limits.MaxRequestHeadersTotalSize = limits.MaxHeaderBytes;
-            kestrel.Limits.MaxRequestLineSize = limits.MaxQueryBytes + 4096;
+            // Kestrel answers its own limits with a bare status and no body, so its limits sit well above ours: what
+            // passes ours by a little is answered by the middleware below as problem+json, and only a request far
+            // beyond them meets Kestrel's.
+            kestrel.Limits.MaxRequestHeadersTotalSize = Math.Max(4 * limits.MaxHeaderBytes, BackstopBytes);
+            kestrel.Limits.MaxRequestLineSize = Math.Max(4 * limits.MaxQueryBytes, BackstopBytes);
             kestrel.Limits.MaxRequestBodySize = limits.MaxJsonBodyBytes;
             kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(limits.MinUploadBytesPerSecond, TimeSpan.FromSeconds(5));
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(30);
