@@ -46,7 +46,10 @@ internal static class DataSetup
         return builder;
     }
 
-    /// <summary>Before the first request: the schema, the reference data, the admin key, and the evaluations owed.</summary>
+    /// <summary>
+    /// Before the first request: the schema, the reference data, the admin key, the spool files a crash left, and the
+    /// evaluations owed.
+    /// </summary>
     public static async Task InitializeComplianceAsync(this WebApplication app)
     {
         var services = app.Services;
@@ -63,6 +66,13 @@ internal static class DataSetup
         if (applied.Count > 0)
         {
             app.Logger.MigrationsApplied(string.Join(", ", applied));
+        }
+
+        var spool = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<IngestOptions>>().Value.SpoolPath;
+        var (files, bytes) = SpooledBody.DeleteAbandoned(spool);
+        if (files > 0)
+        {
+            app.Logger.SpoolCleaned(files, bytes, spool);
         }
 
         await JobsSetup.RequeuePendingAsync(services, ct);

@@ -24,6 +24,9 @@ internal static partial class Log
     [LoggerMessage(22, LogLevel.Error, "Ledger {SubmissionId} committed but its evaluation could not be queued ({Reason}); it stays pending and is queued at the next start")]
     public static partial void EvaluationNotQueued(this ILogger logger, long submissionId, string reason);
 
+    [LoggerMessage(23, LogLevel.Warning, "Deleted {Files} spool file(s) ({Bytes} bytes) in {Directory} that no running request owned: uploads a stopped process left")]
+    public static partial void SpoolCleaned(this ILogger logger, int files, long bytes, string directory);
+
     [LoggerMessage(21, LogLevel.Error, "Audit row not written for {Method} {Path} → {Status} (key {KeyId}): {Reason}")]
     public static partial void AuditWriteFailed(this ILogger logger, string method, string path, int status, long? keyId, string reason);
 }

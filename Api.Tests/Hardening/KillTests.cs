@@ -31,7 +31,9 @@ public sealed class KillTests
         var ledger = Encoding.UTF8.GetBytes(Ledgers.Csv([.. Enumerable.Range(1, 300_000).Select(i => Ledgers.Row($"L{i}", borrowerId: $"B{i % 5000}"))]));
         string key;
         long walAtKill;
-        using (var server = await ServerProcess.StartAsync(_path))
+        var spool = Path.Combine(Path.GetTempPath(), $"compliance-spool-kill-{Guid.NewGuid():N}");
+        var settings = new Dictionary<string, string> { ["Compliance__Ingest__SpoolDirectory"] = spool };
+        using (var server = await ServerProcess.StartAsync(_path, settings: settings))
         {
             key = await CreateInstitutionAsync(server, "KILL1");
             using var bank = server.Client(key);
@@ -56,8 +58,9 @@ public sealed class KillTests
         (await CountAsync("loans")).Should().Be(0);
         (await CountAsync("snapshots")).Should().Be(0);
         (await CountAsync("submission_bodies")).Should().Be(0);
+        Directory.GetFiles(spool).Should().ContainSingle("the killed upload left its spool file");
 
-        using (var restarted = await ServerProcess.StartAsync(_path))
+        using (var restarted = await ServerProcess.StartAsync(_path, settings: settings))
         using (var bank = restarted.Client(key))
         {
             var again = await bank.PostAsync("/api/v1/submissions?period=2022-12", new ByteArrayContent(ledger) { Headers = { ContentType = new("text/csv") } });
@@ -66,6 +69,9 @@ public sealed class KillTests
             receipt["version"]!.GetValue<int>().Should().Be(1);
             receipt["rows"]!.GetValue<long>().Should().Be(300_000);
         }
+
+        Directory.GetFiles(spool).Should().BeEmpty("the restart deleted what the killed upload left, and the new upload its own");
+        Directory.Delete(spool);
     }
 
     [Test]

@@ -33,6 +33,36 @@ public sealed class DroppedConnectionTests(TestDatabase database)
     }
 
     [Test]
+    public async Task Start_DeletesSpoolFilesNoRunningRequestOwns_AndKeepsTheRest()
+    {
+        var spool = Path.Combine(Path.GetTempPath(), $"compliance-spool-test-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(spool);
+        var abandoned = Path.Combine(spool, $"ledger-{Guid.NewGuid():N}.tmp");
+        await File.WriteAllBytesAsync(abandoned, new byte[100_000]);
+        var unrelated = Path.Combine(spool, "notes.txt");
+        await File.WriteAllTextAsync(unrelated, "not a spool file");
+        await using var running = await Compliance.Api.Submissions.SpooledBody.SpoolAsync(new MemoryStream(new byte[50_000]), spool, long.MaxValue, CancellationToken.None);
+
+        using (var factory = new ComplianceApiFactory(database, settings: new Dictionary<string, string?> { ["Compliance:Ingest:SpoolDirectory"] = spool }))
+        using (var admin = factory.Admin())
+        {
+            (await admin.GetAsync("/health/ready")).StatusCode.Should().Be(HttpStatusCode.OK);
+            factory.DeleteDatabase();
+        }
+
+        File.Exists(abandoned).Should().BeFalse("no request owned it: a stopped process left it");
+        File.Exists(running!.Path).Should().BeTrue("a running request holds it");
+        await using (var stream = running.Open())
+        {
+            stream.Length.Should().Be(50_000);
+        }
+
+        File.Exists(unrelated).Should().BeTrue("only spool files are the server's to delete");
+        await running.DisposeAsync();
+        Directory.Delete(spool, recursive: true);
+    }
+
+    [Test]
     public async Task Spooling_WhenTheBodyBreaksOff_DeletesItsFile()
     {
         var spool = Path.Combine(Path.GetTempPath(), $"compliance-spool-test-{Guid.NewGuid():N}");

@@ -151,8 +151,7 @@ internal static class DeadlinesApi
             limit.MaxRequestBodySize = null;
         }
 
-        var spool = ingest.Value.SpoolDirectory ?? Path.Combine(Path.GetTempPath(), "compliance-spool");
-        await using var body = await SpooledBody.SpoolAsync(request.Body, spool, MaxDeliverableBytes, ct);
+        await using var body = await SpooledBody.SpoolAsync(request.Body, ingest.Value.SpoolPath, MaxDeliverableBytes, ct);
         if (body is null)
         {
             return Problems.Of(Problems.PayloadTooLarge, $"A deliverable is at most {MaxDeliverableBytes} bytes (50 MiB).");

@@ -10,4 +10,7 @@ public sealed class IngestOptions
 
     /// <summary>Where bodies are spooled while they arrive; the system's temporary folder by default.</summary>
     public string? SpoolDirectory { get; set; }
+
+    /// <summary>The spool folder in use: <see cref="SpoolDirectory"/>, or <c>compliance-spool</c> in the temporary folder.</summary>
+    public string SpoolPath => SpoolDirectory ?? Path.Combine(Path.GetTempPath(), "compliance-spool");
 }

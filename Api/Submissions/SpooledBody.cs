@@ -9,6 +9,9 @@ namespace Compliance.Api.Submissions;
 /// </summary>
 internal sealed class SpooledBody : IAsyncDisposable
 {
+    private const string FilePrefix = "ledger-";
+    private const string FileSuffix = ".tmp";
+
     private readonly FileStream _file;
 
     private SpooledBody(FileStream file, string path, long bytes, string sha256)
@@ -33,7 +36,7 @@ internal sealed class SpooledBody : IAsyncDisposable
     public static async Task<SpooledBody?> SpoolAsync(Stream body, string directory, long maxBytes, CancellationToken ct)
     {
         Directory.CreateDirectory(directory);
-        var path = System.IO.Path.Combine(directory, $"ledger-{Guid.NewGuid():N}.tmp");
+        var path = System.IO.Path.Combine(directory, $"{FilePrefix}{Guid.NewGuid():N}{FileSuffix}");
         var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete, 1 << 16,
             FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
@@ -70,4 +73,34 @@ internal sealed class SpooledBody : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _file.DisposeAsync();
+
+    /// <summary>
+    /// Deletes the spool files that no running request owns: those a process left when it died mid-upload. A request
+    /// holds its file open, shared, for as long as it runs, so a file that opens exclusively has no owner, in this
+    /// process or any other sharing the folder. Returns the files and bytes deleted.
+    /// </summary>
+    public static (int Files, long Bytes) DeleteAbandoned(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return (0, 0);
+        }
+
+        var (files, bytes) = (0, 0L);
+        foreach (var path in Directory.EnumerateFiles(directory, FilePrefix + "*" + FileSuffix))
+        {
+            try
+            {
+                using var owned = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+                bytes += owned.Length;
+                files++;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A running request holds it (or it went in the meantime): not ours to delete.
+            }
+        }
+
+        return (files, bytes);
+    }
 }

@@ -130,7 +130,7 @@ internal sealed class SubmitLedger(
         SpooledBody? spooled;
         try
         {
-            spooled = await SpooledBody.SpoolAsync(request.Body, SpoolDirectory, maxBytes, ct);
+            spooled = await SpooledBody.SpoolAsync(request.Body, options.Value.SpoolPath, maxBytes, ct);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status408RequestTimeout)
         {
@@ -351,8 +351,6 @@ internal sealed class SubmitLedger(
 
     private static ProblemHttpResult TooLarge(long maxBytes) =>
         Problems.Of(Problems.PayloadTooLarge, $"The body is larger than {maxBytes} bytes (Compliance:Ingest:MaxBytes).");
-
-    private string SpoolDirectory => options.Value.SpoolDirectory ?? Path.Combine(Path.GetTempPath(), "compliance-spool");
 
     /// <summary>
     /// The reader of a Content-Type: <c>text/csv</c> (UTF-8, GB18030 or GBK), <c>application/json</c> or
