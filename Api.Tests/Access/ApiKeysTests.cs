@@ -32,6 +32,39 @@ public sealed class ApiKeysTests(TestDatabase database)
         _factory?.DeleteDatabase();
     }
 
+    [TestCase("regulator", null, "3713")]
+    [TestCase("regulator", null, "")]
+    [TestCase("institution", "AK3713001", null)]
+    public async Task Me_AnswersTheCallersOwnKey_WithoutTheKey(string role, string? institution, string? jurisdiction)
+    {
+        var created = await (await _admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "me", role, institution, jurisdiction })).JsonAsync();
+        var key = created["key"]!.GetValue<string>();
+        using var client = _factory.ClientWithKey(key);
+
+        var response = await client.GetAsync("/api/v1/me");
+        var text = await response.Content.ReadAsStringAsync();
+        var me = await response.JsonAsync();
+
+        using var scope = new AssertionScope();
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        me["keyId"]!.GetValue<string>().Should().Be(created["id"]!.GetValue<string>());
+        me["prefix"]!.GetValue<string>().Should().Be(created["prefix"]!.GetValue<string>());
+        me["role"]!.GetValue<string>().Should().Be(role);
+        me["institution"]?.GetValue<string>().Should().Be(institution);
+        me["jurisdiction"]?.GetValue<string>().Should().Be(jurisdiction);
+        text.Should().NotContain(key);
+    }
+
+    [Test]
+    public async Task Me_WithoutAKey_Answers401()
+    {
+        using var anonymous = _factory.ClientWithKey(null);
+
+        var response = await anonymous.GetAsync("/api/v1/me");
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
     [Test]
     public async Task CreateKey_Valid_Answers201WithTheKeyStartingWithItsPrefix()
     {

@@ -36,6 +36,7 @@ public sealed class AccessMatrixTests(TestDatabase database)
         ["POST /api/v1/api-keys"] = Access.Admin,
         ["GET /api/v1/api-keys"] = Access.Admin,
         ["DELETE /api/v1/api-keys/{id}"] = Access.Admin,
+        ["GET /api/v1/me"] = Access.Anyone,
         ["POST /api/v1/submissions"] = Access.ForA,
         ["GET /api/v1/submissions"] = Access.Anyone,
         ["GET /api/v1/submissions/{id}"] = Access.OfA,

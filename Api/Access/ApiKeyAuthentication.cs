@@ -39,6 +39,7 @@ internal sealed class ApiKeyAuthentication(
             new(Caller.KeyIdClaim, key.Id.ToString(CultureInfo.InvariantCulture)),
             new(Caller.RoleClaim, key.Role),
             new(ClaimTypes.Role, key.Role),
+            new(Caller.PrefixClaim, key.Prefix),
         };
         if (key.Institution is not null)
         {

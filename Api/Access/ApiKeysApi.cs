@@ -17,8 +17,15 @@ internal static class ApiKeysApi
         group.MapPost("/", Create).WithName("CreateApiKey").ProducesProblem(400);
         group.MapGet("/", List).WithName("ListApiKeys");
         group.MapDelete("/{id}", Revoke).WithName("RevokeApiKey").ProducesProblem(404);
+        routes.MapGet("/api/v1/me", Me).WithTags("Access").WithName("GetMe").RequireAuthorization().ProducesProblem(401)
+            .WithSummary("The caller's own key").WithDescription("The id, visible prefix, role and binding (institution or jurisdiction) of the key that makes the request; never the key itself.");
         return group;
     }
+
+    public sealed record MeView(string KeyId, string Prefix, string Role, string? Institution, string? Jurisdiction);
+
+    private static Ok<MeView> Me(Caller caller, HttpContext context) =>
+        TypedResults.Ok(new MeView(Formats.Id(caller.KeyId), context.User.FindFirst(Caller.PrefixClaim)?.Value ?? "", caller.Role, caller.Institution, caller.Jurisdiction));
 
     public sealed record CreateKey(string? Name, string? Role, string? Institution, string? Jurisdiction);
 

@@ -21,6 +21,7 @@ public sealed record Caller(long KeyId, string Role, string? Institution, string
     internal const string RoleClaim = "compliance:role";
     internal const string InstitutionClaim = "compliance:institution";
     internal const string JurisdictionClaim = "compliance:jurisdiction";
+    internal const string PrefixClaim = "compliance:prefix";
 
     public bool IsAdmin => Role == Roles.Admin;
 
