@@ -52,7 +52,7 @@ internal static class EvaluationBenchmark
         }
 
         // As the server runs them: the evaluations one acceptance (or a re-evaluation request) makes due, in batches.
-        var job = new EvaluateSubmissionJob(new EvaluationStore(db), ruleSets, clock, NullLogger<EvaluateSubmissionJob>.Instance);
+        var job = new EvaluateSubmissionJob(new EvaluationStore(db, new ExceptionStore(db)), ruleSets, clock, NullLogger<EvaluateSubmissionJob>.Instance);
         var watch = Stopwatch.StartNew();
         foreach (var batch in ids.Chunk(EvaluateSubmissionJob.MaxBatch))
         {

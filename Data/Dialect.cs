@@ -4,8 +4,8 @@ using Compliance.Data.Submissions;
 namespace Compliance.Data;
 
 /// <summary>
-/// What differs between the two databases, and only that: connections, paging, generated keys, the statements that
-/// upsert, blobs, bulk loading of loans, and the schema's location. Every other statement is written once, in SQL
+/// What differs between the two databases, and only that: connections, paging, generated keys, locks, blobs, bulk
+/// loading of loans, and the schema's location; no statement of a feature. Every other statement is written once, in SQL
 /// both accept, as a constant of the store that issues it, and passes through <see cref="Statement"/>.
 /// </summary>
 public abstract class Dialect
@@ -20,15 +20,10 @@ public abstract class Dialect
     public abstract string LastId { get; }
 
     /// <summary>
-    /// Inserts or replaces a calendar year: <c>@year</c>, <c>@body</c>, <c>@now</c>.
+    /// Appended to an insert that may insert nothing (<c>INSERT … SELECT … WHERE NOT EXISTS</c>): selects the key it
+    /// generated, or <c>NULL</c> where it inserted no row.
     /// </summary>
-    public abstract string UpsertCalendarSql { get; }
-
-    /// <summary>Inserts a reminder unless its key is taken; selects the new id, or nothing.</summary>
-    public abstract string InsertReminderSql { get; }
-
-    /// <summary>Inserts a DEADLINE_MISSED exception unless its key is taken; selects the new id, or nothing.</summary>
-    public abstract string InsertDeadlineMissedSql { get; }
+    public abstract string InsertedId { get; }
 
     /// <summary>Creates the journal of applied migrations where it is missing.</summary>
     public abstract string JournalSql { get; }

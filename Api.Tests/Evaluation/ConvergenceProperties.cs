@@ -85,7 +85,7 @@ public sealed class ConvergenceProperties
                 new Institution { Code = "P1", Name = "P", Category = "rural", RegionCode = "371302", ReportingFrom = new YearMonth(2021, 12) }, "secret", CancellationToken.None);
             var submissions = new SubmissionStore(db);
             var exceptions = new ExceptionStore(db);
-            var job = new EvaluateSubmissionJob(new EvaluationStore(db), ruleSets, clock, NullLogger<EvaluateSubmissionJob>.Instance);
+            var job = new EvaluateSubmissionJob(new EvaluationStore(db, exceptions), ruleSets, clock, NullLogger<EvaluateSubmissionJob>.Instance);
 
             var pending = new List<long>();
             foreach (var (period, snapshot, run, pick) in steps)
@@ -114,7 +114,7 @@ public sealed class ConvergenceProperties
                 await job.RunAsync(id, CancellationToken.None);
             }
 
-            var page = await exceptions.ListAsync(new ExceptionFilter(Status: ExceptionStore.Open), Scope.Everything, new PageRequest(1, 500), CancellationToken.None);
+            var page = await exceptions.ListAsync(new ExceptionFilter(Status: "open"), Scope.Everything, new PageRequest(1, 500), CancellationToken.None);
             return [.. page.Items.Select(e => $"{e.Period} {e.Rule} {e.Severity} {JsonNode.Parse(e.Figures)!.ToJsonString()}")];
         }
         finally

@@ -125,6 +125,8 @@ public sealed partial class SqlServerStatementTests
             .Select(s => ($"{s.Name} + Page", s.Sql + Dialect.Page)));
         statements.AddRange(shared.Where(s => s.Sql.TrimStart().StartsWith("INSERT", StringComparison.Ordinal))
             .Select(s => ($"{s.Name} + LastId", s.Sql + Dialect.LastId)));
+        statements.AddRange(shared.Where(s => s.Sql.TrimStart().StartsWith("INSERT", StringComparison.Ordinal) && s.Sql.Contains("NOT EXISTS", StringComparison.Ordinal))
+            .Select(s => ($"{s.Name} + InsertedId", s.Sql + Dialect.InsertedId)));
         statements.AddRange(SqlServerDialect.Statements.Select((sql, i) => ($"SqlServerDialect[{i}]", sql)));
         statements.AddRange(typeof(Dialect).GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.PropertyType == typeof(string) && p.Name.EndsWith("Sql", StringComparison.Ordinal))

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Compliance.Api.Access;
 using Compliance.Api.Http;
 using Compliance.Data.Exceptions;
+using Compliance.Engine.Exceptions;
 using Compliance.Engine;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -17,7 +18,7 @@ internal static class ExceptionsApi
     public static readonly string[] ReasonCodes = ["DATA_CORRECTION", "ONE_OFF_EVENT", "POLICY_TRANSITION", "OTHER"];
 
     private static readonly string[] Severities = ["warning", "breach"];
-    private static readonly string[] Statuses = [ExceptionStore.Open, ExceptionStore.Explained, ExceptionStore.Resolved, ExceptionStore.Waived, ExceptionStore.Cleared];
+    private static readonly string[] Statuses = [.. Enum.GetValues<ExceptionStatus>().Select(s => s.Name())];
 
     public static RouteGroupBuilder MapExceptions(this IEndpointRouteBuilder routes)
     {
@@ -149,7 +150,7 @@ internal static class ExceptionsApi
         }
 
         var note = body.ReasonCode is null ? body.Text : $"[{body.ReasonCode}] {body.Text}";
-        return await TransitionAsync(id, caller, exceptions, clock, errors, [ExceptionStore.Open, ExceptionStore.Explained], ExceptionStore.Explained, "explained", note, null, ct);
+        return await TransitionAsync(id, caller, exceptions, clock, errors, LifecycleEvent.Explain, note, null, ct);
     }
 
     private static async Task<Results<Ok<ExceptionView>, ProblemHttpResult>> Resolve(
@@ -160,7 +161,7 @@ internal static class ExceptionsApi
             return await ForbiddenOrNotFound(id, caller, exceptions, "Only a regulator or an admin resolves an exception.", ct);
         }
 
-        return await TransitionAsync(id, caller, exceptions, clock, NoteErrors(body.Note), [ExceptionStore.Open, ExceptionStore.Explained], ExceptionStore.Resolved, "resolved", body.Note, null, ct);
+        return await TransitionAsync(id, caller, exceptions, clock, NoteErrors(body.Note), LifecycleEvent.Resolve, body.Note, null, ct);
     }
 
     private static async Task<Results<Ok<ExceptionView>, ProblemHttpResult>> Waive(
@@ -186,7 +187,7 @@ internal static class ExceptionsApi
             }
         }
 
-        return await TransitionAsync(id, caller, exceptions, clock, errors, [ExceptionStore.Open, ExceptionStore.Explained], ExceptionStore.Waived, "waived", body.Note, until, ct);
+        return await TransitionAsync(id, caller, exceptions, clock, errors, LifecycleEvent.Waive, body.Note, until, ct);
     }
 
     private static async Task<Results<Ok<ExceptionView>, ProblemHttpResult>> Reopen(
@@ -197,12 +198,12 @@ internal static class ExceptionsApi
             return await ForbiddenOrNotFound(id, caller, exceptions, "Only a regulator or an admin reopens an exception.", ct);
         }
 
-        return await TransitionAsync(id, caller, exceptions, clock, NoteErrors(body.Note), [ExceptionStore.Resolved, ExceptionStore.Waived, ExceptionStore.Cleared], ExceptionStore.Open, "reopened", body.Note, null, ct);
+        return await TransitionAsync(id, caller, exceptions, clock, NoteErrors(body.Note), LifecycleEvent.Reopen, body.Note, null, ct);
     }
 
     private static async Task<Results<Ok<ExceptionView>, ProblemHttpResult>> TransitionAsync(
         string id, Caller caller, ExceptionStore exceptions, IClock clock, Dictionary<string, string[]> errors,
-        string[] from, string to, string kind, string? note, LocalDate? until, CancellationToken ct)
+        LifecycleEvent action, string? note, LocalDate? until, CancellationToken ct)
     {
         if (!Formats.TryId(id, out var exceptionId) || await exceptions.FindAsync(exceptionId, caller.Scope, ct) is null)
         {
@@ -214,18 +215,27 @@ internal static class ExceptionsApi
             return Problems.Invalid(errors);
         }
 
-        var outcome = await exceptions.TransitionAsync(exceptionId, caller.Scope, from, to, kind, new Actor(caller.Role, caller.KeyId), note, until, clock.GetCurrentInstant(), ct);
+        var outcome = await exceptions.TransitionAsync(exceptionId, caller.Scope, action, new Actor(caller.Role, caller.KeyId), note, until, clock.GetCurrentInstant(), ct);
         switch (outcome)
         {
             case TransitionOutcome.NotFound:
                 return Problems.NotFoundResult($"Exception {id}");
             case TransitionOutcome.NotAllowed:
-                return Problems.Of(Problems.InvalidTransition, $"The exception's status does not allow '{kind}'; it is allowed from {string.Join(", ", from)}.");
+                return Problems.Of(Problems.InvalidTransition,
+                    $"The exception's status does not allow '{ActionName(action)}'; it is allowed from {string.Join(", ", ExceptionLifecycle.AllowedFrom(action).Select(s => s.Name()))}.");
             default:
                 var found = await exceptions.FindAsync(exceptionId, caller.Scope, ct);
                 return TypedResults.Ok(View(found!.Value.Exception, found.Value.Events));
         }
     }
+
+    private static string ActionName(LifecycleEvent action) => action switch
+    {
+        LifecycleEvent.Explain => "explanation",
+        LifecycleEvent.Resolve => "resolve",
+        LifecycleEvent.Waive => "waive",
+        _ => "reopen",
+    };
 
     /// <summary>404 for what the caller cannot see, else 403: the role check comes before the state check.</summary>
     private static async Task<Results<Ok<ExceptionView>, ProblemHttpResult>> ForbiddenOrNotFound(

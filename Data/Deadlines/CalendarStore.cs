@@ -8,6 +8,7 @@ namespace Compliance.Data.Deadlines;
 public sealed class CalendarStore(Db db)
 {
     private const string InsertMissingSql = "INSERT INTO calendar_years (year, body, updated_at) SELECT @year, @body, @now WHERE NOT EXISTS (SELECT 1 FROM calendar_years WHERE year = @year)";
+    private const string ReplaceSql = "UPDATE calendar_years SET body = @body, updated_at = @now WHERE year = @year";
     private const string ListSql = "SELECT year AS Year, body AS Body FROM calendar_years ORDER BY year";
 
     /// <summary>Loads the seed's years that are not stored yet.</summary>
@@ -42,6 +43,14 @@ public sealed class CalendarStore(Db db)
     public async Task PutAsync(int year, CalendarYear content, Instant now, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(connection.Sql(db.Dialect.UpsertCalendarSql), new { year, body = CalendarFile.WriteYear(content), now }, cancellationToken: ct));
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await db.Dialect.LockAsync(connection, transaction, $"calendar/{year}", ct);
+        var values = new { year, body = CalendarFile.WriteYear(content), now };
+        if (await connection.ExecuteAsync(new CommandDefinition(connection.Sql(ReplaceSql), values, transaction, cancellationToken: ct)) == 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(connection.Sql(InsertMissingSql), values, transaction, cancellationToken: ct));
+        }
+
+        await transaction.CommitAsync(ct);
     }
 }

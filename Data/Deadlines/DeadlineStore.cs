@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
+using Compliance.Data.Exceptions;
 using Compliance.Engine;
 using Compliance.Engine.Calendar;
 using Compliance.Engine.Rules;
@@ -62,7 +62,7 @@ public sealed record Deliverable
 public sealed record SweepOutcome(int Reminders, int Exceptions, IReadOnlyList<long> ToDeliver);
 
 /// <summary>Filings, deliverables and reminders, and the sweep's writes under their unique keys.</summary>
-public sealed class DeadlineStore(Db db)
+public sealed class DeadlineStore(Db db, ExceptionStore exceptionStore)
 {
     private const string ReminderColumns = """
         r.id AS Id, r.obligation AS Obligation, r.institution AS Institution, r.period AS Period, r.due_date AS DueDate, r.kind AS Kind,
@@ -87,38 +87,13 @@ public sealed class DeadlineStore(Db db)
 
     private const string SentSql = "SELECT obligation, institution, period, offset_days FROM reminders";
 
-    private const string MissedSql = "SELECT institution, period, subject FROM exceptions WHERE \"rule\" = 'DEADLINE_MISSED'";
-
-    private const string FiledLateSql = """
-        SELECT e.institution, e.period, e.subject FROM exceptions e
-        WHERE e."rule" = 'DEADLINE_MISSED' AND EXISTS (SELECT 1 FROM exception_events v WHERE v.exception_id = e.id AND v.kind = 'filedLate')
+    // Under its unique key: each (obligation, institution, period, offset) at most once (the sweep's lock serializes sweeps).
+    private const string InsertReminderSql = """
+        INSERT INTO reminders (obligation, institution, period, due_date, kind, offset_days, message_zh, message_en, created_at, delivery_status)
+        SELECT @obligation, @institution, @period, @due, @kind, @offset, @zh, @en, @now, @status
+        WHERE NOT EXISTS (
+            SELECT 1 FROM reminders WHERE obligation = @obligation AND institution = @institution AND period = @period AND offset_days = @offset);
         """;
-
-    private const string InsertCreatedEventSql =
-        "INSERT INTO exception_events (exception_id, at, actor_role, kind, to_status, figures) VALUES (@id, @now, 'system', 'created', 'open', @figures)";
-
-    private const string WaiverEndedSql = """
-        SELECT id AS Id, institution AS Institution, period AS Period, subject AS Subject, waived_until AS Until FROM exceptions
-        WHERE "rule" = 'DEADLINE_MISSED' AND status = 'waived' AND waived_until IS NOT NULL AND waived_until < @today
-        """;
-
-    private const string ReopenSql = "UPDATE exceptions SET status = 'open', waived_until = NULL, updated_at = @now WHERE id = @Id";
-
-    private const string InsertReopenedEventSql = """
-        INSERT INTO exception_events (exception_id, at, actor_role, kind, from_status, to_status, note)
-        VALUES (@Id, @now, 'system', 'reopened', 'waived', 'open', @note)
-        """;
-
-    private const string InsertFiledLateEventSql = """
-        INSERT INTO exception_events (exception_id, at, actor_role, kind, from_status, to_status, note, figures)
-        SELECT e.id, @now, 'system', 'filedLate', e.status, e.status, @note, @figures
-        FROM exceptions e
-        WHERE e.institution = @institution AND e.period = @Period AND e."rule" = 'DEADLINE_MISSED' AND e.subject = @Obligation
-          AND NOT EXISTS (SELECT 1 FROM exception_events v WHERE v.exception_id = e.id AND v.kind = 'filedLate')
-        """;
-
-    private const string FiledLateFiguresSql =
-        "UPDATE exceptions SET figures = @figures WHERE institution = @institution AND period = @Period AND \"rule\" = 'DEADLINE_MISSED' AND subject = @Obligation";
 
     private const string WithWebhookSql = "SELECT code FROM institutions WHERE webhook_url IS NOT NULL AND webhook_url <> ''";
 
@@ -192,14 +167,10 @@ public sealed class DeadlineStore(Db db)
         var sent = (await connection.QueryAsync<(string, string, string, long)>(new CommandDefinition(
             connection.Sql(SentSql), transaction: transaction, cancellationToken: ct)))
             .Select(r => (r.Item1, r.Item2, r.Item3, (int)r.Item4)).ToHashSet();
-        var missedBefore = (await connection.QueryAsync<(string, string, string)>(new CommandDefinition(
-            connection.Sql(MissedSql), transaction: transaction, cancellationToken: ct))).ToHashSet();
-        var lateBefore = (await connection.QueryAsync<(string, string, string)>(new CommandDefinition(
-            connection.Sql(FiledLateSql), transaction: transaction, cancellationToken: ct))).ToHashSet();
 
         var toDeliver = new List<long>();
         var reminders = 0;
-        await using (var insert = connection.Repeated(transaction, db.Dialect.InsertReminderSql,
+        await using (var insert = connection.Repeated(transaction, InsertReminderSql + db.Dialect.InsertedId,
             "obligation", "institution", "period", "due", "kind", "offset", "zh", "en", "now", "status"))
         {
             foreach (var planned in plan.Reminders)
@@ -226,70 +197,8 @@ public sealed class DeadlineStore(Db db)
             }
         }
 
-        var exceptions = 0;
-        await using (var insert = connection.Repeated(transaction, db.Dialect.InsertDeadlineMissedSql,
-            "institution", "period", "obligation", "figures", "zh", "en", "now"))
-        await using (var created = connection.Repeated(transaction, InsertCreatedEventSql, "id", "now", "figures"))
-        {
-            foreach (var (institution, deadline) in plan.Missed)
-            {
-                var period = Periods.Format(deadline.Period);
-                if (missedBefore.Contains((institution, period, deadline.Obligation.Code)))
-                {
-                    continue;
-                }
-
-                var figures = JsonSerializer.Serialize(new { obligation = deadline.Obligation.Code, dueDate = Periods.FormatDate(deadline.DueDate) }, Json);
-                insert.Bind(institution, period, deadline.Obligation.Code, figures,
-                    $"{deadline.Obligation.Name.Zh}（{period}）截止日 {Periods.FormatDate(deadline.DueDate)} 已过，仍未报送。",
-                    $"{deadline.Obligation.Name.En} ({period}) was due on {Periods.FormatDate(deadline.DueDate)} and has not been filed.", now);
-                if (await insert.ExecuteScalarAsync(ct) is long id)
-                {
-                    exceptions++;
-                    created.Bind(id, now, figures);
-                    await created.ExecuteNonQueryAsync(ct);
-                }
-            }
-        }
-
-        // A waiver that ended on a deadline still not filed: the first sweep after its date reopens the exception.
-        var waivedEnded = (await connection.QueryAsync<EndedWaiver>(new CommandDefinition(
-            connection.Sql(WaiverEndedSql), new { today = Periods.FormatDate(today) }, transaction, cancellationToken: ct)))
-            .ToDictionary(e => (e.Institution, e.Period, e.Subject));
-        foreach (var (institution, deadline) in plan.Missed)
-        {
-            if (waivedEnded.TryGetValue((institution, Periods.Format(deadline.Period), deadline.Obligation.Code), out var ended))
-            {
-                await connection.ExecuteAsync(new CommandDefinition(connection.Sql(ReopenSql), new { now, ended.Id }, transaction, cancellationToken: ct));
-                await connection.ExecuteAsync(new CommandDefinition(connection.Sql(InsertReopenedEventSql), new
-                {
-                    ended.Id, now, note = $"The waiver ended on {Periods.FormatDate(ended.Until)} and nothing is filed yet.",
-                }, transaction, cancellationToken: ct));
-            }
-        }
-
-        foreach (var late in plan.FiledLate)
-        {
-            var (institution, deadline) = late.Deadline;
-            var period = Periods.Format(deadline.Period);
-            if (!missedBefore.Contains((institution, period, deadline.Obligation.Code)) || lateBefore.Contains((institution, period, deadline.Obligation.Code)))
-            {
-                continue;
-            }
-
-            var figures = JsonSerializer.Serialize(new
-            {
-                obligation = deadline.Obligation.Code,
-                dueDate = Periods.FormatDate(deadline.DueDate),
-                filedAt = NodaTime.Text.InstantPattern.ExtendedIso.Format(late.FiledAt),
-            }, Json);
-            var parameters = new { now, institution, Period = period, Obligation = deadline.Obligation.Code, figures, note = string.Create(CultureInfo.InvariantCulture, $"filed {late.DaysLate} days late") };
-            await connection.ExecuteAsync(new CommandDefinition(connection.Sql(InsertFiledLateEventSql), parameters, transaction, cancellationToken: ct));
-            await connection.ExecuteAsync(new CommandDefinition(connection.Sql(FiledLateFiguresSql), parameters, transaction, cancellationToken: ct));
-        }
-
-        await transaction.CommitAsync(ct);
-        db.Counts.Invalidate();
+        var exceptions = await ExceptionStore.ApplySweepAsync(connection, transaction, plan.Missed, plan.FiledLate, today, now, ct);
+        await exceptionStore.CommitAsync(transaction, ct);
         return new SweepOutcome(reminders, exceptions, toDeliver);
     }
 
@@ -387,18 +296,5 @@ public sealed class DeadlineStore(Db db)
         public long Year { get; init; }
 
         public Instant FiledAt { get; init; }
-    }
-
-    private sealed class EndedWaiver
-    {
-        public long Id { get; init; }
-
-        public string Institution { get; init; } = "";
-
-        public string Period { get; init; } = "";
-
-        public string Subject { get; init; } = "";
-
-        public LocalDate Until { get; init; }
     }
 }

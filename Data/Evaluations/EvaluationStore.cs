@@ -11,7 +11,7 @@ namespace Compliance.Data.Evaluations;
 /// transaction, so nothing another writer commits can fall between what an evaluation read and what it wrote,
 /// and SQLite pays one commit for many evaluations.
 /// </summary>
-public sealed class EvaluationStore(Db db)
+public sealed class EvaluationStore(Db db, ExceptionStore exceptions)
 {
     private const string MarkSql = """
         UPDATE submissions SET evaluation_status = @status,
@@ -43,8 +43,7 @@ public sealed class EvaluationStore(Db db)
             }
         }
 
-        await transaction.CommitAsync(ct);
-        db.Counts.Invalidate();
+        await exceptions.CommitAsync(transaction, ct);
         return written;
     }
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Compliance.Engine;
 using Compliance.Engine.Calendar;
+using Compliance.Engine.Exceptions;
 using Compliance.Engine.Rules;
 using Dapper;
 using NodaTime;
@@ -102,14 +103,14 @@ public enum TransitionOutcome
     NotAllowed,
 }
 
-/// <summary>Exceptions and their events: upserted by evaluation, worked through the lifecycle of rules.md.</summary>
+/// <summary>
+/// Exceptions and their events, and the only writer of both: evaluations, the deadline sweep and the workflow hand it
+/// what they found or did, and every change of status is the one <see cref="ExceptionLifecycle"/> allows. Whatever
+/// writes exceptions commits through <see cref="CommitAsync"/>, which also forgets the list totals it changed.
+/// </summary>
 public sealed class ExceptionStore(Db db)
 {
-    public const string Open = "open";
-    public const string Explained = "explained";
-    public const string Resolved = "resolved";
-    public const string Waived = "waived";
-    public const string Cleared = "cleared";
+    public const string DeadlineMissedRule = "DEADLINE_MISSED";
 
     private const string Columns = """
         e.id AS Id, e.institution AS Institution, e.period AS Period, e."rule" AS "Rule", e.rule_set_id AS RuleSetId,
@@ -163,10 +164,30 @@ public sealed class ExceptionStore(Db db)
 
     private const string TransitionSql = "UPDATE exceptions SET status = @to, waived_until = @waivedUntil, updated_at = @now WHERE id = @id";
 
+    private const string MissedSql = """
+        SELECT id AS Id, institution AS Institution, period AS Period, subject AS Subject, status AS Status, waived_until AS Until
+        FROM exceptions WHERE "rule" = 'DEADLINE_MISSED'
+        """;
+
+    private const string FiledLateSql = """
+        SELECT e.id FROM exceptions e
+        WHERE e."rule" = 'DEADLINE_MISSED' AND EXISTS (SELECT 1 FROM exception_events v WHERE v.exception_id = e.id AND v.kind = 'filedLate')
+        """;
+
+    private const string FiguresSql = "UPDATE exceptions SET figures = @figures WHERE id = @Id";
+
+    // Under its unique key: a sweep racing another writes nothing twice (the sweep's lock serializes them).
+    private const string InsertMissedSql = """
+        INSERT INTO exceptions (institution, period, "rule", subject, severity, status, figures, baselines, message_zh, message_en, created_at, updated_at)
+        SELECT @institution, @period, 'DEADLINE_MISSED', @obligation, 'breach', @status, @figures, '{}', @zh, @en, @now, @now
+        WHERE NOT EXISTS (
+            SELECT 1 FROM exceptions WHERE institution = @institution AND period = @period AND "rule" = 'DEADLINE_MISSED' AND subject = @obligation);
+        """;
+
     private const string InsertSql = """
         INSERT INTO exceptions (institution, period, "rule", subject, rule_set_id, rule_set_version, severity, status, figures, baselines,
             message_zh, message_en, submission_id, created_at, updated_at)
-        VALUES (@Institution, @Period, @Rule, '', @RuleSetId, @RuleSetVersion, @severity, 'open', @figures, @baselines,
+        VALUES (@Institution, @Period, @Rule, '', @RuleSetId, @RuleSetVersion, @severity, @status, @figures, @baselines,
             @MessageZh, @MessageEn, @SubmissionId, @now, @now);
         """;
 
@@ -180,8 +201,6 @@ public sealed class ExceptionStore(Db db)
             submission_id = @SubmissionId, waived_until = NULL, updated_at = @now
         WHERE id = @Id
         """;
-
-    private const string ClearSql = "UPDATE exceptions SET status = 'cleared', updated_at = @now WHERE id = @Id";
 
     private const string InsertEventSql = """
         INSERT INTO exception_events (exception_id, at, actor_role, actor_key_id, kind, from_status, to_status, note, figures)
@@ -281,12 +300,11 @@ public sealed class ExceptionStore(Db db)
     }
 
     /// <summary>
-    /// Moves an exception the scope sees from one of <paramref name="from"/> to <paramref name="to"/>, with an event;
-    /// <see cref="TransitionOutcome.NotAllowed"/> where its status is not one of <paramref name="from"/>.
+    /// Takes an exception the scope sees through a workflow action (explain, resolve, waive, reopen), with an event;
+    /// <see cref="TransitionOutcome.NotAllowed"/> where the lifecycle does not allow it from its status.
     /// </summary>
     public async Task<TransitionOutcome> TransitionAsync(
-        long id, Scope scope, IReadOnlyCollection<string> from, string to, string kind, Actor actor, string? note,
-        LocalDate? waivedUntil, Instant now, CancellationToken ct)
+        long id, Scope scope, LifecycleEvent action, Actor actor, string? note, LocalDate? waivedUntil, Instant now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(actor);
         await using var connection = await db.OpenAsync(ct);
@@ -300,18 +318,102 @@ public sealed class ExceptionStore(Db db)
             return TransitionOutcome.NotFound;
         }
 
-        if (!from.Contains(status))
+        var from = ExceptionLifecycle.ParseStatus(status);
+        if (ExceptionLifecycle.Next(from, action) is not { Recorded: { } recorded } transition)
         {
             return TransitionOutcome.NotAllowed;
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(
-            connection.Sql(TransitionSql),
-            new { id, to, waivedUntil, now }, transaction, cancellationToken: ct));
-        await AddEventAsync(connection, transaction, id, actor, kind, status, to, note, null, now, ct);
+        await MoveAsync(connection, transaction, id, transition.To, action == LifecycleEvent.Waive ? waivedUntil : null, now, ct);
+        await AddEventAsync(connection, transaction, id, actor, recorded, from, transition.To, note, null, now, ct);
+        await CommitAsync(transaction, ct);
+        return TransitionOutcome.Done;
+    }
+
+    /// <summary>Commits a transaction that wrote exceptions, and forgets the list totals cached before it.</summary>
+    public async Task CommitAsync(DbTransaction transaction, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
         await transaction.CommitAsync(ct);
         db.Counts.Invalidate();
-        return TransitionOutcome.Done;
+    }
+
+    /// <summary>
+    /// Applies a sweep's findings inside the caller's transaction: a <c>DEADLINE_MISSED</c> exception for each missed
+    /// deadline that has none (under its unique key, so a racing sweep writes nothing again), the reopening of those
+    /// whose waiver ended with the deadline still not filed, and one <c>filedLate</c> event for each late filing.
+    /// Returns the exceptions created.
+    /// </summary>
+    internal static async Task<int> ApplySweepAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<InstitutionDeadline> missed, IReadOnlyList<FiledLate> filedLate,
+        LocalDate today, Instant now, CancellationToken ct)
+    {
+        var dialect = Dialect.Of(connection);
+        var existing = (await connection.QueryAsync<MissedRow>(new CommandDefinition(
+            connection.Sql(MissedSql), transaction: transaction, cancellationToken: ct)))
+            .ToDictionary(e => (e.Institution, e.Period, e.Subject));
+
+        var created = 0;
+        await using (var insert = connection.Repeated(transaction, InsertMissedSql + dialect.InsertedId,
+            "institution", "period", "obligation", "status", "figures", "zh", "en", "now"))
+        await using (var events = connection.Repeated(transaction, InsertEventSql, "exceptionId", "now", "Role", "KeyId", "kind", "from", "to", "note", "figures"))
+        {
+            foreach (var (institution, deadline) in missed)
+            {
+                var period = Periods.Format(deadline.Period);
+                var key = (institution, period, deadline.Obligation.Code);
+                if (existing.TryGetValue(key, out var found))
+                {
+                    if (found.Until is { } until && until < today
+                        && ExceptionLifecycle.Next(ExceptionLifecycle.ParseStatus(found.Status), LifecycleEvent.WaiverEnded) is { Recorded: { } reopened } transition)
+                    {
+                        // A waiver that ended on a deadline still not filed: the first sweep after its date reopens it.
+                        await MoveAsync(connection, transaction, found.Id, transition.To, null, now, ct);
+                        events.Bind(found.Id, now, Actor.System.Role, Actor.System.KeyId, reopened.Name(), found.Status, transition.To.Name(),
+                            $"The waiver ended on {Periods.FormatDate(until)} and nothing is filed yet.", null);
+                        await events.ExecuteNonQueryAsync(ct);
+                    }
+
+                    continue;
+                }
+
+                var first = ExceptionLifecycle.Next(null, LifecycleEvent.DeadlineMissed)!.Value;
+                var figures = JsonSerializer.Serialize(new { obligation = deadline.Obligation.Code, dueDate = Periods.FormatDate(deadline.DueDate) }, Json);
+                insert.Bind(institution, period, deadline.Obligation.Code, first.To.Name(), figures,
+                    $"{deadline.Obligation.Name.Zh}（{period}）截止日 {Periods.FormatDate(deadline.DueDate)} 已过，仍未报送。",
+                    $"{deadline.Obligation.Name.En} ({period}) was due on {Periods.FormatDate(deadline.DueDate)} and has not been filed.", now);
+                if (await insert.ExecuteScalarAsync(ct) is long id)
+                {
+                    created++;
+                    events.Bind(id, now, Actor.System.Role, Actor.System.KeyId, first.Recorded!.Value.Name(), null, first.To.Name(), null, figures);
+                    await events.ExecuteNonQueryAsync(ct);
+                }
+            }
+        }
+
+        var lateBefore = (await connection.QueryAsync<long>(new CommandDefinition(
+            connection.Sql(FiledLateSql), transaction: transaction, cancellationToken: ct))).ToHashSet();
+        foreach (var late in filedLate)
+        {
+            var (institution, deadline) = late.Deadline;
+            if (!existing.TryGetValue((institution, Periods.Format(deadline.Period), deadline.Obligation.Code), out var found) || lateBefore.Contains(found.Id)
+                || ExceptionLifecycle.Next(ExceptionLifecycle.ParseStatus(found.Status), LifecycleEvent.FiledLate) is not { Recorded: { } recorded } transition)
+            {
+                continue;
+            }
+
+            var figures = JsonSerializer.Serialize(new
+            {
+                obligation = deadline.Obligation.Code,
+                dueDate = Periods.FormatDate(deadline.DueDate),
+                filedAt = NodaTime.Text.InstantPattern.ExtendedIso.Format(late.FiledAt),
+            }, Json);
+            var note = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"filed {late.DaysLate} days late");
+            await AddEventAsync(connection, transaction, found.Id, Actor.System, recorded, ExceptionLifecycle.ParseStatus(found.Status), transition.To, note, figures, now, ct);
+            await connection.ExecuteAsync(new CommandDefinition(connection.Sql(FiguresSql), new { found.Id, figures }, transaction, cancellationToken: ct));
+        }
+
+        return created;
     }
 
     /// <summary>The JSON of a finding's figures: numbers unrounded, lists as arrays.</summary>
@@ -353,82 +455,92 @@ public sealed class ExceptionStore(Db db)
 
         if (current is null)
         {
+            var created = ExceptionLifecycle.Next(null, LifecycleEvent.Found)!.Value;
+            var parameters = new DynamicParameters(values);
+            parameters.Add("status", created.To.Name());
             var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                connection.Sql(InsertSql + Dialect.Of(connection).LastId), values, transaction, cancellationToken: ct));
-            await AddEventAsync(connection, transaction, id, Actor.System, "created", null, Open, null, figures, now, ct);
+                connection.Sql(InsertSql + Dialect.Of(connection).LastId), parameters, transaction, cancellationToken: ct));
+            await AddEventAsync(connection, transaction, id, Actor.System, created.Recorded!.Value, null, created.To, null, figures, now, ct);
             return id;
         }
 
+        var from = ExceptionLifecycle.ParseStatus(current.Status)!.Value;
         var changed = current.Figures != figures || current.Severity != severity || current.Baselines != baselines
             || current.RuleSetId != evaluation.RuleSet.Id || current.RuleSetVersion != evaluation.RuleSet.Version;
-        if (current.Status == Waived && current.WaivedUntil is { } until && until < ReportingZone.DateOf(now))
+        string? note = null;
+        LifecycleEvent found;
+        if (from == ExceptionStatus.Waived && current.WaivedUntil is { } until && until < ReportingZone.DateOf(now))
         {
-            // The waiver has ended and the condition still holds: it is open again.
-            await UpdateFindingAsync(connection, transaction, current.Id, values, Open, ct);
-            await AddEventAsync(connection, transaction, current.Id, Actor.System, "reopened", Waived, Open,
-                $"The waiver ended on {Periods.FormatDate(until)} and the condition still holds.", figures, now, ct);
+            found = LifecycleEvent.WaiverEnded;
+            note = $"The waiver ended on {Periods.FormatDate(until)} and the condition still holds.";
+        }
+        else if (ExceptionLifecycle.IsDecided(from))
+        {
+            // A regulator decided it: new figures are compared with the last recorded, and recorded as an event once.
+            var lastFigures = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+                connection.Sql(LastFiguresSql),
+                new { current.Id }, transaction, cancellationToken: ct));
+            found = figures != (lastFigures ?? current.Figures) ? LifecycleEvent.FoundChanged : LifecycleEvent.FoundUnchanged;
+            note = "Re-evaluation found new figures.";
+        }
+        else
+        {
+            found = changed ? LifecycleEvent.FoundChanged : LifecycleEvent.FoundUnchanged;
+        }
+
+        var transition = ExceptionLifecycle.Next(from, found)!.Value;
+        if (transition.Recorded is not { } recorded)
+        {
+            if (!ExceptionLifecycle.IsDecided(from) && current.SubmissionId != evaluation.SubmissionId)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    connection.Sql(MoveSubmissionSql),
+                    new { evaluation.SubmissionId, current.Id }, transaction, cancellationToken: ct));
+            }
+
             return current.Id;
         }
 
-        switch (current.Status)
+        if (!ExceptionLifecycle.IsDecided(transition.To))
         {
-            case Resolved or Waived:
-                // A regulator decided it: the status stays, and new figures are recorded as an event once.
-                var lastFigures = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
-                    connection.Sql(LastFiguresSql),
-                    new { current.Id }, transaction, cancellationToken: ct));
-                if (figures != (lastFigures ?? current.Figures))
-                {
-                    await AddEventAsync(connection, transaction, current.Id, Actor.System, "updated", current.Status, current.Status, "Re-evaluation found new figures.", figures, now, ct);
-                }
-
-                return current.Id;
-            case Cleared:
-                await UpdateFindingAsync(connection, transaction, current.Id, values, Open, ct);
-                await AddEventAsync(connection, transaction, current.Id, Actor.System, "foundAgain", Cleared, Open, null, figures, now, ct);
-                return current.Id;
-            default:
-                if (changed)
-                {
-                    await UpdateFindingAsync(connection, transaction, current.Id, values, current.Status, ct);
-                    await AddEventAsync(connection, transaction, current.Id, Actor.System, "updated", current.Status, current.Status, null, figures, now, ct);
-                }
-                else if (current.SubmissionId != evaluation.SubmissionId)
-                {
-                    await connection.ExecuteAsync(new CommandDefinition(
-                        connection.Sql(MoveSubmissionSql),
-                        new { evaluation.SubmissionId, current.Id }, transaction, cancellationToken: ct));
-                }
-
-                return current.Id;
+            await UpdateFindingAsync(connection, transaction, current.Id, values, transition.To, ct);
         }
+
+        await AddEventAsync(connection, transaction, current.Id, Actor.System, recorded, from, transition.To, note, figures, now, ct);
+        return current.Id;
     }
 
-    private static Task<int> UpdateFindingAsync(DbConnection connection, DbTransaction transaction, long id, object values, string status, CancellationToken ct)
+    private static Task<int> UpdateFindingAsync(DbConnection connection, DbTransaction transaction, long id, object values, ExceptionStatus status, CancellationToken ct)
     {
         var parameters = new DynamicParameters(values);
         parameters.Add("Id", id);
-        parameters.Add("status", status);
+        parameters.Add("status", status.Name());
         return connection.ExecuteAsync(new CommandDefinition(connection.Sql(UpdateFindingSql), parameters, transaction, cancellationToken: ct));
     }
 
     private static async Task<bool> ClearAsync(DbConnection connection, DbTransaction transaction, ExceptionRecord current, Instant now, CancellationToken ct)
     {
-        if (current.Status is not (Open or Explained))
+        var from = ExceptionLifecycle.ParseStatus(current.Status);
+        if (ExceptionLifecycle.Next(from, LifecycleEvent.NoLongerFound) is not { Recorded: { } recorded } transition)
         {
             return false;
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(
-            connection.Sql(ClearSql), new { current.Id, now }, transaction, cancellationToken: ct));
-        await AddEventAsync(connection, transaction, current.Id, Actor.System, "cleared", current.Status, Cleared, "Re-evaluation no longer finds it.", null, now, ct);
+        await MoveAsync(connection, transaction, current.Id, transition.To, current.WaivedUntil, now, ct);
+        await AddEventAsync(connection, transaction, current.Id, Actor.System, recorded, from, transition.To, "Re-evaluation no longer finds it.", null, now, ct);
         return true;
     }
 
+    private static Task<int> MoveAsync(DbConnection connection, DbTransaction transaction, long id, ExceptionStatus to, LocalDate? waivedUntil, Instant now, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(connection.Sql(TransitionSql), new { id, to = to.Name(), waivedUntil, now }, transaction, cancellationToken: ct));
+
     private static Task<int> AddEventAsync(
-        DbConnection connection, DbTransaction transaction, long exceptionId, Actor actor, string kind, string? from, string to,
+        DbConnection connection, DbTransaction transaction, long exceptionId, Actor actor, EventKind kind, ExceptionStatus? from, ExceptionStatus to,
         string? note, string? figures, Instant now, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(connection.Sql(InsertEventSql), new { exceptionId, now, actor.Role, actor.KeyId, kind, from, to, note, figures }, transaction, cancellationToken: ct));
+        connection.ExecuteAsync(new CommandDefinition(connection.Sql(InsertEventSql), new
+        {
+            exceptionId, now, actor.Role, actor.KeyId, kind = kind.Name(), from = from?.Name(), to = to.Name(), note, figures,
+        }, transaction, cancellationToken: ct));
 
     /// <summary>The JSON name of an outcome: <c>pass</c>, <c>warning</c>, <c>breach</c>, <c>notApplicable</c>, <c>baselineMissing</c>.</summary>
     public static string OutcomeName(RuleOutcome outcome) => JsonNamingPolicy.CamelCase.ConvertName(outcome.ToString());
@@ -462,4 +574,19 @@ public sealed class ExceptionStore(Db db)
         IEnumerable<string> texts => new JsonArray(texts.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray()),
         _ => throw new ArgumentException($"A figure of type {value.GetType().Name} cannot be stored.", nameof(value)),
     };
+
+    private sealed class MissedRow
+    {
+        public long Id { get; init; }
+
+        public string Institution { get; init; } = "";
+
+        public string Period { get; init; } = "";
+
+        public string Subject { get; init; } = "";
+
+        public string Status { get; init; } = "";
+
+        public LocalDate? Until { get; init; }
+    }
 }

@@ -19,32 +19,6 @@ public sealed class SqlServerDialect : Dialect
     /// <summary>The schema of the Compliance tables.</summary>
     public const string Schema = "compliance";
 
-    private const string UpsertCalendarStatement = """
-        MERGE calendar_years WITH (HOLDLOCK) AS target
-        USING (SELECT @year AS year, @body AS body, @now AS updated_at) AS source
-        ON target.year = source.year
-        WHEN MATCHED THEN UPDATE SET body = source.body, updated_at = source.updated_at
-        WHEN NOT MATCHED THEN INSERT (year, body, updated_at) VALUES (source.year, source.body, source.updated_at);
-        """;
-
-    private const string InsertReminderStatement = """
-        INSERT INTO reminders (obligation, institution, period, due_date, kind, offset_days, message_zh, message_en, created_at, delivery_status)
-        OUTPUT INSERTED.id
-        SELECT @obligation, @institution, @period, @due, @kind, @offset, @zh, @en, @now, @status
-        WHERE NOT EXISTS (
-            SELECT 1 FROM reminders WITH (UPDLOCK, HOLDLOCK)
-            WHERE obligation = @obligation AND institution = @institution AND period = @period AND offset_days = @offset)
-        """;
-
-    private const string InsertDeadlineMissedStatement = """
-        INSERT INTO exceptions (institution, period, "rule", subject, severity, status, figures, baselines, message_zh, message_en, created_at, updated_at)
-        OUTPUT INSERTED.id
-        SELECT @institution, @period, 'DEADLINE_MISSED', @obligation, 'breach', 'open', @figures, '{}', @zh, @en, @now, @now
-        WHERE NOT EXISTS (
-            SELECT 1 FROM exceptions WITH (UPDLOCK, HOLDLOCK)
-            WHERE institution = @institution AND period = @period AND "rule" = 'DEADLINE_MISSED' AND subject = @obligation)
-        """;
-
     private const string JournalStatement = """
         IF SCHEMA_ID(N'compliance') IS NULL EXEC(N'CREATE SCHEMA compliance');
         IF OBJECT_ID(N'compliance.schema_migrations', N'U') IS NULL
@@ -76,6 +50,8 @@ public sealed class SqlServerDialect : Dialect
         SELECT CAST(SCOPE_IDENTITY() AS bigint);
         """;
 
+    private const string InsertedIdStatement = "SELECT CASE WHEN @@ROWCOUNT = 1 THEN CAST(SCOPE_IDENTITY() AS bigint) END;";
+
     private const string LastIdStatement = "SELECT CAST(SCOPE_IDENTITY() AS bigint);";
 
     private const string ReadBodyStatement = "SELECT body FROM submission_bodies WHERE submission_id = @id";
@@ -99,18 +75,14 @@ public sealed class SqlServerDialect : Dialect
 
     public override string LastId => LastIdStatement;
 
-    public override string UpsertCalendarSql => UpsertCalendarStatement;
-
-    public override string InsertReminderSql => InsertReminderStatement;
-
-    public override string InsertDeadlineMissedSql => InsertDeadlineMissedStatement;
+    public override string InsertedId => InsertedIdStatement;
 
     public override string JournalSql => JournalStatement;
 
     /// <summary>Every statement of this dialect, as written here, for the checks that parse them.</summary>
     public static IReadOnlyList<string> Statements { get; } =
     [
-        UpsertCalendarStatement, InsertReminderStatement, InsertDeadlineMissedStatement, JournalStatement, MigrationLockStatement,
+        InsertedIdStatement, JournalStatement, MigrationLockStatement,
         MigrationUnlockStatement, LockStatement, InsertSubmissionBodyStatement, InsertDeliverableStatement, ReadBodyStatement,
         ReadContentStatement, LastIdStatement,
     ];

@@ -11,25 +11,6 @@ namespace Compliance.Data.Sqlite;
 /// </summary>
 public sealed class SqliteDialect : Dialect
 {
-    private const string UpsertCalendarStatement = """
-        INSERT INTO calendar_years (year, body, updated_at) VALUES (@year, @body, @now)
-        ON CONFLICT (year) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at
-        """;
-
-    private const string InsertReminderStatement = """
-        INSERT INTO reminders (obligation, institution, period, due_date, kind, offset_days, message_zh, message_en, created_at, delivery_status)
-        VALUES (@obligation, @institution, @period, @due, @kind, @offset, @zh, @en, @now, @status)
-        ON CONFLICT (obligation, institution, period, offset_days) DO NOTHING
-        RETURNING id
-        """;
-
-    private const string InsertDeadlineMissedStatement = """
-        INSERT INTO exceptions (institution, period, "rule", subject, severity, status, figures, baselines, message_zh, message_en, created_at, updated_at)
-        VALUES (@institution, @period, 'DEADLINE_MISSED', @obligation, 'breach', 'open', @figures, '{}', @zh, @en, @now, @now)
-        ON CONFLICT (institution, period, "rule", subject) DO NOTHING
-        RETURNING id
-        """;
-
     private const string JournalStatement = """
         CREATE TABLE IF NOT EXISTS schema_migrations (
             id         TEXT NOT NULL PRIMARY KEY,
@@ -55,6 +36,8 @@ public sealed class SqliteDialect : Dialect
 
     private const string CheckpointPragma = "PRAGMA wal_checkpoint(TRUNCATE);";
 
+    private const string InsertedIdStatement = "SELECT CASE WHEN changes() = 1 THEN last_insert_rowid() END;";
+
     private const string LastIdStatement = "SELECT last_insert_rowid();";
 
     private SqliteDialect()
@@ -69,11 +52,7 @@ public sealed class SqliteDialect : Dialect
 
     public override string LastId => LastIdStatement;
 
-    public override string UpsertCalendarSql => UpsertCalendarStatement;
-
-    public override string InsertReminderSql => InsertReminderStatement;
-
-    public override string InsertDeadlineMissedSql => InsertDeadlineMissedStatement;
+    public override string InsertedId => InsertedIdStatement;
 
     public override string JournalSql => JournalStatement;
 

@@ -105,6 +105,12 @@ public static class ExceptionLifecycle
         _ => null,
     };
 
+    /// <summary>
+    /// Whether a regulator decided the exception (resolved or waived): it keeps the figures it was decided on, and an
+    /// evaluation records new ones as events only.
+    /// </summary>
+    public static bool IsDecided(ExceptionStatus status) => status is ExceptionStatus.Resolved or ExceptionStatus.Waived;
+
     /// <summary>Whether the lifecycle allows <paramref name="e"/> from <paramref name="from"/>.</summary>
     public static bool Allows(ExceptionStatus? from, LifecycleEvent e) => Next(from, e) is not null;
 
