@@ -8,7 +8,10 @@ namespace Compliance.Api.Deadlines;
 
 internal static class DeadlinesSetup
 {
-    /// <summary>The deadline stores, the sweep and webhook jobs, and the HTTP client for webhooks (10 s timeout).</summary>
+    /// <summary>
+    /// The deadline stores, the sweep and webhook jobs, and the HTTP client for webhooks: 10 s timeout, no redirects
+    /// (a 3xx is a failed attempt, so a signed delivery never bounces to another host), no cookies.
+    /// </summary>
     public static WebApplicationBuilder AddComplianceDeadlines(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<CalendarStore>();
@@ -16,7 +19,8 @@ internal static class DeadlinesSetup
         builder.Services.AddSingleton<DeadlineStore>();
         builder.Services.AddTransient<DeadlineSweepJob>();
         builder.Services.AddTransient<DeliverReminderJob>();
-        builder.Services.AddHttpClient(DeliverReminderJob.Client, client => client.Timeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddHttpClient(DeliverReminderJob.Client, client => client.Timeout = TimeSpan.FromSeconds(10))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
         return builder;
     }
 

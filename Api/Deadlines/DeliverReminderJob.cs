@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -10,7 +11,9 @@ namespace Compliance.Api.Deadlines;
 /// <summary>
 /// POSTs a reminder to its institution's webhook, signed with <c>X-Compliance-Signature: sha256=&lt;hex&gt;</c> (the
 /// HMAC-SHA256 of the exact body under the institution's webhook secret); retries with back-off and records every
-/// attempt, its last error and the final status on the reminder.
+/// attempt, its last error and the final status on the reminder. The last error is coarse — <c>timeout</c>,
+/// <c>refused</c>, <c>redirect</c>, <c>HTTP 4xx</c>, <c>HTTP 5xx</c> or <c>failed</c> — never an exception's message,
+/// an address or a body.
 /// </summary>
 public sealed class DeliverReminderJob(DeadlineStore deadlines, IHttpClientFactory http)
 {
@@ -44,11 +47,15 @@ public sealed class DeliverReminderJob(DeadlineStore deadlines, IHttpClientFacto
         try
         {
             using var response = await http.CreateClient(Client).SendAsync(request, ct);
-            error = response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}";
+            error = Failure(response.StatusCode);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        catch (HttpRequestException e)
         {
-            error = e is TaskCanceledException ? "timed out after 10 s" : e.Message;
+            error = e.HttpRequestError is HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError ? "refused" : "failed";
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            error = "timeout";
         }
 
         if (error is null)
@@ -64,6 +71,17 @@ public sealed class DeliverReminderJob(DeadlineStore deadlines, IHttpClientFacto
             throw new WebhookException($"Webhook delivery of reminder {reminderId} failed: {error}");
         }
     }
+
+    /// <summary>
+    /// What an answer's status says, coarsely: the receiver's own body, headers and exact status stay unknown to the
+    /// institution, so a webhook pointed at someone else's service learns nothing about it. A redirect is not followed.
+    /// </summary>
+    private static string? Failure(HttpStatusCode status) => (int)status switch
+    {
+        >= 200 and < 300 => null,
+        >= 300 and < 400 => "redirect",
+        var code => $"HTTP {code / 100}xx",
+    };
 }
 
 /// <summary>A delivery attempt failed; Hangfire retries it.</summary>

@@ -1,0 +1,102 @@
+using Microsoft.AspNetCore.Http;
+using Compliance.Api.Tests.Support;
+using FluentAssertions.Execution;
+
+namespace Compliance.Api.Tests.Hardening;
+
+/// <summary>
+/// What a webhook delivery does with what its receiver answers (deadlines.md): a redirect is never followed, and the
+/// error recorded on the reminder is coarse, never what the server saw.
+/// </summary>
+public sealed class WebhookDeliveryTests
+{
+    private ComplianceApiFactory _factory = null!;
+    private HttpClient _admin = null!;
+    private int _codes;
+
+    [OneTimeSetUp]
+    public void StartServer()
+    {
+        _factory = new ComplianceApiFactory();
+        _admin = _factory.Admin();
+    }
+
+    [OneTimeTearDown]
+    public void StopServer()
+    {
+        _admin?.Dispose();
+        _factory?.Dispose();
+        _factory?.DeleteDatabase();
+    }
+
+    [TestCase(301)]
+    [TestCase(302)]
+    [TestCase(303)]
+    [TestCase(307)]
+    [TestCase(308)]
+    public async Task Redirect_IsAFailedAttempt_AndItsTargetGetsNoRequest(int status)
+    {
+        var redirected = 0;
+        await using var target = await Webhooks.StartReceiverAsync(_ =>
+        {
+            Interlocked.Increment(ref redirected);
+            return Task.CompletedTask;
+        });
+        await using var receiver = await Webhooks.StartReceiverAsync(context =>
+        {
+            context.Response.StatusCode = status;
+            context.Response.Headers.Location = target.Urls.First() + "/elsewhere";
+            return Task.CompletedTask;
+        });
+        var code = NewCode();
+        var (bank, _) = await _factory.CreateInstitutionWithWebhookAsync(code, receiver.Urls.First() + "/hook");
+
+        await _admin.SweepAsync("2022-05-24");
+        var reminders = await bank.AttemptedRemindersAsync(code);
+
+        using var scope = new AssertionScope();
+        reminders.Select(r => r["delivery"]!["lastError"]!.GetValue<string>()).Should().OnlyContain(e => e == "redirect");
+        reminders.Select(r => r["delivery"]!["status"]!.GetValue<string>()).Should().NotContain("delivered");
+        Volatile.Read(ref redirected).Should().Be(0, "a signed delivery never goes to the host a redirect names");
+    }
+
+    [TestCase(400, "HTTP 4xx")]
+    [TestCase(404, "HTTP 4xx")]
+    [TestCase(500, "HTTP 5xx")]
+    [TestCase(503, "HTTP 5xx")]
+    public async Task ErrorAnswer_IsRecordedAsItsClassOnly(int status, string expected)
+    {
+        await using var receiver = await Webhooks.StartReceiverAsync(async context =>
+        {
+            context.Response.StatusCode = status;
+            await context.Response.WriteAsync("internal detail of 10.1.2.3");
+        });
+        var code = NewCode();
+        var (bank, _) = await _factory.CreateInstitutionWithWebhookAsync(code, receiver.Urls.First() + "/hook");
+
+        await _admin.SweepAsync("2022-05-24");
+        var reminders = await bank.AttemptedRemindersAsync(code);
+
+        reminders.Select(r => r["delivery"]!["lastError"]!.GetValue<string>()).Should().OnlyContain(e => e == expected);
+    }
+
+    [Test]
+    public async Task NothingListening_IsRecordedAsRefused_WithoutTheAddress()
+    {
+        string url;
+        await using (var gone = await Webhooks.StartReceiverAsync(_ => Task.CompletedTask))
+        {
+            url = gone.Urls.First() + "/hook";
+        }
+
+        var code = NewCode();
+        var (bank, _) = await _factory.CreateInstitutionWithWebhookAsync(code, url);
+
+        await _admin.SweepAsync("2022-05-24");
+        var reminders = await bank.AttemptedRemindersAsync(code);
+
+        reminders.Select(r => r["delivery"]!["lastError"]!.GetValue<string>()).Should().OnlyContain(e => e == "refused");
+    }
+
+    private string NewCode() => $"WD{Interlocked.Increment(ref _codes):D3}";
+}
