@@ -6,7 +6,7 @@ namespace Compliance.Api.Tests.Hardening;
 
 /// <summary>
 /// What a webhook delivery does with what its receiver answers (deadlines.md): a redirect is never followed, and the
-/// error recorded on the reminder is coarse, never what the server saw.
+/// error recorded on the reminder is coarse, never what the server saw. The test host allows 127.0.0.0/8.
 /// </summary>
 public sealed class WebhookDeliveryTests
 {
@@ -96,6 +96,20 @@ public sealed class WebhookDeliveryTests
         var reminders = await bank.AttemptedRemindersAsync(code);
 
         reminders.Select(r => r["delivery"]!["lastError"]!.GetValue<string>()).Should().OnlyContain(e => e == "refused");
+    }
+
+    [Test]
+    public async Task NameResolvingToAnAllowedNetwork_IsDeliveredThere()
+    {
+        await using var receiver = await Webhooks.StartReceiverAsync(_ => Task.CompletedTask);
+        var code = NewCode();
+        var (bank, _) = await _factory.CreateInstitutionWithWebhookAsync(code, $"http://localhost:{new Uri(receiver.Urls.First()).Port}/hook");
+
+        await _admin.SweepAsync("2022-05-24");
+        var reminders = await bank.RemindersAsync(code, items => items.All(r => r["delivery"]!["status"]!.GetValue<string>() == "delivered"),
+            "every delivery through localhost, resolved to 127.0.0.1 (allowed by the test host) and ::1 (not allowed)");
+
+        reminders.Should().NotBeEmpty();
     }
 
     private string NewCode() => $"WD{Interlocked.Increment(ref _codes):D3}";

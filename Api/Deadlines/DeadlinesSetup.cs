@@ -1,6 +1,7 @@
 using Compliance.Data.Deadlines;
 using Compliance.Engine.Calendar;
 using Hangfire;
+using Microsoft.Extensions.Options;
 using NodaTime;
 using NodaTime.Text;
 
@@ -10,7 +11,8 @@ internal static class DeadlinesSetup
 {
     /// <summary>
     /// The deadline stores, the sweep and webhook jobs, and the HTTP client for webhooks: 10 s timeout, no redirects
-    /// (a 3xx is a failed attempt, so a signed delivery never bounces to another host), no cookies.
+    /// (a 3xx is a failed attempt, so a signed delivery never bounces to another host), no cookies, and only to the
+    /// destinations <see cref="WebhookDestinations"/> allows under <c>Compliance:Webhooks</c>.
     /// </summary>
     public static WebApplicationBuilder AddComplianceDeadlines(this WebApplicationBuilder builder)
     {
@@ -19,8 +21,11 @@ internal static class DeadlinesSetup
         builder.Services.AddSingleton<DeadlineStore>();
         builder.Services.AddTransient<DeadlineSweepJob>();
         builder.Services.AddTransient<DeliverReminderJob>();
+        builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidation>();
+        builder.Services.AddSingleton<WebhookDestinations>();
         builder.Services.AddHttpClient(DeliverReminderJob.Client, client => client.Timeout = TimeSpan.FromSeconds(10))
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
+            .ConfigurePrimaryHttpMessageHandler(services => services.GetRequiredService<WebhookDestinations>().NewHandler());
         return builder;
     }
 

@@ -15,7 +15,7 @@ namespace Compliance.Api.Deadlines;
 /// <c>refused</c>, <c>redirect</c>, <c>HTTP 4xx</c>, <c>HTTP 5xx</c> or <c>failed</c> — never an exception's message,
 /// an address or a body.
 /// </summary>
-public sealed class DeliverReminderJob(DeadlineStore deadlines, IHttpClientFactory http)
+public sealed class DeliverReminderJob(DeadlineStore deadlines, IHttpClientFactory http, ILogger<DeliverReminderJob> logger)
 {
     public const string Client = "webhooks";
     public const int MaxAttempts = 5;
@@ -51,6 +51,11 @@ public sealed class DeliverReminderJob(DeadlineStore deadlines, IHttpClientFacto
         }
         catch (HttpRequestException e)
         {
+            if (e.InnerException is DestinationRefusedException)
+            {
+                logger.WebhookDestinationRefused(reminderId, reminder.Institution);
+            }
+
             error = e.HttpRequestError is HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError ? "refused" : "failed";
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
