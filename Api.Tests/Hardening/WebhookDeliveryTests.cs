@@ -1,6 +1,8 @@
-using Microsoft.AspNetCore.Http;
+using System.Collections.Concurrent;
 using Compliance.Api.Tests.Support;
 using FluentAssertions.Execution;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Data.Sqlite;
 
 namespace Compliance.Api.Tests.Hardening;
 
@@ -17,7 +19,7 @@ public sealed class WebhookDeliveryTests
     [OneTimeSetUp]
     public void StartServer()
     {
-        _factory = new ComplianceApiFactory();
+        _factory = new ComplianceApiFactory() { CaptureLogs = true };
         _admin = _factory.Admin();
     }
 
@@ -110,6 +112,43 @@ public sealed class WebhookDeliveryTests
             "every delivery through localhost, resolved to 127.0.0.1 (allowed by the test host) and ::1 (not allowed)");
 
         reminders.Should().NotBeEmpty();
+    }
+
+    [Test]
+    public async Task StoredUrlWithUserInfo_IsNeitherAnsweredNorLoggedNorSent()
+    {
+        var authorizations = new ConcurrentQueue<string>();
+        await using var receiver = await Webhooks.StartReceiverAsync(context =>
+        {
+            authorizations.Enqueue(context.Request.Headers.Authorization.ToString());
+            return Task.CompletedTask;
+        });
+        var url = receiver.Urls.First() + "/hook";
+        var code = NewCode();
+        var (bank, _) = await _factory.CreateInstitutionWithWebhookAsync(code, url);
+        await StoreWebhookUrlAsync(code, url.Replace("http://", "http://olduser:oldpassword@", StringComparison.Ordinal));
+
+        await _admin.SweepAsync("2022-05-24");
+        await bank.RemindersAsync(code, items => items.All(r => r["delivery"]!["status"]!.GetValue<string>() == "delivered"), "every delivery");
+        var answers = await _admin.GetStringAsync($"/api/v1/institutions/{code}") + await _admin.GetStringAsync("/api/v1/institutions?pageSize=500")
+            + await bank.GetStringAsync($"/api/v1/institutions/{code}");
+
+        using var scope = new AssertionScope();
+        answers.Should().Contain(url).And.NotContain("oldpassword").And.NotContain("olduser");
+        string.Join('\n', _factory.Logs).Should().NotContain("oldpassword");
+        authorizations.Should().NotBeEmpty().And.OnlyContain(a => a.Length == 0);
+    }
+
+    /// <summary>Writes a webhook URL as a row stored before user names and passwords were refused holds it.</summary>
+    private async Task StoreWebhookUrlAsync(string code, string url)
+    {
+        await using var connection = new SqliteConnection($"Data Source={_factory.Location};Pooling=False");
+        await connection.OpenAsync();
+        await using var update = connection.CreateCommand();
+        update.CommandText = "UPDATE institutions SET webhook_url = $url WHERE code = $code";
+        update.Parameters.AddWithValue("$url", url);
+        update.Parameters.AddWithValue("$code", code);
+        (await update.ExecuteNonQueryAsync()).Should().Be(1);
     }
 
     private string NewCode() => $"WD{Interlocked.Increment(ref _codes):D3}";

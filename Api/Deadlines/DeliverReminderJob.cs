@@ -41,7 +41,7 @@ public sealed class DeliverReminderJob(DeadlineStore deadlines, IHttpClientFacto
         });
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new("application/json");
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
+        using var request = new HttpRequestMessage(HttpMethod.Post, WebhookDestinations.WithoutUserInfo(url)) { Content = content };
         request.Headers.Add("X-Compliance-Signature", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body)));
         string? error;
         try

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
@@ -45,6 +46,39 @@ internal sealed class WebhookDestinations
         var plain = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
         return !Refused.Any(n => n.Contains(plain)) || _allowed.Any(n => n.Contains(address) || n.Contains(plain));
     }
+
+    /// <summary>
+    /// Why <paramref name="url"/> cannot be a webhook, or null: it is an absolute http or https URL without a user
+    /// name or password, and if its host is an address (in any form <see cref="Uri"/> reads, such as
+    /// <c>http://2130706433/</c> or <c>http://0x7f.1/</c>), a webhook may reach it. A name is checked when a delivery
+    /// connects, since what it resolves to can change.
+    /// </summary>
+    public string? Refusal(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            return "webhookUrl is an absolute http or https URL.";
+        }
+
+        if (uri.UserInfo.Length > 0)
+        {
+            return "webhookUrl carries no user name or password (user:pass@): the receiver authenticates a delivery by its signature.";
+        }
+
+        return uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 && IPAddress.TryParse(uri.IdnHost, out var address) && !Allows(address)
+            ? "webhookUrl names a loopback, link-local, private, shared, multicast, reserved or unspecified address, which webhooks may not reach."
+            : null;
+    }
+
+    /// <summary>
+    /// <paramref name="url"/> without the user name and password a URL stored before they were refused may carry, for
+    /// answers, logs and the delivery itself.
+    /// </summary>
+    [return: NotNullIfNotNull(nameof(url))]
+    public static string? WithoutUserInfo(string? url) =>
+        url is not null && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0
+            ? uri.GetComponents(UriComponents.AbsoluteUri & ~UriComponents.UserInfo, UriFormat.UriEscaped)
+            : url;
 
     /// <summary>The handler webhooks are sent through: it connects only to allowed addresses and follows no redirect.</summary>
     public SocketsHttpHandler NewHandler() => new()
