@@ -143,13 +143,13 @@ public sealed class DeadlineTests(TestDatabase database)
     [Test]
     public async Task Webhook_IsSignedWithTheSecret_AndRetriedAfterA500()
     {
-        var received = new ConcurrentQueue<(string Body, string Signature)>();
+        var received = new ConcurrentQueue<(string Body, string Timestamp, string Signature)>();
         var calls = new ConcurrentDictionary<string, int>();
         await using var receiver = await Webhooks.StartReceiverAsync(async context =>
         {
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync();
-            received.Enqueue((body, context.Request.Headers["X-Compliance-Signature"].ToString()));
+            received.Enqueue((body, context.Request.Headers["X-Compliance-Timestamp"].ToString(), context.Request.Headers["X-Compliance-Signature"].ToString()));
             var reminder = System.Text.Json.Nodes.JsonNode.Parse(body)!["reminderId"]!.GetValue<string>();
             context.Response.StatusCode = calls.AddOrUpdate(reminder, 1, (_, n) => n + 1) == 1 ? 500 : 200; // each fails once
         });
@@ -162,8 +162,8 @@ public sealed class DeadlineTests(TestDatabase database)
         using var scope = new AssertionScope();
         reminder["delivery"]!["attempts"]!.GetValue<int>().Should().Be(2);
         reminder["delivery"]!["lastError"].Should().BeNull();
-        var (body, signature) = received.Last(r => r.Body.Contains("CREDIT_POLICY_DIGEST", StringComparison.Ordinal));
-        signature.Should().Be("sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(body))));
+        var (body, timestamp, signature) = received.Last(r => r.Body.Contains("CREDIT_POLICY_DIGEST", StringComparison.Ordinal));
+        signature.Should().Be(Webhooks.ExpectedSignature(secret, timestamp, Encoding.UTF8.GetBytes(body)));
         var payload = System.Text.Json.Nodes.JsonNode.Parse(body)!;
         payload["event"]!.GetValue<string>().Should().Be("reminder");
         payload["institution"]!.GetValue<string>().Should().Be(code);

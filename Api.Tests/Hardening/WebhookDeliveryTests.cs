@@ -1,8 +1,11 @@
 using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json.Nodes;
 using Compliance.Api.Tests.Support;
 using FluentAssertions.Execution;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Data.Sqlite;
+using NodaTime;
 
 namespace Compliance.Api.Tests.Hardening;
 
@@ -112,6 +115,45 @@ public sealed class WebhookDeliveryTests
             "every delivery through localhost, resolved to 127.0.0.1 (allowed by the test host) and ::1 (not allowed)");
 
         reminders.Should().NotBeEmpty();
+    }
+
+    [Test]
+    public async Task EachAttempt_IsSignedOverItsOwnTimestampAndTheExactBody_WithTheSecretAsShown()
+    {
+        var start = _factory.Clock.GetCurrentInstant();
+        var attempts = new ConcurrentQueue<(string Timestamp, string Signature, byte[] Body)>();
+        await using var receiver = await Webhooks.StartReceiverAsync(async context =>
+        {
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body);
+            if (!JsonNode.Parse(body.ToArray())!["obligation"]!.GetValue<string>().Equals("CREDIT_POLICY_DIGEST", StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            attempts.Enqueue((context.Request.Headers["X-Compliance-Timestamp"].ToString(), context.Request.Headers["X-Compliance-Signature"].ToString(), body.ToArray()));
+            if (attempts.Count == 1)
+            {
+                // The retry comes 90 s later by the server's clock, and must be signed as of then.
+                _factory.Clock.Advance(Duration.FromSeconds(90));
+                context.Response.StatusCode = 500;
+            }
+        });
+        var code = NewCode();
+        var (bank, secret) = await _factory.CreateInstitutionWithWebhookAsync(code, receiver.Urls.First() + "/hook");
+
+        await _admin.SweepAsync("2022-05-24");
+        await bank.RemindersAsync(code, items => items.All(r => r["delivery"]!["status"]!.GetValue<string>() == "delivered"), "every delivery");
+
+        using var scope = new AssertionScope();
+        attempts.Select(a => a.Timestamp).Should().Equal(
+            start.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), start.Plus(Duration.FromSeconds(90)).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+        foreach (var (timestamp, signature, body) in attempts)
+        {
+            signature.Should().Be(Webhooks.ExpectedSignature(secret, timestamp, body));
+        }
+
+        attempts.Select(a => a.Signature).Should().OnlyHaveUniqueItems("a signature captured from one attempt does not verify with another's timestamp");
     }
 
     [Test]

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -20,6 +22,17 @@ public static class Webhooks
         app.Run(handle);
         await app.StartAsync();
         return app;
+    }
+
+    /// <summary>
+    /// What a receiver computes to verify a delivery, as SECURITY.md shows it: <c>sha256=</c> and the lowercase hex
+    /// HMAC-SHA256, keyed with the UTF-8 bytes of the secret shown at creation, of the timestamp header, a dot and the
+    /// exact body.
+    /// </summary>
+    public static string ExpectedSignature(string secret, string timestamp, byte[] body)
+    {
+        using var hmac = new HMACSHA256(Encoding.UTF8.GetBytes(secret));
+        return "sha256=" + Convert.ToHexStringLower(hmac.ComputeHash([.. Encoding.UTF8.GetBytes(timestamp + "."), .. body]));
     }
 
     /// <summary>

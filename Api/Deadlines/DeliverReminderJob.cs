@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -5,19 +6,24 @@ using System.Text.Json;
 using Compliance.Data.Deadlines;
 using Compliance.Engine;
 using Hangfire;
+using NodaTime;
 
 namespace Compliance.Api.Deadlines;
 
 /// <summary>
-/// POSTs a reminder to its institution's webhook, signed with <c>X-Compliance-Signature: sha256=&lt;hex&gt;</c> (the
-/// HMAC-SHA256 of the exact body under the institution's webhook secret); retries with back-off and records every
-/// attempt, its last error and the final status on the reminder. The last error is coarse — <c>timeout</c>,
+/// POSTs a reminder to its institution's webhook, signed (deadlines.md) with <c>X-Compliance-Timestamp</c>, the attempt's
+/// Unix seconds, and <c>X-Compliance-Signature: sha256=&lt;hex&gt;</c>, the HMAC-SHA256 of
+/// <c>&lt;timestamp&gt;.&lt;body&gt;</c> keyed with the UTF-8 bytes of the webhook secret as the API showed it, so a
+/// receiver can reject a captured delivery replayed later; retries with back-off and records every attempt, its last
+/// error and the final status on the reminder. The last error is coarse — <c>timeout</c>,
 /// <c>refused</c>, <c>redirect</c>, <c>HTTP 4xx</c>, <c>HTTP 5xx</c> or <c>failed</c> — never an exception's message,
 /// an address or a body.
 /// </summary>
-public sealed class DeliverReminderJob(DeadlineStore deadlines, IHttpClientFactory http, ILogger<DeliverReminderJob> logger)
+public sealed class DeliverReminderJob(DeadlineStore deadlines, IHttpClientFactory http, IClock clock, ILogger<DeliverReminderJob> logger)
 {
     public const string Client = "webhooks";
+    public const string TimestampHeader = "X-Compliance-Timestamp";
+    public const string SignatureHeader = "X-Compliance-Signature";
     public const int MaxAttempts = 5;
 
     [AutomaticRetry(Attempts = MaxAttempts - 1, DelaysInSeconds = [1, 5, 30, 120], OnAttemptsExceeded = AttemptsExceededAction.Delete)]
@@ -37,12 +43,15 @@ public sealed class DeliverReminderJob(DeadlineStore deadlines, IHttpClientFacto
             institution = reminder.Institution,
             dueDate = Periods.FormatDate(reminder.DueDate),
             offsetDays = reminder.OffsetDays,
-            reminderId = reminder.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            reminderId = reminder.Id.ToString(CultureInfo.InvariantCulture),
         });
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new("application/json");
         using var request = new HttpRequestMessage(HttpMethod.Post, WebhookDestinations.WithoutUserInfo(url)) { Content = content };
-        request.Headers.Add("X-Compliance-Signature", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body)));
+        // Each attempt is signed when it is sent, so its timestamp is the attempt's own.
+        var timestamp = clock.GetCurrentInstant().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        request.Headers.Add(TimestampHeader, timestamp);
+        request.Headers.Add(SignatureHeader, Signature(secret, timestamp, body));
         string? error;
         try
         {
@@ -75,6 +84,13 @@ public sealed class DeliverReminderJob(DeadlineStore deadlines, IHttpClientFacto
         {
             throw new WebhookException($"Webhook delivery of reminder {reminderId} failed: {error}");
         }
+    }
+
+    /// <summary><c>sha256=</c> and the lowercase hex HMAC-SHA256 of <c>&lt;timestamp&gt;.&lt;body&gt;</c> under the secret's UTF-8 bytes.</summary>
+    private static string Signature(string secret, string timestamp, byte[] body)
+    {
+        byte[] signed = [.. Encoding.UTF8.GetBytes(timestamp + "."), .. body];
+        return "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed));
     }
 
     /// <summary>
