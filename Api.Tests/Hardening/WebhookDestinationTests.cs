@@ -35,21 +35,16 @@ public sealed class WebhookDestinationTests
     [Test]
     public async Task NameResolvingToLoopback_IsRefusedWhenTheDeliveryConnects()
     {
-        var received = 0;
-        await using var receiver = await Webhooks.StartReceiverAsync(_ =>
-        {
-            Interlocked.Increment(ref received);
-            return Task.CompletedTask;
-        });
+        await using var receiver = await CountingReceiver.StartAsync();
         var code = NewCode();
-        var (bank, _) = await _factory.CreateInstitutionWithWebhookAsync(code, $"http://localhost:{new Uri(receiver.Urls.First()).Port}/hook");
+        var (bank, _) = await _factory.CreateInstitutionWithWebhookAsync(code, $"http://localhost:{new Uri(receiver.Url).Port}/hook");
 
         await _admin.SweepAsync("2022-05-24");
         var reminders = await bank.AttemptedRemindersAsync(code);
 
         using var scope = new AssertionScope();
         reminders.Select(r => r["delivery"]!["lastError"]!.GetValue<string>()).Should().OnlyContain(e => e == "refused");
-        Volatile.Read(ref received).Should().Be(0);
+        receiver.Requests.Should().Be(0);
         _factory.Logs.Should().Contain(line => line.Contains($"for {code} refused", StringComparison.Ordinal), "the operator learns why, the institution does not");
     }
 

@@ -75,3 +75,28 @@ public static class Webhooks
         client.RemindersAsync(institution, items => items.Count > 0 && items.All(r => r["delivery"]!["attempts"]!.GetValue<int>() >= 1),
             $"a delivery attempt of every reminder of {institution}");
 }
+
+/// <summary>A receiver that answers 200 to every request and counts them.</summary>
+public sealed class CountingReceiver : IAsyncDisposable
+{
+    private WebApplication _app = null!;
+    private int _requests;
+
+    /// <summary>The receiver's base address, <c>http://127.0.0.1:&lt;port&gt;</c>.</summary>
+    public string Url => _app.Urls.First();
+
+    public int Requests => Volatile.Read(ref _requests);
+
+    public static async Task<CountingReceiver> StartAsync()
+    {
+        var receiver = new CountingReceiver();
+        receiver._app = await Webhooks.StartReceiverAsync(_ =>
+        {
+            Interlocked.Increment(ref receiver._requests);
+            return Task.CompletedTask;
+        });
+        return receiver;
+    }
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+}
