@@ -18,6 +18,9 @@ internal static partial class Log
     [LoggerMessage(4, LogLevel.Information, "Evaluated {Evaluated} of {Submissions} submissions (the rest superseded), writing {Exceptions} exceptions")]
     public static partial void Evaluated(this ILogger logger, int submissions, int evaluated, int exceptions);
 
+    [LoggerMessage(10, LogLevel.Warning, "Webhook delivery of reminder {ReminderId} for {Institution} refused: its host resolves to no address a webhook may reach (see Compliance:Webhooks:AllowedNetworks)")]
+    public static partial void WebhookDestinationRefused(this ILogger logger, long reminderId, string institution);
+
     [LoggerMessage(20, LogLevel.Warning, "Database unavailable ({Exception}): {Reason}; answered 503")]
     public static partial void DatabaseUnavailable(this ILogger logger, string exception, string reason);
 

@@ -5,8 +5,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Compliance.Api.Tests.Support;
 using FluentAssertions.Execution;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 
 namespace Compliance.Api.Tests.Deadlines;
 
@@ -145,29 +143,27 @@ public sealed class DeadlineTests(TestDatabase database)
     [Test]
     public async Task Webhook_IsSignedWithTheSecret_AndRetriedAfterA500()
     {
-        var received = new ConcurrentQueue<(string Body, string Signature)>();
+        var received = new ConcurrentQueue<(string Body, string Timestamp, string Signature)>();
         var calls = new ConcurrentDictionary<string, int>();
-        await using var receiver = await ReceiverAsync(async context =>
+        await using var receiver = await Webhooks.StartReceiverAsync(async context =>
         {
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync();
-            received.Enqueue((body, context.Request.Headers["X-Compliance-Signature"].ToString()));
+            received.Enqueue((body, context.Request.Headers["X-Compliance-Timestamp"].ToString(), context.Request.Headers["X-Compliance-Signature"].ToString()));
             var reminder = System.Text.Json.Nodes.JsonNode.Parse(body)!["reminderId"]!.GetValue<string>();
             context.Response.StatusCode = calls.AddOrUpdate(reminder, 1, (_, n) => n + 1) == 1 ? 500 : 200; // each fails once
         });
         var (code, bank, secret) = await NewInstitutionWithWebhookAsync(receiver.Urls.First() + "/hook");
 
         await SweepAsync("2022-05-24");
-        var reminder = await Eventually.UntilAsync(
-            async () => (await bank.GetJsonAsync($"/api/v1/reminders?institution={code}"))["items"]!.AsArray().Select(r => r!.AsObject()).First(r => r["obligation"]!.GetValue<string>() == "CREDIT_POLICY_DIGEST"),
-            r => r["delivery"]!["status"]!.GetValue<string>() == "delivered",
-            "the webhook delivery");
+        var reminder = (await bank.RemindersAsync(code, items => items.Single(Digest)["delivery"]!["status"]!.GetValue<string>() == "delivered", "the webhook delivery"))
+            .Single(Digest);
 
         using var scope = new AssertionScope();
         reminder["delivery"]!["attempts"]!.GetValue<int>().Should().Be(2);
         reminder["delivery"]!["lastError"].Should().BeNull();
-        var (body, signature) = received.Last(r => r.Body.Contains("CREDIT_POLICY_DIGEST", StringComparison.Ordinal));
-        signature.Should().Be("sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(body))));
+        var (body, timestamp, signature) = received.Last(r => r.Body.Contains("CREDIT_POLICY_DIGEST", StringComparison.Ordinal));
+        signature.Should().Be(Webhooks.ExpectedSignature(secret, timestamp, Encoding.UTF8.GetBytes(body)));
         var payload = System.Text.Json.Nodes.JsonNode.Parse(body)!;
         payload["event"]!.GetValue<string>().Should().Be("reminder");
         payload["institution"]!.GetValue<string>().Should().Be(code);
@@ -178,7 +174,7 @@ public sealed class DeadlineTests(TestDatabase database)
     public async Task WebhookThatNeverAnswers_DoesNotHoldTheSweep()
     {
         var hold = new TaskCompletionSource();
-        await using var receiver = await ReceiverAsync(_ => hold.Task);
+        await using var receiver = await Webhooks.StartReceiverAsync(_ => hold.Task);
         await NewInstitutionWithWebhookAsync(receiver.Urls.First() + "/hook");
         var watch = System.Diagnostics.Stopwatch.StartNew();
 
@@ -274,17 +270,12 @@ public sealed class DeadlineTests(TestDatabase database)
         reminder["message"]!["en"]!.GetValue<string>().Should().EndWith("Latest (2022-05): credit-loan share +0.4 pp on the start of the year, target +1 pp.");
     }
 
+    private static bool Digest(System.Text.Json.Nodes.JsonObject reminder) => reminder["obligation"]!.GetValue<string>() == "CREDIT_POLICY_DIGEST";
+
     private static string DueOf(IEnumerable<System.Text.Json.Nodes.JsonObject> items, string obligation) =>
         items.Single(i => i["obligation"]!.GetValue<string>() == obligation)["dueDate"]!.GetValue<string>();
 
-    private async Task<int> SweepAsync(string date)
-    {
-        var response = await _admin.PostAsync($"/api/v1/deadlines/sweep?date={date}", null);
-        var answer = await response.JsonAsync();
-        response.StatusCode.Should().Be(HttpStatusCode.OK, answer.ToJsonString());
-        answer["date"]!.GetValue<string>().Should().Be(date);
-        return answer["reminders"]!.GetValue<int>();
-    }
+    private Task<int> SweepAsync(string date) => _admin.SweepAsync(date);
 
     private static Task<HttpResponseMessage> FileAsync(HttpClient client, string obligation, int year, byte[] document, string mediaType = "application/pdf")
     {
@@ -302,22 +293,7 @@ public sealed class DeadlineTests(TestDatabase database)
     private async Task<(string Code, HttpClient Bank, string Secret)> NewInstitutionWithWebhookAsync(string url)
     {
         var code = $"WH{Interlocked.Increment(ref _institutions):D3}";
-        var created = await (await _admin.PostAsJsonAsync("/api/v1/institutions", new
-        {
-            code, name = code, category = "rural", localLegalPerson = true, regionCode = "371302", reportingFrom = "2022-01", webhookUrl = url,
-        })).JsonAsync();
-        var key = await _factory.CreateKeyAsync(new { name = code, role = "institution", institution = code });
-        return (code, _factory.ClientWithKey(key), created["webhookSecret"]!.GetValue<string>());
-    }
-
-    /// <summary>A real HTTP receiver on the loopback address, as an institution's webhook endpoint.</summary>
-    private static async Task<WebApplication> ReceiverAsync(RequestDelegate handle)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        var app = builder.Build();
-        app.Urls.Add("http://127.0.0.1:0");
-        app.MapPost("/hook", handle);
-        await app.StartAsync();
-        return app;
+        var (bank, secret) = await _factory.CreateInstitutionWithWebhookAsync(code, url);
+        return (code, bank, secret);
     }
 }

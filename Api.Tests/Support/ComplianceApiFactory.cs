@@ -51,6 +51,8 @@ public sealed class ComplianceApiFactory : WebApplicationFactory<Program>
             ["Compliance:Database:ConnectionString"] = connectionString,
             ["Compliance:BootstrapAdminKey"] = AdminKey,
             ["Compliance:Deadlines:SweepAt"] = "off",
+            // Webhook tests deliver to receivers on the loopback address, which production refuses.
+            ["Compliance:Webhooks:AllowedNetworks"] = "127.0.0.0/8",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -1,6 +1,7 @@
 using Compliance.Data.Deadlines;
 using Compliance.Engine.Calendar;
 using Hangfire;
+using Microsoft.Extensions.Options;
 using NodaTime;
 using NodaTime.Text;
 
@@ -8,7 +9,11 @@ namespace Compliance.Api.Deadlines;
 
 internal static class DeadlinesSetup
 {
-    /// <summary>The deadline stores, the sweep and webhook jobs, and the HTTP client for webhooks (10 s timeout).</summary>
+    /// <summary>
+    /// The deadline stores, the sweep and webhook jobs, and the HTTP client for webhooks: 10 s timeout, no redirects
+    /// (a 3xx is a failed attempt, so a signed delivery never bounces to another host), no cookies, and only to the
+    /// destinations <see cref="WebhookDestinations"/> allows under <c>Compliance:Webhooks</c>.
+    /// </summary>
     public static WebApplicationBuilder AddComplianceDeadlines(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<CalendarStore>();
@@ -16,7 +21,11 @@ internal static class DeadlinesSetup
         builder.Services.AddSingleton<DeadlineStore>();
         builder.Services.AddTransient<DeadlineSweepJob>();
         builder.Services.AddTransient<DeliverReminderJob>();
-        builder.Services.AddHttpClient(DeliverReminderJob.Client, client => client.Timeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidation>();
+        builder.Services.AddSingleton<WebhookDestinations>();
+        builder.Services.AddHttpClient(DeliverReminderJob.Client, client => client.Timeout = TimeSpan.FromSeconds(10))
+            .ConfigurePrimaryHttpMessageHandler(services => services.GetRequiredService<WebhookDestinations>().NewHandler());
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Compliance.Api.Access;
+using Compliance.Api.Deadlines;
 using Compliance.Api.Http;
 using Compliance.Data;
 using Compliance.Data.Institutions;
@@ -39,12 +40,12 @@ internal static partial class InstitutionsApi
         Instant CreatedAt, Instant UpdatedAt, string WebhookSecret);
 
     internal static InstitutionView View(Institution i) =>
-        new(i.Code, i.Name, i.Category, i.LocalLegalPerson, i.RegionCode, i.ReportingFrom, i.WebhookUrl, i.CreatedAt, i.UpdatedAt);
+        new(i.Code, i.Name, i.Category, i.LocalLegalPerson, i.RegionCode, i.ReportingFrom, WebhookDestinations.WithoutUserInfo(i.WebhookUrl), i.CreatedAt, i.UpdatedAt);
 
     private static async Task<Results<Created<CreatedInstitution>, ProblemHttpResult>> Create(
-        InstitutionBody body, InstitutionStore institutions, IClock clock, CancellationToken ct)
+        InstitutionBody body, InstitutionStore institutions, WebhookDestinations destinations, IClock clock, CancellationToken ct)
     {
-        var errors = Validate(body, body.Code);
+        var errors = Validate(body, body.Code, destinations);
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);
@@ -64,7 +65,7 @@ internal static partial class InstitutionsApi
     }
 
     private static async Task<Results<Ok<InstitutionView>, ProblemHttpResult>> Update(
-        string code, InstitutionBody body, InstitutionStore institutions, IClock clock, CancellationToken ct)
+        string code, InstitutionBody body, InstitutionStore institutions, WebhookDestinations destinations, IClock clock, CancellationToken ct)
     {
         var existing = await institutions.FindAsync(code, Scope.Everything, ct);
         if (existing is null)
@@ -72,7 +73,7 @@ internal static partial class InstitutionsApi
             return Problems.NotFoundResult($"Institution {code}");
         }
 
-        var errors = Validate(body, code);
+        var errors = Validate(body, code, destinations);
         if (body.Code is not null && body.Code != code)
         {
             errors["code"] = ["The code of an institution cannot change."];
@@ -111,7 +112,7 @@ internal static partial class InstitutionsApi
             ? TypedResults.Ok(View(institution))
             : Problems.NotFoundResult($"Institution {code}");
 
-    private static Dictionary<string, string[]> Validate(InstitutionBody body, string? code)
+    private static Dictionary<string, string[]> Validate(InstitutionBody body, string? code, WebhookDestinations destinations)
     {
         var errors = new Dictionary<string, string[]>();
         if (code is null || !CodePattern().IsMatch(code))
@@ -144,9 +145,9 @@ internal static partial class InstitutionsApi
             errors["reportingFrom"] = ["reportingFrom is a period, yyyy-MM."];
         }
 
-        if (body.WebhookUrl is not null && (!Uri.TryCreate(body.WebhookUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")))
+        if (body.WebhookUrl is not null && destinations.Refusal(body.WebhookUrl) is { } refusal)
         {
-            errors["webhookUrl"] = ["webhookUrl is an absolute http or https URL."];
+            errors["webhookUrl"] = [refusal];
         }
 
         return errors;
