@@ -139,10 +139,7 @@ internal static partial class InstitutionsApi
             errors["regionCode"] = ["regionCode is the 6-digit GB/T 2260 code."];
         }
 
-        if (body.ReportingFrom is not null && !Periods.TryParse(body.ReportingFrom, out _))
-        {
-            errors["reportingFrom"] = ["reportingFrom is a period, yyyy-MM."];
-        }
+        AcceptedRanges.Period("reportingFrom", body.ReportingFrom, errors);
 
         if (body.WebhookUrl is not null && (!Uri.TryCreate(body.WebhookUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")))
         {
