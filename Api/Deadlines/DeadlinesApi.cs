@@ -223,6 +223,18 @@ internal static class DeadlinesApi
             return Problems.Invalid("body", "The body is {notice?, holidays: [{name, dates}], workdays: [dates]} with dates yyyy-MM-dd: " + e.Message);
         }
 
+        var errors = new Dictionary<string, string[]>();
+        TextFields.FreeText("notice", content.Notice, errors);
+        for (var i = 0; i < content.Holidays.Count; i++)
+        {
+            TextFields.Name($"holidays[{i}].name", content.Holidays[i].Name, errors);
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
         await calendars.PutAsync(year, content, clock.GetCurrentInstant(), ct);
         return Results.Content(CalendarFile.WriteYear(content), "application/json; charset=utf-8");
     }

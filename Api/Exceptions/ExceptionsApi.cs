@@ -141,6 +141,8 @@ internal static class ExceptionsApi
             errors["text"] = ["text is required, at most 4,000 characters."];
         }
 
+        TextFields.FreeText("text", body.Text, errors);
+
         if (body.ReasonCode is not null && !ReasonCodes.Contains(body.ReasonCode))
         {
             errors["reasonCode"] = [$"reasonCode is one of {string.Join(", ", ReasonCodes)}."];
@@ -226,6 +228,8 @@ internal static class ExceptionsApi
         {
             errors["note"] = ["note is required, at most 4,000 characters."];
         }
+
+        TextFields.FreeText("note", note, errors);
 
         return errors;
     }

@@ -124,6 +124,8 @@ internal static partial class InstitutionsApi
             errors["name"] = ["name is required, at most 200 characters."];
         }
 
+        TextFields.Name("name", body.Name, errors);
+
         if (body.Category is null || !Categories.Contains(body.Category))
         {
             errors["category"] = [$"category is one of {string.Join(", ", Categories)}."];
