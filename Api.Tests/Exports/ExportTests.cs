@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using Compliance.Api.Tests.Support;
 using FluentAssertions.Execution;
@@ -88,6 +89,27 @@ public sealed class ExportTests(TestDatabase database)
         var header = stream.Query(useHeaderRow: false).Cast<IDictionary<string, object>>().First();
 
         header.Values.Select(v => v?.ToString()).Should().Equal(Headers);
+    }
+
+    [Test]
+    public async Task Export_OfAnInstitutionWhoseCodeAndNameStartAsFormulas_WritesThemAsQuotedText_InCsvAndXlsx()
+    {
+        const string code = "-1-1";
+        const string name = "=HYPERLINK(\"http://x\",\"y\")";
+        using var admin = _factory.Admin();
+        (await admin.PostAsJsonAsync("/api/v1/institutions", new { code, name, category = "rural", localLegalPerson = true, regionCode = "371302", reportingFrom = "2021-01" }))
+            .EnsureSuccessStatusCode();
+        using var bank = _factory.ClientWithKey(await _factory.CreateKeyAsync(new { name = "formula bank", role = "institution", institution = code }));
+        await bank.WaitForEvaluationAsync(await bank.SubmitAcceptedAsync("2022-12", Ledgers.Example));
+
+        var csv = await bank.GetStringAsync("/api/v1/exceptions/export?format=csv");
+        await using var xlsx = new MemoryStream(await bank.GetByteArrayAsync("/api/v1/exceptions/export?format=xlsx"));
+        var rows = xlsx.Query(useHeaderRow: true).Cast<IDictionary<string, object>>().ToList();
+
+        using var scope = new AssertionScope();
+        csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1).Should().NotBeEmpty()
+            .And.OnlyContain(l => l.StartsWith("'-1-1,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",371302,", StringComparison.Ordinal));
+        rows.Should().NotBeEmpty().And.OnlyContain(r => (string)r["机构代码"] == "'" + code && (string)r["机构名称"] == "'" + name);
     }
 
     [TestCase("format=pdf")]

@@ -8,8 +8,8 @@ namespace Compliance.Api.Tests.Hardening;
 
 /// <summary>
 /// Random input to every endpoint of the OpenAPI document (random JSON and query strings, random and mutated CSV,
-/// huge numbers, <c>NaN</c>, impossible dates, 10,000-column headers, 1 MB lines): every answer is a 2xx, or a 4xx as
-/// problem+json, never a 5xx, and the server keeps serving.
+/// huge numbers, the ends of <c>int</c> and of every accepted range, <c>NaN</c>, impossible dates, 10,000-column
+/// headers, 1 MB lines): every answer is a 2xx, or a 4xx as problem+json, never a 5xx, and the server keeps serving.
 /// </summary>
 [TestFixtureSource(typeof(TestDatabases), nameof(TestDatabases.Fixtures))]
 public sealed class FuzzTests(TestDatabase database)
@@ -22,6 +22,8 @@ public sealed class FuzzTests(TestDatabase database)
         "1e309", "1.0000000001", "-0", "2022-02-30", "2022-13", "2022-00", "2022-12", "2021-01", "0000-00", "9999-12", "2022-12-31", "2022-02-29",
         "null", "true", "false", "%00", "%zz", "'; DROP TABLE submissions;--", "名称", "中国", "\t", "37", "371302", "110101", "", Institution, "national",
         "shandong", "LEDGER_MONTHLY", "WORK_REPORT_YEAREND", "open", "breach", "csv", "xlsx", "BASELINE_MISSING", "INCLUSIVE_GROWTH",
+        "2147483647", "-2147483648", "2147483646", "4294967296", "1000000", "1000001", "1999", "2000", "2100", "2101", "0001-01", "1999-12",
+        "2000-01", "2100-12", "2101-01", "0001-01-01", "1999-12-31", "2100-01-01", "2100-12-31", "9999-12-31", "2024-01-20", "2024-01-21",
     ];
 
     private static readonly string[] QueryNames =
@@ -41,6 +43,8 @@ public sealed class FuzzTests(TestDatabase database)
         "null", "true", "0", "-1", "1e999", "-1e999", "123456789012345678901234567890", "1.5", "\"\"", "\"NaN\"", "NaN", "\"2022-02-30\"",
         "\"2022-12\"", "\"371302\"", "\"37\"", "[]", "{}", "[1,2,3]", "{\"from\":2022}", "\"rural\"", "\"regulator\"", "\"institution\"", "\"admin\"",
         $"\"{Institution}\"", "\"\\u0000\"", "\"名称\"", "\"" + new string('x', 5000) + "\"",
+        "2147483647", "-2147483648", "\"0001-01\"", "\"9999-12\"", "\"0001-01-01\"", "\"9999-12-31\"", "\"2101-01-01\"", "{\"from\":2147483647}",
+        "{\"from\":2000,\"to\":-2147483648}", "\"=HYPERLINK(\\\"http://x\\\")\"", "\"a\\u001bb\"",
     ];
 
     private static readonly string[] ContentTypes =

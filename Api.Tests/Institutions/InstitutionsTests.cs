@@ -133,6 +133,7 @@ public sealed class InstitutionsTests(TestDatabase database)
     public async Task Create_CodeEndingInNewline_Answers400NamingCode()
     {
         var body = ValidBody("BAD\n");
+        body["name"] = "银行 BAD"; // the name alone is valid: a name refuses a newline too
         var before = await CountAsync();
 
         var response = await _admin.PostAsJsonAsync("/api/v1/institutions", body);

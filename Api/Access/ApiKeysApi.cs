@@ -44,6 +44,9 @@ internal static class ApiKeysApi
             errors["name"] = ["name is required, at most 200 characters."];
         }
 
+        TextFields.Name("name", body.Name, errors);
+        TextFields.Name("institution", body.Institution, errors);
+
         if (body.Role is null || !Roles.IsKnown(body.Role))
         {
             errors["role"] = ["role must be institution, regulator or admin."];

@@ -137,17 +137,17 @@ internal static class AuditApi
         }
 
         LocalDate day;
-        if (Periods.TryParse(text, out var period))
+        if (Periods.TryParse(text, out var period) && AcceptedRanges.Contains(period.Value))
         {
             day = upper ? period.Value.PlusMonths(1).OnDayOfMonth(1) : period.Value.OnDayOfMonth(1);
         }
-        else if (NodaTime.Text.LocalDatePattern.Iso.Parse(text) is { Success: true } parsed)
+        else if (NodaTime.Text.LocalDatePattern.Iso.Parse(text) is { Success: true } parsed && AcceptedRanges.Contains(parsed.Value))
         {
             day = upper ? parsed.Value.PlusDays(1) : parsed.Value;
         }
         else
         {
-            errors[name] = [$"{name} is a period (yyyy-MM) or a date (yyyy-MM-dd)."];
+            errors[name] = [$"{name} is a period (yyyy-MM) or a date (yyyy-MM-dd), from {Periods.Format(AcceptedRanges.FirstPeriod)} to {Periods.Format(AcceptedRanges.LastPeriod)}."];
             return null;
         }
 

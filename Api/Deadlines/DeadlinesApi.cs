@@ -27,8 +27,8 @@ internal static class DeadlinesApi
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(413);
         api.MapGet("/deliverables", Deliverables).WithName("ListDeliverables").ProducesProblem(400);
         api.MapGet("/deliverables/{id}/content", Content).WithName("GetDeliverableContent").Produces(200, contentType: "application/octet-stream").ProducesProblem(404);
-        api.MapGet("/calendar/{year:int}", GetCalendar).WithName("GetCalendar").ProducesProblem(404);
-        api.MapPut("/calendar/{year:int}", PutCalendar).WithName("PutCalendar").RequireAuthorization(AccessSetup.AdminPolicy).ProducesProblem(400).ProducesProblem(403);
+        api.MapGet("/calendar/{year}", GetCalendar).WithName("GetCalendar").ProducesProblem(400).ProducesProblem(404);
+        api.MapPut("/calendar/{year}", PutCalendar).WithName("PutCalendar").RequireAuthorization(AccessSetup.AdminPolicy).ProducesProblem(400).ProducesProblem(403);
         api.MapGet("/reminders", Reminders).WithName("ListReminders").ProducesProblem(400);
         api.MapPost("/deadlines/sweep", Sweep).WithName("SweepDeadlines").RequireAuthorization(AccessSetup.AdminPolicy).ProducesProblem(400).ProducesProblem(403);
     }
@@ -61,9 +61,9 @@ internal static class DeadlinesApi
     {
         var today = ReportingZone.Today(clock);
         var y = year ?? today.Year;
-        if (y is < 2000 or > 2100)
+        if (!AcceptedRanges.Contains(y))
         {
-            return Problems.Invalid("year", "year is a year from 2000 to 2100.");
+            return Problems.Invalid("year", AcceptedRanges.YearMessage("year"));
         }
 
         var calendar = await calendars.LoadAsync(ct);
@@ -116,9 +116,9 @@ internal static class DeadlinesApi
             errors["obligation"] = ["The monthly ledger is filed by POST /api/v1/submissions."];
         }
 
-        if (year is not (>= 2000 and <= 2100))
+        if (year is not { } y || !AcceptedRanges.Contains(y))
         {
-            errors["year"] = ["year is the year of the obligation's nominal due date."];
+            errors["year"] = [$"year is the year of the obligation's nominal due date, from {AcceptedRanges.FirstYear} to {AcceptedRanges.LastYear}."];
         }
 
         if (string.IsNullOrEmpty(code))
@@ -166,9 +166,15 @@ internal static class DeadlinesApi
         return TypedResults.Created($"/api/v1/deliverables/{id}", View(deliverable with { Id = id }));
     }
 
-    private static async Task<Ok<DeliverableList>> Deliverables(
-        string? institution, string? obligation, int? year, Caller caller, DeadlineStore deadlines, CancellationToken ct) =>
-        TypedResults.Ok(new DeliverableList([.. (await deadlines.DeliverablesAsync(caller.Scope, institution, obligation, year, ct)).Select(View)]));
+    private static async Task<Results<Ok<DeliverableList>, ProblemHttpResult>> Deliverables(
+        string? institution, string? obligation, int? year, Caller caller, DeadlineStore deadlines, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        AcceptedRanges.Year("year", year, errors);
+        return errors.Count > 0
+            ? Problems.Invalid(errors)
+            : TypedResults.Ok(new DeliverableList([.. (await deadlines.DeliverablesAsync(caller.Scope, institution, obligation, year, ct)).Select(View)]));
+    }
 
     private static async Task<IResult> Content(string id, Caller caller, DeadlineStore deadlines, HttpResponse response, CancellationToken ct)
     {
@@ -186,13 +192,25 @@ internal static class DeadlinesApi
         return Results.Empty;
     }
 
-    private static async Task<IResult> GetCalendar(int year, CalendarStore calendars, CancellationToken ct) =>
-        (await calendars.YearsAsync(ct)).TryGetValue(year, out var content)
+    private static async Task<IResult> GetCalendar(int year, CalendarStore calendars, CancellationToken ct)
+    {
+        if (!AcceptedRanges.Contains(year))
+        {
+            return Problems.Invalid("year", AcceptedRanges.YearMessage("year"));
+        }
+
+        return (await calendars.YearsAsync(ct)).TryGetValue(year, out var content)
             ? Results.Content(CalendarFile.WriteYear(content), "application/json; charset=utf-8")
             : Problems.Of(Problems.NotFound, $"The calendar has no year {year}; weekends alone count for it. An admin may add it with PUT.");
+    }
 
     private static async Task<IResult> PutCalendar(int year, HttpRequest request, CalendarStore calendars, IClock clock, CancellationToken ct)
     {
+        if (!AcceptedRanges.Contains(year))
+        {
+            return Problems.Invalid("year", AcceptedRanges.YearMessage("year"));
+        }
+
         using var reader = new StreamReader(request.Body);
         CalendarYear content;
         try
@@ -204,25 +222,45 @@ internal static class DeadlinesApi
             return Problems.Invalid("body", "The body is {notice?, holidays: [{name, dates}], workdays: [dates]} with dates yyyy-MM-dd: " + e.Message);
         }
 
-        if (year is < 2000 or > 2100)
+        var errors = new Dictionary<string, string[]>();
+        TextFields.FreeText("notice", content.Notice, errors);
+        for (var i = 0; i < content.Holidays.Count; i++)
         {
-            return Problems.Invalid("year", "year is a year from 2000 to 2100.");
+            TextFields.Name($"holidays[{i}].name", content.Holidays[i].Name, errors);
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
         }
 
         await calendars.PutAsync(year, content, clock.GetCurrentInstant(), ct);
         return Results.Content(CalendarFile.WriteYear(content), "application/json; charset=utf-8");
     }
 
-    private static async Task<Ok<ReminderList>> Reminders(string? institution, int? year, Caller caller, DeadlineStore deadlines, CancellationToken ct) =>
-        TypedResults.Ok(new ReminderList([.. (await deadlines.RemindersAsync(caller.Scope, institution, year, ct)).Select(r => new ReminderView(
+    private static async Task<Results<Ok<ReminderList>, ProblemHttpResult>> Reminders(
+        string? institution, int? year, Caller caller, DeadlineStore deadlines, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        AcceptedRanges.Year("year", year, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        return TypedResults.Ok(new ReminderList([.. (await deadlines.RemindersAsync(caller.Scope, institution, year, ct)).Select(r => new ReminderView(
             Formats.Id(r.Id), r.Obligation, r.Institution, r.Period, r.DueDate, r.Kind, r.OffsetDays, new LocalizedText(r.MessageZh, r.MessageEn),
             r.CreatedAt, new DeliveryView(r.DeliveryStatus, r.Attempts, r.LastError)))]));
+    }
 
-    private static async Task<Results<Ok<DeadlineSweepJob.SweepCounts>, ProblemHttpResult>> Sweep(string? date, DeadlineSweepJob sweep, CancellationToken ct)
+    /// <summary>The sweep as of a date from 2000-01-01 to a year after today (China Standard Time); today when none is given.</summary>
+    private static async Task<Results<Ok<DeadlineSweepJob.SweepCounts>, ProblemHttpResult>> Sweep(string? date, DeadlineSweepJob sweep, IClock clock, CancellationToken ct)
     {
-        if (date is not null && !NodaTime.Text.LocalDatePattern.Iso.Parse(date).Success)
+        var errors = new Dictionary<string, string[]>();
+        AcceptedRanges.Date("date", date, errors, last: ReportingZone.Today(clock).PlusYears(AcceptedRanges.SweepYearsAhead));
+        if (errors.Count > 0)
         {
-            return Problems.Invalid("date", "date is yyyy-MM-dd.");
+            return Problems.Invalid(errors);
         }
 
         return TypedResults.Ok(await sweep.RunAsync(date, ct));

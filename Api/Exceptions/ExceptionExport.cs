@@ -1,8 +1,8 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Compliance.Api.Http;
-
 using Compliance.Data.Exceptions;
 using Compliance.Engine;
 using Compliance.Engine.Rules;
@@ -13,7 +13,8 @@ namespace Compliance.Api.Exceptions;
 
 /// <summary>
 /// <c>GET /api/v1/exceptions/export</c>: the rows of the list as a file a supervisor opens in Excel, with Chinese
-/// headers. CSV is UTF-8 with a byte order mark and streams row by row; XLSX is written by MiniExcel.
+/// headers. CSV is UTF-8 with a byte order mark and streams row by row; XLSX is written by MiniExcel. Every cell of
+/// both passes through <see cref="Neutralise"/>, so no value a client sent can become a formula or a raw control character.
 /// </summary>
 internal static class ExceptionExport
 {
@@ -23,15 +24,24 @@ internal static class ExceptionExport
     /// <summary>The headers of api.md, in order.</summary>
     public static readonly string[] Headers = ["机构代码", "机构名称", "地区代码", "报告期", "规则", "规则名称", "级别", "状态", "指标与阈值", "说明", "规则集", "创建时间", "更新时间"];
 
+    // OWASP's characters that make a spreadsheet read a cell as a formula.
+    private static readonly SearchValues<char> FormulaStarts = SearchValues.Create("=+-@\t\r");
+
     public static async Task WriteCsvAsync(HttpResponse response, IAsyncEnumerable<ExceptionRecord> rows, CancellationToken ct)
     {
         response.ContentType = CsvType;
         response.Headers.ContentDisposition = "attachment; filename=\"exceptions.csv\"";
-        await using var writer = new StreamWriter(response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 1 << 16);
+        await WriteCsvAsync(response.Body, rows.Select(Cells), ct);
+    }
+
+    /// <summary>The header line and one line per row, every cell neutralised.</summary>
+    internal static async Task WriteCsvAsync(Stream body, IAsyncEnumerable<string[]> rows, CancellationToken ct)
+    {
+        await using var writer = new StreamWriter(body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 1 << 16, leaveOpen: true);
         await writer.WriteAsync(string.Join(',', Headers) + "\r\n");
         await foreach (var row in rows.WithCancellation(ct))
         {
-            await writer.WriteAsync(string.Join(',', Cells(row).Select(Quote)) + "\r\n");
+            await writer.WriteAsync(string.Join(',', row.Select(cell => Quote(Neutralise(cell)))) + "\r\n");
         }
     }
 
@@ -41,13 +51,28 @@ internal static class ExceptionExport
         // stream from the database, and the file is then sent.
         var path = Path.Combine(Path.GetTempPath(), $"exceptions-{Guid.NewGuid():N}.xlsx");
         await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
-        var sheet = rows.ToBlockingEnumerable(ct).Select(row => new XlsxRow(Cells(row)));
-        await file.SaveAsAsync(sheet, sheetName: "异常", cancellationToken: ct);
+        await WriteXlsxAsync(file, rows.Select(Cells), ct);
         file.Position = 0;
         response.ContentType = XlsxType;
         response.Headers.ContentDisposition = "attachment; filename=\"exceptions.xlsx\"";
         response.ContentLength = file.Length;
         await file.CopyToAsync(response.Body, ct);
+    }
+
+    /// <summary>The sheet 异常 with the headers and one row per row, every cell neutralised.</summary>
+    internal static Task WriteXlsxAsync(Stream file, IAsyncEnumerable<string[]> rows, CancellationToken ct) =>
+        file.SaveAsAsync(rows.ToBlockingEnumerable(ct).Select(row => new XlsxRow([.. row.Select(Neutralise)])), sheetName: "异常", cancellationToken: ct);
+
+    /// <summary>
+    /// A cell as it may go into a file Excel opens (OWASP, "CSV Injection"): a value that starts with <c>=</c>,
+    /// <c>+</c>, <c>-</c>, <c>@</c>, a tab or a carriage return is prefixed with <c>'</c>, so it is read as text and
+    /// never as a formula; and every C0 control character and DEL becomes U+FFFD, so a row stored before names and
+    /// identifiers were checked cannot put a raw NUL or escape into the file.
+    /// </summary>
+    internal static string Neutralise(string cell)
+    {
+        var text = cell.Length > 0 && FormulaStarts.Contains(cell[0]) ? "'" + cell : cell;
+        return text.AsSpan().ContainsAny(ControlCharacters.All) ? ControlCharacters.Replace(text) : text;
     }
 
     /// <summary>One exception as the export's cells, in the order of <see cref="Headers"/>.</summary>

@@ -3,11 +3,9 @@ using Compliance.Api.Access;
 using Compliance.Api.Http;
 using Compliance.Data.Exceptions;
 using Compliance.Engine.Exceptions;
-using Compliance.Engine;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using NodaTime;
-using NodaTime.Text;
 
 namespace Compliance.Api.Exceptions;
 
@@ -77,9 +75,9 @@ internal static class ExceptionsApi
         public ExceptionFilter ToFilter(Dictionary<string, string[]> errors) => new(
             Institution,
             RegionPrefix(Region, errors),
-            OptionalPeriod("period", Period, errors),
-            OptionalPeriod("from", From, errors),
-            OptionalPeriod("to", To, errors),
+            AcceptedRanges.Period("period", Period, errors),
+            AcceptedRanges.Period("from", From, errors),
+            AcceptedRanges.Period("to", To, errors),
             Rule,
             OneOf("severity", Severity, Severities, errors),
             OneOf("status", Status, Statuses, errors));
@@ -144,6 +142,8 @@ internal static class ExceptionsApi
             errors["text"] = ["text is required, at most 4,000 characters."];
         }
 
+        TextFields.FreeText("text", body.Text, errors);
+
         if (body.ReasonCode is not null && !ReasonCodes.Contains(body.ReasonCode))
         {
             errors["reasonCode"] = [$"reasonCode is one of {string.Join(", ", ReasonCodes)}."];
@@ -173,20 +173,7 @@ internal static class ExceptionsApi
         }
 
         var errors = NoteErrors(body.Note);
-        LocalDate? until = null;
-        if (body.Until is not null)
-        {
-            var parsed = LocalDatePattern.Iso.Parse(body.Until);
-            if (parsed.Success)
-            {
-                until = parsed.Value;
-            }
-            else
-            {
-                errors["until"] = ["until is a date, yyyy-MM-dd."];
-            }
-        }
-
+        var until = AcceptedRanges.Date("until", body.Until, errors);
         return await TransitionAsync(id, caller, exceptions, clock, errors, LifecycleEvent.Waive, body.Note, until, ct);
     }
 
@@ -252,6 +239,8 @@ internal static class ExceptionsApi
             errors["note"] = ["note is required, at most 4,000 characters."];
         }
 
+        TextFields.FreeText("note", note, errors);
+
         return errors;
     }
 
@@ -268,22 +257,6 @@ internal static class ExceptionsApi
         }
 
         return region;
-    }
-
-    private static YearMonth? OptionalPeriod(string name, string? text, Dictionary<string, string[]> errors)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (Periods.TryParse(text, out var period))
-        {
-            return period;
-        }
-
-        errors[name] = [$"{name} is a period, yyyy-MM."];
-        return null;
     }
 
     private static string? OneOf(string name, string? value, string[] allowed, Dictionary<string, string[]> errors)

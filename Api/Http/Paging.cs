@@ -5,25 +5,22 @@ namespace Compliance.Api.Http;
 /// <summary>The list JSON of api.md: <c>{items, page, pageSize, total}</c>.</summary>
 public sealed record ListAnswer<T>(IReadOnlyList<T> Items, int Page, int PageSize, long Total);
 
-/// <summary>Paging parameters: <c>page</c> from 1, <c>pageSize</c> 1 to 500, 50 by default.</summary>
+/// <summary>Paging parameters: <c>page</c> and <c>pageSize</c> within <see cref="AcceptedRanges"/>.</summary>
 internal static class Paging
 {
-    public const int DefaultSize = 50;
-    public const int MaxSize = 500;
-
     /// <summary>The page to read, or the errors of a 400.</summary>
     public static bool TryRead(int? page, int? pageSize, Dictionary<string, string[]> errors, out PageRequest request)
     {
         var number = page ?? 1;
-        var size = pageSize ?? DefaultSize;
-        if (number < 1)
+        var size = pageSize ?? AcceptedRanges.DefaultPageSize;
+        if (number is < 1 or > AcceptedRanges.LastPage)
         {
-            errors["page"] = ["page counts from 1."];
+            errors["page"] = [AcceptedRanges.PageMessage];
         }
 
-        if (size is < 1 or > MaxSize)
+        if (size is < 1 or > AcceptedRanges.MaxPageSize)
         {
-            errors["pageSize"] = [$"pageSize must be 1 to {MaxSize}."];
+            errors["pageSize"] = [AcceptedRanges.PageSizeMessage];
         }
 
         request = new PageRequest(number, size);

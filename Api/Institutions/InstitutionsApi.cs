@@ -125,6 +125,8 @@ internal static partial class InstitutionsApi
             errors["name"] = ["name is required, at most 200 characters."];
         }
 
+        TextFields.Name("name", body.Name, errors);
+
         if (body.Category is null || !Categories.Contains(body.Category))
         {
             errors["category"] = [$"category is one of {string.Join(", ", Categories)}."];
@@ -140,10 +142,7 @@ internal static partial class InstitutionsApi
             errors["regionCode"] = ["regionCode is the 6-digit GB/T 2260 code."];
         }
 
-        if (body.ReportingFrom is not null && !Periods.TryParse(body.ReportingFrom, out _))
-        {
-            errors["reportingFrom"] = ["reportingFrom is a period, yyyy-MM."];
-        }
+        AcceptedRanges.Period("reportingFrom", body.ReportingFrom, errors);
 
         if (body.WebhookUrl is not null && destinations.Refusal(body.WebhookUrl) is { } refusal)
         {

@@ -36,10 +36,11 @@ public sealed class EvaluateSubmissionJob(
         {
             var written = await evaluations.EvaluateAsync(submissionIds, subject =>
             {
+                // With no set in force for the region and year, nothing applies: the evaluation is done, its outcome
+                // notApplicable, and what an ended set wrote for the period is cleared (api.md, "Rules").
                 var period = subject.History.Period;
-                var ruleSet = RuleSet.Select(sets, subject.RegionCode, period.Year)
-                    ?? throw new InvalidOperationException($"No rule set is in force for region {subject.RegionCode} in {period.Year}.");
-                return new Evaluation(subject.SubmissionId, subject.Institution, period, ruleSet, ruleSet.Evaluate(subject.History));
+                var ruleSet = RuleSet.Select(sets, subject.RegionCode, period.Year);
+                return new Evaluation(subject.SubmissionId, subject.Institution, period, ruleSet, ruleSet?.Evaluate(subject.History) ?? []);
             }, clock.GetCurrentInstant(), ct);
             log.Evaluated(submissionIds.Length, written.Count, written.Values.Sum(w => w.Count));
         }

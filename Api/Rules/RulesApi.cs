@@ -4,7 +4,6 @@ using Compliance.Api.Http;
 using Compliance.Api.Jobs;
 using Compliance.Data.Rules;
 using Compliance.Data.Submissions;
-using Compliance.Engine;
 using Hangfire;
 using Compliance.Engine.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -68,9 +67,9 @@ internal static class RulesApi
             errors["jurisdiction"] = ["jurisdiction is \"\" (national) or a region prefix of 2, 4 or 6 digits."];
         }
 
-        if (body.Years is null || body.Years.From < 1900 || (body.Years.To is { } to && to < body.Years.From))
+        if (body.Years is null || !AcceptedRanges.Contains(body.Years.From) || (body.Years.To is { } to && (to < body.Years.From || !AcceptedRanges.Contains(to))))
         {
-            errors["years"] = ["years is {from, to?} with from a year and to, when given, not before it."];
+            errors["years"] = [$"years is {{from, to?}} with from a year from {AcceptedRanges.FirstYear} to {AcceptedRanges.LastYear} and to, when given, not before it nor after {AcceptedRanges.LastYear}."];
         }
 
         if (body.Rules is null || body.Rules.Count == 0)
@@ -81,7 +80,7 @@ internal static class RulesApi
         {
             try
             {
-                RuleCatalog.Validate(new RuleSetSpec(body.Jurisdiction ?? "", body.Years ?? new YearRange(2000, null), body.Rules));
+                RuleCatalog.Validate(new RuleSetSpec(body.Jurisdiction ?? "", body.Years ?? new YearRange(AcceptedRanges.FirstYear, null), body.Rules));
             }
             catch (RuleSpecException e)
             {
@@ -111,17 +110,8 @@ internal static class RulesApi
         IBackgroundJobClient jobs, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        YearMonth? first = null;
-        YearMonth? last = null;
-        if (from is not null && !Periods.TryParse(from, out first))
-        {
-            errors["from"] = ["from is a period, yyyy-MM."];
-        }
-
-        if (to is not null && !Periods.TryParse(to, out last))
-        {
-            errors["to"] = ["to is a period, yyyy-MM."];
-        }
+        var first = AcceptedRanges.Period("from", from, errors);
+        var last = AcceptedRanges.Period("to", to, errors);
 
         if (institution is not null && await institutions.FindAsync(institution, Data.Scope.Everything, ct) is null)
         {

@@ -2,7 +2,6 @@ using Compliance.Api.Access;
 using Compliance.Api.Http;
 using Compliance.Data.Snapshots;
 using Compliance.Data.Submissions;
-using Compliance.Engine;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using NodaTime;
@@ -48,18 +47,7 @@ internal static class SubmissionsApi
         int? page, int? pageSize, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        YearMonth? periodFilter = null;
-        if (period is not null)
-        {
-            if (Periods.TryParse(period, out var p))
-            {
-                periodFilter = p;
-            }
-            else
-            {
-                errors["period"] = ["period is written yyyy-MM."];
-            }
-        }
+        var periodFilter = AcceptedRanges.Period("period", period, errors);
 
         if (status is not null && status is not (SubmissionStore.Accepted or SubmissionStore.Rejected))
         {
@@ -132,18 +120,8 @@ internal static class SubmissionsApi
         }
 
         var errors = new Dictionary<string, string[]>();
-        var first = new YearMonth(1, 1);
-        var last = new YearMonth(9999, 12);
-        if (from is not null && !TryPeriod(from, out first))
-        {
-            errors["from"] = ["from is a period, yyyy-MM."];
-        }
-
-        if (to is not null && !TryPeriod(to, out last))
-        {
-            errors["to"] = ["to is a period, yyyy-MM."];
-        }
-
+        var first = AcceptedRanges.Period("from", from, errors) ?? AcceptedRanges.FirstPeriod;
+        var last = AcceptedRanges.Period("to", to, errors) ?? AcceptedRanges.LastPeriod;
         if (errors.Count == 0 && first > last)
         {
             errors["from"] = ["from is after to."];
@@ -163,12 +141,5 @@ internal static class SubmissionsApi
                 Formats.Percent(s.InclusiveNplRatio), Formats.Percent(s.TotalNplRatio), Formats.Percent(s.CreditShare));
         }).ToList();
         return TypedResults.Ok(new IndicatorList(items));
-    }
-
-    private static bool TryPeriod(string text, out YearMonth period)
-    {
-        var ok = Periods.TryParse(text, out var parsed);
-        period = parsed ?? default;
-        return ok;
     }
 }

@@ -79,15 +79,8 @@ internal sealed class SubmitLedger(
             errors["institution"] = ["An admin key names the institution: &institution=CODE."];
         }
 
-        var today = ReportingZone.Today(clock);
-        if (!Periods.TryParse(query.Period, out var parsed))
-        {
-            errors["period"] = ["period is required, written yyyy-MM."];
-        }
-        else if (parsed.Value > today.ToYearMonth())
-        {
-            errors["period"] = [$"period {query.Period} is in the future; the current month in China Standard Time is {Periods.Format(today.ToYearMonth())}."];
-        }
+        // From 2000-01 (history serves as baselines) to the current month in China Standard Time (api.md).
+        var parsed = AcceptedRanges.Period("period", query.Period ?? "", errors, last: ReportingZone.Today(clock).ToYearMonth());
 
         var idempotencyKey = request.Headers[IdempotencyHeader].ToString();
         if (request.Headers.ContainsKey(IdempotencyHeader) && !IsValidKey(idempotencyKey))

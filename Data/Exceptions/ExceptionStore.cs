@@ -92,8 +92,11 @@ public sealed record ExceptionFilter(
     string? Severity = null,
     string? Status = null);
 
-/// <summary>The results of one evaluation of a submission by a rule set.</summary>
-public sealed record Evaluation(long SubmissionId, string Institution, YearMonth Period, RuleSet RuleSet, IReadOnlyList<RuleResult> Results);
+/// <summary>
+/// The results of one evaluation of a submission by a rule set; with no rule set in force for its region and year,
+/// <see cref="RuleSet"/> is <c>null</c>, there are no results, and the evaluation's outcome is <c>notApplicable</c>.
+/// </summary>
+public sealed record Evaluation(long SubmissionId, string Institution, YearMonth Period, RuleSet? RuleSet, IReadOnlyList<RuleResult> Results);
 
 /// <summary>The outcome of a workflow transition.</summary>
 public enum TransitionOutcome
@@ -245,12 +248,20 @@ public sealed class ExceptionStore(Db db)
             }
         }
 
-        var record = new
-        {
-            ruleSet = new { id = evaluation.RuleSet.Id, version = evaluation.RuleSet.Version },
-            exceptions = touched.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            rules = evaluation.Results.Select(r => new { rule = r.Rule, outcome = OutcomeName(r.Outcome) }),
-        };
+        object record = evaluation.RuleSet is { } ruleSet
+            ? new
+            {
+                ruleSet = new { id = ruleSet.Id, version = ruleSet.Version },
+                exceptions = touched.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                rules = evaluation.Results.Select(r => new { rule = r.Rule, outcome = OutcomeName(r.Outcome) }),
+            }
+            : new
+            {
+                ruleSet = (object?)null,
+                exceptions = touched.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                rules = Array.Empty<object>(),
+                outcome = OutcomeName(RuleOutcome.NotApplicable),
+            };
         await connection.ExecuteAsync(new CommandDefinition(
             connection.Sql(EvaluatedSql),
             new { now, evaluation = JsonSerializer.Serialize(record, Json), evaluation.SubmissionId }, transaction, cancellationToken: ct));
@@ -449,7 +460,7 @@ public sealed class ExceptionStore(Db db)
         var severity = SeverityName(finding.Severity);
         var values = new
         {
-            evaluation.Institution, evaluation.Period, finding.Rule, RuleSetId = evaluation.RuleSet.Id, RuleSetVersion = evaluation.RuleSet.Version,
+            evaluation.Institution, evaluation.Period, finding.Rule, RuleSetId = evaluation.RuleSet?.Id, RuleSetVersion = evaluation.RuleSet?.Version,
             severity, figures, baselines, MessageZh = finding.Message.Zh, MessageEn = finding.Message.En, evaluation.SubmissionId, now,
         };
 
@@ -466,7 +477,7 @@ public sealed class ExceptionStore(Db db)
 
         var from = ExceptionLifecycle.ParseStatus(current.Status)!.Value;
         var changed = current.Figures != figures || current.Severity != severity || current.Baselines != baselines
-            || current.RuleSetId != evaluation.RuleSet.Id || current.RuleSetVersion != evaluation.RuleSet.Version;
+            || current.RuleSetId != evaluation.RuleSet?.Id || current.RuleSetVersion != evaluation.RuleSet?.Version;
         string? note = null;
         LifecycleEvent found;
         if (from == ExceptionStatus.Waived && current.WaivedUntil is { } until && until < ReportingZone.DateOf(now))

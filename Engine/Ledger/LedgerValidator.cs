@@ -204,6 +204,15 @@ public sealed class LedgerValidator
             return "";
         }
 
+        // One vectorised scan of the span, no allocation: an identifier holds no control character (it would reach
+        // the store, the answers and the exports as it is).
+        var control = value.IndexOfAny(ControlCharacters.All);
+        if (control >= 0)
+        {
+            Error(line, column, LedgerCodes.Unparsable, $"{LedgerColumns.NameOf(column)} has the control character {ControlCharacters.Name(value[control])} at position {control + 1}; an identifier may not contain control characters.");
+            return "";
+        }
+
         return value.ToString();
     }
 
