@@ -71,6 +71,17 @@ public sealed class DownloadsTests(TestDatabase database)
         (await original.Content.ReadAsStringAsync()).Should().Be(body);
     }
 
+    [TestCase("csv", "exceptions.csv")]
+    [TestCase("xlsx", "exceptions.xlsx")]
+    public async Task Export_IsServedAsASandboxedAttachment(string format, string fileName)
+    {
+        var export = await _bank.GetAsync($"/api/v1/exceptions/export?format={format}");
+
+        using var scope = new AssertionScope();
+        export.StatusCode.Should().Be(HttpStatusCode.OK);
+        ShouldBeASandboxedAttachment(export, fileName);
+    }
+
     private static void ShouldBeASandboxedAttachment(HttpResponseMessage response, string fileName)
     {
         response.Content.Headers.ContentDisposition!.DispositionType.Should().Be("attachment");

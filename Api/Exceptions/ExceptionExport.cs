@@ -29,8 +29,7 @@ internal static class ExceptionExport
 
     public static async Task WriteCsvAsync(HttpResponse response, IAsyncEnumerable<ExceptionRecord> rows, CancellationToken ct)
     {
-        response.ContentType = CsvType;
-        response.Headers.ContentDisposition = "attachment; filename=\"exceptions.csv\"";
+        Downloads.Attach(response, CsvType, "exceptions");
         await WriteCsvAsync(response.Body, rows.Select(Cells), ct);
     }
 
@@ -53,8 +52,7 @@ internal static class ExceptionExport
         await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
         await WriteXlsxAsync(file, rows.Select(Cells), ct);
         file.Position = 0;
-        response.ContentType = XlsxType;
-        response.Headers.ContentDisposition = "attachment; filename=\"exceptions.xlsx\"";
+        Downloads.Attach(response, XlsxType, "exceptions");
         response.ContentLength = file.Length;
         await file.CopyToAsync(response.Body, ct);
     }
