@@ -2,8 +2,6 @@ using System.Data.Common;
 using Compliance.Data.Sqlite;
 using Compliance.Data.SqlServer;
 using Dapper;
-using Microsoft.Data.SqlClient;
-using Microsoft.Data.Sqlite;
 
 namespace Compliance.Data;
 
@@ -38,28 +36,10 @@ public sealed class Db
     {
         ArgumentNullException.ThrowIfNull(options);
         TypeHandlers.NodaTimeHandlers.Register();
-        if (options.Provider == DatabaseProvider.SqlServer)
-        {
-            Dialect = SqlServerDialect.Instance;
-            Counts = new CountCache(CountCache.SharedLifetime);
-            var server = new SqlConnectionStringBuilder(options.ConnectionString);
-            DataSource = server.InitialCatalog;
-            _connectionString = server.ToString();
-            return;
-        }
-
-        Dialect = SqliteDialect.Instance;
-        Counts = new CountCache();
-        var builder = new SqliteConnectionStringBuilder(options.ConnectionString) { Pooling = true };
-        if (builder.DataSource != ":memory:" && !Path.IsPathRooted(builder.DataSource))
-        {
-            builder.DataSource = Path.GetFullPath(Path.Combine(contentRoot, builder.DataSource));
-        }
-
-        builder.DefaultTimeout = Math.Max(1, options.BusyTimeoutSeconds);
-
-        DataSource = builder.DataSource;
-        _connectionString = builder.ToString();
+        // The provider setting picks the dialect here, once; everything after asks the dialect.
+        Dialect = options.Provider == DatabaseProvider.SqlServer ? SqlServerDialect.Instance : SqliteDialect.Instance;
+        (_connectionString, DataSource) = Dialect.Configure(options, contentRoot);
+        Counts = Dialect.Shared ? new CountCache(CountCache.SharedLifetime) : new CountCache();
     }
 
     public Dialect Dialect { get; }
@@ -116,7 +96,7 @@ public sealed class Db
     /// <summary>An open connection, set up by the dialect (SQLite: foreign keys enforced, every commit durable before it returns).</summary>
     public async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
-        var connection = Dialect.CreateConnection(_connectionString);
+        var connection = Dialect.NewConnection(_connectionString);
         try
         {
             await connection.OpenAsync(ct);
@@ -153,10 +133,7 @@ internal static class Statements
             command.Parameters.Add(parameter);
         }
 
-        if (connection is SqliteConnection)
-        {
-            command.Prepare();
-        }
+        Dialect.Of(connection).PrepareRepeated(command);
 
         return command;
     }

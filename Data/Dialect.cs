@@ -1,5 +1,9 @@
+using System.Collections.Concurrent;
+using System.Data;
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Compliance.Data.Submissions;
+using NodaTime;
 
 namespace Compliance.Data;
 
@@ -10,6 +14,14 @@ namespace Compliance.Data;
 /// </summary>
 public abstract class Dialect
 {
+    // The dialect of every connection Db opened, and of every parameter type a dialect's provider makes: so code
+    // that holds only a connection or a parameter reaches its dialect without asking what type it is.
+    private static readonly ConditionalWeakTable<DbConnection, Dialect> Connections = new();
+    private static readonly ConcurrentDictionary<Type, Dialect> Parameters = new();
+
+    /// <param name="parameterType">The type of the parameters this dialect's provider makes.</param>
+    private protected Dialect(Type parameterType) => Parameters[parameterType] = this;
+
     /// <summary>The folder of <c>db/</c> that holds this dialect's migrations.</summary>
     public abstract string Folder { get; }
 
@@ -31,12 +43,46 @@ public abstract class Dialect
     /// <summary>The statement as this database must receive it (the shared statements are written once).</summary>
     public abstract string Statement(string sql);
 
-    /// <summary>The dialect of an open connection.</summary>
+    /// <summary>The dialect of a connection <see cref="Db"/> opened.</summary>
     public static Dialect Of(DbConnection connection) =>
-        connection is Microsoft.Data.SqlClient.SqlConnection ? SqlServer.SqlServerDialect.Instance : Sqlite.SqliteDialect.Instance;
+        Connections.TryGetValue(connection, out var dialect) ? dialect : throw new InvalidOperationException("Only a connection opened by Db has a dialect.");
+
+    /// <summary>The dialect whose provider made a parameter.</summary>
+    internal static Dialect Of(IDbDataParameter parameter) =>
+        Parameters.TryGetValue(parameter.GetType(), out var dialect) ? dialect : throw new InvalidOperationException($"No dialect makes parameters of type {parameter.GetType().Name}.");
+
+    /// <summary>Whether nodes other than this one write to the same database (cached totals then expire).</summary>
+    internal abstract bool Shared { get; }
+
+    /// <summary>The connection string as used, and the data source it names (a SQLite file, a SQL Server database).</summary>
+    internal abstract (string ConnectionString, string DataSource) Configure(DatabaseOptions options, string contentRoot);
+
+    /// <summary>Makes what the database needs before its first connection (SQLite: the folder of its file).</summary>
+    internal virtual void PrepareStorage(string dataSource)
+    {
+    }
+
+    /// <summary>A new, unopened connection, known as this dialect's.</summary>
+    internal DbConnection NewConnection(string connectionString)
+    {
+        var connection = CreateConnection(connectionString);
+        Connections.AddOrUpdate(connection, this);
+        return connection;
+    }
 
     /// <summary>A new, unopened connection.</summary>
-    internal abstract DbConnection CreateConnection(string connectionString);
+    private protected abstract DbConnection CreateConnection(string connectionString);
+
+    /// <summary>Prepares a command executed for many rows, where the database allows it untyped (SQLite).</summary>
+    internal virtual void PrepareRepeated(DbCommand command)
+    {
+    }
+
+    /// <summary>Binds an instant as this database stores it.</summary>
+    internal abstract void Bind(IDbDataParameter parameter, Instant value);
+
+    /// <summary>Binds a date as this database stores it.</summary>
+    internal abstract void Bind(IDbDataParameter parameter, LocalDate value);
 
     /// <summary>Sets up a connection just opened.</summary>
     internal abstract Task InitializeAsync(DbConnection connection, CancellationToken ct);
@@ -76,6 +122,9 @@ public abstract class Dialect
     /// <see cref="ILoanWriter.Complete"/>.
     /// </summary>
     internal abstract ILoanWriter OpenLoanWriter(DbConnection connection, DbTransaction transaction, long submissionId, Action first);
+
+    /// <summary>Whether the database wants <see cref="CheckpointAsync"/> run in the background (SQLite's write-ahead log).</summary>
+    public virtual bool Checkpoints => false;
 
     /// <summary>Housekeeping after writes (SQLite copies its write-ahead log into the database file).</summary>
     internal abstract Task CheckpointAsync(DbConnection connection, CancellationToken ct);

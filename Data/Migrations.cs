@@ -33,12 +33,7 @@ public sealed class Migrations(Db db, IClock clock)
     /// </summary>
     public async Task<IReadOnlyList<string>> ApplyAsync(CancellationToken ct, Func<Task>? thenSeed = null)
     {
-        var directory = db.Dialect is Sqlite.SqliteDialect ? Path.GetDirectoryName(db.DataSource) : null;
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
+        db.Dialect.PrepareStorage(db.DataSource);
         await using var connection = await db.OpenAsync(ct);
         return await db.Dialect.WithMigrationLockAsync(connection, async () =>
         {

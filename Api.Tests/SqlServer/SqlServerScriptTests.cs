@@ -5,6 +5,8 @@ using Microsoft.SqlServer.TransactSql.ScriptDom;
 using NodaTime;
 using NodaTime.Testing;
 
+using Compliance.Api.Tests.Support;
+
 namespace Compliance.Api.Tests.SqlServer;
 
 /// <summary>
@@ -122,26 +124,13 @@ public sealed class SqlServerScriptTests
     }
 
     private static List<string> ScriptFiles() =>
-        [.. Directory.GetFiles(Path.Combine(RepositoryRoot(), "db", "sqlserver"), "*.sql").Order(StringComparer.Ordinal)];
+        [.. Directory.GetFiles(Path.Combine(Repository.Root(), "db", "sqlserver"), "*.sql").Order(StringComparer.Ordinal)];
 
     private static TSqlFragment Parse(string file, out IList<ParseError> errors)
     {
         var parser = new TSql160Parser(initialQuotedIdentifiers: true);
         using var reader = File.OpenText(file);
         return parser.Parse(reader, out errors);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Compliance.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Compliance.sln above {TestContext.CurrentContext.TestDirectory}.");
     }
 
     private static string KeyOf(IEnumerable<string> columns) => string.Join(", ", columns.Order(StringComparer.Ordinal));

@@ -12,7 +12,7 @@ internal sealed class Checkpoints(Db db, ILogger<Checkpoints> log) : BackgroundS
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (db.Dialect is not Compliance.Data.Sqlite.SqliteDialect)
+        if (!db.Dialect.Checkpoints)
         {
             return;
         }

@@ -64,6 +64,7 @@ public sealed class SqlServerDialect : Dialect
     private static readonly ConcurrentDictionary<string, string> Prepared = new(StringComparer.Ordinal);
 
     private SqlServerDialect()
+        : base(typeof(SqlParameter))
     {
     }
 
@@ -99,7 +100,28 @@ public sealed class SqlServerDialect : Dialect
         return parser.Parse(reader, out errors);
     }
 
-    internal override DbConnection CreateConnection(string connectionString) => new SqlConnection(connectionString);
+    internal override bool Shared => true;
+
+    internal override (string ConnectionString, string DataSource) Configure(DatabaseOptions options, string contentRoot)
+    {
+        var server = new SqlConnectionStringBuilder(options.ConnectionString);
+        return (server.ToString(), server.InitialCatalog);
+    }
+
+    private protected override DbConnection CreateConnection(string connectionString) => new SqlConnection(connectionString);
+
+    internal override void Bind(IDbDataParameter parameter, NodaTime.Instant value)
+    {
+        // To the millisecond, as SQLite's text keeps it: datetime2(3) would round a finer value instead.
+        parameter.DbType = DbType.DateTime2;
+        parameter.Value = NodaTime.Instant.FromUnixTimeMilliseconds(value.ToUnixTimeMilliseconds()).ToDateTimeUtc();
+    }
+
+    internal override void Bind(IDbDataParameter parameter, NodaTime.LocalDate value)
+    {
+        parameter.DbType = DbType.Date;
+        parameter.Value = value.ToDateTimeUnspecified();
+    }
 
     internal override Task InitializeAsync(DbConnection connection, CancellationToken ct) => Task.CompletedTask;
 

@@ -1,7 +1,11 @@
+using System.Data;
 using System.Data.Common;
 using Compliance.Data.Submissions;
+using Compliance.Data.TypeHandlers;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using NodaTime;
+using NodaTime.Text;
 
 namespace Compliance.Data.Sqlite;
 
@@ -41,6 +45,7 @@ public sealed class SqliteDialect : Dialect
     private const string LastIdStatement = "SELECT last_insert_rowid();";
 
     private SqliteDialect()
+        : base(typeof(SqliteParameter))
     {
     }
 
@@ -58,7 +63,44 @@ public sealed class SqliteDialect : Dialect
 
     public override string Statement(string sql) => sql;
 
-    internal override DbConnection CreateConnection(string connectionString) => new SqliteConnection(connectionString);
+    internal override bool Shared => false;
+
+    internal override (string ConnectionString, string DataSource) Configure(DatabaseOptions options, string contentRoot)
+    {
+        var builder = new SqliteConnectionStringBuilder(options.ConnectionString) { Pooling = true };
+        if (builder.DataSource != ":memory:" && !Path.IsPathRooted(builder.DataSource))
+        {
+            builder.DataSource = Path.GetFullPath(Path.Combine(contentRoot, builder.DataSource));
+        }
+
+        builder.DefaultTimeout = Math.Max(1, options.BusyTimeoutSeconds);
+        return (builder.ToString(), builder.DataSource);
+    }
+
+    internal override void PrepareStorage(string dataSource)
+    {
+        var directory = Path.GetDirectoryName(dataSource);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+    }
+
+    private protected override DbConnection CreateConnection(string connectionString) => new SqliteConnection(connectionString);
+
+    internal override void PrepareRepeated(DbCommand command) => command.Prepare();
+
+    internal override void Bind(IDbDataParameter parameter, Instant value)
+    {
+        parameter.DbType = DbType.String;
+        parameter.Value = NodaTimeHandlers.Format(value);
+    }
+
+    internal override void Bind(IDbDataParameter parameter, LocalDate value)
+    {
+        parameter.DbType = DbType.String;
+        parameter.Value = LocalDatePattern.Iso.Format(value);
+    }
 
     internal override async Task InitializeAsync(DbConnection connection, CancellationToken ct)
     {
@@ -117,6 +159,8 @@ public sealed class SqliteDialect : Dialect
 
     internal override ILoanWriter OpenLoanWriter(DbConnection connection, DbTransaction transaction, long submissionId, Action first) =>
         new SqliteLoanWriter((SqliteConnection)connection, submissionId, first);
+
+    public override bool Checkpoints => true;
 
     internal override Task CheckpointAsync(DbConnection connection, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(CheckpointPragma, cancellationToken: ct));

@@ -31,35 +31,10 @@ internal static class NodaTimeHandlers
     }
 
     /// <summary>Binds an instant as the parameter's database stores it.</summary>
-    public static void Bind(IDbDataParameter parameter, Instant value)
-    {
-        if (parameter is Microsoft.Data.SqlClient.SqlParameter)
-        {
-            // To the millisecond, as SQLite's text keeps it: datetime2(3) would round a finer value instead.
-            parameter.DbType = DbType.DateTime2;
-            parameter.Value = Instant.FromUnixTimeMilliseconds(value.ToUnixTimeMilliseconds()).ToDateTimeUtc();
-        }
-        else
-        {
-            parameter.DbType = DbType.String;
-            parameter.Value = Format(value);
-        }
-    }
+    public static void Bind(IDbDataParameter parameter, Instant value) => Dialect.Of(parameter).Bind(parameter, value);
 
     /// <summary>Binds a date as the parameter's database stores it.</summary>
-    public static void Bind(IDbDataParameter parameter, LocalDate value)
-    {
-        if (parameter is Microsoft.Data.SqlClient.SqlParameter)
-        {
-            parameter.DbType = DbType.Date;
-            parameter.Value = value.ToDateTimeUnspecified();
-        }
-        else
-        {
-            parameter.DbType = DbType.String;
-            parameter.Value = LocalDatePattern.Iso.Format(value);
-        }
-    }
+    public static void Bind(IDbDataParameter parameter, LocalDate value) => Dialect.Of(parameter).Bind(parameter, value);
 
     /// <summary>The stored text of an instant (to the millisecond).</summary>
     public static string Format(Instant instant) => InstantText.Format(instant);
