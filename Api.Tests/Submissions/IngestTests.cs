@@ -331,6 +331,29 @@ public sealed class IngestTests(TestDatabase database)
     }
 
     [Test]
+    public async Task DryRun_AnswersTheEvaluationAndWarningsTheStoredRunThenMakes()
+    {
+        using var bank = await NewBankAsync();
+        await bank.SubmitAcceptedAsync("2022-11", Ledgers.Csv(Ledgers.Row("N1", balance: 10_000m)));
+        // Every row's balance above its amount (W001), more rows than warnings are kept, and the total moved (W003).
+        var december = Ledgers.Csv([.. Enumerable.Range(1, LedgerValidatorKeptWarnings + 5).Select(i => Ledgers.Row($"D{i}", borrowerId: $"B{i}", amount: 1_000m, balance: 2_000m))]);
+
+        var dry = await (await bank.PostLedgerAsync("2022-12", december, "&dryRun=true")).JsonAsync();
+        var stored = await bank.WaitForEvaluationAsync(await bank.SubmitAcceptedAsync("2022-12", december));
+        var exceptions = await bank.ExceptionsAsync("&period=2022-12");
+
+        using var scope = new AssertionScope();
+        dry["warningCount"]!.GetValue<long>().Should().Be(LedgerValidatorKeptWarnings + 6).And.Be(stored["warningCount"]!.GetValue<long>());
+        dry["warnings"]!.AsArray().Count.Should().Be(LedgerValidatorKeptWarnings).And.Be(stored["warnings"]!.AsArray().Count);
+        dry["evaluation"]!["status"]!.GetValue<string>().Should().Be("done");
+        dry["evaluation"]!["ruleSet"]!.ToJsonString().Should().Be(stored["evaluation"]!["ruleSet"]!.ToJsonString());
+        dry["evaluation"]!["rules"]!.ToJsonString().Should().Be(stored["evaluation"]!["rules"]!.ToJsonString());
+        dry["findings"]!.AsArray().Select(f => f!["rule"]!.GetValue<string>()).Should().BeEquivalentTo(exceptions.Select(e => e["rule"]!.GetValue<string>()));
+    }
+
+    private const int LedgerValidatorKeptWarnings = Compliance.Engine.Ledger.LedgerValidator.KeptWarnings;
+
+    [Test]
     public async Task AdminSubmission_NamesTheInstitution_OrIsRefused()
     {
         using var admin = _factory.Admin();

@@ -34,14 +34,11 @@ public sealed class EvaluateSubmissionJob(
         await evaluations.MarkAsync(submissionIds, "running", null, ct);
         try
         {
+            // With no set in force for the region and year, nothing applies: the evaluation is done, its outcome
+            // notApplicable, and what an ended set wrote for the period is cleared (api.md, "Rules").
             var written = await evaluations.EvaluateAsync(submissionIds, subject =>
-            {
-                // With no set in force for the region and year, nothing applies: the evaluation is done, its outcome
-                // notApplicable, and what an ended set wrote for the period is cleared (api.md, "Rules").
-                var period = subject.History.Period;
-                var ruleSet = RuleSet.Select(sets, subject.RegionCode, period.Year);
-                return new Evaluation(subject.SubmissionId, subject.Institution, period, ruleSet, ruleSet?.Evaluate(subject.History) ?? []);
-            }, clock.GetCurrentInstant(), ct);
+                new Evaluation(subject.SubmissionId, subject.Institution, subject.History.Period, RuleEvaluation.Of(sets, subject.RegionCode, subject.History)),
+                clock.GetCurrentInstant(), ct);
             log.Evaluated(submissionIds.Length, written.Count, written.Values.Sum(w => w.Count));
         }
         catch (Exception e) when (e is not OperationCanceledException)

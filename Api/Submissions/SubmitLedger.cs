@@ -284,19 +284,14 @@ internal sealed class SubmitLedger(
 
         var snapshot = result.Snapshot!;
         var baselines = await snapshots.LoadBaselinesAsync(institution.Code, period, ct);
-        var warnings = result.Warnings.Select(IssueView.From).ToList();
-        var warningCount = result.WarningCount;
         var previousPeriod = period.PlusMonths(-1);
-        if (BalanceMovement.Check(snapshot, baselines.FirstOrDefault(b => b.Period == previousPeriod)?.Indicators, previousPeriod) is { } moved)
-        {
-            warningCount++;
-            warnings.Add(IssueView.From(moved));
-        }
+        var (warnings, warningCount) = BalanceMovement.Warnings(result, baselines.FirstOrDefault(b => b.Period == previousPeriod)?.Indicators, previousPeriod);
 
+        // The evaluation the job would make of this ledger once stored, with nothing written.
         var history = new SnapshotHistory(institution.Code, new StoredSnapshot(period, 0, snapshot), baselines);
-        var ruleSet = RuleSet.Select(await ruleSets.CurrentAsync(ct), institution.RegionCode, period.Year);
-        var results = ruleSet?.Evaluate(history) ?? [];
-        var findings = new JsonArray(results.Where(r => r.Finding is not null).Select(r => (JsonNode)FindingView(r.Finding!, period, ruleSet!)).ToArray());
+        var evaluation = RuleEvaluation.Of(await ruleSets.CurrentAsync(ct), institution.RegionCode, history);
+        var answer = ExceptionStore.EvaluationJson(evaluation, []);
+        answer.Insert(0, "status", "done");
         return TypedResults.Ok(new SubmissionReceipt
         {
             Institution = institution.Code,
@@ -305,16 +300,11 @@ internal sealed class SubmitLedger(
             ReceivedAt = receivedAt,
             Sha256 = body.Sha256,
             Rows = result.Rows,
-            Warnings = warnings,
+            Warnings = [.. warnings.Select(IssueView.From)],
             WarningCount = warningCount,
             Indicators = IndicatorsView.From(snapshot),
-            Evaluation = new JsonObject
-            {
-                ["status"] = "done",
-                ["ruleSet"] = ruleSet is null ? null : new JsonObject { ["id"] = ruleSet.Id, ["version"] = ruleSet.Version },
-                ["rules"] = new JsonArray(results.Select(r => (JsonNode)new JsonObject { ["rule"] = r.Rule, ["outcome"] = ExceptionStore.OutcomeName(r.Outcome) }).ToArray()),
-            },
-            Findings = findings,
+            Evaluation = answer,
+            Findings = new JsonArray([.. evaluation.Findings.Select(f => (JsonNode)FindingView(f, period, evaluation.RuleSet!))]),
         });
     }
 

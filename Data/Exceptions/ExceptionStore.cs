@@ -96,7 +96,12 @@ public sealed record ExceptionFilter(
 /// The results of one evaluation of a submission by a rule set; with no rule set in force for its region and year,
 /// <see cref="RuleSet"/> is <c>null</c>, there are no results, and the evaluation's outcome is <c>notApplicable</c>.
 /// </summary>
-public sealed record Evaluation(long SubmissionId, string Institution, YearMonth Period, RuleSet? RuleSet, IReadOnlyList<RuleResult> Results);
+public sealed record Evaluation(long SubmissionId, string Institution, YearMonth Period, RuleEvaluation Result)
+{
+    public RuleSet? RuleSet => Result.RuleSet;
+
+    public IReadOnlyList<RuleResult> Results => Result.Results;
+}
 
 /// <summary>The outcome of a workflow transition.</summary>
 public enum TransitionOutcome
@@ -248,23 +253,10 @@ public sealed class ExceptionStore(Db db)
             }
         }
 
-        object record = evaluation.RuleSet is { } ruleSet
-            ? new
-            {
-                ruleSet = new { id = ruleSet.Id, version = ruleSet.Version },
-                exceptions = touched.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                rules = evaluation.Results.Select(r => new { rule = r.Rule, outcome = OutcomeName(r.Outcome) }),
-            }
-            : new
-            {
-                ruleSet = (object?)null,
-                exceptions = touched.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                rules = Array.Empty<object>(),
-                outcome = OutcomeName(RuleOutcome.NotApplicable),
-            };
+        var record = EvaluationJson(evaluation.Result, touched).ToJsonString();
         await connection.ExecuteAsync(new CommandDefinition(
             connection.Sql(EvaluatedSql),
-            new { now, evaluation = JsonSerializer.Serialize(record, Json), evaluation.SubmissionId }, transaction, cancellationToken: ct));
+            new { now, evaluation = record, evaluation.SubmissionId }, transaction, cancellationToken: ct));
         return touched;
     }
 
@@ -425,6 +417,27 @@ public sealed class ExceptionStore(Db db)
         }
 
         return created;
+    }
+
+    /// <summary>
+    /// An evaluation as the receipt shows it: <c>{ruleSet, exceptions, rules: [{rule, outcome}]}</c>, and <c>outcome:
+    /// notApplicable</c> where no set applied. The job stores it; the dry run answers it, with no exceptions.
+    /// </summary>
+    public static JsonObject EvaluationJson(RuleEvaluation result, IEnumerable<long> exceptions)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var json = new JsonObject
+        {
+            ["ruleSet"] = result.RuleSet is { } set ? new JsonObject { ["id"] = set.Id, ["version"] = set.Version } : null,
+            ["exceptions"] = new JsonArray([.. exceptions.Select(id => (JsonNode)id.ToString(System.Globalization.CultureInfo.InvariantCulture))]),
+            ["rules"] = new JsonArray([.. result.Results.Select(r => (JsonNode)new JsonObject { ["rule"] = r.Rule, ["outcome"] = OutcomeName(r.Outcome) })]),
+        };
+        if (result.RuleSet is null)
+        {
+            json["outcome"] = OutcomeName(RuleOutcome.NotApplicable);
+        }
+
+        return json;
     }
 
     /// <summary>The JSON of a finding's figures: numbers unrounded, lists as arrays.</summary>

@@ -281,16 +281,7 @@ public sealed class SubmissionStore(Db db)
 
         var previousPeriod = submission.Period.PlusMonths(-1);
         var previous = await SnapshotStore.LatestAsync(connection, transaction, submission.Institution, previousPeriod, ct);
-        var warnings = result.Warnings.ToList();
-        var warningCount = result.WarningCount;
-        if (BalanceMovement.Check(snapshot, previous, previousPeriod) is { } moved)
-        {
-            warningCount++;
-            if (warnings.Count < LedgerValidator.KeptWarnings)
-            {
-                warnings.Add(moved);
-            }
-        }
+        var (warnings, warningCount) = BalanceMovement.Warnings(result, previous, previousPeriod);
 
         await connection.ExecuteAsync(new CommandDefinition(connection.Sql(AcceptSql), new { id, version, result.Rows, warningCount, Warnings = WarningsJson(warnings) }, transaction, cancellationToken: ct));
         await SnapshotStore.InsertAsync(connection, transaction, id, submission.Institution, submission.Period, version, snapshot, ct);
