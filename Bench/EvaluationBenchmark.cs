@@ -29,7 +29,7 @@ internal static class EvaluationBenchmark
         var db = await FreshDatabase.CreateAsync(workDirectory, "evaluation.db", clock);
         var ruleSets = new RuleSetStore(db);
         await ruleSets.SeedAsync(clock.GetCurrentInstant(), CancellationToken.None);
-        var institutions = new InstitutionStore(db);
+        var institutions = new InstitutionStore(db, new ExceptionStore(db));
         var submissions = new SubmissionStore(db);
         var random = new Random(20221231);
         var ids = new List<long>(periods);

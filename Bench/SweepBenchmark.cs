@@ -26,7 +26,7 @@ internal static class SweepBenchmark
         await calendars.SeedAsync(clock.GetCurrentInstant(), CancellationToken.None);
         var obligations = new ObligationStore(db);
         await obligations.SeedAsync(clock.GetCurrentInstant(), CancellationToken.None);
-        var store = new InstitutionStore(db);
+        var store = new InstitutionStore(db, new Compliance.Data.Exceptions.ExceptionStore(db));
         Console.WriteLine($"storing {institutions:N0} institutions…");
         for (var i = 0; i < institutions; i++)
         {

@@ -81,7 +81,7 @@ public sealed class ConvergenceProperties
             await new Migrations(db, clock).ApplyAsync(CancellationToken.None);
             var ruleSets = new RuleSetStore(db);
             await ruleSets.SeedAsync(clock.GetCurrentInstant(), CancellationToken.None);
-            await new InstitutionStore(db).CreateAsync(
+            await new InstitutionStore(db, new ExceptionStore(db)).CreateAsync(
                 new Institution { Code = "P1", Name = "P", Category = "rural", RegionCode = "371302", ReportingFrom = new YearMonth(2021, 12) }, "secret", CancellationToken.None);
             var submissions = new SubmissionStore(db);
             var exceptions = new ExceptionStore(db);

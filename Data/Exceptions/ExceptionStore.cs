@@ -338,8 +338,14 @@ public sealed class ExceptionStore(Db db)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         await transaction.CommitAsync(ct);
-        db.Counts.Invalidate();
+        ForgetTotals();
     }
+
+    /// <summary>An institution's region changed: its exceptions moved in or out of regulators' lists.</summary>
+    public void ScopesChanged() => ForgetTotals();
+
+    // The one place the cached list totals are forgotten.
+    private void ForgetTotals() => db.Counts.Invalidate();
 
     /// <summary>
     /// Applies a sweep's findings inside the caller's transaction: a <c>DEADLINE_MISSED</c> exception for each missed

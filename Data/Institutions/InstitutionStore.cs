@@ -1,3 +1,4 @@
+using Compliance.Data.Exceptions;
 using Dapper;
 using NodaTime;
 
@@ -26,7 +27,7 @@ public sealed record Institution
 }
 
 /// <summary>Institutions, with the webhook secret kept apart from every read but its own.</summary>
-public sealed class InstitutionStore(Db db)
+public sealed class InstitutionStore(Db db, ExceptionStore exceptions)
 {
     private const string Columns = "i.code AS Code, i.name AS Name, i.category AS Category, i.local_legal_person AS LocalLegalPerson, i.region_code AS RegionCode, i.reporting_from AS ReportingFrom, i.webhook_url AS WebhookUrl, i.created_at AS CreatedAt, i.updated_at AS UpdatedAt";
 
@@ -58,7 +59,6 @@ public sealed class InstitutionStore(Db db)
                 institution.Code, institution.Name, institution.Category, institution.LocalLegalPerson, institution.RegionCode,
                 institution.ReportingFrom, institution.WebhookUrl, WebhookSecret = webhookSecret, institution.CreatedAt, institution.UpdatedAt,
             }, cancellationToken: ct));
-            db.Counts.Invalidate();
             return true;
         }
         catch (System.Data.Common.DbException e) when (db.Dialect.IsUniqueViolation(e))
@@ -76,7 +76,7 @@ public sealed class InstitutionStore(Db db)
             institution.Code, institution.Name, institution.Category, institution.LocalLegalPerson, institution.RegionCode,
             institution.ReportingFrom, institution.WebhookUrl, institution.UpdatedAt,
         }, cancellationToken: ct)) == 1;
-        db.Counts.Invalidate(); // a region changed moves the institution's exceptions in or out of regulators' lists
+        exceptions.ScopesChanged(); // a region changed moves the institution's exceptions in or out of regulators' lists
         return updated;
     }
 
