@@ -606,9 +606,9 @@ public sealed class JsonLedgerReaderTests
     {
         var text = LedgerJson.Json(
             LedgerJson.Loan("L0"),
-            LedgerJson.Loan("L1", ("region", "\"371302\",\"remark\":\"a\"")),
-            LedgerJson.Loan("L2", ("region", "\"371302\",\"remark\":\"b\",\"备注\":null")),
-            LedgerJson.Loan("L3", ("region", "\"371302\",\" REMARK \":1,\"备注\":true")));
+            LedgerJson.Loan("L1", ("borrower_id", "\"C1\""), ("region", "\"371302\",\"remark\":\"a\"")),
+            LedgerJson.Loan("L2", ("borrower_id", "\"C2\""), ("region", "\"371302\",\"remark\":\"b\",\"备注\":null")),
+            LedgerJson.Loan("L3", ("borrower_id", "\"C3\""), ("region", "\"371302\",\" REMARK \":1,\"备注\":true")));
 
         var result = LedgerJson.ReadJson(text);
 
@@ -881,7 +881,7 @@ public sealed class JsonLedgerReaderTests
     public void ReadJson_FiftyThousandLoans_StreamsEveryOne()
     {
         const int Loans = 50_000;
-        var parts = Enumerable.Range(0, Loans).Select(i => (i == 0 ? "{\"loans\": [\n" : ",\n") + LedgerJson.Loan($"L{i}", ("borrower_id", $"\"C{i % 100}\"")))
+        var parts = Enumerable.Range(0, Loans).Select(i => (i == 0 ? "{\"loans\": [\n" : ",\n") + LedgerJson.Loan($"L{i}", ("borrower_id", $"\"C{i % 10_000}\"")))
             .Append("\n]}\n");
         using var body = new GeneratedStream(parts);
         var sink = new CountingSink();
@@ -895,7 +895,7 @@ public sealed class JsonLedgerReaderTests
             sink.Count.Should().Be(Loans);
             sink.LastLine.Should().Be(Loans - 1);
             result.Snapshot!.TotalBalance.Should().Be(Loans * 800_000m);
-            result.Snapshot.InclusiveBorrowers.Should().Be(100);
+            result.Snapshot.InclusiveBorrowers.Should().Be(10_000, "five loans of 800,000 each: an effective line of 4,000,000, within the cap");
             body.BytesRead.Should().BeGreaterThan(10 << 20);
         }
     }
@@ -904,7 +904,7 @@ public sealed class JsonLedgerReaderTests
     public void ReadNdjson_FiftyThousandLines_StreamsEveryOne()
     {
         const int Loans = 50_000;
-        var parts = Enumerable.Range(1, Loans).Select(i => LedgerJson.Loan($"L{i}", ("borrower_id", $"\"C{i % 100}\"")) + "\n");
+        var parts = Enumerable.Range(1, Loans).Select(i => LedgerJson.Loan($"L{i}", ("borrower_id", $"\"C{i % 10_000}\"")) + "\n");
         using var body = new GeneratedStream(parts);
         var sink = new CountingSink();
 
@@ -917,7 +917,7 @@ public sealed class JsonLedgerReaderTests
             sink.Count.Should().Be(Loans);
             sink.LastLine.Should().Be(Loans);
             result.Snapshot!.TotalBalance.Should().Be(Loans * 800_000m);
-            result.Snapshot.InclusiveBorrowers.Should().Be(100);
+            result.Snapshot.InclusiveBorrowers.Should().Be(10_000, "five loans of 800,000 each: an effective line of 4,000,000, within the cap");
             body.BytesRead.Should().BeGreaterThan(10 << 20);
         }
     }

@@ -4,8 +4,10 @@ namespace Compliance.Engine.Indicators;
 
 /// <summary>What the engine derives of a loan (ledger.md, "Classification").</summary>
 /// <remarks>
-/// 普惠型小微 follows the CBIRC 口径: 单户授信总额 1000万元及以下 (inclusive of 10,000,000), which differs from the
-/// PBoC statistic (below 1000万). 票据贴现 and 转贴现 count towards total loans but never as inclusive (Jiyuan guidance).
+/// Two 口径 of inclusive lending, on the borrower's effective credit line (the larger of its credit line and the sum
+/// of its balances): the CBIRC 普惠型小微企业贷款, 单户授信总额 1000万元及以下 (10,000,000 included), and the PBoC
+/// 普惠小微贷款, 单户授信小于1000万元 (10,000,000 excluded). 票据贴现 and 转贴现 count towards total loans but never
+/// as inclusive (Jiyuan guidance).
 /// </remarks>
 public static class Classification
 {
@@ -15,25 +17,41 @@ public static class Classification
     /// <summary>The cap in fen (分).</summary>
     public const long InclusiveCreditLineCapFen = 1_000_000_000;
 
-    /// <summary>普惠型小微: a qualifying borrower type and purpose, credit line at most the cap, not a discount.</summary>
-    public static bool IsInclusive(BorrowerType borrowerType, Purpose purpose, Product product, decimal creditLine) =>
-        IsInclusive(borrowerType, purpose, product, (long)decimal.Ceiling(creditLine * 100m));
-
-    /// <summary>普惠型小微, with the credit line in fen.</summary>
-    public static bool IsInclusive(BorrowerType borrowerType, Purpose purpose, Product product, long creditLineFen)
-    {
-        if (product is Product.Discount or Product.Rediscount || creditLineFen > InclusiveCreditLineCapFen)
-        {
-            return false;
-        }
-
-        return borrowerType switch
+    /// <summary>
+    /// Whether a loan qualifies as inclusive but for its borrower's credit line: a small or micro enterprise, or an
+    /// individual business or micro-enterprise owner borrowing for business, and not a discount.
+    /// </summary>
+    public static bool Qualifies(BorrowerType borrowerType, Purpose purpose, Product product) =>
+        product is not (Product.Discount or Product.Rediscount) && borrowerType switch
         {
             BorrowerType.Small or BorrowerType.Micro => true,
             BorrowerType.IndividualBusiness or BorrowerType.MicroOwner => purpose == Purpose.Business,
             _ => false,
         };
-    }
+
+    /// <summary>The CBIRC 口径's test of an effective credit line, in fen: at most 1000万, included.</summary>
+    public static bool PassesCbirc(long effectiveLineFen) => effectiveLineFen <= InclusiveCreditLineCapFen;
+
+    /// <summary>The PBoC 口径's test of an effective credit line, in fen: below 1000万.</summary>
+    public static bool PassesPboc(long effectiveLineFen) => effectiveLineFen < InclusiveCreditLineCapFen;
+
+    /// <summary>A borrower's effective credit line (ledger.md): what it has drawn is at least what it was granted.</summary>
+    public static long EffectiveLineFen(long creditLineFen, long balanceSumFen) => Math.Max(creditLineFen, balanceSumFen);
+
+    /// <summary>普惠型小微 (CBIRC 口径) of one loan whose borrower's effective line is its credit line.</summary>
+    public static bool IsInclusive(BorrowerType borrowerType, Purpose purpose, Product product, decimal creditLine) =>
+        IsInclusive(borrowerType, purpose, product, (long)decimal.Ceiling(creditLine * 100m));
+
+    /// <summary>普惠型小微, with the credit line in fen.</summary>
+    public static bool IsInclusive(BorrowerType borrowerType, Purpose purpose, Product product, long creditLineFen) =>
+        PassesCbirc(creditLineFen) && Qualifies(borrowerType, purpose, product);
+
+    /// <summary>
+    /// Whether the 2023 risk-classification measures (Art. 7) look at a borrower: non-retail ones (enterprises);
+    /// individuals and others are retail.
+    /// </summary>
+    public static bool IsNonRetail(BorrowerType borrowerType) =>
+        borrowerType is BorrowerType.Small or BorrowerType.Micro or BorrowerType.Medium or BorrowerType.Large;
 
     /// <summary>不良: substandard, doubtful or loss.</summary>
     public static bool IsNonPerforming(LoanClass classification) =>

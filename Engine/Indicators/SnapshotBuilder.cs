@@ -6,25 +6,17 @@ namespace Compliance.Engine.Indicators;
 /// <summary>Adds rows to the running indicator totals of one period, in the same pass that validates them.</summary>
 public sealed class SnapshotBuilder(YearMonth period)
 {
-    private const byte InclusiveWithBalance = 1;
-    private const byte FirstLoanNew = 2;
     private const byte IndividualBusinessWithBalance = 4;
 
     // What each borrower has been counted as, by the borrower's number: a byte a borrower, not a set of strings.
     // Rows read by a validator carry its numbering; rows built otherwise are numbered here.
     private IdTable? _ownBorrowers;
     private byte[] _counted = new byte[1 << 12];
-    private long _inclusiveBorrowers;
-    private long _firstLoanBorrowers;
+    private readonly BorrowerBook _book = new();
     private long _individualBusinessBorrowers;
     // Sums in fen (and fen × millionths of a percent for the rate weight): exact, and far from overflow in 128 bits.
     private Int128 _totalBalance;
     private Int128 _totalNplBalance;
-    private Int128 _inclusiveBalance;
-    private Int128 _inclusiveNplBalance;
-    private Int128 _inclusiveCreditBalance;
-    private Int128 _newInclusiveAmount;
-    private Int128 _newInclusiveRateWeight;
     private Int128 _individualBusinessBalance;
     private Int128 _operatingBalance;
 
@@ -46,34 +38,8 @@ public sealed class SnapshotBuilder(YearMonth period)
             _totalNplBalance += balance;
         }
 
-        if (Classification.IsInclusive(row.BorrowerType, row.Purpose, row.Product, row.CreditLineFen))
-        {
-            _inclusiveBalance += balance;
-            if (nonPerforming)
-            {
-                _inclusiveNplBalance += balance;
-            }
-
-            if (Classification.IsCreditLoan(row.Guarantee))
-            {
-                _inclusiveCreditBalance += balance;
-            }
-
-            if (balance > 0)
-            {
-                _inclusiveBorrowers += Count(borrower, InclusiveWithBalance);
-            }
-
-            if (row.DisbursedOn.ToYearMonth() == period)
-            {
-                _newInclusiveAmount += row.AmountFen;
-                _newInclusiveRateWeight += (Int128)row.AmountFen * row.AnnualRateMicros;
-                if (row.FirstLoan)
-                {
-                    _firstLoanBorrowers += Count(borrower, FirstLoanNew);
-                }
-            }
-        }
+        // Whether the row is inclusive, under either 口径, waits for the borrower's other rows (its effective line).
+        _book.Add(borrower, row, nonPerforming, row.DisbursedOn.ToYearMonth() == period);
 
         if (Classification.IsIndividualBusinessOperating(row.BorrowerType, row.Purpose))
         {
@@ -90,22 +56,29 @@ public sealed class SnapshotBuilder(YearMonth period)
         }
     }
 
-    /// <summary>The snapshot of every row added so far.</summary>
-    public IndicatorSnapshot Build() => new()
+    /// <summary>The snapshot of every row added so far, its inclusive indicators in the CBIRC 口径.</summary>
+    public IndicatorSnapshot Build()
     {
-        TotalBalance = Yuan(_totalBalance),
-        TotalNplBalance = Yuan(_totalNplBalance),
-        InclusiveBalance = Yuan(_inclusiveBalance),
-        InclusiveNplBalance = Yuan(_inclusiveNplBalance),
-        InclusiveCreditBalance = Yuan(_inclusiveCreditBalance),
-        InclusiveBorrowers = _inclusiveBorrowers,
-        NewFirstLoanBorrowers = _firstLoanBorrowers,
-        NewInclusiveAmount = Yuan(_newInclusiveAmount),
-        NewInclusiveRateWeight = (decimal)_newInclusiveRateWeight / 100_000_000m,
-        IndividualBusinessBalance = Yuan(_individualBusinessBalance),
-        IndividualBusinessBorrowers = _individualBusinessBorrowers,
-        OperatingBalance = Yuan(_operatingBalance),
-    };
+        var cbirc = _book.Inclusive(Classification.PassesCbirc);
+        return new()
+        {
+            TotalBalance = Yuan(_totalBalance),
+            TotalNplBalance = Yuan(_totalNplBalance),
+            InclusiveBalance = Yuan(cbirc.Balance),
+            InclusiveNplBalance = Yuan(cbirc.NplBalance),
+            InclusiveCreditBalance = Yuan(cbirc.CreditBalance),
+            InclusiveBorrowers = cbirc.Borrowers,
+            NewFirstLoanBorrowers = cbirc.NewFirstLoanBorrowers,
+            NewInclusiveAmount = Yuan(cbirc.NewAmount),
+            NewInclusiveRateWeight = (decimal)cbirc.NewRateWeight / 100_000_000m,
+            IndividualBusinessBalance = Yuan(_individualBusinessBalance),
+            IndividualBusinessBorrowers = _individualBusinessBorrowers,
+            OperatingBalance = Yuan(_operatingBalance),
+        };
+    }
+
+    /// <summary>The warnings only the whole ledger decides: W004 and, from 2023-07, W006, in the order of their lines.</summary>
+    public IEnumerable<LedgerIssue> BorrowerWarnings() => _book.Warnings(period);
 
     private static decimal Yuan(Int128 fen) => (decimal)fen / 100m;
 

@@ -26,4 +26,6 @@ public static class LedgerCodes
     public const string BalanceAboveAmount = "W001";
     public const string UnknownColumn = "W002";
     public const string BalanceMoved = "W003";
+    public const string BalancesAboveCreditLine = "W004";
+    public const string TenPercentRule = "W006";
 }

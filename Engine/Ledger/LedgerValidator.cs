@@ -139,8 +139,23 @@ public sealed class LedgerValidator
             Error(null, null, LedgerCodes.Empty, "The ledger has no rows.");
         }
 
-        return new LedgerReadResult(_rows, _errors, _errorCount, _warnings, _warningCount, HasErrors ? null : _snapshot.Build());
+        if (HasErrors)
+        {
+            // A ledger with errors gets none of the warnings only its whole could decide (ledger.md).
+            return new LedgerReadResult(_rows, _errors, _errorCount, _warnings, _warningCount, null);
+        }
+
+        var borrowerWarnings = _snapshot.BorrowerWarnings().ToList();
+        var warnings = borrowerWarnings.Count == 0 ? _warnings : Merge(_warnings, borrowerWarnings);
+        return new LedgerReadResult(_rows, _errors, _errorCount, warnings, _warningCount + borrowerWarnings.Count, _snapshot.Build());
     }
+
+    /// <summary>
+    /// The first warnings of two lists each in the order of ledger.md (those without a line first, then by line and
+    /// code): the first <see cref="KeptWarnings"/> of both, in that order.
+    /// </summary>
+    private static List<LedgerIssue> Merge(List<LedgerIssue> kept, List<LedgerIssue> more) =>
+        [.. kept.Concat(more).OrderBy(w => w.Line.HasValue).ThenBy(w => w.Line).ThenBy(w => w.Code, StringComparer.Ordinal).Take(KeptWarnings)];
 
     private static void Add(List<LedgerIssue> list, ref long count, int keep, LedgerIssue issue)
     {

@@ -1,0 +1,170 @@
+using Compliance.Engine.Ledger;
+using NodaTime;
+
+namespace Compliance.Engine.Indicators;
+
+/// <summary>
+/// What a ledger's rows add up to per borrower, for what only the whole ledger decides: whether the borrower is
+/// inclusive under each 口径 (its effective credit line is the larger of its credit line and the sum of its balances),
+/// and the warnings W004 (balances above the credit line) and W006 (the 10 % rule). A struct a borrower, by the
+/// borrower's number: about 100 bytes each, however many rows it has. Per borrower the sums are 64-bit fen: a
+/// row is at most 10^14 fen, so only a borrower of some 90,000 such rows could overflow one, and that ledger is
+/// refused whole rather than counted wrong.
+/// </summary>
+internal sealed class BorrowerBook
+{
+    /// <summary>The first period the 2023 risk-classification measures apply to (W006).</summary>
+    public static readonly YearMonth TenPercentRuleFrom = new(2023, 7);
+
+    private const byte Seen = 1;
+    private const byte HasInclusiveBalance = 2;
+    private const byte FirstLoanNew = 4;
+    private const byte HasPerformingBalance = 8;
+
+    private Entry[] _entries = new Entry[1 << 12];
+    private int _count;
+
+    /// <summary>The inclusive sums of one 口径, in fen (the rate weight in fen × millionths of a percent).</summary>
+    public readonly record struct Sums(
+        Int128 Balance, Int128 NplBalance, Int128 CreditBalance, long Borrowers, long NewFirstLoanBorrowers, Int128 NewAmount, Int128 NewRateWeight);
+
+    /// <summary>Adds one row of borrower number <paramref name="borrower"/>.</summary>
+    public void Add(int borrower, LedgerRow row, bool nonPerforming, bool isNew)
+    {
+        if (borrower >= _entries.Length)
+        {
+            Array.Resize(ref _entries, Math.Max(_entries.Length * 2, borrower + 1));
+        }
+
+        ref var entry = ref _entries[borrower];
+        if (borrower >= _count)
+        {
+            _count = borrower + 1;
+        }
+
+        if ((entry.Flags & Seen) == 0)
+        {
+            entry.Flags = Seen;
+            entry.FirstLine = row.Line;
+            entry.CreditLineFen = row.CreditLineFen;
+            entry.Type = row.BorrowerType;
+        }
+
+        var balance = row.BalanceFen;
+        entry.Balance += balance;
+        if (nonPerforming)
+        {
+            entry.NplBalance += balance;
+        }
+        else if (balance > 0 && (entry.Flags & HasPerformingBalance) == 0)
+        {
+            entry.Flags |= HasPerformingBalance;
+            entry.FirstPerformingLine = row.Line;
+        }
+
+        if (!Classification.Qualifies(row.BorrowerType, row.Purpose, row.Product))
+        {
+            return;
+        }
+
+        entry.InclusiveBalance += balance;
+        if (nonPerforming)
+        {
+            entry.InclusiveNplBalance += balance;
+        }
+
+        if (Classification.IsCreditLoan(row.Guarantee))
+        {
+            entry.InclusiveCreditBalance += balance;
+        }
+
+        if (balance > 0)
+        {
+            entry.Flags |= HasInclusiveBalance;
+        }
+
+        if (isNew)
+        {
+            entry.NewAmount += row.AmountFen;
+            entry.NewRateWeight += (Int128)row.AmountFen * row.AnnualRateMicros;
+            if (row.FirstLoan)
+            {
+                entry.Flags |= FirstLoanNew;
+            }
+        }
+    }
+
+    /// <summary>The inclusive sums over the borrowers whose effective credit line passes <paramref name="passes"/>.</summary>
+    public Sums Inclusive(Func<long, bool> passes)
+    {
+        Int128 balance = 0, npl = 0, credit = 0, newAmount = 0, weight = 0;
+        long borrowers = 0, firstLoan = 0;
+        for (var i = 0; i < _count; i++)
+        {
+            ref readonly var entry = ref _entries[i];
+            if ((entry.Flags & Seen) == 0 || !passes(Classification.EffectiveLineFen(entry.CreditLineFen, entry.Balance)))
+            {
+                continue;
+            }
+
+            balance += entry.InclusiveBalance;
+            npl += entry.InclusiveNplBalance;
+            credit += entry.InclusiveCreditBalance;
+            newAmount += entry.NewAmount;
+            weight += entry.NewRateWeight;
+            borrowers += (entry.Flags & HasInclusiveBalance) != 0 ? 1 : 0;
+            firstLoan += (entry.Flags & FirstLoanNew) != 0 ? 1 : 0;
+        }
+
+        return new Sums(balance, npl, credit, borrowers, firstLoan, newAmount, weight);
+    }
+
+    /// <summary>
+    /// W004 for each borrower whose balances add up to more than its credit line (on its first row), and from
+    /// 2023-07 W006 for each non-retail borrower more than 10 % of whose balance is non-performing that still has a
+    /// performing row with a balance (on the first such row); in the order of their lines.
+    /// </summary>
+    public IEnumerable<LedgerIssue> Warnings(YearMonth period)
+    {
+        var tenPercentRule = period >= TenPercentRuleFrom;
+        var warnings = new List<LedgerIssue>();
+        for (var i = 0; i < _count; i++)
+        {
+            ref readonly var entry = ref _entries[i];
+            if ((entry.Flags & Seen) == 0)
+            {
+                continue;
+            }
+
+            if (entry.Balance > entry.CreditLineFen)
+            {
+                warnings.Add(new LedgerIssue(entry.FirstLine, LedgerColumns.NameOf(LedgerColumn.CreditLine), LedgerCodes.BalancesAboveCreditLine,
+                    Periods.Invariant($"The borrower's balances add up to {entry.Balance / 100m:0.00}, more than its credit_line {entry.CreditLineFen / 100m:0.00}; it is classified by that sum.")));
+            }
+
+            if (tenPercentRule && Classification.IsNonRetail(entry.Type) && (Int128)entry.NplBalance * 10 > entry.Balance && (entry.Flags & HasPerformingBalance) != 0)
+            {
+                warnings.Add(new LedgerIssue(entry.FirstPerformingLine, LedgerColumns.NameOf(LedgerColumn.Classification), LedgerCodes.TenPercentRule,
+                    Periods.Invariant($"More than 10 % of the borrower's balance ({entry.NplBalance / 100m:0.00} of {entry.Balance / 100m:0.00}) is non-performing, yet this row is performing; all its claims should be non-performing (2023 risk-classification measures, Art. 7).")));
+            }
+        }
+
+        return warnings.OrderBy(w => w.Line).ThenBy(w => w.Code, StringComparer.Ordinal);
+    }
+
+    private struct Entry
+    {
+        public Int128 NewRateWeight;
+        public long FirstLine;
+        public long FirstPerformingLine;
+        public long CreditLineFen;
+        public long Balance;
+        public long NplBalance;
+        public long InclusiveBalance;
+        public long InclusiveNplBalance;
+        public long InclusiveCreditBalance;
+        public long NewAmount;
+        public BorrowerType Type;
+        public byte Flags;
+    }
+}
