@@ -44,7 +44,7 @@ internal static class SubmissionsApi
         submit.HandleAsync(request, query, caller, ct);
 
     private static async Task<Results<Ok<ListAnswer<SubmissionReceipt>>, ProblemHttpResult>> List(
-        Caller caller, SubmissionStore submissions, SnapshotStore snapshots, string? institution, string? period, string? status,
+        Caller caller, SubmissionStore submissions, string? institution, string? period, string? status,
         int? page, int? pageSize, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
@@ -61,13 +61,7 @@ internal static class SubmissionsApi
         }
 
         var found = await submissions.ListAsync(new SubmissionFilter(institution, periodFilter, status), caller.Scope, request, ct);
-        var receipts = new List<SubmissionReceipt>(found.Items.Count);
-        foreach (var submission in found.Items)
-        {
-            receipts.Add(SubmissionReceipt.From(submission, await snapshots.FindAsync(submission.Id, ct)));
-        }
-
-        return TypedResults.Ok(new ListAnswer<SubmissionReceipt>(receipts, found.Number, found.Size, found.Total));
+        return TypedResults.Ok(Paging.Map(found, s => SubmissionReceipt.From(s.Submission, s.Snapshot)));
     }
 
     private static async Task<Results<Ok<SubmissionReceipt>, ProblemHttpResult>> Get(
