@@ -64,6 +64,49 @@ public sealed class IngestTests(TestDatabase database)
     }
 
     [Test]
+    public async Task SubmissionList_OfManyPeriodsAndVersions_AnswersEachReceiptWithItsOwnIndicators()
+    {
+        using var first = await NewBankAsync();
+        using var second = await NewBankAsync();
+        using var admin = _factory.Admin();
+        var posted = new Dictionary<HttpClient, List<string>> { [first] = [], [second] = [] };
+        for (var month = 0; month < 24; month++)
+        {
+            var period = $"{2021 + (month / 12)}-{(month % 12) + 1:D2}";
+            foreach (var (bank, offset) in new[] { (first, 0m), (second, 0.5m) })
+            {
+                var csv = Csv(Row("L1", balance: 1_000m + month + offset, disbursedOn: "2020-06-01"), Row("L2", borrowerId: "B2", borrowerType: "individual_business", balance: (10m * month) + offset, disbursedOn: "2020-06-01"));
+                posted[bank].Add(await IdOfAsync(bank.PostLedgerAsync(period, csv)));
+            }
+
+            if (month % 12 == 0)
+            {
+                posted[first].Add(await IdOfAsync(first.PostLedgerAsync(period, Csv(Row("L1", balance: 7m * month, disbursedOn: "2020-06-01")))));
+                posted[second].Add(await IdOfAsync(second.PostLedgerAsync(period, "loan_id\nL1\n")));
+            }
+        }
+
+        var institution = (await second.GetJsonAsync($"/api/v1/submissions/{posted[second][0]}"))["institution"]!.GetValue<string>();
+        var own = await first.GetJsonAsync("/api/v1/submissions?pageSize=500");
+        var paged = new List<System.Text.Json.Nodes.JsonNode?>();
+        for (var page = 1; page <= 4; page++)
+        {
+            paged.AddRange((await admin.GetJsonAsync($"/api/v1/submissions?institution={institution}&pageSize=7&page={page}"))["items"]!.AsArray());
+        }
+
+        var receipts = own["items"]!.AsArray().Concat(paged).Select(r => r!.AsObject()).ToList();
+        receipts.Select(r => r["id"]!.GetValue<string>()).Should().BeEquivalentTo(posted[first].Concat(posted[second]));
+        using var scope = new AssertionScope();
+        foreach (var receipt in receipts)
+        {
+            var one = await admin.GetJsonAsync($"/api/v1/submissions/{receipt["id"]}");
+            receipt["indicators"]?.ToJsonString().Should().Be(one["indicators"]?.ToJsonString(), $"submission {receipt["id"]} lists its own snapshot");
+        }
+
+        receipts.Count(r => r["indicators"] is null).Should().Be(2, "a rejected ledger lists no snapshot");
+    }
+
+    [Test]
     public async Task SamePeriod_PostedTwice_CountsVersions_AndKeepsBoth()
     {
         using var bank = await NewBankAsync();
@@ -372,6 +415,13 @@ public sealed class IngestTests(TestDatabase database)
     {
         var code = $"T{Interlocked.Increment(ref _institutions):D4}";
         return _factory.ClientWithKey(await _factory.CreateInstitutionAsync(code, "110101"));
+    }
+
+    /// <summary>The id of the submission a post stored, accepted (its receipt's) or rejected (its problem's).</summary>
+    private static async Task<string> IdOfAsync(Task<HttpResponseMessage> posting)
+    {
+        var answer = await (await posting).JsonAsync();
+        return (answer["id"] ?? answer["submissionId"])!.GetValue<string>();
     }
 
     private static string InstitutionOf(System.Text.Json.Nodes.JsonObject receipt) => receipt["institution"]!.GetValue<string>();

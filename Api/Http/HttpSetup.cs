@@ -1,4 +1,7 @@
+using System.Text.Json.Serialization.Metadata;
 using Compliance.Api.Access;
+using Compliance.Api.Submissions;
+using Compliance.Engine.Indicators;
 using Microsoft.OpenApi;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
@@ -14,6 +17,8 @@ internal static class HttpSetup
         {
             options.SerializerOptions.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
             options.SerializerOptions.Converters.Add(new YearMonthConverter());
+            options.SerializerOptions.TypeInfoResolver = (options.SerializerOptions.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver())
+                .WithAddedModifier(IndicatorJson.WriteInPlace);
             // Chinese text is written as it is, not as \u escapes; HTML-sensitive characters stay escaped.
             options.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
         });
@@ -66,6 +71,9 @@ internal static class HttpSetup
             options.MapType<Instant>(() => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" });
             options.MapType<LocalDate>(() => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date" });
             options.MapType<YearMonth>(() => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9]{4}-[0-9]{2}$" });
+            // A snapshot is never an object of its own in the answers: its indicators stand in its place.
+            options.MapType<IndicatorSnapshot>(() => new OpenApiSchema { Type = JsonSchemaType.Object });
+            options.SchemaFilter<IndicatorJson.Schemas>();
             options.AddSecurityDefinition(ApiKeyAuthentication.SchemeName, new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.ApiKey,

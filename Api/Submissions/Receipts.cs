@@ -14,16 +14,10 @@ public sealed record IssueView(long? Line, string? Column, string Code, string M
     public static IssueView From(LedgerIssue issue) => new(issue.Line, issue.Column, issue.Code, issue.Message);
 }
 
-/// <summary>The indicator snapshot of rules.md, every key of its table; money in yuan.</summary>
-public sealed record IndicatorsView(
-    decimal TotalBalance, decimal TotalNplBalance, decimal InclusiveBalance, decimal InclusiveNplBalance, decimal InclusiveCreditBalance,
-    long InclusiveBorrowers, long NewFirstLoanBorrowers, decimal NewInclusiveAmount, decimal NewInclusiveRateWeight,
-    decimal IndividualBusinessBalance, long IndividualBusinessBorrowers, decimal OperatingBalance)
+/// <summary>The indicator snapshot of rules.md: every declared indicator under its JSON name (<see cref="IndicatorJson"/>); money in yuan.</summary>
+public sealed record IndicatorsView(IndicatorSnapshot Snapshot)
 {
-    public static IndicatorsView From(IndicatorSnapshot s) => new(
-        s.TotalBalance, s.TotalNplBalance, s.InclusiveBalance, s.InclusiveNplBalance, s.InclusiveCreditBalance, s.InclusiveBorrowers,
-        s.NewFirstLoanBorrowers, s.NewInclusiveAmount, s.NewInclusiveRateWeight, s.IndividualBusinessBalance, s.IndividualBusinessBorrowers,
-        s.OperatingBalance);
+    public static IndicatorsView From(IndicatorSnapshot s) => new(s);
 }
 
 /// <summary>The receipt of a submission (api.md, "Submissions").</summary>

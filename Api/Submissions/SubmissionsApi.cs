@@ -2,6 +2,7 @@ using Compliance.Api.Access;
 using Compliance.Api.Http;
 using Compliance.Data.Snapshots;
 using Compliance.Data.Submissions;
+using Compliance.Engine.Indicators;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using NodaTime;
@@ -28,12 +29,12 @@ internal static class SubmissionsApi
         return group;
     }
 
-    /// <summary>The indicators of one period, with the derived ratios (percent, 4 decimals; <c>null</c> without a denominator).</summary>
+    /// <summary>
+    /// The indicators of one period (every declared indicator, in place of <see cref="Indicators"/>: <see cref="IndicatorJson"/>),
+    /// with the derived ratios (percent, 4 decimals; <c>null</c> without a denominator).
+    /// </summary>
     public sealed record PeriodIndicators(
-        YearMonth Period, string SubmissionId, int Version,
-        decimal TotalBalance, decimal TotalNplBalance, decimal InclusiveBalance, decimal InclusiveNplBalance, decimal InclusiveCreditBalance,
-        long InclusiveBorrowers, long NewFirstLoanBorrowers, decimal NewInclusiveAmount, decimal NewInclusiveRateWeight,
-        decimal IndividualBusinessBalance, long IndividualBusinessBorrowers, decimal OperatingBalance,
+        YearMonth Period, string SubmissionId, int Version, IndicatorSnapshot Indicators,
         decimal? InclusiveNplRatio, decimal? TotalNplRatio, decimal? CreditShare);
 
     public sealed record IndicatorList(IReadOnlyList<PeriodIndicators> Items);
@@ -43,7 +44,7 @@ internal static class SubmissionsApi
         submit.HandleAsync(request, query, caller, ct);
 
     private static async Task<Results<Ok<ListAnswer<SubmissionReceipt>>, ProblemHttpResult>> List(
-        Caller caller, SubmissionStore submissions, SnapshotStore snapshots, string? institution, string? period, string? status,
+        Caller caller, SubmissionStore submissions, string? institution, string? period, string? status,
         int? page, int? pageSize, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
@@ -60,13 +61,7 @@ internal static class SubmissionsApi
         }
 
         var found = await submissions.ListAsync(new SubmissionFilter(institution, periodFilter, status), caller.Scope, request, ct);
-        var receipts = new List<SubmissionReceipt>(found.Items.Count);
-        foreach (var submission in found.Items)
-        {
-            receipts.Add(SubmissionReceipt.From(submission, await snapshots.FindAsync(submission.Id, ct)));
-        }
-
-        return TypedResults.Ok(new ListAnswer<SubmissionReceipt>(receipts, found.Number, found.Size, found.Total));
+        return TypedResults.Ok(Paging.Map(found, s => SubmissionReceipt.From(s.Submission, s.Snapshot)));
     }
 
     private static async Task<Results<Ok<SubmissionReceipt>, ProblemHttpResult>> Get(
@@ -132,14 +127,9 @@ internal static class SubmissionsApi
             return Problems.Invalid(errors);
         }
 
-        var items = (await snapshots.ListAsync(code, first, last, ct)).Select(p =>
-        {
-            var s = p.Indicators;
-            return new PeriodIndicators(p.Period, Formats.Id(p.SubmissionId), p.Version, s.TotalBalance, s.TotalNplBalance, s.InclusiveBalance,
-                s.InclusiveNplBalance, s.InclusiveCreditBalance, s.InclusiveBorrowers, s.NewFirstLoanBorrowers, s.NewInclusiveAmount,
-                s.NewInclusiveRateWeight, s.IndividualBusinessBalance, s.IndividualBusinessBorrowers, s.OperatingBalance,
-                Formats.Percent(s.InclusiveNplRatio), Formats.Percent(s.TotalNplRatio), Formats.Percent(s.CreditShare));
-        }).ToList();
+        var items = (await snapshots.ListAsync(code, first, last, ct)).Select(p => new PeriodIndicators(
+            p.Period, Formats.Id(p.SubmissionId), p.Version, p.Indicators,
+            Formats.Percent(p.Indicators.InclusiveNplRatio), Formats.Percent(p.Indicators.TotalNplRatio), Formats.Percent(p.Indicators.CreditShare))).ToList();
         return TypedResults.Ok(new IndicatorList(items));
     }
 }

@@ -18,18 +18,13 @@ public sealed record PeriodSnapshot(YearMonth Period, long SubmissionId, int Ver
 /// <summary>Indicator snapshots: written with their submission, read by evaluation (which never reads loans).</summary>
 public sealed class SnapshotStore(Db db)
 {
-    private const string Columns = """
-        s.submission_id AS SubmissionId, s.period AS Period, s.version AS Version,
-        s.total_balance AS TotalBalance, s.total_npl_balance AS TotalNplBalance, s.inclusive_balance AS InclusiveBalance,
-        s.inclusive_npl_balance AS InclusiveNplBalance, s.inclusive_credit_balance AS InclusiveCreditBalance,
-        s.inclusive_borrowers AS InclusiveBorrowers, s.new_first_loan_borrowers AS NewFirstLoanBorrowers,
-        s.new_inclusive_amount AS NewInclusiveAmount, s.new_inclusive_rate_weight AS NewInclusiveRateWeight,
-        s.individual_business_balance AS IndividualBusinessBalance, s.individual_business_borrowers AS IndividualBusinessBorrowers,
-        s.operating_balance AS OperatingBalance
-        """;
+    // The indicator columns, in the order of Indicator.All: the snapshots table has one per declared indicator.
+    private static readonly string[] IndicatorColumns = [.. Indicator.All.Select(i => i.Column)];
+
+    private static readonly string Columns = ColumnsOf("s");
 
     // The latest accepted version of each period of one institution within [From, To].
-    private const string LatestInRangeSql = $"""
+    private static string LatestInRangeSql { get; } = $"""
         SELECT {Columns}
         FROM snapshots s
         WHERE s.institution = @Institution AND s.period >= @From AND s.period <= @To
@@ -37,7 +32,7 @@ public sealed class SnapshotStore(Db db)
         ORDER BY s.period
         """;
 
-    private const string SubjectSql = $"""
+    private static string SubjectSql { get; } = $"""
         SELECT {Columns}, s.institution AS Institution, i.region_code AS RegionCode,
                (SELECT MAX(v.version) FROM snapshots v WHERE v.institution = s.institution AND v.period = s.period) AS LatestVersion
         FROM snapshots s JOIN institutions i ON i.code = s.institution
@@ -46,22 +41,18 @@ public sealed class SnapshotStore(Db db)
 
     private const string LatestPeriodsSql = "SELECT institution, MAX(period) FROM snapshots GROUP BY institution";
 
-    private const string LatestOfPeriodSql = $"""
+    private static string LatestOfPeriodSql { get; } = $"""
         SELECT {Columns}, s.institution AS Institution FROM snapshots s
         WHERE s.period = @period
           AND s.version = (SELECT MAX(v.version) FROM snapshots v WHERE v.institution = s.institution AND v.period = s.period)
         """;
 
-    private const string InsertSql = """
-        INSERT INTO snapshots (submission_id, institution, period, version, total_balance, total_npl_balance, inclusive_balance,
-            inclusive_npl_balance, inclusive_credit_balance, inclusive_borrowers, new_first_loan_borrowers, new_inclusive_amount,
-            new_inclusive_rate_weight, individual_business_balance, individual_business_borrowers, operating_balance)
-        VALUES (@submissionId, @institution, @period, @version, @TotalBalance, @TotalNplBalance, @InclusiveBalance,
-            @InclusiveNplBalance, @InclusiveCreditBalance, @InclusiveBorrowers, @NewFirstLoanBorrowers, @NewInclusiveAmount,
-            @NewInclusiveRateWeight, @IndividualBusinessBalance, @IndividualBusinessBorrowers, @OperatingBalance)
+    private static string InsertSql { get; } = $"""
+        INSERT INTO snapshots (submission_id, institution, period, version, {string.Join(", ", IndicatorColumns)})
+        VALUES (@submissionId, @institution, @period, @version, {string.Join(", ", Indicator.All.Select(i => "@" + i.Name))})
         """;
 
-    private const string FindSql = $"SELECT {Columns} FROM snapshots s WHERE s.submission_id = @submissionId";
+    private static string FindSql { get; } = $"SELECT {Columns} FROM snapshots s WHERE s.submission_id = @submissionId";
 
     /// <summary>
     /// Loads a submission's snapshot and every snapshot its rules may read, inside the caller's transaction (so the
@@ -69,7 +60,7 @@ public sealed class SnapshotStore(Db db)
     /// </summary>
     internal static async Task<EvaluationSubject?> LoadForEvaluationAsync(DbConnection connection, DbTransaction transaction, long submissionId, CancellationToken ct)
     {
-        var own = await connection.QuerySingleOrDefaultAsync<SnapshotRow>(new CommandDefinition(connection.Sql(SubjectSql), new { submissionId }, transaction, cancellationToken: ct));
+        var own = (await QueryAsync(connection, new CommandDefinition(connection.Sql(SubjectSql), new { submissionId }, transaction, cancellationToken: ct))).SingleOrDefault();
         if (own is null)
         {
             return null;
@@ -81,7 +72,7 @@ public sealed class SnapshotStore(Db db)
             return new EvaluationSubject(submissionId, own.Institution, own.RegionCode, (int)own.Version, false, new SnapshotHistory(own.Institution, own.ToStored(), []));
         }
 
-        var rows = await connection.QueryAsync<SnapshotRow>(new CommandDefinition(connection.Sql(LatestInRangeSql), new
+        var rows = await QueryAsync(connection, new CommandDefinition(connection.Sql(LatestInRangeSql), new
         {
             own.Institution,
             From = Periods.Format(SnapshotHistory.EarliestNeeded(period)),
@@ -95,7 +86,7 @@ public sealed class SnapshotStore(Db db)
     public async Task<IReadOnlyList<StoredSnapshot>> LoadBaselinesAsync(string institution, YearMonth period, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        var rows = await connection.QueryAsync<SnapshotRow>(new CommandDefinition(connection.Sql(LatestInRangeSql), new
+        var rows = await QueryAsync(connection, new CommandDefinition(connection.Sql(LatestInRangeSql), new
         {
             Institution = institution,
             From = Periods.Format(SnapshotHistory.EarliestNeeded(period)),
@@ -108,11 +99,11 @@ public sealed class SnapshotStore(Db db)
     public async Task<IReadOnlyList<PeriodSnapshot>> ListAsync(string institution, YearMonth from, YearMonth to, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        var rows = await connection.QueryAsync<SnapshotRow>(new CommandDefinition(connection.Sql(LatestInRangeSql), new
+        var rows = await QueryAsync(connection, new CommandDefinition(connection.Sql(LatestInRangeSql), new
         {
             Institution = institution, From = Periods.Format(from), To = Periods.Format(to),
         }, cancellationToken: ct));
-        return rows.Select(r => new PeriodSnapshot(Periods.Parse(r.Period), r.SubmissionId, (int)r.Version, r.ToIndicators())).ToList();
+        return rows.Select(r => new PeriodSnapshot(Periods.Parse(r.Period), r.SubmissionId, (int)r.Version, r.Indicators)).ToList();
     }
 
     /// <summary>
@@ -137,7 +128,7 @@ public sealed class SnapshotStore(Db db)
         var rows = new Dictionary<(string Institution, string Period), StoredSnapshot>();
         foreach (var period in latest.Values.SelectMany(p => new[] { p, Periods.December(p.Year - 1) }).Distinct().Select(Periods.Format))
         {
-            foreach (var row in await connection.QueryAsync<SnapshotRow>(new CommandDefinition(connection.Sql(LatestOfPeriodSql), new { period }, cancellationToken: ct)))
+            foreach (var row in await QueryAsync(connection, new CommandDefinition(connection.Sql(LatestOfPeriodSql), new { period }, cancellationToken: ct)))
             {
                 if (latest.ContainsKey(row.Institution))
                 {
@@ -161,37 +152,71 @@ public sealed class SnapshotStore(Db db)
     public async Task<IndicatorSnapshot?> FindAsync(long submissionId, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        var row = await connection.QuerySingleOrDefaultAsync<SnapshotRow>(new CommandDefinition(
-            connection.Sql(FindSql), new { submissionId }, cancellationToken: ct));
-        return row?.ToIndicators();
+        var rows = await QueryAsync(connection, new CommandDefinition(connection.Sql(FindSql), new { submissionId }, cancellationToken: ct));
+        return rows.SingleOrDefault()?.Indicators;
     }
 
     /// <summary>The latest accepted snapshot of a period, read inside a caller's transaction.</summary>
     internal static async Task<IndicatorSnapshot?> LatestAsync(DbConnection connection, DbTransaction transaction, string institution, YearMonth period, CancellationToken ct)
     {
         var p = Periods.Format(period);
-        var row = await connection.QuerySingleOrDefaultAsync<SnapshotRow>(new CommandDefinition(
+        var rows = await QueryAsync(connection, new CommandDefinition(
             connection.Sql(LatestInRangeSql), new { Institution = institution, From = p, To = p }, transaction, cancellationToken: ct));
-        return row?.ToIndicators();
+        return rows.SingleOrDefault()?.Indicators;
     }
 
     /// <summary>Stores the snapshot of an accepted submission inside its transaction.</summary>
     internal static Task InsertAsync(DbConnection connection, DbTransaction transaction, long submissionId, string institution, YearMonth period, int version, IndicatorSnapshot s, CancellationToken ct)
     {
-        return connection.ExecuteAsync(new CommandDefinition(connection.Sql(InsertSql), new
+        var parameters = new DynamicParameters(new { submissionId, institution, period, version });
+        foreach (var indicator in Indicator.All)
         {
-            submissionId, institution, period, version,
-            TotalBalance = Fen.From(s.TotalBalance), TotalNplBalance = Fen.From(s.TotalNplBalance),
-            InclusiveBalance = Fen.From(s.InclusiveBalance), InclusiveNplBalance = Fen.From(s.InclusiveNplBalance),
-            InclusiveCreditBalance = Fen.From(s.InclusiveCreditBalance), s.InclusiveBorrowers, s.NewFirstLoanBorrowers,
-            NewInclusiveAmount = Fen.From(s.NewInclusiveAmount),
-            NewInclusiveRateWeight = s.NewInclusiveRateWeight.ToString(CultureInfo.InvariantCulture),
-            IndividualBusinessBalance = Fen.From(s.IndividualBusinessBalance), s.IndividualBusinessBorrowers,
-            OperatingBalance = Fen.From(s.OperatingBalance),
-        }, transaction, cancellationToken: ct));
+            parameters.Add(indicator.Name, Stored(indicator, indicator.ValueOf(s)));
+        }
+
+        return connection.ExecuteAsync(new CommandDefinition(connection.Sql(InsertSql), parameters, transaction, cancellationToken: ct));
     }
 
-    private sealed class SnapshotRow
+    /// <summary>The columns of a snapshot row from the table aliased <paramref name="alias"/>: its submission, period and version by name, then every indicator.</summary>
+    internal static string ColumnsOf(string alias) =>
+        $"{alias}.submission_id AS SubmissionId, {alias}.period AS Period, {alias}.version AS Version, " + string.Join(", ", IndicatorColumns.Select(c => $"{alias}.{c}"));
+
+    /// <summary>
+    /// Snapshot rows of a statement that selects <see cref="ColumnsOf"/>: the row's other columns by name, its
+    /// indicators as <see cref="Indicator.All"/> declares them.
+    /// </summary>
+    internal static async Task<List<SnapshotRow>> QueryAsync(DbConnection connection, CommandDefinition command)
+    {
+        var rows = new List<SnapshotRow>();
+        await using var reader = await connection.ExecuteReaderAsync(command);
+        var parse = reader.GetRowParser<SnapshotRow>();
+        var ordinals = IndicatorColumns.ToDictionary(c => c, reader.GetOrdinal);
+        while (await reader.ReadAsync(command.CancellationToken))
+        {
+            var row = parse(reader);
+            row.Indicators = Indicator.Snapshot(i => Read(i, reader.GetValue(ordinals[i.Column])));
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    // Money as integer fen and counts as integers (int or bigint, as each database returns them); exact decimals as text.
+    private static object Stored(Indicator indicator, object value) => indicator.Kind switch
+    {
+        IndicatorKind.Money => (object)Fen.From((decimal)value),
+        IndicatorKind.Count => (object)(long)value,
+        _ => ((decimal)value).ToString(CultureInfo.InvariantCulture),
+    };
+
+    private static object Read(Indicator indicator, object stored) => indicator.Kind switch
+    {
+        IndicatorKind.Money => (object)Fen.ToYuan(Convert.ToInt64(stored, CultureInfo.InvariantCulture)),
+        IndicatorKind.Count => (object)Convert.ToInt64(stored, CultureInfo.InvariantCulture),
+        _ => decimal.Parse((string)stored, NumberStyles.Number, CultureInfo.InvariantCulture),
+    };
+
+    internal sealed class SnapshotRow
     {
         public long SubmissionId { get; init; }
 
@@ -205,46 +230,8 @@ public sealed class SnapshotStore(Db db)
 
         public long Version { get; init; }
 
-        public long TotalBalance { get; init; }
+        public IndicatorSnapshot Indicators { get; set; } = new();
 
-        public long TotalNplBalance { get; init; }
-
-        public long InclusiveBalance { get; init; }
-
-        public long InclusiveNplBalance { get; init; }
-
-        public long InclusiveCreditBalance { get; init; }
-
-        public long InclusiveBorrowers { get; init; }
-
-        public long NewFirstLoanBorrowers { get; init; }
-
-        public long NewInclusiveAmount { get; init; }
-
-        public string NewInclusiveRateWeight { get; init; } = "0";
-
-        public long IndividualBusinessBalance { get; init; }
-
-        public long IndividualBusinessBorrowers { get; init; }
-
-        public long OperatingBalance { get; init; }
-
-        public IndicatorSnapshot ToIndicators() => new()
-        {
-            TotalBalance = Fen.ToYuan(TotalBalance),
-            TotalNplBalance = Fen.ToYuan(TotalNplBalance),
-            InclusiveBalance = Fen.ToYuan(InclusiveBalance),
-            InclusiveNplBalance = Fen.ToYuan(InclusiveNplBalance),
-            InclusiveCreditBalance = Fen.ToYuan(InclusiveCreditBalance),
-            InclusiveBorrowers = InclusiveBorrowers,
-            NewFirstLoanBorrowers = NewFirstLoanBorrowers,
-            NewInclusiveAmount = Fen.ToYuan(NewInclusiveAmount),
-            NewInclusiveRateWeight = decimal.Parse(NewInclusiveRateWeight, NumberStyles.Number, CultureInfo.InvariantCulture),
-            IndividualBusinessBalance = Fen.ToYuan(IndividualBusinessBalance),
-            IndividualBusinessBorrowers = IndividualBusinessBorrowers,
-            OperatingBalance = Fen.ToYuan(OperatingBalance),
-        };
-
-        public StoredSnapshot ToStored() => new(Periods.Parse(Period), SubmissionId, ToIndicators());
+        public StoredSnapshot ToStored() => new(Periods.Parse(Period), SubmissionId, Indicators);
     }
 }

@@ -68,6 +68,9 @@ public sealed record Submission
     public string? Evaluation { get; init; }
 }
 
+/// <summary>A submission of a list, with its snapshot (<c>null</c> for a rejected one).</summary>
+public sealed record ListedSubmission(Submission Submission, IndicatorSnapshot? Snapshot);
+
 /// <summary>Filters of <c>GET /submissions</c>.</summary>
 public sealed record SubmissionFilter(string? Institution, YearMonth? Period, string? Status);
 
@@ -95,6 +98,16 @@ public sealed class SubmissionStore(Db db)
 
     private const string CountSql = $"SELECT COUNT(*) FROM submissions s JOIN institutions i ON i.code = s.institution {ListWhere}";
     private const string ListSql = $"SELECT {Columns} FROM submissions s JOIN institutions i ON i.code = s.institution {ListWhere} ORDER BY s.id DESC";
+
+    // The snapshots of a page of ListSql, in one query: ListSql orders by id, so its page is every row it selects
+    // between the page's lowest and highest id.
+    private static string ListSnapshotsSql { get; } = $"""
+        SELECT {SnapshotStore.ColumnsOf("sn")}
+        FROM snapshots sn JOIN submissions s ON s.id = sn.submission_id JOIN institutions i ON i.code = s.institution
+        {ListWhere}
+          AND s.id >= @First AND s.id <= @Last
+        """;
+
     private const string CountErrorsSql = "SELECT COUNT(*) FROM submission_errors WHERE submission_id = @id";
     private const string ErrorsSql = "SELECT line AS Line, column_name AS \"Column\", code AS Code, message AS Message FROM submission_errors WHERE submission_id = @id ORDER BY seq";
 
@@ -212,20 +225,29 @@ public sealed class SubmissionStore(Db db)
         }, cancellationToken: ct));
     }
 
-    /// <summary>The submissions the scope sees, newest first.</summary>
-    public async Task<Page<Submission>> ListAsync(SubmissionFilter filter, Scope scope, PageRequest page, CancellationToken ct)
+    /// <summary>The submissions the scope sees, newest first, each with its snapshot: two queries a page.</summary>
+    public async Task<Page<ListedSubmission>> ListAsync(SubmissionFilter filter, Scope scope, PageRequest page, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        return await db.PageAsync<Submission>(
-            CountSql,
-            ListSql,
-            new
+        var parameters = new DynamicParameters(new
+        {
+            ScopeInstitution = scope.Institution, ScopeRegionLike = scope.RegionLike, filter.Institution,
+            Period = filter.Period is { } p ? Periods.Format(p) : null, filter.Status, page.Skip, page.Take,
+        });
+        var found = await db.PageAsync<Submission>(CountSql, ListSql, parameters, page, ct);
+        var snapshots = new Dictionary<long, IndicatorSnapshot>();
+        if (found.Items.Count > 0)
+        {
+            parameters.Add("First", found.Items.Min(s => s.Id));
+            parameters.Add("Last", found.Items.Max(s => s.Id));
+            await using var connection = await db.OpenAsync(ct);
+            foreach (var row in await SnapshotStore.QueryAsync(connection, new CommandDefinition(connection.Sql(ListSnapshotsSql), parameters, cancellationToken: ct)))
             {
-                ScopeInstitution = scope.Institution, ScopeRegionLike = scope.RegionLike, filter.Institution,
-                Period = filter.Period is { } p ? Periods.Format(p) : null, filter.Status, page.Skip, page.Take,
-            },
-            page,
-            ct);
+                snapshots[row.SubmissionId] = row.Indicators;
+            }
+        }
+
+        return new Page<ListedSubmission>([.. found.Items.Select(s => new ListedSubmission(s, snapshots.GetValueOrDefault(s.Id)))], found.Number, found.Size, found.Total);
     }
 
     /// <summary>A page of a rejected submission's errors, in the order they were found.</summary>

@@ -4,31 +4,59 @@ namespace Compliance.Engine.Indicators;
 /// The indicators of one institution and period (rules.md), summed over the rows of one accepted ledger.
 /// Money in yuan, exact.
 /// </summary>
+/// <remarks>
+/// Each property marked <see cref="IndicatorAttribute"/> is an indicator, declared here once: <see cref="Indicator.All"/>
+/// reads the declarations, and the store's columns (snake_case of the name) and the API's JSON (camelCase) follow
+/// from them. The summaries below give each indicator's JSON name and meaning.
+/// </remarks>
 public sealed record IndicatorSnapshot
 {
+    /// <summary><c>totalBalance</c> 各项贷款余额: Σ balance, all rows.</summary>
+    [Indicator(IndicatorKind.Money)]
     public decimal TotalBalance { get; init; }
 
+    /// <summary><c>totalNplBalance</c>: Σ balance, non-performing rows.</summary>
+    [Indicator(IndicatorKind.Money)]
     public decimal TotalNplBalance { get; init; }
 
+    /// <summary><c>inclusiveBalance</c> 普惠型小微贷款余额: Σ balance, inclusive rows.</summary>
+    [Indicator(IndicatorKind.Money)]
     public decimal InclusiveBalance { get; init; }
 
+    /// <summary><c>inclusiveNplBalance</c>: Σ balance, inclusive non-performing rows.</summary>
+    [Indicator(IndicatorKind.Money)]
     public decimal InclusiveNplBalance { get; init; }
 
+    /// <summary><c>inclusiveCreditBalance</c> 信用贷款余额: Σ balance, inclusive credit-loan rows.</summary>
+    [Indicator(IndicatorKind.Money)]
     public decimal InclusiveCreditBalance { get; init; }
 
+    /// <summary><c>inclusiveBorrowers</c> 有贷款余额户数: distinct borrowers of inclusive rows with balance &gt; 0.</summary>
+    [Indicator(IndicatorKind.Count)]
     public long InclusiveBorrowers { get; init; }
 
+    /// <summary><c>newFirstLoanBorrowers</c> 当期首贷户: distinct borrowers of inclusive rows new in the period with <c>first_loan</c> = Y.</summary>
+    [Indicator(IndicatorKind.Count)]
     public long NewFirstLoanBorrowers { get; init; }
 
+    /// <summary><c>newInclusiveAmount</c> 当期新发放普惠金额: Σ amount, inclusive rows new in the period.</summary>
+    [Indicator(IndicatorKind.Money)]
     public decimal NewInclusiveAmount { get; init; }
 
-    /// <summary>Σ amount × annual_rate over inclusive rows new in the period, unrounded.</summary>
+    /// <summary><c>newInclusiveRateWeight</c>: Σ amount × annual_rate over inclusive rows new in the period, unrounded.</summary>
+    [Indicator(IndicatorKind.Exact)]
     public decimal NewInclusiveRateWeight { get; init; }
 
+    /// <summary><c>individualBusinessBalance</c> 个体工商户经营性贷款余额: Σ balance, individual businesses' business loans.</summary>
+    [Indicator(IndicatorKind.Money)]
     public decimal IndividualBusinessBalance { get; init; }
 
+    /// <summary><c>individualBusinessBorrowers</c>: distinct borrowers of the same rows with balance &gt; 0.</summary>
+    [Indicator(IndicatorKind.Count)]
     public long IndividualBusinessBorrowers { get; init; }
 
+    /// <summary><c>operatingBalance</c> 小微企业主和个体工商户经营性贷款余额: Σ balance, micro owners' and individual businesses' business loans.</summary>
+    [Indicator(IndicatorKind.Money)]
     public decimal OperatingBalance { get; init; }
 
     /// <summary>inclusiveNplBalance / inclusiveBalance in percent, or <c>null</c> where there are no inclusive loans.</summary>

@@ -1,0 +1,98 @@
+using System.Reflection;
+using System.Text.Json;
+
+namespace Compliance.Engine.Indicators;
+
+/// <summary>How an indicator is kept, in C# and in the database.</summary>
+public enum IndicatorKind
+{
+    /// <summary>Money in yuan, a <see cref="decimal"/>; stored exactly as integer fen.</summary>
+    Money,
+
+    /// <summary>A number of borrowers, a <see cref="long"/>; stored as an integer.</summary>
+    Count,
+
+    /// <summary>An exact <see cref="decimal"/> of any scale; stored unrounded as text.</summary>
+    Exact,
+}
+
+/// <summary>Declares a property of <see cref="IndicatorSnapshot"/> an indicator, kept as <see cref="Kind"/>.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class IndicatorAttribute(IndicatorKind kind) : Attribute
+{
+    public IndicatorKind Kind { get; } = kind;
+}
+
+/// <summary>
+/// One indicator of the snapshot, as <see cref="IndicatorSnapshot"/> declares it: what stores and views of a
+/// snapshot derive their columns and keys from. Not for the ingest's per-row sums, which stay plain fields.
+/// </summary>
+public sealed class Indicator
+{
+    private readonly PropertyInfo _property;
+
+    private Indicator(PropertyInfo property, IndicatorKind kind)
+    {
+        _property = property;
+        JsonName = JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+        Column = JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name);
+        Kind = kind;
+        Type = kind == IndicatorKind.Count ? typeof(long) : typeof(decimal);
+        if (property.PropertyType != Type || property.SetMethod is null)
+        {
+            throw new InvalidOperationException($"The {kind} indicator {property.Name} must be a settable {Type.Name}.");
+        }
+    }
+
+    /// <summary>Every indicator, in the order <see cref="IndicatorSnapshot"/> declares them (the order of the JSON keys).</summary>
+    public static IReadOnlyList<Indicator> All { get; } = Declare();
+
+    /// <summary>The property's name, <c>TotalBalance</c>.</summary>
+    public string Name => _property.Name;
+
+    /// <summary>The key of the API's JSON, <c>totalBalance</c>.</summary>
+    public string JsonName { get; }
+
+    /// <summary>The column of the <c>snapshots</c> table, <c>total_balance</c>.</summary>
+    public string Column { get; }
+
+    public IndicatorKind Kind { get; }
+
+    /// <summary><see cref="long"/> for a count, else <see cref="decimal"/>.</summary>
+    public Type Type { get; }
+
+    /// <summary>The indicator's value in <paramref name="snapshot"/>, a boxed <see cref="Type"/>.</summary>
+    public object ValueOf(IndicatorSnapshot snapshot) => _property.GetValue(snapshot)!;
+
+    /// <summary>A snapshot of the value of each indicator (a <see cref="Type"/> each).</summary>
+    public static IndicatorSnapshot Snapshot(Func<Indicator, object> valueOf)
+    {
+        ArgumentNullException.ThrowIfNull(valueOf);
+        var snapshot = new IndicatorSnapshot();
+        foreach (var indicator in All)
+        {
+            // Set before anyone sees the snapshot: it is immutable once returned.
+            indicator._property.SetValue(snapshot, valueOf(indicator));
+        }
+
+        return snapshot;
+    }
+
+    private static List<Indicator> Declare()
+    {
+        var indicators = new List<Indicator>();
+        foreach (var property in typeof(IndicatorSnapshot).GetProperties(BindingFlags.Public | BindingFlags.Instance).OrderBy(p => p.MetadataToken))
+        {
+            if (property.GetCustomAttribute<IndicatorAttribute>() is { } declared)
+            {
+                indicators.Add(new Indicator(property, declared.Kind));
+            }
+            else if (property.SetMethod is not null)
+            {
+                throw new InvalidOperationException($"{nameof(IndicatorSnapshot)}.{property.Name} is stored but not declared an indicator.");
+            }
+        }
+
+        return indicators;
+    }
+}
