@@ -60,7 +60,12 @@ public sealed class IngestTests(TestDatabase database)
         indicators.AsObject().Select(p => p.Key).Should().BeEquivalentTo(
             "totalBalance", "totalNplBalance", "inclusiveBalance", "inclusiveNplBalance", "inclusiveCreditBalance", "inclusiveBorrowers",
             "newFirstLoanBorrowers", "newInclusiveAmount", "newInclusiveRateWeight", "individualBusinessBalance",
-            "individualBusinessBorrowers", "operatingBalance");
+            "individualBusinessBorrowers", "operatingBalance", "pboc");
+        indicators["pboc"]!.AsObject().Select(p => p.Key).Should().Equal(
+            "inclusiveBalance", "inclusiveNplBalance", "inclusiveCreditBalance", "inclusiveBorrowers", "newFirstLoanBorrowers",
+            "newInclusiveAmount", "newInclusiveRateWeight", "inclusiveNplRatio", "creditShare");
+        indicators["pboc"]!["inclusiveBalance"]!.GetValue<decimal>().Should().Be(1_100_000m, "no borrower of the example is at the cap");
+        indicators["pboc"]!["inclusiveNplRatio"]!.GetValue<decimal>().Should().Be(27.2727m);
     }
 
     [Test]

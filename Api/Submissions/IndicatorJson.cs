@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using Compliance.Engine.Indicators;
 using Microsoft.OpenApi;
@@ -38,7 +39,40 @@ internal static class IndicatorJson
                 property.Get = owner => indicator.ValueOf((IndicatorSnapshot)snapshotOf(owner)!);
                 type.Properties.Insert(at++, property);
             }
+
+            var pboc = type.CreateJsonPropertyInfo(typeof(JsonObject), PbocName);
+            pboc.Get = owner => Pboc(((IndicatorSnapshot)snapshotOf(owner)!).Pboc);
+            type.Properties.Insert(at, pboc);
         }
+    }
+
+    /// <summary>The key of the PBoC 口径's indicators.</summary>
+    public const string PbocName = "pboc";
+
+    /// <summary>The indicators of the PBoC 口径 and their own ratios, or <c>null</c> where the snapshot predates it.</summary>
+    private static JsonObject? Pboc(IndicatorSnapshot? pboc)
+    {
+        if (pboc is null)
+        {
+            return null;
+        }
+
+        var json = new JsonObject();
+        foreach (var indicator in Indicator.PerScope)
+        {
+            json[indicator.JsonName] = JsonValue.Create(indicator.ValueOf(pboc));
+        }
+
+        json[RatioNames.InclusiveNpl] = Http.Formats.Percent(pboc.InclusiveNplRatio);
+        json[RatioNames.CreditShare] = Http.Formats.Percent(pboc.CreditShare);
+        return json;
+    }
+
+    /// <summary>The ratios the PBoC 口径 has of its own (the total NPL ratio is the same under both).</summary>
+    private static class RatioNames
+    {
+        public const string InclusiveNpl = "inclusiveNplRatio";
+        public const string CreditShare = "creditShare";
     }
 
     /// <summary>The OpenAPI side of <see cref="WriteInPlace"/>: a snapshot property is described as the indicators, in its place.</summary>
@@ -68,6 +102,21 @@ internal static class IndicatorJson
                 {
                     replaced[indicator.JsonName] = context.SchemaGenerator.GenerateSchema(indicator.Type, context.SchemaRepository);
                 }
+
+                var pboc = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Object | JsonSchemaType.Null,
+                    Description = "The inclusive indicators again in the PBoC 口径 (单户授信小于1000万元), with their own inclusiveNplRatio and creditShare; null for a snapshot stored before that 口径 existed, until it is recomputed.",
+                    Properties = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal),
+                };
+                foreach (var indicator in Indicator.PerScope)
+                {
+                    pboc.Properties[indicator.JsonName] = context.SchemaGenerator.GenerateSchema(indicator.Type, context.SchemaRepository);
+                }
+
+                pboc.Properties[RatioNames.InclusiveNpl] = context.SchemaGenerator.GenerateSchema(typeof(decimal?), context.SchemaRepository);
+                pboc.Properties[RatioNames.CreditShare] = context.SchemaGenerator.GenerateSchema(typeof(decimal?), context.SchemaRepository);
+                replaced[PbocName] = pboc;
             }
 
             described.Properties = replaced;

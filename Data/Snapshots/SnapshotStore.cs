@@ -18,8 +18,9 @@ public sealed record PeriodSnapshot(YearMonth Period, long SubmissionId, int Ver
 /// <summary>Indicator snapshots: written with their submission, read by evaluation (which never reads loans).</summary>
 public sealed class SnapshotStore(Db db)
 {
-    // The indicator columns, in the order of Indicator.All: the snapshots table has one per declared indicator.
-    private static readonly string[] IndicatorColumns = [.. Indicator.All.Select(i => i.Column)];
+    // The indicator columns, in the order of Indicator.All: the snapshots table has one per declared indicator, then
+    // one for each PBoC-口径 value (null until a snapshot stored before that 口径 is recomputed).
+    private static readonly string[] IndicatorColumns = [.. Indicator.All.Select(i => i.Column), .. Indicator.PerScope.Select(i => i.PbocColumn!)];
 
     private static readonly string Columns = ColumnsOf("s");
 
@@ -49,7 +50,7 @@ public sealed class SnapshotStore(Db db)
 
     private static string InsertSql { get; } = $"""
         INSERT INTO snapshots (submission_id, institution, period, version, {string.Join(", ", IndicatorColumns)})
-        VALUES (@submissionId, @institution, @period, @version, {string.Join(", ", Indicator.All.Select(i => "@" + i.Name))})
+        VALUES (@submissionId, @institution, @period, @version, {string.Join(", ", Indicator.All.Select(i => "@" + i.Name).Concat(Indicator.PerScope.Select(i => "@Pboc" + i.Name)))})
         """;
 
     private static string FindSql { get; } = $"SELECT {Columns} FROM snapshots s WHERE s.submission_id = @submissionId";
@@ -174,6 +175,11 @@ public sealed class SnapshotStore(Db db)
             parameters.Add(indicator.Name, Stored(indicator, indicator.ValueOf(s)));
         }
 
+        foreach (var indicator in Indicator.PerScope)
+        {
+            parameters.Add("Pboc" + indicator.Name, s.Pboc is { } pboc ? Stored(indicator, indicator.ValueOf(pboc)) : null);
+        }
+
         return connection.ExecuteAsync(new CommandDefinition(connection.Sql(InsertSql), parameters, transaction, cancellationToken: ct));
     }
 
@@ -194,7 +200,9 @@ public sealed class SnapshotStore(Db db)
         while (await reader.ReadAsync(command.CancellationToken))
         {
             var row = parse(reader);
-            row.Indicators = Indicator.Snapshot(i => Read(i, reader.GetValue(ordinals[i.Column])));
+            row.Indicators = Indicator.Snapshot(
+                i => Read(i, reader.GetValue(ordinals[i.Column])),
+                i => reader.GetValue(ordinals[i.PbocColumn!]) is var pboc && pboc is not DBNull ? Read(i, pboc) : null);
             rows.Add(row);
         }
 

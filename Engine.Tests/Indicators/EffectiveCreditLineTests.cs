@@ -11,12 +11,14 @@ namespace Compliance.Engine.Tests.Indicators;
 /// </summary>
 public sealed class EffectiveCreditLineTests
 {
-    [TestCase("10000000", "6000000", "4000000", 10_000_000, Description = "exactly the cap: CBIRC includes it")]
-    [TestCase("10000000.01", "6000000", "4000000", 0, Description = "a fen over the cap")]
-    [TestCase("0", "6000000", "4500000", 0, Description = "no credit line, balances past the cap")]
-    [TestCase("0", "6000000", "3000000", 9_000_000, Description = "no credit line, balances within the cap")]
-    [TestCase("1000000", "6000000", "4000000.01", 0, Description = "an understated line, balances a fen past the cap")]
-    public void InclusiveBalance_IsDecidedByTheEffectiveCreditLine(string creditLine, string first, string second, decimal inclusive)
+    [TestCase("10000000", "6000000", "4000000", 10_000_000, 0, Description = "exactly the cap: CBIRC includes it, the PBoC does not")]
+    [TestCase("0", "6000000", "4000000", 10_000_000, 0, Description = "no credit line, balances exactly the cap")]
+    [TestCase("9999999.99", "6000000", "3999999.99", 9_999_999.99, 9_999_999.99, Description = "a fen under the cap: both")]
+    [TestCase("10000000.01", "6000000", "4000000", 0, 0, Description = "a fen over the cap")]
+    [TestCase("0", "6000000", "4500000", 0, 0, Description = "no credit line, balances past the cap")]
+    [TestCase("0", "6000000", "3000000", 9_000_000, 9_000_000, Description = "no credit line, balances within the cap")]
+    [TestCase("1000000", "6000000", "4000000.01", 0, 0, Description = "an understated line, balances a fen past the cap")]
+    public void InclusiveBalance_IsDecidedByTheEffectiveCreditLine_InEachScope(string creditLine, string first, string second, decimal cbirc, decimal pboc)
     {
         var result = LedgerCsv.Read(LedgerCsv.Ledger(
             LedgerCsv.Loan("L1", ("credit_line", creditLine), ("amount", first), ("balance", first)),
@@ -24,8 +26,10 @@ public sealed class EffectiveCreditLineTests
 
         using var scope = new AssertionScope();
         result.IsValid.Should().BeTrue();
-        result.Snapshot!.InclusiveBalance.Should().Be(inclusive);
-        result.Snapshot.InclusiveBorrowers.Should().Be(inclusive > 0 ? 1 : 0);
+        result.Snapshot!.InclusiveBalance.Should().Be(cbirc);
+        result.Snapshot.InclusiveBorrowers.Should().Be(cbirc > 0 ? 1 : 0);
+        result.Snapshot.Pboc!.InclusiveBalance.Should().Be(pboc);
+        result.Snapshot.Pboc.InclusiveBorrowers.Should().Be(pboc > 0 ? 1 : 0);
         result.Snapshot.TotalBalance.Should().Be(decimal.Parse(first, System.Globalization.CultureInfo.InvariantCulture) + decimal.Parse(second, System.Globalization.CultureInfo.InvariantCulture));
     }
 

@@ -19,7 +19,7 @@ public sealed class SnapshotBuilderTests
 
         var snapshot = builder.Build();
 
-        snapshot.Should().Be(new IndicatorSnapshot());
+        snapshot.Should().Be(Snapshots.InBothScopes(new IndicatorSnapshot()));
     }
 
     [Test]
@@ -223,7 +223,7 @@ public sealed class SnapshotBuilderTests
                 amount: 200m, balance: 200m, disbursedOn: new LocalDate(2024, 6, 11), firstLoan: true),
             Loan(borrower: "L1", type: BorrowerType.Large, product: Product.Discount, amount: 1_000m, balance: 1_000m));
 
-        snapshot.Should().Be(new IndicatorSnapshot
+        snapshot.Should().Be(Snapshots.InBothScopes(new IndicatorSnapshot
         {
             TotalBalance = 1_900m,
             TotalNplBalance = 600m,
@@ -237,7 +237,7 @@ public sealed class SnapshotBuilderTests
             IndividualBusinessBalance = 300m,
             IndividualBusinessBorrowers = 1,
             OperatingBalance = 500m,
-        });
+        }));
     }
 
     private static IndicatorSnapshot Build(params LedgerRow[] rows)

@@ -21,6 +21,12 @@ public enum IndicatorKind
 public sealed class IndicatorAttribute(IndicatorKind kind) : Attribute
 {
     public IndicatorKind Kind { get; } = kind;
+
+    /// <summary>
+    /// Whether the indicator depends on the 口径 (the inclusive ones): the snapshot carries it again under the PBoC
+    /// 口径, in <see cref="IndicatorSnapshot.Pboc"/>, and the store in a column of its own, <c>pboc_</c> and its name.
+    /// </summary>
+    public bool PerScope { get; init; }
 }
 
 /// <summary>
@@ -31,11 +37,12 @@ public sealed class Indicator
 {
     private readonly PropertyInfo _property;
 
-    private Indicator(PropertyInfo property, IndicatorKind kind)
+    private Indicator(PropertyInfo property, IndicatorKind kind, bool perScope)
     {
         _property = property;
         JsonName = JsonNamingPolicy.CamelCase.ConvertName(property.Name);
         Column = JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name);
+        PbocColumn = perScope ? "pboc_" + Column : null;
         Kind = kind;
         Type = kind == IndicatorKind.Count ? typeof(long) : typeof(decimal);
         if (property.PropertyType != Type || property.SetMethod is null)
@@ -47,6 +54,9 @@ public sealed class Indicator
     /// <summary>Every indicator, in the order <see cref="IndicatorSnapshot"/> declares them (the order of the JSON keys).</summary>
     public static IReadOnlyList<Indicator> All { get; } = Declare();
 
+    /// <summary>The indicators that depend on the 口径, in the same order: what <see cref="IndicatorSnapshot.Pboc"/> adds.</summary>
+    public static IReadOnlyList<Indicator> PerScope { get; } = [.. All.Where(i => i.PbocColumn is not null)];
+
     /// <summary>The property's name, <c>TotalBalance</c>.</summary>
     public string Name => _property.Name;
 
@@ -56,6 +66,9 @@ public sealed class Indicator
     /// <summary>The column of the <c>snapshots</c> table, <c>total_balance</c>.</summary>
     public string Column { get; }
 
+    /// <summary>The column of its PBoC-口径 value (<c>pboc_inclusive_balance</c>), or <c>null</c> where the 口径 changes nothing.</summary>
+    public string? PbocColumn { get; }
+
     public IndicatorKind Kind { get; }
 
     /// <summary><see cref="long"/> for a count, else <see cref="decimal"/>.</summary>
@@ -64,8 +77,11 @@ public sealed class Indicator
     /// <summary>The indicator's value in <paramref name="snapshot"/>, a boxed <see cref="Type"/>.</summary>
     public object ValueOf(IndicatorSnapshot snapshot) => _property.GetValue(snapshot)!;
 
-    /// <summary>A snapshot of the value of each indicator (a <see cref="Type"/> each).</summary>
-    public static IndicatorSnapshot Snapshot(Func<Indicator, object> valueOf)
+    /// <summary>
+    /// A snapshot of the value of each indicator (a <see cref="Type"/> each), and its PBoC-口径 values from
+    /// <paramref name="pbocValueOf"/> where given: <c>null</c> there for any indicator leaves <see cref="IndicatorSnapshot.Pboc"/> null.
+    /// </summary>
+    public static IndicatorSnapshot Snapshot(Func<Indicator, object> valueOf, Func<Indicator, object?>? pbocValueOf = null)
     {
         ArgumentNullException.ThrowIfNull(valueOf);
         var snapshot = new IndicatorSnapshot();
@@ -75,7 +91,23 @@ public sealed class Indicator
             indicator._property.SetValue(snapshot, valueOf(indicator));
         }
 
-        return snapshot;
+        if (pbocValueOf is null)
+        {
+            return snapshot;
+        }
+
+        var pboc = snapshot with { };
+        foreach (var indicator in PerScope)
+        {
+            if (pbocValueOf(indicator) is not { } value)
+            {
+                return snapshot;
+            }
+
+            indicator._property.SetValue(pboc, value);
+        }
+
+        return snapshot with { Pboc = pboc };
     }
 
     private static List<Indicator> Declare()
@@ -85,9 +117,9 @@ public sealed class Indicator
         {
             if (property.GetCustomAttribute<IndicatorAttribute>() is { } declared)
             {
-                indicators.Add(new Indicator(property, declared.Kind));
+                indicators.Add(new Indicator(property, declared.Kind, declared.PerScope));
             }
-            else if (property.SetMethod is not null)
+            else if (property.SetMethod is not null && property.Name != nameof(IndicatorSnapshot.Pboc))
             {
                 throw new InvalidOperationException($"{nameof(IndicatorSnapshot)}.{property.Name} is stored but not declared an indicator.");
             }

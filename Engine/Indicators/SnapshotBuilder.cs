@@ -56,26 +56,30 @@ public sealed class SnapshotBuilder(YearMonth period)
         }
     }
 
-    /// <summary>The snapshot of every row added so far, its inclusive indicators in the CBIRC 口径.</summary>
+    /// <summary>The snapshot of every row added so far: its inclusive indicators in the CBIRC 口径, and again in the PBoC's.</summary>
     public IndicatorSnapshot Build()
     {
-        var cbirc = _book.Inclusive(Classification.PassesCbirc);
-        return new()
+        var common = new IndicatorSnapshot
         {
             TotalBalance = Yuan(_totalBalance),
             TotalNplBalance = Yuan(_totalNplBalance),
-            InclusiveBalance = Yuan(cbirc.Balance),
-            InclusiveNplBalance = Yuan(cbirc.NplBalance),
-            InclusiveCreditBalance = Yuan(cbirc.CreditBalance),
-            InclusiveBorrowers = cbirc.Borrowers,
-            NewFirstLoanBorrowers = cbirc.NewFirstLoanBorrowers,
-            NewInclusiveAmount = Yuan(cbirc.NewAmount),
-            NewInclusiveRateWeight = (decimal)cbirc.NewRateWeight / 100_000_000m,
             IndividualBusinessBalance = Yuan(_individualBusinessBalance),
             IndividualBusinessBorrowers = _individualBusinessBorrowers,
             OperatingBalance = Yuan(_operatingBalance),
         };
+        return Inclusive(common, _book.Inclusive(Classification.PassesCbirc)) with { Pboc = Inclusive(common, _book.Inclusive(Classification.PassesPboc)) };
     }
+
+    private static IndicatorSnapshot Inclusive(IndicatorSnapshot common, BorrowerBook.Sums sums) => common with
+    {
+        InclusiveBalance = Yuan(sums.Balance),
+        InclusiveNplBalance = Yuan(sums.NplBalance),
+        InclusiveCreditBalance = Yuan(sums.CreditBalance),
+        InclusiveBorrowers = sums.Borrowers,
+        NewFirstLoanBorrowers = sums.NewFirstLoanBorrowers,
+        NewInclusiveAmount = Yuan(sums.NewAmount),
+        NewInclusiveRateWeight = (decimal)sums.NewRateWeight / 100_000_000m,
+    };
 
     /// <summary>The warnings only the whole ledger decides: W004 and, from 2023-07, W006, in the order of their lines.</summary>
     public IEnumerable<LedgerIssue> BorrowerWarnings() => _book.Warnings(period);
