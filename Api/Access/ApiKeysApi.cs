@@ -4,6 +4,7 @@ using Compliance.Data.Institutions;
 using Compliance.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NodaTime;
+using System.ComponentModel.DataAnnotations;
 
 namespace Compliance.Api.Access;
 
@@ -27,7 +28,11 @@ internal static class ApiKeysApi
     private static Ok<MeView> Me(Caller caller, HttpContext context) =>
         TypedResults.Ok(new MeView(Formats.Id(caller.KeyId), context.User.FindFirst(Caller.PrefixClaim)?.Value ?? "", caller.Role, caller.Institution, caller.Jurisdiction));
 
-    public sealed record CreateKey(string? Name, string? Role, string? Institution, string? Jurisdiction);
+    public sealed record CreateKey(
+        [property: Required(ErrorMessage = AcceptedRanges.RequiredError), StringLength(200, ErrorMessage = AcceptedRanges.LengthError), NameText] string? Name,
+        [property: Required(ErrorMessage = AcceptedRanges.RequiredError), OneOf(Roles.Institution, Roles.Regulator, Roles.Admin)] string? Role,
+        [property: NameText] string? Institution,
+        string? Jurisdiction);
 
     public sealed record KeyView(string Id, string Name, string Prefix, string Role, string? Institution, string? Jurisdiction, Instant CreatedAt, Instant? RevokedAt);
 
@@ -38,20 +43,9 @@ internal static class ApiKeysApi
     private static async Task<Results<Created<CreatedKey>, ProblemHttpResult>> Create(
         CreateKey body, ApiKeyStore keys, InstitutionStore institutions, IClock clock, HttpContext context, CancellationToken ct)
     {
+        // What the role asks of the binding: the declared checks of the body have passed.
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(body.Name) || body.Name.Length > 200)
-        {
-            errors["name"] = ["name is required, at most 200 characters."];
-        }
-
-        TextFields.Name("name", body.Name, errors);
-        TextFields.Name("institution", body.Institution, errors);
-
-        if (body.Role is null || !Roles.IsKnown(body.Role))
-        {
-            errors["role"] = ["role must be institution, regulator or admin."];
-        }
-        else if (body.Role == Roles.Institution)
+        if (body.Role == Roles.Institution)
         {
             if (string.IsNullOrWhiteSpace(body.Institution))
             {
@@ -119,5 +113,9 @@ internal static class ApiKeysApi
 /// <summary>Jurisdictions are prefixes of the 6-digit region code: empty (national), 2, 4 or 6 digits.</summary>
 internal static class Jurisdictions
 {
-    public static bool IsValid(string prefix) => prefix.Length is 0 or 2 or 4 or 6 && prefix.All(char.IsAsciiDigit);
+    public const string Pattern = @"\A(?:[0-9]{2}){0,3}\z";
+
+    public const string Error = "{0} is \"\" (national) or a region prefix of 2, 4 or 6 digits.";
+
+    public static bool IsValid(string prefix) => System.Text.RegularExpressions.Regex.IsMatch(prefix, Pattern);
 }

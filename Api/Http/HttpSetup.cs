@@ -17,8 +17,10 @@ internal static class HttpSetup
             // Chinese text is written as it is, not as \u escapes; HTML-sensitive characters stay escaped.
             options.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
         });
-        // A body or parameter the framework cannot bind is thrown, so its answer can name the field at fault.
+        // A body or parameter the framework cannot bind is thrown, so its answer can name the field at fault; declared
+        // ranges and lengths are checked before the handler runs. Both answer 400 invalid-request (InvalidRequests).
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.AddValidation();
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             var problem = context.ProblemDetails;
@@ -29,11 +31,19 @@ internal static class HttpSetup
                 problem.Status = status;
                 context.HttpContext.Response.StatusCode = status;
                 problem.Type = null;
-                if (status == StatusCodes.Status400BadRequest)
+            }
+
+            if (InvalidRequests.ErrorsOf(context) is { } errors)
+            {
+                problem.Type = null;
+                problem.Detail = Problems.InvalidDetail(errors);
+                if (problem is HttpValidationProblemDetails validation)
                 {
-                    var (field, message) = BindingErrors.Describe(bad);
-                    problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [message] };
-                    problem.Detail = $"The request has invalid fields: {field}: {message}";
+                    validation.Errors = errors;
+                }
+                else
+                {
+                    problem.Extensions["errors"] = errors;
                 }
             }
 
@@ -66,6 +76,9 @@ internal static class HttpSetup
             options.MapType<Instant>(() => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" });
             options.MapType<LocalDate>(() => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date" });
             options.MapType<YearMonth>(() => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9]{4}-[0-9]{2}$" });
+            options.MapType<Period>(() => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9]{4}-[0-9]{2}$", Description = Period.Accepted });
+            options.MapType<Day>(() => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date", Description = Day.Accepted });
+            options.MapType<Audit.Bound>(() => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$", Description = Audit.Bound.Accepted });
             options.AddSecurityDefinition(ApiKeyAuthentication.SchemeName, new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.ApiKey,

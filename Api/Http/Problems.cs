@@ -50,8 +50,11 @@ internal static class Problems
 
     /// <summary>400 with <c>errors: {field: [messages]}</c>.</summary>
     public static ProblemHttpResult Invalid(IDictionary<string, string[]> errors) =>
-        Of(InvalidRequest, "The request has invalid fields: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")),
-            new Dictionary<string, object?> { ["errors"] = errors });
+        Of(InvalidRequest, InvalidDetail(errors), new Dictionary<string, object?> { ["errors"] = errors });
+
+    /// <summary>The detail of a 400: every field at fault with its messages.</summary>
+    public static string InvalidDetail(IDictionary<string, string[]> errors) =>
+        "The request has invalid fields: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"));
 
     public static ProblemHttpResult Invalid(string field, string message) => Invalid(new Dictionary<string, string[]> { [field] = [message] });
 
