@@ -15,9 +15,9 @@ internal static class ApiKeysApi
     {
         var group = routes.MapGroup("/api/v1/api-keys").WithTags("Access").RequireAuthorization(AccessSetup.AdminPolicy)
             .ProducesProblem(401).ProducesProblem(403);
-        group.MapPost("/", Create).WithName("CreateApiKey").ProducesProblem(400);
-        group.MapGet("/", List).WithName("ListApiKeys");
-        group.MapDelete("/{id}", Revoke).WithName("RevokeApiKey").ProducesProblem(404);
+        group.MapPost("/", Create).WithName("CreateApiKey").WithSummary("Create an API key").WithDescription("Admin only. Creates a key for a role: an institution key names its institution, a regulator key its jurisdiction. The key itself is in this answer only.").ProducesProblem(400);
+        group.MapGet("/", List).WithName("ListApiKeys").WithSummary("List API keys").WithDescription("Admin only. Every key with its prefix, role, binding and dates; never the key.");
+        group.MapDelete("/{id}", Revoke).WithName("RevokeApiKey").WithSummary("Revoke an API key").WithDescription("Admin only. The key stops working at once.").ProducesProblem(404);
         routes.MapGet("/api/v1/me", Me).WithTags("Access").WithName("GetMe").RequireAuthorization().ProducesProblem(401)
             .WithSummary("The caller's own key").WithDescription("The id, visible prefix, role and binding (institution or jurisdiction) of the key that makes the request; never the key itself.");
         return group;

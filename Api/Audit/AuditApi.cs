@@ -99,7 +99,7 @@ internal static class AuditApi
     }
 
     public static void MapAudit(this IEndpointRouteBuilder routes) =>
-        routes.MapGet("/api/v1/audit", List).WithTags("Operations").WithName("ListAudit").RequireAuthorization(AccessSetup.AdminPolicy)
+        routes.MapGet("/api/v1/audit", List).WithTags("Operations").WithName("ListAudit").WithSummary("Read the audit log").RequireAuthorization(AccessSetup.AdminPolicy)
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403)
             .WithDescription("Every write and every refused request: {at, keyId, role, method, path, query, status, target, institution}, newest first: target is the resource acted on or created, institution the one acted for. from and to are periods (yyyy-MM) or dates, China Standard Time, both inclusive.");
 

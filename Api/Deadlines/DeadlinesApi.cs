@@ -9,6 +9,7 @@ using Compliance.Engine.Rules;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using System.Text.Json.Nodes;
 using NodaTime;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Mvc;
@@ -23,16 +24,25 @@ internal static class DeadlinesApi
     public static void MapDeadlines(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/v1").WithTags("Deadlines").RequireAuthorization().ProducesProblem(401);
-        api.MapGet("/obligations", Obligations).WithName("ListObligations");
-        api.MapGet("/deadlines", Deadlines).WithName("ListDeadlines").ProducesProblem(400);
-        api.MapPost("/deliverables", Deliver).WithName("FileDeliverable").WithMetadata(new StreamedBody()).Accepts<string>("*/*")
+        api.MapGet("/obligations", Obligations).WithName("ListObligations").WithSummary("List obligations").WithDescription("The reporting obligations in force: code, names, the regions and categories they bind, years and due rule.");
+        api.MapGet("/deadlines", Deadlines).WithName("ListDeadlines").WithSummary("List deadlines").WithDescription("Every deadline of the institutions the key may see whose due date falls in the year (this year by default): filed, pending or overdue.").ProducesProblem(400);
+        api.MapPost("/deliverables", Deliver).WithName("FileDeliverable").WithMetadata(new StreamedBody())
+            .WithMetadata(new DocumentedBody("The document, in any media type, up to 50 MiB; kept exactly as received.", new Dictionary<string, JsonNode?> { ["*/*"] = null })).WithSummary("File a deliverable").WithDescription("The institution (or an admin with institution=) files the document of an obligation for a year; the answer is its receipt.")
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(413);
-        api.MapGet("/deliverables", Deliverables).WithName("ListDeliverables").ProducesProblem(400);
-        api.MapGet("/deliverables/{id}/content", Content).WithName("GetDeliverableContent").Produces(200, contentType: "application/octet-stream").ProducesProblem(404);
-        api.MapGet("/calendar/{year}", GetCalendar).WithName("GetCalendar").ProducesProblem(400).ProducesProblem(404);
-        api.MapPut("/calendar/{year}", PutCalendar).WithName("PutCalendar").RequireAuthorization(AccessSetup.AdminPolicy).ProducesProblem(400).ProducesProblem(403);
-        api.MapGet("/reminders", Reminders).WithName("ListReminders").ProducesProblem(400);
-        api.MapPost("/deadlines/sweep", Sweep).WithName("SweepDeadlines").RequireAuthorization(AccessSetup.AdminPolicy).ProducesProblem(400).ProducesProblem(403);
+        api.MapGet("/deliverables", Deliverables).WithName("ListDeliverables").WithSummary("List deliverables").WithDescription("The receipts of the deliverables the key may see, filtered by institution, obligation and year.").ProducesProblem(400);
+        api.MapGet("/deliverables/{id}/content", Content).WithName("GetDeliverableContent").WithSummary("Download a deliverable").WithDescription("The document exactly as it was received, with its media type, as an attachment.").Produces(200, contentType: "application/octet-stream").ProducesProblem(404);
+        api.MapGet("/calendar/{year}", GetCalendar).WithName("GetCalendar").Produces(200, contentType: "application/json").WithSummary("Get a calendar year").WithDescription("The holidays and adjusted working days of one year, as in cn-calendar.json. 404 for a year the calendar lacks.").ProducesProblem(400).ProducesProblem(404);
+        api.MapPut("/calendar/{year}", PutCalendar).WithName("PutCalendar").Produces(200, contentType: "application/json").WithSummary("Put a calendar year")
+            .WithMetadata(new DocumentedBody("One year of cn-calendar.json: {notice?, holidays: [{name, dates}], workdays: [dates]}, dates yyyy-MM-dd.", new Dictionary<string, JsonNode?>
+            {
+                ["application/json"] = new JsonObject
+                {
+                    ["holidays"] = new JsonArray(new JsonObject { ["name"] = "春节", ["dates"] = new JsonArray("2025-01-28", "2025-01-29", "2025-01-30") }),
+                    ["workdays"] = new JsonArray("2025-01-26", "2025-02-08"),
+                },
+            })).WithDescription("Admin only. Sets the holidays and adjusted working days of one year.").RequireAuthorization(AccessSetup.AdminPolicy).ProducesProblem(400).ProducesProblem(403);
+        api.MapGet("/reminders", Reminders).WithName("ListReminders").WithSummary("List reminders").WithDescription("The reminders the sweep sent to the institutions the key may see, with their webhook delivery.").ProducesProblem(400);
+        api.MapPost("/deadlines/sweep", Sweep).WithName("SweepDeadlines").WithSummary("Run the sweep").WithDescription("Admin only. Runs the reminder sweep as of a date (today in China Standard Time by default), up to a year ahead; answers the counts it created.").RequireAuthorization(AccessSetup.AdminPolicy).ProducesProblem(400).ProducesProblem(403);
     }
 
     /// <summary>The query of <c>POST /api/v1/deliverables</c>.</summary>

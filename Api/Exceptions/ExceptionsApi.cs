@@ -20,16 +20,16 @@ internal static class ExceptionsApi
     public static RouteGroupBuilder MapExceptions(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/exceptions").WithTags("Exceptions").RequireAuthorization().ProducesProblem(401);
-        group.MapGet("/", List).WithName("ListExceptions").ProducesProblem(400);
-        group.MapGet("/export", Export).WithName("ExportExceptions").ProducesProblem(400)
+        group.MapGet("/", List).WithName("ListExceptions").WithSummary("List exceptions").WithDescription("The exceptions the key may see, newest period first, filtered by institution, region prefix, period or from/to, rule, severity and status.").ProducesProblem(400);
+        group.MapGet("/export", Export).WithName("ExportExceptions").WithSummary("Export exceptions").ProducesProblem(400)
             .Produces(200, contentType: ExceptionExport.CsvType, additionalContentTypes: [ExceptionExport.XlsxType])
             .WithDescription("The rows of the list as a file with Chinese headers: format=csv (UTF-8 with BOM) or xlsx; every filter of the list.");
-        group.MapGet("/{id}", Get).WithName("GetException").ProducesProblem(404);
+        group.MapGet("/{id}", Get).WithName("GetException").WithSummary("Get an exception").WithDescription("One exception with its figures, baselines, message and every event of its lifecycle.").ProducesProblem(404);
         // A transition's body is checked by the handler once the exception is known to be visible (a 404 comes first).
-        group.MapPost("/{id}/explanation", Explain).WithName("ExplainException").DisableValidation().ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
-        group.MapPost("/{id}/resolve", Resolve).WithName("ResolveException").DisableValidation().ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
-        group.MapPost("/{id}/waive", Waive).WithName("WaiveException").DisableValidation().ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
-        group.MapPost("/{id}/reopen", Reopen).WithName("ReopenException").DisableValidation().ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+        group.MapPost("/{id}/explanation", Explain).WithName("ExplainException").WithSummary("Explain an exception").WithDescription("The institution (or an admin on its behalf) explains an open or explained exception, with an optional reason code; it becomes explained. 409 from another status.").DisableValidation().ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+        group.MapPost("/{id}/resolve", Resolve).WithName("ResolveException").WithSummary("Resolve an exception").WithDescription("A regulator over the institution, or an admin, resolves an open or explained exception with a note. 409 from another status.").DisableValidation().ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+        group.MapPost("/{id}/waive", Waive).WithName("WaiveException").WithSummary("Waive an exception").WithDescription("A regulator over the institution, or an admin, waives an open or explained exception with a note, until a date if given; the first evaluation or sweep after it reopens it. 409 from another status.").DisableValidation().ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+        group.MapPost("/{id}/reopen", Reopen).WithName("ReopenException").WithSummary("Reopen an exception").WithDescription("A regulator over the institution, or an admin, reopens a resolved, waived or cleared exception with a note. 409 from another status.").DisableValidation().ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
         return group;
     }
 

@@ -1,5 +1,3 @@
-using Compliance.Api.Access;
-using Microsoft.OpenApi;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
 
@@ -64,41 +62,9 @@ internal static class HttpSetup
         });
 
         builder.Services.AddExceptionHandler<Unavailable>();
-        builder.Services.AddEndpointsApiExplorer();
-        builder.Services.AddSwaggerGen(options =>
-        {
-            options.SwaggerDoc("v1", new OpenApiInfo
-            {
-                Title = "Compliance API",
-                Version = "v1",
-                Description = "Loan ledgers in, small/micro-enterprise lending indicators, exceptions and deadlines out. Authenticate with X-Api-Key.",
-            });
-            options.MapType<Instant>(() => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" });
-            options.MapType<LocalDate>(() => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date" });
-            options.MapType<YearMonth>(() => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9]{4}-[0-9]{2}$" });
-            options.MapType<Period>(() => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9]{4}-[0-9]{2}$", Description = Period.Accepted });
-            options.MapType<Day>(() => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date", Description = Day.Accepted });
-            options.MapType<Audit.Bound>(() => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$", Description = Audit.Bound.Accepted });
-            options.AddSecurityDefinition(ApiKeyAuthentication.SchemeName, new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.ApiKey,
-                In = ParameterLocation.Header,
-                Name = ApiKeyAuthentication.Header,
-                Description = "An API key (institution, regulator or admin).",
-            });
-            options.AddSecurityRequirement(document => new OpenApiSecurityRequirement
-            {
-                [new OpenApiSecuritySchemeReference(ApiKeyAuthentication.SchemeName, document)] = [],
-            });
-            options.CustomSchemaIds(SchemaId);
-        });
+        builder.Services.AddComplianceOpenApi();
         return builder;
     }
-
-    /// <summary>Short schema names: the type's own name, its generic argument first (<c>ExceptionViewList</c>).</summary>
-    private static string SchemaId(Type type) =>
-        type.IsGenericType ? string.Concat(type.GetGenericArguments().Select(SchemaId)) + type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)].Replace("ListAnswer", "List", StringComparison.Ordinal)
-            : type.Name;
 
     /// <summary>Every error as problem details; unmatched routes too.</summary>
     public static WebApplication UseComplianceHttp(this WebApplication app)

@@ -65,7 +65,7 @@ internal static class Problems
             All.FirstOrDefault(k => k.Name == kind) is { } found
                 ? Results.Content(Page(found), "text/html; charset=utf-8")
                 : Results.Problem(detail: $"There is no problem kind '{kind}'.", statusCode: 404, title: NotFound.Title, type: TypeOf(NotFound)))
-            .WithTags("Operations").WithName("ExplainProblem").AllowAnonymous().Produces(200, contentType: "text/html").ProducesProblem(404);
+            .WithTags("Operations").WithName("ExplainProblem").WithSummary("Explain a problem type").WithDescription("A short page explaining one problem type of the API (/problems/<kind>): its status and what to do.").AllowAnonymous().Produces(200, contentType: "text/html").ProducesProblem(404);
     }
 
     private static string Page(Kind kind) =>

@@ -22,12 +22,12 @@ internal static class InstitutionsApi
     public static RouteGroupBuilder MapInstitutions(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/institutions").WithTags("Institutions").RequireAuthorization().ProducesProblem(401);
-        group.MapPost("/", Create).WithName("CreateInstitution").RequireAuthorization(AccessSetup.AdminPolicy)
+        group.MapPost("/", Create).WithName("CreateInstitution").WithSummary("Register an institution").WithDescription("Admin only. Registers an institution; the answer carries its generated webhookSecret, shown only here. 409 if the code exists.").RequireAuthorization(AccessSetup.AdminPolicy)
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(409);
-        group.MapPut("/{code}", Update).WithName("UpdateInstitution").RequireAuthorization(AccessSetup.AdminPolicy)
+        group.MapPut("/{code}", Update).WithName("UpdateInstitution").WithSummary("Update an institution").WithDescription("Admin only. Replaces every field of an institution but its code.").RequireAuthorization(AccessSetup.AdminPolicy)
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404);
-        group.MapGet("/", List).WithName("ListInstitutions").ProducesProblem(400);
-        group.MapGet("/{code}", Get).WithName("GetInstitution").ProducesProblem(404);
+        group.MapGet("/", List).WithName("ListInstitutions").WithSummary("List institutions").WithDescription("The institutions the key may see, by code, filtered by a prefix of the region code.").ProducesProblem(400);
+        group.MapGet("/{code}", Get).WithName("GetInstitution").WithSummary("Get an institution").WithDescription("One institution the key may see; never its webhook secret.").ProducesProblem(404);
         return group;
     }
 

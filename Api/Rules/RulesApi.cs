@@ -19,12 +19,12 @@ internal static class RulesApi
     public static void MapRules(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/v1").WithTags("Rules").RequireAuthorization().ProducesProblem(401);
-        api.MapGet("/rules", Catalogue).WithName("ListRules");
-        api.MapGet("/rule-sets", ListSets).WithName("ListRuleSets");
-        api.MapGet("/rule-sets/{id}", GetSet).WithName("GetRuleSet").ProducesProblem(404);
-        api.MapPut("/rule-sets/{id}", PutSet).WithName("PutRuleSet").RequireAuthorization(AccessSetup.AdminPolicy).ProducesProblem(400).ProducesProblem(403);
+        api.MapGet("/rules", Catalogue).WithName("ListRules").WithSummary("List the rule catalogue").WithDescription("Every rule the engine knows: its id, names, parameters with their defaults, and severity.");
+        api.MapGet("/rule-sets", ListSets).WithName("ListRuleSets").WithSummary("List rule sets").WithDescription("Every rule set in its current version: jurisdiction, years in force and rules with their parameters.");
+        api.MapGet("/rule-sets/{id}", GetSet).WithName("GetRuleSet").WithSummary("Get a rule set").WithDescription("One rule set in its current version, with its earlier versions as history.").ProducesProblem(404);
+        api.MapPut("/rule-sets/{id}", PutSet).WithName("PutRuleSet").WithSummary("Put a rule set").WithDescription("Admin only. Adds a new version of the set (or its first); re-evaluates nothing by itself.").RequireAuthorization(AccessSetup.AdminPolicy).ProducesProblem(400).ProducesProblem(403);
         api.MapPost("/evaluations", Reevaluate).WithName("Reevaluate").RequireAuthorization(AccessSetup.AdminPolicy).ProducesProblem(400).ProducesProblem(403)
-            .WithDescription("Re-evaluates the latest accepted ledger of each period in [from, to] (of one institution, or of all) with the rule sets now in force.");
+            .WithSummary("Re-evaluate periods").WithDescription("Re-evaluates the latest accepted ledger of each period in [from, to] (of one institution, or of all) with the rule sets now in force.");
     }
 
     public sealed record ParameterView(string Name, string Type, object Default);

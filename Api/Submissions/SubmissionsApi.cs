@@ -1,5 +1,6 @@
 using Compliance.Api.Access;
 using Compliance.Api.Http;
+using System.Text.Json.Nodes;
 using Compliance.Data.Snapshots;
 using Compliance.Data.Submissions;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,17 +18,20 @@ internal static class SubmissionsApi
     {
         var group = routes.MapGroup("/api/v1/submissions").WithTags("Submissions").RequireAuthorization().ProducesProblem(401);
         group.MapPost("/", Submit).WithName("SubmitLedger").WithMetadata(new StreamedBody())
-            .Accepts<string>("text/csv", "application/json", "application/x-ndjson")
+            .WithMetadata(new DocumentedBody("The ledger, in one of three formats (ledger.md).", new Dictionary<string, JsonNode?>
+            {
+                ["text/csv"] = LedgerExample.Csv, ["application/json"] = LedgerExample.Json, ["application/x-ndjson"] = LedgerExample.Ndjson,
+            }))
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422)
-            .WithDescription("Posts a loan ledger (ledger.md) for a period: text/csv in UTF-8 (BOM allowed) or charset=gb18030/gbk, application/json {\"loans\": [...]}, or application/x-ndjson. 201 with the receipt; 422 with every error; ?dryRun=true validates and evaluates without storing (200 with findings). With an Idempotency-Key header, a retry with the same body answers the first answer again (Idempotent-Replayed: true).");
-        group.MapGet("/", List).WithName("ListSubmissions").ProducesProblem(400);
-        group.MapGet("/{id}", Get).WithName("GetSubmission").ProducesProblem(404);
+            .WithSummary("Submit a ledger").WithDescription("Posts a loan ledger (ledger.md) for a period: text/csv in UTF-8 (BOM allowed) or charset=gb18030/gbk, application/json {\"loans\": [...]}, or application/x-ndjson. 201 with the receipt; 422 with every error; ?dryRun=true validates and evaluates without storing (200 with findings). With an Idempotency-Key header, a retry with the same body answers the first answer again (Idempotent-Replayed: true).");
+        group.MapGet("/", List).WithName("ListSubmissions").WithSummary("List submissions").WithDescription("The receipts of the submissions the key may see, newest first, filtered by institution, period and status (accepted or rejected).").ProducesProblem(400);
+        group.MapGet("/{id}", Get).WithName("GetSubmission").WithSummary("Get a submission").WithDescription("The receipt of one submission, with its indicators and its evaluation: pending, running, done (rule sets, exceptions written, each rule's outcome) or failed.").ProducesProblem(404);
         // The paging of a submission's errors, and the periods of an institution's indicators, are checked by the
         // handler once the resource is known to be visible: a caller who may not see it is answered 404 whatever it asks.
-        group.MapGet("/{id}/errors", Errors).WithName("GetSubmissionErrors").DisableValidation().ProducesProblem(400).ProducesProblem(404);
-        group.MapGet("/{id}/original", Original).WithName("GetSubmissionOriginal").Produces(200, contentType: "text/csv").ProducesProblem(404);
+        group.MapGet("/{id}/errors", Errors).WithName("GetSubmissionErrors").DisableValidation().WithSummary("List a submission's errors").WithDescription("Every error of a rejected submission, with its line, column and code (ledger.md), a page at a time.").ProducesProblem(400).ProducesProblem(404);
+        group.MapGet("/{id}/original", Original).WithName("GetSubmissionOriginal").WithSummary("Download a submission's original").WithDescription("The body exactly as it was received, with its original Content-Type, as an attachment.").Produces(200, contentType: "text/csv").ProducesProblem(404);
 
-        routes.MapGet("/api/v1/institutions/{code}/indicators", Indicators).WithTags("Institutions").WithName("GetIndicators").DisableValidation()
+        routes.MapGet("/api/v1/institutions/{code}/indicators", Indicators).WithTags("Institutions").WithName("GetIndicators").DisableValidation().WithSummary("Get an institution's indicators").WithDescription("The snapshot of the latest accepted version of each period from from to to (both inclusive, yyyy-MM), oldest first, with the derived ratios in percent; a ratio without a denominator is null.")
             .RequireAuthorization().ProducesProblem(400).ProducesProblem(401).ProducesProblem(404);
         return group;
     }
