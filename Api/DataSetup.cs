@@ -12,6 +12,7 @@ using Compliance.Data.Institutions;
 using Compliance.Data.Rules;
 using Compliance.Data.Snapshots;
 using Compliance.Data.Submissions;
+using Microsoft.Extensions.Options;
 using NodaTime;
 
 namespace Compliance.Api;
@@ -26,9 +27,10 @@ internal static class DataSetup
 #pragma warning disable RS0030
         builder.Services.AddSingleton<IClock>(new MillisecondClock(SystemClock.Instance));
 #pragma warning restore RS0030
-        var database = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        builder.Services.AddSingleton(database);
-        builder.Services.AddSingleton(services => new Db(database, builder.Environment.ContentRootPath));
+        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), $"{DatabaseOptions.Section}:ConnectionString is required.")
+            .Validate(o => o.BusyTimeoutSeconds > 0, $"{DatabaseOptions.Section}:BusyTimeoutSeconds must be positive.").ValidateOnStart();
+        builder.Services.AddSingleton(services => new Db(services.GetRequiredService<IOptions<DatabaseOptions>>().Value, builder.Environment.ContentRootPath));
         builder.Services.AddSingleton<Migrations>();
         builder.Services.AddSingleton<InstitutionStore>();
         builder.Services.AddSingleton<ApiKeyStore>();
@@ -68,7 +70,7 @@ internal static class DataSetup
             app.Logger.MigrationsApplied(string.Join(", ", applied));
         }
 
-        var spool = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<IngestOptions>>().Value.SpoolPath;
+        var spool = services.GetRequiredService<IOptions<IngestOptions>>().Value.SpoolPath;
         var (files, bytes) = SpooledBody.DeleteAbandoned(spool);
         if (files > 0)
         {
@@ -76,7 +78,7 @@ internal static class DataSetup
         }
 
         await JobsSetup.RequeuePendingAsync(services, ct);
-        await DeadlinesSetup.ScheduleSweepAsync(services, app.Configuration, ct);
+        await DeadlinesSetup.ScheduleSweepAsync(services, ct);
     }
 }
 

@@ -21,7 +21,7 @@ builder.AddComplianceLimits();
 var app = builder.Build();
 await app.InitializeComplianceAsync();
 app.MapHealth();
-if (app.Services.GetRequiredService<NodeOptions>().RunsApi)
+if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<NodeOptions>>().Value.RunsApi)
 {
     app.UseComplianceAudit();
     app.UseComplianceHttp();

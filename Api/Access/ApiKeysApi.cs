@@ -4,6 +4,7 @@ using Compliance.Data.Institutions;
 using Compliance.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NodaTime;
+using System.ComponentModel.DataAnnotations;
 
 namespace Compliance.Api.Access;
 
@@ -14,9 +15,9 @@ internal static class ApiKeysApi
     {
         var group = routes.MapGroup("/api/v1/api-keys").WithTags("Access").RequireAuthorization(AccessSetup.AdminPolicy)
             .ProducesProblem(401).ProducesProblem(403);
-        group.MapPost("/", Create).WithName("CreateApiKey").ProducesProblem(400);
-        group.MapGet("/", List).WithName("ListApiKeys");
-        group.MapDelete("/{id}", Revoke).WithName("RevokeApiKey").ProducesProblem(404);
+        group.MapPost("/", Create).WithName("CreateApiKey").WithSummary("Create an API key").WithDescription("Admin only. Creates a key for a role: an institution key names its institution, a regulator key its jurisdiction. The key itself is in this answer only.").ProducesProblem(400);
+        group.MapGet("/", List).WithName("ListApiKeys").WithSummary("List API keys").WithDescription("Admin only. Every key with its prefix, role, binding and dates; never the key.");
+        group.MapDelete("/{id}", Revoke).WithName("RevokeApiKey").WithSummary("Revoke an API key").WithDescription("Admin only. The key stops working at once.").ProducesProblem(404);
         routes.MapGet("/api/v1/me", Me).WithTags("Access").WithName("GetMe").RequireAuthorization().ProducesProblem(401)
             .WithSummary("The caller's own key").WithDescription("The id, visible prefix, role and binding (institution or jurisdiction) of the key that makes the request; never the key itself.");
         return group;
@@ -27,7 +28,11 @@ internal static class ApiKeysApi
     private static Ok<MeView> Me(Caller caller, HttpContext context) =>
         TypedResults.Ok(new MeView(Formats.Id(caller.KeyId), context.User.FindFirst(Caller.PrefixClaim)?.Value ?? "", caller.Role, caller.Institution, caller.Jurisdiction));
 
-    public sealed record CreateKey(string? Name, string? Role, string? Institution, string? Jurisdiction);
+    public sealed record CreateKey(
+        [property: Required(ErrorMessage = AcceptedRanges.RequiredError), StringLength(200, ErrorMessage = AcceptedRanges.LengthError), NameText] string? Name,
+        [property: Required(ErrorMessage = AcceptedRanges.RequiredError), OneOf(Roles.Institution, Roles.Regulator, Roles.Admin)] string? Role,
+        [property: NameText] string? Institution,
+        string? Jurisdiction);
 
     public sealed record KeyView(string Id, string Name, string Prefix, string Role, string? Institution, string? Jurisdiction, Instant CreatedAt, Instant? RevokedAt);
 
@@ -38,20 +43,9 @@ internal static class ApiKeysApi
     private static async Task<Results<Created<CreatedKey>, ProblemHttpResult>> Create(
         CreateKey body, ApiKeyStore keys, InstitutionStore institutions, IClock clock, HttpContext context, CancellationToken ct)
     {
+        // What the role asks of the binding: the declared checks of the body have passed.
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(body.Name) || body.Name.Length > 200)
-        {
-            errors["name"] = ["name is required, at most 200 characters."];
-        }
-
-        TextFields.Name("name", body.Name, errors);
-        TextFields.Name("institution", body.Institution, errors);
-
-        if (body.Role is null || !Roles.IsKnown(body.Role))
-        {
-            errors["role"] = ["role must be institution, regulator or admin."];
-        }
-        else if (body.Role == Roles.Institution)
+        if (body.Role == Roles.Institution)
         {
             if (string.IsNullOrWhiteSpace(body.Institution))
             {
@@ -119,5 +113,9 @@ internal static class ApiKeysApi
 /// <summary>Jurisdictions are prefixes of the 6-digit region code: empty (national), 2, 4 or 6 digits.</summary>
 internal static class Jurisdictions
 {
-    public static bool IsValid(string prefix) => prefix.Length is 0 or 2 or 4 or 6 && prefix.All(char.IsAsciiDigit);
+    public const string Pattern = @"\A(?:[0-9]{2}){0,3}\z";
+
+    public const string Error = "{0} is \"\" (national) or a region prefix of 2, 4 or 6 digits.";
+
+    public static bool IsValid(string prefix) => System.Text.RegularExpressions.Regex.IsMatch(prefix, Pattern);
 }

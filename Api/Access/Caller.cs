@@ -10,8 +10,6 @@ internal static class Roles
     public const string Institution = "institution";
     public const string Regulator = "regulator";
     public const string Admin = "admin";
-
-    public static bool IsKnown(string role) => role is Institution or Regulator or Admin;
 }
 
 /// <summary>The authenticated caller: its key, role, and what it is bound to.</summary>

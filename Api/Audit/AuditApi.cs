@@ -4,7 +4,10 @@ using Compliance.Data.Audit;
 using Compliance.Engine;
 using Compliance.Engine.Calendar;
 using Microsoft.AspNetCore.Http.HttpResults;
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.AspNetCore.Mvc;
 using NodaTime;
+using Period = Compliance.Api.Http.Period;
 
 namespace Compliance.Api.Audit;
 
@@ -96,61 +99,58 @@ internal static class AuditApi
     }
 
     public static void MapAudit(this IEndpointRouteBuilder routes) =>
-        routes.MapGet("/api/v1/audit", List).WithTags("Operations").WithName("ListAudit").RequireAuthorization(AccessSetup.AdminPolicy)
+        routes.MapGet("/api/v1/audit", List).WithTags("Operations").WithName("ListAudit").WithSummary("Read the audit log").RequireAuthorization(AccessSetup.AdminPolicy)
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403)
             .WithDescription("Every write and every refused request: {at, keyId, role, method, path, query, status, target, institution}, newest first: target is the resource acted on or created, institution the one acted for. from and to are periods (yyyy-MM) or dates, China Standard Time, both inclusive.");
 
-    private static async Task<Results<Ok<ListAnswer<AuditView>>, ProblemHttpResult>> List(
-        string? from, string? to, string? keyId, int? page, int? pageSize, AuditStore audit, CancellationToken ct)
+    /// <summary>The filters of the audit log: <c>from</c> and <c>to</c> both inclusive.</summary>
+    public sealed record AuditQuery
     {
-        var errors = new Dictionary<string, string[]>();
-        var start = Bound(from, "from", upper: false, errors);
-        var end = Bound(to, "to", upper: true, errors);
-        long? key = null;
-        if (keyId is not null)
-        {
-            if (Formats.TryId(keyId, out var parsed))
-            {
-                key = parsed;
-            }
-            else
-            {
-                errors["keyId"] = ["keyId is the id of an API key."];
-            }
-        }
+        [FromQuery(Name = "from")]
+        public Bound? From { get; init; }
 
-        if (!Paging.TryRead(page, pageSize, errors, out var request))
-        {
-            return Problems.Invalid(errors);
-        }
+        [FromQuery(Name = "to")]
+        public Bound? To { get; init; }
 
-        var found = await audit.ListAsync(start, end, key, request, ct);
-        return TypedResults.Ok(Paging.Map(found, e => new AuditView(e.At, e.KeyId is { } k ? Formats.Id(k) : null, e.Role, e.Method, e.Path, e.Query, e.Status, e.Target, e.Institution)));
+        [FromQuery(Name = "keyId")]
+        public string? KeyId { get; init; }
     }
 
-    /// <summary>The first instant of a period or date (or, as an upper bound, of the one after), in China Standard Time.</summary>
-    private static Instant? Bound(string? text, string name, bool upper, Dictionary<string, string[]> errors)
+    private static async Task<Results<Ok<ListAnswer<AuditView>>, ProblemHttpResult>> List(
+        [AsParameters] AuditQuery query, [AsParameters] PageQuery paging, AuditStore audit, CancellationToken ct)
     {
-        if (text is null)
+        long? key = null;
+        if (query.KeyId is not null)
         {
-            return null;
+            if (!Formats.TryId(query.KeyId, out var parsed))
+            {
+                return Problems.Invalid("keyId", "keyId is the id of an API key.");
+            }
+
+            key = parsed;
         }
 
-        LocalDate day;
-        if (Periods.TryParse(text, out var period) && AcceptedRanges.Contains(period.Value))
-        {
-            day = upper ? period.Value.PlusMonths(1).OnDayOfMonth(1) : period.Value.OnDayOfMonth(1);
-        }
-        else if (NodaTime.Text.LocalDatePattern.Iso.Parse(text) is { Success: true } parsed && AcceptedRanges.Contains(parsed.Value))
-        {
-            day = upper ? parsed.Value.PlusDays(1) : parsed.Value;
-        }
-        else
-        {
-            errors[name] = [$"{name} is a period (yyyy-MM) or a date (yyyy-MM-dd), from {Periods.Format(AcceptedRanges.FirstPeriod)} to {Periods.Format(AcceptedRanges.LastPeriod)}."];
-            return null;
-        }
+        var found = await audit.ListAsync(query.From?.Start, query.To?.End, key, paging.Request, ct);
+        return TypedResults.Ok(PageQuery.Map(found, e => new AuditView(e.At, e.KeyId is { } k ? Formats.Id(k) : null, e.Role, e.Method, e.Path, e.Query, e.Status, e.Target, e.Institution)));
+    }
+}
 
-        return day.AtStartOfDayInZone(ReportingZone.Shanghai).ToInstant();
+/// <summary>A bound of the audit log: a period (<c>yyyy-MM</c>) or a date (<c>yyyy-MM-dd</c>), in China Standard Time.</summary>
+public readonly record struct Bound(LocalDate First, LocalDate Last) : IAccepted<Bound>
+{
+    public static string Accepted { get; } = $"a period (yyyy-MM) or a date (yyyy-MM-dd), from {Periods.Format(AcceptedRanges.FirstPeriod)} to {Periods.Format(AcceptedRanges.LastPeriod)}";
+
+    /// <summary>The first instant of the bound.</summary>
+    public Instant Start => First.AtStartOfDayInZone(ReportingZone.Shanghai).ToInstant();
+
+    /// <summary>The first instant after the bound.</summary>
+    public Instant End => Last.PlusDays(1).AtStartOfDayInZone(ReportingZone.Shanghai).ToInstant();
+
+    public static bool TryParse([NotNullWhen(true)] string? s, IFormatProvider? provider, out Bound result)
+    {
+        result = Period.TryParse(s, provider, out var period) ? new Bound(period.Value.OnDayOfMonth(1), Periods.LastDay(period.Value))
+            : Day.TryParse(s, provider, out var day) ? new Bound(day.Value, day.Value)
+            : default;
+        return result != default;
     }
 }

@@ -9,7 +9,10 @@ using Compliance.Engine.Rules;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using System.Text.Json.Nodes;
 using NodaTime;
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Compliance.Api.Deadlines;
 
@@ -21,16 +24,40 @@ internal static class DeadlinesApi
     public static void MapDeadlines(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/v1").WithTags("Deadlines").RequireAuthorization().ProducesProblem(401);
-        api.MapGet("/obligations", Obligations).WithName("ListObligations");
-        api.MapGet("/deadlines", Deadlines).WithName("ListDeadlines").ProducesProblem(400);
-        api.MapPost("/deliverables", Deliver).WithName("FileDeliverable").WithMetadata(new StreamedBody()).Accepts<string>("*/*")
+        api.MapGet("/obligations", Obligations).WithName("ListObligations").WithSummary("List obligations").WithDescription("The reporting obligations in force: code, names, the regions and categories they bind, years and due rule.");
+        api.MapGet("/deadlines", Deadlines).WithName("ListDeadlines").WithSummary("List deadlines").WithDescription("Every deadline of the institutions the key may see whose due date falls in the year (this year by default): filed, pending or overdue.").ProducesProblem(400);
+        api.MapPost("/deliverables", Deliver).WithName("FileDeliverable").WithMetadata(new StreamedBody())
+            .WithMetadata(new DocumentedBody("The document, in any media type, up to 50 MiB; kept exactly as received.", new Dictionary<string, JsonNode?> { ["*/*"] = null })).WithSummary("File a deliverable").WithDescription("The institution (or an admin with institution=) files the document of an obligation for a year; the answer is its receipt.")
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(413);
-        api.MapGet("/deliverables", Deliverables).WithName("ListDeliverables").ProducesProblem(400);
-        api.MapGet("/deliverables/{id}/content", Content).WithName("GetDeliverableContent").Produces(200, contentType: "application/octet-stream").ProducesProblem(404);
-        api.MapGet("/calendar/{year}", GetCalendar).WithName("GetCalendar").ProducesProblem(400).ProducesProblem(404);
-        api.MapPut("/calendar/{year}", PutCalendar).WithName("PutCalendar").RequireAuthorization(AccessSetup.AdminPolicy).ProducesProblem(400).ProducesProblem(403);
-        api.MapGet("/reminders", Reminders).WithName("ListReminders").ProducesProblem(400);
-        api.MapPost("/deadlines/sweep", Sweep).WithName("SweepDeadlines").RequireAuthorization(AccessSetup.AdminPolicy).ProducesProblem(400).ProducesProblem(403);
+        api.MapGet("/deliverables", Deliverables).WithName("ListDeliverables").WithSummary("List deliverables").WithDescription("The receipts of the deliverables the key may see, filtered by institution, obligation and year.").ProducesProblem(400);
+        api.MapGet("/deliverables/{id}/content", Content).WithName("GetDeliverableContent").WithSummary("Download a deliverable").WithDescription("The document exactly as it was received, with its media type, as an attachment.").Produces(200, contentType: "application/octet-stream").ProducesProblem(404);
+        api.MapGet("/calendar/{year}", GetCalendar).WithName("GetCalendar").Produces(200, contentType: "application/json").WithSummary("Get a calendar year").WithDescription("The holidays and adjusted working days of one year, as in cn-calendar.json. 404 for a year the calendar lacks.").ProducesProblem(400).ProducesProblem(404);
+        api.MapPut("/calendar/{year}", PutCalendar).WithName("PutCalendar").Produces(200, contentType: "application/json").WithSummary("Put a calendar year")
+            .WithMetadata(new DocumentedBody("One year of cn-calendar.json: {notice?, holidays: [{name, dates}], workdays: [dates]}, dates yyyy-MM-dd.", new Dictionary<string, JsonNode?>
+            {
+                ["application/json"] = new JsonObject
+                {
+                    ["holidays"] = new JsonArray(new JsonObject { ["name"] = "春节", ["dates"] = new JsonArray("2025-01-28", "2025-01-29", "2025-01-30") }),
+                    ["workdays"] = new JsonArray("2025-01-26", "2025-02-08"),
+                },
+            })).WithDescription("Admin only. Sets the holidays and adjusted working days of one year.").RequireAuthorization(AccessSetup.AdminPolicy).ProducesProblem(400).ProducesProblem(403);
+        api.MapGet("/reminders", Reminders).WithName("ListReminders").WithSummary("List reminders").WithDescription("The reminders the sweep sent to the institutions the key may see, with their webhook delivery.").ProducesProblem(400);
+        api.MapPost("/deadlines/sweep", Sweep).WithName("SweepDeadlines").WithSummary("Run the sweep").WithDescription("Admin only. Runs the reminder sweep as of a date (today in China Standard Time by default), up to a year ahead; answers the counts it created.").RequireAuthorization(AccessSetup.AdminPolicy).ProducesProblem(400).ProducesProblem(403);
+    }
+
+    /// <summary>The query of <c>POST /api/v1/deliverables</c>.</summary>
+    public sealed record DeliverQuery
+    {
+        [FromQuery(Name = "obligation")]
+        public string? Obligation { get; init; }
+
+        [FromQuery(Name = "year")]
+        [Required(ErrorMessage = "{0} is required: the year of the obligation's nominal due date.")]
+        [Range(AcceptedRanges.FirstYear, AcceptedRanges.LastYear, ErrorMessage = "{0} is the year of the obligation's nominal due date, from {1} to {2}.")]
+        public int? Year { get; init; }
+
+        [FromQuery(Name = "institution")]
+        public string? Institution { get; init; }
     }
 
     public sealed record ObligationView(string Code, LocalizedText Name, string RegionPrefix, IReadOnlyList<string>? Categories, YearRange Years, string Due);
@@ -56,15 +83,12 @@ internal static class DeadlinesApi
         TypedResults.Ok(new ObligationList([.. (await obligations.ListAsync(ct)).Select(o =>
             new ObligationView(o.Code, o.Name, o.RegionPrefix, o.Categories, o.Years, o.Due.ToString()!))]));
 
-    private static async Task<Results<Ok<DeadlineList>, ProblemHttpResult>> Deadlines(
-        int? year, string? institution, Caller caller, DeadlineStore deadlines, ObligationStore obligations, CalendarStore calendars, IClock clock, CancellationToken ct)
+    private static async Task<Ok<DeadlineList>> Deadlines(
+        [Range(AcceptedRanges.FirstYear, AcceptedRanges.LastYear, ErrorMessage = AcceptedRanges.YearError)] int? year, string? institution, Caller caller, DeadlineStore deadlines, ObligationStore obligations, CalendarStore calendars, IClock clock,
+        CancellationToken ct)
     {
         var today = ReportingZone.Today(clock);
         var y = year ?? today.Year;
-        if (!AcceptedRanges.Contains(y))
-        {
-            return Problems.Invalid("year", AcceptedRanges.YearMessage("year"));
-        }
 
         var calendar = await calendars.LoadAsync(ct);
         var filings = await deadlines.FilingsAsync(ct);
@@ -83,13 +107,13 @@ internal static class DeadlinesApi
     }
 
     private static async Task<Results<Created<DeliverableView>, ProblemHttpResult>> Deliver(
-        HttpRequest request, string? obligation, int? year, string? institution, Caller caller, ObligationStore obligations,
+        HttpRequest request, [AsParameters] DeliverQuery query, Caller caller, ObligationStore obligations,
         InstitutionStore institutions, DeadlineStore deadlines, IClock clock, IOptions<IngestOptions> ingest, CancellationToken ct)
     {
         string? code;
         if (caller.IsInstitution)
         {
-            if (institution is not null && institution != caller.Institution)
+            if (query.Institution is not null && query.Institution != caller.Institution)
             {
                 return Problems.ForbiddenResult("An institution key files only for its own institution.");
             }
@@ -98,7 +122,7 @@ internal static class DeadlinesApi
         }
         else if (caller.IsAdmin)
         {
-            code = institution;
+            code = query.Institution;
         }
         else
         {
@@ -106,7 +130,7 @@ internal static class DeadlinesApi
         }
 
         var errors = new Dictionary<string, string[]>();
-        var known = (await obligations.ListAsync(ct)).FirstOrDefault(o => o.Code == obligation);
+        var known = (await obligations.ListAsync(ct)).FirstOrDefault(o => o.Code == query.Obligation);
         if (known is null)
         {
             errors["obligation"] = ["obligation is the code of an obligation (GET /api/v1/obligations)."];
@@ -114,11 +138,6 @@ internal static class DeadlinesApi
         else if (known.Code == Obligation.LedgerMonthly)
         {
             errors["obligation"] = ["The monthly ledger is filed by POST /api/v1/submissions."];
-        }
-
-        if (year is not { } y || !AcceptedRanges.Contains(y))
-        {
-            errors["year"] = [$"year is the year of the obligation's nominal due date, from {AcceptedRanges.FirstYear} to {AcceptedRanges.LastYear}."];
         }
 
         if (string.IsNullOrEmpty(code))
@@ -159,22 +178,16 @@ internal static class DeadlinesApi
 
         var deliverable = new Deliverable
         {
-            Obligation = known!.Code, Institution = code!, Year = year!.Value, MediaType = request.ContentType ?? "application/octet-stream",
+            Obligation = known!.Code, Institution = code!, Year = query.Year!.Value, MediaType = request.ContentType ?? "application/octet-stream",
             Bytes = body.Bytes, Sha256 = body.Sha256, ReceivedAt = clock.GetCurrentInstant(),
         };
         var id = await deadlines.AddDeliverableAsync(deliverable, body.Open, ct);
         return TypedResults.Created($"/api/v1/deliverables/{id}", View(deliverable with { Id = id }));
     }
 
-    private static async Task<Results<Ok<DeliverableList>, ProblemHttpResult>> Deliverables(
-        string? institution, string? obligation, int? year, Caller caller, DeadlineStore deadlines, CancellationToken ct)
-    {
-        var errors = new Dictionary<string, string[]>();
-        AcceptedRanges.Year("year", year, errors);
-        return errors.Count > 0
-            ? Problems.Invalid(errors)
-            : TypedResults.Ok(new DeliverableList([.. (await deadlines.DeliverablesAsync(caller.Scope, institution, obligation, year, ct)).Select(View)]));
-    }
+    private static async Task<Ok<DeliverableList>> Deliverables(
+        string? institution, string? obligation, [Range(AcceptedRanges.FirstYear, AcceptedRanges.LastYear, ErrorMessage = AcceptedRanges.YearError)] int? year, Caller caller, DeadlineStore deadlines, CancellationToken ct) =>
+        TypedResults.Ok(new DeliverableList([.. (await deadlines.DeliverablesAsync(caller.Scope, institution, obligation, year, ct)).Select(View)]));
 
     private static async Task<IResult> Content(string id, Caller caller, DeadlineStore deadlines, HttpResponse response, CancellationToken ct)
     {
@@ -192,25 +205,13 @@ internal static class DeadlinesApi
         return Results.Empty;
     }
 
-    private static async Task<IResult> GetCalendar(int year, CalendarStore calendars, CancellationToken ct)
-    {
-        if (!AcceptedRanges.Contains(year))
-        {
-            return Problems.Invalid("year", AcceptedRanges.YearMessage("year"));
-        }
-
-        return (await calendars.YearsAsync(ct)).TryGetValue(year, out var content)
+    private static async Task<IResult> GetCalendar([Range(AcceptedRanges.FirstYear, AcceptedRanges.LastYear, ErrorMessage = AcceptedRanges.YearError)] int year, CalendarStore calendars, CancellationToken ct) =>
+        (await calendars.YearsAsync(ct)).TryGetValue(year, out var content)
             ? Results.Content(CalendarFile.WriteYear(content), "application/json; charset=utf-8")
             : Problems.Of(Problems.NotFound, $"The calendar has no year {year}; weekends alone count for it. An admin may add it with PUT.");
-    }
 
-    private static async Task<IResult> PutCalendar(int year, HttpRequest request, CalendarStore calendars, IClock clock, CancellationToken ct)
+    private static async Task<IResult> PutCalendar([Range(AcceptedRanges.FirstYear, AcceptedRanges.LastYear, ErrorMessage = AcceptedRanges.YearError)] int year, HttpRequest request, CalendarStore calendars, IClock clock, CancellationToken ct)
     {
-        if (!AcceptedRanges.Contains(year))
-        {
-            return Problems.Invalid("year", AcceptedRanges.YearMessage("year"));
-        }
-
         using var reader = new StreamReader(request.Body);
         CalendarYear content;
         try
@@ -238,32 +239,19 @@ internal static class DeadlinesApi
         return Results.Content(CalendarFile.WriteYear(content), "application/json; charset=utf-8");
     }
 
-    private static async Task<Results<Ok<ReminderList>, ProblemHttpResult>> Reminders(
-        string? institution, int? year, Caller caller, DeadlineStore deadlines, CancellationToken ct)
-    {
-        var errors = new Dictionary<string, string[]>();
-        AcceptedRanges.Year("year", year, errors);
-        if (errors.Count > 0)
-        {
-            return Problems.Invalid(errors);
-        }
-
-        return TypedResults.Ok(new ReminderList([.. (await deadlines.RemindersAsync(caller.Scope, institution, year, ct)).Select(r => new ReminderView(
+    private static async Task<Ok<ReminderList>> Reminders(
+        string? institution, [Range(AcceptedRanges.FirstYear, AcceptedRanges.LastYear, ErrorMessage = AcceptedRanges.YearError)] int? year, Caller caller, DeadlineStore deadlines, CancellationToken ct) =>
+        TypedResults.Ok(new ReminderList([.. (await deadlines.RemindersAsync(caller.Scope, institution, year, ct)).Select(r => new ReminderView(
             Formats.Id(r.Id), r.Obligation, r.Institution, r.Period, r.DueDate, r.Kind, r.OffsetDays, new LocalizedText(r.MessageZh, r.MessageEn),
             r.CreatedAt, new DeliveryView(r.DeliveryStatus, r.Attempts, r.LastError)))]));
-    }
 
     /// <summary>The sweep as of a date from 2000-01-01 to a year after today (China Standard Time); today when none is given.</summary>
-    private static async Task<Results<Ok<DeadlineSweepJob.SweepCounts>, ProblemHttpResult>> Sweep(string? date, DeadlineSweepJob sweep, IClock clock, CancellationToken ct)
+    private static async Task<Results<Ok<DeadlineSweepJob.SweepCounts>, ProblemHttpResult>> Sweep(Day? date, DeadlineSweepJob sweep, IClock clock, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>();
-        AcceptedRanges.Date("date", date, errors, last: ReportingZone.Today(clock).PlusYears(AcceptedRanges.SweepYearsAhead));
-        if (errors.Count > 0)
-        {
-            return Problems.Invalid(errors);
-        }
-
-        return TypedResults.Ok(await sweep.RunAsync(date, ct));
+        var last = ReportingZone.Today(clock).PlusYears(AcceptedRanges.SweepYearsAhead);
+        return date?.Value > last
+            ? Problems.Invalid("date", AcceptedRanges.DateMessage("date", last))
+            : TypedResults.Ok(await sweep.RunAsync(date?.ToString(), ct));
     }
 
     private static DeliverableView View(Deliverable d) =>

@@ -7,6 +7,20 @@ using NodaTime.Text;
 
 namespace Compliance.Api.Deadlines;
 
+/// <summary><c>Compliance:Deadlines</c>.</summary>
+public sealed class DeadlineOptions
+{
+    public const string Section = "Compliance:Deadlines";
+
+    /// <summary>When the daily sweep runs, <c>HH:mm</c> China Standard Time, or <c>off</c>.</summary>
+    public string SweepAt { get; set; } = "09:00";
+
+    internal bool Off => SweepAt.Equals("off", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The time of the sweep; <c>null</c> when it is off, or not a time.</summary>
+    internal LocalTime? SweepTime => !Off && LocalTimePattern.CreateWithInvariantCulture("HH':'mm").Parse(SweepAt) is { Success: true } parsed ? parsed.Value : null;
+}
+
 internal static class DeadlinesSetup
 {
     /// <summary>
@@ -21,6 +35,8 @@ internal static class DeadlinesSetup
         builder.Services.AddSingleton<DeadlineStore>();
         builder.Services.AddTransient<DeadlineSweepJob>();
         builder.Services.AddTransient<DeliverReminderJob>();
+        builder.Services.AddOptions<DeadlineOptions>().BindConfiguration(DeadlineOptions.Section)
+            .Validate(o => o.Off || o.SweepTime is not null, $"{DeadlineOptions.Section}:SweepAt is a time HH:mm (China Standard Time) or off.").ValidateOnStart();
         builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidation>();
         builder.Services.AddSingleton<WebhookDestinations>();
@@ -33,17 +49,16 @@ internal static class DeadlinesSetup
     /// The daily sweep at <c>Compliance:Deadlines:SweepAt</c> (default 09:00) China Standard Time, or none for
     /// <c>off</c>. The time is turned into UTC with NodaTime's tzdb, not the machine's zone database.
     /// </summary>
-    public static async Task ScheduleSweepAsync(IServiceProvider services, IConfiguration configuration, CancellationToken ct)
+    public static async Task ScheduleSweepAsync(IServiceProvider services, CancellationToken ct)
     {
         var jobs = services.GetRequiredService<IRecurringJobManager>();
-        var at = configuration["Compliance:Deadlines:SweepAt"] ?? "09:00";
-        if (at.Equals("off", StringComparison.OrdinalIgnoreCase))
+        var options = services.GetRequiredService<IOptions<DeadlineOptions>>().Value;
+        if (options.SweepTime is not { } time)
         {
             jobs.RemoveIfExists("deadline-sweep");
         }
         else
         {
-            var time = LocalTimePattern.CreateWithInvariantCulture("HH':'mm").Parse(at).GetValueOrThrow();
             var offset = ReportingZone.Shanghai.GetUtcOffset(services.GetRequiredService<IClock>().GetCurrentInstant());
             var utc = time.Minus(Period.FromSeconds(offset.Seconds));
             jobs.AddOrUpdate<DeadlineSweepJob>("deadline-sweep", job => job.RunAsync(null, CancellationToken.None), $"{utc.Minute} {utc.Hour} * * *",

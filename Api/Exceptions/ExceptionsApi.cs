@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
 using Compliance.Api.Access;
 using Compliance.Api.Http;
@@ -6,30 +7,29 @@ using Compliance.Engine.Exceptions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using NodaTime;
+using Period = Compliance.Api.Http.Period;
 
 namespace Compliance.Api.Exceptions;
 
 /// <summary><c>/api/v1/exceptions</c>: what the engine found, and the workflow through which it is worked.</summary>
 internal static class ExceptionsApi
 {
-    /// <summary>The reason codes an institution may give with an explanation.</summary>
-    public static readonly string[] ReasonCodes = ["DATA_CORRECTION", "ONE_OFF_EVENT", "POLICY_TRANSITION", "OTHER"];
-
-    private static readonly string[] Severities = ["warning", "breach"];
-    private static readonly string[] Statuses = [.. Enum.GetValues<ExceptionStatus>().Select(s => s.Name())];
+    /// <summary>The longest explanation or note.</summary>
+    public const int MaxNoteLength = 4000;
 
     public static RouteGroupBuilder MapExceptions(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/exceptions").WithTags("Exceptions").RequireAuthorization().ProducesProblem(401);
-        group.MapGet("/", List).WithName("ListExceptions").ProducesProblem(400);
-        group.MapGet("/export", Export).WithName("ExportExceptions").ProducesProblem(400)
+        group.MapGet("/", List).WithName("ListExceptions").WithSummary("List exceptions").WithDescription("The exceptions the key may see, newest period first, filtered by institution, region prefix, period or from/to, rule, severity and status.").ProducesProblem(400);
+        group.MapGet("/export", Export).WithName("ExportExceptions").WithSummary("Export exceptions").ProducesProblem(400)
             .Produces(200, contentType: ExceptionExport.CsvType, additionalContentTypes: [ExceptionExport.XlsxType])
             .WithDescription("The rows of the list as a file with Chinese headers: format=csv (UTF-8 with BOM) or xlsx; every filter of the list.");
-        group.MapGet("/{id}", Get).WithName("GetException").ProducesProblem(404);
-        group.MapPost("/{id}/explanation", Explain).WithName("ExplainException").ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
-        group.MapPost("/{id}/resolve", Resolve).WithName("ResolveException").ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
-        group.MapPost("/{id}/waive", Waive).WithName("WaiveException").ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
-        group.MapPost("/{id}/reopen", Reopen).WithName("ReopenException").ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+        group.MapGet("/{id}", Get).WithName("GetException").WithSummary("Get an exception").WithDescription("One exception with its figures, baselines, message and every event of its lifecycle.").ProducesProblem(404);
+        // A transition's body is checked by the handler once the exception is known to be visible (a 404 comes first).
+        group.MapPost("/{id}/explanation", Explain).WithName("ExplainException").WithSummary("Explain an exception").WithDescription("The institution (or an admin on its behalf) explains an open or explained exception, with an optional reason code; it becomes explained. 409 from another status.").DisableValidation().ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+        group.MapPost("/{id}/resolve", Resolve).WithName("ResolveException").WithSummary("Resolve an exception").WithDescription("A regulator over the institution, or an admin, resolves an open or explained exception with a note. 409 from another status.").DisableValidation().ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+        group.MapPost("/{id}/waive", Waive).WithName("WaiveException").WithSummary("Waive an exception").WithDescription("A regulator over the institution, or an admin, waives an open or explained exception with a note, until a date if given; the first evaluation or sweep after it reopens it. 409 from another status.").DisableValidation().ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+        group.MapPost("/{id}/reopen", Reopen).WithName("ReopenException").WithSummary("Reopen an exception").WithDescription("A regulator over the institution, or an admin, reopens a resolved, waived or cleared exception with a note. 409 from another status.").DisableValidation().ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
         return group;
     }
 
@@ -47,11 +47,15 @@ internal static class ExceptionsApi
         Instant CreatedAt, Instant UpdatedAt,
         [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<EventView>? Events = null);
 
-    public sealed record ExplanationBody(string? ReasonCode, string? Text);
+    public sealed record ExplanationBody(
+        [property: OneOf("DATA_CORRECTION", "ONE_OFF_EVENT", "POLICY_TRANSITION", "OTHER")] string? ReasonCode,
+        [property: Required(ErrorMessage = AcceptedRanges.RequiredError), StringLength(MaxNoteLength, ErrorMessage = AcceptedRanges.LengthError), FreeText] string? Text);
 
-    public sealed record NoteBody(string? Note);
+    public sealed record NoteBody([property: Required(ErrorMessage = AcceptedRanges.RequiredError), StringLength(MaxNoteLength, ErrorMessage = AcceptedRanges.LengthError), FreeText] string? Note);
 
-    public sealed record WaiveBody(string? Note, string? Until);
+    public sealed record WaiveBody(
+        [property: Required(ErrorMessage = AcceptedRanges.RequiredError), StringLength(MaxNoteLength, ErrorMessage = AcceptedRanges.LengthError), FreeText] string? Note,
+        [property: Accepted<Day>] string? Until);
 
     public static ExceptionView View(ExceptionRecord e, IReadOnlyList<ExceptionEvent>? events = null) => new(
         Formats.Id(e.Id), e.Institution, e.Period, e.Rule,
@@ -62,59 +66,51 @@ internal static class ExceptionsApi
             v.Kind, v.FromStatus, v.ToStatus, v.Note, v.Figures is null ? null : Formats.Figures(v.Figures))).ToList());
 
     /// <summary>The filters of the list and the export.</summary>
-    public sealed record ExceptionQuery(
-        [property: FromQuery(Name = "institution")] string? Institution,
-        [property: FromQuery(Name = "region")] string? Region,
-        [property: FromQuery(Name = "period")] string? Period,
-        [property: FromQuery(Name = "from")] string? From,
-        [property: FromQuery(Name = "to")] string? To,
-        [property: FromQuery(Name = "rule")] string? Rule,
-        [property: FromQuery(Name = "severity")] string? Severity,
-        [property: FromQuery(Name = "status")] string? Status)
+    public sealed record ExceptionQuery
     {
-        public ExceptionFilter ToFilter(Dictionary<string, string[]> errors) => new(
-            Institution,
-            RegionPrefix(Region, errors),
-            AcceptedRanges.Period("period", Period, errors),
-            AcceptedRanges.Period("from", From, errors),
-            AcceptedRanges.Period("to", To, errors),
-            Rule,
-            OneOf("severity", Severity, Severities, errors),
-            OneOf("status", Status, Statuses, errors));
+        [FromQuery(Name = "institution")]
+        public string? Institution { get; init; }
+
+        [FromQuery(Name = "region")]
+        [RegularExpression(AcceptedRanges.RegionPrefixPattern, ErrorMessage = AcceptedRanges.RegionPrefixError)]
+        public string? Region { get; init; }
+
+        [FromQuery(Name = "period")]
+        public Period? Period { get; init; }
+
+        [FromQuery(Name = "from")]
+        public Period? From { get; init; }
+
+        [FromQuery(Name = "to")]
+        public Period? To { get; init; }
+
+        [FromQuery(Name = "rule")]
+        public string? Rule { get; init; }
+
+        [FromQuery(Name = "severity")]
+        [OneOf("warning", "breach")]
+        public string? Severity { get; init; }
+
+        [FromQuery(Name = "status")]
+        [ExceptionStatus]
+        public string? Status { get; init; }
+
+        public ExceptionFilter Filter => new(Institution, Region, Period?.Value, From?.Value, To?.Value, Rule, Severity, Status);
     }
 
-    private static async Task<Results<Ok<ListAnswer<ExceptionView>>, ProblemHttpResult>> List(
-        Caller caller, ExceptionStore exceptions, [AsParameters] ExceptionQuery query, int? page, int? pageSize, CancellationToken ct)
+    /// <summary>A status of the lifecycle, by its name.</summary>
+    private sealed class ExceptionStatusAttribute() : OneOfAttribute([.. Enum.GetValues<ExceptionStatus>().Select(s => s.Name())]);
+
+    private static async Task<Ok<ListAnswer<ExceptionView>>> List(
+        Caller caller, ExceptionStore exceptions, [AsParameters] ExceptionQuery query, [AsParameters] PageQuery paging, CancellationToken ct) =>
+        TypedResults.Ok(PageQuery.Map(await exceptions.ListAsync(query.Filter, caller.Scope, paging.Request, ct), e => View(e)));
+
+    private static async Task Export(
+        Caller caller, ExceptionStore exceptions, [AsParameters] ExceptionQuery query,
+        [OneOf("csv", "xlsx")] string? format, HttpResponse response, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>();
-        var filter = query.ToFilter(errors);
-        if (!Paging.TryRead(page, pageSize, errors, out var request))
-        {
-            return Problems.Invalid(errors);
-        }
-
-        return TypedResults.Ok(Paging.Map(await exceptions.ListAsync(filter, caller.Scope, request, ct), e => View(e)));
-    }
-
-    private static async Task<IResult> Export(
-        Caller caller, ExceptionStore exceptions, [AsParameters] ExceptionQuery query, string? format, HttpResponse response, CancellationToken ct)
-    {
-        var errors = new Dictionary<string, string[]>();
-        var filter = query.ToFilter(errors);
-        format ??= "csv";
-        if (format is not ("csv" or "xlsx"))
-        {
-            errors["format"] = ["format is csv or xlsx."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return Problems.Invalid(errors);
-        }
-
-        var rows = exceptions.ExportAsync(filter, caller.Scope, ct);
+        var rows = exceptions.ExportAsync(query.Filter, caller.Scope, ct);
         await (format == "xlsx" ? ExceptionExport.WriteXlsxAsync(response, rows, ct) : ExceptionExport.WriteCsvAsync(response, rows, ct));
-        return Results.Empty;
     }
 
     private static async Task<Results<Ok<ExceptionView>, ProblemHttpResult>> Get(string id, Caller caller, ExceptionStore exceptions, CancellationToken ct)
@@ -136,21 +132,8 @@ internal static class ExceptionsApi
             return await ForbiddenOrNotFound(id, caller, exceptions, "Only the institution explains its own exceptions.", ct);
         }
 
-        var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(body.Text) || body.Text.Length > 4000)
-        {
-            errors["text"] = ["text is required, at most 4,000 characters."];
-        }
-
-        TextFields.FreeText("text", body.Text, errors);
-
-        if (body.ReasonCode is not null && !ReasonCodes.Contains(body.ReasonCode))
-        {
-            errors["reasonCode"] = [$"reasonCode is one of {string.Join(", ", ReasonCodes)}."];
-        }
-
         var note = body.ReasonCode is null ? body.Text : $"[{body.ReasonCode}] {body.Text}";
-        return await TransitionAsync(id, caller, exceptions, clock, errors, LifecycleEvent.Explain, note, null, ct);
+        return await TransitionAsync(id, body, caller, exceptions, clock, LifecycleEvent.Explain, note, ct);
     }
 
     private static async Task<Results<Ok<ExceptionView>, ProblemHttpResult>> Resolve(
@@ -161,7 +144,7 @@ internal static class ExceptionsApi
             return await ForbiddenOrNotFound(id, caller, exceptions, "Only a regulator or an admin resolves an exception.", ct);
         }
 
-        return await TransitionAsync(id, caller, exceptions, clock, NoteErrors(body.Note), LifecycleEvent.Resolve, body.Note, null, ct);
+        return await TransitionAsync(id, body, caller, exceptions, clock, LifecycleEvent.Resolve, body.Note, ct);
     }
 
     private static async Task<Results<Ok<ExceptionView>, ProblemHttpResult>> Waive(
@@ -172,9 +155,7 @@ internal static class ExceptionsApi
             return await ForbiddenOrNotFound(id, caller, exceptions, "Only a regulator or an admin waives an exception.", ct);
         }
 
-        var errors = NoteErrors(body.Note);
-        var until = AcceptedRanges.Date("until", body.Until, errors);
-        return await TransitionAsync(id, caller, exceptions, clock, errors, LifecycleEvent.Waive, body.Note, until, ct);
+        return await TransitionAsync(id, body, caller, exceptions, clock, LifecycleEvent.Waive, body.Note, ct);
     }
 
     private static async Task<Results<Ok<ExceptionView>, ProblemHttpResult>> Reopen(
@@ -185,23 +166,24 @@ internal static class ExceptionsApi
             return await ForbiddenOrNotFound(id, caller, exceptions, "Only a regulator or an admin reopens an exception.", ct);
         }
 
-        return await TransitionAsync(id, caller, exceptions, clock, NoteErrors(body.Note), LifecycleEvent.Reopen, body.Note, null, ct);
+        return await TransitionAsync(id, body, caller, exceptions, clock, LifecycleEvent.Reopen, body.Note, ct);
     }
 
     private static async Task<Results<Ok<ExceptionView>, ProblemHttpResult>> TransitionAsync(
-        string id, Caller caller, ExceptionStore exceptions, IClock clock, Dictionary<string, string[]> errors,
-        LifecycleEvent action, string? note, LocalDate? until, CancellationToken ct)
+        string id, object body, Caller caller, ExceptionStore exceptions, IClock clock, LifecycleEvent action, string? note, CancellationToken ct)
     {
         if (!Formats.TryId(id, out var exceptionId) || await exceptions.FindAsync(exceptionId, caller.Scope, ct) is null)
         {
             return Problems.NotFoundResult($"Exception {id}");
         }
 
-        if (errors.Count > 0)
+        // The body is checked once the exception is known to be visible: to a caller who may not see it, a 404 whatever it sent.
+        if (InvalidRequests.Validate(body) is { } errors)
         {
             return Problems.Invalid(errors);
         }
 
+        var until = body is WaiveBody { Until: { } date } ? NodaTime.Text.LocalDatePattern.Iso.Parse(date).Value : (LocalDate?)null;
         var outcome = await exceptions.TransitionAsync(exceptionId, caller.Scope, action, new Actor(caller.Role, caller.KeyId), note, until, clock.GetCurrentInstant(), ct);
         switch (outcome)
         {
@@ -230,42 +212,4 @@ internal static class ExceptionsApi
         Formats.TryId(id, out var exceptionId) && await exceptions.FindAsync(exceptionId, caller.Scope, ct) is not null
             ? Problems.ForbiddenResult(detail)
             : Problems.NotFoundResult($"Exception {id}");
-
-    private static Dictionary<string, string[]> NoteErrors(string? note)
-    {
-        var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(note) || note.Length > 4000)
-        {
-            errors["note"] = ["note is required, at most 4,000 characters."];
-        }
-
-        TextFields.FreeText("note", note, errors);
-
-        return errors;
-    }
-
-    private static string? RegionPrefix(string? region, Dictionary<string, string[]> errors)
-    {
-        if (region is null)
-        {
-            return null;
-        }
-
-        if (region.Length > 6 || !region.All(char.IsAsciiDigit))
-        {
-            errors["region"] = ["region is a prefix of the 6-digit region code."];
-        }
-
-        return region;
-    }
-
-    private static string? OneOf(string name, string? value, string[] allowed, Dictionary<string, string[]> errors)
-    {
-        if (value is not null && !allowed.Contains(value))
-        {
-            errors[name] = [$"{name} is one of {string.Join(", ", allowed)}."];
-        }
-
-        return value;
-    }
 }

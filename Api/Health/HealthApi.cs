@@ -10,8 +10,8 @@ internal static class HealthApi
     public static void MapHealth(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/health").WithTags("Operations").AllowAnonymous();
-        group.MapGet("/live", () => TypedResults.Ok(new HealthView("live"))).WithName("Live");
-        group.MapGet("/ready", Ready).WithName("Ready").Produces<HealthView>(200).ProducesProblem(503);
+        group.MapGet("/live", () => TypedResults.Ok(new HealthView("live"))).WithName("Live").WithSummary("Liveness").WithDescription("The process answers; no key needed.");
+        group.MapGet("/ready", Ready).WithName("Ready").WithSummary("Readiness").WithDescription("The database answers; 503 while it does not. No key needed.").Produces<HealthView>(200).ProducesProblem(503);
     }
 
     private static async Task<IResult> Ready(Db db, CancellationToken ct)

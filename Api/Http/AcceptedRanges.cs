@@ -5,8 +5,8 @@ namespace Compliance.Api.Http;
 
 /// <summary>
 /// The range of every number, year, period and date a request may carry, declared once (README and SECURITY.md,
-/// "Accepted ranges"). A value outside its range answers 400 <c>invalid-request</c> naming the parameter, with a
-/// message that quotes the range from here.
+/// "Accepted ranges"): the validation attributes, the bound types <see cref="Period"/> and <see cref="Day"/>, and the
+/// messages quote them from here. A value outside its range answers 400 <c>invalid-request</c> naming the parameter.
 /// </summary>
 internal static class AcceptedRanges
 {
@@ -28,6 +28,23 @@ internal static class AcceptedRanges
     /// <summary>How many years after today (China Standard Time) the sweep may be run as of.</summary>
     public const int SweepYearsAhead = 1;
 
+    /// <summary>The message of a <see cref="System.ComponentModel.DataAnnotations.RangeAttribute"/> on a page number: {0} the name, {1} and {2} the ends.</summary>
+    public const string PageError = "{0} is a whole number from {1} to {2}.";
+
+    /// <summary>The message of a <see cref="System.ComponentModel.DataAnnotations.RangeAttribute"/> on a year.</summary>
+    public const string YearError = "{0} is a year from {1} to {2}.";
+
+    /// <summary>The message of a <see cref="System.ComponentModel.DataAnnotations.RequiredAttribute"/>: {0} the name.</summary>
+    public const string RequiredError = "{0} is required.";
+
+    /// <summary>The message of a <see cref="System.ComponentModel.DataAnnotations.StringLengthAttribute"/>: {0} the name, {1} the most characters.</summary>
+    public const string LengthError = "{0} is at most {1} characters.";
+
+    /// <summary>A region prefix in a query: up to the 6 digits of a region code.</summary>
+    public const string RegionPrefixPattern = "^[0-9]{0,6}$";
+
+    public const string RegionPrefixError = "{0} is a prefix of the 6-digit region code.";
+
     public static YearMonth FirstPeriod { get; } = new(FirstYear, 1);
 
     public static YearMonth LastPeriod { get; } = new(LastYear, 12);
@@ -36,69 +53,19 @@ internal static class AcceptedRanges
 
     public static LocalDate LastDate { get; } = new(LastYear, 12, 31);
 
-    public static string PageMessage { get; } = $"page is a whole number from 1 to {LastPage}.";
+    /// <summary>"a period, yyyy-MM, from 2000-01 to <paramref name="last"/>".</summary>
+    public static string PeriodForm(YearMonth last) => $"a period, yyyy-MM, from {Periods.Format(FirstPeriod)} to {Periods.Format(last)}";
 
-    public static string PageSizeMessage { get; } = $"pageSize is a whole number from 1 to {MaxPageSize}.";
+    /// <summary>"a date, yyyy-MM-dd, from 2000-01-01 to <paramref name="last"/>".</summary>
+    public static string DateForm(LocalDate last) => $"a date, yyyy-MM-dd, from {Periods.FormatDate(FirstDate)} to {Periods.FormatDate(last)}";
 
-    public static string YearMessage(string name) => $"{name} is a year from {FirstYear} to {LastYear}.";
+    public static string PeriodMessage(string name, YearMonth last) => $"{name} is {PeriodForm(last)}.";
 
-    public static string PeriodMessage(string name, YearMonth? last = null) =>
-        $"{name} is a period, yyyy-MM, from {Periods.Format(FirstPeriod)} to {Periods.Format(last ?? LastPeriod)}.";
-
-    public static string DateMessage(string name, LocalDate? last = null) =>
-        $"{name} is a date, yyyy-MM-dd, from {Periods.FormatDate(FirstDate)} to {Periods.FormatDate(last ?? LastDate)}.";
+    public static string DateMessage(string name, LocalDate last) => $"{name} is {DateForm(last)}.";
 
     public static bool Contains(int year) => year is >= FirstYear and <= LastYear;
 
     public static bool Contains(YearMonth period) => period >= FirstPeriod && period <= LastPeriod;
 
     public static bool Contains(LocalDate date) => date >= FirstDate && date <= LastDate;
-
-    /// <summary>An optional year; one outside the range is recorded in <paramref name="errors"/>.</summary>
-    public static int? Year(string name, int? year, Dictionary<string, string[]> errors)
-    {
-        ArgumentNullException.ThrowIfNull(errors);
-        if (year is { } y && !Contains(y))
-        {
-            errors[name] = [YearMessage(name)];
-        }
-
-        return year;
-    }
-
-    /// <summary>An optional period, up to <paramref name="last"/> (by default <see cref="LastPeriod"/>); else <c>null</c>, the error recorded.</summary>
-    public static YearMonth? Period(string name, string? text, Dictionary<string, string[]> errors, YearMonth? last = null)
-    {
-        ArgumentNullException.ThrowIfNull(errors);
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (Periods.TryParse(text, out var period) && period.Value >= FirstPeriod && period.Value <= (last ?? LastPeriod))
-        {
-            return period;
-        }
-
-        errors[name] = [PeriodMessage(name, last)];
-        return null;
-    }
-
-    /// <summary>An optional date, up to <paramref name="last"/> (by default <see cref="LastDate"/>); else <c>null</c>, the error recorded.</summary>
-    public static LocalDate? Date(string name, string? text, Dictionary<string, string[]> errors, LocalDate? last = null)
-    {
-        ArgumentNullException.ThrowIfNull(errors);
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (NodaTime.Text.LocalDatePattern.Iso.Parse(text) is { Success: true } parsed && parsed.Value >= FirstDate && parsed.Value <= (last ?? LastDate))
-        {
-            return parsed.Value;
-        }
-
-        errors[name] = [DateMessage(name, last)];
-        return null;
-    }
 }

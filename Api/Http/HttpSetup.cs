@@ -1,8 +1,5 @@
 using System.Text.Json.Serialization.Metadata;
-using Compliance.Api.Access;
 using Compliance.Api.Submissions;
-using Compliance.Engine.Indicators;
-using Microsoft.OpenApi;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
 
@@ -22,8 +19,10 @@ internal static class HttpSetup
             // Chinese text is written as it is, not as \u escapes; HTML-sensitive characters stay escaped.
             options.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
         });
-        // A body or parameter the framework cannot bind is thrown, so its answer can name the field at fault.
+        // A body or parameter the framework cannot bind is thrown, so its answer can name the field at fault; declared
+        // ranges and lengths are checked before the handler runs. Both answer 400 invalid-request (InvalidRequests).
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.AddValidation();
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             var problem = context.ProblemDetails;
@@ -34,11 +33,19 @@ internal static class HttpSetup
                 problem.Status = status;
                 context.HttpContext.Response.StatusCode = status;
                 problem.Type = null;
-                if (status == StatusCodes.Status400BadRequest)
+            }
+
+            if (InvalidRequests.ErrorsOf(context) is { } errors)
+            {
+                problem.Type = null;
+                problem.Detail = Problems.InvalidDetail(errors);
+                if (problem is HttpValidationProblemDetails validation)
                 {
-                    var (field, message) = BindingErrors.Describe(bad);
-                    problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [message] };
-                    problem.Detail = $"The request has invalid fields: {field}: {message}";
+                    validation.Errors = errors;
+                }
+                else
+                {
+                    problem.Extensions["errors"] = errors;
                 }
             }
 
@@ -59,41 +66,9 @@ internal static class HttpSetup
         });
 
         builder.Services.AddExceptionHandler<Unavailable>();
-        builder.Services.AddEndpointsApiExplorer();
-        builder.Services.AddSwaggerGen(options =>
-        {
-            options.SwaggerDoc("v1", new OpenApiInfo
-            {
-                Title = "Compliance API",
-                Version = "v1",
-                Description = "Loan ledgers in, small/micro-enterprise lending indicators, exceptions and deadlines out. Authenticate with X-Api-Key.",
-            });
-            options.MapType<Instant>(() => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" });
-            options.MapType<LocalDate>(() => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date" });
-            options.MapType<YearMonth>(() => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9]{4}-[0-9]{2}$" });
-            // A snapshot is never an object of its own in the answers: its indicators stand in its place.
-            options.MapType<IndicatorSnapshot>(() => new OpenApiSchema { Type = JsonSchemaType.Object });
-            options.SchemaFilter<IndicatorJson.Schemas>();
-            options.AddSecurityDefinition(ApiKeyAuthentication.SchemeName, new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.ApiKey,
-                In = ParameterLocation.Header,
-                Name = ApiKeyAuthentication.Header,
-                Description = "An API key (institution, regulator or admin).",
-            });
-            options.AddSecurityRequirement(document => new OpenApiSecurityRequirement
-            {
-                [new OpenApiSecuritySchemeReference(ApiKeyAuthentication.SchemeName, document)] = [],
-            });
-            options.CustomSchemaIds(SchemaId);
-        });
+        builder.Services.AddComplianceOpenApi();
         return builder;
     }
-
-    /// <summary>Short schema names: the type's own name, its generic argument first (<c>ExceptionViewList</c>).</summary>
-    private static string SchemaId(Type type) =>
-        type.IsGenericType ? string.Concat(type.GetGenericArguments().Select(SchemaId)) + type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)].Replace("ListAnswer", "List", StringComparison.Ordinal)
-            : type.Name;
 
     /// <summary>Every error as problem details; unmatched routes too.</summary>
     public static WebApplication UseComplianceHttp(this WebApplication app)

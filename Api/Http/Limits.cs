@@ -1,9 +1,12 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Compliance.Api.Access;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 
 namespace Compliance.Api.Http;
 
@@ -13,21 +16,27 @@ public sealed class LimitOptions
     public const string Section = "Compliance:Limits";
 
     /// <summary>Requests a key may make per second, sustained (0 turns rate limiting off).</summary>
+    [Range(0, int.MaxValue)]
     public int PermitsPerSecond { get; set; } = 100;
 
     /// <summary>Requests a key may make at once, before the sustained rate applies.</summary>
+    [Range(0, int.MaxValue)]
     public int Burst { get; set; } = 200;
 
     /// <summary>The longest query string, in bytes; longer answers 414.</summary>
+    [Range(1, int.MaxValue)]
     public int MaxQueryBytes { get; set; } = 4096;
 
     /// <summary>The most header bytes (names and values); more answers 431.</summary>
+    [Range(1, int.MaxValue)]
     public int MaxHeaderBytes { get; set; } = 32 * 1024;
 
     /// <summary>The largest JSON body (ledgers and deliverables have limits of their own); larger answers 413.</summary>
+    [Range(1, long.MaxValue)]
     public long MaxJsonBodyBytes { get; set; } = 1024 * 1024;
 
     /// <summary>The slowest upload tolerated, in bytes per second after a grace period of 5 s; slower is cut off.</summary>
+    [Range(0, double.MaxValue)]
     public double MinUploadBytesPerSecond { get; set; } = 240;
 }
 
@@ -42,21 +51,23 @@ internal static class Limits
 
     public static WebApplicationBuilder AddComplianceLimits(this WebApplicationBuilder builder)
     {
-        var limits = builder.Configuration.GetSection(LimitOptions.Section).Get<LimitOptions>() ?? new LimitOptions();
-        builder.Services.AddSingleton(limits);
-        builder.WebHost.ConfigureKestrel(kestrel =>
+        builder.Services.AddOptions<LimitOptions>().BindConfiguration(LimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<LimitOptions>>((kestrel, options) =>
         {
             // Kestrel answers its own limits with a bare status and no body, so its limits sit well above ours: what
             // passes ours by a little is answered by the middleware below as problem+json, and only a request far
             // beyond them meets Kestrel's.
+            var limits = options.Value;
             kestrel.Limits.MaxRequestHeadersTotalSize = Math.Max(4 * limits.MaxHeaderBytes, BackstopBytes);
             kestrel.Limits.MaxRequestLineSize = Math.Max(4 * limits.MaxQueryBytes, BackstopBytes);
             kestrel.Limits.MaxRequestBodySize = limits.MaxJsonBodyBytes;
             kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(limits.MinUploadBytesPerSecond, TimeSpan.FromSeconds(5));
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(30);
         });
-        builder.Services.AddRateLimiter(options =>
+        builder.Services.AddRateLimiter(_ => { });
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<LimitOptions>>((options, limitOptions) =>
         {
+            var limits = limitOptions.Value;
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context, limits));
             options.OnRejected = async (rejected, ct) =>
             {
@@ -73,7 +84,7 @@ internal static class Limits
     /// <summary>After authentication: the size checks, then the rate limiter (per key, or per address without one).</summary>
     public static WebApplication UseComplianceLimits(this WebApplication app)
     {
-        var limits = app.Services.GetRequiredService<LimitOptions>();
+        var limits = app.Services.GetRequiredService<IOptions<LimitOptions>>().Value;
         app.Use(async (context, next) =>
         {
             if (Refusal(context, limits) is { } refusal)

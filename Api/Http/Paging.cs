@@ -1,32 +1,25 @@
+using System.ComponentModel.DataAnnotations;
 using Compliance.Data;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Compliance.Api.Http;
 
 /// <summary>The list JSON of api.md: <c>{items, page, pageSize, total}</c>.</summary>
 public sealed record ListAnswer<T>(IReadOnlyList<T> Items, int Page, int PageSize, long Total);
 
-/// <summary>Paging parameters: <c>page</c> and <c>pageSize</c> within <see cref="AcceptedRanges"/>.</summary>
-internal static class Paging
+/// <summary>The paging parameters of every list: <c>page</c> from 1, <c>pageSize</c> up to <see cref="AcceptedRanges.MaxPageSize"/>.</summary>
+public sealed record PageQuery
 {
-    /// <summary>The page to read, or the errors of a 400.</summary>
-    public static bool TryRead(int? page, int? pageSize, Dictionary<string, string[]> errors, out PageRequest request)
-    {
-        var number = page ?? 1;
-        var size = pageSize ?? AcceptedRanges.DefaultPageSize;
-        if (number is < 1 or > AcceptedRanges.LastPage)
-        {
-            errors["page"] = [AcceptedRanges.PageMessage];
-        }
+    [FromQuery(Name = "page")]
+    [Range(1, AcceptedRanges.LastPage, ErrorMessage = AcceptedRanges.PageError)]
+    public int? Page { get; init; }
 
-        if (size is < 1 or > AcceptedRanges.MaxPageSize)
-        {
-            errors["pageSize"] = [AcceptedRanges.PageSizeMessage];
-        }
+    [FromQuery(Name = "pageSize")]
+    [Range(1, AcceptedRanges.MaxPageSize, ErrorMessage = AcceptedRanges.PageError)]
+    public int? PageSize { get; init; }
 
-        request = new PageRequest(number, size);
-        return errors.Count == 0;
-    }
+    internal PageRequest Request => new(Page ?? 1, PageSize ?? AcceptedRanges.DefaultPageSize);
 
-    public static ListAnswer<TOut> Map<TIn, TOut>(Page<TIn> page, Func<TIn, TOut> map) =>
+    internal static ListAnswer<TOut> Map<TIn, TOut>(Page<TIn> page, Func<TIn, TOut> map) =>
         new(page.Items.Select(map).ToList(), page.Number, page.Size, page.Total);
 }

@@ -50,8 +50,11 @@ internal static class Problems
 
     /// <summary>400 with <c>errors: {field: [messages]}</c>.</summary>
     public static ProblemHttpResult Invalid(IDictionary<string, string[]> errors) =>
-        Of(InvalidRequest, "The request has invalid fields: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")),
-            new Dictionary<string, object?> { ["errors"] = errors });
+        Of(InvalidRequest, InvalidDetail(errors), new Dictionary<string, object?> { ["errors"] = errors });
+
+    /// <summary>The detail of a 400: every field at fault with its messages.</summary>
+    public static string InvalidDetail(IDictionary<string, string[]> errors) =>
+        "The request has invalid fields: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"));
 
     public static ProblemHttpResult Invalid(string field, string message) => Invalid(new Dictionary<string, string[]> { [field] = [message] });
 
@@ -62,7 +65,7 @@ internal static class Problems
             All.FirstOrDefault(k => k.Name == kind) is { } found
                 ? Results.Content(Page(found), "text/html; charset=utf-8")
                 : Results.Problem(detail: $"There is no problem kind '{kind}'.", statusCode: 404, title: NotFound.Title, type: TypeOf(NotFound)))
-            .WithTags("Operations").WithName("ExplainProblem").AllowAnonymous().Produces(200, contentType: "text/html").ProducesProblem(404);
+            .WithTags("Operations").WithName("ExplainProblem").WithSummary("Explain a problem type").WithDescription("A short page explaining one problem type of the API (/problems/<kind>): its status and what to do.").AllowAnonymous().Produces(200, contentType: "text/html").ProducesProblem(404);
     }
 
     private static string Page(Kind kind) =>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Compliance.Engine;
 
 namespace Compliance.Api.Http;
@@ -5,28 +6,55 @@ namespace Compliance.Api.Http;
 /// <summary>
 /// The characters a JSON body's text may hold: a name or a code no control character at all (U+0000–U+001F,
 /// U+007F); free text (explanations, notes) none but tab, carriage return and line feed. A field that holds one
-/// answers 400 <c>invalid-request</c> naming it.
+/// answers 400 <c>invalid-request</c> naming it: a bound body declares it with <see cref="NameTextAttribute"/> or
+/// <see cref="FreeTextAttribute"/>.
 /// </summary>
 internal static class TextFields
 {
     /// <summary>Records an error for a name or code with any control character.</summary>
-    public static void Name(string field, string? value, Dictionary<string, string[]> errors) =>
-        Check(field, value, ControlCharacters.All, "a control character", errors);
+    public static void Name(string field, string? value, Dictionary<string, string[]> errors) => Record(field, Refusal(field, value, Names), errors);
 
     /// <summary>Records an error for free text with a control character other than tab, carriage return and line feed.</summary>
-    public static void FreeText(string field, string? value, Dictionary<string, string[]> errors) =>
-        Check(field, value, ControlCharacters.NotInText, "a control character other than tab, carriage return and line feed", errors);
+    public static void FreeText(string field, string? value, Dictionary<string, string[]> errors) => Record(field, Refusal(field, value, Text), errors);
 
-    private static void Check(string field, string? value, System.Buffers.SearchValues<char> refused, string what, Dictionary<string, string[]> errors)
+    internal static (System.Buffers.SearchValues<char> Refused, string What) Names { get; } = (ControlCharacters.All, "a control character");
+
+    internal static (System.Buffers.SearchValues<char> Refused, string What) Text { get; } =
+        (ControlCharacters.NotInText, "a control character other than tab, carriage return and line feed");
+
+    private static void Record(string field, string? message, Dictionary<string, string[]> errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
-        var at = value is null ? -1 : value.AsSpan().IndexOfAny(refused);
-        if (at < 0)
+        if (message is not null)
         {
-            return;
+            errors[field] = errors.TryGetValue(field, out var earlier) ? [.. earlier, message] : [message];
         }
-
-        string message = $"{field} has {what} ({ControlCharacters.Name(value![at])} at position {at + 1}); it may not contain one.";
-        errors[field] = errors.TryGetValue(field, out var earlier) ? [.. earlier, message] : [message];
     }
+
+    /// <summary>The result of a validation attribute: the field named as the context names it.</summary>
+    internal static ValidationResult? Result(ValidationContext context, object? value, (System.Buffers.SearchValues<char> Refused, string What) rule) =>
+        Refusal(context.DisplayName, value as string, rule) is { } message
+            ? new ValidationResult(message, context.MemberName is { } member ? [member] : null)
+            : ValidationResult.Success;
+
+    /// <summary>What is wrong with <paramref name="value"/>, or <c>null</c>.</summary>
+    internal static string? Refusal(string field, string? value, (System.Buffers.SearchValues<char> Refused, string What) rule)
+    {
+        var at = value is null ? -1 : value.AsSpan().IndexOfAny(rule.Refused);
+        return at < 0 ? null : $"{field} has {rule.What} ({ControlCharacters.Name(value![at])} at position {at + 1}); it may not contain one.";
+    }
+}
+
+/// <summary>A name or code: no control character at all.</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
+internal sealed class NameTextAttribute : ValidationAttribute
+{
+    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext) => TextFields.Result(validationContext, value, TextFields.Names);
+}
+
+/// <summary>Free text: no control character but tab, carriage return and line feed.</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
+internal sealed class FreeTextAttribute : ValidationAttribute
+{
+    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext) => TextFields.Result(validationContext, value, TextFields.Text);
 }

@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using System.ComponentModel.DataAnnotations;
 using Compliance.Api.Access;
 using Compliance.Api.Deadlines;
 using Compliance.Api.Http;
@@ -8,28 +8,38 @@ using Compliance.Engine;
 using Compliance.Engine.Calendar;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NodaTime;
+using Period = Compliance.Api.Http.Period;
 
 namespace Compliance.Api.Institutions;
 
 /// <summary><c>/api/v1/institutions</c>: admins register institutions; everyone reads those they may see.</summary>
-internal static partial class InstitutionsApi
+internal static class InstitutionsApi
 {
-    private static readonly string[] Categories = ["large_state", "joint_stock", "city_commercial", "rural", "village", "policy", "foreign", "other"];
+    private const string RegionCodeError = "{0} is the 6-digit GB/T 2260 code.";
+    private const string CodePattern = "^[A-Za-z0-9_-]{1,32}$";
+    private const string CodeError = "{0} is 1–32 of A–Z a–z 0–9 - _.";
 
     public static RouteGroupBuilder MapInstitutions(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/institutions").WithTags("Institutions").RequireAuthorization().ProducesProblem(401);
-        group.MapPost("/", Create).WithName("CreateInstitution").RequireAuthorization(AccessSetup.AdminPolicy)
+        group.MapPost("/", Create).WithName("CreateInstitution").WithSummary("Register an institution").WithDescription("Admin only. Registers an institution; the answer carries its generated webhookSecret, shown only here. 409 if the code exists.").RequireAuthorization(AccessSetup.AdminPolicy)
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(409);
-        group.MapPut("/{code}", Update).WithName("UpdateInstitution").RequireAuthorization(AccessSetup.AdminPolicy)
+        group.MapPut("/{code}", Update).WithName("UpdateInstitution").WithSummary("Update an institution").WithDescription("Admin only. Replaces every field of an institution but its code.").RequireAuthorization(AccessSetup.AdminPolicy)
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404);
-        group.MapGet("/", List).WithName("ListInstitutions").ProducesProblem(400);
-        group.MapGet("/{code}", Get).WithName("GetInstitution").ProducesProblem(404);
+        group.MapGet("/", List).WithName("ListInstitutions").WithSummary("List institutions").WithDescription("The institutions the key may see, by code, filtered by a prefix of the region code.").ProducesProblem(400);
+        group.MapGet("/{code}", Get).WithName("GetInstitution").WithSummary("Get an institution").WithDescription("One institution the key may see; never its webhook secret.").ProducesProblem(404);
         return group;
     }
 
+    /// <summary>The body of a create, and of an update (whose code, if given, is the route's).</summary>
     public sealed record InstitutionBody(
-        string? Code, string? Name, string? Category, bool? LocalLegalPerson, string? RegionCode, string? ReportingFrom, string? WebhookUrl);
+        [property: RegularExpression(CodePattern, ErrorMessage = CodeError)] string? Code,
+        [property: Required(ErrorMessage = AcceptedRanges.RequiredError), StringLength(200, ErrorMessage = AcceptedRanges.LengthError), NameText] string? Name,
+        [property: Required(ErrorMessage = AcceptedRanges.RequiredError), OneOf("large_state", "joint_stock", "city_commercial", "rural", "village", "policy", "foreign", "other")] string? Category,
+        [property: Required(ErrorMessage = "{0} is required: true for 地方法人金融机构, false for a branch of a national bank.")] bool? LocalLegalPerson,
+        [property: Required(ErrorMessage = RegionCodeError), RegularExpression("^[0-9]{6}$", ErrorMessage = RegionCodeError)] string? RegionCode,
+        [property: Accepted<Period>] string? ReportingFrom,
+        string? WebhookUrl);
 
     public sealed record InstitutionView(
         string Code, string Name, string Category, bool LocalLegalPerson, string RegionCode, YearMonth ReportingFrom, string? WebhookUrl,
@@ -89,60 +99,24 @@ internal static partial class InstitutionsApi
         return TypedResults.Ok(View(updated));
     }
 
-    private static async Task<Results<Ok<ListAnswer<InstitutionView>>, ProblemHttpResult>> List(
-        Caller caller, InstitutionStore institutions, string? region, int? page, int? pageSize, CancellationToken ct)
-    {
-        var errors = new Dictionary<string, string[]>();
-        if (region is not null && (region.Length > 6 || !region.All(char.IsAsciiDigit)))
-        {
-            errors["region"] = ["region is a prefix of the 6-digit region code."];
-        }
-
-        if (!Paging.TryRead(page, pageSize, errors, out var request))
-        {
-            return Problems.Invalid(errors);
-        }
-
-        var found = await institutions.ListAsync(caller.Scope, string.IsNullOrEmpty(region) ? null : region, request, ct);
-        return TypedResults.Ok(Paging.Map(found, View));
-    }
+    private static async Task<Ok<ListAnswer<InstitutionView>>> List(
+        Caller caller, InstitutionStore institutions, [RegularExpression(AcceptedRanges.RegionPrefixPattern, ErrorMessage = AcceptedRanges.RegionPrefixError)] string? region,
+        [AsParameters] PageQuery paging, CancellationToken ct) =>
+        TypedResults.Ok(PageQuery.Map(await institutions.ListAsync(caller.Scope, string.IsNullOrEmpty(region) ? null : region, paging.Request, ct), View));
 
     private static async Task<Results<Ok<InstitutionView>, ProblemHttpResult>> Get(string code, Caller caller, InstitutionStore institutions, CancellationToken ct) =>
         await institutions.FindAsync(code, caller.Scope, ct) is { } institution
             ? TypedResults.Ok(View(institution))
             : Problems.NotFoundResult($"Institution {code}");
 
+    /// <summary>What the declared checks of the body leave: a code to create with, and a webhook URL the server may reach.</summary>
     private static Dictionary<string, string[]> Validate(InstitutionBody body, string? code, WebhookDestinations destinations)
     {
         var errors = new Dictionary<string, string[]>();
-        if (code is null || !CodePattern().IsMatch(code))
+        if (string.IsNullOrEmpty(code))
         {
-            errors["code"] = ["code is 1–32 of A–Z a–z 0–9 - _."];
+            errors["code"] = ["code is required."];
         }
-
-        if (string.IsNullOrWhiteSpace(body.Name) || body.Name.Length > 200)
-        {
-            errors["name"] = ["name is required, at most 200 characters."];
-        }
-
-        TextFields.Name("name", body.Name, errors);
-
-        if (body.Category is null || !Categories.Contains(body.Category))
-        {
-            errors["category"] = [$"category is one of {string.Join(", ", Categories)}."];
-        }
-
-        if (body.LocalLegalPerson is null)
-        {
-            errors["localLegalPerson"] = ["localLegalPerson is required: true for 地方法人金融机构, false for a branch of a national bank."];
-        }
-
-        if (body.RegionCode is null || body.RegionCode.Length != 6 || !body.RegionCode.All(char.IsAsciiDigit))
-        {
-            errors["regionCode"] = ["regionCode is the 6-digit GB/T 2260 code."];
-        }
-
-        AcceptedRanges.Period("reportingFrom", body.ReportingFrom, errors);
 
         if (body.WebhookUrl is not null && destinations.Refusal(body.WebhookUrl) is { } refusal)
         {
@@ -164,7 +138,4 @@ internal static partial class InstitutionsApi
         CreatedAt = createdAt,
         UpdatedAt = updatedAt,
     };
-
-    [GeneratedRegex(@"\A[A-Za-z0-9_-]{1,32}\z")]
-    private static partial Regex CodePattern();
 }

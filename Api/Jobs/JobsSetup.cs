@@ -3,12 +3,15 @@ using Compliance.Data.Submissions;
 using Hangfire;
 using Hangfire.Dashboard;
 using Hangfire.SqlServer;
+using Microsoft.Extensions.Options;
 
 namespace Compliance.Api.Jobs;
 
-/// <summary><c>Compliance:Roles</c>: what a node runs, <c>api</c>, <c>worker</c> or both.</summary>
+/// <summary><c>Compliance:Roles</c>: what a node runs, <c>api</c>, <c>worker</c> or both; <c>Compliance:Node:WorkerCount</c>.</summary>
 public sealed class NodeOptions
 {
+    public const string Section = "Compliance:Node";
+
     public string Roles { get; set; } = "api,worker";
 
     public bool RunsApi => Has("api");
@@ -33,27 +36,28 @@ internal static class JobsSetup
     /// </summary>
     public static WebApplicationBuilder AddComplianceJobs(this WebApplicationBuilder builder)
     {
-        var database = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        var node = builder.Configuration.GetSection("Compliance:Node").Get<NodeOptions>() ?? new NodeOptions();
-        if (builder.Configuration["Compliance:Roles"] is { } roles)
-        {
-            node.Roles = roles;
-        }
-
-        builder.Services.AddSingleton(node);
-        builder.Services.AddHangfire(configuration => configuration
+        // Roles sits beside the section, as Compliance:Roles; it wins over a Compliance:Node:Roles.
+        builder.Services.AddOptions<NodeOptions>().BindConfiguration(NodeOptions.Section).BindConfiguration("Compliance")
+            .Validate(o => o.RunsApi || o.RunsWorker, "Compliance:Roles names api, worker or both.")
+            .Validate(o => o.WorkerCount is null or > 0, $"{NodeOptions.Section}:WorkerCount must be positive.").ValidateOnStart();
+        builder.Services.AddHangfire((services, configuration) => configuration
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UseComplianceStorage(database));
-        if (node.RunsWorker)
+            .UseComplianceStorage(services.GetRequiredService<IOptions<DatabaseOptions>>().Value));
+
+        // Hangfire's server is one hosted service; a node that is not a worker never starts it.
+        var registered = builder.Services.Count;
+        builder.Services.AddHangfireServer((services, options) =>
         {
-            builder.Services.AddHangfireServer(options =>
-            {
-                options.WorkerCount = node.WorkerCount ?? Math.Max(2, Environment.ProcessorCount * 2);
-                options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
-            });
-        }
+            options.WorkerCount = services.GetRequiredService<IOptions<NodeOptions>>().Value.WorkerCount ?? Math.Max(2, Environment.ProcessorCount * 2);
+            options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+        });
+        var server = builder.Services.Skip(registered).Single(d => d.ServiceType == typeof(IHostedService));
+        builder.Services.Remove(server);
+        builder.Services.AddSingleton<IHostedService>(services => services.GetRequiredService<IOptions<NodeOptions>>().Value.RunsWorker
+            ? (IHostedService)server.ImplementationFactory!(services)
+            : new NoServer());
 
         builder.Services.AddTransient<EvaluateSubmissionJob>();
         return builder;
@@ -72,6 +76,14 @@ internal static class JobsSetup
                 DisableGlobalLocks = true,
             })
             : configuration.UseInMemoryStorage();
+
+    /// <summary>The hosted service of a node that runs no jobs.</summary>
+    private sealed class NoServer : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 
     /// <summary>The dashboard at <c>/hangfire</c>, open to local requests only.</summary>
     public static WebApplication MapComplianceJobs(this WebApplication app)

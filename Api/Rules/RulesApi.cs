@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Compliance.Api.Access;
 using Compliance.Api.Http;
@@ -8,6 +9,7 @@ using Hangfire;
 using Compliance.Engine.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NodaTime;
+using Period = Compliance.Api.Http.Period;
 
 namespace Compliance.Api.Rules;
 
@@ -17,12 +19,12 @@ internal static class RulesApi
     public static void MapRules(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/v1").WithTags("Rules").RequireAuthorization().ProducesProblem(401);
-        api.MapGet("/rules", Catalogue).WithName("ListRules");
-        api.MapGet("/rule-sets", ListSets).WithName("ListRuleSets");
-        api.MapGet("/rule-sets/{id}", GetSet).WithName("GetRuleSet").ProducesProblem(404);
-        api.MapPut("/rule-sets/{id}", PutSet).WithName("PutRuleSet").RequireAuthorization(AccessSetup.AdminPolicy).ProducesProblem(400).ProducesProblem(403);
+        api.MapGet("/rules", Catalogue).WithName("ListRules").WithSummary("List the rule catalogue").WithDescription("Every rule the engine knows: its id, names, parameters with their defaults, and severity.");
+        api.MapGet("/rule-sets", ListSets).WithName("ListRuleSets").WithSummary("List rule sets").WithDescription("Every rule set in its current version: jurisdiction, years in force and rules with their parameters.");
+        api.MapGet("/rule-sets/{id}", GetSet).WithName("GetRuleSet").WithSummary("Get a rule set").WithDescription("One rule set in its current version, with its earlier versions as history.").ProducesProblem(404);
+        api.MapPut("/rule-sets/{id}", PutSet).WithName("PutRuleSet").WithSummary("Put a rule set").WithDescription("Admin only. Adds a new version of the set (or its first); re-evaluates nothing by itself.").RequireAuthorization(AccessSetup.AdminPolicy).ProducesProblem(400).ProducesProblem(403);
         api.MapPost("/evaluations", Reevaluate).WithName("Reevaluate").RequireAuthorization(AccessSetup.AdminPolicy).ProducesProblem(400).ProducesProblem(403)
-            .WithDescription("Re-evaluates the latest accepted ledger of each period in [from, to] (of one institution, or of all) with the rule sets now in force.");
+            .WithSummary("Re-evaluate periods").WithDescription("Re-evaluates the latest accepted ledger of each period in [from, to] (of one institution, or of all) with the rule sets now in force.");
     }
 
     public sealed record ParameterView(string Name, string Type, object Default);
@@ -35,7 +37,10 @@ internal static class RulesApi
 
     public sealed record RuleSetList(IReadOnlyList<RuleSetView> Items);
 
-    public sealed record RuleSetBody(string? Jurisdiction, YearRange? Years, IReadOnlyList<RuleSpec>? Rules);
+    public sealed record RuleSetBody(
+        [property: Required(AllowEmptyStrings = true, ErrorMessage = Jurisdictions.Error), RegularExpression(Jurisdictions.Pattern, ErrorMessage = Jurisdictions.Error)] string? Jurisdiction,
+        YearRange? Years,
+        IReadOnlyList<RuleSpec>? Rules);
 
     private static Ok<RuleList> Catalogue() => TypedResults.Ok(new RuleList(RuleCatalog.All.Select(r =>
         new RuleView(r.Id, r.Name, r.Parameters.Select(p => new ParameterView(p.Name, p.Type, p.Default)).ToList(), r.Severity)).ToList()));
@@ -54,19 +59,10 @@ internal static class RulesApi
         return TypedResults.Ok(View(versions[0], versions.Skip(1).Select(v => View(v)).ToList()));
     }
 
-    private static async Task<Results<Ok<RuleSetView>, ProblemHttpResult>> PutSet(string id, RuleSetBody body, RuleSetStore store, IClock clock, CancellationToken ct)
+    private static async Task<Results<Ok<RuleSetView>, ProblemHttpResult>> PutSet(
+        [RegularExpression("^[A-Za-z0-9_-]{1,64}$", ErrorMessage = "{0} is 1–64 of A–Z a–z 0–9 - _.")] string id, RuleSetBody body, RuleSetStore store, IClock clock, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        if (id.Length is 0 or > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
-        {
-            errors["id"] = ["id is 1–64 of A–Z a–z 0–9 - _."];
-        }
-
-        if (body.Jurisdiction is null || !Jurisdictions.IsValid(body.Jurisdiction))
-        {
-            errors["jurisdiction"] = ["jurisdiction is \"\" (national) or a region prefix of 2, 4 or 6 digits."];
-        }
-
         if (body.Years is null || !AcceptedRanges.Contains(body.Years.From) || (body.Years.To is { } to && (to < body.Years.From || !AcceptedRanges.Contains(to))))
         {
             errors["years"] = [$"years is {{from, to?}} with from a year from {AcceptedRanges.FirstYear} to {AcceptedRanges.LastYear} and to, when given, not before it nor after {AcceptedRanges.LastYear}."];
@@ -106,24 +102,15 @@ internal static class RulesApi
     public sealed record QueuedEvaluations(int Queued);
 
     private static async Task<Results<Accepted<QueuedEvaluations>, ProblemHttpResult>> Reevaluate(
-        string? institution, string? from, string? to, SubmissionStore submissions, Data.Institutions.InstitutionStore institutions,
+        string? institution, Period? from, Period? to, SubmissionStore submissions, Data.Institutions.InstitutionStore institutions,
         IBackgroundJobClient jobs, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>();
-        var first = AcceptedRanges.Period("from", from, errors);
-        var last = AcceptedRanges.Period("to", to, errors);
-
         if (institution is not null && await institutions.FindAsync(institution, Data.Scope.Everything, ct) is null)
         {
-            errors["institution"] = [$"There is no institution '{institution}'."];
+            return Problems.Invalid("institution", $"There is no institution '{institution}'.");
         }
 
-        if (errors.Count > 0)
-        {
-            return Problems.Invalid(errors);
-        }
-
-        var ids = await submissions.MarkForEvaluationAsync(institution, first, last, ct);
+        var ids = await submissions.MarkForEvaluationAsync(institution, from?.Value, to?.Value, ct);
         EvaluateSubmissionJob.Enqueue(jobs, ids);
 
         return TypedResults.Accepted((string?)null, new QueuedEvaluations(ids.Count));

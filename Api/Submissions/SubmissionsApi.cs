@@ -1,11 +1,14 @@
 using Compliance.Api.Access;
 using Compliance.Api.Http;
+using System.Text.Json.Nodes;
 using Compliance.Data.Snapshots;
 using Compliance.Data.Submissions;
 using Compliance.Engine.Indicators;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Compliance.Engine;
 using NodaTime;
+using Period = Compliance.Api.Http.Period;
 
 namespace Compliance.Api.Submissions;
 
@@ -16,15 +19,20 @@ internal static class SubmissionsApi
     {
         var group = routes.MapGroup("/api/v1/submissions").WithTags("Submissions").RequireAuthorization().ProducesProblem(401);
         group.MapPost("/", Submit).WithName("SubmitLedger").WithMetadata(new StreamedBody())
-            .Accepts<string>("text/csv", "application/json", "application/x-ndjson")
+            .WithMetadata(new DocumentedBody("The ledger, in one of three formats (ledger.md).", new Dictionary<string, JsonNode?>
+            {
+                ["text/csv"] = LedgerExample.Csv, ["application/json"] = LedgerExample.Json, ["application/x-ndjson"] = LedgerExample.Ndjson,
+            }))
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422)
-            .WithDescription("Posts a loan ledger (ledger.md) for a period: text/csv in UTF-8 (BOM allowed) or charset=gb18030/gbk, application/json {\"loans\": [...]}, or application/x-ndjson. 201 with the receipt; 422 with every error; ?dryRun=true validates and evaluates without storing (200 with findings). With an Idempotency-Key header, a retry with the same body answers the first answer again (Idempotent-Replayed: true).");
-        group.MapGet("/", List).WithName("ListSubmissions").ProducesProblem(400);
-        group.MapGet("/{id}", Get).WithName("GetSubmission").ProducesProblem(404);
-        group.MapGet("/{id}/errors", Errors).WithName("GetSubmissionErrors").ProducesProblem(400).ProducesProblem(404);
-        group.MapGet("/{id}/original", Original).WithName("GetSubmissionOriginal").Produces(200, contentType: "text/csv").ProducesProblem(404);
+            .WithSummary("Submit a ledger").WithDescription("Posts a loan ledger (ledger.md) for a period: text/csv in UTF-8 (BOM allowed) or charset=gb18030/gbk, application/json {\"loans\": [...]}, or application/x-ndjson. 201 with the receipt; 422 with every error; ?dryRun=true validates and evaluates without storing (200 with findings). With an Idempotency-Key header, a retry with the same body answers the first answer again (Idempotent-Replayed: true).");
+        group.MapGet("/", List).WithName("ListSubmissions").WithSummary("List submissions").WithDescription("The receipts of the submissions the key may see, newest first, filtered by institution, period and status (accepted or rejected).").ProducesProblem(400);
+        group.MapGet("/{id}", Get).WithName("GetSubmission").WithSummary("Get a submission").WithDescription("The receipt of one submission, with its indicators and its evaluation: pending, running, done (rule sets, exceptions written, each rule's outcome) or failed.").ProducesProblem(404);
+        // The paging of a submission's errors, and the periods of an institution's indicators, are checked by the
+        // handler once the resource is known to be visible: a caller who may not see it is answered 404 whatever it asks.
+        group.MapGet("/{id}/errors", Errors).WithName("GetSubmissionErrors").DisableValidation().WithSummary("List a submission's errors").WithDescription("Every error of a rejected submission, with its line, column and code (ledger.md), a page at a time.").ProducesProblem(400).ProducesProblem(404);
+        group.MapGet("/{id}/original", Original).WithName("GetSubmissionOriginal").WithSummary("Download a submission's original").WithDescription("The body exactly as it was received, with its original Content-Type, as an attachment.").Produces(200, contentType: "text/csv").ProducesProblem(404);
 
-        routes.MapGet("/api/v1/institutions/{code}/indicators", Indicators).WithTags("Institutions").WithName("GetIndicators")
+        routes.MapGet("/api/v1/institutions/{code}/indicators", Indicators).WithTags("Institutions").WithName("GetIndicators").DisableValidation().WithSummary("Get an institution's indicators").WithDescription("The snapshot of the latest accepted version of each period from from to to (both inclusive, yyyy-MM), oldest first, with the derived ratios in percent; a ratio without a denominator is null.")
             .RequireAuthorization().ProducesProblem(400).ProducesProblem(401).ProducesProblem(404);
         return group;
     }
@@ -39,29 +47,44 @@ internal static class SubmissionsApi
 
     public sealed record IndicatorList(IReadOnlyList<PeriodIndicators> Items);
 
+    /// <summary>
+    /// The periods of the indicators, both inclusive. Checked once the institution is known to be visible (a caller
+    /// who may not see it is answered 404 whatever it asks), so they bind as text.
+    /// </summary>
+    public sealed record PeriodRange
+    {
+        [FromQuery(Name = "from")]
+        [Accepted<Period>]
+        public string? From { get; init; }
+
+        [FromQuery(Name = "to")]
+        [Accepted<Period>]
+        public string? To { get; init; }
+    }
+
     private static Task<Results<Created<SubmissionReceipt>, Ok<SubmissionReceipt>, ProblemHttpResult, ContentHttpResult>> Submit(
         HttpRequest request, [AsParameters] SubmitQuery query, Caller caller, SubmitLedger submit, CancellationToken ct) =>
         submit.HandleAsync(request, query, caller, ct);
 
-    private static async Task<Results<Ok<ListAnswer<SubmissionReceipt>>, ProblemHttpResult>> List(
-        Caller caller, SubmissionStore submissions, string? institution, string? period, string? status,
-        int? page, int? pageSize, CancellationToken ct)
+    /// <summary>The filters of the list of submissions.</summary>
+    public sealed record ListQuery
     {
-        var errors = new Dictionary<string, string[]>();
-        var periodFilter = AcceptedRanges.Period("period", period, errors);
+        [FromQuery(Name = "institution")]
+        public string? Institution { get; init; }
 
-        if (status is not null && status is not (SubmissionStore.Accepted or SubmissionStore.Rejected))
-        {
-            errors["status"] = ["status is accepted or rejected."];
-        }
+        [FromQuery(Name = "period")]
+        public Period? Period { get; init; }
 
-        if (!Paging.TryRead(page, pageSize, errors, out var request))
-        {
-            return Problems.Invalid(errors);
-        }
+        [FromQuery(Name = "status")]
+        [OneOf(SubmissionStore.Accepted, SubmissionStore.Rejected)]
+        public string? Status { get; init; }
+    }
 
-        var found = await submissions.ListAsync(new SubmissionFilter(institution, periodFilter, status), caller.Scope, request, ct);
-        return TypedResults.Ok(Paging.Map(found, s => SubmissionReceipt.From(s.Submission, s.Snapshot)));
+    private static async Task<Ok<ListAnswer<SubmissionReceipt>>> List(
+        Caller caller, SubmissionStore submissions, [AsParameters] ListQuery query, [AsParameters] PageQuery paging, CancellationToken ct)
+    {
+        var found = await submissions.ListAsync(new SubmissionFilter(query.Institution, query.Period?.Value, query.Status), caller.Scope, paging.Request, ct);
+        return TypedResults.Ok(PageQuery.Map(found, s => SubmissionReceipt.From(s.Submission, s.Snapshot)));
     }
 
     private static async Task<Results<Ok<SubmissionReceipt>, ProblemHttpResult>> Get(
@@ -76,20 +99,19 @@ internal static class SubmissionsApi
     }
 
     private static async Task<Results<Ok<ListAnswer<IssueView>>, ProblemHttpResult>> Errors(
-        string id, Caller caller, SubmissionStore submissions, int? page, int? pageSize, CancellationToken ct)
+        string id, Caller caller, SubmissionStore submissions, [AsParameters] PageQuery paging, CancellationToken ct)
     {
         if (!Formats.TryId(id, out var submissionId) || await submissions.FindAsync(submissionId, caller.Scope, ct) is null)
         {
             return Problems.NotFoundResult($"Submission {id}");
         }
 
-        var errors = new Dictionary<string, string[]>();
-        if (!Paging.TryRead(page, pageSize, errors, out var request))
+        if (InvalidRequests.Validate(paging) is { } errors)
         {
             return Problems.Invalid(errors);
         }
 
-        return TypedResults.Ok(Paging.Map(await submissions.ErrorsAsync(submissionId, request, ct), IssueView.From));
+        return TypedResults.Ok(PageQuery.Map(await submissions.ErrorsAsync(submissionId, paging.Request, ct), IssueView.From));
     }
 
     private static async Task<IResult> Original(string id, Caller caller, SubmissionStore submissions, HttpResponse response, CancellationToken ct)
@@ -106,25 +128,24 @@ internal static class SubmissionsApi
     }
 
     private static async Task<Results<Ok<IndicatorList>, ProblemHttpResult>> Indicators(
-        string code, Caller caller, Data.Institutions.InstitutionStore institutions, SnapshotStore snapshots,
-        [FromQuery] string? from, [FromQuery] string? to, CancellationToken ct)
+        string code, Caller caller, Data.Institutions.InstitutionStore institutions, SnapshotStore snapshots, [AsParameters] PeriodRange range,
+        CancellationToken ct)
     {
         if (await institutions.FindAsync(code, caller.Scope, ct) is null)
         {
             return Problems.NotFoundResult($"Institution {code}");
         }
 
-        var errors = new Dictionary<string, string[]>();
-        var first = AcceptedRanges.Period("from", from, errors) ?? AcceptedRanges.FirstPeriod;
-        var last = AcceptedRanges.Period("to", to, errors) ?? AcceptedRanges.LastPeriod;
-        if (errors.Count == 0 && first > last)
-        {
-            errors["from"] = ["from is after to."];
-        }
-
-        if (errors.Count > 0)
+        if (InvalidRequests.Validate(range) is { } errors)
         {
             return Problems.Invalid(errors);
+        }
+
+        var first = range.From is null ? AcceptedRanges.FirstPeriod : Periods.Parse(range.From);
+        var last = range.To is null ? AcceptedRanges.LastPeriod : Periods.Parse(range.To);
+        if (first > last)
+        {
+            return Problems.Invalid("from", "from is after to.");
         }
 
         var items = (await snapshots.ListAsync(code, first, last, ct)).Select(p => new PeriodIndicators(

@@ -29,7 +29,7 @@ internal delegate LedgerReadResult LedgerFormat(Stream body, YearMonth period, I
 
 /// <summary>The query of <c>POST /api/v1/submissions</c>.</summary>
 public sealed record SubmitQuery(
-    [property: Microsoft.AspNetCore.Mvc.FromQuery(Name = "period")] string? Period,
+    [property: Microsoft.AspNetCore.Mvc.FromQuery(Name = "period")] Http.Period? Period,
     [property: Microsoft.AspNetCore.Mvc.FromQuery(Name = "institution")] string? Institution,
     [property: Microsoft.AspNetCore.Mvc.FromQuery(Name = "dryRun")] bool? DryRun);
 
@@ -80,7 +80,11 @@ internal sealed class SubmitLedger(
         }
 
         // From 2000-01 (history serves as baselines) to the current month in China Standard Time (api.md).
-        var parsed = AcceptedRanges.Period("period", query.Period ?? "", errors, last: ReportingZone.Today(clock).ToYearMonth());
+        var currentMonth = ReportingZone.Today(clock).ToYearMonth();
+        if (query.Period?.Value is not { } asked || asked > currentMonth)
+        {
+            errors["period"] = [AcceptedRanges.PeriodMessage("period", currentMonth)];
+        }
 
         var idempotencyKey = request.Headers[IdempotencyHeader].ToString();
         if (request.Headers.ContainsKey(IdempotencyHeader) && !IsValidKey(idempotencyKey))
@@ -119,7 +123,7 @@ internal sealed class SubmitLedger(
             limit.MaxRequestBodySize = null; // counted while spooling, against our own limit
         }
 
-        var period = parsed!.Value;
+        var period = query.Period!.Value.Value;
         SpooledBody? spooled;
         try
         {
