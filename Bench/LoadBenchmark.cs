@@ -6,6 +6,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Compliance.Data;
+using Compliance.Data.Exceptions;
+using Compliance.Engine.Rules;
 using Dapper;
 using NodaTime;
 
@@ -126,15 +128,18 @@ internal static partial class LoadBenchmark
                 new { code = $"I{i:D4}", name = $"银行{i}", region = i % 2 == 0 ? "371302" : "110101", stamp }, transaction);
         }
 
+        // The exceptions go through their one writer, the exception store, as an evaluation's findings.
         var perInstitution = Exceptions / Institutions;
+        var set = new RuleSet("national", 1, new RuleSetSpec("", new YearRange(2000, null), []));
+        var figures = new Dictionary<string, object> { ["gapPp"] = 1.5m };
+        var message = new LocalizedText("普惠型小微企业贷款增速低于各项贷款增速", "Inclusive growth below total growth");
         for (var i = 0; i < Institutions; i++)
         {
-            for (var j = 0; j < perInstitution; j++)
+            for (var j = 0; j < perInstitution; j += rules.Length)
             {
                 var period = new YearMonth(2016, 1).PlusMonths(j / rules.Length);
-                await connection.ExecuteAsync(
-                    "INSERT INTO exceptions (institution, period, \"rule\", subject, severity, status, figures, baselines, message_zh, message_en, created_at, updated_at) VALUES (@institution, @period, @rule, '', 'breach', 'open', '{\"gap\":1.5}', '{}', '普惠型小微企业贷款增速低于各项贷款增速', 'Inclusive growth below total growth', @stamp, @stamp)",
-                    new { institution = $"I{i:D4}", period = $"{period.Year:D4}-{period.Month:D2}", rule = rules[j % rules.Length], stamp }, transaction);
+                var results = rules.Take(perInstitution - j).Select(rule => RuleResult.Failed(new Finding(rule, Severity.Breach, figures, new Dictionary<string, object>(), message))).ToList();
+                await ExceptionStore.ApplyAsync(connection, transaction, new Evaluation(0, $"I{i:D4}", period, new RuleEvaluation(set, results)), now, CancellationToken.None);
             }
         }
 
