@@ -60,7 +60,8 @@ public sealed class Migrations(Db db, IClock clock)
                 continue;
             }
 
-            await connection.ExecuteAsync(new CommandDefinition(sql, transaction: transaction, commandTimeout: 0, cancellationToken: ct));
+            // A script that writes rows stamps them with @now, the clock's, like every other write.
+            await connection.ExecuteAsync(new CommandDefinition(sql, new { now = clock.GetCurrentInstant() }, transaction, commandTimeout: 0, cancellationToken: ct));
             await connection.ExecuteAsync(new CommandDefinition(
                 connection.Sql(RecordSql), new { name, now = clock.GetCurrentInstant() }, transaction, cancellationToken: ct));
             await transaction.CommitAsync(ct);

@@ -25,7 +25,7 @@ public sealed class ConcurrencyTests(TestDatabase database)
         var exceptions = await bank.ExceptionsAsync();
 
         exceptions.Should().NotBeEmpty();
-        exceptions.Select(e => (e["period"]!.GetValue<string>(), e["rule"]!.GetValue<string>())).Should().OnlyHaveUniqueItems();
+        exceptions.Select(e => (e["period"]!.GetValue<string>(), e["ruleSet"]!["id"]!.GetValue<string>(), e["rule"]!.GetValue<string>())).Should().OnlyHaveUniqueItems();
         foreach (var exception in exceptions)
         {
             var detail = await bank.GetJsonAsync($"/api/v1/exceptions/{exception["id"]}");

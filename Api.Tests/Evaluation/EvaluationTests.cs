@@ -52,7 +52,7 @@ public sealed class EvaluationTests(TestDatabase database)
 
         using var scope = new AssertionScope();
         receipt["evaluation"]!["status"]!.GetValue<string>().Should().Be("done");
-        receipt["evaluation"]!["ruleSet"]!["id"]!.GetValue<string>().Should().Be("national");
+        receipt["evaluation"]!["ruleSets"]!.AsArray().Select(r => r!["id"]!.GetValue<string>()).Should().Equal("national");
         exceptions.Select(e => (e["rule"]!.GetValue<string>(), e["severity"]!.GetValue<string>())).Should().BeEquivalentTo(new[]
         {
             ("INCLUSIVE_GROWTH", "breach"),

@@ -40,11 +40,11 @@ public sealed class NoRuleSetTests(TestDatabase database)
         using var scope = new AssertionScope();
         none["status"]!.GetValue<string>().Should().Be("done");
         none["outcome"]!.GetValue<string>().Should().Be("notApplicable");
-        none["ruleSet"].Should().BeNull();
+        none["ruleSets"]!.AsArray().Should().BeEmpty();
         none["rules"]!.AsArray().Should().BeEmpty();
         open.Should().BeEmpty("a period no set applies to keeps no exception of the set that ended");
         still["status"]!.GetValue<string>().Should().Be("done");
-        still["ruleSet"]!["id"]!.GetValue<string>().Should().Be("national");
+        still["ruleSets"]!.AsArray().Select(r => r!["id"]!.GetValue<string>()).Should().Equal("national");
         still["rules"]!.AsArray().Should().NotBeEmpty();
     }
 }

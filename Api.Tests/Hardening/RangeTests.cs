@@ -175,7 +175,7 @@ public sealed class RangeTests(TestDatabase database)
     [TestCase(2101, null)]
     public async Task RuleSet_WithYearsOutsideTheRange_Answers400NamingYears(int from, int? to)
     {
-        var response = await _admin.PutAsJsonAsync("/api/v1/rule-sets/ranges", new { jurisdiction = "41", years = new { from, to }, rules = new[] { new { rule = "NPL_TOLERANCE" } } });
+        var response = await _admin.PutAsJsonAsync("/api/v1/rule-sets/ranges", new { jurisdiction = "41", scope = "cbirc", years = new { from, to }, rules = new[] { new { rule = "NPL_TOLERANCE" } } });
 
         (await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid-request")).ErrorFields().Should().Contain("years");
     }

@@ -394,7 +394,7 @@ public sealed class IngestTests(TestDatabase database)
         dry["warningCount"]!.GetValue<long>().Should().Be(LedgerValidatorKeptWarnings + 6).And.Be(stored["warningCount"]!.GetValue<long>());
         dry["warnings"]!.AsArray().Count.Should().Be(LedgerValidatorKeptWarnings).And.Be(stored["warnings"]!.AsArray().Count);
         dry["evaluation"]!["status"]!.GetValue<string>().Should().Be("done");
-        dry["evaluation"]!["ruleSet"]!.ToJsonString().Should().Be(stored["evaluation"]!["ruleSet"]!.ToJsonString());
+        dry["evaluation"]!["ruleSets"]!.ToJsonString().Should().Be(stored["evaluation"]!["ruleSets"]!.ToJsonString());
         dry["evaluation"]!["rules"]!.ToJsonString().Should().Be(stored["evaluation"]!["rules"]!.ToJsonString());
         dry["findings"]!.AsArray().Select(f => f!["rule"]!.GetValue<string>()).Should().BeEquivalentTo(exceptions.Select(e => e["rule"]!.GetValue<string>()));
     }

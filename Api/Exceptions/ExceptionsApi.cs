@@ -84,6 +84,9 @@ internal static class ExceptionsApi
         [FromQuery(Name = "to")]
         public Period? To { get; init; }
 
+        [FromQuery(Name = "ruleSet")]
+        public string? RuleSet { get; init; }
+
         [FromQuery(Name = "rule")]
         public string? Rule { get; init; }
 
@@ -95,7 +98,7 @@ internal static class ExceptionsApi
         [ExceptionStatus]
         public string? Status { get; init; }
 
-        public ExceptionFilter Filter => new(Institution, Region, Period?.Value, From?.Value, To?.Value, Rule, Severity, Status);
+        public ExceptionFilter Filter => new(Institution, Region, Period?.Value, From?.Value, To?.Value, Rule, Severity, Status, RuleSet);
     }
 
     /// <summary>A status of the lifecycle, by its name.</summary>

@@ -36,7 +36,7 @@ internal static class Formats
 
     /// <summary>Whether a figure's name marks a percentage (growth, ratio, share, gap or rate).</summary>
     public static bool IsPercentFigure(string name) =>
-        name.EndsWith("Growth", StringComparison.Ordinal) || name.EndsWith("Ratio", StringComparison.Ordinal) ||
+        name == "growth" || name.EndsWith("Growth", StringComparison.Ordinal) || name.EndsWith("Ratio", StringComparison.Ordinal) ||
         name.EndsWith("Share", StringComparison.Ordinal) || name == "gapPp" || name == "increasePp" ||
         name.EndsWith("Rate", StringComparison.Ordinal) || name == "rateYtd";
 

@@ -33,14 +33,22 @@ internal static class RulesApi
 
     public sealed record RuleList(IReadOnlyList<RuleView> Items);
 
-    public sealed record RuleSetView(string Id, int Version, string Jurisdiction, YearRange Years, IReadOnlyList<RuleSpec> Rules, Instant CreatedAt, IReadOnlyList<RuleSetView>? History = null);
+    public sealed record RuleSetView(
+        string Id, int Version, string Jurisdiction, YearRange Years, IReadOnlyList<RuleSpec> Rules, LocalizedText? Name, string? Authority,
+        string? Source, string Scope, bool Retired, Instant CreatedAt, IReadOnlyList<RuleSetView>? History = null);
 
     public sealed record RuleSetList(IReadOnlyList<RuleSetView> Items);
 
     public sealed record RuleSetBody(
         [property: Required(AllowEmptyStrings = true, ErrorMessage = Jurisdictions.Error), RegularExpression(Jurisdictions.Pattern, ErrorMessage = Jurisdictions.Error)] string? Jurisdiction,
         YearRange? Years,
-        IReadOnlyList<RuleSpec>? Rules);
+        IReadOnlyList<RuleSpec>? Rules,
+        [property: Required(ErrorMessage = ScopeError), OneOf("cbirc", "pboc", ErrorMessage = ScopeError)] string? Scope = null,
+        LocalizedText? Name = null,
+        [property: NameText, StringLength(200)] string? Authority = null,
+        [property: FreeText, StringLength(400)] string? Source = null);
+
+    private const string ScopeError = "scope is the 口径 the set's rules read: cbirc (单户授信1000万元及以下) or pboc (单户授信小于1000万元).";
 
     private static Ok<RuleList> Catalogue() => TypedResults.Ok(new RuleList(RuleCatalog.All.Select(r =>
         new RuleView(r.Id, r.Name, r.Parameters.Select(p => new ParameterView(p.Name, p.Type, p.Default)).ToList(), r.Severity)).ToList()));
@@ -93,7 +101,10 @@ internal static class RulesApi
             return Problems.Invalid(errors);
         }
 
-        var spec = new RuleSetSpec(body.Jurisdiction!, body.Years!, body.Rules!);
+        var spec = new RuleSetSpec(body.Jurisdiction!, body.Years!, body.Rules!)
+        {
+            Scope = RuleSetStore.ParseScope(body.Scope)!.Value, Name = body.Name, Authority = body.Authority, Source = body.Source,
+        };
         var now = clock.GetCurrentInstant();
         var version = await store.AddVersionAsync(id, spec, now, ct);
         return TypedResults.Ok(View(new StoredRuleSet(id, version, spec, now)));
@@ -117,5 +128,6 @@ internal static class RulesApi
     }
 
     private static RuleSetView View(StoredRuleSet s, IReadOnlyList<RuleSetView>? history = null) =>
-        new(s.Id, s.Version, s.Spec.Jurisdiction, s.Spec.Years, s.Spec.Rules, s.CreatedAt, history);
+        new(s.Id, s.Version, s.Spec.Jurisdiction, s.Spec.Years, s.Spec.Rules, s.Spec.Name, s.Spec.Authority, s.Spec.Source,
+            RuleSetStore.ScopeName(s.Spec.Scope), s.Spec.Retired, s.CreatedAt, history);
 }

@@ -308,7 +308,7 @@ internal sealed class SubmitLedger(
             WarningCount = warningCount,
             Indicators = IndicatorsView.From(snapshot),
             Evaluation = answer,
-            Findings = new JsonArray([.. evaluation.Findings.Select(f => (JsonNode)FindingView(f, period, evaluation.RuleSet!))]),
+            Findings = new JsonArray([.. evaluation.Findings.Select(f => (JsonNode)FindingView(f.Finding, period, f.RuleSet))]),
         });
     }
 

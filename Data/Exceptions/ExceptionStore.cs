@@ -90,18 +90,14 @@ public sealed record ExceptionFilter(
     YearMonth? To = null,
     string? Rule = null,
     string? Severity = null,
-    string? Status = null);
+    string? Status = null,
+    string? RuleSet = null);
 
 /// <summary>
 /// The results of one evaluation of a submission by a rule set; with no rule set in force for its region and year,
 /// <see cref="RuleSet"/> is <c>null</c>, there are no results, and the evaluation's outcome is <c>notApplicable</c>.
 /// </summary>
-public sealed record Evaluation(long SubmissionId, string Institution, YearMonth Period, RuleEvaluation Result)
-{
-    public RuleSet? RuleSet => Result.RuleSet;
-
-    public IReadOnlyList<RuleResult> Results => Result.Results;
-}
+public sealed record Evaluation(long SubmissionId, string Institution, YearMonth Period, RuleEvaluation Result);
 
 /// <summary>The outcome of a workflow transition.</summary>
 public enum TransitionOutcome
@@ -132,7 +128,8 @@ public sealed class ExceptionStore(Db db)
         to_status AS ToStatus, note AS Note, figures AS Figures
         """;
 
-    private const string ExistingSql = $"SELECT {Columns} FROM exceptions e WHERE e.institution = @Institution AND e.period = @Period AND e.subject = ''";
+    // The exceptions of every rule set in a period: those of sets that no longer apply are cleared with the rest.
+    private const string ExistingSql = $"SELECT {Columns} FROM exceptions e WHERE e.institution = @Institution AND e.period = @Period AND e.\"rule\" <> 'DEADLINE_MISSED'";
 
     private const string EvaluatedSql = "UPDATE submissions SET evaluation_status = 'done', evaluated_at = @now, evaluation = @evaluation WHERE id = @SubmissionId";
 
@@ -144,6 +141,7 @@ public sealed class ExceptionStore(Db db)
           AND (@From IS NULL OR e.period >= @From)
           AND (@To IS NULL OR e.period <= @To)
           AND (@Rule IS NULL OR e."rule" = @Rule)
+          AND (@RuleSet IS NULL OR e.rule_set_id = @RuleSet)
           AND (@Severity IS NULL OR e.severity = @Severity)
           AND (@Status IS NULL OR e.status = @Status)
         """;
@@ -195,7 +193,7 @@ public sealed class ExceptionStore(Db db)
     private const string InsertSql = """
         INSERT INTO exceptions (institution, period, "rule", subject, rule_set_id, rule_set_version, severity, status, figures, baselines,
             message_zh, message_en, submission_id, created_at, updated_at)
-        VALUES (@Institution, @Period, @Rule, '', @RuleSetId, @RuleSetVersion, @severity, @status, @figures, @baselines,
+        VALUES (@Institution, @Period, @Rule, @RuleSetId, @RuleSetId, @RuleSetVersion, @severity, @status, @figures, @baselines,
             @MessageZh, @MessageEn, @SubmissionId, @now, @now);
         """;
 
@@ -228,23 +226,27 @@ public sealed class ExceptionStore(Db db)
         await Dialect.Of(connection).LockAsync(connection, transaction, $"evaluation/{evaluation.Institution}/{Periods.Format(evaluation.Period)}", ct);
         var existing = (await connection.QueryAsync<ExceptionRecord>(new CommandDefinition(
             connection.Sql(ExistingSql),
-            new { evaluation.Institution, evaluation.Period }, transaction, cancellationToken: ct))).ToDictionary(e => e.Rule);
+            new { evaluation.Institution, evaluation.Period }, transaction, cancellationToken: ct))).ToDictionary(e => (e.RuleSetId ?? "", e.Rule));
 
         var touched = new List<long>();
-        foreach (var result in evaluation.Results)
+        foreach (var set in evaluation.Result.Sets)
         {
-            existing.Remove(result.Rule, out var current);
-            if (result.Finding is { } finding)
+            foreach (var result in set.Results)
             {
-                touched.Add(await WriteFindingAsync(connection, transaction, evaluation, finding, current, now, ct));
-            }
-            else if (current is not null && await ClearAsync(connection, transaction, current, now, ct))
-            {
-                touched.Add(current.Id);
+                existing.Remove((set.RuleSet.Id, result.Rule), out var current);
+                if (result.Finding is { } finding)
+                {
+                    touched.Add(await WriteFindingAsync(connection, transaction, evaluation, set.RuleSet, finding, current, now, ct));
+                }
+                else if (current is not null && await ClearAsync(connection, transaction, current, now, ct))
+                {
+                    touched.Add(current.Id);
+                }
             }
         }
 
-        // A rule no longer in the set finds nothing: what it found before is cleared, as a fresh evaluation would leave it.
+        // A rule no longer in its set, or a set that no longer applies, finds nothing: what it found before is cleared,
+        // as a fresh evaluation would leave it.
         foreach (var stale in existing.Values)
         {
             if (await ClearAsync(connection, transaction, stale, now, ct))
@@ -426,19 +428,20 @@ public sealed class ExceptionStore(Db db)
     }
 
     /// <summary>
-    /// An evaluation as the receipt shows it: <c>{ruleSet, exceptions, rules: [{rule, outcome}]}</c>, and <c>outcome:
-    /// notApplicable</c> where no set applied. The job stores it; the dry run answers it, with no exceptions.
+    /// An evaluation as the receipt shows it: <c>{ruleSets: [{id, version}], exceptions, rules: [{ruleSet, rule,
+    /// outcome}]}</c>, and <c>outcome: notApplicable</c> where no set applied. The job stores it; the dry run answers it, with no exceptions.
     /// </summary>
     public static JsonObject EvaluationJson(RuleEvaluation result, IEnumerable<long> exceptions)
     {
         ArgumentNullException.ThrowIfNull(result);
         var json = new JsonObject
         {
-            ["ruleSet"] = result.RuleSet is { } set ? new JsonObject { ["id"] = set.Id, ["version"] = set.Version } : null,
+            ["ruleSets"] = new JsonArray([.. result.Sets.Select(s => (JsonNode)new JsonObject { ["id"] = s.RuleSet.Id, ["version"] = s.RuleSet.Version })]),
             ["exceptions"] = new JsonArray([.. exceptions.Select(id => (JsonNode)id.ToString(System.Globalization.CultureInfo.InvariantCulture))]),
-            ["rules"] = new JsonArray([.. result.Results.Select(r => (JsonNode)new JsonObject { ["rule"] = r.Rule, ["outcome"] = OutcomeName(r.Outcome) })]),
+            ["rules"] = new JsonArray([.. result.Sets.SelectMany(s => s.Results.Select(r =>
+                (JsonNode)new JsonObject { ["ruleSet"] = s.RuleSet.Id, ["rule"] = r.Rule, ["outcome"] = OutcomeName(r.Outcome) }))]),
         };
-        if (result.RuleSet is null)
+        if (result.Sets.Count == 0)
         {
             json["outcome"] = OutcomeName(RuleOutcome.NotApplicable);
         }
@@ -446,7 +449,7 @@ public sealed class ExceptionStore(Db db)
         return json;
     }
 
-    /// <summary>The JSON of a finding's figures: numbers unrounded, lists as arrays.</summary>
+    /// <summary>The JSON of a finding's figures: numbers unrounded, lists as arrays, a figure not computed as <c>null</c>.</summary>
     public static JsonObject FiguresJson(IReadOnlyDictionary<string, object> figures) => ToJson(figures);
 
     /// <summary>The JSON of a finding's baselines: each <c>{period, submissionId}</c>, or a list of them.</summary>
@@ -463,6 +466,7 @@ public sealed class ExceptionStore(Db db)
         From = Format(filter.From),
         To = Format(filter.To),
         filter.Rule,
+        filter.RuleSet,
         filter.Severity,
         filter.Status,
         page.Skip,
@@ -472,14 +476,14 @@ public sealed class ExceptionStore(Db db)
     private static string? Format(YearMonth? period) => period is { } p ? Periods.Format(p) : null;
 
     private static async Task<long> WriteFindingAsync(
-        DbConnection connection, DbTransaction transaction, Evaluation evaluation, Finding finding, ExceptionRecord? current, Instant now, CancellationToken ct)
+        DbConnection connection, DbTransaction transaction, Evaluation evaluation, RuleSet ruleSet, Finding finding, ExceptionRecord? current, Instant now, CancellationToken ct)
     {
         var figures = FiguresJson(finding.Figures).ToJsonString();
         var baselines = BaselinesJson(finding.Baselines).ToJsonString();
         var severity = SeverityName(finding.Severity);
         var values = new
         {
-            evaluation.Institution, evaluation.Period, finding.Rule, RuleSetId = evaluation.RuleSet?.Id, RuleSetVersion = evaluation.RuleSet?.Version,
+            evaluation.Institution, evaluation.Period, finding.Rule, RuleSetId = ruleSet.Id, RuleSetVersion = ruleSet.Version,
             severity, figures, baselines, MessageZh = finding.Message.Zh, MessageEn = finding.Message.En, evaluation.SubmissionId, now,
         };
 
@@ -496,7 +500,7 @@ public sealed class ExceptionStore(Db db)
 
         var from = ExceptionLifecycle.ParseStatus(current.Status)!.Value;
         var changed = current.Figures != figures || current.Severity != severity || current.Baselines != baselines
-            || current.RuleSetId != evaluation.RuleSet?.Id || current.RuleSetVersion != evaluation.RuleSet?.Version;
+            || current.RuleSetVersion != ruleSet.Version;
         string? note = null;
         LifecycleEvent found;
         if (from == ExceptionStatus.Waived && current.WaivedUntil is { } until && until < ReportingZone.DateOf(now))
@@ -589,8 +593,9 @@ public sealed class ExceptionStore(Db db)
         return json;
     }
 
-    private static JsonNode? ToNode(object value) => value switch
+    private static JsonNode? ToNode(object? value) => value switch
     {
+        null => null,
         decimal number => JsonValue.Create(number),
         long count => JsonValue.Create(count),
         int count => JsonValue.Create(count),

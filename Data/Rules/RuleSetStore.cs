@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Compliance.Engine.Indicators;
 using Compliance.Engine.Rules;
 using Dapper;
 using NodaTime;
@@ -15,7 +16,8 @@ public sealed class RuleSetStore(Db db)
 
     private const string ListSql = """
         SELECT r.id AS Id, r.version AS Version, r.jurisdiction AS Jurisdiction, r.year_from AS YearFrom, r.year_to AS YearTo,
-               r.rules AS Rules, r.created_at AS CreatedAt
+               r.rules AS Rules, r.scope AS Scope, r.name_zh AS NameZh, r.name_en AS NameEn, r.authority AS Authority,
+               r.source AS Source, r.retired AS Retired, r.created_at AS CreatedAt
         FROM rule_sets r
         WHERE (@id IS NULL OR r.id = @id)
           AND (@latestOnly = 0 OR r.version = (SELECT MAX(v.version) FROM rule_sets v WHERE v.id = r.id))
@@ -25,8 +27,8 @@ public sealed class RuleSetStore(Db db)
     private const string LatestVersionSql = "SELECT COALESCE(MAX(version), 0) FROM rule_sets WHERE id = @id";
 
     private const string InsertSql = """
-        INSERT INTO rule_sets (id, version, jurisdiction, year_from, year_to, rules, created_at)
-        VALUES (@id, @version, @Jurisdiction, @From, @To, @rules, @now)
+        INSERT INTO rule_sets (id, version, jurisdiction, year_from, year_to, rules, scope, name_zh, name_en, authority, source, retired, created_at)
+        VALUES (@id, @version, @Jurisdiction, @From, @To, @rules, @scope, @nameZh, @nameEn, @Authority, @Source, @retired, @now)
         """;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -40,7 +42,10 @@ public sealed class RuleSetStore(Db db)
         await using var transaction = await connection.BeginTransactionAsync(ct);
         foreach (var set in seed.RuleSets)
         {
-            var spec = new RuleSetSpec(set.Jurisdiction, set.Years, set.Rules);
+            var spec = new RuleSetSpec(set.Jurisdiction, set.Years, set.Rules)
+            {
+                Scope = ScopeOf(set.Scope), Name = set.Name, Authority = set.Authority, Source = set.Source,
+            };
             RuleCatalog.Validate(spec);
             var exists = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 connection.Sql(CountSql), new { set.Id }, transaction, cancellationToken: ct));
@@ -63,7 +68,14 @@ public sealed class RuleSetStore(Db db)
         await using var connection = await db.OpenAsync(ct);
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(connection.Sql(ListSql), new { id, latestOnly = latestOnly ? 1 : 0 }, cancellationToken: ct));
         return rows.Select(r => new StoredRuleSet(r.Id, (int)r.Version,
-            new RuleSetSpec(r.Jurisdiction, new YearRange((int)r.YearFrom, (int?)r.YearTo), JsonSerializer.Deserialize<List<RuleSpec>>(r.Rules, Json) ?? []),
+            new RuleSetSpec(r.Jurisdiction, new YearRange((int)r.YearFrom, (int?)r.YearTo), JsonSerializer.Deserialize<List<RuleSpec>>(r.Rules, Json) ?? [])
+            {
+                Scope = ScopeOf(r.Scope),
+                Name = r.NameZh is null && r.NameEn is null ? null : new LocalizedText(r.NameZh ?? "", r.NameEn ?? ""),
+                Authority = r.Authority,
+                Source = r.Source,
+                Retired = r.Retired != 0,
+            },
             r.CreatedAt)).ToList();
     }
 
@@ -80,13 +92,29 @@ public sealed class RuleSetStore(Db db)
         return version;
     }
 
+    /// <summary>The JSON and stored name of a 口径: <c>cbirc</c> or <c>pboc</c>.</summary>
+    public static string ScopeName(StatisticalScope scope) => scope == StatisticalScope.Pboc ? "pboc" : "cbirc";
+
+    /// <summary>The 口径 of its name, or <c>null</c> for any other text.</summary>
+    public static StatisticalScope? ParseScope(string? name) => name switch
+    {
+        "cbirc" => StatisticalScope.Cbirc,
+        "pboc" => StatisticalScope.Pboc,
+        _ => null,
+    };
+
+    private static StatisticalScope ScopeOf(string? name) => ParseScope(name) ?? throw new InvalidDataException($"A rule set's scope is cbirc or pboc, not '{name}'.");
+
     private static Task<int> InsertAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string id, int version, RuleSetSpec spec, Instant now, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(connection.Sql(InsertSql), new { id, version, spec.Jurisdiction, spec.Years.From, spec.Years.To, rules = JsonSerializer.Serialize(spec.Rules, Json), now },
-            transaction, cancellationToken: ct));
+        connection.ExecuteAsync(new CommandDefinition(connection.Sql(InsertSql), new
+        {
+            id, version, spec.Jurisdiction, spec.Years.From, spec.Years.To, rules = JsonSerializer.Serialize(spec.Rules, Json),
+            scope = ScopeName(spec.Scope), nameZh = spec.Name?.Zh, nameEn = spec.Name?.En, spec.Authority, spec.Source, retired = spec.Retired ? 1 : 0, now,
+        }, transaction, cancellationToken: ct));
 
     private sealed record SeedFile(IReadOnlyList<SeedSet> RuleSets);
 
-    private sealed record SeedSet(string Id, string Jurisdiction, YearRange Years, IReadOnlyList<RuleSpec> Rules);
+    private sealed record SeedSet(string Id, string Jurisdiction, YearRange Years, IReadOnlyList<RuleSpec> Rules, string Scope, LocalizedText? Name, string? Authority, string? Source);
 
     private sealed class Row
     {
@@ -101,6 +129,18 @@ public sealed class RuleSetStore(Db db)
         public long? YearTo { get; init; }
 
         public string Rules { get; init; } = "[]";
+
+        public string Scope { get; init; } = "cbirc";
+
+        public string? NameZh { get; init; }
+
+        public string? NameEn { get; init; }
+
+        public string? Authority { get; init; }
+
+        public string? Source { get; init; }
+
+        public long Retired { get; init; }
 
         public Instant CreatedAt { get; init; }
     }

@@ -15,7 +15,7 @@ public sealed class RuleCatalogTests
 
         ids.Should().Equal(
             "INCLUSIVE_GROWTH", "INCLUSIVE_BORROWERS", "NPL_TOLERANCE", "CREDIT_SHARE", "FIRST_LOAN_SHARE",
-            "INCREMENT_VS_LAST_YEAR", "INDIVIDUAL_BUSINESS", "NEW_LOAN_RATE", "BASELINE_MISSING", "DEADLINE_MISSED");
+            "INCREMENT_VS_LAST_YEAR", "INDIVIDUAL_BUSINESS", "NEW_LOAN_RATE", "OPERATING_LOANS", "BASELINE_MISSING", "DEADLINE_MISSED");
     }
 
     [TestCase("INCLUSIVE_GROWTH", typeof(InclusiveGrowthRule))]
@@ -26,6 +26,7 @@ public sealed class RuleCatalogTests
     [TestCase("INCREMENT_VS_LAST_YEAR", typeof(IncrementVsLastYearRule))]
     [TestCase("INDIVIDUAL_BUSINESS", typeof(IndividualBusinessRule))]
     [TestCase("NEW_LOAN_RATE", typeof(NewLoanRateRule))]
+    [TestCase("OPERATING_LOANS", typeof(OperatingLoansRule))]
     public void Create_RuleWithoutParameters_BuildsThatRule(string id, Type type)
     {
         var rule = RuleCatalog.Create(new RuleSpec(id, null));
@@ -60,6 +61,7 @@ public sealed class RuleCatalogTests
     [TestCase("NPL_TOLERANCE", "minIncreasePp")]
     [TestCase("INCLUSIVE_BORROWERS", "basis")]
     [TestCase("INDIVIDUAL_BUSINESS", "tolerancePp")]
+    [TestCase("OPERATING_LOANS", "basis")]
     public void Create_UnknownParameter_ThrowsRuleSpecException(string id, string parameter)
     {
         var spec = new RuleSpec(id, Parameters((parameter, JsonSerializer.SerializeToElement(1))));
@@ -77,6 +79,7 @@ public sealed class RuleCatalogTests
     [TestCase("CREDIT_SHARE", "assessmentMonth", "13")]
     [TestCase("CREDIT_SHARE", "assessmentMonth", "0")]
     [TestCase("CREDIT_SHARE", "assessmentMonth", "6.5")]
+    [TestCase("OPERATING_LOANS", "assessmentMonth", "13")]
     public void Create_ParameterOfTheWrongKind_ThrowsRuleSpecException(string id, string parameter, string json)
     {
         var spec = new RuleSpec(id, Parameters((parameter, Json(json))));

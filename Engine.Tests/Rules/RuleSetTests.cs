@@ -140,37 +140,54 @@ public sealed class RuleSetTests
         second.Should().BeEquivalentTo(first, o => o.WithStrictOrdering());
     }
 
-    [TestCase("371302", 2024, "shandong")]
-    [TestCase("370102", 2024, "shandong")]
-    [TestCase("371302", 2021, "linyi")]
-    [TestCase("371399", 2022, "linyi")]
-    [TestCase("419001", 2024, "jiyuan")]
-    [TestCase("141102", 2024, "luliang")]
-    [TestCase("110105", 2024, "national")]
-    [TestCase("371302", 2019, "national")]
-    public void Select_RegionAndYear_PicksTheLongestJurisdictionInForce(string region, int year, string expected)
+    [TestCase("371302", 2024, new[] { "national", "shandong" })]
+    [TestCase("370102", 2024, new[] { "national", "shandong" })]
+    [TestCase("371302", 2021, new[] { "national", "shandong", "linyi" })]
+    [TestCase("371399", 2022, new[] { "national", "shandong", "linyi" })]
+    [TestCase("419001", 2024, new[] { "national", "jiyuan" })]
+    [TestCase("141102", 2024, new[] { "national", "luliang" })]
+    [TestCase("110105", 2024, new[] { "national" })]
+    [TestCase("371302", 2019, new[] { "national" })]
+    public void Applying_RegionAndYear_IsEverySetInForceWhoseJurisdictionPrefixesIt_NationalFirst(string region, int year, string[] expected)
     {
-        var selected = RuleSet.Select(BuiltIns(), region, year);
+        var applying = RuleSet.Applying(BuiltIns(), region, year);
 
-        selected!.Id.Should().Be(expected);
+        applying.Select(s => s.Id).Should().Equal(expected);
     }
 
     [Test]
-    public void Select_NoSetInForce_IsNull()
+    public void Applying_NoSetInForce_IsNone()
     {
-        var selected = RuleSet.Select(BuiltIns(), "110105", 2017);
+        var applying = RuleSet.Applying(BuiltIns(), "110105", 2017);
 
-        selected.Should().BeNull();
+        applying.Should().BeEmpty();
     }
 
     [Test]
-    public void Select_NoNationalSetAndOtherRegion_IsNull()
+    public void Applying_RetiredSet_IsNone()
     {
-        var sets = BuiltIns().Where(s => s.Id != "national");
+        var sets = BuiltIns().Select(s => s.Id == "jiyuan" ? new RuleSet(s.Id, s.Version + 1, s.Spec with { Retired = true }) : s);
 
-        var selected = RuleSet.Select(sets, "110105", 2024);
+        var applying = RuleSet.Applying(sets, "419001", 2024);
 
-        selected.Should().BeNull();
+        applying.Select(s => s.Id).Should().Equal("national");
+    }
+
+    [Test]
+    public void Evaluate_PbocSet_ReadsThePbocFigures_AndLacksAPeriodWhoseSnapshotPredatesThem()
+    {
+        var cbirc = new RuleSet("national", 1, Spec("", 2018, null, "NPL_TOLERANCE"));
+        var pboc = new RuleSet("shandong", 1, Spec("37", 2018, null, "NPL_TOLERANCE", "BASELINE_MISSING") with { Scope = Compliance.Engine.Indicators.StatisticalScope.Pboc });
+        var withPboc = new HistoryBuilder().At("2024-03", Healthy with { InclusiveNplBalance = 0m, Pboc = Healthy with { InclusiveNplBalance = Healthy.InclusiveBalance } });
+        var withoutPboc = new HistoryBuilder().At("2024-03", Healthy);
+
+        var byCbirc = cbirc.Evaluate(withPboc).Single();
+        var byPboc = pboc.Evaluate(withPboc);
+        var lacking = pboc.Evaluate(withoutPboc);
+
+        byCbirc.Outcome.Should().Be(RuleOutcome.Pass);
+        byPboc[0].Outcome.Should().Be(RuleOutcome.Breach, "every inclusive loan is non-performing under the PBoC 口径");
+        lacking.Select(r => (r.Rule, r.Outcome)).Should().Equal(("NPL_TOLERANCE", RuleOutcome.BaselineMissing), ("BASELINE_MISSING", RuleOutcome.Warning));
     }
 
     [TestCase(2022, true)]

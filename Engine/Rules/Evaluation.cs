@@ -1,22 +1,25 @@
 namespace Compliance.Engine.Rules;
 
+/// <summary>What one rule set makes of an institution-period: each of its rules' results.</summary>
+public sealed record SetEvaluation(RuleSet RuleSet, IReadOnlyList<RuleResult> Results);
+
 /// <summary>
-/// What the rule sets in force make of one institution-period: the set that applied (none where no set is in force
-/// for the region and year) and each rule's result.
+/// What the rule sets in force make of one institution-period: every set that applies, each reading its own 口径,
+/// by jurisdiction length, then id; none where no set is in force for the region and year.
 /// </summary>
-public sealed record RuleEvaluation(RuleSet? RuleSet, IReadOnlyList<RuleResult> Results)
+public sealed record RuleEvaluation(IReadOnlyList<SetEvaluation> Sets)
 {
-    /// <summary>The findings: the exceptions this evaluation holds.</summary>
-    public IEnumerable<Finding> Findings => Results.Select(r => r.Finding).OfType<Finding>();
+    /// <summary>The findings, each with the set that found it: the exceptions this evaluation holds.</summary>
+    public IEnumerable<(RuleSet RuleSet, Finding Finding)> Findings =>
+        Sets.SelectMany(set => set.Results.Select(r => r.Finding).OfType<Finding>().Select(finding => (set.RuleSet, finding)));
 
     /// <summary>
-    /// Evaluates a history with the set that applies to the institution's region in the period's year: the one path
-    /// of the evaluation job and the dry run, which differ only in whether they write what it finds.
+    /// Evaluates a history with every set that applies to the institution's region in the period's year: the one
+    /// path of the evaluation job and the dry run, which differ only in whether they write what it finds.
     /// </summary>
     public static RuleEvaluation Of(IEnumerable<RuleSet> sets, string regionCode, SnapshotHistory history)
     {
         ArgumentNullException.ThrowIfNull(history);
-        var ruleSet = RuleSet.Select(sets, regionCode, history.Period.Year);
-        return new RuleEvaluation(ruleSet, ruleSet?.Evaluate(history) ?? []);
+        return new RuleEvaluation([.. RuleSet.Applying(sets, regionCode, history.Period.Year).Select(set => new SetEvaluation(set, set.Evaluate(history)))]);
     }
 }

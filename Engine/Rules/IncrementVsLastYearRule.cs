@@ -12,32 +12,28 @@ public sealed class IncrementVsLastYearRule(int assessmentMonth) : Rule
     {
         ArgumentNullException.ThrowIfNull(history);
         var needs = new Needs(history);
-        var start = needs.Snapshot(Periods.December(history.Period.Year - 1));
-        var samePeriod = needs.Snapshot(Periods.PlusYears(history.Period, -1));
-        var lastYearStart = needs.Snapshot(Periods.December(history.Period.Year - 2));
-        if (start is null || samePeriod is null || lastYearStart is null)
+        if (IncrementVsLastYear.Of(history, needs, s => s.InclusiveBalance) is not { } increments)
         {
             return needs.MissingResult(Id);
         }
 
-        var increment = history.Current.Indicators.InclusiveBalance - start.Indicators.InclusiveBalance;
-        var lastYearIncrement = samePeriod.Indicators.InclusiveBalance - lastYearStart.Indicators.InclusiveBalance;
-        if (increment >= lastYearIncrement)
+        if (increments.Holds)
         {
             return RuleResult.Pass(Id);
         }
 
+        var shortfall = IncrementShortfall(increments);
         return RuleResult.Failed(new Finding(
             Id,
             ProgressSeverity(history.Period, assessmentMonth),
             new Dictionary<string, object>
             {
-                ["increment"] = increment,
-                ["lastYearIncrement"] = lastYearIncrement,
+                ["increment"] = increments.Increment,
+                ["lastYearIncrement"] = increments.LastYearIncrement,
             },
-            Baselines.Of(("startOfYear", start), ("samePeriodLastYear", samePeriod), ("lastYearStart", lastYearStart)),
+            increments.Baselines,
             new LocalizedText(
-                $"{Period(history.Period)} 普惠型小微企业贷款较年初（{Period(start.Period)}）增加 {Money(increment)} 元，低于去年同期（{Period(lastYearStart.Period)} 至 {Period(samePeriod.Period)}）的增量 {Money(lastYearIncrement)} 元；要求增量不低于去年同期。",
-                $"In {Period(history.Period)}, inclusive loans grew by {Money(increment)} yuan since the start of the year ({Period(start.Period)}), less than last year's {Money(lastYearIncrement)} yuan over the same months ({Period(lastYearStart.Period)} to {Period(samePeriod.Period)}); the increment must not be below last year's.")));
+                $"{Period(history.Period)} 普惠型小微企业贷款{shortfall.Zh}；要求增量不低于去年同期。",
+                $"In {Period(history.Period)}, inclusive loans {shortfall.En}; the increment must not be below last year's.")));
     }
 }

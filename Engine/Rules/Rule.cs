@@ -1,4 +1,5 @@
 using System.Globalization;
+using Compliance.Engine.Indicators;
 using NodaTime;
 
 namespace Compliance.Engine.Rules;
@@ -23,6 +24,16 @@ public abstract class Rule
     protected static string Period(YearMonth period) => Periods.Format(period);
 
     protected static string Count(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The clause of a message that tells an increment below last year's, after the name of what grew.</summary>
+    private protected static LocalizedText IncrementShortfall(IncrementVsLastYear increments)
+    {
+        ArgumentNullException.ThrowIfNull(increments);
+        var (start, samePeriod, lastYearStart) = (Period(increments.StartOfYear.Period), Period(increments.SamePeriodLastYear.Period), Period(increments.LastYearStart.Period));
+        return new LocalizedText(
+            $"较年初（{start}）增加 {Money(increments.Increment)} 元，低于去年同期（{lastYearStart} 至 {samePeriod}）的增量 {Money(increments.LastYearIncrement)} 元",
+            $"grew by {Money(increments.Increment)} yuan since the start of the year ({start}), less than last year's {Money(increments.LastYearIncrement)} yuan over the same months ({lastYearStart} to {samePeriod})");
+    }
 }
 
 /// <summary>Looks up the snapshots a rule needs, noting every period that is missing.</summary>
@@ -79,4 +90,38 @@ internal static class Baselines
 
     public static IReadOnlyList<BaselineRef> Months(IEnumerable<StoredSnapshot> snapshots) =>
         snapshots.OrderBy(s => s.Period).Select(s => new BaselineRef(s.Period, s.SubmissionId)).ToList();
+}
+
+/// <summary>
+/// An indicator's increment so far this year (against the start of the year) beside last year's over the same months
+/// (the same period last year against last year's start), and the three snapshots they read.
+/// </summary>
+internal sealed record IncrementVsLastYear(
+    StoredSnapshot StartOfYear, StoredSnapshot SamePeriodLastYear, StoredSnapshot LastYearStart, decimal Increment, decimal LastYearIncrement)
+{
+    /// <summary>Whether this year's increment is not below last year's.</summary>
+    public bool Holds => Increment >= LastYearIncrement;
+
+    /// <summary>The <c>baselines</c> of a finding: <c>startOfYear</c>, <c>samePeriodLastYear</c>, <c>lastYearStart</c>.</summary>
+    public Dictionary<string, object> Baselines =>
+        Rules.Baselines.Of(("startOfYear", StartOfYear), ("samePeriodLastYear", SamePeriodLastYear), ("lastYearStart", LastYearStart));
+
+    /// <summary>Both increments of <paramref name="indicator"/>, or <c>null</c> where a snapshot is missing (<paramref name="needs"/> then names it).</summary>
+    public static IncrementVsLastYear? Of(SnapshotHistory history, Needs needs, Func<IndicatorSnapshot, decimal> indicator)
+    {
+        var start = needs.Snapshot(Periods.December(history.Period.Year - 1));
+        var samePeriod = needs.Snapshot(Periods.PlusYears(history.Period, -1));
+        var lastYearStart = needs.Snapshot(Periods.December(history.Period.Year - 2));
+        if (start is null || samePeriod is null || lastYearStart is null)
+        {
+            return null;
+        }
+
+        return new IncrementVsLastYear(
+            start,
+            samePeriod,
+            lastYearStart,
+            indicator(history.Current.Indicators) - indicator(start.Indicators),
+            indicator(samePeriod.Indicators) - indicator(lastYearStart.Indicators));
+    }
 }

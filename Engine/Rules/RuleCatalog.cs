@@ -29,6 +29,7 @@ public static class RuleCatalog
         new(IncrementVsLastYearRule.RuleId, new("增量不低于去年同期", "Increment not below last year's"), [AssessmentMonth], "warning/breach"),
         new(IndividualBusinessRule.RuleId, new("个体工商户贷款增长", "Individual-business lending growth"), [AssessmentMonth], "warning/breach"),
         new(NewLoanRateRule.RuleId, new("新发放利率稳中有降", "New-loan rate steady or falling"), [AssessmentMonth], "warning/breach"),
+        new(OperatingLoansRule.RuleId, new("惠商户", "Operating loans of micro-business owners and individual businesses"), [AssessmentMonth], "warning/breach"),
         new(BaselineMissingRule.RuleId, new("基期数据缺失", "Baseline data missing"), [], "warning"),
         new(DeadlineMissedRuleId, new("逾期未报送", "Deadline missed"), [], "breach"),
     ];
@@ -85,6 +86,7 @@ public static class RuleCatalog
             IncrementVsLastYearRule.RuleId => new IncrementVsLastYearRule(p.Month()),
             IndividualBusinessRule.RuleId => new IndividualBusinessRule(p.Month()),
             NewLoanRateRule.RuleId => new NewLoanRateRule(p.Month()),
+            OperatingLoansRule.RuleId => new OperatingLoansRule(p.Month()),
             _ => throw new RuleSpecException($"Unknown rule '{spec.Rule}'."),
         };
     }

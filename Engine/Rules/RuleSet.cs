@@ -1,9 +1,26 @@
 using System.Text.Json;
+using Compliance.Engine.Indicators;
 
 namespace Compliance.Engine.Rules;
 
 /// <summary>A rule set as data: what is stored, seeded and sent to <c>PUT /rule-sets/{id}</c>.</summary>
-public sealed record RuleSetSpec(string Jurisdiction, YearRange Years, IReadOnlyList<RuleSpec> Rules);
+public sealed record RuleSetSpec(string Jurisdiction, YearRange Years, IReadOnlyList<RuleSpec> Rules)
+{
+    /// <summary>The 口径 its rules read: the inclusive indicators of the CBIRC or of the PBoC.</summary>
+    public StatisticalScope Scope { get; init; } = StatisticalScope.Cbirc;
+
+    /// <summary>Its name, in Chinese and English.</summary>
+    public LocalizedText? Name { get; init; }
+
+    /// <summary>The authority that issued it (CBIRC, a PBoC branch, …).</summary>
+    public string? Authority { get; init; }
+
+    /// <summary>The notice it implements.</summary>
+    public string? Source { get; init; }
+
+    /// <summary>Whether it was retired: it applies to no period (a later version brings it back).</summary>
+    public bool Retired { get; init; }
+}
 
 /// <summary>The years a rule set or obligation is in force; <see cref="To"/> <c>null</c> for no end.</summary>
 public sealed record YearRange(int From, int? To)
@@ -38,10 +55,17 @@ public sealed class RuleSet
     /// <summary>Whether the set includes <c>BASELINE_MISSING</c>.</summary>
     public bool ReportsMissingBaselines { get; }
 
-    /// <summary>Runs every rule of the set on the history; pure, so the same history always gives the same results.</summary>
+    /// <summary>
+    /// Runs every rule of the set on the history as the set's 口径 counts it; pure, so the same history always gives
+    /// the same results. Where the period's own snapshot predates the PBoC 口径, a <c>pboc</c> set's rules all lack it.
+    /// </summary>
     public IReadOnlyList<RuleResult> Evaluate(SnapshotHistory history)
     {
-        var results = Rules.Select(rule => rule.Evaluate(history)).ToList();
+        ArgumentNullException.ThrowIfNull(history);
+        var counted = history.In(Spec.Scope);
+        var results = counted is null
+            ? Rules.Select(rule => RuleResult.Missing(rule.Id, [history.Period])).ToList()
+            : Rules.Select(rule => rule.Evaluate(counted)).ToList();
         if (ReportsMissingBaselines)
         {
             results.Add(BaselineMissingRule.Summarize(history, results));
@@ -50,10 +74,13 @@ public sealed class RuleSet
         return results;
     }
 
-    /// <summary>The set for an institution: the longest jurisdiction prefix of its region code in force that year.</summary>
-    public static RuleSet? Select(IEnumerable<RuleSet> sets, string regionCode, int year) =>
-        sets.Where(s => regionCode.StartsWith(s.Spec.Jurisdiction, StringComparison.Ordinal) && s.Spec.Years.Contains(year))
-            .OrderByDescending(s => s.Spec.Jurisdiction.Length)
-            .ThenBy(s => s.Id, StringComparer.Ordinal)
-            .FirstOrDefault();
+    /// <summary>
+    /// The sets that apply to an institution in a year (rules.md, "Every authority's rules apply"): every set not
+    /// retired whose jurisdiction prefixes its region code and that is in force that year, by jurisdiction length
+    /// (the national first), then id.
+    /// </summary>
+    public static IReadOnlyList<RuleSet> Applying(IEnumerable<RuleSet> sets, string regionCode, int year) =>
+        [.. sets.Where(s => !s.Spec.Retired && regionCode.StartsWith(s.Spec.Jurisdiction, StringComparison.Ordinal) && s.Spec.Years.Contains(year))
+            .OrderBy(s => s.Spec.Jurisdiction.Length)
+            .ThenBy(s => s.Id, StringComparer.Ordinal)];
 }

@@ -35,6 +35,23 @@ public sealed class SnapshotHistory
     /// <summary>The earliest period any rule may read for <paramref name="period"/>: December two years before.</summary>
     public static YearMonth EarliestNeeded(YearMonth period) => Periods.December(period.Year - 2);
 
+    /// <summary>
+    /// The history as a 口径 counts it: this one for the CBIRC's; for the PBoC's, each snapshot's <c>pboc</c>, a period
+    /// whose snapshot predates that 口径 counting as missing, and <c>null</c> where the current one does.
+    /// </summary>
+    public SnapshotHistory? In(StatisticalScope scope)
+    {
+        if (scope == StatisticalScope.Cbirc)
+        {
+            return this;
+        }
+
+        return Current.Indicators.In(scope) is { } current
+            ? new SnapshotHistory(Institution, Current with { Indicators = current },
+                _snapshots.Values.Where(s => s.Period != Period && s.Indicators.In(scope) is not null).Select(s => s with { Indicators = s.Indicators.In(scope)! }))
+            : null;
+    }
+
     /// <summary>The snapshot of a period, or <c>null</c> where none was accepted.</summary>
     public StoredSnapshot? Find(YearMonth period) => _snapshots.GetValueOrDefault(period);
 }
