@@ -28,7 +28,7 @@ internal static class JobsSetup
     public const string HangfireSchema = "hangfire";
 
     /// <summary>
-    /// Hangfire, with a server on worker nodes: on its in-memory store with the embedded SQLite default (one node), in
+    /// Hangfire, with a server and the recomputation of old snapshots on worker nodes: on its in-memory store with the embedded SQLite default (one node), in
     /// the same database, schema <c>hangfire</c>, with SQL Server (workers on many nodes share it).
     /// </summary>
     public static WebApplicationBuilder AddComplianceJobs(this WebApplicationBuilder builder)
@@ -53,7 +53,11 @@ internal static class JobsSetup
                 options.WorkerCount = node.WorkerCount ?? Math.Max(2, Environment.ProcessorCount * 2);
                 options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
             });
+            builder.Services.AddHostedService<SnapshotRecomputation>();
         }
+
+        builder.Services.AddOptions<SnapshotOptions>().BindConfiguration(SnapshotOptions.Section)
+            .Validate(o => o.RecomputeBatchSize > 0, "Compliance:Snapshots:RecomputeBatchSize must be positive.").ValidateOnStart();
 
         builder.Services.AddTransient<EvaluateSubmissionJob>();
         return builder;
