@@ -18,6 +18,18 @@ internal static partial class Log
     [LoggerMessage(4, LogLevel.Information, "Evaluated {Evaluated} of {Submissions} submissions (the rest superseded), writing {Exceptions} exceptions")]
     public static partial void Evaluated(this ILogger logger, int submissions, int evaluated, int exceptions);
 
+    [LoggerMessage(6, LogLevel.Information, "Recomputing {Snapshots} snapshots stored before the PBoC 口径 from their loans, {BatchSize} a transaction, in the background")]
+    public static partial void RecomputingSnapshots(this ILogger logger, long snapshots, int batchSize);
+
+    [LoggerMessage(7, LogLevel.Information, "Recomputed {Recomputed} of {Snapshots} snapshots; {Evaluations} evaluations queued again where the figures changed")]
+    public static partial void SnapshotsRecomputed(this ILogger logger, long recomputed, long snapshots, int evaluations);
+
+    [LoggerMessage(8, LogLevel.Warning, "Snapshot recomputation deferred: {Reason}; the batch is tried again shortly")]
+    public static partial void RecomputationDeferred(this ILogger logger, string reason);
+
+    [LoggerMessage(9, LogLevel.Error, "Snapshot recomputation stopped after {Recomputed} of {Snapshots} snapshots ({Reason}); it resumes at the next start")]
+    public static partial void RecomputationStopped(this ILogger logger, long recomputed, long snapshots, string reason);
+
     [LoggerMessage(10, LogLevel.Warning, "Webhook delivery of reminder {ReminderId} for {Institution} refused: its host resolves to no address a webhook may reach (see Compliance:Webhooks:AllowedNetworks)")]
     public static partial void WebhookDestinationRefused(this ILogger logger, long reminderId, string institution);
 

@@ -20,7 +20,7 @@ public sealed class FailedEvaluationTests
         using var clean = factory.ClientWithKey(await factory.CreateInstitutionAsync("F2", "371302"));
         var faultySubmission = await faulty.SubmitAcceptedAsync("2022-12", Ledgers.Example);
         var cleanSubmission = await clean.SubmitAcceptedAsync("2022-12", Ledgers.Example);
-        await ExecuteAsync(factory, """
+        await TestDatabases.ExecuteSqliteAsync(factory.Location, """
             CREATE TABLE fault_armed (armed INTEGER);
             INSERT INTO fault_armed VALUES (1);
             CREATE TRIGGER inject_fault BEFORE INSERT ON exception_events
@@ -34,7 +34,7 @@ public sealed class FailedEvaluationTests
         (await faulty.ExceptionsAsync()).Should().BeEmpty("the failed run's writes rolled back, the first exception with them");
         (await faulty.GetJsonAsync($"/api/v1/submissions/{faultySubmission}"))["evaluation"]!["status"]!.GetValue<string>().Should().Be("failed");
 
-        await ExecuteAsync(factory, "DELETE FROM fault_armed;");
+        await TestDatabases.ExecuteSqliteAsync(factory.Location, "DELETE FROM fault_armed;");
         await job.RunAsync(long.Parse(faultySubmission, System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None);
         await job.RunAsync(long.Parse(cleanSubmission, System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None);
 
@@ -48,13 +48,4 @@ public sealed class FailedEvaluationTests
     private static async Task<List<string>> Describe(HttpClient client) =>
         [.. (await client.ExceptionsAsync()).Select(e =>
             $"{e["rule"]} {e["severity"]} {e["status"]} {e["figures"]!.ToJsonString()}").Order(StringComparer.Ordinal)];
-
-    private static async Task ExecuteAsync(ComplianceApiFactory factory, string sql)
-    {
-        await using var connection = new SqliteConnection($"Data Source={factory.Location};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync();
-    }
 }

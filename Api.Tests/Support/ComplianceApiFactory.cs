@@ -53,6 +53,8 @@ public sealed class ComplianceApiFactory : WebApplicationFactory<Program>
             ["Compliance:Deadlines:SweepAt"] = "off",
             // Webhook tests deliver to receivers on the loopback address, which production refuses.
             ["Compliance:Webhooks:AllowedNetworks"] = "127.0.0.0/8",
+            // A fixture drives one key faster than any client may: the rate limit is tested where it is switched on.
+            ["Compliance:Limits:PermitsPerSecond"] = "0",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -63,6 +63,16 @@ public static class TestDatabases
         drop.ExecuteNonQuery();
     }
 
+    /// <summary>Runs SQL directly on a SQLite file, beside the server: to arrange a state the API cannot make.</summary>
+    public static async Task ExecuteSqliteAsync(string path, string sql)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>Deletes a SQLite file and its write-ahead log companions, after closing the pooled connections to it.</summary>
     public static void DeleteSqliteFile(string path)
     {

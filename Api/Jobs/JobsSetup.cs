@@ -31,7 +31,7 @@ internal static class JobsSetup
     public const string HangfireSchema = "hangfire";
 
     /// <summary>
-    /// Hangfire, with a server on worker nodes: on its in-memory store with the embedded SQLite default (one node), in
+    /// Hangfire, with a server and the recomputation of old snapshots on worker nodes: on its in-memory store with the embedded SQLite default (one node), in
     /// the same database, schema <c>hangfire</c>, with SQL Server (workers on many nodes share it).
     /// </summary>
     public static WebApplicationBuilder AddComplianceJobs(this WebApplicationBuilder builder)
@@ -58,6 +58,10 @@ internal static class JobsSetup
         builder.Services.AddSingleton<IHostedService>(services => services.GetRequiredService<IOptions<NodeOptions>>().Value.RunsWorker
             ? (IHostedService)server.ImplementationFactory!(services)
             : new NoServer());
+        builder.Services.AddHostedService<SnapshotRecomputation>();
+
+        builder.Services.AddOptions<SnapshotOptions>().BindConfiguration(SnapshotOptions.Section)
+            .Validate(o => o.RecomputeBatchSize > 0, "Compliance:Snapshots:RecomputeBatchSize must be positive.").ValidateOnStart();
 
         builder.Services.AddTransient<EvaluateSubmissionJob>();
         return builder;

@@ -15,12 +15,21 @@ public sealed record EvaluationSubject(long SubmissionId, string Institution, st
 /// <summary>The snapshot of a period, as the indicators endpoint lists it.</summary>
 public sealed record PeriodSnapshot(YearMonth Period, long SubmissionId, int Version, IndicatorSnapshot Indicators);
 
+/// <summary>
+/// What recomputing a batch of snapshots came to: how many it took (recomputed by it, or by another node meanwhile), and
+/// the submissions whose evaluation it marked pending, for the caller to enqueue.
+/// </summary>
+public sealed record RecomputedBatch(int Snapshots, IReadOnlyList<long> ToEvaluate);
+
 /// <summary>Indicator snapshots: written with their submission, read by evaluation (which never reads loans).</summary>
 public sealed class SnapshotStore(Db db)
 {
     // The indicator columns, in the order of Indicator.All: the snapshots table has one per declared indicator, then
     // one for each PBoC-口径 value (null until a snapshot stored before that 口径 is recomputed).
     private static readonly string[] IndicatorColumns = [.. Indicator.All.Select(i => i.Column), .. Indicator.PerScope.Select(i => i.PbocColumn!)];
+
+    // The parameters of the same columns, in the same order.
+    private static readonly string[] IndicatorParameters = [.. Indicator.All.Select(i => i.Name), .. Indicator.PerScope.Select(i => "Pboc" + i.Name)];
 
     private static readonly string Columns = ColumnsOf("s");
 
@@ -50,7 +59,24 @@ public sealed class SnapshotStore(Db db)
 
     private static string InsertSql { get; } = $"""
         INSERT INTO snapshots (submission_id, institution, period, version, {string.Join(", ", IndicatorColumns)})
-        VALUES (@submissionId, @institution, @period, @version, {string.Join(", ", Indicator.All.Select(i => "@" + i.Name).Concat(Indicator.PerScope.Select(i => "@Pboc" + i.Name)))})
+        VALUES (@submissionId, @institution, @period, @version, {string.Join(", ", IndicatorParameters.Select(p => "@" + p))})
+        """;
+
+    // A snapshot is recomputed once: stored before the PBoC 口径, its PBoC values are NULL until then, and every
+    // snapshot stored since has them. The first of those columns is the marker.
+    private const string CountToRecomputeSql = "SELECT COUNT(*) FROM snapshots WHERE pboc_inclusive_balance IS NULL";
+
+    private static string NextToRecomputeSql { get; } = $"""
+        SELECT {Columns}, s.institution AS Institution,
+               (SELECT MAX(v.version) FROM snapshots v WHERE v.institution = s.institution AND v.period = s.period) AS LatestVersion
+        FROM snapshots s
+        WHERE s.pboc_inclusive_balance IS NULL
+        ORDER BY s.submission_id
+        """;
+
+    private static string RecomputeSql { get; } = $"""
+        UPDATE snapshots SET {string.Join(", ", IndicatorColumns.Zip(IndicatorParameters, (c, p) => $"{c} = @{p}"))}
+        WHERE submission_id = @submissionId AND pboc_inclusive_balance IS NULL
         """;
 
     private static string FindSql { get; } = $"SELECT {Columns} FROM snapshots s WHERE s.submission_id = @submissionId";
@@ -167,20 +193,93 @@ public sealed class SnapshotStore(Db db)
     }
 
     /// <summary>Stores the snapshot of an accepted submission inside its transaction.</summary>
-    internal static Task InsertAsync(DbConnection connection, DbTransaction transaction, long submissionId, string institution, YearMonth period, int version, IndicatorSnapshot s, CancellationToken ct)
+    internal static Task InsertAsync(DbConnection connection, DbTransaction transaction, long submissionId, string institution, YearMonth period, int version, IndicatorSnapshot s, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            connection.Sql(InsertSql), Parameters(new { submissionId, institution, period, version }, s), transaction, cancellationToken: ct));
+
+    /// <summary>How many snapshots are not recomputed yet: one count, the check of every start.</summary>
+    public async Task<long> CountToRecomputeAsync(CancellationToken ct)
     {
-        var parameters = new DynamicParameters(new { submissionId, institution, period, version });
-        foreach (var indicator in Indicator.All)
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(connection.Sql(CountToRecomputeSql), cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// Recomputes the next <paramref name="batchSize"/> snapshots not recomputed yet (the oldest submissions first)
+    /// from their submissions' stored loans, as an ingest of the same rows computes them today: both 口径, each
+    /// borrower classified by its effective credit line. A latest version's evaluation, and that of every period
+    /// reading it, is marked pending: its PBoC figures are new, and its CBIRC figures may have changed. The loans are read before the transaction,
+    /// which only writes, so ingests wait for no scan; they never change, and a snapshot another node recomputed
+    /// meanwhile is left as it is. <c>null</c> where none is left.
+    /// </summary>
+    public async Task<RecomputedBatch?> RecomputeNextAsync(int batchSize, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var batch = await QueryAsync(connection, new CommandDefinition(
+            connection.Sql(NextToRecomputeSql + db.Dialect.Page), new { Skip = 0, Take = batchSize }, cancellationToken: ct));
+        if (batch.Count == 0)
         {
-            parameters.Add(indicator.Name, Stored(indicator, indicator.ValueOf(s)));
+            return null;
         }
 
-        foreach (var indicator in Indicator.PerScope)
+        var rebuilt = await RebuildAsync(connection, batch, ct);
+        var toEvaluate = new List<long>();
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        foreach (var row in batch)
         {
-            parameters.Add("Pboc" + indicator.Name, s.Pboc is { } pboc ? Stored(indicator, indicator.ValueOf(pboc)) : null);
+            var snapshot = rebuilt[row.SubmissionId];
+            var written = await connection.ExecuteAsync(new CommandDefinition(
+                connection.Sql(RecomputeSql), Parameters(new { submissionId = row.SubmissionId }, snapshot), transaction, cancellationToken: ct));
+            // Stored before the PBoC 口径, the row had none: a set that reads it judged the period without them, and its
+            // CBIRC figures may differ too. So the latest version is evaluated again, with every period that reads it.
+            if (written > 0 && row.Version == row.LatestVersion)
+            {
+                toEvaluate.AddRange(await SubmissionStore.MarkWithReadersAsync(connection, transaction, row.Institution, Periods.Parse(row.Period), ct));
+            }
         }
 
-        return connection.ExecuteAsync(new CommandDefinition(connection.Sql(InsertSql), parameters, transaction, cancellationToken: ct));
+        await transaction.CommitAsync(ct);
+        return new RecomputedBatch(batch.Count, [.. toEvaluate.Distinct()]);
+    }
+
+    /// <summary>The snapshot of each row's submission, from its loans: one read of the batch's range of submissions.</summary>
+    private static async Task<Dictionary<long, IndicatorSnapshot>> RebuildAsync(DbConnection connection, List<SnapshotRow> batch, CancellationToken ct)
+    {
+        var periods = batch.ToDictionary(r => r.SubmissionId, r => Periods.Parse(r.Period));
+        var rebuilt = new Dictionary<long, IndicatorSnapshot>();
+        (long Id, SnapshotBuilder Builder)? current = null;
+        await foreach (var (id, row) in StoredLoans.ReadAsync(connection, periods.Keys.Min(), periods.Keys.Max(), ct))
+        {
+            if (current?.Id != id)
+            {
+                if (current is { } done)
+                {
+                    rebuilt[done.Id] = done.Builder.Build();
+                }
+
+                // Loans of a submission outside the batch (its snapshot recomputed already) are skipped.
+                current = periods.TryGetValue(id, out var period) ? (id, new SnapshotBuilder(period)) : null;
+                if (current is null)
+                {
+                    continue;
+                }
+            }
+
+            current.Value.Builder.Add(row);
+        }
+
+        if (current is { } last)
+        {
+            rebuilt[last.Id] = last.Builder.Build();
+        }
+
+        // A ledger of no rows was accepted with a snapshot of zeros.
+        foreach (var (id, period) in periods.Where(p => !rebuilt.ContainsKey(p.Key)))
+        {
+            rebuilt[id] = new SnapshotBuilder(period).Build();
+        }
+
+        return rebuilt;
     }
 
     /// <summary>The columns of a snapshot row from the table aliased <paramref name="alias"/>: its submission, period and version by name, then every indicator.</summary>
@@ -207,6 +306,23 @@ public sealed class SnapshotStore(Db db)
         }
 
         return rows;
+    }
+
+    /// <summary>The row's own parameters and, by <see cref="IndicatorParameters"/>, its indicators in both 口径 (the PBoC's NULL where it has none).</summary>
+    private static DynamicParameters Parameters(object row, IndicatorSnapshot s)
+    {
+        var parameters = new DynamicParameters(row);
+        foreach (var indicator in Indicator.All)
+        {
+            parameters.Add(indicator.Name, Stored(indicator, indicator.ValueOf(s)));
+        }
+
+        foreach (var indicator in Indicator.PerScope)
+        {
+            parameters.Add("Pboc" + indicator.Name, s.Pboc is { } pboc ? Stored(indicator, indicator.ValueOf(pboc)) : null);
+        }
+
+        return parameters;
     }
 
     // Money as integer fen and counts as integers (int or bigint, as each database returns them); exact decimals as text.

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Compliance.Engine.Ledger;
+using NodaTime;
 
 namespace Compliance.Data.Submissions;
 
@@ -50,8 +51,8 @@ internal abstract class LoanWriter : ILoanWriter
         loan.Classification = (int)row.Classification;
         loan.Amount = row.AmountFen;
         loan.Balance = row.BalanceFen;
-        loan.DisbursedOn = (row.DisbursedOn.Year * 10_000) + (row.DisbursedOn.Month * 100) + row.DisbursedOn.Day;
-        loan.MaturesOn = (row.MaturesOn.Year * 10_000) + (row.MaturesOn.Month * 100) + row.MaturesOn.Day;
+        loan.DisbursedOn = DateNumber(row.DisbursedOn);
+        loan.MaturesOn = DateNumber(row.MaturesOn);
         loan.AnnualRate = row.AnnualRateMicros;
         loan.FirstLoan = row.FirstLoan;
         loan.Industry = row.Industry is { } industry ? IndustryLetters[industry - 'A'] : null;
@@ -61,6 +62,12 @@ internal abstract class LoanWriter : ILoanWriter
             Hand();
         }
     }
+
+    /// <summary>A date as <c>loans</c> stores it: the integer yyyyMMdd.</summary>
+    internal static int DateNumber(LocalDate date) => (date.Year * 10_000) + (date.Month * 100) + date.Day;
+
+    /// <summary>The date of a stored yyyyMMdd integer.</summary>
+    internal static LocalDate DateOf(int number) => new(number / 10_000, number / 100 % 100, number % 100);
 
     public void Complete()
     {

@@ -138,8 +138,7 @@ public sealed class SubmissionStore(Db db)
         WHERE id = @id
         """;
 
-    // Every later period whose baselines or year-to-date flows include this one: the rest of its year and all of the
-    // next (last year's flows), and for a December the year after too (last year's start).
+    // Every later period whose baselines or year-to-date flows include this one, up to ReadersUntil.
     private const string Dependents = """
         SELECT s.id FROM submissions s
         WHERE s.institution = @Institution AND s.status = 'accepted' AND s.period > @Period AND s.period <= @until
@@ -283,14 +282,35 @@ public sealed class SubmissionStore(Db db)
     /// </summary>
     public async Task<IReadOnlyList<long>> MarkForEvaluationAsync(string? institution, YearMonth? from, YearMonth? to, CancellationToken ct)
     {
-        var parameters = new { institution, from = from is { } f ? Periods.Format(f) : null, to = to is { } t ? Periods.Format(t) : null };
         await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var ids = (await connection.QueryAsync<long>(new CommandDefinition(connection.Sql(LatestVersionsSql), parameters, transaction, cancellationToken: ct))).ToList();
-        await connection.ExecuteAsync(new CommandDefinition(connection.Sql(MarkPendingSql), parameters, transaction, cancellationToken: ct));
+        var ids = await MarkLatestPendingAsync(connection, transaction, institution, from, to, ct);
         await transaction.CommitAsync(ct);
         return ids;
     }
+
+    /// <summary>
+    /// Marks pending, inside the caller's transaction, the latest accepted submission of <paramref name="period"/> and
+    /// of every later period whose evaluation reads it (as acceptance does), and returns their ids for the caller to
+    /// enqueue once it commits.
+    /// </summary>
+    internal static Task<List<long>> MarkWithReadersAsync(DbConnection connection, DbTransaction transaction, string institution, YearMonth period, CancellationToken ct) =>
+        MarkLatestPendingAsync(connection, transaction, institution, period, ReadersUntil(period), ct);
+
+    private static async Task<List<long>> MarkLatestPendingAsync(
+        DbConnection connection, DbTransaction transaction, string? institution, YearMonth? from, YearMonth? to, CancellationToken ct)
+    {
+        var parameters = new { institution, from = from is { } f ? Periods.Format(f) : null, to = to is { } t ? Periods.Format(t) : null };
+        var ids = (await connection.QueryAsync<long>(new CommandDefinition(connection.Sql(LatestVersionsSql), parameters, transaction, cancellationToken: ct))).ToList();
+        await connection.ExecuteAsync(new CommandDefinition(connection.Sql(MarkPendingSql), parameters, transaction, cancellationToken: ct));
+        return ids;
+    }
+
+    /// <summary>
+    /// The last period whose baselines or year-to-date flows include <paramref name="period"/>: the rest of its year and
+    /// all of the next (last year's flows), and for a December the year after too (last year's start).
+    /// </summary>
+    private static YearMonth ReadersUntil(YearMonth period) => Periods.December(period.Year + (period.Month == 12 ? 2 : 1));
 
     private async Task<IngestOutcome> AcceptAsync(
         DbConnection connection, DbTransaction transaction, long id, NewSubmission submission,
@@ -308,8 +328,7 @@ public sealed class SubmissionStore(Db db)
         await connection.ExecuteAsync(new CommandDefinition(connection.Sql(AcceptSql), new { id, version, result.Rows, warningCount, Warnings = WarningsJson(warnings) }, transaction, cancellationToken: ct));
         await SnapshotStore.InsertAsync(connection, transaction, id, submission.Institution, submission.Period, version, snapshot, ct);
 
-        var until = Periods.December(submission.Period.Year + (submission.Period.Month == 12 ? 2 : 1));
-        var range = new { submission.Institution, submission.Period, until };
+        var range = new { submission.Institution, submission.Period, until = ReadersUntil(submission.Period) };
         var dependents = (await connection.QueryAsync<long>(new CommandDefinition(connection.Sql(DependentsSql), range, transaction, cancellationToken: ct))).ToList();
         if (dependents.Count > 0)
         {

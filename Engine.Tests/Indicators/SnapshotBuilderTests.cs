@@ -1,5 +1,6 @@
 using Compliance.Engine.Indicators;
 using Compliance.Engine.Ledger;
+using Compliance.Engine.Tests.Ledger;
 using FluentAssertions.Execution;
 using NodaTime;
 
@@ -238,6 +239,32 @@ public sealed class SnapshotBuilderTests
             IndividualBusinessBorrowers = 1,
             OperatingBalance = 500m,
         }));
+    }
+
+    [Test]
+    public void Build_RowsRebuiltFromTheirExactValues_GivesTheSnapshotOfTheLedgerRead()
+    {
+        // A borrower whose balances pass its credit line (its effective line decides), one at the cap, one under it.
+        var ledger = LedgerCsv.Ledger(
+            LedgerCsv.Loan("L1", ("borrower_id", "A"), ("credit_line", "6000000"), ("balance", "6000000")),
+            LedgerCsv.Loan("L2", ("borrower_id", "A"), ("credit_line", "6000000"), ("balance", "4000000.01"), ("classification", "doubtful")),
+            LedgerCsv.Loan("L3", ("borrower_id", "B"), ("credit_line", "10000000"), ("balance", "10000000"), ("disbursed_on", "2022-06-03")),
+            LedgerCsv.Loan("L4", ("borrower_id", "C"), ("borrower_type", "individual_business"), ("guarantee", "pledge"), ("industry", ""), ("region", "")));
+        var sink = new RecordingSink();
+        var read = LedgerCsv.Read(ledger, sink);
+        var builder = new SnapshotBuilder(LedgerCsv.Period);
+
+        foreach (var row in sink.Rows)
+        {
+            builder.Add(LedgerRow.FromFen(
+                row.Line, row.LoanId, row.BorrowerId, row.CreditCode, row.BorrowerType, row.CreditLineFen, row.Product, row.Purpose,
+                row.Guarantee, row.Classification, row.AmountFen, row.BalanceFen, row.DisbursedOn, row.MaturesOn, row.AnnualRateMicros,
+                row.FirstLoan, row.Industry, row.Region));
+        }
+
+        read.IsValid.Should().BeTrue();
+        builder.Build().Should().Be(read.Snapshot);
+        read.Snapshot!.Pboc!.InclusiveBalance.Should().NotBe(read.Snapshot.InclusiveBalance, "the 口径 differ at the cap");
     }
 
     private static IndicatorSnapshot Build(params LedgerRow[] rows)

@@ -61,6 +61,50 @@ public sealed class LedgerRow
 
     public string? Region { get; internal set; }
 
+    /// <summary>
+    /// A row from its exact values, as a ledger's row was kept once read (money in fen, the rate in millionths of a
+    /// percent): for what rebuilds indicators from rows kept, without reading the ledger again.
+    /// </summary>
+    public static LedgerRow FromFen(
+        long line,
+        string loanId,
+        string borrowerId,
+        string? creditCode,
+        BorrowerType borrowerType,
+        long creditLineFen,
+        Product product,
+        Purpose purpose,
+        Guarantee guarantee,
+        LoanClass classification,
+        long amountFen,
+        long balanceFen,
+        LocalDate disbursedOn,
+        LocalDate maturesOn,
+        long annualRateMicros,
+        bool firstLoan,
+        char? industry,
+        string? region) => new()
+        {
+            Line = line,
+            LoanId = loanId,
+            BorrowerId = borrowerId,
+            CreditCode = creditCode,
+            BorrowerType = borrowerType,
+            CreditLineFen = creditLineFen,
+            Product = product,
+            Purpose = purpose,
+            Guarantee = guarantee,
+            Classification = classification,
+            AmountFen = amountFen,
+            BalanceFen = balanceFen,
+            DisbursedOn = disbursedOn,
+            MaturesOn = maturesOn,
+            AnnualRateMicros = annualRateMicros,
+            FirstLoan = firstLoan,
+            Industry = industry,
+            Region = region,
+        };
+
     private static long ToUnits(decimal value, decimal perUnit) => (long)(value * perUnit);
 }
 
