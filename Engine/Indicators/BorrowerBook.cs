@@ -7,7 +7,7 @@ namespace Compliance.Engine.Indicators;
 /// What a ledger's rows add up to per borrower, for what only the whole ledger decides: whether the borrower is
 /// inclusive under each 口径 (its effective credit line is the larger of its credit line and the sum of its balances),
 /// and the warnings W004 (balances above the credit line) and W006 (the 10 % rule). A struct a borrower, by the
-/// borrower's number: about 100 bytes each, however many rows it has. Per borrower the sums are 64-bit fen: a
+/// borrower's number: 64 bytes each, however many rows it has. Per borrower the sums are 64-bit fen: a
 /// row is at most 10^14 fen, so only a borrower of some 90,000 such rows could overflow one, and that ledger is
 /// refused whole rather than counted wrong.
 /// </summary>
@@ -21,8 +21,14 @@ internal sealed class BorrowerBook
     private const byte FirstLoanNew = 4;
     private const byte HasPerformingBalance = 8;
 
-    private Entry[] _entries = new Entry[1 << 12];
+    private Entry[] _entries;
     private int _count;
+
+    // What borrowers lent anew in the period (a minority): kept aside, so every borrower's entry stays 64 bytes.
+    private readonly Dictionary<int, (long Amount, Int128 RateWeight)> _new = [];
+
+    /// <param name="expectedBorrowers">An estimate of the borrowers to come (0 if unknown), so the book is sized once.</param>
+    public BorrowerBook(int expectedBorrowers = 0) => _entries = new Entry[Math.Max(1 << 12, expectedBorrowers)];
 
     /// <summary>The inclusive sums of one 口径, in fen (the rate weight in fen × millionths of a percent).</summary>
     public readonly record struct Sums(
@@ -45,7 +51,7 @@ internal sealed class BorrowerBook
         if ((entry.Flags & Seen) == 0)
         {
             entry.Flags = Seen;
-            entry.FirstLine = row.Line;
+            entry.FirstLine = checked((int)row.Line);
             entry.CreditLineFen = row.CreditLineFen;
             entry.Type = row.BorrowerType;
         }
@@ -59,7 +65,7 @@ internal sealed class BorrowerBook
         else if (balance > 0 && (entry.Flags & HasPerformingBalance) == 0)
         {
             entry.Flags |= HasPerformingBalance;
-            entry.FirstPerformingLine = row.Line;
+            entry.FirstPerformingLine = checked((int)row.Line);
         }
 
         if (!Classification.Qualifies(row.BorrowerType, row.Purpose, row.Product))
@@ -85,8 +91,8 @@ internal sealed class BorrowerBook
 
         if (isNew)
         {
-            entry.NewAmount += row.AmountFen;
-            entry.NewRateWeight += (Int128)row.AmountFen * row.AnnualRateMicros;
+            var lent = _new.GetValueOrDefault(borrower);
+            _new[borrower] = (lent.Amount + row.AmountFen, lent.RateWeight + (Int128)row.AmountFen * row.AnnualRateMicros);
             if (row.FirstLoan)
             {
                 entry.Flags |= FirstLoanNew;
@@ -110,8 +116,12 @@ internal sealed class BorrowerBook
             balance += entry.InclusiveBalance;
             npl += entry.InclusiveNplBalance;
             credit += entry.InclusiveCreditBalance;
-            newAmount += entry.NewAmount;
-            weight += entry.NewRateWeight;
+            if (_new.TryGetValue(i, out var lent))
+            {
+                newAmount += lent.Amount;
+                weight += lent.RateWeight;
+            }
+
             borrowers += (entry.Flags & HasInclusiveBalance) != 0 ? 1 : 0;
             firstLoan += (entry.Flags & FirstLoanNew) != 0 ? 1 : 0;
         }
@@ -152,18 +162,17 @@ internal sealed class BorrowerBook
         return warnings.OrderBy(w => w.Line).ThenBy(w => w.Code, StringComparer.Ordinal);
     }
 
+    // 64 bytes: six sums, two lines (a ledger has fewer than 2^31 lines), the type and the flags.
     private struct Entry
     {
-        public Int128 NewRateWeight;
-        public long FirstLine;
-        public long FirstPerformingLine;
         public long CreditLineFen;
         public long Balance;
         public long NplBalance;
         public long InclusiveBalance;
         public long InclusiveNplBalance;
         public long InclusiveCreditBalance;
-        public long NewAmount;
+        public int FirstLine;
+        public int FirstPerformingLine;
         public BorrowerType Type;
         public byte Flags;
     }

@@ -4,7 +4,9 @@ using NodaTime;
 namespace Compliance.Engine.Indicators;
 
 /// <summary>Adds rows to the running indicator totals of one period, in the same pass that validates them.</summary>
-public sealed class SnapshotBuilder(YearMonth period)
+/// <param name="period">The period the rows are of.</param>
+/// <param name="expectedBorrowers">An estimate of the borrowers to come (0 if unknown), so per-borrower state is sized once.</param>
+public sealed class SnapshotBuilder(YearMonth period, int expectedBorrowers = 0)
 {
     private const byte IndividualBusinessWithBalance = 4;
 
@@ -12,7 +14,7 @@ public sealed class SnapshotBuilder(YearMonth period)
     // Rows read by a validator carry its numbering; rows built otherwise are numbered here.
     private IdTable? _ownBorrowers;
     private byte[] _counted = new byte[1 << 12];
-    private readonly BorrowerBook _book = new();
+    private readonly BorrowerBook _book = new(expectedBorrowers);
     private long _individualBusinessBorrowers;
     // Sums in fen (and fen × millionths of a percent for the rate weight): exact, and far from overflow in 128 bits.
     private Int128 _totalBalance;

@@ -50,7 +50,7 @@ public sealed class LedgerValidator
         var expected = (int)Math.Clamp(expectedRows, 0, 50_000_000);
         _lastDay = Periods.LastDay(period);
         _sink = sink;
-        _snapshot = new SnapshotBuilder(period);
+        _snapshot = new SnapshotBuilder(period, expected / 2);
         _loanIds = new IdTable(expected);
         _borrowerIds = new IdTable(expected / 2);
         _borrowers = new (BorrowerType, long)[Math.Max(1 << 12, expected / 2)];
