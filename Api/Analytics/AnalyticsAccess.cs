@@ -1,0 +1,44 @@
+using Compliance.Api.Access;
+using Compliance.Api.Http;
+using Compliance.Data;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Compliance.Api.Analytics;
+
+/// <summary>
+/// Who may ask for a jurisdiction's analytics (analytics.md, "Access"): an admin any jurisdiction (national by
+/// default); a regulator its own or one inside it (its own by default), 403 for a wider or a disjoint one; an
+/// institution none (403). A jurisdiction is "" or 2, 4 or 6 digits, else 400.
+/// </summary>
+internal static class AnalyticsAccess
+{
+    /// <summary>The jurisdiction the caller asks for, as the scope of what the answer may count; or the refusal.</summary>
+    public static bool TryJurisdiction(Caller caller, string? asked, out Scope scope, out ProblemHttpResult? refusal)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        scope = Scope.Everything;
+        refusal = null;
+        if (caller.IsInstitution)
+        {
+            refusal = Problems.ForbiddenResult("An institution key reads its own figures under /institutions/{code}/, not a jurisdiction's.");
+            return false;
+        }
+
+        if (asked is not null && !Jurisdictions.IsValid(asked))
+        {
+            refusal = Problems.Invalid("jurisdiction", "jurisdiction is \"\" (national) or a region prefix of 2, 4 or 6 digits.");
+            return false;
+        }
+
+        var own = caller.IsRegulator ? caller.Jurisdiction ?? "" : "";
+        var jurisdiction = asked ?? own;
+        if (!jurisdiction.StartsWith(own, StringComparison.Ordinal))
+        {
+            refusal = Problems.ForbiddenResult($"This key's jurisdiction is '{own}'; it may ask for that one or one inside it, not '{jurisdiction}'.");
+            return false;
+        }
+
+        scope = new Scope(null, jurisdiction);
+        return true;
+    }
+}
