@@ -93,13 +93,9 @@ internal static class DeadlinesApi
         var calendar = await calendars.LoadAsync(ct);
         var filings = await deadlines.FilingsAsync(ct);
         var facts = await deadlines.InstitutionsAsync(caller.Scope, institution, ct);
-        var items = DeadlineSweep.Deadlines(facts, await obligations.ListAsync(ct), calendar, [y])
-            .Select(d =>
-            {
-                var filed = filings(d);
-                var status = filed is not null ? "filed" : today > d.Deadline.DueDate ? "overdue" : "pending";
-                return new DeadlineView(d.Deadline.Obligation.Code, d.Institution, d.Deadline.Period, d.Deadline.DueDate, status, filed);
-            })
+        var items = DeadlineSweep.StatesOn(today, y, facts, await obligations.ListAsync(ct), calendar, filings)
+            .Select(d => new DeadlineView(d.Deadline.Deadline.Obligation.Code, d.Deadline.Institution, d.Deadline.Deadline.Period, d.Deadline.Deadline.DueDate,
+                d.IsFiled ? "filed" : d.Standing == DeadlineStanding.Missing ? "overdue" : "pending", d.FiledAt))
             .OrderBy(d => d.DueDate).ThenBy(d => d.Institution, StringComparer.Ordinal).ThenBy(d => d.Obligation, StringComparer.Ordinal)
             .ToList();
         string[] warnings = [.. new[] { calendar.WarningFor(y), calendar.WarningFor(y + 1) }.OfType<string>().Take(1)];

@@ -2,11 +2,34 @@ using NodaTime;
 
 namespace Compliance.Engine.Calendar;
 
-/// <summary>What the sweep needs to know of an institution.</summary>
-public sealed record InstitutionFacts(string Code, string RegionCode, string Category, YearMonth ReportingFrom);
+/// <summary>What the sweep needs to know of an institution, and the name the filing statistics show.</summary>
+public sealed record InstitutionFacts(string Code, string RegionCode, string Category, YearMonth ReportingFrom, string Name);
 
 /// <summary>A deadline of one institution.</summary>
 public sealed record InstitutionDeadline(string Institution, Deadline Deadline);
+
+/// <summary>Where a deadline stands on a date (analytics.md, "Filing statistics").</summary>
+public enum DeadlineStanding
+{
+    /// <summary>Filed on or before the due date (after 顺延), in China Standard Time.</summary>
+    OnTime,
+
+    /// <summary>Filed after the due date.</summary>
+    Late,
+
+    /// <summary>Not filed, and the due date has passed.</summary>
+    Missing,
+
+    /// <summary>Not filed, and the due date is today or later.</summary>
+    Pending,
+}
+
+/// <summary>A deadline of one institution as it stands on a date: its first filing, if any, and how many days late that was.</summary>
+public sealed record DeadlineState(InstitutionDeadline Deadline, Instant? FiledAt, DeadlineStanding Standing, int DaysLate)
+{
+    /// <summary>Whether it was filed, on time or late.</summary>
+    public bool IsFiled => FiledAt is not null;
+}
 
 /// <summary>A reminder the sweep owes.</summary>
 public sealed record PlannedReminder(InstitutionDeadline Deadline, ReminderDue Reminder);
@@ -50,6 +73,41 @@ public static class DeadlineSweep
         }
     }
 
+    /// <summary>
+    /// Every deadline of <paramref name="year"/> (as <see cref="Deadlines"/> lists them) and where it stands on
+    /// <paramref name="today"/>: the one computation behind the deadlines list and the filing statistics.
+    /// </summary>
+    public static IEnumerable<DeadlineState> StatesOn(
+        LocalDate today,
+        int year,
+        IEnumerable<InstitutionFacts> institutions,
+        IReadOnlyList<Obligation> obligations,
+        WorkingDayCalendar calendar,
+        Func<InstitutionDeadline, Instant?> filedAt)
+    {
+        ArgumentNullException.ThrowIfNull(filedAt);
+        foreach (var deadline in Deadlines(institutions, obligations, calendar, [year]))
+        {
+            var due = deadline.Deadline.DueDate;
+            if (filedAt(deadline) is { } filed)
+            {
+                var late = DaysLate(due, filed);
+                yield return new DeadlineState(deadline, filed, late > 0 ? DeadlineStanding.Late : DeadlineStanding.OnTime, late);
+            }
+            else
+            {
+                yield return new DeadlineState(deadline, null, today > due ? DeadlineStanding.Missing : DeadlineStanding.Pending, 0);
+            }
+        }
+    }
+
+    /// <summary>The calendar days from <paramref name="due"/> to the China Standard Time date of <paramref name="filed"/>; 0 when filed by the due date.</summary>
+    public static int DaysLate(LocalDate due, Instant filed)
+    {
+        var filedOn = ReportingZone.DateOf(filed);
+        return filedOn > due ? Period.Between(due, filedOn, PeriodUnits.Days).Days : 0;
+    }
+
     /// <summary>Plans the sweep of <paramref name="today"/>; <paramref name="filedAt"/> tells when a deadline was first filed, if it was.</summary>
     public static SweepPlan Plan(
         LocalDate today,
@@ -68,10 +126,9 @@ public static class DeadlineSweep
             var due = deadline.Deadline.DueDate;
             if (filedAt(deadline) is { } filed)
             {
-                var filedOn = ReportingZone.DateOf(filed);
-                if (filedOn > due)
+                if (DaysLate(due, filed) is > 0 and var days)
                 {
-                    late.Add(new FiledLate(deadline, filed, Period.Between(due, filedOn, PeriodUnits.Days).Days));
+                    late.Add(new FiledLate(deadline, filed, days));
                 }
 
                 continue;
