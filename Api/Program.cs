@@ -34,6 +34,7 @@ if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<NodeOp
     app.MapRules();
     app.MapDeadlines();
     app.MapFiling();
+    app.MapSupportTool();
     app.MapAudit();
     app.MapComplianceJobs();
 }

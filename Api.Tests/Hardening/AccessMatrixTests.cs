@@ -33,6 +33,8 @@ public sealed class AccessMatrixTests(TestDatabase database)
         ["GET /api/v1/institutions"] = Access.Anyone,
         ["GET /api/v1/institutions/{code}"] = Access.OfA,
         ["GET /api/v1/institutions/{code}/indicators"] = Access.OfA,
+        ["GET /api/v1/institutions/{code}/support-tool"] = Access.OfA,
+        ["GET /api/v1/analytics/support-tool"] = Access.OverA,
         ["POST /api/v1/api-keys"] = Access.Admin,
         ["GET /api/v1/api-keys"] = Access.Admin,
         ["DELETE /api/v1/api-keys/{id}"] = Access.Admin,
@@ -97,7 +99,7 @@ public sealed class AccessMatrixTests(TestDatabase database)
         /// <summary>Admins only; 403 to every other key.</summary>
         Admin,
 
-        /// <summary>A jurisdiction that holds A: a regulator over A and admins; 403 to institutions and to a regulator elsewhere.</summary>
+        /// <summary>The analytics of A's jurisdiction: admins and a regulator over A; 403 to institutions and to a regulator elsewhere.</summary>
         OverA,
     }
 
@@ -217,7 +219,7 @@ public sealed class AccessMatrixTests(TestDatabase database)
             (Access.Anyone, _) => 0,
             (Access.Admin, "admin") => 409,
             (Access.Admin, _) => 403,
-            (Access.OverA, "regulator 37" or "admin") => 0,
+            (Access.OverA, "admin" or "regulator 37") => 0,
             (Access.OverA, _) => 403,
             (_, "B" or "regulator 41") when access == Access.ForA => 403,
             (_, "B" or "regulator 41") => 404,
@@ -261,6 +263,8 @@ public sealed class AccessMatrixTests(TestDatabase database)
             "POST /api/v1/evaluations" => ($"?institution={A}", null),
             "POST /api/v1/deadlines/sweep" => ("?date=2023-01-20", null),
             "GET /api/v1/analytics/filing" => ("?jurisdiction=37&year=2022", null),
+            "GET /api/v1/institutions/{code}/support-tool" => ("?year=2022", null),
+            "GET /api/v1/analytics/support-tool" => ("?jurisdiction=37&year=2022", null),
             _ when method == HttpMethod.Get && !template.Contains('{', StringComparison.Ordinal) && template.StartsWith("/api", StringComparison.Ordinal)
                 && template is not ("/api/v1/rules" or "/api/v1/obligations" or "/api/v1/deadlines" or "/api/v1/reminders" or "/api/v1/deliverables" or "/api/v1/rule-sets" or "/api/v1/exceptions/export")
                 => ("?pageSize=500", null),

@@ -26,7 +26,7 @@ internal static class OpenApi
         ["Exceptions"] = "What the evaluations and the deadline sweep found, and the workflow through which it is explained, resolved, waived or reopened.",
         ["Rules"] = "The rule catalogue, the rule sets by jurisdiction and their versions, and re-evaluation with the sets in force.",
         ["Deadlines"] = "Obligations, their deadlines, deliverables, the working-day calendar, reminders and the daily sweep (deadlines.md).",
-        ["Analytics"] = "What a regulator manages by, over a jurisdiction: filing statistics and other aggregates of the institutions the key may see (analytics.md).",
+        ["Analytics"] = "What a regulator manages by, over a jurisdiction: aggregates of the stored snapshots, exceptions and filings of the institutions the key may see (analytics.md).",
         ["Operations"] = "Health checks, the explanation of each problem type, and the audit log.",
     };
 

@@ -47,6 +47,7 @@ public sealed class InstitutionStore(Db db, ExceptionStore exceptions)
     private const string ListWhere = $"WHERE {Scope.Filter} AND (@RegionLike IS NULL OR i.region_code LIKE @RegionLike)";
     private const string CountSql = $"SELECT COUNT(*) FROM institutions i {ListWhere}";
     private const string ListSql = $"SELECT {Columns} FROM institutions i {ListWhere} ORDER BY i.code";
+    private const string AllSql = $"SELECT {Columns} FROM institutions i WHERE {Scope.Filter} ORDER BY i.code";
 
     /// <summary>Creates an institution; <c>false</c> when the code exists already.</summary>
     public async Task<bool> CreateAsync(Institution institution, string webhookSecret, CancellationToken ct)
@@ -99,5 +100,17 @@ public sealed class InstitutionStore(Db db, ExceptionStore exceptions)
             new { ScopeInstitution = scope.Institution, ScopeRegionLike = scope.RegionLike, RegionLike = regionPrefix is null ? null : regionPrefix + "%", page.Skip, page.Take },
             page,
             ct);
+    }
+
+    /// <summary>Every institution the scope sees, by code, unpaged: the population an aggregate is computed over.</summary>
+    public async Task<IReadOnlyList<Institution>> AllAsync(Scope scope, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<Institution>(new CommandDefinition(connection.Sql(AllSql), new
+        {
+            ScopeInstitution = scope.Institution, ScopeRegionLike = scope.RegionLike,
+        }, cancellationToken: ct));
+        return rows.AsList();
     }
 }

@@ -57,6 +57,14 @@ public sealed class SnapshotStore(Db db)
           AND s.version = (SELECT MAX(v.version) FROM snapshots v WHERE v.institution = s.institution AND v.period = s.period)
         """;
 
+    // The latest accepted version of five periods (a year's quarter ends and the December before) of every institution a scope sees.
+    private static string QuarterEndsSql { get; } = $"""
+        SELECT {Columns}, s.institution AS Institution
+        FROM snapshots s JOIN institutions i ON i.code = s.institution
+        WHERE s.period IN (@P0, @P1, @P2, @P3, @P4) AND {Scope.Filter}
+          AND s.version = (SELECT MAX(v.version) FROM snapshots v WHERE v.institution = s.institution AND v.period = s.period)
+        """;
+
     private static string InsertSql { get; } = $"""
         INSERT INTO snapshots (submission_id, institution, period, version, {string.Join(", ", IndicatorColumns)})
         VALUES (@submissionId, @institution, @period, @version, {string.Join(", ", IndicatorParameters.Select(p => "@" + p))})
@@ -173,6 +181,27 @@ public sealed class SnapshotStore(Db db)
         }
 
         return found;
+    }
+
+    /// <summary>
+    /// The latest accepted snapshot of each quarter end of <paramref name="year"/> and of the December before, of every
+    /// institution the scope sees, by institution and period: one query.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<(string Institution, YearMonth Period), IndicatorSnapshot>> QuarterEndsAsync(Scope scope, int year, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await QueryAsync(connection, new CommandDefinition(connection.Sql(QuarterEndsSql), new
+        {
+            P0 = Periods.Format(Periods.December(year - 1)),
+            P1 = Periods.Format(new YearMonth(year, 3)),
+            P2 = Periods.Format(new YearMonth(year, 6)),
+            P3 = Periods.Format(new YearMonth(year, 9)),
+            P4 = Periods.Format(Periods.December(year)),
+            ScopeInstitution = scope.Institution,
+            ScopeRegionLike = scope.RegionLike,
+        }, cancellationToken: ct));
+        return rows.ToDictionary(r => (r.Institution, Periods.Parse(r.Period)), r => r.Indicators);
     }
 
     /// <summary>The snapshot stored for one submission, or <c>null</c>.</summary>
