@@ -1,5 +1,6 @@
 using Compliance.Api;
 using Compliance.Api.Access;
+using Compliance.Api.Analytics;
 using Compliance.Api.Audit;
 using Compliance.Api.Deadlines;
 using Compliance.Api.Exceptions;
@@ -32,6 +33,7 @@ if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<NodeOp
     app.MapExceptions();
     app.MapRules();
     app.MapDeadlines();
+    app.MapAnalytics();
     app.MapAudit();
     app.MapComplianceJobs();
 }

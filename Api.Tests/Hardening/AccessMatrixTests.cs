@@ -64,6 +64,8 @@ public sealed class AccessMatrixTests(TestDatabase database)
         ["GET /api/v1/reminders"] = Access.Anyone,
         ["POST /api/v1/deadlines/sweep"] = Access.Admin,
         ["GET /api/v1/audit"] = Access.Admin,
+        ["GET /api/v1/analytics/summary"] = Access.Jurisdiction,
+        ["GET /api/v1/analytics/heatmap"] = Access.Jurisdiction,
     };
 
     private readonly Dictionary<string, string> _keys = [];
@@ -95,6 +97,12 @@ public sealed class AccessMatrixTests(TestDatabase database)
 
         /// <summary>Admins only; 403 to every other key.</summary>
         Admin,
+
+        /// <summary>
+        /// A's jurisdiction's figures, asked for by its code: a regulator over it and admins; 403 to institutions and to a
+        /// regulator elsewhere, whose own jurisdiction does not contain it.
+        /// </summary>
+        Jurisdiction,
     }
 
     [OneTimeSetUp]
@@ -213,6 +221,8 @@ public sealed class AccessMatrixTests(TestDatabase database)
             (Access.Anyone, _) => 0,
             (Access.Admin, "admin") => 409,
             (Access.Admin, _) => 403,
+            (Access.Jurisdiction, "regulator 37" or "admin") => 0,
+            (Access.Jurisdiction, _) => 403,
             (_, "B" or "regulator 41") when access == Access.ForA => 403,
             (_, "B" or "regulator 41") => 404,
             (Access.OfA, _) => 0,
@@ -254,6 +264,7 @@ public sealed class AccessMatrixTests(TestDatabase database)
             "PUT /api/v1/calendar/{year}" => ("", new StringContent(CurrentCalendar(), Encoding.UTF8, "application/json")),
             "POST /api/v1/evaluations" => ($"?institution={A}", null),
             "POST /api/v1/deadlines/sweep" => ("?date=2023-01-20", null),
+            "GET /api/v1/analytics/summary" or "GET /api/v1/analytics/heatmap" => ("?jurisdiction=37&period=2022-12", null),
             _ when method == HttpMethod.Get && !template.Contains('{', StringComparison.Ordinal) && template.StartsWith("/api", StringComparison.Ordinal)
                 && template is not ("/api/v1/rules" or "/api/v1/obligations" or "/api/v1/deadlines" or "/api/v1/reminders" or "/api/v1/deliverables" or "/api/v1/rule-sets" or "/api/v1/exceptions/export")
                 => ("?pageSize=500", null),

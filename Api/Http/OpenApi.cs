@@ -26,6 +26,7 @@ internal static class OpenApi
         ["Exceptions"] = "What the evaluations and the deadline sweep found, and the workflow through which it is explained, resolved, waived or reopened.",
         ["Rules"] = "The rule catalogue, the rule sets by jurisdiction and their versions, and re-evaluation with the sets in force.",
         ["Deadlines"] = "Obligations, their deadlines, deliverables, the working-day calendar, reminders and the daily sweep (deadlines.md).",
+        ["Analytics"] = "What a regulator manages a jurisdiction by (analytics.md): the summary of a period and the heat map of its institutions by rule.",
         ["Operations"] = "Health checks, the explanation of each problem type, and the audit log.",
     };
 
