@@ -5,6 +5,7 @@ using Compliance.Api.Jobs;
 using Compliance.Api.Submissions;
 using Compliance.Data;
 using Compliance.Data.Access;
+using Compliance.Data.Analytics;
 using Compliance.Data.Audit;
 using Compliance.Data.Evaluations;
 using Compliance.Data.Exceptions;
@@ -41,6 +42,7 @@ internal static class DataSetup
         builder.Services.AddSingleton<EvaluationStore>();
         builder.Services.AddSingleton<IdempotencyStore>();
         builder.Services.AddSingleton<AuditStore>();
+        builder.Services.AddSingleton<AnalyticsStore>();
         builder.Services.AddHostedService<Checkpoints>();
         builder.Services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section)
             .Validate(o => o.MaxBytes > 0, "Compliance:Ingest:MaxBytes must be positive.").ValidateOnStart();

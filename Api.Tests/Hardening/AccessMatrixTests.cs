@@ -66,6 +66,8 @@ public sealed class AccessMatrixTests(TestDatabase database)
         ["GET /api/v1/reminders"] = Access.Anyone,
         ["POST /api/v1/deadlines/sweep"] = Access.Admin,
         ["GET /api/v1/audit"] = Access.Admin,
+        ["GET /api/v1/analytics/summary"] = Access.OverA,
+        ["GET /api/v1/analytics/heatmap"] = Access.OverA,
         ["GET /api/v1/analytics/filing"] = Access.OverA,
     };
 
@@ -265,6 +267,7 @@ public sealed class AccessMatrixTests(TestDatabase database)
             "GET /api/v1/analytics/filing" => ("?jurisdiction=37&year=2022", null),
             "GET /api/v1/institutions/{code}/support-tool" => ("?year=2022", null),
             "GET /api/v1/analytics/support-tool" => ("?jurisdiction=37&year=2022", null),
+            "GET /api/v1/analytics/summary" or "GET /api/v1/analytics/heatmap" => ("?jurisdiction=37&period=2022-12", null),
             _ when method == HttpMethod.Get && !template.Contains('{', StringComparison.Ordinal) && template.StartsWith("/api", StringComparison.Ordinal)
                 && template is not ("/api/v1/rules" or "/api/v1/obligations" or "/api/v1/deadlines" or "/api/v1/reminders" or "/api/v1/deliverables" or "/api/v1/rule-sets" or "/api/v1/exceptions/export")
                 => ("?pageSize=500", null),

@@ -80,7 +80,9 @@ public sealed class RuleSet
     /// (the national first), then id.
     /// </summary>
     public static IReadOnlyList<RuleSet> Applying(IEnumerable<RuleSet> sets, string regionCode, int year) =>
-        [.. sets.Where(s => !s.Spec.Retired && regionCode.StartsWith(s.Spec.Jurisdiction, StringComparison.Ordinal) && s.Spec.Years.Contains(year))
-            .OrderBy(s => s.Spec.Jurisdiction.Length)
-            .ThenBy(s => s.Id, StringComparer.Ordinal)];
+        InEvaluationOrder(sets.Where(s => !s.Spec.Retired && regionCode.StartsWith(s.Spec.Jurisdiction, StringComparison.Ordinal) && s.Spec.Years.Contains(year)));
+
+    /// <summary>Sets in the order they are evaluated and listed: by jurisdiction length (the national first), then id.</summary>
+    public static IReadOnlyList<RuleSet> InEvaluationOrder(IEnumerable<RuleSet> sets) =>
+        [.. sets.OrderBy(s => s.Spec.Jurisdiction.Length).ThenBy(s => s.Id, StringComparer.Ordinal)];
 }

@@ -1,0 +1,96 @@
+using System.ComponentModel.DataAnnotations;
+using Compliance.Api.Access;
+using Compliance.Api.Http;
+using Compliance.Data.Analytics;
+using Compliance.Data.Rules;
+using Compliance.Engine.Analytics;
+using Compliance.Engine.Rules;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using NodaTime;
+using Period = Compliance.Api.Http.Period;
+
+namespace Compliance.Api.Analytics;
+
+/// <summary><c>/api/v1/analytics</c>: what a regulator manages a jurisdiction by (analytics.md).</summary>
+internal static class AnalyticsApi
+{
+    public static RouteGroupBuilder MapAnalytics(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/analytics").WithTags("Analytics").RequireAuthorization()
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403);
+        group.MapGet("/summary", Summary).WithName("GetAnalyticsSummary").WithSummary("Summarise a jurisdiction's period")
+            .WithDescription("How many institutions of the jurisdiction expect the period, filed it and were evaluated; their exceptions of the period counted by rule set, rule, severity and status; how many are open and how many are breaches. Regulators and admins only.");
+        group.MapGet("/heatmap", HeatMapOf).WithName("GetAnalyticsHeatMap").WithSummary("Heat map of a jurisdiction's period")
+            .WithDescription("Every institution of the jurisdiction by every rule that applies to one of them: each cell's outcome (notFiled, pending, or the evaluation's) with its exception; the worst institutions first. Regulators and admins only.");
+        return group;
+    }
+
+    /// <summary>The query of both endpoints.</summary>
+    public sealed record AnalyticsQuery
+    {
+        [FromQuery(Name = "jurisdiction")]
+        public string? Jurisdiction { get; init; }
+
+        [FromQuery(Name = "period")]
+        [Required(ErrorMessage = "{0} is required: the period, yyyy-MM.")]
+        public Period? Period { get; init; }
+    }
+
+    public sealed record CoverageView(long Expected, long Filed, long Evaluated);
+
+    public sealed record ExceptionCountView(string? RuleSet, string Rule, string Severity, string Status, long Count);
+
+    public sealed record SummaryView(string Jurisdiction, YearMonth Period, CoverageView Institutions, IReadOnlyList<ExceptionCountView> Exceptions, long Open, long Breaches);
+
+    public sealed record ColumnView(string RuleSet, string Rule, LocalizedText Name);
+
+    public sealed record CellView(string RuleSet, string Rule, string? Outcome, string? Severity, string? Status, string? ExceptionId);
+
+    public sealed record RowView(string Code, string Name, string Category, bool Filed, IReadOnlyList<CellView> Cells);
+
+    public sealed record HeatMapView(string Jurisdiction, YearMonth Period, IReadOnlyList<ColumnView> Rules, IReadOnlyList<RowView> Institutions);
+
+    private static async Task<Results<Ok<SummaryView>, ProblemHttpResult>> Summary(
+        [AsParameters] AnalyticsQuery query, Caller caller, AnalyticsStore analytics, CancellationToken ct)
+    {
+        if (!AnalyticsAccess.TryJurisdiction(caller, query.Jurisdiction, out var scope, out var refusal))
+        {
+            return refusal!;
+        }
+
+        var period = query.Period!.Value.Value;
+        var coverage = await analytics.CoverageAsync(scope, period, ct);
+        var counts = await analytics.ExceptionCountsAsync(scope, period, ct);
+        return TypedResults.Ok(new SummaryView(
+            scope.RegionPrefix ?? "", period, new CoverageView(coverage.Expected, coverage.Filed, coverage.Evaluated),
+            [.. counts.Select(c => new ExceptionCountView(c.RuleSet, c.Rule, c.Severity, c.Status, c.Count))],
+            counts.Where(c => c.Status is "open" or "explained").Sum(c => c.Count),
+            counts.Where(c => c.Severity == "breach").Sum(c => c.Count)));
+    }
+
+    private static async Task<Results<Ok<HeatMapView>, ProblemHttpResult>> HeatMapOf(
+        [AsParameters] AnalyticsQuery query, Caller caller, AnalyticsStore analytics, RuleSetStore ruleSets, CancellationToken ct)
+    {
+        if (!AnalyticsAccess.TryJurisdiction(caller, query.Jurisdiction, out var scope, out var refusal))
+        {
+            return refusal!;
+        }
+
+        var period = query.Period!.Value.Value;
+        var population = await analytics.PopulationAsync(scope, period, ct);
+        var exceptions = (await analytics.CellFindingsAsync(scope, period, ct))
+            .ToDictionary(e => (e.Institution, e.RuleSet, e.Rule), e => e.Exception);
+        var sets = await ruleSets.CurrentAsync(ct);
+        var columns = HeatMap.Columns(sets, population.Select(m => m.RegionCode), period.Year);
+        var rows = HeatMap.Rows(columns, sets, period.Year,
+            population.Select(m => new HeatMapSubject(m.Code, m.RegionCode, m.Filed, m.Evaluated, m.Outcomes)), exceptions);
+        var members = population.ToDictionary(m => m.Code, StringComparer.Ordinal);
+        return TypedResults.Ok(new HeatMapView(
+            scope.RegionPrefix ?? "", period,
+            [.. columns.Select(c => new ColumnView(c.RuleSet, c.Rule, RuleCatalog.Find(c.Rule)?.Name ?? new LocalizedText(c.Rule, c.Rule)))],
+            [.. rows.Select(r => new RowView(r.Code, members[r.Code].Name, members[r.Code].Category, r.Filed,
+                [.. r.Cells.Select(c => new CellView(c.RuleSet, c.Rule, c.Outcome, c.Exception?.Severity, c.Exception?.Status,
+                    c.Exception is { } e ? Formats.Id(e.Id) : null))]))]));
+    }
+}
