@@ -32,6 +32,7 @@ if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<NodeOp
     app.MapSubmissions();
     app.MapExceptions();
     app.MapRules();
+    app.MapRuleSetPreview();
     app.MapDeadlines();
     app.MapFiling();
     app.MapSupportTool();

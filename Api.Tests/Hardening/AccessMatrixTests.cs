@@ -55,6 +55,7 @@ public sealed class AccessMatrixTests(TestDatabase database)
         ["GET /api/v1/rule-sets"] = Access.Anyone,
         ["GET /api/v1/rule-sets/{id}"] = Access.Anyone,
         ["PUT /api/v1/rule-sets/{id}"] = Access.Admin,
+        ["POST /api/v1/rule-sets/{id}/preview"] = Access.OverA,
         ["POST /api/v1/evaluations"] = Access.Admin,
         ["GET /api/v1/obligations"] = Access.Anyone,
         ["GET /api/v1/deadlines"] = Access.Anyone,
@@ -101,7 +102,10 @@ public sealed class AccessMatrixTests(TestDatabase database)
         /// <summary>Admins only; 403 to every other key.</summary>
         Admin,
 
-        /// <summary>The analytics of A's jurisdiction: admins and a regulator over A; 403 to institutions and to a regulator elsewhere.</summary>
+        /// <summary>
+        /// The analytics of A's jurisdiction, and the preview of a set of it: admins and a regulator over A; 403 to
+        /// institutions and to a regulator elsewhere.
+        /// </summary>
         OverA,
     }
 
@@ -261,6 +265,7 @@ public sealed class AccessMatrixTests(TestDatabase database)
             "POST /api/v1/exceptions/{id}/explanation" => ("", Json(new { text = "已整改" })),
             "POST /api/v1/exceptions/{id}/resolve" or "POST /api/v1/exceptions/{id}/waive" or "POST /api/v1/exceptions/{id}/reopen" => ("", Json(new { note = "matrix" })),
             "PUT /api/v1/rule-sets/{id}" => ("", Json(CurrentRuleSet(id))),
+            "POST /api/v1/rule-sets/{id}/preview" => ("?from=2022-01&to=2022-12", Json(CurrentRuleSet(id))),
             "PUT /api/v1/calendar/{year}" => ("", new StringContent(CurrentCalendar(), Encoding.UTF8, "application/json")),
             "POST /api/v1/evaluations" => ($"?institution={A}", null),
             "POST /api/v1/deadlines/sweep" => ("?date=2023-01-20", null),

@@ -70,6 +70,21 @@ internal static class RulesApi
     private static async Task<Results<Ok<RuleSetView>, ProblemHttpResult>> PutSet(
         [RegularExpression("^[A-Za-z0-9_-]{1,64}$", ErrorMessage = "{0} is 1–64 of A–Z a–z 0–9 - _.")] string id, RuleSetBody body, RuleSetStore store, IClock clock, CancellationToken ct)
     {
+        if (Validate(body, out var spec) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var now = clock.GetCurrentInstant();
+        var version = await store.AddVersionAsync(id, spec, now, ct);
+        return TypedResults.Ok(View(new StoredRuleSet(id, version, spec, now)));
+    }
+
+    /// <summary>The set a body describes, or the 400 that lists what is wrong with it: the one check of PUT and of a preview.</summary>
+    internal static ProblemHttpResult? Validate(RuleSetBody body, out RuleSetSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        spec = null!;
         var errors = new Dictionary<string, string[]>();
         if (body.Years is null || !AcceptedRanges.Contains(body.Years.From) || (body.Years.To is { } to && (to < body.Years.From || !AcceptedRanges.Contains(to))))
         {
@@ -101,13 +116,11 @@ internal static class RulesApi
             return Problems.Invalid(errors);
         }
 
-        var spec = new RuleSetSpec(body.Jurisdiction!, body.Years!, body.Rules!)
+        spec = new RuleSetSpec(body.Jurisdiction!, body.Years!, body.Rules!)
         {
             Scope = RuleSetStore.ParseScope(body.Scope)!.Value, Name = body.Name, Authority = body.Authority, Source = body.Source,
         };
-        var now = clock.GetCurrentInstant();
-        var version = await store.AddVersionAsync(id, spec, now, ct);
-        return TypedResults.Ok(View(new StoredRuleSet(id, version, spec, now)));
+        return null;
     }
 
     public sealed record QueuedEvaluations(int Queued);

@@ -131,6 +131,9 @@ public sealed class ExceptionStore(Db db)
     // The exceptions of every rule set in a period: those of sets that no longer apply are cleared with the rest.
     private const string ExistingSql = $"SELECT {Columns} FROM exceptions e WHERE e.institution = @Institution AND e.period = @Period AND e.\"rule\" <> 'DEADLINE_MISSED'";
 
+    // The exceptions of evaluations in [From, To] that a scope sees, as a preview compares them.
+    private const string StoredInRangeSql = $"SELECT {Columns} FROM exceptions e JOIN institutions i ON i.code = e.institution WHERE e.period >= @From AND e.period <= @To AND e.\"rule\" <> 'DEADLINE_MISSED' AND {Scope.Filter}";
+
     private const string EvaluatedSql = "UPDATE submissions SET evaluation_status = 'done', evaluated_at = @now, evaluation = @evaluation WHERE id = @SubmissionId";
 
     private const string ListWhere = $"""
@@ -226,32 +229,20 @@ public sealed class ExceptionStore(Db db)
         await Dialect.Of(connection).LockAsync(connection, transaction, $"evaluation/{evaluation.Institution}/{Periods.Format(evaluation.Period)}", ct);
         var existing = (await connection.QueryAsync<ExceptionRecord>(new CommandDefinition(
             connection.Sql(ExistingSql),
-            new { evaluation.Institution, evaluation.Period }, transaction, cancellationToken: ct))).ToDictionary(e => (e.RuleSetId ?? "", e.Rule));
-
-        var touched = new List<long>();
-        foreach (var set in evaluation.Result.Sets)
-        {
-            foreach (var result in set.Results)
-            {
-                existing.Remove((set.RuleSet.Id, result.Rule), out var current);
-                if (result.Finding is { } finding)
-                {
-                    touched.Add(await WriteFindingAsync(connection, transaction, evaluation, set.RuleSet, finding, current, now, ct));
-                }
-                else if (current is not null && await ClearAsync(connection, transaction, current, now, ct))
-                {
-                    touched.Add(current.Id);
-                }
-            }
-        }
+            new { evaluation.Institution, evaluation.Period }, transaction, cancellationToken: ct))).ToList();
 
         // A rule no longer in its set, or a set that no longer applies, finds nothing: what it found before is cleared,
         // as a fresh evaluation would leave it.
-        foreach (var stale in existing.Values)
+        var touched = new List<long>();
+        foreach (var (set, result, current) in evaluation.Result.Against(existing, e => (e.RuleSetId ?? "", e.Rule)))
         {
-            if (await ClearAsync(connection, transaction, stale, now, ct))
+            if (result?.Finding is { } finding)
             {
-                touched.Add(stale.Id);
+                touched.Add(await WriteFindingAsync(connection, transaction, evaluation, set!, finding, current, now, ct));
+            }
+            else if (current is not null && await ClearAsync(connection, transaction, current, now, ct))
+            {
+                touched.Add(current.Id);
             }
         }
 
@@ -260,6 +251,22 @@ public sealed class ExceptionStore(Db db)
             connection.Sql(EvaluatedSql),
             new { now, evaluation = record, evaluation.SubmissionId }, transaction, cancellationToken: ct));
         return touched;
+    }
+
+    /// <summary>
+    /// The exceptions evaluations wrote for the periods in [<paramref name="from"/>, <paramref name="to"/>] that the
+    /// scope sees, by institution and period: what an evaluation of each period compares its results with.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<(string Institution, YearMonth Period), IReadOnlyList<ExceptionRecord>>> StoredForEvaluationAsync(
+        Scope scope, YearMonth from, YearMonth to, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<ExceptionRecord>(new CommandDefinition(connection.Sql(StoredInRangeSql), new
+        {
+            From = Periods.Format(from), To = Periods.Format(to), ScopeInstitution = scope.Institution, ScopeRegionLike = scope.RegionLike,
+        }, cancellationToken: ct));
+        return rows.GroupBy(r => (r.Institution, r.Period)).ToDictionary(g => g.Key, g => (IReadOnlyList<ExceptionRecord>)[.. g]);
     }
 
     /// <summary>The exceptions the scope sees, newest period first.</summary>
@@ -489,7 +496,7 @@ public sealed class ExceptionStore(Db db)
 
         if (current is null)
         {
-            var created = ExceptionLifecycle.Next(null, LifecycleEvent.Found)!.Value;
+            var created = ExceptionLifecycle.OnEvaluation(null, null, ReportingZone.DateOf(now), found: true, changed: false).Transition!.Value;
             var parameters = new DynamicParameters(values);
             parameters.Add("status", created.To.Name());
             var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
@@ -499,30 +506,27 @@ public sealed class ExceptionStore(Db db)
         }
 
         var from = ExceptionLifecycle.ParseStatus(current.Status)!.Value;
-        var changed = current.Figures != figures || current.Severity != severity || current.Baselines != baselines
-            || current.RuleSetVersion != ruleSet.Version;
-        string? note = null;
-        LifecycleEvent found;
-        if (from == ExceptionStatus.Waived && current.WaivedUntil is { } until && until < ReportingZone.DateOf(now))
-        {
-            found = LifecycleEvent.WaiverEnded;
-            note = $"The waiver ended on {Periods.FormatDate(until)} and the condition still holds.";
-        }
-        else if (ExceptionLifecycle.IsDecided(from))
+        var today = ReportingZone.DateOf(now);
+        bool changed;
+        if (ExceptionLifecycle.IsDecided(from) && !ExceptionLifecycle.WaiverHasEnded(from, current.WaivedUntil, today))
         {
             // A regulator decided it: new figures are compared with the last recorded, and recorded as an event once.
             var lastFigures = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
                 connection.Sql(LastFiguresSql),
                 new { current.Id }, transaction, cancellationToken: ct));
-            found = figures != (lastFigures ?? current.Figures) ? LifecycleEvent.FoundChanged : LifecycleEvent.FoundUnchanged;
-            note = "Re-evaluation found new figures.";
+            changed = figures != (lastFigures ?? current.Figures);
         }
         else
         {
-            found = changed ? LifecycleEvent.FoundChanged : LifecycleEvent.FoundUnchanged;
+            changed = current.Figures != figures || current.Severity != severity || current.Baselines != baselines
+                || current.RuleSetVersion != ruleSet.Version;
         }
 
-        var transition = ExceptionLifecycle.Next(from, found)!.Value;
+        var (found, next) = ExceptionLifecycle.OnEvaluation(from, current.WaivedUntil, today, found: true, changed);
+        var note = found == LifecycleEvent.WaiverEnded
+            ? $"The waiver ended on {Periods.FormatDate(current.WaivedUntil!.Value)} and the condition still holds."
+            : ExceptionLifecycle.IsDecided(from) ? "Re-evaluation found new figures." : null;
+        var transition = next!.Value;
         if (transition.Recorded is not { } recorded)
         {
             if (!ExceptionLifecycle.IsDecided(from) && current.SubmissionId != evaluation.SubmissionId)
@@ -555,7 +559,8 @@ public sealed class ExceptionStore(Db db)
     private static async Task<bool> ClearAsync(DbConnection connection, DbTransaction transaction, ExceptionRecord current, Instant now, CancellationToken ct)
     {
         var from = ExceptionLifecycle.ParseStatus(current.Status);
-        if (ExceptionLifecycle.Next(from, LifecycleEvent.NoLongerFound) is not { Recorded: { } recorded } transition)
+        if (ExceptionLifecycle.OnEvaluation(from, current.WaivedUntil, ReportingZone.DateOf(now), found: false, changed: false).Transition
+            is not { Recorded: { } recorded } transition)
         {
             return false;
         }

@@ -42,6 +42,15 @@ public sealed class SnapshotStore(Db db)
         ORDER BY s.period
         """;
 
+    // The latest accepted version of each period within [From, To] of every institution a scope sees, by institution.
+    private static string LatestInRangeOfScopeSql { get; } = $"""
+        SELECT {Columns}, s.institution AS Institution, i.region_code AS RegionCode
+        FROM snapshots s JOIN institutions i ON i.code = s.institution
+        WHERE s.period >= @From AND s.period <= @To AND {Scope.Filter}
+          AND s.version = (SELECT MAX(v.version) FROM snapshots v WHERE v.institution = s.institution AND v.period = s.period)
+        ORDER BY s.institution, s.period
+        """;
+
     private static string SubjectSql { get; } = $"""
         SELECT {Columns}, s.institution AS Institution, i.region_code AS RegionCode,
                (SELECT MAX(v.version) FROM snapshots v WHERE v.institution = s.institution AND v.period = s.period) AS LatestVersion
@@ -113,9 +122,43 @@ public sealed class SnapshotStore(Db db)
             From = Periods.Format(SnapshotHistory.EarliestNeeded(period)),
             To = Periods.Format(period.PlusMonths(-1)),
         }, transaction, cancellationToken: ct));
-        var history = new SnapshotHistory(own.Institution, own.ToStored(), rows.Select(r => r.ToStored()));
+        var history = HistoryOf(own.Institution, own.ToStored(), rows.Select(r => r.ToStored()));
         return new EvaluationSubject(submissionId, own.Institution, own.RegionCode, (int)own.Version, true, history);
     }
+
+    /// <summary>
+    /// The history of every stored institution-period in [<paramref name="from"/>, <paramref name="to"/>] that the
+    /// scope sees (the latest accepted version of each), as <see cref="LoadForEvaluationAsync"/> loads it for the job:
+    /// one query for every institution, each period's history drawn from its institution's snapshots.
+    /// </summary>
+    public async Task<IReadOnlyList<(string RegionCode, SnapshotHistory History)>> LoadHistoriesAsync(Scope scope, YearMonth from, YearMonth to, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await QueryAsync(connection, new CommandDefinition(connection.Sql(LatestInRangeOfScopeSql), new
+        {
+            From = Periods.Format(SnapshotHistory.EarliestNeeded(from)),
+            To = Periods.Format(to),
+            ScopeInstitution = scope.Institution,
+            ScopeRegionLike = scope.RegionLike,
+        }, cancellationToken: ct));
+        var histories = new List<(string, SnapshotHistory)>();
+        foreach (var institution in rows.GroupBy(r => r.Institution, StringComparer.Ordinal))
+        {
+            var stored = institution.Select(r => r.ToStored()).ToList();
+            var regionCode = institution.First().RegionCode;
+            foreach (var current in stored.Where(s => s.Period >= from))
+            {
+                histories.Add((regionCode, HistoryOf(institution.Key, current, stored.Where(s => s.Period < current.Period))));
+            }
+        }
+
+        return histories;
+    }
+
+    // The history of a period as the job reads it: its snapshot, and those from December two years before to the month before.
+    private static SnapshotHistory HistoryOf(string institution, StoredSnapshot current, IEnumerable<StoredSnapshot> before) =>
+        new(institution, current, before.Where(s => s.Period >= SnapshotHistory.EarliestNeeded(current.Period) && s.Period < current.Period));
 
     /// <summary>The snapshots an evaluation of <paramref name="period"/> may read, for a dry run of a ledger not stored.</summary>
     public async Task<IReadOnlyList<StoredSnapshot>> LoadBaselinesAsync(string institution, YearMonth period, CancellationToken ct)

@@ -106,6 +106,27 @@ public static class ExceptionLifecycle
     };
 
     /// <summary>
+    /// What an evaluation does to the exception stored for one (set, rule) of a period (<paramref name="from"/>
+    /// <c>null</c>: none stored): the event it makes — found, found again with or without new figures
+    /// (<paramref name="changed"/>), a waiver that ended before <paramref name="today"/> with the condition still
+    /// there, or no longer found — and the transition it makes, <c>null</c> where there is nothing to do. The job
+    /// writes it; a preview only reports it.
+    /// </summary>
+    public static (LifecycleEvent Event, Transition? Transition) OnEvaluation(
+        ExceptionStatus? from, NodaTime.LocalDate? waivedUntil, NodaTime.LocalDate today, bool found, bool changed)
+    {
+        var e = !found ? LifecycleEvent.NoLongerFound
+            : from is null ? LifecycleEvent.Found
+            : WaiverHasEnded(from, waivedUntil, today) ? LifecycleEvent.WaiverEnded
+            : changed ? LifecycleEvent.FoundChanged : LifecycleEvent.FoundUnchanged;
+        return (e, Next(from, e));
+    }
+
+    /// <summary>Whether a waived exception's waiver ended before <paramref name="today"/>.</summary>
+    public static bool WaiverHasEnded(ExceptionStatus? status, NodaTime.LocalDate? waivedUntil, NodaTime.LocalDate today) =>
+        status == ExceptionStatus.Waived && waivedUntil is { } until && until < today;
+
+    /// <summary>
     /// Whether a regulator decided the exception (resolved or waived): it keeps the figures it was decided on, and an
     /// evaluation records new ones as events only.
     /// </summary>

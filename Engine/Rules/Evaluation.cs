@@ -14,6 +14,30 @@ public sealed record RuleEvaluation(IReadOnlyList<SetEvaluation> Sets)
         Sets.SelectMany(set => set.Results.Select(r => r.Finding).OfType<Finding>().Select(finding => (set.RuleSet, finding)));
 
     /// <summary>
+    /// Pairs every result with what is stored for its (set, rule), then lists what is stored that no result names (a
+    /// rule no longer in its set, or a set that no longer applies): what an evaluation compares with the exceptions of
+    /// the period, in the job and in a preview alike.
+    /// </summary>
+    public IEnumerable<(RuleSet? RuleSet, RuleResult? Result, T? Stored)> Against<T>(IEnumerable<T> stored, Func<T, (string RuleSet, string Rule)> key)
+        where T : class
+    {
+        var left = stored.ToDictionary(key);
+        foreach (var set in Sets)
+        {
+            foreach (var result in set.Results)
+            {
+                left.Remove((set.RuleSet.Id, result.Rule), out var current);
+                yield return (set.RuleSet, result, current);
+            }
+        }
+
+        foreach (var stale in left.Values)
+        {
+            yield return (null, null, stale);
+        }
+    }
+
+    /// <summary>
     /// Evaluates a history with every set that applies to the institution's region in the period's year: the one
     /// path of the evaluation job and the dry run, which differ only in whether they write what it finds.
     /// </summary>
