@@ -36,6 +36,7 @@ if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<NodeOp
     app.MapDeadlines();
     app.MapFiling();
     app.MapSupportTool();
+    app.MapHeadroom();
     app.MapAnalytics();
     app.MapAudit();
     app.MapComplianceJobs();

@@ -70,7 +70,7 @@ internal static class SweepBenchmark
             await transaction.CommitAsync();
         }
 
-        var sweep = new DeadlineSweepJob(new DeadlineStore(db, new Compliance.Data.Exceptions.ExceptionStore(db)), obligations, new Compliance.Data.Snapshots.SnapshotStore(db), calendars, new NoJobs(), clock);
+        var sweep = new DeadlineSweepJob(new DeadlineStore(db, new Compliance.Data.Exceptions.ExceptionStore(db)), obligations, new Compliance.Data.Snapshots.SnapshotStore(db), new Compliance.Data.Rules.RuleSetStore(db), calendars, new NoJobs(), clock);
         await sweep.RunAsync("2022-01-03", CancellationToken.None); // warms the JIT: nothing is owed that day
         var watch = Stopwatch.StartNew();
         var first = await sweep.RunAsync("2023-07-03", CancellationToken.None);

@@ -34,6 +34,7 @@ public sealed class AccessMatrixTests(TestDatabase database)
         ["GET /api/v1/institutions/{code}"] = Access.OfA,
         ["GET /api/v1/institutions/{code}/indicators"] = Access.OfA,
         ["GET /api/v1/institutions/{code}/support-tool"] = Access.OfA,
+        ["GET /api/v1/institutions/{code}/headroom"] = Access.OfA,
         ["GET /api/v1/analytics/support-tool"] = Access.OverA,
         ["POST /api/v1/api-keys"] = Access.Admin,
         ["GET /api/v1/api-keys"] = Access.Admin,
@@ -271,6 +272,7 @@ public sealed class AccessMatrixTests(TestDatabase database)
             "POST /api/v1/deadlines/sweep" => ("?date=2023-01-20", null),
             "GET /api/v1/analytics/filing" => ("?jurisdiction=37&year=2022", null),
             "GET /api/v1/institutions/{code}/support-tool" => ("?year=2022", null),
+            "GET /api/v1/institutions/{code}/headroom" => ("?period=2022-12", null),
             "GET /api/v1/analytics/support-tool" => ("?jurisdiction=37&year=2022", null),
             "GET /api/v1/analytics/summary" or "GET /api/v1/analytics/heatmap" => ("?jurisdiction=37&period=2022-12", null),
             _ when method == HttpMethod.Get && !template.Contains('{', StringComparison.Ordinal) && template.StartsWith("/api", StringComparison.Ordinal)

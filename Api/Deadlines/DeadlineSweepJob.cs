@@ -1,6 +1,7 @@
 using System.Globalization;
 using Compliance.Data;
 using Compliance.Data.Deadlines;
+using Compliance.Data.Rules;
 using Compliance.Data.Snapshots;
 using Compliance.Engine;
 using Compliance.Engine.Calendar;
@@ -19,6 +20,7 @@ public sealed class DeadlineSweepJob(
     DeadlineStore deadlines,
     ObligationStore obligations,
     SnapshotStore snapshots,
+    RuleSetStore ruleSets,
     CalendarStore calendars,
     IBackgroundJobClient jobs,
     IClock clock)
@@ -34,10 +36,22 @@ public sealed class DeadlineSweepJob(
         var institutions = await deadlines.InstitutionsAsync(Scope.Everything, null, ct);
         var plan = DeadlineSweep.Plan(today, institutions, await obligations.ListAsync(ct), await calendars.LoadAsync(ct), await deadlines.FilingsAsync(ct));
         var withWebhook = await deadlines.WithWebhookAsync(ct);
-        // A ledger reminder also names the institution's figure closest to a rule's threshold, from its latest snapshot.
+        // A ledger reminder also names the institution's headroom item with the least room in its latest snapshot, under
+        // the rule sets that apply to it: histories read period by period for all of them at once.
         var ledgerInstitutions = plan.Reminders.Where(r => r.Deadline.Deadline.Obligation.Code == Obligation.LedgerMonthly).Select(r => r.Deadline.Institution).ToHashSet();
-        var latest = await snapshots.LatestWithStartAsync(ledgerInstitutions, ct);
-        var outcome = await deadlines.ApplyAsync(plan, planned => Message(planned, latest.TryGetValue(planned.Deadline.Institution, out var l) ? l : null), withWebhook, today, clock.GetCurrentInstant(), ct);
+        var histories = await snapshots.LatestHistoriesAsync(ledgerInstitutions, ct);
+        var sets = histories.Count == 0 ? [] : await ruleSets.CurrentAsync(ct);
+        var regions = institutions.ToDictionary(i => i.Code, i => i.RegionCode);
+        var closest = new Dictionary<string, (YearMonth Of, LocalizedText Figures)>();
+        foreach (var (institution, history) in histories)
+        {
+            if (regions.TryGetValue(institution, out var region) && ReminderFigures.Closest(sets, region, history) is { } figures)
+            {
+                closest[institution] = (history.Period, figures);
+            }
+        }
+
+        var outcome = await deadlines.ApplyAsync(plan, planned => Message(planned, closest.TryGetValue(planned.Deadline.Institution, out var c) ? c : null), withWebhook, today, clock.GetCurrentInstant(), ct);
         foreach (var id in outcome.ToDeliver)
         {
             jobs.Enqueue<DeliverReminderJob>(job => job.RunAsync(id, CancellationToken.None));
@@ -47,7 +61,9 @@ public sealed class DeadlineSweepJob(
     }
 
     /// <summary>What a reminder says: what is due, for which period, when, and how far off it is.</summary>
-    public static LocalizedText Message(PlannedReminder planned, (StoredSnapshot Latest, StoredSnapshot? StartOfYear)? latest = null)
+    /// <param name="planned">The reminder.</param>
+    /// <param name="closest">For a ledger, the latest period and its figure closest to a threshold (<see cref="ReminderFigures"/>).</param>
+    public static LocalizedText Message(PlannedReminder planned, (YearMonth Of, LocalizedText Figures)? closest = null)
     {
         ArgumentNullException.ThrowIfNull(planned);
         var deadline = planned.Deadline.Deadline;
@@ -63,13 +79,12 @@ public sealed class DeadlineSweepJob(
         var text = new LocalizedText(
             $"{deadline.Obligation.Name.Zh}（{period}）截止日为 {due}，{zh}。",
             $"{deadline.Obligation.Name.En} ({period}) is due on {due}: {en}.");
-        if (deadline.Obligation.Code != Obligation.LedgerMonthly || latest is not { } snapshot
-            || ReminderFigures.Closest(snapshot.Latest.Indicators, snapshot.StartOfYear?.Indicators) is not { } figures)
+        if (deadline.Obligation.Code != Obligation.LedgerMonthly || closest is not var (latest, figures))
         {
             return text;
         }
 
-        var of = Periods.Format(snapshot.Latest.Period);
+        var of = Periods.Format(latest);
         return new LocalizedText($"{text.Zh}最近一期（{of}）：{figures.Zh}。", $"{text.En} Latest ({of}): {figures.En}.");
     }
 }

@@ -185,13 +185,13 @@ public sealed class SnapshotStore(Db db)
     }
 
     /// <summary>
-    /// For each of <paramref name="institutions"/>: its latest accepted snapshot and the snapshot of December the
-    /// year before (its start of year), where it has them. Two queries, however many institutions.
+    /// For each of <paramref name="institutions"/> that has a snapshot: the history of its latest period, with every
+    /// snapshot its rules may read. One query per period read (the months of two years and a December: a few dozen),
+    /// however many institutions.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, (StoredSnapshot Latest, StoredSnapshot? StartOfYear)>> LatestWithStartAsync(
-        IReadOnlyCollection<string> institutions, CancellationToken ct)
+    public async Task<IReadOnlyDictionary<string, SnapshotHistory>> LatestHistoriesAsync(IReadOnlyCollection<string> institutions, CancellationToken ct)
     {
-        var found = new Dictionary<string, (StoredSnapshot, StoredSnapshot?)>();
+        var found = new Dictionary<string, SnapshotHistory>();
         if (institutions.Count == 0)
         {
             return found;
@@ -202,24 +202,32 @@ public sealed class SnapshotStore(Db db)
             connection.Sql(LatestPeriodsSql), cancellationToken: ct)))
             .Where(r => institutions.Contains(r.Institution))
             .ToDictionary(r => r.Institution, r => Periods.Parse(r.Period));
-        // One query per distinct period (the latest months and the Decembers before them: a handful).
-        var rows = new Dictionary<(string Institution, string Period), StoredSnapshot>();
-        foreach (var period in latest.Values.SelectMany(p => new[] { p, Periods.December(p.Year - 1) }).Distinct().Select(Periods.Format))
+        var periods = new SortedSet<YearMonth>();
+        foreach (var period in latest.Values.Distinct())
+        {
+            for (var month = SnapshotHistory.EarliestNeeded(period); month <= period; month = month.PlusMonths(1))
+            {
+                periods.Add(month);
+            }
+        }
+
+        var rows = new Dictionary<string, List<StoredSnapshot>>();
+        foreach (var period in periods.Select(Periods.Format))
         {
             foreach (var row in await QueryAsync(connection, new CommandDefinition(connection.Sql(LatestOfPeriodSql), new { period }, cancellationToken: ct)))
             {
-                if (latest.ContainsKey(row.Institution))
+                if (latest.TryGetValue(row.Institution, out var last) && Periods.Parse(row.Period) is var at && at <= last && at >= SnapshotHistory.EarliestNeeded(last))
                 {
-                    rows[(row.Institution, row.Period)] = row.ToStored();
+                    (rows.TryGetValue(row.Institution, out var list) ? list : rows[row.Institution] = []).Add(row.ToStored());
                 }
             }
         }
 
         foreach (var (institution, period) in latest)
         {
-            if (rows.TryGetValue((institution, Periods.Format(period)), out var snapshot))
+            if (rows.TryGetValue(institution, out var snapshots) && snapshots.Find(s => s.Period == period) is { } current)
             {
-                found[institution] = (snapshot, rows.GetValueOrDefault((institution, Periods.Format(Periods.December(period.Year - 1)))));
+                found[institution] = new SnapshotHistory(institution, current, snapshots);
             }
         }
 

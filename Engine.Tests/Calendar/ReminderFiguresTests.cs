@@ -1,47 +1,65 @@
+using System.Text.Json;
 using Compliance.Engine.Calendar;
 using Compliance.Engine.Indicators;
+using Compliance.Engine.Rules;
+using Compliance.Engine.Tests.Rules;
 
 namespace Compliance.Engine.Tests.Calendar;
 
+/// <summary>A ledger reminder names the headroom item with the least room, under the sets that apply to the institution.</summary>
 public sealed class ReminderFiguresTests
 {
     private static readonly IndicatorSnapshot Start = new()
     {
-        TotalBalance = 2_000_000m, InclusiveBalance = 1_000_000m, InclusiveCreditBalance = 500_000m,
+        TotalBalance = 2_000_000m, InclusiveBalance = 1_000_000m, InclusiveCreditBalance = 500_000m, InclusiveBorrowers = 10,
     };
 
+    private static readonly RuleSet National = Set("national", "", StatisticalScope.Cbirc, 0m);
+
+    private static readonly RuleSet Shandong = Set("shandong", "37", StatisticalScope.Pboc, 1m);
+
     [Test]
-    public void Closest_CreditShareShortOfItsTarget_IsNamed()
+    public void Closest_ShandongBank_GetsItsPbocSetsCreditShare_WhenThatHasTheLeastRoom()
     {
-        var latest = Start with { InclusiveCreditBalance = 504_000m };
+        // CBIRC 口径 +2 pp against the national 0; PBoC 口径 +0.4 pp against Shandong's +1 pp: −0.6 pp.
+        var history = new HistoryBuilder().With("2021-12", Start with { Pboc = Start })
+            .At("2022-05", Start with { InclusiveCreditBalance = 520_000m, Pboc = Start with { InclusiveCreditBalance = 504_000m } });
 
-        var text = ReminderFigures.Closest(latest, Start);
+        var text = ReminderFigures.Closest([Shandong, National], "371302", history);
 
-        text!.Zh.Should().Be("信用贷款占比较年初 +0.4pp，目标 +1pp");
-        text.En.Should().Be("credit-loan share +0.4 pp on the start of the year, target +1 pp");
+        text!.Zh.Should().Be("信用贷款占比 0.40pp，阈值 1.00pp，余量 -0.60pp（规则集 shandong）");
+        text.En.Should().Be("Credit-loan share 0.40 pp against a threshold of 1.00 pp, margin -0.60 pp (rule set shandong)");
     }
 
     [Test]
-    public void Closest_NplGapNearItsTolerance_IsNamed_WhenTheOthersAreComfortable()
+    public void Closest_OutsideShandong_UsesTheNationalParameters()
     {
-        var latest = Start with
-        {
-            InclusiveBalance = 1_100_000m, TotalBalance = 2_050_000m, InclusiveCreditBalance = 700_000m,
-            InclusiveNplBalance = 33_000m, TotalNplBalance = 33_000m,
-        };
+        var history = new HistoryBuilder().With("2021-12", Start with { Pboc = Start })
+            .At("2022-05", Start with { InclusiveCreditBalance = 520_000m, Pboc = Start with { InclusiveCreditBalance = 504_000m } });
 
-        var text = ReminderFigures.Closest(latest, Start);
+        var text = ReminderFigures.Closest([Shandong, National], "410101", history);
 
-        text!.Zh.Should().StartWith("普惠型小微不良率高于各项贷款 1.4pp");
+        // Inclusive growth 0 % against total growth 0 % is the least room of the national pp items.
+        text!.En.Should().Be("Inclusive growth not below total growth 0.00 pp against a threshold of 0.00 pp, margin 0.00 pp (rule set national)");
     }
 
     [Test]
-    public void Closest_WithoutStartOfYear_UsesTheNplGapAlone_AndWithoutInclusiveLoansNothing()
+    public void Closest_NoPpFigure_FallsBackToYuan_ThenCount_AndWithoutAnyNothing()
     {
-        var onlyLatest = ReminderFigures.Closest(Start, null);
-        var none = ReminderFigures.Closest(new IndicatorSnapshot { TotalBalance = 5m }, null);
+        var borrowersOnly = new RuleSet("counts", 1, new RuleSetSpec("", new YearRange(2020, null), [new RuleSpec("INCLUSIVE_BORROWERS", null)]));
+        var history = new HistoryBuilder().With("2021-12", Start).At("2022-05", Start with { InclusiveBorrowers = 8 });
 
-        onlyLatest!.En.Should().Be("inclusive NPL ratio 0.0 pp above the total, tolerance 3 pp");
+        var count = ReminderFigures.Closest([borrowersOnly], "410101", history);
+        var none = ReminderFigures.Closest([borrowersOnly], "410101", new HistoryBuilder().At("2022-05", Start));
+
+        count!.Zh.Should().Be("两增·户数 8 户，阈值 10 户，余量 -2 户（规则集 counts）");
         none.Should().BeNull();
     }
+
+    private static RuleSet Set(string id, string jurisdiction, StatisticalScope scope, decimal minIncreasePp) =>
+        new(id, 1, new RuleSetSpec(jurisdiction, new YearRange(2020, null),
+        [
+            new RuleSpec("INCLUSIVE_GROWTH", null),
+            new RuleSpec("CREDIT_SHARE", new Dictionary<string, JsonElement> { ["minIncreasePp"] = JsonSerializer.SerializeToElement(minIncreasePp) }),
+        ]) { Scope = scope });
 }

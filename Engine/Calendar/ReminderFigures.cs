@@ -1,48 +1,58 @@
 using System.Globalization;
-using Compliance.Engine.Indicators;
+using Compliance.Engine.Analytics;
 using Compliance.Engine.Rules;
 
 namespace Compliance.Engine.Calendar;
 
 /// <summary>
-/// For a ledger reminder, the institution's figure closest to a rule's threshold in its latest snapshot, against
-/// the national defaults: the credit-loan share's change on the start of the year (target +1 pp), the inclusive NPL
-/// ratio's gap over the total one (tolerance 3 pp), and inclusive growth against total growth (not below it).
+/// For a ledger reminder, the institution's figure closest to a rule's threshold in its latest snapshot: the headroom
+/// item with the smallest margin (<see cref="Headroom.Tightest"/>), under the parameters and 口径 of every rule set that
+/// applies to it, from the same evaluation as its exceptions and its headroom.
 /// </summary>
 public static class ReminderFigures
 {
-    /// <summary>The closest figure as a sentence, or <c>null</c> where no rule's figures can be formed.</summary>
-    public static LocalizedText? Closest(IndicatorSnapshot latest, IndicatorSnapshot? startOfYear)
+    /// <summary>The tightest figure of the history's period as a sentence, or <c>null</c> where no rule formed one.</summary>
+    public static LocalizedText? Closest(IEnumerable<RuleSet> sets, string regionCode, SnapshotHistory history)
     {
-        ArgumentNullException.ThrowIfNull(latest);
-        var candidates = new List<(decimal Margin, LocalizedText Text)>();
-        if (latest.InclusiveBalance > 0 && latest.TotalBalance > 0)
-        {
-            var gap = (Fraction.Percent(Fraction.From(latest.InclusiveNplBalance), Fraction.From(latest.InclusiveBalance))
-                - Fraction.Percent(Fraction.From(latest.TotalNplBalance), Fraction.From(latest.TotalBalance))).ToDecimal();
-            candidates.Add((3m - gap, new LocalizedText(
-                $"普惠型小微不良率高于各项贷款 {Pp(gap)}pp，容忍度 3pp",
-                $"inclusive NPL ratio {Pp(gap)} pp above the total, tolerance 3 pp")));
-        }
-
-        if (startOfYear is { InclusiveBalance: > 0, TotalBalance: > 0 } start && latest.InclusiveBalance > 0)
-        {
-            var share = (Fraction.Percent(Fraction.From(latest.InclusiveCreditBalance), Fraction.From(latest.InclusiveBalance))
-                - Fraction.Percent(Fraction.From(start.InclusiveCreditBalance), Fraction.From(start.InclusiveBalance))).ToDecimal();
-            candidates.Add((share - 1m, new LocalizedText(
-                $"信用贷款占比较年初 {Signed(share)}pp，目标 +1pp",
-                $"credit-loan share {Signed(share)} pp on the start of the year, target +1 pp")));
-            var growthGap = (Fraction.Growth(Fraction.From(latest.InclusiveBalance), Fraction.From(start.InclusiveBalance))
-                - Fraction.Growth(Fraction.From(latest.TotalBalance), Fraction.From(start.TotalBalance))).ToDecimal();
-            candidates.Add((growthGap, new LocalizedText(
-                $"普惠型小微贷款增速较各项贷款 {Signed(growthGap)}pp，目标不低于各项贷款",
-                $"inclusive growth {Signed(growthGap)} pp against total growth, target not below it")));
-        }
-
-        return candidates.Count == 0 ? null : candidates.MinBy(c => c.Margin).Text;
+        ArgumentNullException.ThrowIfNull(history);
+        return Headroom.Tightest(Headroom.Of(RuleEvaluation.Of(sets, regionCode, history))) is { } item ? Sentence(item) : null;
     }
 
-    private static string Pp(decimal value) => value.ToString("0.0", CultureInfo.InvariantCulture);
+    /// <summary>What a reminder says of one headroom item: the rule (and part), figure, threshold, margin and rule set.</summary>
+    public static LocalizedText Sentence(HeadroomItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var name = RuleCatalog.Find(item.Rule)?.Name ?? new LocalizedText(item.Rule, item.Rule);
+        var (partZh, partEn) = item.Part switch
+        {
+            "balance" => ("余额", " (balance)"),
+            "borrowers" => ("户数", " (borrowers)"),
+            "growth" => ("增速", " (growth)"),
+            "increment" => ("增量", " (increment)"),
+            _ => ("", ""),
+        };
+        var (zhUnit, enUnit) = item.Unit switch
+        {
+            HeadroomUnit.Pp => ("pp", " pp"),
+            HeadroomUnit.Yuan => (" 元", " yuan"),
+            _ => (" 户", " borrowers"),
+        };
+        var (figure, threshold, margin) = (Number(item.Figure, item.Unit, false), Number(item.Threshold, item.Unit, false), Number(item.Margin, item.Unit, true));
+        return new LocalizedText(
+            $"{name.Zh}{partZh} {figure}{zhUnit}，阈值 {threshold}{zhUnit}，余量 {margin}{zhUnit}（规则集 {item.RuleSet}）",
+            $"{name.En}{partEn} {figure}{enUnit} against a threshold of {threshold}{enUnit}, margin {margin}{enUnit} (rule set {item.RuleSet})");
+    }
 
-    private static string Signed(decimal value) => value.ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture);
+    private static string Number(decimal? value, HeadroomUnit? unit, bool signed)
+    {
+        var v = value ?? 0m;
+        var format = unit switch
+        {
+            HeadroomUnit.Pp => "0.00",
+            HeadroomUnit.Yuan => "#,0.00",
+            _ => "0",
+        };
+        var text = decimal.Round(v, unit == HeadroomUnit.Count ? 0 : 2, MidpointRounding.AwayFromZero).ToString(format, CultureInfo.InvariantCulture);
+        return signed && v > 0 ? "+" + text : text;
+    }
 }

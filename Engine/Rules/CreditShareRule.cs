@@ -31,15 +31,16 @@ public sealed class CreditShareRule(decimal minIncreasePp, int assessmentMonth) 
         var share = Fraction.Percent(Fraction.From(now.InclusiveCreditBalance), Fraction.From(now.InclusiveBalance));
         var startShare = Fraction.Percent(Fraction.From(was.InclusiveCreditBalance), Fraction.From(was.InclusiveBalance));
         var increase = share - startShare;
+        var headroom = new HeadroomFigure(null, increase.ToDecimal(), minIncreasePp, HeadroomUnit.Pp);
         if (increase >= Fraction.From(minIncreasePp))
         {
-            return RuleResult.Pass(Id);
+            return With(RuleResult.Pass(Id), headroom);
         }
 
         var s = share.ToDecimal();
         var s0 = startShare.ToDecimal();
         var inc = increase.ToDecimal();
-        return RuleResult.Failed(new Finding(
+        return With(RuleResult.Failed(new Finding(
             Id,
             ProgressSeverity(history.Period, assessmentMonth),
             new Dictionary<string, object>
@@ -52,6 +53,6 @@ public sealed class CreditShareRule(decimal minIncreasePp, int assessmentMonth) 
             Baselines.Of(("startOfYear", start)),
             new LocalizedText(
                 $"{Period(history.Period)} 普惠型小微企业信用贷款占比 {Pct(s)}%，较年初（{Period(start.Period)}）{Pct(s0)}% 变动 {Pct(inc)} 个百分点，目标为提高至少 {minIncreasePp} 个百分点。",
-                $"In {Period(history.Period)}, the inclusive credit-loan share is {Pct(s)}%, {Pct(inc)} pp against {Pct(s0)}% at the start of the year ({Period(start.Period)}); the target is an increase of at least {minIncreasePp} pp.")));
+                $"In {Period(history.Period)}, the inclusive credit-loan share is {Pct(s)}%, {Pct(inc)} pp against {Pct(s0)}% at the start of the year ({Period(start.Period)}); the target is an increase of at least {minIncreasePp} pp."))), headroom);
     }
 }

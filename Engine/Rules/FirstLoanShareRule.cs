@@ -15,33 +15,37 @@ public sealed class FirstLoanShareRule(decimal minIncreasePp, int assessmentMont
     public override RuleResult Evaluate(SnapshotHistory history)
     {
         ArgumentNullException.ThrowIfNull(history);
-        if (history.Period.Month != assessmentMonth)
-        {
-            return RuleResult.NotApplicable(Id, "evaluated in the assessment month only");
-        }
-
+        var assessed = history.Period.Month == assessmentMonth;
+        const string OutsideAssessment = "evaluated in the assessment month only";
         var needs = new Needs(history);
         var thisYear = needs.Months(history.Period.Year, history.Period.Month);
         var lastYear = needs.Months(history.Period.Year - 1, 12);
         var start = history.Find(Periods.December(history.Period.Year - 1));
         if (needs.AnyMissing || start is null)
         {
-            return needs.MissingResult(Id);
+            return assessed ? needs.MissingResult(Id) : RuleResult.NotApplicable(Id, OutsideAssessment);
         }
 
         var borrowers = history.Current.Indicators.InclusiveBorrowers;
         var startBorrowers = start.Indicators.InclusiveBorrowers;
         if (borrowers == 0 || startBorrowers == 0)
         {
-            return RuleResult.NotApplicable(Id, "no inclusive borrowers");
+            return RuleResult.NotApplicable(Id, assessed ? "no inclusive borrowers" : OutsideAssessment);
         }
 
+        // The year-to-date share is followed every month, so its room shows before the month that decides the rule.
         var share = Fraction.Percent(Fraction.From(thisYear.Sum(s => s.Indicators.NewFirstLoanBorrowers)), Fraction.From(borrowers));
         var lastShare = Fraction.Percent(Fraction.From(lastYear.Sum(s => s.Indicators.NewFirstLoanBorrowers)), Fraction.From(startBorrowers));
         var increase = share - lastShare;
+        var headroom = new HeadroomFigure(null, increase.ToDecimal(), minIncreasePp, HeadroomUnit.Pp);
+        if (!assessed)
+        {
+            return With(RuleResult.NotApplicable(Id, OutsideAssessment), headroom);
+        }
+
         if (increase >= Fraction.From(minIncreasePp))
         {
-            return RuleResult.Pass(Id);
+            return With(RuleResult.Pass(Id), headroom);
         }
 
         var s1 = share.ToDecimal();
@@ -49,7 +53,7 @@ public sealed class FirstLoanShareRule(decimal minIncreasePp, int assessmentMont
         var inc = increase.ToDecimal();
         var baselines = Baselines.Of(("startOfYear", start));
         baselines["ytdMonths"] = Baselines.Months(thisYear.Concat(lastYear));
-        return RuleResult.Failed(new Finding(
+        return With(RuleResult.Failed(new Finding(
             Id,
             Severity.Breach,
             new Dictionary<string, object>
@@ -62,6 +66,6 @@ public sealed class FirstLoanShareRule(decimal minIncreasePp, int assessmentMont
             baselines,
             new LocalizedText(
                 $"{Period(history.Period)} 当年首贷户占普惠型小微有贷款余额户数的 {Pct(s1)}%，上年为 {Pct(s0)}%，变动 {Pct(inc)} 个百分点，目标为提高至少 {minIncreasePp} 个百分点。",
-                $"In {Period(history.Period)}, this year's first-time borrowers are {Pct(s1)}% of inclusive borrowers against {Pct(s0)}% last year, a change of {Pct(inc)} pp; the target is an increase of at least {minIncreasePp} pp.")));
+                $"In {Period(history.Period)}, this year's first-time borrowers are {Pct(s1)}% of inclusive borrowers against {Pct(s0)}% last year, a change of {Pct(inc)} pp; the target is an increase of at least {minIncreasePp} pp."))), headroom);
     }
 }

@@ -20,12 +20,13 @@ public sealed class InclusiveBorrowersRule(int assessmentMonth) : Rule
 
         var now = history.Current.Indicators.InclusiveBorrowers;
         var was = start.Indicators.InclusiveBorrowers;
+        var headroom = new HeadroomFigure(null, now, was, HeadroomUnit.Count);
         if (now >= was)
         {
-            return RuleResult.Pass(Id);
+            return With(RuleResult.Pass(Id), headroom);
         }
 
-        return RuleResult.Failed(new Finding(
+        return With(RuleResult.Failed(new Finding(
             Id,
             ProgressSeverity(history.Period, assessmentMonth),
             new Dictionary<string, object>
@@ -37,6 +38,6 @@ public sealed class InclusiveBorrowersRule(int assessmentMonth) : Rule
             Baselines.Of(("startOfYear", start)),
             new LocalizedText(
                 $"{Period(history.Period)} 普惠型小微企业有贷款余额户数 {Count(now)} 户，少于年初（{Period(start.Period)}）的 {Count(was)} 户，差 {Count(was - now)} 户；要求户数不低于年初水平。",
-                $"In {Period(history.Period)}, {Count(now)} inclusive small/micro borrowers had a balance, {Count(was - now)} fewer than the {Count(was)} at the start of the year ({Period(start.Period)}); the count must not fall below the start of the year.")));
+                $"In {Period(history.Period)}, {Count(now)} inclusive small/micro borrowers had a balance, {Count(was - now)} fewer than the {Count(was)} at the start of the year ({Period(start.Period)}); the count must not fall below the start of the year."))), headroom);
     }
 }

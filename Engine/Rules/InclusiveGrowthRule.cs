@@ -32,9 +32,10 @@ public sealed class InclusiveGrowthRule(GrowthBasis basis, int assessmentMonth) 
 
         var inclusiveGrowth = Fraction.Growth(Fraction.From(now.InclusiveBalance), Fraction.From(was.InclusiveBalance));
         var totalGrowth = Fraction.Growth(Fraction.From(now.TotalBalance), Fraction.From(was.TotalBalance));
+        var headroom = new HeadroomFigure(null, inclusiveGrowth.ToDecimal(), totalGrowth.ToDecimal(), HeadroomUnit.Pp);
         if (inclusiveGrowth >= totalGrowth)
         {
-            return RuleResult.Pass(Id);
+            return With(RuleResult.Pass(Id), headroom);
         }
 
         var gap = (inclusiveGrowth - totalGrowth).ToDecimal();
@@ -42,7 +43,7 @@ public sealed class InclusiveGrowthRule(GrowthBasis basis, int assessmentMonth) 
         var (zhBase, enBase) = basis == GrowthBasis.Ytd ? ("较年初", "since the start of the year") : ("较去年同期", "against the same period last year");
         var ig = inclusiveGrowth.ToDecimal();
         var tg = totalGrowth.ToDecimal();
-        return RuleResult.Failed(new Finding(
+        return With(RuleResult.Failed(new Finding(
             Id,
             ProgressSeverity(history.Period, assessmentMonth),
             new Dictionary<string, object>
@@ -55,7 +56,7 @@ public sealed class InclusiveGrowthRule(GrowthBasis basis, int assessmentMonth) 
             Baselines.Of((baselineName, start)),
             new LocalizedText(
                 $"{Period(history.Period)} 普惠型小微企业贷款余额{zhBase}（基期 {Period(start.Period)}）增长 {Pct(ig)}%，低于各项贷款增速 {Pct(tg)}%，相差 {Pct(-gap)} 个百分点；要求普惠型小微企业贷款增速不低于各项贷款增速。",
-                $"In {Period(history.Period)}, inclusive small/micro loans grew {Pct(ig)}% {enBase} (baseline {Period(start.Period)}), below total-loan growth of {Pct(tg)}% by {Pct(-gap)} pp; inclusive growth must not be below total growth.")));
+                $"In {Period(history.Period)}, inclusive small/micro loans grew {Pct(ig)}% {enBase} (baseline {Period(start.Period)}), below total-loan growth of {Pct(tg)}% by {Pct(-gap)} pp; inclusive growth must not be below total growth."))), headroom);
     }
 }
 

@@ -17,13 +17,14 @@ public sealed class IncrementVsLastYearRule(int assessmentMonth) : Rule
             return needs.MissingResult(Id);
         }
 
+        var headroom = new HeadroomFigure(null, increments.Increment, increments.LastYearIncrement, HeadroomUnit.Yuan);
         if (increments.Holds)
         {
-            return RuleResult.Pass(Id);
+            return With(RuleResult.Pass(Id), headroom);
         }
 
         var shortfall = IncrementShortfall(increments);
-        return RuleResult.Failed(new Finding(
+        return With(RuleResult.Failed(new Finding(
             Id,
             ProgressSeverity(history.Period, assessmentMonth),
             new Dictionary<string, object>
@@ -34,6 +35,6 @@ public sealed class IncrementVsLastYearRule(int assessmentMonth) : Rule
             increments.Baselines,
             new LocalizedText(
                 $"{Period(history.Period)} 普惠型小微企业贷款{shortfall.Zh}；要求增量不低于去年同期。",
-                $"In {Period(history.Period)}, inclusive loans {shortfall.En}; the increment must not be below last year's.")));
+                $"In {Period(history.Period)}, inclusive loans {shortfall.En}; the increment must not be below last year's."))), headroom);
     }
 }

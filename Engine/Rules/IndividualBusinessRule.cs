@@ -20,12 +20,17 @@ public sealed class IndividualBusinessRule(int assessmentMonth) : Rule
 
         var now = history.Current.Indicators;
         var was = start.Indicators;
+        HeadroomFigure[] headroom =
+        [
+            new("balance", now.IndividualBusinessBalance, was.IndividualBusinessBalance, HeadroomUnit.Yuan),
+            new("borrowers", now.IndividualBusinessBorrowers, was.IndividualBusinessBorrowers, HeadroomUnit.Count),
+        ];
         if (now.IndividualBusinessBalance >= was.IndividualBusinessBalance && now.IndividualBusinessBorrowers >= was.IndividualBusinessBorrowers)
         {
-            return RuleResult.Pass(Id);
+            return With(RuleResult.Pass(Id), headroom);
         }
 
-        return RuleResult.Failed(new Finding(
+        return With(RuleResult.Failed(new Finding(
             Id,
             ProgressSeverity(history.Period, assessmentMonth),
             new Dictionary<string, object>
@@ -38,6 +43,6 @@ public sealed class IndividualBusinessRule(int assessmentMonth) : Rule
             Baselines.Of(("startOfYear", start)),
             new LocalizedText(
                 $"{Period(history.Period)} 个体工商户经营性贷款余额 {Money(now.IndividualBusinessBalance)} 元、{Count(now.IndividualBusinessBorrowers)} 户，年初（{Period(start.Period)}）为 {Money(was.IndividualBusinessBalance)} 元、{Count(was.IndividualBusinessBorrowers)} 户；要求余额和户数均不低于年初。",
-                $"In {Period(history.Period)}, individual-business operating loans stand at {Money(now.IndividualBusinessBalance)} yuan to {Count(now.IndividualBusinessBorrowers)} borrowers, against {Money(was.IndividualBusinessBalance)} yuan to {Count(was.IndividualBusinessBorrowers)} at the start of the year ({Period(start.Period)}); neither may fall below the start of the year.")));
+                $"In {Period(history.Period)}, individual-business operating loans stand at {Money(now.IndividualBusinessBalance)} yuan to {Count(now.IndividualBusinessBorrowers)} borrowers, against {Money(was.IndividualBusinessBalance)} yuan to {Count(was.IndividualBusinessBorrowers)} at the start of the year ({Period(start.Period)}); neither may fall below the start of the year."))), headroom);
     }
 }

@@ -31,14 +31,15 @@ public sealed class NewLoanRateRule(int assessmentMonth) : Rule
 
         var rate = Fraction.From(thisYear.Sum(s => s.Indicators.NewInclusiveRateWeight)) / Fraction.From(amount);
         var lastRate = Fraction.From(lastYear.Sum(s => s.Indicators.NewInclusiveRateWeight)) / Fraction.From(lastAmount);
+        var headroom = new HeadroomFigure(null, rate.ToDecimal(), lastRate.ToDecimal(), HeadroomUnit.Pp, AtMost: true);
         if (rate <= lastRate)
         {
-            return RuleResult.Pass(Id);
+            return With(RuleResult.Pass(Id), headroom);
         }
 
         var r1 = rate.ToDecimal();
         var r0 = lastRate.ToDecimal();
-        return RuleResult.Failed(new Finding(
+        return With(RuleResult.Failed(new Finding(
             Id,
             ProgressSeverity(history.Period, assessmentMonth),
             new Dictionary<string, object>
@@ -49,6 +50,6 @@ public sealed class NewLoanRateRule(int assessmentMonth) : Rule
             new Dictionary<string, object> { ["ytdMonths"] = Baselines.Months(thisYear.Concat(lastYear)) },
             new LocalizedText(
                 $"{Period(history.Period)} 当年新发放普惠型小微企业贷款加权平均利率 {Pct(r1)}%，高于上年全年的 {Pct(r0)}%；要求利率稳中有降。",
-                $"In {Period(history.Period)}, the weighted rate of new inclusive loans this year is {Pct(r1)}%, above last year's {Pct(r0)}%; it must hold steady or fall.")));
+                $"In {Period(history.Period)}, the weighted rate of new inclusive loans this year is {Pct(r1)}%, above last year's {Pct(r0)}%; it must hold steady or fall."))), headroom);
     }
 }

@@ -23,15 +23,16 @@ public sealed class NplToleranceRule(decimal tolerancePp) : Rule
         var inclusiveRatio = Fraction.Percent(Fraction.From(now.InclusiveNplBalance), Fraction.From(now.InclusiveBalance));
         var totalRatio = Fraction.Percent(Fraction.From(now.TotalNplBalance), Fraction.From(now.TotalBalance));
         var gap = inclusiveRatio - totalRatio;
+        var headroom = new HeadroomFigure(null, gap.ToDecimal(), tolerancePp, HeadroomUnit.Pp, AtMost: true);
         if (gap <= Fraction.From(tolerancePp))
         {
-            return RuleResult.Pass(Id);
+            return With(RuleResult.Pass(Id), headroom);
         }
 
         var ir = inclusiveRatio.ToDecimal();
         var tr = totalRatio.ToDecimal();
         var gp = gap.ToDecimal();
-        return RuleResult.Failed(new Finding(
+        return With(RuleResult.Failed(new Finding(
             Id,
             Severity.Breach,
             new Dictionary<string, object>
@@ -44,6 +45,6 @@ public sealed class NplToleranceRule(decimal tolerancePp) : Rule
             new Dictionary<string, object>(),
             new LocalizedText(
                 $"{Period(history.Period)} 普惠型小微企业贷款不良率 {Pct(ir)}%，高于各项贷款不良率 {Pct(tr)}% 达 {Pct(gp)} 个百分点，超出 {tolerancePp} 个百分点的容忍度。",
-                $"In {Period(history.Period)}, the inclusive NPL ratio of {Pct(ir)}% exceeds the total NPL ratio of {Pct(tr)}% by {Pct(gp)} pp, beyond the tolerance of {tolerancePp} pp.")));
+                $"In {Period(history.Period)}, the inclusive NPL ratio of {Pct(ir)}% exceeds the total NPL ratio of {Pct(tr)}% by {Pct(gp)} pp, beyond the tolerance of {tolerancePp} pp."))), headroom);
     }
 }

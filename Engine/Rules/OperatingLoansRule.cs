@@ -32,14 +32,18 @@ public sealed class OperatingLoansRule(int assessmentMonth) : Rule
             : (Fraction.Growth(Fraction.From(now.OperatingBalance), Fraction.From(was.OperatingBalance)),
                 Fraction.Growth(Fraction.From(now.TotalBalance), Fraction.From(was.TotalBalance)));
         var growthHolds = growths is not { } g || g.Operating >= g.Total;
+        var increment = new HeadroomFigure("increment", increments.Increment, increments.LastYearIncrement, HeadroomUnit.Yuan);
+        HeadroomFigure[] headroom = growths is { } both
+            ? [new("growth", both.Operating.ToDecimal(), both.Total.ToDecimal(), HeadroomUnit.Pp), increment]
+            : [increment];
         if (growthHolds && increments.Holds)
         {
-            return RuleResult.Pass(Id);
+            return With(RuleResult.Pass(Id), headroom);
         }
 
         var growth = growths?.Operating.ToDecimal();
         var totalGrowth = growths?.Total.ToDecimal();
-        return RuleResult.Failed(new Finding(
+        return With(RuleResult.Failed(new Finding(
             Id,
             ProgressSeverity(history.Period, assessmentMonth),
             new Dictionary<string, object>
@@ -51,7 +55,7 @@ public sealed class OperatingLoansRule(int assessmentMonth) : Rule
                 ["lastYearIncrement"] = increments.LastYearIncrement,
             },
             increments.Baselines,
-            Message(history, increments, growth, totalGrowth, growthHolds)));
+            Message(history, increments, growth, totalGrowth, growthHolds))), headroom);
     }
 
     private static LocalizedText Message(SnapshotHistory history, IncrementVsLastYear increments, decimal? growth, decimal? totalGrowth, bool growthHolds)

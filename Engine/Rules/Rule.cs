@@ -17,6 +17,13 @@ public abstract class Rule
     protected static Severity ProgressSeverity(YearMonth period, int assessmentMonth) =>
         period.Month == assessmentMonth ? Severity.Breach : Severity.Warning;
 
+    /// <summary>A result with the figures the rule compared, whatever it found.</summary>
+    protected static RuleResult With(RuleResult result, params HeadroomFigure[] headroom)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return result with { Headroom = headroom };
+    }
+
     protected static string Pct(decimal value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
 
     protected static string Money(decimal value) => value.ToString("#,0.00", CultureInfo.InvariantCulture);

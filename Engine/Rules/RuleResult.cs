@@ -40,6 +40,12 @@ public sealed record Finding(
 /// <summary>A rule's outcome, its finding where it failed, and the periods it lacked where a baseline was missing.</summary>
 public sealed record RuleResult(string Rule, RuleOutcome Outcome, Finding? Finding, IReadOnlyList<YearMonth> MissingPeriods, string? Reason = null)
 {
+    /// <summary>
+    /// The figures the rule compared, each against its threshold (one per condition of the rule): what it computed
+    /// whether it passed or failed; empty where it could not form them (a baseline missing, no denominator).
+    /// </summary>
+    public IReadOnlyList<HeadroomFigure> Headroom { get; init; } = [];
+
     public static RuleResult Pass(string rule) => new(rule, RuleOutcome.Pass, null, []);
 
     public static RuleResult NotApplicable(string rule, string reason) => new(rule, RuleOutcome.NotApplicable, null, [], reason);
@@ -48,4 +54,26 @@ public sealed record RuleResult(string Rule, RuleOutcome Outcome, Finding? Findi
 
     public static RuleResult Failed(Finding finding) =>
         new(finding.Rule, finding.Severity == Severity.Breach ? RuleOutcome.Breach : RuleOutcome.Warning, finding, []);
+}
+
+/// <summary>The unit of a headroom figure: percentage points, yuan, or a count of borrowers.</summary>
+public enum HeadroomUnit
+{
+    Pp,
+    Yuan,
+    Count,
+}
+
+/// <summary>
+/// A figure a rule compared with its threshold (unrounded), in its unit; <see cref="Part"/> names the condition of a
+/// rule of several (<c>null</c> for one of a single condition). The margin is positive where there is room. Where
+/// <see cref="AtMost"/>, the figure must not exceed the threshold (margin = threshold − figure), else not fall below it.
+/// </summary>
+public sealed record HeadroomFigure(string? Part, decimal Figure, decimal Threshold, HeadroomUnit Unit, bool AtMost = false)
+{
+    /// <summary>The room left: positive where the condition holds with room, negative a shortfall.</summary>
+    public decimal Margin => MarginOf(Figure, Threshold);
+
+    /// <summary>The margin of another figure against another threshold, oriented as this one.</summary>
+    public decimal MarginOf(decimal figure, decimal threshold) => AtMost ? threshold - figure : figure - threshold;
 }
