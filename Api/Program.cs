@@ -36,6 +36,7 @@ if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<NodeOp
     app.MapFiling();
     app.MapSupportTool();
     app.MapAnalytics();
+    app.MapTargets();
     app.MapAudit();
     app.MapComplianceJobs();
 }

@@ -69,6 +69,8 @@ public sealed class AccessMatrixTests(TestDatabase database)
         ["GET /api/v1/analytics/summary"] = Access.OverA,
         ["GET /api/v1/analytics/heatmap"] = Access.OverA,
         ["GET /api/v1/analytics/filing"] = Access.OverA,
+        ["GET /api/v1/targets"] = Access.OverA,
+        ["PUT /api/v1/targets/{id}"] = Access.Admin,
     };
 
     private readonly Dictionary<string, string> _keys = [];
@@ -265,6 +267,12 @@ public sealed class AccessMatrixTests(TestDatabase database)
             "POST /api/v1/evaluations" => ($"?institution={A}", null),
             "POST /api/v1/deadlines/sweep" => ("?date=2023-01-20", null),
             "GET /api/v1/analytics/filing" => ("?jurisdiction=37&year=2022", null),
+            "GET /api/v1/targets" => ("?jurisdiction=37&year=2022", null),
+            "PUT /api/v1/targets/{id}" => ("", Json(new
+            {
+                name = new { zh = "经营性贷款增加", en = "Operating loans up" }, jurisdiction = "37", year = 2022, population = new { },
+                measure = "increase(operatingBalance)", op = ">=", value = 1_000_000,
+            })),
             "GET /api/v1/institutions/{code}/support-tool" => ("?year=2022", null),
             "GET /api/v1/analytics/support-tool" => ("?jurisdiction=37&year=2022", null),
             "GET /api/v1/analytics/summary" or "GET /api/v1/analytics/heatmap" => ("?jurisdiction=37&period=2022-12", null),
