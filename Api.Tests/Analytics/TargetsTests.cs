@@ -23,6 +23,17 @@ public sealed class TargetsTests
         _factory = new ComplianceApiFactory(settings: new Dictionary<string, string?> { ["Compliance:Limits:PermitsPerSecond"] = "0" });
         _regulator37 = await _factory.CreateRegulatorAsync("37");
         _institution = await _factory.CreateInstitutionAsync("TG-1", "371302");
+        var filer = await _factory.CreateInstitutionAsync("TG-P1", "520102");
+        var nonFiler = await _factory.CreateInstitutionAsync("TG-P2", "520103");
+        await SubmitAsync(filer, ("2021-12", 1_000_000m), ("2022-03", 1_150_000m));
+        await SubmitAsync(nonFiler, ("2021-12", 500_000m));
+        using var admin = _factory.Admin();
+        await admin.WaitForAllEvaluationsAsync();
+        (await admin.PutAsJsonAsync("/api/v1/targets/tg-guizhou-growth", new
+        {
+            name = new { zh = "各项贷款增速不低于10%", en = "Total loans grow by at least 10%" }, jurisdiction = "5201", year = 2022, population = new { },
+            measure = "growthPct(totalBalance)", op = ">=", value = 10,
+        })).StatusCode.Should().Be(HttpStatusCode.Created);
     }
 
     [OneTimeTearDown]
@@ -30,6 +41,15 @@ public sealed class TargetsTests
     {
         _factory?.Dispose();
         _factory?.DeleteDatabase();
+    }
+
+    private async Task SubmitAsync(string key, params (string Period, decimal Balance)[] periods)
+    {
+        using var bank = _factory.ClientWithKey(key);
+        foreach (var (period, balance) in periods)
+        {
+            await bank.SubmitAcceptedAsync(period, Ledgers.Csv(Ledgers.Row("L1", amount: 3_000_000m, balance: balance, creditLine: 5_000_000m)));
+        }
     }
 
     private static object Target(string jurisdiction = "4101", object? value = null, string measure = "increase(operatingBalance)") => new
@@ -189,5 +209,59 @@ public sealed class TargetsTests
         using var regulator = _factory.ClientWithKey(_regulator37);
 
         await (await regulator.PutAsJsonAsync("/api/v1/targets/tg-37", Target("37"))).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+    }
+
+    [Test]
+    public async Task Progress_MonthsCoverageProjectionAndStatus()
+    {
+        using var admin = _factory.Admin();
+
+        var progress = await admin.GetJsonAsync("/api/v1/targets/tg-guizhou-growth/progress?year=2022");
+
+        progress["target"]!["id"]!.GetValue<string>().Should().Be("tg-guizhou-growth");
+        var months = progress["months"]!.AsArray();
+        months.Select(m => m!["period"]!.GetValue<string>()).Should().Equal(Enumerable.Range(1, 12).Select(m => $"2022-{m:00}"));
+        months[0]!["value"].Should().BeNull("no institution filed January");
+        months[0]!["coverage"]!["included"]!.GetValue<int>().Should().Be(0);
+        months[0]!["coverage"]!["expected"]!.GetValue<int>().Should().Be(2);
+        months[2]!["value"]!.GetValue<decimal>().Should().Be(15m, "(1,150,000 − 1,000,000) / 1,000,000 × 100, TG-P2 left out");
+        months[2]!["threshold"]!.GetValue<decimal>().Should().Be(10m);
+        months[2]!["met"]!.GetValue<bool>().Should().BeTrue();
+        months[2]!["coverage"]!["included"]!.GetValue<int>().Should().Be(1);
+        months[2]!["coverage"]!["expected"]!.GetValue<int>().Should().Be(2);
+        progress["projection"]!["period"]!.GetValue<string>().Should().Be("2022-12");
+        progress["projection"]!["value"]!.GetValue<decimal>().Should().Be(60m, "15 × 12 / 3");
+        progress["projection"]!["met"]!.GetValue<bool>().Should().BeTrue();
+        progress["status"]!.GetValue<string>().Should().Be("onTrack");
+    }
+
+    [Test]
+    public async Task Progress_NoSnapshots_NoData()
+    {
+        using var admin = _factory.Admin();
+
+        var progress = await admin.GetJsonAsync("/api/v1/targets/luliang-total-growth/progress?year=2022");
+
+        progress["status"]!.GetValue<string>().Should().Be("noData");
+        progress["projection"].Should().BeNull();
+        progress["months"]!.AsArray().Should().HaveCount(12);
+    }
+
+    [Test]
+    public async Task Progress_Refusals()
+    {
+        using var admin = _factory.Admin();
+        using var regulator = _factory.ClientWithKey(_regulator37);
+        using var bank = _factory.ClientWithKey(_institution);
+        using var inside = _factory.ClientWithKey(await _factory.CreateRegulatorAsync("3713"));
+
+        await (await admin.GetAsync("/api/v1/targets/tg-none/progress?year=2022")).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
+        (await (await admin.GetAsync("/api/v1/targets/luliang-total-growth/progress")).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid-request"))
+            .ErrorFields().Should().Contain("year");
+        await (await bank.GetAsync("/api/v1/targets/linyi-operating-increase/progress?year=2022")).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        await (await regulator.GetAsync("/api/v1/targets/luliang-total-growth/progress?year=2022")).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        await (await inside.GetAsync("/api/v1/targets/shandong-operating-increase/progress?year=2022")).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        (await inside.GetJsonAsync("/api/v1/targets/linyi-operating-increase/progress?year=2022"))["status"]!.GetValue<string>().Should().Be("noData");
+        (await regulator.GetJsonAsync("/api/v1/targets/linyi-operating-increase/progress?year=2022"))["months"]!.AsArray().Should().HaveCount(12);
     }
 }

@@ -5,6 +5,8 @@ using System.Text.Json.Nodes;
 using Compliance.Api.Access;
 using Compliance.Api.Http;
 using Compliance.Data.Analytics;
+using Compliance.Data.Institutions;
+using Compliance.Data.Snapshots;
 using Compliance.Engine.Analytics;
 using Compliance.Engine.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,6 +24,12 @@ internal static class TargetsApi
         group.MapGet("/", List).WithName("ListTargets").DisableValidation().WithSummary("List regional targets")
             .WithDescription("The current version of every target of the year whose jurisdiction is the one asked for or a prefix of it (national targets included). "
                 + "An admin may ask for any jurisdiction (national by default), a regulator for its own or one inside it (its own by default); institution keys are refused.");
+        group.MapGet("/{id}/progress", ProgressOf).WithName("GetTargetProgress").DisableValidation().ProducesProblem(404).WithSummary("Get a target's progress")
+            .WithDescription("Each month of the year: the target's measure over its population (a ratio of sums of the latest accepted snapshots; an institution lacking one it "
+                + "needs is left out and counted in coverage {included, expected}; null where none is included), the threshold (value, or the versus measure that month with "
+                + "its versusCoverage) and whether it is met; the projection to December from the latest month m with data, value(m) × 12 / m (a versus threshold likewise); "
+                + "and the status: met or atRisk once December has data, else onTrack or atRisk by the projection, noData where no month has data. Percentages and "
+                + "percentage points are rounded to 4 decimals, other figures to 2, once on output. Regulators whose jurisdiction holds the target's, and admins.");
         group.MapPut("/{id}", Put).WithName("PutTarget").RequireAuthorization(AccessSetup.AdminPolicy)
             .WithMetadata(new DocumentedBody(
                 "A target: {name: {zh, en}, source?, jurisdiction, year, population, measure, op, value | versus, scope}. measure is growthPct(indicator), "
@@ -36,16 +44,33 @@ internal static class TargetsApi
     }
 
     /// <summary>Which institutions a target counts: all where both are null.</summary>
-    public sealed record PopulationView(IReadOnlyList<string>? Categories, bool? LocalLegalPerson);
+    public sealed record TargetPopulationView(IReadOnlyList<string>? Categories, bool? LocalLegalPerson);
 
-    public sealed record VersusView(PopulationView Population, string Measure);
+    public sealed record TargetVersusView(TargetPopulationView Population, string Measure);
 
     /// <summary>One regional target in its current version; <c>value</c> or <c>versus</c>, never both.</summary>
     public sealed record TargetView(
-        string Id, int Version, LocalizedText Name, string? Source, string Jurisdiction, int Year, PopulationView Population, string Measure, string Op,
-        decimal? Value, VersusView? Versus, string? Scope, Instant CreatedAt);
+        string Id, int Version, LocalizedText Name, string? Source, string Jurisdiction, int Year, TargetPopulationView Population, string Measure, string Op,
+        decimal? Value, TargetVersusView? Versus, string? Scope, Instant CreatedAt);
 
     public sealed record TargetList(IReadOnlyList<TargetView> Items);
+
+    public sealed record TargetCoverageView(int Included, int Expected);
+
+    /// <summary>One month: figures null where no institution is included; versusCoverage only for a versus target.</summary>
+    public sealed record TargetMonthView(YearMonth Period, decimal? Value, decimal? Threshold, bool? Met, TargetCoverageView Coverage, TargetCoverageView? VersusCoverage);
+
+    public sealed record TargetProjectionView(YearMonth Period, decimal Value, decimal Threshold, bool Met);
+
+    /// <summary>A target's progress over a year; projection null where no month has data. status: met, atRisk, onTrack or noData.</summary>
+    public sealed record TargetProgressView(TargetView Target, IReadOnlyList<TargetMonthView> Months, TargetProjectionView? Projection, string Status);
+
+    /// <summary>The year of a progress request, bound as text so a missing one has its own answer.</summary>
+    public sealed record ProgressQuery
+    {
+        [FromQuery(Name = "year")]
+        public string? Year { get; init; }
+    }
 
     /// <summary>The jurisdiction (<c>""</c>, 2, 4 or 6 digits) and the year, bound as text so each has its own answer.</summary>
     public sealed record TargetQuery
@@ -75,6 +100,54 @@ internal static class TargetsApi
         return TypedResults.Ok(new TargetList([.. found.Where(t => jurisdiction.StartsWith(t.Spec.Jurisdiction, StringComparison.Ordinal)).Select(View)]));
     }
 
+    private static async Task<Results<Ok<TargetProgressView>, ProblemHttpResult>> ProgressOf(
+        string id, [AsParameters] ProgressQuery query, Caller caller, TargetStore targets, InstitutionStore institutions, SnapshotStore snapshots, CancellationToken ct)
+    {
+        // An institution is refused whatever it asks; a regulator learns a target exists before it is told it is too wide.
+        if (caller.IsInstitution && !AnalyticsAccess.TryJurisdiction(caller, null, out _, out var refused))
+        {
+            return refused!;
+        }
+
+        if (await targets.FindAsync(id, ct) is not { } target)
+        {
+            return Problems.NotFoundResult($"Target {id}");
+        }
+
+        if (!AnalyticsAccess.TryJurisdiction(caller, target.Spec.Jurisdiction, out var scope, out var refusal))
+        {
+            return refusal!;
+        }
+
+        if (!TryYear(query.Year, out var year, out var invalid))
+        {
+            return invalid;
+        }
+
+        var members = (await institutions.AllAsync(scope, ct))
+            .Select(i => new TargetMember(i.Code, i.RegionCode, i.Category, i.LocalLegalPerson, i.ReportingFrom)).ToList();
+        var found = await snapshots.YearAsync(scope, year, ct);
+        var progress = TargetProgress.Of(target.Spec, year, members, (code, period) => found.GetValueOrDefault((code, period)));
+        var decimals = target.Spec.Measure.Decimals;
+        var thresholdDecimals = target.Spec.Versus?.Measure.Decimals;
+        decimal? Threshold(decimal? threshold) => thresholdDecimals is { } d ? Round(threshold, d) : threshold;
+        return TypedResults.Ok(new TargetProgressView(
+            View(target),
+            [.. progress.Months.Select(m => new TargetMonthView(
+                m.Period, Round(m.Value, decimals), Threshold(m.Threshold), m.Met, new TargetCoverageView(m.Coverage.Included, m.Coverage.Expected),
+                m.VersusCoverage is { } v ? new TargetCoverageView(v.Included, v.Expected) : null))],
+            progress.Projection is { } p ? new TargetProjectionView(p.Period, Round(p.Value, decimals)!.Value, Threshold(p.Threshold)!.Value, p.Met) : null,
+            progress.Status switch
+            {
+                ProgressStatus.Met => "met",
+                ProgressStatus.AtRisk => "atRisk",
+                ProgressStatus.OnTrack => "onTrack",
+                _ => "noData",
+            }));
+    }
+
+    private static decimal? Round(decimal? value, int decimals) => value is { } v ? Math.Round(v, decimals, MidpointRounding.AwayFromZero) : null;
+
     private static async Task<Results<Created<TargetView>, Ok<TargetView>, ProblemHttpResult>> Put(
         [RegularExpression("^[A-Za-z0-9_-]{1,64}$", ErrorMessage = "{0} is 1–64 of A–Z a–z 0–9 - _.")] string id, HttpRequest request, TargetStore targets, IClock clock, CancellationToken ct)
     {
@@ -103,10 +176,10 @@ internal static class TargetsApi
 
     private static TargetView View(StoredTarget t) => new(
         t.Id, t.Version, t.Spec.Name, t.Spec.Source, t.Spec.Jurisdiction, t.Spec.Year, View(t.Spec.Population), t.Spec.Measure.ToString(), t.Spec.Op,
-        t.Spec.Value, t.Spec.Versus is { } versus ? new VersusView(View(versus.Population), versus.Measure.ToString()) : null,
+        t.Spec.Value, t.Spec.Versus is { } versus ? new TargetVersusView(View(versus.Population), versus.Measure.ToString()) : null,
         t.Spec.Scope switch { Engine.Indicators.StatisticalScope.Pboc => "pboc", Engine.Indicators.StatisticalScope.Cbirc => "cbirc", _ => null }, t.CreatedAt);
 
-    private static PopulationView View(TargetPopulation population) => new(population.Categories, population.LocalLegalPerson);
+    private static TargetPopulationView View(TargetPopulation population) => new(population.Categories, population.LocalLegalPerson);
 
     private static JsonObject Example() => new()
     {
