@@ -43,6 +43,7 @@ internal static class DataSetup
         builder.Services.AddSingleton<IdempotencyStore>();
         builder.Services.AddSingleton<AuditStore>();
         builder.Services.AddSingleton<AnalyticsStore>();
+        builder.Services.AddSingleton<TargetStore>();
         builder.Services.AddHostedService<Checkpoints>();
         builder.Services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section)
             .Validate(o => o.MaxBytes > 0, "Compliance:Ingest:MaxBytes must be positive.").ValidateOnStart();
@@ -65,6 +66,7 @@ internal static class DataSetup
             await services.GetRequiredService<RuleSetStore>().SeedAsync(clock.GetCurrentInstant(), ct);
             await services.GetRequiredService<CalendarStore>().SeedAsync(clock.GetCurrentInstant(), ct);
             await services.GetRequiredService<ObligationStore>().SeedAsync(clock.GetCurrentInstant(), ct);
+            await services.GetRequiredService<TargetStore>().SeedAsync(clock.GetCurrentInstant(), ct);
             await AccessSetup.EnsureAdminKeyAsync(services, app.Configuration, ct);
         });
         if (applied.Count > 0)

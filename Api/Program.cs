@@ -38,6 +38,7 @@ if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<NodeOp
     app.MapSupportTool();
     app.MapHeadroom();
     app.MapAnalytics();
+    app.MapTargets();
     app.MapAudit();
     app.MapComplianceJobs();
 }

@@ -71,6 +71,9 @@ public sealed class AccessMatrixTests(TestDatabase database)
         ["GET /api/v1/analytics/summary"] = Access.OverA,
         ["GET /api/v1/analytics/heatmap"] = Access.OverA,
         ["GET /api/v1/analytics/filing"] = Access.OverA,
+        ["GET /api/v1/targets"] = Access.OverA,
+        ["PUT /api/v1/targets/{id}"] = Access.Admin,
+        ["GET /api/v1/targets/{id}/progress"] = Access.OverA,
     };
 
     private readonly Dictionary<string, string> _keys = [];
@@ -252,6 +255,7 @@ public sealed class AccessMatrixTests(TestDatabase database)
             _ when template.StartsWith("/api/v1/exceptions/", StringComparison.Ordinal) => _ids["{exception}"],
             _ when template.StartsWith("/api/v1/api-keys/", StringComparison.Ordinal) => _ids["{key}"],
             _ when template.StartsWith("/api/v1/deliverables/", StringComparison.Ordinal) => _ids["{deliverable}"],
+            _ when template.StartsWith("/api/v1/targets/", StringComparison.Ordinal) => "shandong-operating-increase",
             _ => "shandong",
         };
         var path = template.Replace("{code}", A, StringComparison.Ordinal).Replace("{id}", id, StringComparison.Ordinal)
@@ -271,6 +275,13 @@ public sealed class AccessMatrixTests(TestDatabase database)
             "POST /api/v1/evaluations" => ($"?institution={A}", null),
             "POST /api/v1/deadlines/sweep" => ("?date=2023-01-20", null),
             "GET /api/v1/analytics/filing" => ("?jurisdiction=37&year=2022", null),
+            "GET /api/v1/targets" => ("?jurisdiction=37&year=2022", null),
+            "GET /api/v1/targets/{id}/progress" => ("?year=2022", null),
+            "PUT /api/v1/targets/{id}" => ("", Json(new
+            {
+                name = new { zh = "经营性贷款增加", en = "Operating loans up" }, jurisdiction = "37", year = 2022, population = new { },
+                measure = "increase(operatingBalance)", op = ">=", value = 1_000_000,
+            })),
             "GET /api/v1/institutions/{code}/support-tool" => ("?year=2022", null),
             "GET /api/v1/institutions/{code}/headroom" => ("?period=2022-12", null),
             "GET /api/v1/analytics/support-tool" => ("?jurisdiction=37&year=2022", null),

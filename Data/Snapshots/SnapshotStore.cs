@@ -74,6 +74,13 @@ public sealed class SnapshotStore(Db db)
           AND s.version = (SELECT MAX(v.version) FROM snapshots v WHERE v.institution = s.institution AND v.period = s.period)
         """;
 
+    private static string MonthsSql { get; } = $"""
+        SELECT {Columns}, s.institution AS Institution
+        FROM snapshots s JOIN institutions i ON i.code = s.institution
+        WHERE s.period >= @From AND s.period <= @To AND {Scope.Filter}
+          AND s.version = (SELECT MAX(v.version) FROM snapshots v WHERE v.institution = s.institution AND v.period = s.period)
+        """;
+
     private static string InsertSql { get; } = $"""
         INSERT INTO snapshots (submission_id, institution, period, version, {string.Join(", ", IndicatorColumns)})
         VALUES (@submissionId, @institution, @period, @version, {string.Join(", ", IndicatorParameters.Select(p => "@" + p))})
@@ -249,6 +256,24 @@ public sealed class SnapshotStore(Db db)
             P2 = Periods.Format(new YearMonth(year, 6)),
             P3 = Periods.Format(new YearMonth(year, 9)),
             P4 = Periods.Format(Periods.December(year)),
+            ScopeInstitution = scope.Institution,
+            ScopeRegionLike = scope.RegionLike,
+        }, cancellationToken: ct));
+        return rows.ToDictionary(r => (r.Institution, Periods.Parse(r.Period)), r => r.Indicators);
+    }
+
+    /// <summary>
+    /// The latest accepted snapshot of every month of <paramref name="year"/> and of the December before, of every
+    /// institution the scope sees, by institution and period: one query.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<(string Institution, YearMonth Period), IndicatorSnapshot>> YearAsync(Scope scope, int year, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await QueryAsync(connection, new CommandDefinition(connection.Sql(MonthsSql), new
+        {
+            From = Periods.Format(Periods.December(year - 1)),
+            To = Periods.Format(Periods.December(year)),
             ScopeInstitution = scope.Institution,
             ScopeRegionLike = scope.RegionLike,
         }, cancellationToken: ct));

@@ -1,0 +1,210 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Compliance.Api.Access;
+using Compliance.Api.Http;
+using Compliance.Data.Analytics;
+using Compliance.Data.Institutions;
+using Compliance.Data.Snapshots;
+using Compliance.Engine.Analytics;
+using Compliance.Engine.Rules;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using NodaTime;
+
+namespace Compliance.Api.Analytics;
+
+/// <summary><c>/api/v1/targets</c>: the regional targets a jurisdiction is managed against, as versioned data (analytics.md).</summary>
+internal static class TargetsApi
+{
+    public static RouteGroupBuilder MapTargets(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/targets").WithTags("Analytics").RequireAuthorization().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403);
+        group.MapGet("/", List).WithName("ListTargets").DisableValidation().WithSummary("List regional targets")
+            .WithDescription("The current version of every target of the year whose jurisdiction is the one asked for or a prefix of it (national targets included). "
+                + "An admin may ask for any jurisdiction (national by default), a regulator for its own or one inside it (its own by default); institution keys are refused.");
+        group.MapGet("/{id}/progress", ProgressOf).WithName("GetTargetProgress").DisableValidation().ProducesProblem(404).WithSummary("Get a target's progress")
+            .WithDescription("Each month of the year: the target's measure over its population (a ratio of sums of the latest accepted snapshots; an institution lacking one it "
+                + "needs is left out and counted in coverage {included, expected}; null where none is included), the threshold (value, or the versus measure that month with "
+                + "its versusCoverage) and whether it is met; the projection to December from the latest month m with data, value(m) × 12 / m (a versus threshold likewise); "
+                + "and the status: met or atRisk once December has data, else onTrack or atRisk by the projection, noData where no month has data. Percentages and "
+                + "percentage points are rounded to 4 decimals, other figures to 2, once on output. Regulators whose jurisdiction holds the target's, and admins.");
+        group.MapPut("/{id}", Put).WithName("PutTarget").RequireAuthorization(AccessSetup.AdminPolicy)
+            .WithMetadata(new DocumentedBody(
+                "A target: {name: {zh, en}, source?, jurisdiction, year, population, measure, op, value | versus, scope}. measure is growthPct(indicator), "
+                + "increase(indicator), cumulative(flow), shareChangePp(numerator, denominator) or change(indicator); op >= or >; population {} or any of "
+                + "{categories: [...], localLegalPerson}; versus {population, measure}; scope cbirc or pboc where the measure names an inclusive indicator.",
+                new Dictionary<string, JsonNode?> { ["application/json"] = Example() }))
+            .WithSummary("Put a regional target")
+            .WithDescription("Admin only. Creates the target (201) or adds a new version of it (200). An unknown measure, indicator, op or population field, both value and versus or neither, "
+                + "or an inclusive measure without a scope answers 400 naming the field, and stores nothing.")
+            .Produces<TargetView>(200).Produces<TargetView>(201);
+        return group;
+    }
+
+    /// <summary>Which institutions a target counts: all where both are null.</summary>
+    public sealed record TargetPopulationView(IReadOnlyList<string>? Categories, bool? LocalLegalPerson);
+
+    public sealed record TargetVersusView(TargetPopulationView Population, string Measure);
+
+    /// <summary>One regional target in its current version; <c>value</c> or <c>versus</c>, never both.</summary>
+    public sealed record TargetView(
+        string Id, int Version, LocalizedText Name, string? Source, string Jurisdiction, int Year, TargetPopulationView Population, string Measure, string Op,
+        decimal? Value, TargetVersusView? Versus, string? Scope, Instant CreatedAt);
+
+    public sealed record TargetList(IReadOnlyList<TargetView> Items);
+
+    public sealed record TargetCoverageView(int Included, int Expected);
+
+    /// <summary>One month: figures null where no institution is included; versusCoverage only for a versus target.</summary>
+    public sealed record TargetMonthView(YearMonth Period, decimal? Value, decimal? Threshold, bool? Met, TargetCoverageView Coverage, TargetCoverageView? VersusCoverage);
+
+    public sealed record TargetProjectionView(YearMonth Period, decimal Value, decimal Threshold, bool Met);
+
+    /// <summary>A target's progress over a year; projection null where no month has data. status: met, atRisk, onTrack or noData.</summary>
+    public sealed record TargetProgressView(TargetView Target, IReadOnlyList<TargetMonthView> Months, TargetProjectionView? Projection, string Status);
+
+    /// <summary>The year of a progress request, bound as text so a missing one has its own answer.</summary>
+    public sealed record ProgressQuery
+    {
+        [FromQuery(Name = "year")]
+        public string? Year { get; init; }
+    }
+
+    /// <summary>The jurisdiction (<c>""</c>, 2, 4 or 6 digits) and the year, bound as text so each has its own answer.</summary>
+    public sealed record TargetQuery
+    {
+        [FromQuery(Name = "jurisdiction")]
+        public string? Jurisdiction { get; init; }
+
+        [FromQuery(Name = "year")]
+        public string? Year { get; init; }
+    }
+
+    private static async Task<Results<Ok<TargetList>, ProblemHttpResult>> List(
+        [AsParameters] TargetQuery query, Caller caller, TargetStore targets, CancellationToken ct)
+    {
+        if (!AnalyticsAccess.TryJurisdiction(caller, query.Jurisdiction, out var scope, out var refusal))
+        {
+            return refusal!;
+        }
+
+        if (!TryYear(query.Year, out var year, out var invalid))
+        {
+            return invalid;
+        }
+
+        var jurisdiction = scope.RegionPrefix ?? "";
+        var found = await targets.ListAsync(year, ct);
+        return TypedResults.Ok(new TargetList([.. found.Where(t => jurisdiction.StartsWith(t.Spec.Jurisdiction, StringComparison.Ordinal)).Select(View)]));
+    }
+
+    private static async Task<Results<Ok<TargetProgressView>, ProblemHttpResult>> ProgressOf(
+        string id, [AsParameters] ProgressQuery query, Caller caller, TargetStore targets, InstitutionStore institutions, SnapshotStore snapshots, CancellationToken ct)
+    {
+        // An institution is refused whatever it asks; a regulator learns a target exists before it is told it is too wide.
+        if (caller.IsInstitution && !AnalyticsAccess.TryJurisdiction(caller, null, out _, out var refused))
+        {
+            return refused!;
+        }
+
+        if (await targets.FindAsync(id, ct) is not { } target)
+        {
+            return Problems.NotFoundResult($"Target {id}");
+        }
+
+        if (!AnalyticsAccess.TryJurisdiction(caller, target.Spec.Jurisdiction, out var scope, out var refusal))
+        {
+            return refusal!;
+        }
+
+        if (!TryYear(query.Year, out var year, out var invalid))
+        {
+            return invalid;
+        }
+
+        var members = (await institutions.AllAsync(scope, ct))
+            .Select(i => new TargetMember(i.Code, i.RegionCode, i.Category, i.LocalLegalPerson, i.ReportingFrom)).ToList();
+        var found = await snapshots.YearAsync(scope, year, ct);
+        var progress = TargetProgress.Of(target.Spec, year, members, (code, period) => found.GetValueOrDefault((code, period)));
+        var decimals = target.Spec.Measure.Decimals;
+        var thresholdDecimals = target.Spec.Versus?.Measure.Decimals;
+        decimal? Threshold(decimal? threshold) => thresholdDecimals is { } d ? Round(threshold, d) : threshold;
+        return TypedResults.Ok(new TargetProgressView(
+            View(target),
+            [.. progress.Months.Select(m => new TargetMonthView(
+                m.Period, Round(m.Value, decimals), Threshold(m.Threshold), m.Met, new TargetCoverageView(m.Coverage.Included, m.Coverage.Expected),
+                m.VersusCoverage is { } v ? new TargetCoverageView(v.Included, v.Expected) : null))],
+            progress.Projection is { } p ? new TargetProjectionView(p.Period, Round(p.Value, decimals)!.Value, Threshold(p.Threshold)!.Value, p.Met) : null,
+            progress.Status switch
+            {
+                ProgressStatus.Met => "met",
+                ProgressStatus.AtRisk => "atRisk",
+                ProgressStatus.OnTrack => "onTrack",
+                _ => "noData",
+            }));
+    }
+
+    private static decimal? Round(decimal? value, int decimals) => value is { } v ? Math.Round(v, decimals, MidpointRounding.AwayFromZero) : null;
+
+    private static async Task<Results<Created<TargetView>, Ok<TargetView>, ProblemHttpResult>> Put(
+        [RegularExpression("^[A-Za-z0-9_-]{1,64}$", ErrorMessage = "{0} is 1–64 of A–Z a–z 0–9 - _.")] string id, HttpRequest request, TargetStore targets, IClock clock, CancellationToken ct)
+    {
+        TargetSpec? spec;
+        IReadOnlyDictionary<string, string[]> errors;
+        try
+        {
+            using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
+            spec = TargetReader.Read(body.RootElement, out errors);
+        }
+        catch (JsonException e)
+        {
+            return Problems.Invalid("body", "The body is a target as JSON: " + e.Message);
+        }
+
+        if (spec is null)
+        {
+            return Problems.Invalid(errors.ToDictionary());
+        }
+
+        var now = clock.GetCurrentInstant();
+        var version = await targets.AddVersionAsync(id, spec, now, ct);
+        var view = View(new StoredTarget(id, version, spec, now));
+        return version == 1 ? TypedResults.Created($"/api/v1/targets/{id}", view) : TypedResults.Ok(view);
+    }
+
+    private static TargetView View(StoredTarget t) => new(
+        t.Id, t.Version, t.Spec.Name, t.Spec.Source, t.Spec.Jurisdiction, t.Spec.Year, View(t.Spec.Population), t.Spec.Measure.ToString(), t.Spec.Op,
+        t.Spec.Value, t.Spec.Versus is { } versus ? new TargetVersusView(View(versus.Population), versus.Measure.ToString()) : null,
+        t.Spec.Scope switch { Engine.Indicators.StatisticalScope.Pboc => "pboc", Engine.Indicators.StatisticalScope.Cbirc => "cbirc", _ => null }, t.CreatedAt);
+
+    private static TargetPopulationView View(TargetPopulation population) => new(population.Categories, population.LocalLegalPerson);
+
+    private static JsonObject Example() => new()
+    {
+        ["name"] = new JsonObject { ["zh"] = "各项贷款增速不低于10%", ["en"] = "Total loans grow by at least 10%" },
+        ["source"] = "吕梁市2022年普惠小微金融服务目标",
+        ["jurisdiction"] = "1411",
+        ["year"] = 2022,
+        ["population"] = new JsonObject(),
+        ["measure"] = "growthPct(totalBalance)",
+        ["op"] = ">=",
+        ["value"] = 10,
+    };
+
+    /// <summary>The required year, within the years the service accepts.</summary>
+    private static bool TryYear(string? text, out int year, out ProblemHttpResult invalid)
+    {
+        invalid = null!;
+        var first = AcceptedRanges.FirstPeriod.Year;
+        var last = AcceptedRanges.LastPeriod.Year;
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out year) && year >= first && year <= last)
+        {
+            return true;
+        }
+
+        invalid = Problems.Invalid("year", $"year is required: a year from {first} to {last}.");
+        return false;
+    }
+}

@@ -1,0 +1,107 @@
+using System.Text.RegularExpressions;
+using Compliance.Engine.Indicators;
+
+namespace Compliance.Engine.Analytics;
+
+/// <summary>What a measure of a regional target computes (analytics.md, "Regional targets").</summary>
+public enum TargetMeasureKind
+{
+    /// <summary><c>growthPct(indicator)</c>: (Σ at the period − Σ at the start of the year) / Σ at the start of the year × 100.</summary>
+    GrowthPct,
+
+    /// <summary><c>increase(indicator)</c>: Σ at the period − Σ at the start of the year, yuan.</summary>
+    Increase,
+
+    /// <summary><c>cumulative(flow)</c>: Σ of a flow indicator over January to the period.</summary>
+    Cumulative,
+
+    /// <summary><c>shareChangePp(numerator, denominator)</c>: the share now minus the share at the start of the year, in percentage points.</summary>
+    ShareChangePp,
+
+    /// <summary><c>change(indicator)</c>: Σ now − Σ at the start of the year (counts).</summary>
+    Change,
+}
+
+/// <summary>A measure of a regional target, parsed once from its text: <c>growthPct(totalBalance)</c>.</summary>
+public sealed partial record TargetMeasure(TargetMeasureKind Kind, Indicator Indicator, Indicator? Denominator = null)
+{
+    /// <summary>The flow indicators, the only ones <c>cumulative</c> takes.</summary>
+    public static IReadOnlyList<string> Flows { get; } = ["newInclusiveAmount", "newFirstLoanBorrowers"];
+
+    /// <summary>Whether the measure names an indicator that depends on the 口径, so that its target needs a scope.</summary>
+    public bool NamesPerScope => Indicator.PbocColumn is not null || Denominator?.PbocColumn is not null;
+
+    /// <summary>The decimals its figures are rounded to on output: 4 for percentages and percentage points, else 2 (yuan, and projected counts).</summary>
+    public int Decimals => Kind is TargetMeasureKind.GrowthPct or TargetMeasureKind.ShareChangePp ? 4 : 2;
+
+    /// <summary>The measure, or <c>null</c> with what is wrong in <paramref name="error"/>.</summary>
+    public static TargetMeasure? Parse(string? text, out string? error)
+    {
+        error = null;
+        var match = text is null ? null : Form().Match(text);
+        if (match is null || !match.Success)
+        {
+            error = "measure is one of growthPct(indicator), increase(indicator), cumulative(flow), shareChangePp(numerator, denominator), change(indicator).";
+            return null;
+        }
+
+        var names = match.Groups["arguments"].Value.Split(',', StringSplitOptions.TrimEntries);
+        var (kind, arity) = match.Groups["name"].Value switch
+        {
+            "growthPct" => (TargetMeasureKind.GrowthPct, 1),
+            "increase" => (TargetMeasureKind.Increase, 1),
+            "cumulative" => (TargetMeasureKind.Cumulative, 1),
+            "shareChangePp" => (TargetMeasureKind.ShareChangePp, 2),
+            "change" => (TargetMeasureKind.Change, 1),
+            _ => ((TargetMeasureKind?)null, 0),
+        };
+        if (kind is null)
+        {
+            error = $"measure: '{match.Groups["name"].Value}' is not a measure; one of growthPct, increase, cumulative, shareChangePp, change.";
+            return null;
+        }
+
+        if (names.Length != arity)
+        {
+            error = $"measure: {match.Groups["name"].Value} takes {(arity == 1 ? "one indicator" : "two indicators")}.";
+            return null;
+        }
+
+        var indicators = new List<Indicator>();
+        foreach (var name in names)
+        {
+            if (Indicator.All.FirstOrDefault(i => i.JsonName == name) is not { } indicator)
+            {
+                error = $"measure: '{name}' is not an indicator; one of {string.Join(", ", Indicator.All.Select(i => i.JsonName))}.";
+                return null;
+            }
+
+            indicators.Add(indicator);
+        }
+
+        if (kind == TargetMeasureKind.Cumulative && !Flows.Contains(indicators[0].JsonName))
+        {
+            error = $"measure: cumulative takes a flow indicator ({string.Join(", ", Flows)}), not '{indicators[0].JsonName}'.";
+            return null;
+        }
+
+        return new TargetMeasure(kind.Value, indicators[0], arity == 2 ? indicators[1] : null);
+    }
+
+    /// <summary>The measure's text, as it parses: <c>shareChangePp(inclusiveCreditBalance, inclusiveBalance)</c>.</summary>
+    public override string ToString()
+    {
+        var name = Kind switch
+        {
+            TargetMeasureKind.GrowthPct => "growthPct",
+            TargetMeasureKind.Increase => "increase",
+            TargetMeasureKind.Cumulative => "cumulative",
+            TargetMeasureKind.ShareChangePp => "shareChangePp",
+            _ => "change",
+        };
+        return Denominator is null ? $"{name}({Indicator.JsonName})" : $"{name}({Indicator.JsonName}, {Denominator.JsonName})";
+    }
+
+    [GeneratedRegex(@"\A(?<name>[A-Za-z]+)\((?<arguments>[^()]*)\)\z")]
+    private static partial Regex Form();
+}
