@@ -37,6 +37,7 @@ if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<NodeOp
     app.MapFiling();
     app.MapSupportTool();
     app.MapHeadroom();
+    app.MapPeers();
     app.MapAnalytics();
     app.MapTargets();
     app.MapAudit();

@@ -81,6 +81,14 @@ public sealed class SnapshotStore(Db db)
           AND s.version = (SELECT MAX(v.version) FROM snapshots v WHERE v.institution = s.institution AND v.period = s.period)
         """;
 
+    // The latest accepted version of two periods of every institution a scope sees.
+    private static string TwoPeriodsSql { get; } = $"""
+        SELECT {Columns}, s.institution AS Institution
+        FROM snapshots s JOIN institutions i ON i.code = s.institution
+        WHERE s.period IN (@First, @Second) AND {Scope.Filter}
+          AND s.version = (SELECT MAX(v.version) FROM snapshots v WHERE v.institution = s.institution AND v.period = s.period)
+        """;
+
     private static string InsertSql { get; } = $"""
         INSERT INTO snapshots (submission_id, institution, period, version, {string.Join(", ", IndicatorColumns)})
         VALUES (@submissionId, @institution, @period, @version, {string.Join(", ", IndicatorParameters.Select(p => "@" + p))})
@@ -274,6 +282,25 @@ public sealed class SnapshotStore(Db db)
         {
             From = Periods.Format(Periods.December(year - 1)),
             To = Periods.Format(Periods.December(year)),
+            ScopeInstitution = scope.Institution,
+            ScopeRegionLike = scope.RegionLike,
+        }, cancellationToken: ct));
+        return rows.ToDictionary(r => (r.Institution, Periods.Parse(r.Period)), r => r.Indicators);
+    }
+
+    /// <summary>
+    /// The latest accepted snapshot of <paramref name="first"/> and of <paramref name="second"/>, of every institution
+    /// the scope sees, by institution and period: one query.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<(string Institution, YearMonth Period), IndicatorSnapshot>> TwoPeriodsAsync(
+        Scope scope, YearMonth first, YearMonth second, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await QueryAsync(connection, new CommandDefinition(connection.Sql(TwoPeriodsSql), new
+        {
+            First = Periods.Format(first),
+            Second = Periods.Format(second),
             ScopeInstitution = scope.Institution,
             ScopeRegionLike = scope.RegionLike,
         }, cancellationToken: ct));

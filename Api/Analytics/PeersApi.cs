@@ -1,0 +1,157 @@
+using System.ComponentModel.DataAnnotations;
+using Compliance.Api.Access;
+using Compliance.Api.Http;
+using Compliance.Data;
+using Compliance.Data.Institutions;
+using Compliance.Data.Snapshots;
+using Compliance.Engine;
+using Compliance.Engine.Analytics;
+using Compliance.Engine.Indicators;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using NodaTime;
+using Period = Compliance.Api.Http.Period;
+
+namespace Compliance.Api.Analytics;
+
+/// <summary>
+/// Peers and ranking (analytics.md): a jurisdiction's institutions ranked by one measure, and an institution's
+/// standing among the institutions of its category in its province.
+/// </summary>
+internal static class PeersApi
+{
+    /// <summary>Below this many members with the measure, an institution key is not shown its group's figures.</summary>
+    public const int FewestPeersShown = 5;
+
+    private const string FewPeers = "fewer than 5 peers";
+
+    public static IEndpointRouteBuilder MapPeers(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/api/v1/analytics/ranking", Ranking).WithTags("Analytics").WithName("GetAnalyticsRanking")
+            .WithSummary("Rank a jurisdiction's institutions by a measure")
+            .WithDescription("Every institution of the jurisdiction's population (region code under it, reporting from the period or before) that the measure is "
+                + "defined for, best first (highest, except inclusiveNplRatio and nplGapPp: lowest), ties by code. Measures, in the CBIRC 口径 against the December "
+                + "before: " + string.Join(", ", Peers.Measures) + ". Percentages and percentage points with 4 decimals, counts whole. Regulators and admins only.")
+            .RequireAuthorization().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403);
+        routes.MapGet("/api/v1/institutions/{code}/peers", ForInstitution).WithTags("Institutions").WithName("GetPeers")
+            .WithSummary("Compare an institution with its peers")
+            .WithDescription("For each measure: the institution's value, its peer group's count (members with the measure defined, itself included), minimum, "
+                + "quartiles (inclusive linear interpolation) and maximum, and its percentile among them (100 × (others worse + ½ × others equal) / (n − 1), null "
+                + "where n = 1). The group is every institution of the same category whose region is in the same province (first two digits) and that reports "
+                + "from the period or before; its figures never name a member. An institution key sees them only where n ≥ 5: else peers and percentile are null "
+                + "with reason \"fewer than 5 peers\".")
+            .RequireAuthorization().ProducesProblem(400).ProducesProblem(401).ProducesProblem(404);
+        return routes;
+    }
+
+    /// <summary>The jurisdiction (<c>""</c>, 2, 4 or 6 digits), the period and the measure.</summary>
+    public sealed record RankingQuery
+    {
+        [FromQuery(Name = "jurisdiction")]
+        public string? Jurisdiction { get; init; }
+
+        [FromQuery(Name = "period")]
+        [Required(ErrorMessage = "{0} is required: the period, yyyy-MM.")]
+        public Period? Period { get; init; }
+
+        [FromQuery(Name = "measure")]
+        [Required(ErrorMessage = "{0} is required: one of the peer measures.")]
+        public string? Measure { get; init; }
+    }
+
+    /// <summary>The period asked for.</summary>
+    public sealed record PeersQuery
+    {
+        [FromQuery(Name = "period")]
+        [Required(ErrorMessage = "{0} is required: the period, yyyy-MM.")]
+        public Period? Period { get; init; }
+    }
+
+    public sealed record RankingView(string Measure, IReadOnlyList<RankedView> Items);
+
+    public sealed record RankedView(string Code, string Name, string Category, decimal Value);
+
+    public sealed record PeersView(string Period, IReadOnlyList<PeerItemView> Items);
+
+    /// <summary>One measure: the institution's value, its group's figures and its percentile (null, with a reason, where not shown).</summary>
+    public sealed record PeerItemView(string Measure, decimal? Value, PeerFiguresView? Peers, decimal? Percentile, string? Reason);
+
+    /// <summary>A peer group (its category and province) and its figures over the members with the measure.</summary>
+    public sealed record PeerFiguresView(string Group, int N, decimal Min, decimal Q1, decimal Median, decimal Q3, decimal Max);
+
+    private static async Task<Results<Ok<RankingView>, ProblemHttpResult>> Ranking(
+        [AsParameters] RankingQuery query, Caller caller, InstitutionStore institutions, SnapshotStore snapshots, CancellationToken ct)
+    {
+        if (!AnalyticsAccess.TryJurisdiction(caller, query.Jurisdiction, out var scope, out var refusal))
+        {
+            return refusal!;
+        }
+
+        var measure = query.Measure!;
+        if (!Peers.IsMeasure(measure))
+        {
+            return Problems.Invalid("measure", "measure is one of " + string.Join(", ", Peers.Measures) + ".");
+        }
+
+        var period = query.Period!.Value.Value;
+        var population = (await institutions.AllAsync(scope, ct)).Where(i => i.ReportingFrom <= period).ToDictionary(i => i.Code, StringComparer.Ordinal);
+        var found = await snapshots.TwoPeriodsAsync(scope, Periods.December(period.Year - 1), period, ct);
+        var values = population.Values
+            .Select(i => (i.Code, Value: MeasureOf(measure, found, i.Code, period)))
+            .Where(v => v.Value is not null)
+            .Select(v => (v.Code, v.Value!.Value));
+        var items = Peers.Rank(measure, values)
+            .Select(v => new RankedView(v.Code, population[v.Code].Name, population[v.Code].Category, Round(measure, v.Value)))
+            .ToList();
+        return TypedResults.Ok(new RankingView(measure, items));
+    }
+
+    private static async Task<Results<Ok<PeersView>, ProblemHttpResult>> ForInstitution(
+        string code, [AsParameters] PeersQuery query, Caller caller, InstitutionStore institutions, SnapshotStore snapshots, CancellationToken ct)
+    {
+        if (await institutions.FindAsync(code, caller.Scope, ct) is not { } institution)
+        {
+            return Problems.NotFoundResult($"Institution {code}");
+        }
+
+        // The group is read whatever the caller may see: its figures are aggregates that name no member.
+        var period = query.Period!.Value.Value;
+        var province = institution.RegionCode[..Math.Min(2, institution.RegionCode.Length)];
+        var provinceScope = new Scope(null, province);
+        var group = (await institutions.AllAsync(provinceScope, ct))
+            .Where(i => i.Code == institution.Code || (i.Category == institution.Category && i.ReportingFrom <= period))
+            .Select(i => i.Code)
+            .ToList();
+        var found = await snapshots.TwoPeriodsAsync(provinceScope, Periods.December(period.Year - 1), period, ct);
+        var items = new List<PeerItemView>();
+        foreach (var measure in Peers.Measures)
+        {
+            var value = MeasureOf(measure, found, institution.Code, period);
+            var members = group.Select(c => MeasureOf(measure, found, c, period)).OfType<decimal>().ToList();
+            var figures = Peers.FiguresOf(members);
+            if (caller.IsInstitution && members.Count < FewestPeersShown)
+            {
+                items.Add(new PeerItemView(measure, Round(measure, value), null, null, FewPeers));
+                continue;
+            }
+
+            var percentile = value is { } v ? Peers.Percentile(measure, v, members) : null;
+            var shown = figures is null ? null : new PeerFiguresView(
+                $"{institution.Category} {province}", figures.N, Round(measure, figures.Min), Round(measure, figures.Q1), Round(measure, figures.Median),
+                Round(measure, figures.Q3), Round(measure, figures.Max));
+            items.Add(new PeerItemView(measure, Round(measure, value), shown, Formats.Percent(percentile), null));
+        }
+
+        return TypedResults.Ok(new PeersView(Periods.Format(period), items));
+    }
+
+    private static decimal? MeasureOf(
+        string measure, IReadOnlyDictionary<(string Institution, YearMonth Period), IndicatorSnapshot> found, string institution, YearMonth period) =>
+        Peers.Of(measure, found.GetValueOrDefault((institution, period)), found.GetValueOrDefault((institution, Periods.December(period.Year - 1))));
+
+    /// <summary>Rounded once, on output, half away from zero: 4 decimals for percentages and percentage points, 2 for a count's quartiles.</summary>
+    private static decimal Round(string measure, decimal value) =>
+        Peers.IsCount(measure) ? decimal.Round(value, 2, MidpointRounding.AwayFromZero) : Formats.Percent(value);
+
+    private static decimal? Round(string measure, decimal? value) => value is { } v ? Round(measure, v) : null;
+}
