@@ -6,6 +6,7 @@ using Compliance.Bench;
 // dotnet run --project Bench -c Release -- ingest [--rows 1000000 | --ledger file.csv] [--period yyyy-MM]
 // dotnet run --project Bench -c Release -- evaluate [--periods 5000]
 // dotnet run --project Bench -c Release -- sweep [--institutions 10000]
+// dotnet run --project Bench -c Release -- analytics [--institutions 1000] [--months 24]
 // Bench/load.sh [--seconds 30]   (installs wrk, then: dotnet run --project Bench -c Release -- load)
 var command = args.FirstOrDefault();
 var options = Options(args.Skip(1).ToArray());
@@ -54,6 +55,13 @@ switch (command)
     case "sweep":
         return await SweepBenchmark.RunAsync(int.Parse(options.GetValueOrDefault("institutions", "10000"), CultureInfo.InvariantCulture), work);
 
+    case "analytics":
+        return await AnalyticsBenchmark.RunAsync(
+            root,
+            work,
+            int.Parse(options.GetValueOrDefault("institutions", "1000"), CultureInfo.InvariantCulture),
+            int.Parse(options.GetValueOrDefault("months", "24"), CultureInfo.InvariantCulture));
+
     case "load":
         return await LoadBenchmark.RunAsync(root, work, int.Parse(options.GetValueOrDefault("seconds", "30"), CultureInfo.InvariantCulture));
 
@@ -62,6 +70,7 @@ switch (command)
         Console.Error.WriteLine("       Bench ingest [--rows N | --ledger FILE] [--period yyyy-MM]");
         Console.Error.WriteLine("       Bench evaluate [--periods 5000]");
         Console.Error.WriteLine("       Bench sweep [--institutions 10000]");
+        Console.Error.WriteLine("       Bench analytics [--institutions 1000] [--months 24]");
         Console.Error.WriteLine("       Bench load [--seconds 30]  (needs wrk: Bench/load.sh installs it)");
         return 2;
 }
