@@ -37,6 +37,11 @@ public sealed class Indicator
 {
     private readonly PropertyInfo _property;
 
+    // The property's accessors as delegates, made once: snapshots are read by the thousand, and reflection's
+    // GetValue/SetValue cost far more than a call.
+    private readonly Func<IndicatorSnapshot, object> _get;
+    private readonly Action<IndicatorSnapshot, object> _set;
+
     private Indicator(PropertyInfo property, IndicatorKind kind, bool perScope)
     {
         _property = property;
@@ -48,6 +53,21 @@ public sealed class Indicator
         if (property.PropertyType != Type || property.SetMethod is null)
         {
             throw new InvalidOperationException($"The {kind} indicator {property.Name} must be a settable {Type.Name}.");
+        }
+
+        if (property.PropertyType == typeof(long))
+        {
+            var get = property.GetMethod!.CreateDelegate<Func<IndicatorSnapshot, long>>();
+            var set = property.SetMethod?.CreateDelegate<Action<IndicatorSnapshot, long>>();
+            _get = s => get(s);
+            _set = (s, v) => set!(s, (long)v);
+        }
+        else
+        {
+            var get = property.GetMethod!.CreateDelegate<Func<IndicatorSnapshot, decimal>>();
+            var set = property.SetMethod?.CreateDelegate<Action<IndicatorSnapshot, decimal>>();
+            _get = s => get(s);
+            _set = (s, v) => set!(s, (decimal)v);
         }
     }
 
@@ -75,7 +95,7 @@ public sealed class Indicator
     public Type Type { get; }
 
     /// <summary>The indicator's value in <paramref name="snapshot"/>, a boxed <see cref="Type"/>.</summary>
-    public object ValueOf(IndicatorSnapshot snapshot) => _property.GetValue(snapshot)!;
+    public object ValueOf(IndicatorSnapshot snapshot) => _get(snapshot);
 
     /// <summary>
     /// A snapshot of the value of each indicator (a <see cref="Type"/> each), and its PBoC-口径 values from
@@ -88,7 +108,7 @@ public sealed class Indicator
         foreach (var indicator in All)
         {
             // Set before anyone sees the snapshot: it is immutable once returned.
-            indicator._property.SetValue(snapshot, valueOf(indicator));
+            indicator._set(snapshot, valueOf(indicator));
         }
 
         if (pbocValueOf is null)
@@ -104,7 +124,7 @@ public sealed class Indicator
                 return snapshot;
             }
 
-            indicator._property.SetValue(pboc, value);
+            indicator._set(pboc, value);
         }
 
         return snapshot with { Pboc = pboc };
