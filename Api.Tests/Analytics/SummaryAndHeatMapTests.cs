@@ -160,7 +160,7 @@ public sealed class SummaryAndHeatMapTests(TestDatabase database)
         }
 
         using var admin = _factory.Admin();
-        await TestDatabases.ExecuteSqliteAsync(_factory.Location, $"UPDATE submissions SET evaluation_status = 'pending' WHERE id = {_december}");
+        await TestDatabases.ExecuteSqliteAsync(_factory.Location, "UPDATE submissions SET evaluation_status = 'pending' WHERE id = @id", new { id = long.Parse(_december, System.Globalization.CultureInfo.InvariantCulture) });
         try
         {
             var map = await admin.GetJsonAsync($"/api/v1/analytics/heatmap{Query}");
@@ -175,7 +175,7 @@ public sealed class SummaryAndHeatMapTests(TestDatabase database)
         }
         finally
         {
-            await TestDatabases.ExecuteSqliteAsync(_factory.Location, $"UPDATE submissions SET evaluation_status = 'done' WHERE id = {_december}");
+            await TestDatabases.ExecuteSqliteAsync(_factory.Location, "UPDATE submissions SET evaluation_status = 'done' WHERE id = @id", new { id = long.Parse(_december, System.Globalization.CultureInfo.InvariantCulture) });
         }
     }
 

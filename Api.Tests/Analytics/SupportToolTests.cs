@@ -43,7 +43,8 @@ public sealed class SupportToolTests
         using var admin = _factory.Admin();
         await admin.WaitForAllEvaluationsAsync();
         await TestDatabases.ExecuteSqliteAsync(_factory.Location,
-            $"UPDATE snapshots SET {string.Join(", ", Indicator.PerScope.Select(i => i.PbocColumn + " = NULL"))} WHERE institution = '{Outsider}' AND period = '2022-03'");
+            $"UPDATE snapshots SET {string.Join(", ", Indicator.PerScope.Select(i => i.PbocColumn + " = NULL"))} WHERE institution = @institution AND period = '2022-03'",
+            new { institution = Outsider });
     }
 
     [OneTimeTearDown]

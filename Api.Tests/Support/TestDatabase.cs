@@ -64,13 +64,11 @@ public static class TestDatabases
     }
 
     /// <summary>Runs SQL directly on a SQLite file, beside the server: to arrange a state the API cannot make.</summary>
-    public static async Task ExecuteSqliteAsync(string path, string sql)
+    public static async Task ExecuteSqliteAsync(string path, string sql, object? parameters = null)
     {
         await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
         await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync();
+        await Dapper.SqlMapper.ExecuteAsync(connection, sql, parameters);
     }
 
     /// <summary>Deletes a SQLite file and its write-ahead log companions, after closing the pooled connections to it.</summary>

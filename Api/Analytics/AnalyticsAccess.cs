@@ -1,7 +1,9 @@
+using System.Globalization;
 using Compliance.Api.Access;
 using Compliance.Api.Http;
 using Compliance.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Compliance.Api.Analytics;
 
@@ -41,4 +43,39 @@ internal static class AnalyticsAccess
         scope = new Scope(null, jurisdiction);
         return true;
     }
+
+    /// <summary>
+    /// The required year of a view, within the years the service accepts; it is bound as text and checked here, after
+    /// the access checks, so a caller learns nothing from a 400 about what it may not see.
+    /// </summary>
+    public static bool TryYear(string? text, out int year, out ProblemHttpResult invalid)
+    {
+        invalid = null!;
+        var first = AcceptedRanges.FirstPeriod.Year;
+        var last = AcceptedRanges.LastPeriod.Year;
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out year) && year >= first && year <= last)
+        {
+            return true;
+        }
+
+        invalid = Problems.Invalid("year", $"year is required: a year from {first} to {last}.");
+        return false;
+    }
+}
+
+/// <summary>The year of a view, bound as text (see <see cref="AnalyticsAccess.TryYear"/>).</summary>
+public sealed record YearQuery
+{
+    [FromQuery(Name = "year")]
+    public string? Year { get; init; }
+}
+
+/// <summary>The jurisdiction (<c>""</c>, 2, 4 or 6 digits) and the year of a view, bound as text so each has its own answer.</summary>
+public sealed record JurisdictionYearQuery
+{
+    [FromQuery(Name = "jurisdiction")]
+    public string? Jurisdiction { get; init; }
+
+    [FromQuery(Name = "year")]
+    public string? Year { get; init; }
 }

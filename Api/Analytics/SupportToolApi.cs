@@ -1,4 +1,3 @@
-using System.Globalization;
 using Compliance.Api.Access;
 using Compliance.Api.Http;
 using Compliance.Data;
@@ -8,7 +7,6 @@ using Compliance.Data.Snapshots;
 using Compliance.Engine.Analytics;
 using Compliance.Engine.Indicators;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using NodaTime;
 
 namespace Compliance.Api.Analytics;
@@ -55,23 +53,6 @@ internal static class SupportToolApi
     /// <summary>How many institutions a figure sums, of how many it should.</summary>
     public sealed record Coverage(int Included, int Expected);
 
-    /// <summary>The year asked for, bound as text so an answer of 404 comes before its check.</summary>
-    public sealed record YearQuery
-    {
-        [FromQuery(Name = "year")]
-        public string? Year { get; init; }
-    }
-
-    /// <summary>The jurisdiction (<c>""</c>, 2, 4 or 6 digits) and the year.</summary>
-    public sealed record JurisdictionQuery
-    {
-        [FromQuery(Name = "jurisdiction")]
-        public string? Jurisdiction { get; init; }
-
-        [FromQuery(Name = "year")]
-        public string? Year { get; init; }
-    }
-
     private static async Task<Results<Ok<InstitutionSupportTool>, ProblemHttpResult>> ForInstitution(
         string code, Caller caller, InstitutionStore institutions, SnapshotStore snapshots, [AsParameters] YearQuery query, CancellationToken ct)
     {
@@ -80,7 +61,7 @@ internal static class SupportToolApi
             return Problems.NotFoundResult($"Institution {code}");
         }
 
-        if (!TryYear(query.Year, out var year, out var invalid))
+        if (!AnalyticsAccess.TryYear(query.Year, out var year, out var invalid))
         {
             return invalid;
         }
@@ -95,14 +76,14 @@ internal static class SupportToolApi
     }
 
     private static async Task<Results<Ok<JurisdictionSupportTool>, ProblemHttpResult>> ForJurisdiction(
-        Caller caller, InstitutionStore institutions, SnapshotStore snapshots, [AsParameters] JurisdictionQuery query, CancellationToken ct)
+        Caller caller, InstitutionStore institutions, SnapshotStore snapshots, [AsParameters] JurisdictionYearQuery query, CancellationToken ct)
     {
         if (!AnalyticsAccess.TryJurisdiction(caller, query.Jurisdiction, out var scope, out var refusal))
         {
             return refusal!;
         }
 
-        if (!TryYear(query.Year, out var year, out var invalid))
+        if (!AnalyticsAccess.TryYear(query.Year, out var year, out var invalid))
         {
             return invalid;
         }
@@ -128,19 +109,4 @@ internal static class SupportToolApi
     /// <summary>An institution's 普惠小微 balance (PBoC 口径) at the end of a month; null without a snapshot, or with one stored before that 口径.</summary>
     private static decimal? Balance(IReadOnlyDictionary<(string Institution, YearMonth Period), IndicatorSnapshot> found, string institution, YearMonth period) =>
         found.TryGetValue((institution, period), out var snapshot) ? snapshot.Pboc?.InclusiveBalance : null;
-
-    /// <summary>The required year, within the years the service accepts.</summary>
-    private static bool TryYear(string? text, out int year, out ProblemHttpResult invalid)
-    {
-        invalid = null!;
-        var first = AcceptedRanges.FirstPeriod.Year;
-        var last = AcceptedRanges.LastPeriod.Year;
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out year) && year >= first && year <= last)
-        {
-            return true;
-        }
-
-        invalid = Problems.Invalid("year", $"year is required: a year from {first} to {last}.");
-        return false;
-    }
 }

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Compliance.Api.Access;
@@ -10,7 +9,6 @@ using Compliance.Data.Snapshots;
 using Compliance.Engine.Analytics;
 using Compliance.Engine.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using NodaTime;
 
 namespace Compliance.Api.Analytics;
@@ -65,32 +63,15 @@ internal static class TargetsApi
     /// <summary>A target's progress over a year; projection null where no month has data. status: met, atRisk, onTrack or noData.</summary>
     public sealed record TargetProgressView(TargetView Target, IReadOnlyList<TargetMonthView> Months, TargetProjectionView? Projection, string Status);
 
-    /// <summary>The year of a progress request, bound as text so a missing one has its own answer.</summary>
-    public sealed record ProgressQuery
-    {
-        [FromQuery(Name = "year")]
-        public string? Year { get; init; }
-    }
-
-    /// <summary>The jurisdiction (<c>""</c>, 2, 4 or 6 digits) and the year, bound as text so each has its own answer.</summary>
-    public sealed record TargetQuery
-    {
-        [FromQuery(Name = "jurisdiction")]
-        public string? Jurisdiction { get; init; }
-
-        [FromQuery(Name = "year")]
-        public string? Year { get; init; }
-    }
-
     private static async Task<Results<Ok<TargetList>, ProblemHttpResult>> List(
-        [AsParameters] TargetQuery query, Caller caller, TargetStore targets, CancellationToken ct)
+        [AsParameters] JurisdictionYearQuery query, Caller caller, TargetStore targets, CancellationToken ct)
     {
         if (!AnalyticsAccess.TryJurisdiction(caller, query.Jurisdiction, out var scope, out var refusal))
         {
             return refusal!;
         }
 
-        if (!TryYear(query.Year, out var year, out var invalid))
+        if (!AnalyticsAccess.TryYear(query.Year, out var year, out var invalid))
         {
             return invalid;
         }
@@ -101,7 +82,7 @@ internal static class TargetsApi
     }
 
     private static async Task<Results<Ok<TargetProgressView>, ProblemHttpResult>> ProgressOf(
-        string id, [AsParameters] ProgressQuery query, Caller caller, TargetStore targets, InstitutionStore institutions, SnapshotStore snapshots, CancellationToken ct)
+        string id, [AsParameters] YearQuery query, Caller caller, TargetStore targets, InstitutionStore institutions, SnapshotStore snapshots, CancellationToken ct)
     {
         // An institution is refused whatever it asks; a regulator learns a target exists before it is told it is too wide.
         if (caller.IsInstitution && !AnalyticsAccess.TryJurisdiction(caller, null, out _, out var refused))
@@ -119,7 +100,7 @@ internal static class TargetsApi
             return refusal!;
         }
 
-        if (!TryYear(query.Year, out var year, out var invalid))
+        if (!AnalyticsAccess.TryYear(query.Year, out var year, out var invalid))
         {
             return invalid;
         }
@@ -192,19 +173,4 @@ internal static class TargetsApi
         ["op"] = ">=",
         ["value"] = 10,
     };
-
-    /// <summary>The required year, within the years the service accepts.</summary>
-    private static bool TryYear(string? text, out int year, out ProblemHttpResult invalid)
-    {
-        invalid = null!;
-        var first = AcceptedRanges.FirstPeriod.Year;
-        var last = AcceptedRanges.LastPeriod.Year;
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out year) && year >= first && year <= last)
-        {
-            return true;
-        }
-
-        invalid = Problems.Invalid("year", $"year is required: a year from {first} to {last}.");
-        return false;
-    }
 }
