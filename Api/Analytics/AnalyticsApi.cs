@@ -78,10 +78,13 @@ internal static class AnalyticsApi
         }
 
         var period = query.Period!.Value.Value;
-        var population = await analytics.PopulationAsync(scope, period, ct);
-        var exceptions = (await analytics.CellFindingsAsync(scope, period, ct))
-            .ToDictionary(e => (e.Institution, e.RuleSet, e.Rule), e => e.Exception);
+        // Independent reads, side by side on connections of their own (SQLite's driver does its work on the calling
+        // thread, hence Task.Run): the population with its evaluations, and the exceptions of the cells.
+        var populationRead = Task.Run(() => analytics.PopulationAsync(scope, period, ct), ct);
+        var findingsRead = Task.Run(() => analytics.CellFindingsAsync(scope, period, ct), ct);
         var sets = await ruleSets.CurrentAsync(ct);
+        var population = await populationRead;
+        var exceptions = (await findingsRead).ToDictionary(e => (e.Institution, e.RuleSet, e.Rule), e => e.Exception);
         var columns = HeatMap.Columns(sets, population.Select(m => m.RegionCode), period.Year);
         var rows = HeatMap.Rows(columns, sets, period.Year,
             population.Select(m => new HeatMapSubject(m.Code, m.RegionCode, m.Filed, m.Evaluated, m.Outcomes)), exceptions);

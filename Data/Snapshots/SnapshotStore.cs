@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using Compliance.Data.Submissions;
 using Compliance.Engine;
+using Compliance.Engine.Analytics;
 using Compliance.Engine.Indicators;
 using Compliance.Engine.Rules;
 using Dapper;
@@ -32,6 +33,10 @@ public sealed class SnapshotStore(Db db)
     private static readonly string[] IndicatorParameters = [.. Indicator.All.Select(i => i.Name), .. Indicator.PerScope.Select(i => "Pboc" + i.Name)];
 
     private static readonly string Columns = ColumnsOf("s");
+
+    // A snapshot is recomputed once: stored before the PBoC 口径, its PBoC values are NULL until then, and every
+    // snapshot stored since has them. The first of those columns is the marker.
+    private static readonly string PbocMarker = Indicator.PerScope[0].PbocColumn!;
 
     // The latest accepted version of each period of one institution within [From, To].
     private static string LatestInRangeSql { get; } = $"""
@@ -74,12 +79,23 @@ public sealed class SnapshotStore(Db db)
           AND s.version = (SELECT MAX(v.version) FROM snapshots v WHERE v.institution = s.institution AND v.period = s.period)
         """;
 
-    private static string MonthsSql { get; } = $"""
-        SELECT {Columns}, s.institution AS Institution
+    // The figures of reads, of the latest accepted version of each month within [From, To] of every institution a scope sees.
+    // Read in the PBoC 口径, an indicator the 口径 does not change is NULL where the snapshot has no PBoC figures either.
+    private static string MonthsSql(IReadOnlyList<IndicatorRead> reads) => $"""
+        SELECT s.institution, s.period, {string.Join(", ", reads.Select(ColumnOf))}
         FROM snapshots s JOIN institutions i ON i.code = s.institution
         WHERE s.period >= @From AND s.period <= @To AND {Scope.Filter}
           AND s.version = (SELECT MAX(v.version) FROM snapshots v WHERE v.institution = s.institution AND v.period = s.period)
         """;
+
+    // The widest statement MonthsSql composes, every figure in both 口径: composed once so that the T-SQL checks parse
+    // each form of column it may read.
+    private static string EveryMonthFigureSql { get; } = MonthsSql([.. Indicator.All.SelectMany(i => new[] { new IndicatorRead(i, false), new IndicatorRead(i, true) })]);
+
+    private static string ColumnOf(IndicatorRead read) =>
+        !read.Pboc ? $"s.{read.Indicator.Column}"
+        : read.Indicator.PbocColumn is { } pboc ? $"s.{pboc}"
+        : $"CASE WHEN s.{PbocMarker} IS NULL THEN NULL ELSE s.{read.Indicator.Column} END";
 
     // The latest accepted version of two periods of every institution a scope sees.
     private static string TwoPeriodsSql { get; } = $"""
@@ -94,21 +110,19 @@ public sealed class SnapshotStore(Db db)
         VALUES (@submissionId, @institution, @period, @version, {string.Join(", ", IndicatorParameters.Select(p => "@" + p))})
         """;
 
-    // A snapshot is recomputed once: stored before the PBoC 口径, its PBoC values are NULL until then, and every
-    // snapshot stored since has them. The first of those columns is the marker.
-    private const string CountToRecomputeSql = "SELECT COUNT(*) FROM snapshots WHERE pboc_inclusive_balance IS NULL";
+    private static string CountToRecomputeSql { get; } = $"SELECT COUNT(*) FROM snapshots WHERE {PbocMarker} IS NULL";
 
     private static string NextToRecomputeSql { get; } = $"""
         SELECT {Columns}, s.institution AS Institution,
                (SELECT MAX(v.version) FROM snapshots v WHERE v.institution = s.institution AND v.period = s.period) AS LatestVersion
         FROM snapshots s
-        WHERE s.pboc_inclusive_balance IS NULL
+        WHERE s.{PbocMarker} IS NULL
         ORDER BY s.submission_id
         """;
 
     private static string RecomputeSql { get; } = $"""
         UPDATE snapshots SET {string.Join(", ", IndicatorColumns.Zip(IndicatorParameters, (c, p) => $"{c} = @{p}"))}
-        WHERE submission_id = @submissionId AND pboc_inclusive_balance IS NULL
+        WHERE submission_id = @submissionId AND {PbocMarker} IS NULL
         """;
 
     private static string FindSql { get; } = $"SELECT {Columns} FROM snapshots s WHERE s.submission_id = @submissionId";
@@ -271,21 +285,43 @@ public sealed class SnapshotStore(Db db)
     }
 
     /// <summary>
-    /// The latest accepted snapshot of every month of <paramref name="year"/> and of the December before, of every
-    /// institution the scope sees, by institution and period: one query.
+    /// The figures <paramref name="reads"/> name (in their order) of the latest accepted snapshot of every month of
+    /// <paramref name="year"/> and of the December before, of every institution the scope sees, by institution and
+    /// period: one query reading those columns alone. A figure is <c>null</c> where the snapshot has none in its 口径.
     /// </summary>
-    public async Task<IReadOnlyDictionary<(string Institution, YearMonth Period), IndicatorSnapshot>> YearAsync(Scope scope, int year, CancellationToken ct)
+    public async Task<IReadOnlyDictionary<(string Institution, YearMonth Period), decimal?[]>> YearFiguresAsync(
+        Scope scope, int year, IReadOnlyList<IndicatorRead> reads, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(scope);
+        ArgumentNullException.ThrowIfNull(reads);
         await using var connection = await db.OpenAsync(ct);
-        var rows = await QueryAsync(connection, new CommandDefinition(connection.Sql(MonthsSql), new
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(connection.Sql(MonthsSql(reads)), new
         {
             From = Periods.Format(Periods.December(year - 1)),
             To = Periods.Format(Periods.December(year)),
             ScopeInstitution = scope.Institution,
             ScopeRegionLike = scope.RegionLike,
         }, cancellationToken: ct));
-        return rows.ToDictionary(r => (r.Institution, Periods.Parse(r.Period)), r => r.Indicators);
+        var figures = new Dictionary<(string, YearMonth), decimal?[]>();
+        var periods = new Dictionary<string, YearMonth>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(ct))
+        {
+            var text = reader.GetString(1);
+            if (!periods.TryGetValue(text, out var period))
+            {
+                periods[text] = period = Periods.Parse(text);
+            }
+
+            var row = new decimal?[reads.Count];
+            for (var r = 0; r < reads.Count; r++)
+            {
+                row[r] = reader.IsDBNull(r + 2) ? null : Convert.ToDecimal(Read(reads[r].Indicator, reader.GetValue(r + 2)), CultureInfo.InvariantCulture);
+            }
+
+            figures[(reader.GetString(0), period)] = row;
+        }
+
+        return figures;
     }
 
     /// <summary>

@@ -44,7 +44,7 @@ public sealed class TargetProgressTests
         return Convert.ChangeType(values.GetValueOrDefault(indicator.JsonName), indicator.Type, System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private TargetProgressResult Progress(TargetSpec target) => TargetProgress.Of(target, 2022, Members, (code, period) => _snapshots.GetValueOrDefault((code, period)));
+    private TargetProgressResult Progress(TargetSpec target) => TargetProgress.Of(target, 2022, Members, TargetProgress.FiguresOf((code, period) => _snapshots.GetValueOrDefault((code, period))));
 
     private static TargetSpec Target(string measure, string op, decimal? value, TargetVersus? versus = null, TargetPopulation? population = null, StatisticalScope? scope = null) =>
         new(new LocalizedText("目标", "Target"), null, "1411", 2022, population ?? new TargetPopulation(), TargetMeasure.Parse(measure, out _)!, op, value, versus, scope);

@@ -63,9 +63,15 @@ public static class HeatMap
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(subjects);
         ArgumentNullException.ThrowIfNull(exceptions);
+        // The sets applying to a region, asked once per region: a population has thousands of institutions in a few dozen.
+        var applyingTo = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         var rows = subjects.Select(subject =>
         {
-            var applying = RuleSet.Applying(sets, subject.RegionCode, year).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+            if (!applyingTo.TryGetValue(subject.RegionCode, out var applying))
+            {
+                applyingTo[subject.RegionCode] = applying = RuleSet.Applying(sets, subject.RegionCode, year).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+            }
+
             var stored = subject.Outcomes.GroupBy(o => (o.RuleSet, o.Rule)).ToDictionary(g => g.Key, g => g.First().Outcome);
             var cells = columns.Select(column => new HeatMapCell(
                 column.RuleSet,

@@ -34,6 +34,13 @@ public enum ProgressStatus
     NoData,
 }
 
+/// <summary>
+/// An indicator as a measure reads it: in the PBoC 口径 where the target's scope is the PBoC's and its measure names a
+/// 口径-dependent indicator (then every indicator of that measure is read from the PBoC-口径 snapshot, and a snapshot
+/// without PBoC figures has none), else as stored.
+/// </summary>
+public sealed record IndicatorRead(Indicator Indicator, bool Pboc);
+
 /// <summary>A target's progress over a year.</summary>
 public sealed record TargetProgressResult(IReadOnlyList<ProgressMonth> Months, ProgressProjection? Projection, ProgressStatus Status);
 
@@ -43,18 +50,38 @@ public sealed record TargetProgressResult(IReadOnlyList<ProgressMonth> Months, P
 /// </summary>
 public static class TargetProgress
 {
-    /// <summary>The progress of <paramref name="target"/> over <paramref name="year"/>, from the institutions and their latest snapshots.</summary>
+    /// <summary>Every indicator the target's measures read, each once: what a store needs to read of each snapshot.</summary>
+    public static IReadOnlyList<IndicatorRead> Reads(TargetSpec target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var measures = target.Versus is { } versus ? new[] { target.Measure, versus.Measure } : [target.Measure];
+        return [.. measures.SelectMany(m => ReadsOf(m, target.Scope)).Distinct()];
+    }
+
+    /// <summary>The figures of stored snapshots, as <see cref="Of"/> reads them: <c>null</c> where the institution has no snapshot of the period (or none in the 口径).</summary>
+    public static Func<string, YearMonth, IndicatorRead, decimal?> FiguresOf(Func<string, YearMonth, IndicatorSnapshot?> snapshotOf)
+    {
+        ArgumentNullException.ThrowIfNull(snapshotOf);
+        return (code, period, read) => snapshotOf(code, period) is { } s && (read.Pboc ? s.Pboc : s) is { } scoped
+            ? Convert.ToDecimal(read.Indicator.ValueOf(scoped), System.Globalization.CultureInfo.InvariantCulture)
+            : null;
+    }
+
+    /// <summary>
+    /// The progress of <paramref name="target"/> over <paramref name="year"/>, from the institutions and the figures of
+    /// their latest snapshots (<paramref name="figureOf"/>: <c>null</c> where an institution has no snapshot of the period).
+    /// </summary>
     public static TargetProgressResult Of(
-        TargetSpec target, int year, IReadOnlyList<TargetMember> members, Func<string, YearMonth, IndicatorSnapshot?> snapshotOf)
+        TargetSpec target, int year, IReadOnlyList<TargetMember> members, Func<string, YearMonth, IndicatorRead, decimal?> figureOf)
     {
         ArgumentNullException.ThrowIfNull(target);
         var months = new List<ProgressMonth>();
         for (var month = 1; month <= 12; month++)
         {
             var period = new YearMonth(year, month);
-            var figure = Measure(target.Measure, target.Scope, target.Jurisdiction, target.Population, period, members, snapshotOf);
+            var figure = Measure(target.Measure, target.Scope, target.Jurisdiction, target.Population, period, members, figureOf);
             MeasuredFigure? versus = target.Versus is { } v
-                ? Measure(v.Measure, target.Scope, target.Jurisdiction, v.Population, period, members, snapshotOf)
+                ? Measure(v.Measure, target.Scope, target.Jurisdiction, v.Population, period, members, figureOf)
                 : null;
             var threshold = versus is null ? target.Value : versus.Value;
             bool? met = figure.Value is { } value && threshold is { } t ? target.Meets(value, t) : null;
@@ -79,51 +106,87 @@ public static class TargetProgress
 
     /// <summary>
     /// A measure of the population of <paramref name="jurisdiction"/> in <paramref name="period"/>: every member whose region is
-    /// in it, reporting by the period and of the <paramref name="population"/>, summed over those with every snapshot needed.
+    /// in it, reporting by the period and of the <paramref name="population"/>, summed over those with every figure needed.
     /// </summary>
     public static MeasuredFigure Measure(
         TargetMeasure measure, StatisticalScope? scope, string jurisdiction, TargetPopulation population, YearMonth period,
-        IReadOnlyList<TargetMember> members, Func<string, YearMonth, IndicatorSnapshot?> snapshotOf)
+        IReadOnlyList<TargetMember> members, Func<string, YearMonth, IndicatorRead, decimal?> figureOf)
     {
         ArgumentNullException.ThrowIfNull(measure);
         ArgumentNullException.ThrowIfNull(population);
         ArgumentNullException.ThrowIfNull(members);
-        ArgumentNullException.ThrowIfNull(snapshotOf);
+        ArgumentNullException.ThrowIfNull(figureOf);
         var expected = members
             .Where(i => i.RegionCode.StartsWith(jurisdiction, StringComparison.Ordinal) && i.ReportingFrom <= period && population.Includes(i.Category, i.LocalLegalPerson))
             .ToList();
         IReadOnlyList<YearMonth> needed = measure.Kind == TargetMeasureKind.Cumulative
             ? [.. Enumerable.Range(1, period.Month).Select(month => new YearMonth(period.Year, month))]
             : [new YearMonth(period.Year - 1, 12), period];
-        var pboc = scope == StatisticalScope.Pboc && measure.NamesPerScope;
-        var included = new List<IReadOnlyList<IndicatorSnapshot>>();
+        var reads = ReadsOf(measure, scope);
+
+        // sums[at, r]: the sum of read r at needed period at, over the members with every figure.
+        var sums = new decimal[needed.Count, reads.Count];
+        var figures = new decimal[needed.Count, reads.Count];
+        var included = 0;
         foreach (var member in expected)
         {
-            var snapshots = needed.Select(p => snapshotOf(member.Code, p) is { } s ? pboc ? s.Pboc : s : null).ToList();
-            if (snapshots.All(s => s is not null))
+            if (!TryFigures(member.Code, needed, reads, figureOf, figures))
             {
-                included.Add(snapshots!);
+                continue;
+            }
+
+            included++;
+            for (var at = 0; at < needed.Count; at++)
+            {
+                for (var r = 0; r < reads.Count; r++)
+                {
+                    sums[at, r] += figures[at, r];
+                }
             }
         }
 
-        var coverage = new TargetCoverage(included.Count, expected.Count);
-        if (included.Count == 0)
+        var coverage = new TargetCoverage(included, expected.Count);
+        if (included == 0)
         {
             return new MeasuredFigure(null, coverage);
         }
 
-        decimal Sum(Indicator indicator, int at) => included.Sum(s => Convert.ToDecimal(indicator.ValueOf(s[at]), System.Globalization.CultureInfo.InvariantCulture));
-
         decimal? value = measure.Kind switch
         {
-            TargetMeasureKind.Cumulative => Enumerable.Range(0, needed.Count).Sum(at => Sum(measure.Indicator, at)),
-            TargetMeasureKind.Increase or TargetMeasureKind.Change => Sum(measure.Indicator, 1) - Sum(measure.Indicator, 0),
-            TargetMeasureKind.GrowthPct => Sum(measure.Indicator, 0) is var b && b != 0 ? (Sum(measure.Indicator, 1) - b) / b * 100 : null,
-            _ => Share(Sum(measure.Indicator, 1), Sum(measure.Denominator!, 1)) is { } now && Share(Sum(measure.Indicator, 0), Sum(measure.Denominator!, 0)) is { } start
-                ? now - start
-                : null,
+            TargetMeasureKind.Cumulative => Enumerable.Range(0, needed.Count).Sum(at => sums[at, 0]),
+            TargetMeasureKind.Increase or TargetMeasureKind.Change => sums[1, 0] - sums[0, 0],
+            TargetMeasureKind.GrowthPct => sums[0, 0] is var b && b != 0 ? (sums[1, 0] - b) / b * 100 : null,
+            _ => Share(sums[1, 0], sums[1, 1]) is { } now && Share(sums[0, 0], sums[0, 1]) is { } start ? now - start : null,
         };
         return new MeasuredFigure(value, coverage);
+    }
+
+    private static bool TryFigures(
+        string code, IReadOnlyList<YearMonth> needed, IReadOnlyList<IndicatorRead> reads, Func<string, YearMonth, IndicatorRead, decimal?> figureOf, decimal[,] figures)
+    {
+        for (var at = 0; at < needed.Count; at++)
+        {
+            for (var r = 0; r < reads.Count; r++)
+            {
+                if (figureOf(code, needed[at], reads[r]) is not { } figure)
+                {
+                    return false;
+                }
+
+                figures[at, r] = figure;
+            }
+        }
+
+        return true;
+    }
+
+    // The indicator, then the denominator where the measure has one, each in the 口径 the measure reads.
+    private static IReadOnlyList<IndicatorRead> ReadsOf(TargetMeasure measure, StatisticalScope? scope)
+    {
+        var pboc = scope == StatisticalScope.Pboc && measure.NamesPerScope;
+        return measure.Denominator is { } denominator
+            ? [new IndicatorRead(measure.Indicator, pboc), new IndicatorRead(denominator, pboc)]
+            : [new IndicatorRead(measure.Indicator, pboc)];
     }
 
     private static decimal? Share(decimal numerator, decimal denominator) => denominator == 0 ? null : numerator / denominator * 100;
