@@ -10,6 +10,7 @@ using Compliance.Api.Institutions;
 using Compliance.Api.Jobs;
 using Compliance.Api.Rules;
 using Compliance.Api.Submissions;
+using Compliance.Api.WebConsole;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddComplianceData();
@@ -18,11 +19,19 @@ builder.AddComplianceJobs();
 builder.AddComplianceDeadlines();
 builder.AddComplianceHttp();
 builder.AddComplianceLimits();
+builder.AddConsole();
 
 var app = builder.Build();
 await app.InitializeComplianceAsync();
+var runsApi = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<NodeOptions>>().Value.RunsApi;
+if (runsApi)
+{
+    app.UseConsolePage();
+}
+
+app.UseRouting();
 app.MapHealth();
-if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<NodeOptions>>().Value.RunsApi)
+if (runsApi)
 {
     app.UseComplianceAudit();
     app.UseComplianceHttp();
@@ -42,6 +51,7 @@ if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<NodeOp
     app.MapTargets();
     app.MapAudit();
     app.MapComplianceJobs();
+    app.MapConsole();
 }
 
 await app.RunAsync();

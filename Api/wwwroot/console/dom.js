@@ -1,0 +1,64 @@
+// Building the page: every text from the API goes in as a text node, never as HTML.
+
+/**
+ * An element: h('a', {href: '#/x', class: 'y', onclick: fn}, 'text', child, [more]).
+ * Attributes whose value is null, undefined or false are left out; true sets an empty one.
+ */
+export function h(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes ?? {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name.startsWith('on') && typeof value === 'function') {
+      element.addEventListener(name.slice(2), value);
+    } else if (name === 'value' && 'value' in element) {
+      element.value = value;
+    } else if (name === 'checked' || name === 'selected' || name === 'disabled') {
+      element[name] = Boolean(value);
+    } else {
+      element.setAttribute(name, value === true ? '' : String(value));
+    }
+  }
+  append(element, children);
+  return element;
+}
+
+/** Appends children: strings and numbers as text, nodes as they are, arrays flattened, null skipped. */
+export function append(parent, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    parent.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return parent;
+}
+
+/** Replaces the content of an element. */
+export function replace(parent, ...children) {
+  parent.replaceChildren();
+  return append(parent, children);
+}
+
+/** A table with its caption, header cells and one row per item: columns [{head, cell: item => node|text, numeric?}]. */
+export function table(caption, columns, items, attributes = {}) {
+  return h('table', attributes,
+    h('caption', {}, caption),
+    h('thead', {}, h('tr', {}, columns.map(c => h('th', { scope: 'col', class: c.numeric ? 'num' : null }, c.head)))),
+    h('tbody', {}, items.map(item => h('tr', {}, columns.map((c, i) => {
+      const content = c.cell(item);
+      return i === 0 && c.rowHeader ? h('th', { scope: 'row' }, content) : h('td', { class: c.numeric ? 'num' : null }, content);
+    })))));
+}
+
+/** A labelled field: label text, then the control; the label names the control. */
+let fieldCount = 0;
+export function field(label, control, hint) {
+  const id = control.id || `f${++fieldCount}`;
+  control.id = id;
+  return h('div', { class: 'field' }, h('label', { for: id }, label), control, hint ? h('small', {}, hint) : null);
+}
+
+/** Parses "#/path/a?x=1" into {parts: ['path','a'], query: URLSearchParams}. */
+export function parseHash(hash) {
+  const text = (hash || '').replace(/^#\/?/, '');
+  const [path, search] = text.split('?');
+  return { parts: path.split('/').filter(Boolean).map(decodeURIComponent), query: new URLSearchParams(search || '') };
+}

@@ -1,0 +1,66 @@
+// What the views share: progress while loading, pages, marks of outcomes and statuses.
+
+import { h, replace } from '../dom.js';
+import { t, addStrings } from '../i18n.js';
+import { problemView } from '../api.js';
+
+addStrings({
+  zh: { retry: '重试' },
+  en: { retry: 'Retry' },
+});
+
+/** Shows progress in a region while the promise runs; its problem, with a retry, if it fails. Answers the result or null. */
+export async function loading(region, promise, retry) {
+  replace(region, h('p', { role: 'status', class: 'loading' }, t('loading')));
+  try {
+    return await promise;
+  } catch (error) {
+    replace(region, problemView(error), retry ? h('button', { type: 'button', onclick: retry }, t('retry')) : null);
+    return null;
+  }
+}
+
+/** How many items there are, and buttons to the previous and next page: go(page). */
+export function pager({ page, pageSize, total }, go) {
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  return h('nav', { class: 'pager', 'aria-label': t('page', { page, pages }) },
+    h('span', {}, t('total', { n: total })), ' · ', h('span', {}, t('page', { page, pages })), ' ',
+    h('button', { type: 'button', disabled: page <= 1, onclick: () => go(page - 1) }, t('previous')),
+    h('button', { type: 'button', disabled: page >= pages, onclick: () => go(page + 1) }, t('next')));
+}
+
+/** The short text mark of an outcome, shown besides its colour. */
+export const marks = { pass: '✓', warning: '!', breach: '✗', notApplicable: '–', baselineMissing: '?', notFiled: '○', pending: '…' };
+
+/** An outcome's mark and name, coloured by its class. */
+export function outcome(value) {
+  if (!value) return h('span', { class: 'outcome none', title: t('none') }, '');
+  return h('span', { class: `outcome o-${value}`, title: t(`out_${value}`) }, marks[value] ?? value, h('span', { class: 'sr' }, ` ${t(`out_${value}`)}`));
+}
+
+/** A severity or status as a badge with its name. */
+export function badge(kind, value) {
+  if (!value) return '—';
+  return h('span', { class: `badge ${kind}-${value}` }, t(`${kind === 'severity' ? 'sev' : 'st'}_${value}`));
+}
+
+/** The latest month that may have been filed: the previous one, yyyy-MM, in China Standard Time. */
+export function lastMonth() {
+  const now = new Date(Date.now() + 8 * 3600_000);
+  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+/** Keeps a view's query in the hash without a new history entry or a re-render. */
+export function keepQuery(route, query) {
+  const search = new URLSearchParams([...query].filter(([, v]) => v !== '' && v != null)).toString();
+  history.replaceState(null, '', `#/${route}${search ? `?${search}` : ''}`);
+}
+
+/** Adds a view's own stylesheet (a file of the console: the CSP allows no inline style), once. */
+export function stylesheet(path) {
+  const href = new URL(path, import.meta.url).pathname;
+  if (!document.querySelector(`link[rel="stylesheet"][href="${href}"]`)) {
+    document.head.append(h('link', { rel: 'stylesheet', href }));
+  }
+}
