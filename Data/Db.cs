@@ -138,7 +138,7 @@ internal static class Statements
         return command;
     }
 
-    /// <summary>Binds the values of the next row, in the order of the names: null as NULL, instants as the database stores them.</summary>
+    /// <summary>Binds the values of the next row, in the order of the names: null as NULL, instants and dates as the database stores them.</summary>
     public static void Bind(this DbCommand command, params object?[] values)
     {
         for (var i = 0; i < values.Length; i++)
@@ -146,6 +146,10 @@ internal static class Statements
             if (values[i] is NodaTime.Instant instant)
             {
                 TypeHandlers.NodaTimeHandlers.Bind(command.Parameters[i], instant);
+            }
+            else if (values[i] is NodaTime.LocalDate date)
+            {
+                TypeHandlers.NodaTimeHandlers.Bind(command.Parameters[i], date);
             }
             else
             {

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Compliance.Data.Exceptions;
 using Compliance.Data.Snapshots;
-using Dapper;
 using NodaTime;
 
 namespace Compliance.Data.Evaluations;
@@ -34,12 +33,27 @@ public sealed class EvaluationStore(Db db, ExceptionStore exceptions)
         var written = new Dictionary<long, IReadOnlyList<long>>();
         await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        foreach (var id in submissionIds.Distinct())
+        var subjects = await SnapshotStore.LoadForEvaluationAsync(connection, transaction, [.. submissionIds.Distinct()], ct);
+        var latest = subjects.Values.Where(s => s.IsLatest).ToList();
+        await ExceptionStore.LockAsync(connection, transaction, latest.Select(s => (s.Institution, s.History.Period)), ct);
+
+        // What the batch's institution-periods hold now, one query per institution, read under their locks.
+        var existing = new Dictionary<(string, YearMonth), IReadOnlyList<ExceptionRecord>>();
+        foreach (var institution in latest.GroupBy(s => s.Institution, StringComparer.Ordinal))
         {
-            var subject = await SnapshotStore.LoadForEvaluationAsync(connection, transaction, id, ct);
-            if (subject is { IsLatest: true })
+            var periods = institution.Select(s => s.History.Period).ToList();
+            foreach (var (period, records) in await ExceptionStore.ExistingAsync(connection, transaction, institution.Key, periods.Min(), periods.Max(), ct))
             {
-                written[id] = await ExceptionStore.ApplyAsync(connection, transaction, evaluate(subject), now, ct);
+                existing[(institution.Key, period)] = records;
+            }
+        }
+
+        await using (var writes = new ExceptionWrites(connection, transaction))
+        {
+            foreach (var subject in latest)
+            {
+                written[subject.SubmissionId] = await ExceptionStore.ApplyAsync(
+                    writes, evaluate(subject), existing.GetValueOrDefault((subject.Institution, subject.History.Period)) ?? [], now, ct);
             }
         }
 
@@ -57,9 +71,13 @@ public sealed class EvaluationStore(Db db, ExceptionStore exceptions)
         var errorJson = error is null ? null : JsonSerializer.Serialize(new { error }, Json);
         await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        foreach (var id in submissionIds.Distinct())
+        await using (var mark = connection.Repeated(transaction, MarkSql, "status", "error", "id"))
         {
-            await connection.ExecuteAsync(new CommandDefinition(connection.Sql(MarkSql), new { id, status, error = errorJson }, transaction, cancellationToken: ct));
+            foreach (var id in submissionIds.Distinct())
+            {
+                mark.Bind(status, errorJson, id);
+                await mark.ExecuteNonQueryAsync(ct);
+            }
         }
 
         await transaction.CommitAsync(ct);

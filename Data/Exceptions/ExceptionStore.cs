@@ -128,13 +128,11 @@ public sealed class ExceptionStore(Db db)
         to_status AS ToStatus, note AS Note, figures AS Figures
         """;
 
-    // The exceptions of every rule set in a period: those of sets that no longer apply are cleared with the rest.
-    private const string ExistingSql = $"SELECT {Columns} FROM exceptions e WHERE e.institution = @Institution AND e.period = @Period AND e.\"rule\" <> 'DEADLINE_MISSED'";
+    // The exceptions of every rule set in an institution's periods: those of sets that no longer apply are cleared with the rest.
+    private const string ExistingSql = $"SELECT {Columns} FROM exceptions e WHERE e.institution = @Institution AND e.period >= @From AND e.period <= @To AND e.\"rule\" <> 'DEADLINE_MISSED'";
 
     // The exceptions of evaluations in [From, To] that a scope sees, as a preview compares them.
     private const string StoredInRangeSql = $"SELECT {Columns} FROM exceptions e JOIN institutions i ON i.code = e.institution WHERE e.period >= @From AND e.period <= @To AND e.\"rule\" <> 'DEADLINE_MISSED' AND {Scope.Filter}";
-
-    private const string EvaluatedSql = "UPDATE submissions SET evaluation_status = 'done', evaluated_at = @now, evaluation = @evaluation WHERE id = @SubmissionId";
 
     private const string ListWhere = $"""
         WHERE {Scope.Filter}
@@ -171,8 +169,6 @@ public sealed class ExceptionStore(Db db)
 
     private const string StatusSql = $"SELECT e.status FROM exceptions e JOIN institutions i ON i.code = e.institution WHERE e.id = @id AND {Scope.Filter}";
 
-    private const string TransitionSql = "UPDATE exceptions SET status = @to, waived_until = @waivedUntil, updated_at = @now WHERE id = @id";
-
     private const string MissedSql = """
         SELECT id AS Id, institution AS Institution, period AS Period, subject AS Subject, status AS Status, waived_until AS Until
         FROM exceptions WHERE "rule" = 'DEADLINE_MISSED'
@@ -183,37 +179,12 @@ public sealed class ExceptionStore(Db db)
         WHERE e."rule" = 'DEADLINE_MISSED' AND EXISTS (SELECT 1 FROM exception_events v WHERE v.exception_id = e.id AND v.kind = 'filedLate')
         """;
 
-    private const string FiguresSql = "UPDATE exceptions SET figures = @figures WHERE id = @Id";
-
     // Under its unique key: a sweep racing another writes nothing twice (the sweep's lock serializes them).
     private const string InsertMissedSql = """
         INSERT INTO exceptions (institution, period, "rule", subject, severity, status, figures, baselines, message_zh, message_en, created_at, updated_at)
         SELECT @institution, @period, 'DEADLINE_MISSED', @obligation, 'breach', @status, @figures, '{}', @zh, @en, @now, @now
         WHERE NOT EXISTS (
             SELECT 1 FROM exceptions WHERE institution = @institution AND period = @period AND "rule" = 'DEADLINE_MISSED' AND subject = @obligation);
-        """;
-
-    private const string InsertSql = """
-        INSERT INTO exceptions (institution, period, "rule", subject, rule_set_id, rule_set_version, severity, status, figures, baselines,
-            message_zh, message_en, submission_id, created_at, updated_at)
-        VALUES (@Institution, @Period, @Rule, @RuleSetId, @RuleSetId, @RuleSetVersion, @severity, @status, @figures, @baselines,
-            @MessageZh, @MessageEn, @SubmissionId, @now, @now);
-        """;
-
-    private const string LastFiguresSql = "SELECT figures FROM exception_events WHERE id = (SELECT MAX(id) FROM exception_events WHERE exception_id = @Id AND figures IS NOT NULL)";
-
-    private const string MoveSubmissionSql = "UPDATE exceptions SET submission_id = @SubmissionId WHERE id = @Id";
-
-    private const string UpdateFindingSql = """
-        UPDATE exceptions SET rule_set_id = @RuleSetId, rule_set_version = @RuleSetVersion, severity = @severity, status = @status,
-            figures = @figures, baselines = @baselines, message_zh = @MessageZh, message_en = @MessageEn,
-            submission_id = @SubmissionId, waived_until = NULL, updated_at = @now
-        WHERE id = @Id
-        """;
-
-    private const string InsertEventSql = """
-        INSERT INTO exception_events (exception_id, at, actor_role, actor_key_id, kind, from_status, to_status, note, figures)
-        VALUES (@exceptionId, @now, @Role, @KeyId, @kind, @from, @to, @note, @figures)
         """;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -226,11 +197,41 @@ public sealed class ExceptionStore(Db db)
     /// </summary>
     internal static async Task<IReadOnlyList<long>> ApplyAsync(DbConnection connection, DbTransaction transaction, Evaluation evaluation, Instant now, CancellationToken ct)
     {
-        await Dialect.Of(connection).LockAsync(connection, transaction, $"evaluation/{evaluation.Institution}/{Periods.Format(evaluation.Period)}", ct);
-        var existing = (await connection.QueryAsync<ExceptionRecord>(new CommandDefinition(
-            connection.Sql(ExistingSql),
-            new { evaluation.Institution, evaluation.Period }, transaction, cancellationToken: ct))).ToList();
+        await LockAsync(connection, transaction, [(evaluation.Institution, evaluation.Period)], ct);
+        var existing = await ExistingAsync(connection, transaction, evaluation.Institution, evaluation.Period, evaluation.Period, ct);
+        await using var writes = new ExceptionWrites(connection, transaction);
+        return await ApplyAsync(writes, evaluation, existing.GetValueOrDefault(evaluation.Period) ?? [], now, ct);
+    }
 
+    /// <summary>
+    /// Takes the evaluation locks of institution-periods, in one order whoever asks (so two batches never wait on each
+    /// other), before what they hold is read.
+    /// </summary>
+    internal static async Task LockAsync(DbConnection connection, DbTransaction transaction, IEnumerable<(string Institution, YearMonth Period)> subjects, CancellationToken ct)
+    {
+        var dialect = Dialect.Of(connection);
+        foreach (var resource in subjects.Select(s => $"evaluation/{s.Institution}/{Periods.Format(s.Period)}").Distinct().Order(StringComparer.Ordinal))
+        {
+            await dialect.LockAsync(connection, transaction, resource, ct);
+        }
+    }
+
+    /// <summary>What evaluations of an institution's periods in [<paramref name="from"/>, <paramref name="to"/>] wrote, by period: one query.</summary>
+    internal static async Task<IReadOnlyDictionary<YearMonth, IReadOnlyList<ExceptionRecord>>> ExistingAsync(
+        DbConnection connection, DbTransaction transaction, string institution, YearMonth from, YearMonth to, CancellationToken ct)
+    {
+        var rows = await connection.QueryAsync<ExceptionRecord>(new CommandDefinition(
+            connection.Sql(ExistingSql),
+            new { Institution = institution, From = Periods.Format(from), To = Periods.Format(to) }, transaction, cancellationToken: ct));
+        return rows.GroupBy(r => r.Period).ToDictionary(g => g.Key, g => (IReadOnlyList<ExceptionRecord>)[.. g]);
+    }
+
+    /// <summary>
+    /// Applies an evaluation with the batch's prepared writes, against what the evaluations of its institution-period
+    /// wrote before (<paramref name="existing"/>, read under the lock, in the same transaction).
+    /// </summary>
+    internal static async Task<IReadOnlyList<long>> ApplyAsync(ExceptionWrites writes, Evaluation evaluation, IReadOnlyList<ExceptionRecord> existing, Instant now, CancellationToken ct)
+    {
         // A rule no longer in its set, or a set that no longer applies, finds nothing: what it found before is cleared,
         // as a fresh evaluation would leave it.
         var touched = new List<long>();
@@ -238,18 +239,15 @@ public sealed class ExceptionStore(Db db)
         {
             if (result?.Finding is { } finding)
             {
-                touched.Add(await WriteFindingAsync(connection, transaction, evaluation, set!, finding, current, now, ct));
+                touched.Add(await WriteFindingAsync(writes, evaluation, set!, finding, current, now, ct));
             }
-            else if (current is not null && await ClearAsync(connection, transaction, current, now, ct))
+            else if (current is not null && await ClearAsync(writes, current, now, ct))
             {
                 touched.Add(current.Id);
             }
         }
 
-        var record = EvaluationJson(evaluation.Result, touched).ToJsonString();
-        await connection.ExecuteAsync(new CommandDefinition(
-            connection.Sql(EvaluatedSql),
-            new { now, evaluation = record, evaluation.SubmissionId }, transaction, cancellationToken: ct));
+        await writes.EvaluatedAsync(evaluation.SubmissionId, EvaluationJson(evaluation.Result, touched).ToJsonString(), now, ct);
         return touched;
     }
 
@@ -336,8 +334,12 @@ public sealed class ExceptionStore(Db db)
             return TransitionOutcome.NotAllowed;
         }
 
-        await MoveAsync(connection, transaction, id, transition.To, action == LifecycleEvent.Waive ? waivedUntil : null, now, ct);
-        await AddEventAsync(connection, transaction, id, actor, recorded, from, transition.To, note, null, now, ct);
+        await using (var writes = new ExceptionWrites(connection, transaction))
+        {
+            await writes.MoveAsync(id, transition.To, action == LifecycleEvent.Waive ? waivedUntil : null, now, ct);
+            await writes.EventAsync(id, actor, recorded, from, transition.To, note, null, now, ct);
+        }
+
         await CommitAsync(transaction, ct);
         return TransitionOutcome.Done;
     }
@@ -372,9 +374,9 @@ public sealed class ExceptionStore(Db db)
             .ToDictionary(e => (e.Institution, e.Period, e.Subject));
 
         var created = 0;
+        await using var writes = new ExceptionWrites(connection, transaction);
         await using (var insert = connection.Repeated(transaction, InsertMissedSql + dialect.InsertedId,
             "institution", "period", "obligation", "status", "figures", "zh", "en", "now"))
-        await using (var events = connection.Repeated(transaction, InsertEventSql, "exceptionId", "now", "Role", "KeyId", "kind", "from", "to", "note", "figures"))
         {
             foreach (var (institution, deadline) in missed)
             {
@@ -386,10 +388,9 @@ public sealed class ExceptionStore(Db db)
                         && ExceptionLifecycle.Next(ExceptionLifecycle.ParseStatus(found.Status), LifecycleEvent.WaiverEnded) is { Recorded: { } reopened } transition)
                     {
                         // A waiver that ended on a deadline still not filed: the first sweep after its date reopens it.
-                        await MoveAsync(connection, transaction, found.Id, transition.To, null, now, ct);
-                        events.Bind(found.Id, now, Actor.System.Role, Actor.System.KeyId, reopened.Name(), found.Status, transition.To.Name(),
-                            $"The waiver ended on {Periods.FormatDate(until)} and nothing is filed yet.", null);
-                        await events.ExecuteNonQueryAsync(ct);
+                        await writes.MoveAsync(found.Id, transition.To, null, now, ct);
+                        await writes.EventAsync(found.Id, Actor.System, reopened, ExceptionLifecycle.ParseStatus(found.Status), transition.To,
+                            $"The waiver ended on {Periods.FormatDate(until)} and nothing is filed yet.", null, now, ct);
                     }
 
                     continue;
@@ -403,8 +404,7 @@ public sealed class ExceptionStore(Db db)
                 if (await insert.ExecuteScalarAsync(ct) is long id)
                 {
                     created++;
-                    events.Bind(id, now, Actor.System.Role, Actor.System.KeyId, first.Recorded!.Value.Name(), null, first.To.Name(), null, figures);
-                    await events.ExecuteNonQueryAsync(ct);
+                    await writes.EventAsync(id, Actor.System, first.Recorded!.Value, null, first.To, null, figures, now, ct);
                 }
             }
         }
@@ -427,8 +427,8 @@ public sealed class ExceptionStore(Db db)
                 filedAt = NodaTime.Text.InstantPattern.ExtendedIso.Format(late.FiledAt),
             }, Json);
             var note = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"filed {late.DaysLate} days late");
-            await AddEventAsync(connection, transaction, found.Id, Actor.System, recorded, ExceptionLifecycle.ParseStatus(found.Status), transition.To, note, figures, now, ct);
-            await connection.ExecuteAsync(new CommandDefinition(connection.Sql(FiguresSql), new { found.Id, figures }, transaction, cancellationToken: ct));
+            await writes.EventAsync(found.Id, Actor.System, recorded, ExceptionLifecycle.ParseStatus(found.Status), transition.To, note, figures, now, ct);
+            await writes.FiguresAsync(found.Id, figures, ct);
         }
 
         return created;
@@ -483,25 +483,17 @@ public sealed class ExceptionStore(Db db)
     private static string? Format(YearMonth? period) => period is { } p ? Periods.Format(p) : null;
 
     private static async Task<long> WriteFindingAsync(
-        DbConnection connection, DbTransaction transaction, Evaluation evaluation, RuleSet ruleSet, Finding finding, ExceptionRecord? current, Instant now, CancellationToken ct)
+        ExceptionWrites writes, Evaluation evaluation, RuleSet ruleSet, Finding finding, ExceptionRecord? current, Instant now, CancellationToken ct)
     {
-        var figures = FiguresJson(finding.Figures).ToJsonString();
-        var baselines = BaselinesJson(finding.Baselines).ToJsonString();
-        var severity = SeverityName(finding.Severity);
-        var values = new
-        {
-            evaluation.Institution, evaluation.Period, finding.Rule, RuleSetId = ruleSet.Id, RuleSetVersion = ruleSet.Version,
-            severity, figures, baselines, MessageZh = finding.Message.Zh, MessageEn = finding.Message.En, evaluation.SubmissionId, now,
-        };
+        var row = new ExceptionWrites.FindingRow(
+            evaluation.Institution, evaluation.Period, finding.Rule, ruleSet.Id, ruleSet.Version, SeverityName(finding.Severity),
+            FiguresJson(finding.Figures).ToJsonString(), BaselinesJson(finding.Baselines).ToJsonString(), finding.Message.Zh, finding.Message.En, evaluation.SubmissionId);
 
         if (current is null)
         {
             var created = ExceptionLifecycle.OnEvaluation(null, null, ReportingZone.DateOf(now), found: true, changed: false).Transition!.Value;
-            var parameters = new DynamicParameters(values);
-            parameters.Add("status", created.To.Name());
-            var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                connection.Sql(InsertSql + Dialect.Of(connection).LastId), parameters, transaction, cancellationToken: ct));
-            await AddEventAsync(connection, transaction, id, Actor.System, created.Recorded!.Value, null, created.To, null, figures, now, ct);
+            var id = await writes.InsertAsync(row, created.To, now, ct);
+            await writes.EventAsync(id, Actor.System, created.Recorded!.Value, null, created.To, null, row.Figures, now, ct);
             return id;
         }
 
@@ -511,14 +503,11 @@ public sealed class ExceptionStore(Db db)
         if (ExceptionLifecycle.IsDecided(from) && !ExceptionLifecycle.WaiverHasEnded(from, current.WaivedUntil, today))
         {
             // A regulator decided it: new figures are compared with the last recorded, and recorded as an event once.
-            var lastFigures = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
-                connection.Sql(LastFiguresSql),
-                new { current.Id }, transaction, cancellationToken: ct));
-            changed = figures != (lastFigures ?? current.Figures);
+            changed = row.Figures != (await writes.LastFiguresAsync(current.Id, ct) ?? current.Figures);
         }
         else
         {
-            changed = current.Figures != figures || current.Severity != severity || current.Baselines != baselines
+            changed = current.Figures != row.Figures || current.Severity != row.Severity || current.Baselines != row.Baselines
                 || current.RuleSetVersion != ruleSet.Version;
         }
 
@@ -531,9 +520,7 @@ public sealed class ExceptionStore(Db db)
         {
             if (!ExceptionLifecycle.IsDecided(from) && current.SubmissionId != evaluation.SubmissionId)
             {
-                await connection.ExecuteAsync(new CommandDefinition(
-                    connection.Sql(MoveSubmissionSql),
-                    new { evaluation.SubmissionId, current.Id }, transaction, cancellationToken: ct));
+                await writes.MoveSubmissionAsync(current.Id, evaluation.SubmissionId, ct);
             }
 
             return current.Id;
@@ -541,22 +528,14 @@ public sealed class ExceptionStore(Db db)
 
         if (!ExceptionLifecycle.IsDecided(transition.To))
         {
-            await UpdateFindingAsync(connection, transaction, current.Id, values, transition.To, ct);
+            await writes.UpdateFindingAsync(current.Id, row, transition.To, now, ct);
         }
 
-        await AddEventAsync(connection, transaction, current.Id, Actor.System, recorded, from, transition.To, note, figures, now, ct);
+        await writes.EventAsync(current.Id, Actor.System, recorded, from, transition.To, note, row.Figures, now, ct);
         return current.Id;
     }
 
-    private static Task<int> UpdateFindingAsync(DbConnection connection, DbTransaction transaction, long id, object values, ExceptionStatus status, CancellationToken ct)
-    {
-        var parameters = new DynamicParameters(values);
-        parameters.Add("Id", id);
-        parameters.Add("status", status.Name());
-        return connection.ExecuteAsync(new CommandDefinition(connection.Sql(UpdateFindingSql), parameters, transaction, cancellationToken: ct));
-    }
-
-    private static async Task<bool> ClearAsync(DbConnection connection, DbTransaction transaction, ExceptionRecord current, Instant now, CancellationToken ct)
+    private static async Task<bool> ClearAsync(ExceptionWrites writes, ExceptionRecord current, Instant now, CancellationToken ct)
     {
         var from = ExceptionLifecycle.ParseStatus(current.Status);
         if (ExceptionLifecycle.OnEvaluation(from, current.WaivedUntil, ReportingZone.DateOf(now), found: false, changed: false).Transition
@@ -565,21 +544,10 @@ public sealed class ExceptionStore(Db db)
             return false;
         }
 
-        await MoveAsync(connection, transaction, current.Id, transition.To, current.WaivedUntil, now, ct);
-        await AddEventAsync(connection, transaction, current.Id, Actor.System, recorded, from, transition.To, "Re-evaluation no longer finds it.", null, now, ct);
+        await writes.MoveAsync(current.Id, transition.To, current.WaivedUntil, now, ct);
+        await writes.EventAsync(current.Id, Actor.System, recorded, from, transition.To, "Re-evaluation no longer finds it.", null, now, ct);
         return true;
     }
-
-    private static Task<int> MoveAsync(DbConnection connection, DbTransaction transaction, long id, ExceptionStatus to, LocalDate? waivedUntil, Instant now, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(connection.Sql(TransitionSql), new { id, to = to.Name(), waivedUntil, now }, transaction, cancellationToken: ct));
-
-    private static Task<int> AddEventAsync(
-        DbConnection connection, DbTransaction transaction, long exceptionId, Actor actor, EventKind kind, ExceptionStatus? from, ExceptionStatus to,
-        string? note, string? figures, Instant now, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(connection.Sql(InsertEventSql), new
-        {
-            exceptionId, now, actor.Role, actor.KeyId, kind = kind.Name(), from = from?.Name(), to = to.Name(), note, figures,
-        }, transaction, cancellationToken: ct));
 
     /// <summary>The JSON name of an outcome: <c>pass</c>, <c>warning</c>, <c>breach</c>, <c>notApplicable</c>, <c>baselineMissing</c>.</summary>
     public static string OutcomeName(RuleOutcome outcome) => JsonNamingPolicy.CamelCase.ConvertName(outcome.ToString());

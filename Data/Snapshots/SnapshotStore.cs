@@ -128,31 +128,49 @@ public sealed class SnapshotStore(Db db)
     private static string FindSql { get; } = $"SELECT {Columns} FROM snapshots s WHERE s.submission_id = @submissionId";
 
     /// <summary>
-    /// Loads a submission's snapshot and every snapshot its rules may read, inside the caller's transaction (so the
-    /// history read is the one the evaluation's writes apply to); <c>null</c> if it has no snapshot.
+    /// Loads the snapshots of submissions and every snapshot their rules may read, inside the caller's transaction (so
+    /// the history read is the one the evaluation's writes apply to), by submission; one without a snapshot is left
+    /// out. Each submission's own row is one prepared statement; the history is one query per institution, for all
+    /// of its periods in the batch.
     /// </summary>
-    internal static async Task<EvaluationSubject?> LoadForEvaluationAsync(DbConnection connection, DbTransaction transaction, long submissionId, CancellationToken ct)
+    internal static async Task<IReadOnlyDictionary<long, EvaluationSubject>> LoadForEvaluationAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<long> submissionIds, CancellationToken ct)
     {
-        var own = (await QueryAsync(connection, new CommandDefinition(connection.Sql(SubjectSql), new { submissionId }, transaction, cancellationToken: ct))).SingleOrDefault();
-        if (own is null)
+        var owns = new List<SnapshotRow>();
+        await using (var subject = connection.Repeated(transaction, SubjectSql, "submissionId"))
         {
-            return null;
+            foreach (var id in submissionIds)
+            {
+                subject.Bind(id);
+                await using var reader = await subject.ExecuteReaderAsync(ct);
+                owns.AddRange(await ReadAsync(reader, ct));
+            }
         }
 
-        var period = Periods.Parse(own.Period);
-        if (own.Version != own.LatestVersion)
+        var subjects = new Dictionary<long, EvaluationSubject>();
+        foreach (var own in owns.Where(o => o.Version != o.LatestVersion))
         {
-            return new EvaluationSubject(submissionId, own.Institution, own.RegionCode, (int)own.Version, false, new SnapshotHistory(own.Institution, own.ToStored(), []));
+            subjects[own.SubmissionId] = new EvaluationSubject(own.SubmissionId, own.Institution, own.RegionCode, (int)own.Version, false,
+                new SnapshotHistory(own.Institution, own.ToStored(), []));
         }
 
-        var rows = await QueryAsync(connection, new CommandDefinition(connection.Sql(LatestInRangeSql), new
+        foreach (var institution in owns.Where(o => o.Version == o.LatestVersion).GroupBy(o => o.Institution, StringComparer.Ordinal))
         {
-            own.Institution,
-            From = Periods.Format(SnapshotHistory.EarliestNeeded(period)),
-            To = Periods.Format(period.PlusMonths(-1)),
-        }, transaction, cancellationToken: ct));
-        var history = HistoryOf(own.Institution, own.ToStored(), rows.Select(r => r.ToStored()));
-        return new EvaluationSubject(submissionId, own.Institution, own.RegionCode, (int)own.Version, true, history);
+            var periods = institution.Select(o => Periods.Parse(o.Period)).ToList();
+            var before = (await QueryAsync(connection, new CommandDefinition(connection.Sql(LatestInRangeSql), new
+            {
+                Institution = institution.Key,
+                From = Periods.Format(SnapshotHistory.EarliestNeeded(periods.Min())),
+                To = Periods.Format(periods.Max().PlusMonths(-1)),
+            }, transaction, cancellationToken: ct))).Select(r => r.ToStored()).ToList();
+            foreach (var own in institution)
+            {
+                subjects[own.SubmissionId] = new EvaluationSubject(own.SubmissionId, own.Institution, own.RegionCode, (int)own.Version, true,
+                    HistoryOf(own.Institution, own.ToStored(), before));
+            }
+        }
+
+        return subjects;
     }
 
     /// <summary>
@@ -460,11 +478,16 @@ public sealed class SnapshotStore(Db db)
     /// </summary>
     internal static async Task<List<SnapshotRow>> QueryAsync(DbConnection connection, CommandDefinition command)
     {
-        var rows = new List<SnapshotRow>();
         await using var reader = await connection.ExecuteReaderAsync(command);
+        return await ReadAsync(reader, command.CancellationToken);
+    }
+
+    private static async Task<List<SnapshotRow>> ReadAsync(DbDataReader reader, CancellationToken ct)
+    {
+        var rows = new List<SnapshotRow>();
         var parse = reader.GetRowParser<SnapshotRow>();
         var ordinals = IndicatorColumns.ToDictionary(c => c, reader.GetOrdinal);
-        while (await reader.ReadAsync(command.CancellationToken))
+        while (await reader.ReadAsync(ct))
         {
             var row = parse(reader);
             row.Indicators = Indicator.Snapshot(
