@@ -156,6 +156,13 @@ public sealed class InstitutionPageTests : ConsoleFixture
         }
 
         indicators["2021-12"]["creditShare"]!.GetValue<decimal>().Should().NotBe(indicators["2021-12"]["pboc"]!["creditShare"]!.GetValue<decimal>());
+
+        // The tooltip is drawn on the canvas (rich text), so hovering a point writes no inline style the CSP would refuse.
+        var canvas = charts.Nth(0).Locator(".chart canvas");
+        var box = (await canvas.BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(box.X + (box.Width * 0.9f), box.Y + (box.Height / 2));
+        await page.Mouse.MoveAsync(box.X + (box.Width * 0.95f), box.Y + (box.Height / 2));
+        await page.WaitForTimeoutAsync(300);
         await session.AssertCleanAsync();
     }
 
@@ -173,6 +180,33 @@ public sealed class InstitutionPageTests : ConsoleFixture
 
         await Assertions.Expect(session.Page.GetByRole(AriaRole.Table, new() { Name = "Institutions" })).ToBeVisibleAsync();
         (await session.Page.EvaluateAsync<bool>("() => window.__charts.every(c => !window.echarts.getInstanceByDom(c))")).Should().BeTrue();
+        await session.AssertCleanAsync();
+    }
+
+    [Test]
+    public async Task OneFailingCall_ShowsItsProblemInItsSection_AndTheRestOfThePageLoads()
+    {
+        await using var session = await SignInAsync(_bankKey);
+        await session.Page.RouteAsync("**/api/v1/institutions/*/headroom*", route => route.FulfillAsync(new()
+        {
+            Status = 503, ContentType = "application/problem+json",
+            Body = """{"type":"/problems/unavailable","title":"Service Unavailable","status":503,"detail":"The headroom is being recomputed."}""",
+        }));
+
+        await GoAsync(session, $"#/institutions/{Bank}?period={Period}");
+
+        var headroom = session.Page.GetByRole(AriaRole.Region, new() { Name = "Headroom" });
+        await Assertions.Expect(headroom.GetByRole(AriaRole.Alert)).ToContainTextAsync("Service Unavailable");
+        await Assertions.Expect(headroom.GetByRole(AriaRole.Alert)).ToContainTextAsync("The headroom is being recomputed.");
+        await Assertions.Expect(session.Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync(Bank);
+        await Assertions.Expect(session.Page.GetByRole(AriaRole.Region, new() { Name = "Peers" }).GetByRole(AriaRole.Table)).ToBeVisibleAsync();
+        await Assertions.Expect(session.Page.GetByRole(AriaRole.Region, new() { Name = "Submissions" }).GetByRole(AriaRole.Table)).ToBeVisibleAsync();
+        await Assertions.Expect(session.Page.Locator(".chart canvas")).ToHaveCountAsync(3);
+
+        await session.Page.UnrouteAsync("**/api/v1/institutions/*/headroom*");
+        await headroom.GetByRole(AriaRole.Button, new() { Name = "Retry" }).ClickAsync();
+
+        await Assertions.Expect(headroom.GetByRole(AriaRole.Table)).ToBeVisibleAsync();
         await session.AssertCleanAsync();
     }
 

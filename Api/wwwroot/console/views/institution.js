@@ -397,7 +397,7 @@ async function showPeers(target, base, period) {
       { head: t('inst_median'), cell: figure('median'), numeric: true },
       { head: t('inst_q3'), cell: figure('q3'), numeric: true },
       { head: t('inst_max'), cell: figure('max'), numeric: true },
-      { head: t('inst_percentile'), cell: i => (i.percentile == null ? (i.reason ?? '—') : pct(i.percentile)), numeric: true },
+      { head: t('inst_percentile'), cell: i => (i.percentile == null ? '—' : pct(i.percentile)), numeric: true },
     ], answer.items, { class: 'inst-peers' })));
 }
 
