@@ -1,0 +1,470 @@
+// An institution's page (#/institutions/{code}): trend charts with their data tables, headroom, peers, the support
+// tool and its submissions; and the list of institutions the caller may see (#/institutions).
+
+import { h, replace, table, field } from '../dom.js';
+import { t, addStrings, money, number, date, localized } from '../i18n.js';
+import { api } from '../api.js';
+import { loading, pager, outcome, stylesheet, lastMonth, keepQuery } from './common.js';
+
+addStrings({
+  zh: {
+    inst_listCaption: '机构列表', inst_code: '机构代码', inst_name: '机构名称', inst_category: '类别', inst_region: '地区代码',
+    inst_localLegalPerson: '地方法人', inst_reportingFrom: '起报期', inst_yes: '是', inst_no: '否',
+    inst_trends: '趋势', inst_trendsHint: '截至所选报告期的 24 个月。', inst_noData: '这些月份没有已接受的台账。',
+    inst_growthTitle: '普惠型小微贷款增速与各项贷款增速（较上年末，%）', inst_growthCaption: '贷款增速（较上年末，%）',
+    inst_inclusiveBalance: '普惠型小微贷款余额', inst_totalBalance: '各项贷款余额', inst_inclusiveGrowth: '普惠型小微增速', inst_totalGrowth: '各项贷款增速', inst_growthGap: '增速差（百分点）',
+    inst_nplTitle: '不良贷款率（%）及差值', inst_nplCaption: '不良贷款率（%）',
+    inst_inclusiveNpl: '普惠型小微不良率', inst_totalNpl: '各项贷款不良率', inst_nplGap: '差值（百分点）',
+    inst_shareTitle: '普惠信用贷款占比（%）', inst_shareCaption: '信用贷款占比（%）', inst_shareCbirc: '信用贷款占比（银保监口径）', inst_sharePboc: '信用贷款占比（人民银行口径）',
+    inst_chartFailed: '图表无法显示，数据见旁边的表格。',
+    inst_headroom: '达标空间', inst_headroomCaption: '{period} 各规则的达标空间', inst_figure: '指标值', inst_threshold: '阈值', inst_margin: '空间',
+    inst_unit: '单位', inst_projection: '年末预测值', inst_projectedMargin: '年末预测空间', inst_noHeadroom: '该报告期没有指标快照。',
+    unit_pp: '百分点', unit_yuan: '元', unit_count: '户', part_balance: '余额', part_borrowers: '户数', part_growth: '增速', part_increment: '增量',
+    inst_peers: '同业比较', inst_peersCaption: '{period} 同业比较', inst_measure: '指标', inst_value: '本机构', inst_group: '同业组', inst_n: '家数',
+    inst_min: '最小值', inst_q1: '下四分位', inst_median: '中位数', inst_q3: '上四分位', inst_max: '最大值', inst_percentile: '百分位',
+    m_inclusiveGrowthYtd: '普惠型小微增速（较年初）', m_totalGrowthYtd: '各项贷款增速（较年初）', m_growthGapPp: '增速差（百分点）',
+    m_inclusiveNplRatio: '普惠型小微不良率', m_nplGapPp: '不良率差（百分点）', m_creditShare: '信用贷款占比', m_creditShareChangePp: '信用贷款占比变化（百分点）',
+    m_inclusiveBorrowersChange: '普惠型小微户数变化',
+    inst_support: '普惠小微贷款支持工具', inst_supportCaption: '{year} 年各季度支持工具', inst_quarter: '季度', inst_startBalance: '期初余额',
+    inst_endBalance: '期末余额', inst_increase: '增量', inst_ratePct: '支持比例（%）', inst_amount: '支持金额',
+    inst_notEligible: '本机构不符合支持工具条件（仅限地方法人金融机构）。',
+    inst_submissions: '报送记录', inst_submissionsCaption: '本机构的报送', inst_version: '版本', inst_received: '接收时间', inst_rows: '行数',
+    inst_issues: '警告 / 错误', inst_receipt: '回执', sub_accepted: '已接受', sub_rejected: '已退回',
+  },
+  en: {
+    inst_listCaption: 'Institutions', inst_code: 'Code', inst_name: 'Name', inst_category: 'Category', inst_region: 'Region',
+    inst_localLegalPerson: 'Local legal person', inst_reportingFrom: 'Reporting from', inst_yes: 'Yes', inst_no: 'No',
+    inst_trends: 'Trends', inst_trendsHint: 'The 24 months up to the chosen period.', inst_noData: 'No accepted ledgers in these months.',
+    inst_growthTitle: 'Inclusive vs total loan growth since the December before (%)', inst_growthCaption: 'Loan growth since the December before (%)',
+    inst_inclusiveBalance: 'Inclusive balance', inst_totalBalance: 'Total balance', inst_inclusiveGrowth: 'Inclusive growth', inst_totalGrowth: 'Total growth', inst_growthGap: 'Gap (pp)',
+    inst_nplTitle: 'NPL ratios (%) and their gap', inst_nplCaption: 'NPL ratios (%)',
+    inst_inclusiveNpl: 'Inclusive NPL ratio', inst_totalNpl: 'Total NPL ratio', inst_nplGap: 'Gap (pp)',
+    inst_shareTitle: 'Credit-loan share of inclusive loans (%)', inst_shareCaption: 'Credit share (%)', inst_shareCbirc: 'Credit share (CBIRC)', inst_sharePboc: 'Credit share (PBoC)',
+    inst_chartFailed: 'The chart cannot be shown; its data is in the table beside it.',
+    inst_headroom: 'Headroom', inst_headroomCaption: 'Headroom of each rule in {period}', inst_figure: 'Figure', inst_threshold: 'Threshold', inst_margin: 'Headroom',
+    inst_unit: 'Unit', inst_projection: 'Year-end projection', inst_projectedMargin: 'Projected headroom', inst_noHeadroom: 'No indicator snapshot for this period.',
+    unit_pp: 'pp', unit_yuan: 'yuan', unit_count: 'count', part_balance: 'balance', part_borrowers: 'borrowers', part_growth: 'growth', part_increment: 'increment',
+    inst_peers: 'Peers', inst_peersCaption: 'Peers in {period}', inst_measure: 'Measure', inst_value: 'Value', inst_group: 'Group', inst_n: 'n',
+    inst_min: 'Min', inst_q1: 'Q1', inst_median: 'Median', inst_q3: 'Q3', inst_max: 'Max', inst_percentile: 'Percentile',
+    m_inclusiveGrowthYtd: 'Inclusive growth (YTD)', m_totalGrowthYtd: 'Total growth (YTD)', m_growthGapPp: 'Growth gap (pp)',
+    m_inclusiveNplRatio: 'Inclusive NPL ratio', m_nplGapPp: 'NPL gap (pp)', m_creditShare: 'Credit share', m_creditShareChangePp: 'Credit share change (pp)',
+    m_inclusiveBorrowersChange: 'Inclusive borrowers change',
+    inst_support: 'Support tool', inst_supportCaption: 'Support tool by quarter, {year}', inst_quarter: 'Quarter', inst_startBalance: 'Start balance',
+    inst_endBalance: 'End balance', inst_increase: 'Increase', inst_ratePct: 'Rate (%)', inst_amount: 'Amount',
+    inst_notEligible: 'This institution is not eligible for the support tool (local legal-person institutions only).',
+    inst_submissions: 'Submissions', inst_submissionsCaption: 'Submissions of this institution', inst_version: 'Version', inst_received: 'Received', inst_rows: 'Rows',
+    inst_issues: 'Warnings / errors', inst_receipt: 'Receipt', sub_accepted: 'Accepted', sub_rejected: 'Rejected',
+  },
+});
+
+const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
+const MONTHS = 24;
+
+/** The charts of the page shown now: disposed when it is left or drawn again. */
+let charts = [];
+let listening = false;
+
+function disposeCharts() {
+  for (const chart of charts) chart.dispose();
+  charts = [];
+}
+
+function resizeCharts() {
+  for (const chart of charts) chart.resize();
+}
+
+function watchCharts() {
+  if (listening) return;
+  listening = true;
+  window.addEventListener('resize', resizeCharts);
+  window.addEventListener('hashchange', function leave() {
+    window.removeEventListener('hashchange', leave);
+    window.removeEventListener('resize', resizeCharts);
+    listening = false;
+    disposeCharts();
+  });
+}
+
+/** Apache ECharts, loaded on this page only, once. */
+let echartsLoaded = null;
+function loadECharts() {
+  if (window.echarts) return Promise.resolve(window.echarts);
+  if (!echartsLoaded) {
+    echartsLoaded = new Promise((resolve, reject) => {
+      const script = h('script', { src: '/vendor/echarts/echarts.min.js' });
+      script.addEventListener('load', () => (window.echarts ? resolve(window.echarts) : reject(new Error('echarts did not load'))));
+      script.addEventListener('error', () => {
+        echartsLoaded = null;
+        script.remove();
+        reject(new Error('echarts did not load'));
+      });
+      document.head.append(script);
+    });
+  }
+  return echartsLoaded;
+}
+
+/** The rule catalogue's names by id, asked once. */
+let ruleNames = null;
+function loadRuleNames() {
+  if (!ruleNames) {
+    ruleNames = api('/rules').then(answer => new Map(answer.items.map(rule => [rule.id, rule.name])), error => {
+      ruleNames = null;
+      throw error;
+    });
+  }
+  return ruleNames;
+}
+
+/** yyyy-MM plus n months. */
+function addMonths(period, n) {
+  const [year, month] = period.split('-').map(Number);
+  const index = year * 12 + (month - 1) + n;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+
+/** (now − base) / base × 100; null where either is missing or the base is 0. */
+function growth(now, base) {
+  if (now == null || base == null || Number(base) === 0) return null;
+  return ((Number(now) - Number(base)) / Number(base)) * 100;
+}
+
+function difference(a, b) {
+  return a == null || b == null ? null : Number(a) - Number(b);
+}
+
+/** Rounds for display (4 decimals), so that charts and tables show the same figure. */
+function round4(value) {
+  return value == null ? null : Math.round(value * 10_000) / 10_000;
+}
+
+const pct = value => number(value, 4);
+
+export default async function render(main, { parts, query, me, isCurrent }) {
+  stylesheet('./institution.css');
+  disposeCharts();
+  const code = parts[1];
+  if (!code) {
+    await renderList(main, query, isCurrent);
+    return;
+  }
+  watchCharts();
+
+  const heading = h('h1', {}, code);
+  const about = h('p', { class: 'inst-about' });
+  const top = h('div', {}, heading, about);
+  replace(main, top);
+  const institution = await loading(top, api(`/institutions/${encodeURIComponent(code)}`));
+  if (!isCurrent()) return;
+  if (!institution) return;
+
+  replace(heading, `${institution.name} (${institution.code})`);
+  replace(about, [
+    `${t('inst_category')}: ${institution.category}`,
+    `${t('inst_region')}: ${institution.regionCode}`,
+    `${t('inst_localLegalPerson')}: ${institution.localLegalPerson ? t('inst_yes') : t('inst_no')}`,
+    `${t('inst_reportingFrom')}: ${institution.reportingFrom}`,
+  ].join(' · '));
+  replace(top, heading, about);
+
+  let period = PERIOD.test(query.get('period') ?? '') ? query.get('period') : lastMonth();
+  const picker = h('input', { type: 'month', value: period, required: true, max: lastMonth() });
+  const route = `institutions/${encodeURIComponent(code)}`;
+
+  const trends = section('inst-trends', t('inst_trends'));
+  const headroom = section('inst-headroom', t('inst_headroom'));
+  const peers = section('inst-peers', t('inst_peers'));
+  const support = section('inst-support', t('inst_support'));
+  const submissions = section('inst-submissions', t('inst_submissions'));
+  append(main, h('div', { class: 'filters' }, field(t('period'), picker)), trends.element, headroom.element, peers.element, support.element, submissions.element);
+
+  const base = `/institutions/${encodeURIComponent(code)}`;
+  const loadPeriod = () => {
+    disposeCharts();
+    showTrends(trends.body, base, period, isCurrent);
+    showHeadroom(headroom.body, base, period);
+    showPeers(peers.body, base, period);
+    showSupport(support.body, base, Number(period.slice(0, 4)));
+  };
+  const choose = () => {
+    if (!PERIOD.test(picker.value) || picker.value === period) return;
+    period = picker.value;
+    query.set('period', period);
+    keepQuery(route, query);
+    loadPeriod();
+  };
+  picker.addEventListener('change', choose);
+  picker.addEventListener('input', choose);
+
+  loadPeriod();
+  showSubmissions(submissions.body, code, Number(query.get('page')) || 1, page => {
+    query.set('page', String(page));
+    keepQuery(route, query);
+  });
+}
+
+function append(parent, ...children) {
+  for (const child of children) parent.append(child);
+}
+
+/** Empties a section's body and answers a new box in it. */
+function fresh(target) {
+  const box = h('div', {});
+  replace(target, box);
+  return box;
+}
+
+/** A region named by its heading, with a body that loads on its own. */
+function section(id, title) {
+  const body = h('div', { class: 'inst-body' });
+  const element = h('section', { 'aria-labelledby': id }, h('h2', { id }, title), body);
+  return { element, body };
+}
+
+// ---- Trends -------------------------------------------------------------------------------------------------------
+
+async function showTrends(target, base, period, isCurrent) {
+  // A box of its own: an answer that arrives after the section was asked again lands in a box no longer shown.
+  const region = fresh(target);
+  const first = addMonths(period, -(MONTHS - 1));
+  // The December before the first month, so that every shown month has its base.
+  const from = `${Number(first.slice(0, 4)) - 1}-12`;
+  const answer = await loading(region, api(`${base}/indicators?from=${from}&to=${period}`), () => showTrends(target, base, period, isCurrent));
+  if (!answer || !isCurrent()) return;
+
+  const byPeriod = new Map(answer.items.map(item => [item.period, item]));
+  const months = Array.from({ length: MONTHS }, (_, i) => addMonths(first, i));
+  const shown = months.filter(month => byPeriod.has(month));
+  if (shown.length === 0) {
+    replace(region, h('p', {}, t('inst_noData')));
+    return;
+  }
+
+  const baseOf = month => byPeriod.get(`${Number(month.slice(0, 4)) - 1}-12`);
+  const growthRows = months.map(month => {
+    const item = byPeriod.get(month);
+    const start = baseOf(month);
+    const inclusive = round4(growth(item?.inclusiveBalance, start?.inclusiveBalance));
+    const total = round4(growth(item?.totalBalance, start?.totalBalance));
+    return { period: month, item, inclusive, total, gap: round4(difference(growth(item?.inclusiveBalance, start?.inclusiveBalance), growth(item?.totalBalance, start?.totalBalance))) };
+  });
+  const nplRows = months.map(month => {
+    const item = byPeriod.get(month);
+    return { period: month, item, inclusive: item?.inclusiveNplRatio ?? null, total: item?.totalNplRatio ?? null, gap: round4(difference(item?.inclusiveNplRatio, item?.totalNplRatio)) };
+  });
+  const shareRows = months.map(month => {
+    const item = byPeriod.get(month);
+    return { period: month, item, cbirc: item?.creditShare ?? null, pboc: item?.pboc?.creditShare ?? null };
+  });
+  const pbocDiffers = shareRows.some(row => row.item && row.item.pboc && row.pboc !== row.cbirc);
+  const has = row => row.item !== undefined;
+
+  const growthPair = pair(t('inst_growthTitle'),
+    table(t('inst_growthCaption'), [
+      { head: t('period'), cell: r => r.period, rowHeader: true },
+      { head: t('inst_inclusiveBalance'), cell: r => money(r.item.inclusiveBalance), numeric: true },
+      { head: t('inst_totalBalance'), cell: r => money(r.item.totalBalance), numeric: true },
+      { head: t('inst_inclusiveGrowth'), cell: r => pct(r.inclusive), numeric: true },
+      { head: t('inst_totalGrowth'), cell: r => pct(r.total), numeric: true },
+      { head: t('inst_growthGap'), cell: r => pct(r.gap), numeric: true },
+    ], growthRows.filter(has), { class: 'inst-data', 'data-chart': 'growth' }));
+  const nplPair = pair(t('inst_nplTitle'),
+    table(t('inst_nplCaption'), [
+      { head: t('period'), cell: r => r.period, rowHeader: true },
+      { head: t('inst_inclusiveNpl'), cell: r => pct(r.inclusive), numeric: true },
+      { head: t('inst_totalNpl'), cell: r => pct(r.total), numeric: true },
+      { head: t('inst_nplGap'), cell: r => pct(r.gap), numeric: true },
+    ], nplRows.filter(has), { class: 'inst-data', 'data-chart': 'npl' }));
+  const shareColumns = [
+    { head: t('period'), cell: r => r.period, rowHeader: true },
+    { head: t('inst_shareCbirc'), cell: r => pct(r.cbirc), numeric: true },
+  ];
+  if (pbocDiffers) shareColumns.push({ head: t('inst_sharePboc'), cell: r => pct(r.pboc), numeric: true });
+  const sharePair = pair(t('inst_shareTitle'), table(t('inst_shareCaption'), shareColumns, shareRows.filter(has), { class: 'inst-data', 'data-chart': 'share' }));
+
+  replace(region, h('p', { class: 'inst-hint' }, t('inst_trendsHint')), growthPair.element, nplPair.element, sharePair.element);
+
+  let echarts;
+  try {
+    echarts = await loadECharts();
+  } catch {
+    for (const p of [growthPair, nplPair, sharePair]) replace(p.chart, h('p', { class: 'inst-hint' }, t('inst_chartFailed')));
+    return;
+  }
+  // The page may have moved on, or this section been drawn again, while the library loaded.
+  if (!isCurrent() || !growthPair.chart.isConnected) return;
+
+  const line = (name, data) => ({ type: 'line', name, data, connectNulls: true, showSymbol: true, symbolSize: 6 });
+  draw(echarts, growthPair.chart, months, [
+    line(t('inst_inclusiveGrowth'), growthRows.map(r => r.inclusive)),
+    line(t('inst_totalGrowth'), growthRows.map(r => r.total)),
+  ]);
+  draw(echarts, nplPair.chart, months, [
+    line(t('inst_inclusiveNpl'), nplRows.map(r => r.inclusive)),
+    line(t('inst_totalNpl'), nplRows.map(r => r.total)),
+    { type: 'bar', name: t('inst_nplGap'), data: nplRows.map(r => r.gap), barMaxWidth: 14 },
+  ]);
+  const shareSeries = [line(t('inst_shareCbirc'), shareRows.map(r => r.cbirc))];
+  if (pbocDiffers) shareSeries.push(line(t('inst_sharePboc'), shareRows.map(r => r.pboc)));
+  draw(echarts, sharePair.chart, months, shareSeries);
+}
+
+/** A chart beside its data table. */
+function pair(title, dataTable) {
+  const chart = h('div', { class: 'chart', role: 'img', 'aria-label': title });
+  const element = h('div', { class: 'inst-trend' }, h('h3', {}, title), h('div', { class: 'pair' }, chart, h('div', { class: 'scroll' }, dataTable)));
+  return { element, chart };
+}
+
+function draw(echarts, element, months, series) {
+  const chart = echarts.init(element, null, { renderer: 'canvas' });
+  chart.setOption({
+    animation: false,
+    // Rich-text tooltips are drawn on the canvas: HTML ones would write inline styles, which the CSP refuses.
+    tooltip: { trigger: 'axis', renderMode: 'richText' },
+    legend: { top: 0 },
+    grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: months },
+    yAxis: { type: 'value', scale: true },
+    series,
+  });
+  charts.push(chart);
+}
+
+// ---- Headroom -----------------------------------------------------------------------------------------------------
+
+function byUnit(value, unit) {
+  if (value == null) return '—';
+  if (unit === 'yuan') return money(value);
+  if (unit === 'count') return number(value, 0);
+  return pct(value);
+}
+
+async function showHeadroom(target, base, period) {
+  // A box of its own: an answer that arrives after the section was asked again lands in a box no longer shown.
+  const region = fresh(target);
+  const work = Promise.all([api(`${base}/headroom?period=${period}`), loadRuleNames()]);
+  const result = await loading(region, work, () => showHeadroom(target, base, period));
+  if (!result) return;
+  const [answer, names] = result;
+  if (answer.items.length === 0) {
+    replace(region, h('p', {}, t('inst_noHeadroom')));
+    return;
+  }
+  replace(region, h('div', { class: 'scroll' }, table(t('inst_headroomCaption', { period: answer.period }), [
+    { head: t('ruleSet'), cell: i => i.ruleSet },
+    {
+      head: t('rule'),
+      cell: i => [
+        h('span', {}, names.has(i.rule) ? localized(names.get(i.rule)) : i.rule),
+        h('small', { class: 'inst-rule-id' }, ` ${i.rule}`),
+        i.part ? ` · ${t(`part_${i.part}`)}` : null,
+      ],
+    },
+    { head: t('status'), cell: i => outcome(i.outcome) },
+    { head: t('inst_figure'), cell: i => byUnit(i.figure, i.unit), numeric: true },
+    { head: t('inst_threshold'), cell: i => byUnit(i.threshold, i.unit), numeric: true },
+    { head: t('inst_margin'), cell: i => h('span', { class: i.margin != null && i.margin < 0 ? 'inst-short' : null }, byUnit(i.margin, i.unit)), numeric: true },
+    { head: t('inst_unit'), cell: i => (i.unit ? t(`unit_${i.unit}`) : '—') },
+    { head: t('inst_projection'), cell: i => (i.projection ? byUnit(i.projection.figure, i.unit) : '—'), numeric: true },
+    {
+      head: t('inst_projectedMargin'),
+      cell: i => (i.projection ? h('span', { class: i.projection.margin < 0 ? 'inst-short' : null }, byUnit(i.projection.margin, i.unit)) : '—'),
+      numeric: true,
+    },
+  ], answer.items, { class: 'inst-headroom' })));
+}
+
+// ---- Peers --------------------------------------------------------------------------------------------------------
+
+async function showPeers(target, base, period) {
+  // A box of its own: an answer that arrives after the section was asked again lands in a box no longer shown.
+  const region = fresh(target);
+  const answer = await loading(region, api(`${base}/peers?period=${period}`), () => showPeers(target, base, period));
+  if (!answer) return;
+  const format = (measure, value) => (measure === 'inclusiveBorrowersChange' ? number(value, 0) : pct(value));
+  const figure = name => i => (i.peers ? format(i.measure, i.peers[name]) : '—');
+  const reasons = [...new Set(answer.items.map(i => i.reason).filter(Boolean))];
+  replace(region,
+    reasons.map(reason => h('p', { class: 'inst-note', role: 'note' }, reason)),
+    h('div', { class: 'scroll' }, table(t('inst_peersCaption', { period: answer.period }), [
+      { head: t('inst_measure'), cell: i => t(`m_${i.measure}`), rowHeader: true },
+      { head: t('inst_value'), cell: i => format(i.measure, i.value), numeric: true },
+      { head: t('inst_group'), cell: i => i.peers?.group ?? '—' },
+      { head: t('inst_n'), cell: i => (i.peers ? number(i.peers.n, 0) : '—'), numeric: true },
+      { head: t('inst_min'), cell: figure('min'), numeric: true },
+      { head: t('inst_q1'), cell: figure('q1'), numeric: true },
+      { head: t('inst_median'), cell: figure('median'), numeric: true },
+      { head: t('inst_q3'), cell: figure('q3'), numeric: true },
+      { head: t('inst_max'), cell: figure('max'), numeric: true },
+      { head: t('inst_percentile'), cell: i => (i.percentile == null ? '—' : pct(i.percentile)), numeric: true },
+    ], answer.items, { class: 'inst-peers' })));
+}
+
+// ---- Support tool -------------------------------------------------------------------------------------------------
+
+async function showSupport(target, base, year) {
+  // A box of its own: an answer that arrives after the section was asked again lands in a box no longer shown.
+  const region = fresh(target);
+  const answer = await loading(region, api(`${base}/support-tool?year=${year}`), () => showSupport(target, base, year));
+  if (!answer) return;
+  if (!answer.eligible) {
+    replace(region, h('p', {}, t('inst_notEligible')));
+    return;
+  }
+  replace(region, h('div', { class: 'scroll' }, table(t('inst_supportCaption', { year }), [
+    { head: t('inst_quarter'), cell: q => q.quarter, rowHeader: true },
+    { head: t('inst_startBalance'), cell: q => money(q.startBalance), numeric: true },
+    { head: t('inst_endBalance'), cell: q => money(q.endBalance), numeric: true },
+    { head: t('inst_increase'), cell: q => money(q.increase), numeric: true },
+    { head: t('inst_ratePct'), cell: q => number(q.ratePct, 4), numeric: true },
+    { head: t('inst_amount'), cell: q => money(q.amount), numeric: true },
+  ], answer.quarters, { class: 'inst-support' })));
+}
+
+// ---- Submissions --------------------------------------------------------------------------------------------------
+
+async function showSubmissions(target, code, page, remember) {
+  // A box of its own: an answer that arrives after the section was asked again lands in a box no longer shown.
+  const region = fresh(target);
+  const go = next => {
+    remember(next);
+    showSubmissions(target, code, next, remember);
+  };
+  const answer = await loading(region, api(`/submissions?institution=${encodeURIComponent(code)}&page=${page}`), () => showSubmissions(target, code, page, remember));
+  if (!answer) return;
+  replace(region, h('div', { class: 'scroll' }, table(t('inst_submissionsCaption'), [
+    { head: t('period'), cell: s => s.period },
+    { head: t('inst_version'), cell: s => (s.version == null ? '—' : number(s.version, 0)), numeric: true },
+    { head: t('status'), cell: s => h('span', { class: `badge sub-${s.status}` }, t(`sub_${s.status}`)) },
+    { head: t('inst_received'), cell: s => date(s.receivedAt) },
+    { head: t('inst_rows'), cell: s => number(s.rows, 0), numeric: true },
+    { head: t('inst_issues'), cell: s => `${number(s.warningCount ?? 0, 0)} / ${number(s.errorCount ?? 0, 0)}`, numeric: true },
+    { head: t('inst_receipt'), cell: s => h('a', { href: `#/submissions/${encodeURIComponent(s.id)}` }, s.id) },
+  ], answer.items, { class: 'inst-submissions' })), pager(answer, go));
+}
+
+// ---- The list -----------------------------------------------------------------------------------------------------
+
+async function renderList(main, query, isCurrent) {
+  const heading = h('h1', {}, t('institutions'));
+  const region = h('div', {});
+  replace(main, heading, region);
+  const show = async page => {
+    const answer = await loading(region, api(`/institutions?page=${page}`), () => show(page));
+    if (!answer || !isCurrent()) return;
+    replace(region, h('div', { class: 'scroll' }, table(t('inst_listCaption'), [
+      { head: t('inst_code'), cell: i => h('a', { href: `#/institutions/${encodeURIComponent(i.code)}` }, i.code), rowHeader: true },
+      { head: t('inst_name'), cell: i => i.name },
+      { head: t('inst_category'), cell: i => i.category },
+      { head: t('inst_region'), cell: i => i.regionCode },
+      { head: t('inst_localLegalPerson'), cell: i => (i.localLegalPerson ? t('inst_yes') : t('inst_no')) },
+      { head: t('inst_reportingFrom'), cell: i => i.reportingFrom },
+    ], answer.items)), pager(answer, next => {
+      query.set('page', String(next));
+      keepQuery('institutions', query);
+      show(next);
+    }));
+  };
+  await show(Number(query.get('page')) || 1);
+}
