@@ -4,7 +4,7 @@ using Compliance.Bench;
 
 // dotnet run --project Bench -c Release -- generate --rows 1000000 --out ledger.csv [--encoding gb18030] [--seed N] [--period yyyy-MM]
 // dotnet run --project Bench -c Release -- ingest [--rows 1000000 | --ledger file.csv] [--period yyyy-MM]
-// dotnet run --project Bench -c Release -- evaluate [--periods 5000]
+// dotnet run --project Bench -c Release -- evaluate [--periods 5000] [--province 2000x36 | --province off]
 // dotnet run --project Bench -c Release -- sweep [--institutions 10000]
 // dotnet run --project Bench -c Release -- analytics [--institutions 1000] [--months 24]
 // Bench/load.sh [--seconds 30]   (installs wrk, then: dotnet run --project Bench -c Release -- load)
@@ -50,7 +50,12 @@ switch (command)
     }
 
     case "evaluate":
-        return await EvaluationBenchmark.RunAsync(int.Parse(options.GetValueOrDefault("periods", "5000"), CultureInfo.InvariantCulture), work);
+    {
+        var province = options.GetValueOrDefault("province", "2000x36");
+        var (provinceInstitutions, provinceMonths) = province == "off" ? (0, 0)
+            : (int.Parse(province[..province.IndexOf('x', StringComparison.Ordinal)], CultureInfo.InvariantCulture), int.Parse(province[(province.IndexOf('x', StringComparison.Ordinal) + 1)..], CultureInfo.InvariantCulture));
+        return await EvaluationBenchmark.RunAsync(int.Parse(options.GetValueOrDefault("periods", "5000"), CultureInfo.InvariantCulture), provinceInstitutions, provinceMonths, work);
+    }
 
     case "sweep":
         return await SweepBenchmark.RunAsync(int.Parse(options.GetValueOrDefault("institutions", "10000"), CultureInfo.InvariantCulture), work);
@@ -68,7 +73,7 @@ switch (command)
     default:
         Console.Error.WriteLine("usage: Bench generate --rows N --out FILE [--encoding utf-8|gb18030] [--seed N] [--period yyyy-MM]");
         Console.Error.WriteLine("       Bench ingest [--rows N | --ledger FILE] [--period yyyy-MM]");
-        Console.Error.WriteLine("       Bench evaluate [--periods 5000]");
+        Console.Error.WriteLine("       Bench evaluate [--periods 5000] [--province 2000x36 | --province off]");
         Console.Error.WriteLine("       Bench sweep [--institutions 10000]");
         Console.Error.WriteLine("       Bench analytics [--institutions 1000] [--months 24]");
         Console.Error.WriteLine("       Bench load [--seconds 30]  (needs wrk: Bench/load.sh installs it)");
