@@ -124,7 +124,7 @@ export default async function render(main, { query, me, isCurrent }) {
       n: number(items.length, 0), filed: number(count('filed'), 0), pending: number(count('pending'), 0), overdue: number(count('overdue'), 0),
     }));
     paged(deadlinesRegion, h('h2', { id: 'dl-deadlines' }, t('dl_deadlines')), [warnings, summary], items,
-      page => table(t('dl_deadlines'), columns, page, { class: 'deadlines' }), t('dl_noDeadlines'));
+      page => table(t('dl_deadlines'), columns, page, { class: 'deadlines titled' }), t('dl_noDeadlines'));
   }
 
   function showReminders(answer, names) {
@@ -141,7 +141,7 @@ export default async function render(main, { query, me, isCurrent }) {
       { head: t('dl_lastError'), cell: i => i.delivery?.lastError ? h('span', { class: 'error-text' }, i.delivery.lastError) : '—' },
     ];
     paged(remindersRegion, h('h2', { id: 'dl-reminders' }, t('dl_reminders')), [h('p', { class: 'counts' }, t('dl_reminderCount', { n: number(items.length, 0) }))],
-      items, page => table(t('dl_reminders'), columns, page, { class: 'reminders' }), t('dl_noReminders'));
+      items, page => table(t('dl_reminders'), columns, page, { class: 'reminders titled' }), t('dl_noReminders'));
   }
 
   /** A list the API answers whole, shown a page at a time with its count. */

@@ -16,7 +16,7 @@ addStrings({
     ru_notObject: '草案应为一个 JSON 对象：{jurisdiction, years, scope, rules}。', ru_result: '预览结果', ru_basedOn: '基于版本', ru_evaluated: '评估的机构-报告期',
     ru_unchanged: '无变化', ru_elapsed: '耗时（毫秒）', ru_opened: '新增', ru_cleared: '消除', ru_changed: '级别变化', ru_exception: '异常',
     ru_figures: '指标', ru_before: '原级别', ru_after: '新级别', ru_count: '{n} 项', ru_noneListed: '无。',
-    ru_enactTitle: '使草案生效', ru_enactText: '这将新增规则集 {id} 的第 {version} 版。生效本身不会重新评估任何报告期。', ru_confirm: '确认', ru_cancel: '取消',
+    ru_enactTitle: '生效新版本', ru_enactText: '这将新增规则集 {id} 的第 {version} 版。生效本身不会重新评估任何报告期。', ru_confirm: '确认', ru_cancel: '取消',
     ru_enacted: '第 {version} 版已生效。', ru_enacting: '正在保存…', ru_noSet: '无', ru_all: '全部',
   },
   en: {
@@ -28,7 +28,7 @@ addStrings({
     ru_notObject: 'The draft is one JSON object: {jurisdiction, years, scope, rules}.', ru_result: 'Preview', ru_basedOn: 'Based on version', ru_evaluated: 'Evaluated',
     ru_unchanged: 'Unchanged', ru_elapsed: 'Elapsed (ms)', ru_opened: 'Opened', ru_cleared: 'Cleared', ru_changed: 'Changed', ru_exception: 'Exception',
     ru_figures: 'Figures', ru_before: 'Before', ru_after: 'After', ru_count: '{n} in all', ru_noneListed: 'None.',
-    ru_enactTitle: 'Enact the draft', ru_enactText: 'This adds version {version} of the rule set {id}. Enacting re-evaluates nothing by itself.', ru_confirm: 'Confirm', ru_cancel: 'Cancel',
+    ru_enactTitle: 'Enact a new version', ru_enactText: 'This adds version {version} of the rule set {id}. Enacting re-evaluates nothing by itself.', ru_confirm: 'Confirm', ru_cancel: 'Cancel',
     ru_enacted: 'Version {version} is in force.', ru_enacting: 'Saving…', ru_noSet: 'None', ru_all: 'All',
   },
 });
@@ -117,7 +117,7 @@ async function renderList(main, isCurrent) {
         { head: t('ru_rules'), cell: s => h('ul', { class: 'params' }, (s.rules ?? []).map(r => h('li', {}, h('code', {}, r.rule),
           r.parameters && Object.keys(r.parameters).length ? ` (${Object.entries(r.parameters).map(([k, v]) => `${k} = ${valueText(v)}`).join(', ')})` : null))) },
         { head: t('ru_created'), cell: s => date(s.createdAt) },
-      ], items, { class: 'rule-sets' })));
+      ], items, { class: 'rule-sets titled' })));
   }
 
   if (catalogue) {
@@ -130,7 +130,7 @@ async function renderList(main, isCurrent) {
           ? h('ul', { class: 'params' }, r.parameters.map(p => h('li', {}, h('code', {}, p.name), ` (${p.type}) `, t('ru_default', { value: valueText(p.default) }))))
           : '—' },
         { head: t('severity'), cell: r => r.severity ?? '—' },
-      ], items, { class: 'catalogue' })));
+      ], items, { class: 'catalogue titled' })));
   }
 }
 
@@ -373,7 +373,7 @@ function list(caption, columns, items) {
   const body = h('div', { class: 'scroll' });
   const nav = h('div');
   const go = page => {
-    replace(body, table(caption, columns, items.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE)));
+    replace(body, table(caption, columns, items.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE), { class: 'titled' }));
     replace(nav, items.length > PAGE_SIZE ? pager({ page, pageSize: PAGE_SIZE, total: items.length }, go) : null);
   };
   replace(region, h('h3', {}, caption, ' ', h('small', {}, t('ru_count', { n: number(items.length, 0) }))), nav, body);
