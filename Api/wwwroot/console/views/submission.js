@@ -14,7 +14,7 @@ addStrings({
     sub_warnings: '警告', sub_errors: '错误', sub_line: '行', sub_column: '列', sub_code: '代码', sub_message: '说明',
     sub_firstOnly: '仅列出前 {shown} 条，共 {n} 条。',
     sub_evaluation: '评估', sub_evalStatus: '评估状态', sub_evaluatedAt: '评估时间', sub_ruleSets: '规则集', sub_outcomes: '各规则结果',
-    sub_exceptionsWritten: '写入或更新的异常', sub_evalError: '评估失败原因',
+    sub_exceptionsWritten: '写入或更新的异常', sub_evalError: '评估失败原因', sub_outcome: '结果',
     ev_pending: '等待评估', ev_running: '评估中', ev_done: '已完成', ev_failed: '失败',
     sub_findings: '试报送将产生的异常', sub_download: '下载原始文件', sub_downloadFailed: '下载失败',
     sub_noWarnings: '无警告。', sub_noExceptions: '无。',
@@ -26,7 +26,7 @@ addStrings({
     sub_warnings: 'Warnings', sub_errors: 'Errors', sub_line: 'Line', sub_column: 'Column', sub_code: 'Code', sub_message: 'Message',
     sub_firstOnly: 'Only the first {shown} of {n} are listed.',
     sub_evaluation: 'Evaluation', sub_evalStatus: 'Evaluation status', sub_evaluatedAt: 'Evaluated at', sub_ruleSets: 'Rule sets', sub_outcomes: 'Rule outcomes',
-    sub_exceptionsWritten: 'Exceptions written or updated', sub_evalError: 'Why the evaluation failed',
+    sub_exceptionsWritten: 'Exceptions written or updated', sub_evalError: 'Why the evaluation failed', sub_outcome: 'Outcome',
     ev_pending: 'Pending', ev_running: 'Running', ev_done: 'Done', ev_failed: 'Failed',
     sub_findings: 'Exceptions the rule sets would write', sub_download: 'Download the original', sub_downloadFailed: 'The download failed',
     sub_noWarnings: 'No warnings.', sub_noExceptions: 'None.',
@@ -101,7 +101,7 @@ export function evaluationView(evaluation, names = new Map()) {
     rules.length ? h('div', { class: 'scroll' }, table(t('sub_outcomes'), [
       { head: t('ruleSet'), cell: r => r.ruleSet },
       { head: t('rule'), cell: r => [h('code', {}, r.rule), names.get(r.rule) ? ` ${localized(names.get(r.rule))}` : null] },
-      { head: t('status'), cell: r => outcome(r.outcome) },
+      { head: t('sub_outcome'), cell: r => [outcome(r.outcome), ' ', h('span', { 'aria-hidden': 'true' }, t(`out_${r.outcome}`))] },
     ], rules)) : null,
     evaluation.status === 'done' || exceptions.length
       ? [h('h3', {}, t('sub_exceptionsWritten')),
@@ -148,6 +148,25 @@ export function receiptView(receipt, { link = true, names = new Map() } = {}) {
   return { section, evaluation, findings: findingsView(receipt.findings, names) };
 }
 
+/** Asks again, a few times while the page shows it, for an evaluation still pending or running, and shows it in the slot. */
+export function followEvaluation(slot, receipt, names, isCurrent) {
+  const waiting = evaluation => Boolean(evaluation) && ['pending', 'running'].includes(evaluation.status);
+  if (!receipt.id || !waiting(receipt.evaluation)) return;
+  let tries = 0;
+  const refresh = async () => {
+    if (!isCurrent() || !slot.isConnected || ++tries > 20) return;
+    try {
+      const fresh = await api(`/submissions/${encodeURIComponent(receipt.id)}`);
+      if (!isCurrent() || !slot.isConnected) return;
+      replace(slot, evaluationView(fresh.evaluation, names));
+      if (waiting(fresh.evaluation)) setTimeout(refresh, 1500);
+    } catch {
+      // The receipt is shown; a later visit shows the evaluation.
+    }
+  };
+  setTimeout(refresh, 1000);
+}
+
 export default async function render(main, { parts, isCurrent }) {
   stylesheet('./submit.css');
   const id = parts[1] ?? '';
@@ -171,18 +190,5 @@ export default async function render(main, { parts, isCurrent }) {
   const view = receiptView(receipt, { link: false, names });
   replace(region, view.section, view.evaluation, h('div', { class: 'actions' }, downloadButton), downloadStatus);
 
-  // An evaluation still pending or running is asked for again, a few times, while the page is shown.
-  let tries = 0;
-  const refresh = async () => {
-    if (!isCurrent() || !region.isConnected || ++tries > 20) return;
-    try {
-      const fresh = await api(`/submissions/${encodeURIComponent(id)}`);
-      if (!isCurrent() || !region.isConnected) return;
-      replace(view.evaluation, evaluationView(fresh.evaluation, names));
-      if (fresh.evaluation && ['pending', 'running'].includes(fresh.evaluation.status)) setTimeout(refresh, 1500);
-    } catch {
-      // The receipt is shown; a later visit shows the evaluation.
-    }
-  };
-  if (receipt.evaluation && ['pending', 'running'].includes(receipt.evaluation.status)) setTimeout(refresh, 1000);
+  followEvaluation(view.evaluation, receipt, names, isCurrent);
 }

@@ -5,7 +5,7 @@ import { h, replace, field } from '../dom.js';
 import { t, addStrings, number } from '../i18n.js';
 import { api, upload, problemView, Problem } from '../api.js';
 import { lastMonth, stylesheet } from './common.js';
-import { receiptView, ruleNames } from './submission.js';
+import { receiptView, ruleNames, followEvaluation } from './submission.js';
 
 addStrings({
   zh: {
@@ -136,6 +136,7 @@ export default async function render(main, { query, me, isCurrent }) {
     if (status === 200 || status === 201) {
       const view = receiptView(body, { names });
       replace(result, view.section, view.findings, view.evaluation);
+      followEvaluation(view.evaluation, body, names, isCurrent);
     } else if (status === 422 && /\/ledger-invalid$/.test(body?.type ?? '')) {
       // The rejected ledger as a receipt: its errors come from the kept submission, page by page, or (a dry run) from the answer.
       const kept = body.submissionId ? await api(`/submissions/${encodeURIComponent(body.submissionId)}`).catch(() => null) : null;
