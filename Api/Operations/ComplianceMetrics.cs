@@ -8,7 +8,8 @@ namespace Compliance.Api.Operations;
 /// <summary>
 /// The product's own meter, <c>Compliance</c>: ledgers ingested, evaluations, sweeps, reminders and webhook deliveries.
 /// Every label is one of a few fixed words; no institution, key, period or id is ever a label, so nothing scraped from
-/// <c>/metrics</c> tells one tenant from another.
+/// <c>/metrics</c> tells one tenant from another. The jobs take it as optional: the benchmarks run them without a host,
+/// and time them on their own.
 /// </summary>
 public sealed class ComplianceMetrics
 {
