@@ -8,6 +8,7 @@ using Compliance.Api.Health;
 using Compliance.Api.Http;
 using Compliance.Api.Institutions;
 using Compliance.Api.Jobs;
+using Compliance.Api.Operations;
 using Compliance.Api.Rules;
 using Compliance.Api.Submissions;
 using Compliance.Api.WebConsole;
@@ -20,6 +21,7 @@ builder.AddComplianceDeadlines();
 builder.AddComplianceHttp();
 builder.AddComplianceLimits();
 builder.AddConsole();
+builder.AddComplianceMetrics();
 
 var app = builder.Build();
 await app.InitializeComplianceAsync();
@@ -31,6 +33,7 @@ if (runsApi)
 
 app.UseRouting();
 app.MapHealth();
+app.MapComplianceMetrics();
 if (runsApi)
 {
     app.UseComplianceAudit();

@@ -23,7 +23,8 @@ public sealed class DeadlineSweepJob(
     RuleSetStore ruleSets,
     CalendarStore calendars,
     IBackgroundJobClient jobs,
-    IClock clock)
+    IClock clock,
+    Operations.ComplianceMetrics? metrics = null)
 {
     /// <summary>The counts of one sweep: <c>{date, reminders, exceptions}</c>.</summary>
     public sealed record SweepCounts(LocalDate Date, int Reminders, int Exceptions);
@@ -32,6 +33,7 @@ public sealed class DeadlineSweepJob(
     [AutomaticRetry(Attempts = 3)]
     public async Task<SweepCounts> RunAsync(string? date, CancellationToken ct)
     {
+        using var timed = metrics?.TimeSweep();
         var today = date is null ? ReportingZone.Today(clock) : NodaTime.Text.LocalDatePattern.Iso.Parse(date).Value;
         var institutions = await deadlines.InstitutionsAsync(Scope.Everything, null, ct);
         var plan = DeadlineSweep.Plan(today, institutions, await obligations.ListAsync(ct), await calendars.LoadAsync(ct), await deadlines.FilingsAsync(ct));
@@ -52,6 +54,7 @@ public sealed class DeadlineSweepJob(
         }
 
         var outcome = await deadlines.ApplyAsync(plan, planned => Message(planned, closest.TryGetValue(planned.Deadline.Institution, out var c) ? c : null), withWebhook, today, clock.GetCurrentInstant(), ct);
+        metrics?.RemindersSent(outcome.Reminders);
         foreach (var id in outcome.ToDeliver)
         {
             jobs.Enqueue<DeliverReminderJob>(job => job.RunAsync(id, CancellationToken.None));

@@ -19,7 +19,7 @@ namespace Compliance.Api.Deadlines;
 /// <c>refused</c>, <c>redirect</c>, <c>HTTP 4xx</c>, <c>HTTP 5xx</c> or <c>failed</c> — never an exception's message,
 /// an address or a body.
 /// </summary>
-public sealed class DeliverReminderJob(DeadlineStore deadlines, IHttpClientFactory http, IClock clock, ILogger<DeliverReminderJob> logger)
+public sealed class DeliverReminderJob(DeadlineStore deadlines, IHttpClientFactory http, IClock clock, ILogger<DeliverReminderJob> logger, Operations.ComplianceMetrics? metrics = null)
 {
     public const string Client = "webhooks";
     public const string TimestampHeader = "X-Compliance-Timestamp";
@@ -72,6 +72,7 @@ public sealed class DeliverReminderJob(DeadlineStore deadlines, IHttpClientFacto
             error = "timeout";
         }
 
+        metrics?.WebhookDelivery(error ?? "delivered");
         if (error is null)
         {
             await deadlines.RecordDeliveryAsync(reminderId, "delivered", null, ct);

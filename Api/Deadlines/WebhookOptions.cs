@@ -15,23 +15,7 @@ public sealed class WebhookOptions
     public string AllowedNetworks { get; set; } = "";
 
     /// <summary>The ranges of <see cref="AllowedNetworks"/>, or null with the first entry that is not one.</summary>
-    internal List<IPNetwork>? ParseAllowedNetworks(out string? malformed)
-    {
-        var networks = new List<IPNetwork>();
-        malformed = null;
-        foreach (var entry in AllowedNetworks.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (!IPNetwork.TryParse(entry, out var network))
-            {
-                malformed = entry;
-                return null;
-            }
-
-            networks.Add(network);
-        }
-
-        return networks;
-    }
+    internal List<IPNetwork>? ParseAllowedNetworks(out string? malformed) => Http.Networks.Parse(AllowedNetworks, out malformed);
 }
 
 /// <summary>A malformed <c>Compliance:Webhooks:AllowedNetworks</c> stops the server at start, naming the entry.</summary>
@@ -40,6 +24,5 @@ internal sealed class WebhookOptionsValidation : IValidateOptions<WebhookOptions
     public ValidateOptionsResult Validate(string? name, WebhookOptions options) =>
         options.ParseAllowedNetworks(out var malformed) is not null
             ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail(
-                $"{WebhookOptions.Section}:AllowedNetworks: '{malformed}' is not a CIDR range; give an address and a prefix length, such as 10.20.0.0/16 or fd00::/8, separated by commas.");
+            : ValidateOptionsResult.Fail(Http.Networks.Malformed($"{WebhookOptions.Section}:AllowedNetworks", malformed));
 }

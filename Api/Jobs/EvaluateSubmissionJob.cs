@@ -16,7 +16,8 @@ public sealed class EvaluateSubmissionJob(
     EvaluationStore evaluations,
     RuleSetStore ruleSets,
     IClock clock,
-    ILogger<EvaluateSubmissionJob> log)
+    ILogger<EvaluateSubmissionJob> log,
+    Operations.ComplianceMetrics? metrics = null)
 {
     /// <summary>The most submissions one job evaluates (and one transaction holds the write lock for).</summary>
     public const int MaxBatch = 200;
@@ -30,6 +31,7 @@ public sealed class EvaluateSubmissionJob(
     public async Task RunManyAsync(long[] submissionIds, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(submissionIds);
+        using var timed = metrics?.TimeEvaluation();
         var sets = await ruleSets.CurrentAsync(ct);
         await evaluations.MarkAsync(submissionIds, "running", null, ct);
         try

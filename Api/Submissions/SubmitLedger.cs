@@ -47,7 +47,8 @@ internal sealed class SubmitLedger(
     IClock clock,
     IOptions<IngestOptions> options,
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> jsonOptions,
-    ILogger<SubmitLedger> log)
+    ILogger<SubmitLedger> log,
+    Operations.ComplianceMetrics metrics)
 {
     public async Task<Results<Created<SubmissionReceipt>, Ok<SubmissionReceipt>, ProblemHttpResult, ContentHttpResult>> HandleAsync(
         HttpRequest request, SubmitQuery query, Caller caller, CancellationToken ct)
@@ -201,12 +202,14 @@ internal sealed class SubmitLedger(
 
         IResult ResultOf(IngestOutcome outcome) => outcome.Accepted ? Receipt(outcome, body, institution, period, receivedAt) : LedgerInvalid(outcome.Result, outcome.SubmissionId);
 
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var outcome = await submissions.IngestAsync(
             new NewSubmission(institution.Code, period, receivedAt, body.Sha256, mediaType, body.Bytes),
             body.Open,
             (stream, sink) => reader(stream, period, sink),
             idempotencyKey is null ? null : new IdempotentAnswer(idempotencyKey, outcome => Answer(ResultOf(outcome))),
             ct);
+        metrics.Ingested(outcome.Accepted, outcome.Result.Rows, body.Bytes, System.Diagnostics.Stopwatch.GetElapsedTime(started));
 
         AuditApi.ActedOn(context, Formats.Id(outcome.SubmissionId), institution.Code);
         if (!outcome.Accepted)

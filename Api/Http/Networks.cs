@@ -1,0 +1,52 @@
+using System.Net;
+
+namespace Compliance.Api.Http;
+
+/// <summary>Lists of CIDR ranges in settings (<c>10.20.0.0/16, fd00:1::/64</c>), and which addresses are local.</summary>
+internal static class Networks
+{
+    /// <summary>The ranges of a comma-separated list, or null with the first entry that is not one.</summary>
+    public static List<IPNetwork>? Parse(string list, out string? malformed)
+    {
+        var networks = new List<IPNetwork>();
+        malformed = null;
+        foreach (var entry in list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!IPNetwork.TryParse(entry, out var network))
+            {
+                malformed = entry;
+                return null;
+            }
+
+            networks.Add(network);
+        }
+
+        return networks;
+    }
+
+    /// <summary>What a start stopped by a malformed list says, naming the setting and the entry.</summary>
+    public static string Malformed(string key, string? entry) =>
+        $"{key}: '{entry}' is not a CIDR range; give an address and a prefix length, such as 10.20.0.0/16 or fd00::/8, separated by commas.";
+
+    /// <summary>
+    /// A request from this machine, as the Hangfire dashboard's <c>LocalRequestsOnlyAuthorizationFilter</c> judges it:
+    /// from a loopback address, or from the address it arrived on. An unknown address is not local.
+    /// </summary>
+    public static bool IsLocal(ConnectionInfo connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        if (connection.RemoteIpAddress is not { } remote)
+        {
+            return false;
+        }
+
+        return IPAddress.IsLoopback(Unmapped(remote)) || remote.Equals(connection.LocalIpAddress);
+    }
+
+    /// <summary>An IPv4-mapped IPv6 address (<c>::ffff:10.0.0.1</c>) as the IPv4 address it carries.</summary>
+    public static IPAddress Unmapped(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        return address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+    }
+}
