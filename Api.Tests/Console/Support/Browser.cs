@@ -139,6 +139,9 @@ public sealed class BrowserSession : IAsyncDisposable
         try
         {
             var page = await context.NewPageAsync();
+
+            // A busy CI machine runs both test assemblies at once: waits are generous, and a test that fails still fails.
+            page.SetDefaultTimeout(30_000);
             var session = new BrowserSession(context, page, server);
             await context.ExposeFunctionAsync("__complianceCspViolation", (string violation) =>
                 session._cspViolations.Enqueue(ToViolation(JsonDocument.Parse(violation).RootElement)));

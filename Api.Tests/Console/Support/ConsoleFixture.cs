@@ -22,6 +22,8 @@ public abstract class ConsoleFixture
     [OneTimeSetUp]
     public async Task StartConsoleAsync()
     {
+        // An expectation waits up to 15 s for the page to settle (5 s by default), for busy machines.
+        Assertions.SetDefaultExpectTimeout(15_000);
         Browser = await Browser.LaunchAsync();
         Factory = new ComplianceApiFactory(now: Now);
         Server = Factory.StartKestrel();

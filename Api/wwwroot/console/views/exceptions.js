@@ -48,14 +48,15 @@ export function ruleName(list, id) {
 
 export default async function render(main, context) {
   if (context.parts[1]) {
-    await detail(main, context.parts[1], context.me);
+    await detail(main, context.parts[1], context.me, context.isCurrent);
   } else {
     await list(main, context);
   }
 }
 
-async function list(main, { query, me }) {
+async function list(main, { query, me, isCurrent }) {
   const [ruleList, sets] = await Promise.all([rules().catch(() => []), api('/rule-sets').then(a => a.items ?? a).catch(() => [])]);
+  if (!isCurrent()) return;
   const controls = {
     ruleSet: h('select', {}, h('option', { value: '' }, t('any')), sets.map(s => h('option', { value: s.id }, s.name ? `${localized(s.name)} (${s.id})` : s.id))),
     rule: h('select', {}, h('option', { value: '' }, t('any')), ruleList.map(r => h('option', { value: r.id }, `${r.id} ${localized(r.name)}`))),
@@ -78,13 +79,16 @@ async function list(main, { query, me }) {
     for (const name of FILTERS) if (controls[name].value && !(name === 'institution' && me.role === 'institution')) params.set(name, controls[name].value.trim());
     return params;
   };
+  let loads = 0;
   const load = async () => {
+    const mine = ++loads;
     const params = filter();
     params.set('page', page);
     params.set('pageSize', pageSize.value);
     keepQuery('exceptions', params);
     const answer = await loading(results, api(`/exceptions?${params}`), load);
-    if (!answer) return;
+    // Only the latest request's answer is shown: an earlier one may arrive after it.
+    if (!answer || mine !== loads) return;
     replace(results,
       pager(answer, p => { page = p; load(); }),
       table(t('exceptionsTitle'), [
@@ -131,8 +135,9 @@ const ACTIONS = {
   reopen: { path: 'reopen', roles: ['regulator', 'admin'], from: ['resolved', 'waived', 'cleared'] },
 };
 
-async function detail(main, id, me) {
+async function detail(main, id, me, isCurrent = () => true) {
   const [exception, ruleList] = await Promise.all([api(`/exceptions/${encodeURIComponent(id)}`), rules().catch(() => [])]);
+  if (!isCurrent()) return;
   const figures = Object.entries(exception.figures ?? {});
   const baselines = Object.entries(exception.baselines ?? {});
   const actions = Object.entries(ACTIONS).filter(([, a]) => a.roles.includes(me.role) && a.from.includes(exception.status));
