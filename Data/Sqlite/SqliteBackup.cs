@@ -12,6 +12,10 @@ public static class SqliteBackup
 {
     private const string ProductTablesSql = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('schema_migrations', 'submissions', 'snapshots', 'exceptions')";
     private const int ProductTables = 4;
+    private const string IntegrityCheckSql = "PRAGMA integrity_check;";
+    private const string RollbackJournalSql = "PRAGMA journal_mode = DELETE;";
+    private const string WalSql = "PRAGMA journal_mode = WAL;";
+    private const string CheckpointSql = "PRAGMA wal_checkpoint(TRUNCATE);";
 
     /// <summary>
     /// Copies the database open on <paramref name="source"/> to <paramref name="destination"/>: first into a
@@ -35,7 +39,7 @@ public static class SqliteBackup
             // The copied header says WAL, as the source is; opened again, the copy leaves WAL for a self-contained file.
             using (var copy = Open(partial, SqliteOpenMode.ReadWrite))
             {
-                Execute(copy, "PRAGMA journal_mode = DELETE;");
+                Execute(copy, RollbackJournalSql);
             }
 
             var (bytes, sha256) = Hash(partial);
@@ -63,7 +67,7 @@ public static class SqliteBackup
         {
             using var connection = Open(file, SqliteOpenMode.ReadOnly);
             using var check = connection.CreateCommand();
-            check.CommandText = "PRAGMA integrity_check;";
+            check.CommandText = IntegrityCheckSql;
             var integrity = check.ExecuteScalar() as string;
             if (integrity != "ok")
             {
@@ -100,10 +104,10 @@ public static class SqliteBackup
         using (var target = Open(databaseFile, SqliteOpenMode.ReadWriteCreate))
         {
             // Out of WAL first: in WAL mode the backup API cannot change the page size, should the backup's differ.
-            Execute(target, "PRAGMA journal_mode = DELETE;");
+            Execute(target, RollbackJournalSql);
             source.BackupDatabase(target);
-            Execute(target, "PRAGMA journal_mode = WAL;");
-            Execute(target, "PRAGMA wal_checkpoint(TRUNCATE);");
+            Execute(target, WalSql);
+            Execute(target, CheckpointSql);
         }
 
         var (bytes, sha256) = Hash(databaseFile);
