@@ -1,4 +1,5 @@
 using Compliance.Api.Access;
+using Compliance.Api.Backup;
 using Compliance.Api.Deadlines;
 using Compliance.Data.Deadlines;
 using Compliance.Api.Jobs;
@@ -32,6 +33,9 @@ internal static class DataSetup
             .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), $"{DatabaseOptions.Section}:ConnectionString is required.")
             .Validate(o => o.BusyTimeoutSeconds > 0, $"{DatabaseOptions.Section}:BusyTimeoutSeconds must be positive.").ValidateOnStart();
         builder.Services.AddSingleton(services => new Db(services.GetRequiredService<IOptions<DatabaseOptions>>().Value, builder.Environment.ContentRootPath));
+        builder.Services.AddSingleton(services => new ServingHold(services.GetRequiredService<Db>().HoldWhileServing()));
+        builder.Services.AddOptions<BackupOptions>().BindConfiguration(BackupOptions.Section)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Directory), $"{BackupOptions.Section}:Directory is required.").ValidateOnStart();
         builder.Services.AddSingleton<Migrations>();
         builder.Services.AddSingleton<InstitutionStore>();
         builder.Services.AddSingleton<ApiKeyStore>();
@@ -60,6 +64,9 @@ internal static class DataSetup
         var services = app.Services;
         var clock = services.GetRequiredService<IClock>();
         var ct = app.Lifetime.ApplicationStopping;
+        // First of all, before the schema: a restore refuses to replace a database a server holds, and the server
+        // refuses to start on one being restored.
+        services.GetRequiredService<ServingHold>();
         // Nodes starting at once take turns: each applies what the one before left, and seeds what is missing.
         var applied = await services.GetRequiredService<Migrations>().ApplyAsync(ct, async () =>
         {
@@ -84,6 +91,12 @@ internal static class DataSetup
         await JobsSetup.RequeuePendingAsync(services, ct);
         await DeadlinesSetup.ScheduleSweepAsync(services, ct);
     }
+}
+
+/// <summary>The server's hold on its database (<see cref="Db.HoldWhileServing"/>), released when the host is disposed or the process ends.</summary>
+internal sealed class ServingHold(IDisposable? hold) : IDisposable
+{
+    public void Dispose() => hold?.Dispose();
 }
 
 /// <summary>A clock that reads to the millisecond, the precision instants are stored with.</summary>

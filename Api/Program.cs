@@ -2,6 +2,7 @@ using Compliance.Api;
 using Compliance.Api.Access;
 using Compliance.Api.Analytics;
 using Compliance.Api.Audit;
+using Compliance.Api.Backup;
 using Compliance.Api.Deadlines;
 using Compliance.Api.Exceptions;
 using Compliance.Api.Health;
@@ -12,6 +13,12 @@ using Compliance.Api.Operations;
 using Compliance.Api.Rules;
 using Compliance.Api.Submissions;
 using Compliance.Api.WebConsole;
+
+if (BackupCommands.Handles(args))
+{
+    Environment.ExitCode = await BackupCommands.RunAsync(args);
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddComplianceData();
@@ -53,6 +60,7 @@ if (runsApi)
     app.MapAnalytics();
     app.MapTargets();
     app.MapAudit();
+    app.MapBackup();
     app.MapComplianceJobs();
     app.MapConsole();
 }

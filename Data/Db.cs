@@ -93,6 +93,28 @@ public sealed class Db
         await Dialect.CheckpointAsync(connection, ct);
     }
 
+    /// <summary>
+    /// Copies the database to <paramref name="destination"/> while it serves, consistent as of one commit (SQLite's
+    /// online backup API); see <see cref="Dialect.OnlineBackup"/>.
+    /// </summary>
+    public async Task<BackupFile> BackupToAsync(string destination, bool overwrite, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        // The backup API is synchronous: it runs off the request's thread, holding one pooled connection.
+        return await Task.Run(() => Dialect.Backup(connection, destination, overwrite), ct);
+    }
+
+    /// <summary>
+    /// A server's hold on its database for as long as it runs, so that a restore refuses to replace it (SQLite: the
+    /// shared <c>&lt;file&gt;.lock</c>); <c>null</c> where the database needs none. Throws
+    /// <see cref="Sqlite.DatabaseLockedException"/> while a restore is under way.
+    /// </summary>
+    public IDisposable? HoldWhileServing()
+    {
+        Dialect.PrepareStorage(DataSource);
+        return Dialect.Hold(DataSource);
+    }
+
     /// <summary>An open connection, set up by the dialect (SQLite: foreign keys enforced, every commit durable before it returns).</summary>
     public async Task<DbConnection> OpenAsync(CancellationToken ct)
     {

@@ -128,6 +128,22 @@ public abstract class Dialect
 
     /// <summary>Housekeeping after writes (SQLite copies its write-ahead log into the database file).</summary>
     internal abstract Task CheckpointAsync(DbConnection connection, CancellationToken ct);
+
+    /// <summary>
+    /// Whether <see cref="Backup"/> copies the database while it serves (SQLite's online backup API); SQL Server is
+    /// backed up with its own <c>BACKUP DATABASE</c>.
+    /// </summary>
+    public virtual bool OnlineBackup => false;
+
+    /// <summary>Copies the database open on <paramref name="source"/> to a file, consistent as of one commit.</summary>
+    internal virtual BackupFile Backup(DbConnection source, string destination, bool overwrite) =>
+        throw new NotSupportedException("This database is backed up with its own tools (SQL Server: BACKUP DATABASE).");
+
+    /// <summary>
+    /// What a server holds on its storage for as long as it runs, so nothing replaces it meanwhile (SQLite: the
+    /// file's <see cref="Sqlite.DatabaseFileLock"/>, shared); <c>null</c> where the database server sees to that.
+    /// </summary>
+    internal virtual IDisposable? Hold(string dataSource) => null;
 }
 
 /// <summary>The blobs the store keeps: a ledger's body, keyed by submission, and a deliverable's content.</summary>

@@ -45,8 +45,11 @@ public sealed class ComplianceApiFactory : WebApplicationFactory<Program>
             connectionString = $"Data Source={Location}";
         }
 
+        BackupDirectory = Path.Combine(Path.GetTempPath(), $"compliance-backups-{Guid.NewGuid():N}");
         _settings = new Dictionary<string, string?>
         {
+            // Backups over HTTP go to a temporary folder of the fixture's, never into the source tree (the content root).
+            ["Compliance:Backup:Directory"] = BackupDirectory,
             ["Compliance:Database:Provider"] = database == TestDatabase.SqlServer ? "SqlServer" : "Sqlite",
             ["Compliance:Database:ConnectionString"] = connectionString,
             ["Compliance:BootstrapAdminKey"] = AdminKey,
@@ -68,6 +71,9 @@ public sealed class ComplianceApiFactory : WebApplicationFactory<Program>
     public string Location { get; }
 
     public FakeClock Clock { get; }
+
+    /// <summary>The default <c>Compliance:Backup:Directory</c>: a temporary folder, deleted with the database.</summary>
+    public string BackupDirectory { get; }
 
     /// <summary>Every log line the server wrote (with its exception), when <see cref="CaptureLogs"/> is set before the first client.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> Logs { get; } = new();
@@ -127,6 +133,11 @@ public sealed class ComplianceApiFactory : WebApplicationFactory<Program>
     /// <summary>Deletes the database (the SQLite file and its WAL companions, or the SQL Server database).</summary>
     public void DeleteDatabase()
     {
+        if (Directory.Exists(BackupDirectory))
+        {
+            Directory.Delete(BackupDirectory, recursive: true);
+        }
+
         if (Database == TestDatabase.SqlServer)
         {
             TestDatabases.DropSqlServerDatabase(Location);

@@ -53,6 +53,29 @@ public sealed class ServerProcess : IDisposable
         return server;
     }
 
+    /// <summary>
+    /// Runs a verb of the server's executable (<c>backup</c>, <c>restore</c>) on a SQLite file, configured through the
+    /// environment as the server is, and returns its exit code and what it wrote.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string databasePath, params string[] args)
+    {
+        var directory = Path.GetDirectoryName(typeof(Program).Assembly.Location)!;
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(directory, "Compliance.Api.dll"), .. args])
+        {
+            WorkingDirectory = Path.GetDirectoryName(databasePath)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["Compliance__Database__ConnectionString"] = $"Data Source={databasePath}";
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await error);
+    }
+
     /// <summary>A client of this server with the given key.</summary>
     public HttpClient Client(string? key)
     {

@@ -71,11 +71,11 @@ public static class TestDatabases
         await Dapper.SqlMapper.ExecuteAsync(connection, sql, parameters);
     }
 
-    /// <summary>Deletes a SQLite file and its write-ahead log companions, after closing the pooled connections to it.</summary>
+    /// <summary>Deletes a SQLite file, its write-ahead log companions and its lock file, after closing the pooled connections to it.</summary>
     public static void DeleteSqliteFile(string path)
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        foreach (var suffix in new[] { "", "-wal", "-shm", ".lock" })
         {
             File.Delete(path + suffix);
         }

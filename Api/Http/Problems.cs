@@ -27,12 +27,13 @@ internal static class Problems
     public static readonly Kind UnsupportedMediaType = new("unsupported-media-type", 415, "Unsupported media type", "The Content-Type is not one this endpoint reads: application/json for JSON bodies; text/csv (charset utf-8, gb18030 or gbk) for ledgers.");
     public static readonly Kind RateLimited = new("rate-limited", 429, "Too many requests", "The key sent more requests than it may; retry after the number of seconds in Retry-After.");
     public static readonly Kind Unavailable = new("unavailable", 503, "Service unavailable", "The database is busy or unreachable; retry after the number of seconds in Retry-After.");
+    public static readonly Kind NotImplemented = new("not-implemented", 501, "Not implemented", "The server does not offer this on the database it is configured with (for example a backup over HTTP on SQL Server, which is backed up with BACKUP DATABASE); the detail says what to use instead.");
     public static readonly Kind Internal = new("internal", 500, "Internal error", "The server failed. The traceId member identifies the failure in the server's logs; report it with that id.");
 
     public static IReadOnlyList<Kind> All { get; } =
     [
         Unauthorized, Forbidden, NotFound, MethodNotAllowed, InvalidRequest, LedgerInvalid, IdempotencyKeyReused, IdempotencyKeyInUse,
-        InvalidTransition, Conflict, PayloadTooLarge, RequestTimeout, UriTooLong, HeadersTooLarge, UnsupportedMediaType, RateLimited, Unavailable, Internal,
+        InvalidTransition, Conflict, PayloadTooLarge, RequestTimeout, UriTooLong, HeadersTooLarge, UnsupportedMediaType, RateLimited, Unavailable, NotImplemented, Internal,
     ];
 
     public static string TypeOf(Kind kind) => $"/problems/{kind.Name}";

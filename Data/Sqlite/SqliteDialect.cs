@@ -165,6 +165,13 @@ public sealed class SqliteDialect : Dialect
     internal override Task CheckpointAsync(DbConnection connection, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(CheckpointPragma, cancellationToken: ct));
 
+    public override bool OnlineBackup => true;
+
+    internal override BackupFile Backup(DbConnection source, string destination, bool overwrite) =>
+        SqliteBackup.Copy((SqliteConnection)source, destination, overwrite);
+
+    internal override IDisposable? Hold(string dataSource) => dataSource == ":memory:" ? null : DatabaseFileLock.Share(dataSource);
+
     private static (string Insert, string Length, string Table, string Column) Target(BlobColumn column) => column switch
     {
         BlobColumn.SubmissionBody => (InsertSubmissionBodyStatement, BodyLengthStatement, "submission_bodies", "body"),

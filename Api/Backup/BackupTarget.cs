@@ -1,0 +1,93 @@
+namespace Compliance.Api.Backup;
+
+/// <summary>
+/// Where a backup may be written, checked the same way for the command line and the endpoint: a file (not a folder)
+/// in a folder that exists, never the live database or one of its companion files under any spelling (relative,
+/// <c>./</c>, <c>..</c>, through a symbolic link), and, over HTTP, inside the backup folder.
+/// </summary>
+internal static class BackupTarget
+{
+    private static readonly string[] Companions = ["", "-wal", "-shm", "-journal", ".lock"];
+
+    private static readonly StringComparison PathComparison =
+        OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+
+    /// <summary>A destination that passed the checks: its path with every link resolved, and whether a file is there.</summary>
+    public sealed record Checked(string Path, bool Exists);
+
+    /// <summary>
+    /// Checks <paramref name="path"/>, relative to <paramref name="baseDirectory"/>: the destination, or why it is
+    /// refused. With <paramref name="confinedTo"/>, a destination outside that folder is refused.
+    /// </summary>
+    public static (Checked? Target, string? Refusal) Check(string path, string baseDirectory, string liveDatabase, string? confinedTo = null)
+    {
+        string full;
+        string canonical;
+        try
+        {
+            full = Path.GetFullPath(path, baseDirectory);
+            if (path.EndsWith('/') || path.EndsWith(Path.DirectorySeparatorChar) || Directory.Exists(full))
+            {
+                return (null, $"{path} is a folder; name the backup file in it.");
+            }
+
+            var folder = Path.GetDirectoryName(full)!;
+            if (!Directory.Exists(folder))
+            {
+                return (null, $"The folder {folder} does not exist; create it first, or name a file in a folder that exists.");
+            }
+
+            canonical = Canonical(full);
+            if (confinedTo is not null && !IsInside(canonical, Canonical(confinedTo)))
+            {
+                return (null, $"{path} is outside the backup folder {confinedTo} (Compliance:Backup:Directory); the server writes backups only there.");
+            }
+
+            var live = Canonical(liveDatabase);
+            if (Companions.Any(suffix => string.Equals(canonical, live + suffix, PathComparison)))
+            {
+                return (null, $"{path} is the live database {liveDatabase} (or one of its companion files); a backup must be another file.");
+            }
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or IOException or UnauthorizedAccessException)
+        {
+            return (null, $"{path} is not a usable file path ({e.Message}).");
+        }
+
+        return (new Checked(canonical, File.Exists(canonical)), null);
+    }
+
+    /// <summary>Whether two paths name the same file once every link is resolved.</summary>
+    public static bool SameFile(string a, string b) => string.Equals(Canonical(Path.GetFullPath(a)), Canonical(Path.GetFullPath(b)), PathComparison);
+
+    /// <summary>The absolute path with every symbolic link along it resolved, the last component included when it is one.</summary>
+    private static string Canonical(string fullPath, int depth = 0)
+    {
+        if (depth > 40)
+        {
+            throw new IOException("Too many levels of symbolic links.");
+        }
+
+        var root = Path.GetPathRoot(fullPath)!;
+        var current = root;
+        foreach (var part in fullPath[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var next = Path.Combine(current, part);
+            FileSystemInfo info = Directory.Exists(next) ? new DirectoryInfo(next) : new FileInfo(next);
+            if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } target)
+            {
+                next = Canonical(Path.GetFullPath(target.FullName), depth + 1);
+            }
+
+            current = next;
+        }
+
+        return current;
+    }
+
+    private static bool IsInside(string path, string folder)
+    {
+        var prefix = Path.EndsInDirectorySeparator(folder) ? folder : folder + Path.DirectorySeparatorChar;
+        return path.StartsWith(prefix, PathComparison);
+    }
+}
