@@ -12,10 +12,17 @@ namespace Compliance.Bench;
 
 /// <summary>
 /// The deadline sweep over N institutions and every obligation (spread over Linyi, Lüliang, the rest of Shandong and
-/// elsewhere, reporting from 2022-01), on a fresh SQLite file, against the DESIGN.md budget (10,000 in ≤ 2 s).
+/// elsewhere, reporting from 2022-01), on a fresh SQLite file: the first sweep against its budget (0.5 s), then a
+/// second one the same day, which owes nothing, against its own (0.2 s).
 /// </summary>
 internal static class SweepBenchmark
 {
+    /// <summary>The first sweep of 2023-07-03 over 10,000 institutions, writing every reminder and exception owed.</summary>
+    private const double FirstBudget = 0.5;
+
+    /// <summary>A second sweep the same day, when nothing is owed.</summary>
+    private const double NothingOwedBudget = 0.2;
+
     private static readonly string[] Regions = ["371302", "371311", "141102", "370102", "110101", "419001"];
 
     public static async Task<int> RunAsync(int institutions, string workDirectory)
@@ -78,13 +85,12 @@ internal static class SweepBenchmark
         watch.Restart();
         var second = await sweep.RunAsync("2023-07-03", CancellationToken.None);
         var secondSeconds = watch.Elapsed.TotalSeconds;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"first sweep       {firstSeconds:F2} s: {first.Reminders:N0} reminders, {first.Exceptions:N0} exceptions written"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"second sweep      {secondSeconds:F2} s: {second.Reminders:N0} reminders, {second.Exceptions:N0} exceptions (nothing twice)"));
-        var scaled = Math.Max(firstSeconds, secondSeconds) * 10_000 / institutions;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"per 10,000        {scaled:F2} s  (budget 2 s: {(scaled <= 2 ? "within" : "OVER")})"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"first sweep       {firstSeconds:F2} s: {first.Reminders:N0} reminders, {first.Exceptions:N0} exceptions written  (budget {FirstBudget} s: {Verdict(firstSeconds, FirstBudget)})"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"nothing owed      {secondSeconds:F2} s: {second.Reminders:N0} reminders, {second.Exceptions:N0} exceptions (nothing twice)  (budget {NothingOwedBudget} s: {Verdict(secondSeconds, NothingOwedBudget)})"));
         return 0;
     }
 
+    private static string Verdict(double seconds, double budget) => seconds <= budget ? "within" : "OVER";
 
     /// <summary>No webhook is configured in this run, so nothing is enqueued; the client is never called.</summary>
     private sealed class NoJobs : IBackgroundJobClient

@@ -212,7 +212,25 @@ public sealed class BrowserSession : IAsyncDisposable
         return path;
     }
 
-    public ValueTask DisposeAsync() => _context.DisposeAsync();
+    /// <summary>
+    /// Closes the session, writing what the page showed last to the test's output (shown where the test fails, with
+    /// the console errors and page errors seen) so that a failure on a busy machine can be read afterwards.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            var shown = await Page.InnerTextAsync("body", new() { Timeout = 2_000 });
+            await TestContext.Out.WriteLineAsync($"page {Page.Url} showed: {(shown.Length > 3_000 ? shown[..3_000] + "…" : shown)}");
+            await TestContext.Out.WriteLineAsync($"console errors: {string.Join(" | ", _consoleErrors)}; page errors: {string.Join(" | ", _pageErrors)}");
+        }
+        catch (PlaywrightException)
+        {
+            // The page is gone already: nothing to report.
+        }
+
+        await _context.DisposeAsync();
+    }
 
     private static CspViolation ToViolation(JsonElement violation) => new(
         violation.GetProperty("violatedDirective").GetString() ?? "",
