@@ -51,8 +51,12 @@ export function lastMonth() {
   return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
 }
 
-/** Keeps a view's query in the hash without a new history entry or a re-render. */
+/**
+ * Keeps a view's query in the hash without a new history entry or a re-render; not once the user has gone to
+ * another route (a view still loading must not take the address back).
+ */
 export function keepQuery(route, query) {
+  if (location.hash.split('?')[0] !== `#/${route}`) return;
   const search = new URLSearchParams([...query].filter(([, v]) => v !== '' && v != null)).toString();
   history.replaceState(null, '', `#/${route}${search ? `?${search}` : ''}`);
 }
