@@ -7,39 +7,12 @@ namespace Compliance.Api.Tests.Console;
 /// The browser-test groundwork itself: the machine's Chromium, driven by Playwright, browses the real server over
 /// Kestrel, and a session notices what a clean page must not do.
 /// </summary>
-public sealed class BrowserSmokeTests
+public sealed class BrowserSmokeTests : ConsoleFixture
 {
-    private Browser _browser = null!;
-    private ComplianceApiFactory _factory = null!;
-    private Uri _server = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _browser = await Browser.LaunchAsync();
-        _factory = new ComplianceApiFactory();
-        _server = _factory.StartKestrel();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
-
-        if (_factory is not null)
-        {
-            await _factory.DisposeAsync();
-            _factory.DeleteDatabase();
-        }
-    }
-
     [Test]
     public async Task Liveness_OpensInTheBrowser_AndThePageIsClean()
     {
-        await using var session = await _browser.OpenAsync(_server);
+        await using var session = await Browser.OpenAsync(Server);
 
         var response = await session.GotoAsync("/health/live");
 
@@ -54,7 +27,7 @@ public sealed class BrowserSmokeTests
     [Test]
     public async Task ConsoleError_FailsTheCleanCheck()
     {
-        await using var session = await _browser.OpenAsync(_server);
+        await using var session = await Browser.OpenAsync(Server);
         await session.GotoAsync("/health/live");
 
         await session.Page.EvaluateAsync("() => console.error('x')");
@@ -66,7 +39,7 @@ public sealed class BrowserSmokeTests
     [Test]
     public async Task ErrorStatus_LogsOnlyTheBrowsersOwnLine_WhichTheCleanCheckAllows()
     {
-        await using var session = await _browser.OpenAsync(_server);
+        await using var session = await Browser.OpenAsync(Server);
         await session.GotoAsync("/health/live");
 
         var status = await session.Page.EvaluateAsync<int>("async () => (await fetch('/api/v1/institutions')).status");
@@ -81,7 +54,7 @@ public sealed class BrowserSmokeTests
     [Test]
     public async Task CspViolation_IsRecorded_AndFailsTheCleanCheck()
     {
-        await using var session = await _browser.OpenAsync(_server);
+        await using var session = await Browser.OpenAsync(Server);
         await session.GotoAsync("/health/live");
 
         await session.Page.EvaluateAsync("""
@@ -107,9 +80,9 @@ public sealed class BrowserSmokeTests
     [Test]
     public async Task RequestToAnotherOrigin_FailsTheCleanCheck()
     {
-        await using var session = await _browser.OpenAsync(_server);
+        await using var session = await Browser.OpenAsync(Server);
         await session.GotoAsync("/health/live");
-        var elsewhere = $"http://localhost:{_server.Port}/health/live";
+        var elsewhere = $"http://localhost:{Server.Port}/health/live";
 
         await session.Page.EvaluateAsync("url => fetch(url, { mode: 'no-cors' }).catch(() => null)", elsewhere);
 
