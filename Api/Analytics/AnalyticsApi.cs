@@ -84,7 +84,9 @@ internal static class AnalyticsApi
         var findingsRead = Task.Run(() => analytics.CellFindingsAsync(scope, period, ct), ct);
         var sets = await ruleSets.CurrentAsync(ct);
         var population = await populationRead;
-        var exceptions = (await findingsRead).ToDictionary(e => (e.Institution, e.RuleSet, e.Rule), e => e.Exception);
+        // By institution, then by cell: small tables, where one keyed by all three would be one large allocation a request.
+        var exceptions = (await findingsRead).GroupBy(e => e.Institution, StringComparer.Ordinal).ToDictionary(
+            g => g.Key, IReadOnlyDictionary<(string, string), CellFinding> (g) => g.ToDictionary(e => (e.RuleSet, e.Rule), e => e.Exception), StringComparer.Ordinal);
         var columns = HeatMap.Columns(sets, population.Select(m => m.RegionCode), period.Year);
         var rows = HeatMap.Rows(columns, sets, period.Year,
             population.Select(m => new HeatMapSubject(m.Code, m.RegionCode, m.Filed, m.Evaluated, m.Outcomes)), exceptions);

@@ -57,7 +57,6 @@ public sealed class AnalyticsStore(Db db)
         WHERE e.period = @period AND e.rule_set_id IS NOT NULL AND e."rule" <> 'DEADLINE_MISSED' AND i.reporting_from <= @period AND {Scope.Filter}
         """;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>How many institutions of the population expect the period, filed it and had its evaluation done.</summary>
     public async Task<Coverage> CoverageAsync(Scope scope, YearMonth period, CancellationToken ct)
@@ -81,11 +80,12 @@ public sealed class AnalyticsStore(Db db)
     {
         await using var connection = await db.OpenAsync(ct);
         var rows = await connection.QueryAsync<MemberRow>(new CommandDefinition(connection.Sql(PopulationSql), Parameters(scope, period), cancellationToken: ct));
+        var texts = new Dictionary<string, string>(StringComparer.Ordinal);
         return [.. rows.Select(r =>
         {
             var evaluated = r.SubmissionId is not null && r.EvaluationStatus == "done";
             return new PopulationMember(r.Code, r.Name, r.Category, r.RegionCode, r.SubmissionId is not null, evaluated,
-                evaluated ? OutcomesOf(r.Evaluation) : []);
+                evaluated ? OutcomesOf(r.Evaluation, texts) : []);
         })];
     }
 
@@ -104,10 +104,64 @@ public sealed class AnalyticsStore(Db db)
         ScopeRegionLike = scope.RegionLike,
     };
 
-    private static IReadOnlyList<StoredOutcome> OutcomesOf(string? evaluation) =>
-        evaluation is null ? [] : JsonSerializer.Deserialize<StoredEvaluation>(evaluation, Json)?.Rules ?? [];
+    /// <summary>
+    /// The <c>rules</c> of a stored evaluation (<c>[{ruleSet, rule, outcome}]</c>), read with a forward-only reader
+    /// that skips everything else: a heat map reads a thousand of them per answer. Their few distinct texts are
+    /// shared, not allocated per cell.
+    /// </summary>
+    private static List<StoredOutcome> OutcomesOf(string? evaluation, Dictionary<string, string> texts)
+    {
+        if (evaluation is null)
+        {
+            return [];
+        }
 
-    private sealed record StoredEvaluation(IReadOnlyList<StoredOutcome>? Rules);
+        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(evaluation));
+        var outcomes = new List<StoredOutcome>();
+        var depth = 0;
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("rules"u8))
+            {
+                reader.Read();
+                depth = reader.CurrentDepth;
+                while (reader.Read() && !(reader.TokenType == JsonTokenType.EndArray && reader.CurrentDepth == depth))
+                {
+                    if (reader.TokenType == JsonTokenType.StartObject)
+                    {
+                        outcomes.Add(ReadOutcome(ref reader, texts));
+                    }
+                }
+            }
+            else if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && reader.CurrentDepth == 1)
+            {
+                reader.Skip();
+            }
+        }
+
+        return outcomes;
+    }
+
+    private static StoredOutcome ReadOutcome(ref Utf8JsonReader reader, Dictionary<string, string> texts)
+    {
+        string? ruleSet = null, rule = null, outcome = null;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            var name = reader.ValueTextEquals("ruleSet"u8) ? 0 : reader.ValueTextEquals("rule"u8) ? 1 : reader.ValueTextEquals("outcome"u8) ? 2 : -1;
+            reader.Read();
+            if (name < 0 || reader.TokenType != JsonTokenType.String)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            var text = reader.GetString()!;
+            text = texts.TryGetValue(text, out var shared) ? shared : texts[text] = text;
+            (ruleSet, rule, outcome) = name switch { 0 => (text, rule, outcome), 1 => (ruleSet, text, outcome), _ => (ruleSet, rule, text) };
+        }
+
+        return new StoredOutcome(ruleSet ?? "", rule ?? "", outcome ?? "");
+    }
 
     private sealed class CountRow
     {

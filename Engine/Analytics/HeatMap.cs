@@ -58,7 +58,7 @@ public static class HeatMap
     /// </summary>
     public static IReadOnlyList<HeatMapRow> Rows(
         IReadOnlyList<HeatMapColumn> columns, IReadOnlyList<RuleSet> sets, int year, IEnumerable<HeatMapSubject> subjects,
-        IReadOnlyDictionary<(string Institution, string RuleSet, string Rule), CellFinding> exceptions)
+        IReadOnlyDictionary<string, IReadOnlyDictionary<(string RuleSet, string Rule), CellFinding>> exceptions)
     {
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(subjects);
@@ -72,12 +72,18 @@ public static class HeatMap
                 applyingTo[subject.RegionCode] = applying = RuleSet.Applying(sets, subject.RegionCode, year).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
             }
 
-            var stored = subject.Outcomes.GroupBy(o => (o.RuleSet, o.Rule)).ToDictionary(g => g.Key, g => g.First().Outcome);
+            var stored = new Dictionary<(string, string), string>(subject.Outcomes.Count);
+            foreach (var o in subject.Outcomes)
+            {
+                stored.TryAdd((o.RuleSet, o.Rule), o.Outcome);
+            }
+
+            var found = exceptions.GetValueOrDefault(subject.Code);
             var cells = columns.Select(column => new HeatMapCell(
                 column.RuleSet,
                 column.Rule,
                 Outcome(subject, applying.Contains(column.RuleSet), stored, column),
-                exceptions.GetValueOrDefault((subject.Code, column.RuleSet, column.Rule)))).ToList();
+                found?.GetValueOrDefault((column.RuleSet, column.Rule)))).ToList();
             return new HeatMapRow(subject.Code, subject.Filed, cells);
         });
         return [.. rows
