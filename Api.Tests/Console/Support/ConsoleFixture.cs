@@ -59,10 +59,16 @@ public abstract class ConsoleFixture
         return session;
     }
 
-    /// <summary>Goes to a route of the console (<c>#/exceptions</c>) in the signed-in session.</summary>
+    /// <summary>
+    /// Goes to a route of the console (<c>#/exceptions</c>) in the signed-in session and waits until it has replaced
+    /// what the page showed before (a marker left in the old view is gone) and has loaded.
+    /// </summary>
     protected static async Task GoAsync(BrowserSession session, string hash)
     {
-        await session.Page.EvaluateAsync("hash => { location.hash = hash; }", hash);
+        await session.Page.EvaluateAsync(
+            "hash => { const marker = document.createElement('span'); marker.id = 'left-view'; document.getElementById('view').append(marker); location.hash = hash; }",
+            hash);
+        await Assertions.Expect(session.Page.Locator("#left-view")).ToHaveCountAsync(0);
         await Assertions.Expect(session.Page.Locator("main .loading")).ToHaveCountAsync(0);
     }
 }
