@@ -139,7 +139,7 @@ internal static partial class LoadBenchmark
             {
                 var period = new YearMonth(2016, 1).PlusMonths(j / rules.Length);
                 var results = rules.Take(perInstitution - j).Select(rule => RuleResult.Failed(new Finding(rule, Severity.Breach, figures, new Dictionary<string, object>(), message))).ToList();
-                await ExceptionStore.ApplyAsync(connection, transaction, new Evaluation(0, $"I{i:D4}", period, new RuleEvaluation([new SetEvaluation(set, results)])), now, CancellationToken.None);
+                await ExceptionStore.ApplyAsync(connection, transaction, [new Evaluation(0, $"I{i:D4}", period, new RuleEvaluation([new SetEvaluation(set, results)]))], now, CancellationToken.None);
             }
         }
 

@@ -46,7 +46,7 @@ public sealed class ConsolePerformanceTests : ConsoleFixture
             for (var p = 0; p < PeriodsEach; p++)
             {
                 var results = Rules.Select(rule => RuleResult.Failed(new Finding(rule, Severity.Breach, figures, new Dictionary<string, object>(), message))).ToList();
-                await ExceptionStore.ApplyAsync(connection, transaction, new Data.Exceptions.Evaluation(0, $"P37130{i:D2}", new YearMonth(2020, 1).PlusMonths(p), new RuleEvaluation([new SetEvaluation(set, results)])), Factory.Clock.GetCurrentInstant(), CancellationToken.None);
+                await ExceptionStore.ApplyAsync(connection, transaction, [new Data.Exceptions.Evaluation(0, $"P37130{i:D2}", new YearMonth(2020, 1).PlusMonths(p), new RuleEvaluation([new SetEvaluation(set, results)]))], Factory.Clock.GetCurrentInstant(), CancellationToken.None);
             }
         }
 

@@ -30,33 +30,10 @@ public sealed class EvaluationStore(Db db, ExceptionStore exceptions)
     {
         ArgumentNullException.ThrowIfNull(submissionIds);
         ArgumentNullException.ThrowIfNull(evaluate);
-        var written = new Dictionary<long, IReadOnlyList<long>>();
         await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var subjects = await SnapshotStore.LoadForEvaluationAsync(connection, transaction, [.. submissionIds.Distinct()], ct);
-        var latest = subjects.Values.Where(s => s.IsLatest).ToList();
-        await ExceptionStore.LockAsync(connection, transaction, latest.Select(s => (s.Institution, s.History.Period)), ct);
-
-        // What the batch's institution-periods hold now, one query per institution, read under their locks.
-        var existing = new Dictionary<(string, YearMonth), IReadOnlyList<ExceptionRecord>>();
-        foreach (var institution in latest.GroupBy(s => s.Institution, StringComparer.Ordinal))
-        {
-            var periods = institution.Select(s => s.History.Period).ToList();
-            foreach (var (period, records) in await ExceptionStore.ExistingAsync(connection, transaction, institution.Key, periods.Min(), periods.Max(), ct))
-            {
-                existing[(institution.Key, period)] = records;
-            }
-        }
-
-        await using (var writes = new ExceptionWrites(connection, transaction))
-        {
-            foreach (var subject in latest)
-            {
-                written[subject.SubmissionId] = await ExceptionStore.ApplyAsync(
-                    writes, evaluate(subject), existing.GetValueOrDefault((subject.Institution, subject.History.Period)) ?? [], now, ct);
-            }
-        }
-
+        var written = await ExceptionStore.ApplyAsync(connection, transaction, [.. subjects.Values.Where(s => s.IsLatest).Select(evaluate)], now, ct);
         await exceptions.CommitAsync(transaction, ct);
         return written;
     }

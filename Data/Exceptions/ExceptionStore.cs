@@ -190,47 +190,49 @@ public sealed class ExceptionStore(Db db)
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>
-    /// Applies an evaluation inside the caller's transaction: creates the exceptions of new findings, updates the
-    /// figures of open and explained ones in place, reopens cleared ones found again (and waived ones whose waiver
-    /// ended), clears those no longer found, records new figures of resolved and waived ones as events only, and
-    /// marks the submission's evaluation done. Applying the same evaluation twice changes nothing.
+    /// Applies evaluations inside the caller's transaction, each institution-period once: for each, creates the
+    /// exceptions of new findings, updates the figures of open and explained ones in place, reopens cleared ones found
+    /// again (and waived ones whose waiver ended), clears those no longer found, records new figures of resolved and
+    /// waived ones as events only, and marks the submission's evaluation done. Their locks are taken in one order
+    /// whoever asks (so two batches never wait on each other), what each institution's periods hold is read once under
+    /// them, and the writes go through statements prepared once. Applying the same evaluations twice changes nothing.
+    /// Returns the exceptions each wrote or updated, by submission.
     /// </summary>
-    internal static async Task<IReadOnlyList<long>> ApplyAsync(DbConnection connection, DbTransaction transaction, Evaluation evaluation, Instant now, CancellationToken ct)
-    {
-        await LockAsync(connection, transaction, [(evaluation.Institution, evaluation.Period)], ct);
-        var existing = await ExistingAsync(connection, transaction, evaluation.Institution, evaluation.Period, evaluation.Period, ct);
-        await using var writes = new ExceptionWrites(connection, transaction);
-        return await ApplyAsync(writes, evaluation, existing.GetValueOrDefault(evaluation.Period) ?? [], now, ct);
-    }
-
-    /// <summary>
-    /// Takes the evaluation locks of institution-periods, in one order whoever asks (so two batches never wait on each
-    /// other), before what they hold is read.
-    /// </summary>
-    internal static async Task LockAsync(DbConnection connection, DbTransaction transaction, IEnumerable<(string Institution, YearMonth Period)> subjects, CancellationToken ct)
+    internal static async Task<IReadOnlyDictionary<long, IReadOnlyList<long>>> ApplyAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<Evaluation> evaluations, Instant now, CancellationToken ct)
     {
         var dialect = Dialect.Of(connection);
-        foreach (var resource in subjects.Select(s => $"evaluation/{s.Institution}/{Periods.Format(s.Period)}").Distinct().Order(StringComparer.Ordinal))
+        foreach (var resource in evaluations.Select(e => $"evaluation/{e.Institution}/{Periods.Format(e.Period)}").Distinct().Order(StringComparer.Ordinal))
         {
             await dialect.LockAsync(connection, transaction, resource, ct);
         }
+
+        var existing = new Dictionary<(string, YearMonth), IReadOnlyList<ExceptionRecord>>();
+        foreach (var institution in evaluations.GroupBy(e => e.Institution, StringComparer.Ordinal))
+        {
+            var rows = await connection.QueryAsync<ExceptionRecord>(new CommandDefinition(
+                connection.Sql(ExistingSql),
+                new { Institution = institution.Key, From = Periods.Format(institution.Min(e => e.Period)), To = Periods.Format(institution.Max(e => e.Period)) },
+                transaction,
+                cancellationToken: ct));
+            foreach (var period in rows.GroupBy(r => r.Period))
+            {
+                existing[(institution.Key, period.Key)] = [.. period];
+            }
+        }
+
+        var written = new Dictionary<long, IReadOnlyList<long>>();
+        await using var writes = new ExceptionWrites(connection, transaction);
+        foreach (var evaluation in evaluations)
+        {
+            written[evaluation.SubmissionId] = await ApplyAsync(writes, evaluation, existing.GetValueOrDefault((evaluation.Institution, evaluation.Period)) ?? [], now, ct);
+        }
+
+        return written;
     }
 
-    /// <summary>What evaluations of an institution's periods in [<paramref name="from"/>, <paramref name="to"/>] wrote, by period: one query.</summary>
-    internal static async Task<IReadOnlyDictionary<YearMonth, IReadOnlyList<ExceptionRecord>>> ExistingAsync(
-        DbConnection connection, DbTransaction transaction, string institution, YearMonth from, YearMonth to, CancellationToken ct)
-    {
-        var rows = await connection.QueryAsync<ExceptionRecord>(new CommandDefinition(
-            connection.Sql(ExistingSql),
-            new { Institution = institution, From = Periods.Format(from), To = Periods.Format(to) }, transaction, cancellationToken: ct));
-        return rows.GroupBy(r => r.Period).ToDictionary(g => g.Key, g => (IReadOnlyList<ExceptionRecord>)[.. g]);
-    }
-
-    /// <summary>
-    /// Applies an evaluation with the batch's prepared writes, against what the evaluations of its institution-period
-    /// wrote before (<paramref name="existing"/>, read under the lock, in the same transaction).
-    /// </summary>
-    internal static async Task<IReadOnlyList<long>> ApplyAsync(ExceptionWrites writes, Evaluation evaluation, IReadOnlyList<ExceptionRecord> existing, Instant now, CancellationToken ct)
+    // One evaluation, against what the evaluations of its institution-period wrote before (read under its lock).
+    private static async Task<IReadOnlyList<long>> ApplyAsync(ExceptionWrites writes, Evaluation evaluation, IReadOnlyList<ExceptionRecord> existing, Instant now, CancellationToken ct)
     {
         // A rule no longer in its set, or a set that no longer applies, finds nothing: what it found before is cleared,
         // as a fresh evaluation would leave it.
