@@ -107,10 +107,8 @@ internal static class TargetsApi
 
         var members = (await institutions.AllAsync(scope, ct))
             .Select(i => new TargetMember(i.Code, i.RegionCode, i.Category, i.LocalLegalPerson, i.ReportingFrom)).ToList();
-        var reads = TargetProgress.Reads(target.Spec);
-        var figures = await snapshots.YearFiguresAsync(scope, year, reads, ct);
-        var progress = TargetProgress.Of(target.Spec, year, members,
-            (code, period, read) => figures.TryGetValue((code, period), out var row) ? row[IndexOf(reads, read)] : null);
+        var figures = await snapshots.YearFiguresAsync(scope, year, TargetProgress.Reads(target.Spec), ct);
+        var progress = TargetProgress.Of(target.Spec, year, members, figures);
         var decimals = target.Spec.Measure.Decimals;
         var thresholdDecimals = target.Spec.Versus?.Measure.Decimals;
         decimal? Threshold(decimal? threshold) => thresholdDecimals is { } d ? Round(threshold, d) : threshold;
@@ -127,19 +125,6 @@ internal static class TargetsApi
                 ProgressStatus.OnTrack => "onTrack",
                 _ => "noData",
             }));
-    }
-
-    private static int IndexOf(IReadOnlyList<IndicatorRead> reads, IndicatorRead read)
-    {
-        for (var i = 0; i < reads.Count; i++)
-        {
-            if (reads[i] == read)
-            {
-                return i;
-            }
-        }
-
-        throw new ArgumentOutOfRangeException(nameof(read), read, "The target reads no such figure.");
     }
 
     private static decimal? Round(decimal? value, int decimals) => value is { } v ? Math.Round(v, decimals, MidpointRounding.AwayFromZero) : null;

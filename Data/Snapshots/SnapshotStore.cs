@@ -303,11 +303,11 @@ public sealed class SnapshotStore(Db db)
     }
 
     /// <summary>
-    /// The figures <paramref name="reads"/> name (in their order) of the latest accepted snapshot of every month of
-    /// <paramref name="year"/> and of the December before, of every institution the scope sees, by institution and
-    /// period: one query reading those columns alone. A figure is <c>null</c> where the snapshot has none in its 口径.
+    /// The figures <paramref name="reads"/> name of the latest accepted snapshot of every month of
+    /// <paramref name="year"/> and of the December before, of every institution the scope sees: one query reading those
+    /// columns alone. A figure is <c>null</c> where the institution has no snapshot of the month, or none in its 口径.
     /// </summary>
-    public async Task<IReadOnlyDictionary<(string Institution, YearMonth Period), decimal?[]>> YearFiguresAsync(
+    public async Task<Func<string, YearMonth, IndicatorRead, decimal?>> YearFiguresAsync(
         Scope scope, int year, IReadOnlyList<IndicatorRead> reads, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(scope);
@@ -339,7 +339,8 @@ public sealed class SnapshotStore(Db db)
             figures[(reader.GetString(0), period)] = row;
         }
 
-        return figures;
+        var index = reads.Select((read, at) => (read, at)).ToDictionary(r => r.read, r => r.at);
+        return (institution, period, read) => figures.TryGetValue((institution, period), out var row) ? row[index[read]] : null;
     }
 
     /// <summary>
