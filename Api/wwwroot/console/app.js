@@ -3,6 +3,7 @@
 import { h, replace, field, parseHash } from './dom.js';
 import { t, lang, setLang } from './i18n.js';
 import { api, session, whenUnauthorized, problemView } from './api.js';
+import { routedTo } from './views/common.js';
 
 // Each view is a module of ./views, loaded when first shown: render(main, {parts, query, me}).
 const views = {
@@ -109,6 +110,7 @@ let routing = 0;
 
 async function route() {
   const run = ++routing;
+  routedTo(location.hash);
   const { parts, query } = parseHash(location.hash);
   if (session.key && !session.me) {
     try {

@@ -1,8 +1,8 @@
 // What the views share: progress while loading, pages, marks of outcomes and statuses.
 
 import { h, replace } from '../dom.js';
-import { t, addStrings } from '../i18n.js';
-import { problemView } from '../api.js';
+import { t, addStrings, localized } from '../i18n.js';
+import { api, problemView } from '../api.js';
 
 addStrings({
   zh: { retry: '重试' },
@@ -44,21 +44,55 @@ export function badge(kind, value) {
   return h('span', { class: `badge ${kind}-${value}` }, t(`${kind === 'severity' ? 'sev' : 'st'}_${value}`));
 }
 
+// Today in China Standard Time, as a Date whose UTC fields are the Chinese calendar's.
+const chinaNow = () => new Date(Date.now() + 8 * 3600_000);
+
 /** The latest month that may have been filed: the previous one, yyyy-MM, in China Standard Time. */
 export function lastMonth() {
-  const now = new Date(Date.now() + 8 * 3600_000);
+  const now = chinaNow();
   const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
   return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
 }
 
+/** The current year in China Standard Time. */
+export function thisYear() {
+  return chinaNow().getUTCFullYear();
+}
+
+let catalogue = null;
+
+/** The rule catalogue (GET /rules) by rule id, read once for every view; a failed read is asked again next time. */
+export function ruleCatalogue() {
+  catalogue ??= api('/rules')
+    .then(answer => new Map((answer?.items ?? []).map(rule => [rule.id, rule])))
+    .catch(error => { catalogue = null; throw error; });
+  return catalogue;
+}
+
+/** A rule's name in the current language, from the catalogue, or its id where the catalogue lacks it. */
+export function ruleName(rules, id) {
+  const rule = rules?.get(id);
+  return rule ? localized(rule.name) : id;
+}
+
+// The address the router last showed (or a view last kept): a view rewrites its query only while it is still that.
+let routed = location.hash;
+
+/** Called by the router as it shows the address in the hash. */
+export function routedTo(hash) {
+  routed = hash;
+}
+
 /**
- * Keeps a view's query in the hash without a new history entry or a re-render; not once the user has gone to
- * another route (a view still loading must not take the address back).
+ * Keeps a view's query in the hash without a new history entry or a re-render; not once the address has changed
+ * since it was shown (a view still loading must not take back an address the user has moved to, even its own route
+ * with another query).
  */
 export function keepQuery(route, query) {
-  if (location.hash.split('?')[0] !== `#/${route}`) return;
+  if (location.hash !== routed) return;
   const search = new URLSearchParams([...query].filter(([, v]) => v !== '' && v != null)).toString();
   history.replaceState(null, '', `#/${route}${search ? `?${search}` : ''}`);
+  routed = location.hash;
 }
 
 /** Adds a view's own stylesheet (a file of the console: the CSP allows no inline style), once. */

@@ -3,7 +3,7 @@
 import { h, replace, table, field } from '../dom.js';
 import { t, addStrings, date, number, localized } from '../i18n.js';
 import { api } from '../api.js';
-import { loading, pager, keepQuery, stylesheet } from './common.js';
+import { loading, pager, keepQuery, stylesheet, thisYear } from './common.js';
 
 addStrings({
   zh: {
@@ -29,10 +29,6 @@ addStrings({
 const PAGE_SIZE = 100;
 
 /** This year in China Standard Time. */
-function thisYear() {
-  return new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
-}
-
 /** A yyyy-MM-dd date (or an instant) as a <time> that keeps the machine-readable value. */
 function when(value) {
   return value ? h('time', { datetime: value }, date(value)) : '—';

@@ -4,7 +4,7 @@
 import { h, replace, field, table } from '../dom.js';
 import { t, addStrings, localized, date, number } from '../i18n.js';
 import { api, download, problemView } from '../api.js';
-import { loading, pager, badge, keepQuery } from './common.js';
+import { loading, pager, badge, keepQuery, ruleCatalogue, ruleName } from './common.js';
 
 addStrings({
   zh: {
@@ -32,20 +32,6 @@ addStrings({
 const FILTERS = ['ruleSet', 'rule', 'severity', 'status', 'from', 'to', 'institution', 'region'];
 const STATUSES = ['open', 'explained', 'resolved', 'waived', 'cleared'];
 
-let catalogue = null;
-
-/** The rule catalogue (GET /rules), read once: rule names in both languages. */
-export async function rules() {
-  catalogue ??= api('/rules').then(answer => answer.items ?? answer).catch(error => { catalogue = null; throw error; });
-  return catalogue;
-}
-
-/** A rule's name in the current language, or its id. */
-export function ruleName(list, id) {
-  const rule = (list || []).find(r => r.id === id);
-  return rule ? localized(rule.name) : id;
-}
-
 export default async function render(main, context) {
   if (context.parts[1]) {
     await detail(main, context.parts[1], context.me, context.isCurrent);
@@ -55,11 +41,11 @@ export default async function render(main, context) {
 }
 
 async function list(main, { query, me, isCurrent }) {
-  const [ruleList, sets] = await Promise.all([rules().catch(() => []), api('/rule-sets').then(a => a.items ?? a).catch(() => [])]);
+  const [ruleList, sets] = await Promise.all([ruleCatalogue().catch(() => new Map()), api('/rule-sets').then(a => a.items ?? a).catch(() => [])]);
   if (!isCurrent()) return;
   const controls = {
     ruleSet: h('select', {}, h('option', { value: '' }, t('any')), sets.map(s => h('option', { value: s.id }, s.name ? `${localized(s.name)} (${s.id})` : s.id))),
-    rule: h('select', {}, h('option', { value: '' }, t('any')), ruleList.map(r => h('option', { value: r.id }, `${r.id} ${localized(r.name)}`))),
+    rule: h('select', {}, h('option', { value: '' }, t('any')), [...ruleList.values()].map(r => h('option', { value: r.id }, `${r.id} ${localized(r.name)}`))),
     severity: h('select', {}, h('option', { value: '' }, t('any')), ['breach', 'warning'].map(s => h('option', { value: s }, t(`sev_${s}`)))),
     status: h('select', {}, h('option', { value: '' }, t('any')), STATUSES.map(s => h('option', { value: s }, t(`st_${s}`)))),
     from: h('input', { type: 'month' }),
@@ -136,7 +122,7 @@ const ACTIONS = {
 };
 
 async function detail(main, id, me, isCurrent = () => true) {
-  const [exception, ruleList] = await Promise.all([api(`/exceptions/${encodeURIComponent(id)}`), rules().catch(() => [])]);
+  const [exception, ruleList] = await Promise.all([api(`/exceptions/${encodeURIComponent(id)}`), ruleCatalogue().catch(() => new Map())]);
   if (!isCurrent()) return;
   const figures = Object.entries(exception.figures ?? {});
   const baselines = Object.entries(exception.baselines ?? {});

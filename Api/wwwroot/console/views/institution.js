@@ -2,9 +2,9 @@
 // tool and its submissions; and the list of institutions the caller may see (#/institutions).
 
 import { h, replace, table, field } from '../dom.js';
-import { t, addStrings, money, number, date, localized } from '../i18n.js';
+import { t, addStrings, money, number, date } from '../i18n.js';
 import { api } from '../api.js';
-import { loading, pager, outcome, stylesheet, lastMonth, keepQuery } from './common.js';
+import { loading, pager, outcome, stylesheet, lastMonth, keepQuery, ruleCatalogue, ruleName } from './common.js';
 
 addStrings({
   zh: {
@@ -104,18 +104,6 @@ function loadECharts() {
   return echartsLoaded;
 }
 
-/** The rule catalogue's names by id, asked once. */
-let ruleNames = null;
-function loadRuleNames() {
-  if (!ruleNames) {
-    ruleNames = api('/rules').then(answer => new Map(answer.items.map(rule => [rule.id, rule.name])), error => {
-      ruleNames = null;
-      throw error;
-    });
-  }
-  return ruleNames;
-}
-
 /** yyyy-MM plus n months. */
 function addMonths(period, n) {
   const [year, month] = period.split('-').map(Number);
@@ -176,7 +164,7 @@ export default async function render(main, { parts, query, me, isCurrent }) {
   const peers = section('inst-peers', t('inst_peers'));
   const support = section('inst-support', t('inst_support'));
   const submissions = section('inst-submissions', t('inst_submissions'));
-  append(main, h('div', { class: 'filters' }, field(t('period'), picker)), trends.element, headroom.element, peers.element, support.element, submissions.element);
+  main.append(h('div', { class: 'filters' }, field(t('period'), picker)), trends.element, headroom.element, peers.element, support.element, submissions.element);
 
   const base = `/institutions/${encodeURIComponent(code)}`;
   const loadPeriod = () => {
@@ -201,10 +189,6 @@ export default async function render(main, { parts, query, me, isCurrent }) {
     query.set('page', String(page));
     keepQuery(route, query);
   });
-}
-
-function append(parent, ...children) {
-  for (const child of children) parent.append(child);
 }
 
 /** Empties a section's body and answers a new box in it. */
@@ -343,7 +327,7 @@ function byUnit(value, unit) {
 async function showHeadroom(target, base, period) {
   // A box of its own: an answer that arrives after the section was asked again lands in a box no longer shown.
   const region = fresh(target);
-  const work = Promise.all([api(`${base}/headroom?period=${period}`), loadRuleNames()]);
+  const work = Promise.all([api(`${base}/headroom?period=${period}`), ruleCatalogue()]);
   const result = await loading(region, work, () => showHeadroom(target, base, period));
   if (!result) return;
   const [answer, names] = result;
@@ -356,7 +340,7 @@ async function showHeadroom(target, base, period) {
     {
       head: t('rule'),
       cell: i => [
-        h('span', {}, names.has(i.rule) ? localized(names.get(i.rule)) : i.rule),
+        h('span', {}, ruleName(names, i.rule)),
         h('small', { class: 'inst-rule-id' }, ` ${i.rule}`),
         i.part ? ` · ${t(`part_${i.part}`)}` : null,
       ],

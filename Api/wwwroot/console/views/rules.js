@@ -4,7 +4,7 @@
 import { h, replace, table, field } from '../dom.js';
 import { t, addStrings, date, number, localized } from '../i18n.js';
 import { api, problemView } from '../api.js';
-import { loading, pager, badge, keepQuery, stylesheet, lastMonth } from './common.js';
+import { loading, pager, badge, keepQuery, stylesheet, lastMonth, ruleCatalogue } from './common.js';
 
 addStrings({
   zh: {
@@ -81,11 +81,6 @@ function parametersOf(spec, catalogue) {
   }));
 }
 
-async function catalogueMap() {
-  const answer = await api('/rules');
-  return new Map((answer.items ?? []).map(rule => [rule.id, rule]));
-}
-
 function setLink(id) {
   return h('a', { href: `#/rules/${encodeURIComponent(id)}` }, id);
 }
@@ -99,7 +94,7 @@ async function renderList(main, isCurrent) {
 
   const [sets, catalogue] = await Promise.all([
     loading(setsRegion, api('/rule-sets'), () => renderList(main, isCurrent)),
-    loading(catalogueRegion, catalogueMap(), () => renderList(main, isCurrent)),
+    loading(catalogueRegion, ruleCatalogue(), () => renderList(main, isCurrent)),
   ]);
   if (!isCurrent()) return;
   const rules = catalogue ?? new Map();
@@ -156,7 +151,7 @@ function mayPreview(set, me) {
 }
 
 async function renderSet(main, id, query, me, isCurrent, notice) {
-  const [set, catalogue] = await Promise.all([api(`/rule-sets/${encodeURIComponent(id)}`), catalogueMap().catch(() => new Map())]);
+  const [set, catalogue] = await Promise.all([api(`/rule-sets/${encodeURIComponent(id)}`), ruleCatalogue().catch(() => new Map())]);
   if (!isCurrent()) return;
 
   const facts = h('dl', { class: 'figures' },

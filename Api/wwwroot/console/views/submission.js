@@ -4,7 +4,7 @@
 import { h, replace, table } from '../dom.js';
 import { t, addStrings, number, date, localized } from '../i18n.js';
 import { api, download, problemView } from '../api.js';
-import { loading, pager, outcome, badge, stylesheet } from './common.js';
+import { loading, pager, outcome, badge, stylesheet, ruleCatalogue, ruleName } from './common.js';
 
 addStrings({
   zh: {
@@ -35,13 +35,9 @@ addStrings({
 
 const PAGE_SIZE = 50;
 
-/** The rule catalogue, once: names by id (rules.md), for the evaluation's outcomes. */
-let catalogue = null;
+/** The rule catalogue for the evaluation's outcomes; none (ids alone) where it cannot be read. */
 export function ruleNames() {
-  catalogue ??= api('/rules')
-    .then(answer => new Map((answer?.items ?? []).map(rule => [rule.id, rule.name])))
-    .catch(() => { catalogue = null; return new Map(); });
-  return catalogue;
+  return ruleCatalogue().catch(() => new Map());
 }
 
 function status(value) {
@@ -100,7 +96,7 @@ export function evaluationView(evaluation, names = new Map()) {
       evaluation.error ? [h('dt', {}, t('sub_evalError')), h('dd', {}, String(evaluation.error))] : null),
     rules.length ? h('div', { class: 'scroll' }, table(t('sub_outcomes'), [
       { head: t('ruleSet'), cell: r => r.ruleSet },
-      { head: t('rule'), cell: r => [h('code', {}, r.rule), names.get(r.rule) ? ` ${localized(names.get(r.rule))}` : null] },
+      { head: t('rule'), cell: r => [h('code', {}, r.rule), names.has(r.rule) ? ` ${ruleName(names, r.rule)}` : null] },
       { head: t('sub_outcome'), cell: r => [outcome(r.outcome), ' ', h('span', { 'aria-hidden': 'true' }, t(`out_${r.outcome}`))] },
     ], rules)) : null,
     evaluation.status === 'done' || exceptions.length
@@ -115,7 +111,7 @@ function findingsView(findings, names) {
   if (!findings) return null;
   return h('section', { 'aria-label': t('sub_findings') },
     findings.length ? h('div', { class: 'scroll' }, table(t('sub_findings'), [
-      { head: t('rule'), cell: f => [h('code', {}, f.rule), names.get(f.rule) ? ` ${localized(names.get(f.rule))}` : null] },
+      { head: t('rule'), cell: f => [h('code', {}, f.rule), names.has(f.rule) ? ` ${ruleName(names, f.rule)}` : null] },
       { head: t('ruleSet'), cell: f => (f.ruleSet ? `${f.ruleSet.id} v${f.ruleSet.version}` : '—') },
       { head: t('severity'), cell: f => badge('severity', f.severity) },
       { head: t('sub_message'), cell: f => localized(f.message) },
