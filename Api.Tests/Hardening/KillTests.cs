@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using Compliance.Api.Tests.Support;
-using Microsoft.Data.Sqlite;
 
 namespace Compliance.Api.Tests.Hardening;
 
@@ -110,12 +109,5 @@ public sealed class KillTests
 
     private long WalBytes() => File.Exists(_path + "-wal") ? new FileInfo(_path + "-wal").Length : 0;
 
-    private async Task<long> CountAsync(string table)
-    {
-        await using var connection = new SqliteConnection($"Data Source={_path};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT COUNT(*) FROM {table}";
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private Task<long> CountAsync(string table) => TestDatabases.QuerySqliteScalarAsync<long>(_path, $"SELECT COUNT(*) FROM {table}");
 }

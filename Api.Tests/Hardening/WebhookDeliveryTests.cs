@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using Compliance.Api.Tests.Support;
 using FluentAssertions.Execution;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Data.Sqlite;
 using NodaTime;
 
 namespace Compliance.Api.Tests.Hardening;
@@ -177,16 +176,8 @@ public sealed class WebhookDeliveryTests
     }
 
     /// <summary>Writes a webhook URL as a row stored before user names and passwords were refused holds it.</summary>
-    private async Task StoreWebhookUrlAsync(string code, string url)
-    {
-        await using var connection = new SqliteConnection($"Data Source={_factory.Location};Pooling=False");
-        await connection.OpenAsync();
-        await using var update = connection.CreateCommand();
-        update.CommandText = "UPDATE institutions SET webhook_url = $url WHERE code = $code";
-        update.Parameters.AddWithValue("$url", url);
-        update.Parameters.AddWithValue("$code", code);
-        (await update.ExecuteNonQueryAsync()).Should().Be(1);
-    }
+    private async Task StoreWebhookUrlAsync(string code, string url) =>
+        (await TestDatabases.ExecuteSqliteAsync(_factory.Location, "UPDATE institutions SET webhook_url = @url WHERE code = @code", new { url, code })).Should().Be(1);
 
     private string NewCode() => $"WD{Interlocked.Increment(ref _codes):D3}";
 }

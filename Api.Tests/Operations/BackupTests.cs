@@ -7,7 +7,6 @@ using Compliance.Api.Tests.Access;
 using Compliance.Api.Tests.Support;
 using Compliance.Data.Sqlite;
 using FluentAssertions.Execution;
-using Microsoft.Data.Sqlite;
 
 namespace Compliance.Api.Tests.Operations;
 
@@ -355,24 +354,10 @@ public sealed class BackupTests
         return (await response.JsonAsync())["id"]!.GetValue<string>();
     }
 
-    private static async Task<long> LoansOfAsync(string database, string institution)
-    {
-        await using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM loans JOIN submissions s ON s.id = loans.submission_id WHERE s.institution = $institution";
-        command.Parameters.AddWithValue("$institution", institution);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private static Task<long> LoansOfAsync(string database, string institution) => TestDatabases.QuerySqliteScalarAsync<long>(
+        database, "SELECT COUNT(*) FROM loans JOIN submissions s ON s.id = loans.submission_id WHERE s.institution = @institution", new { institution });
 
-    private static async Task<long> CountAsync(string database, string table)
-    {
-        await using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT COUNT(*) FROM {table}";
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private static Task<long> CountAsync(string database, string table) => TestDatabases.QuerySqliteScalarAsync<long>(database, $"SELECT COUNT(*) FROM {table}");
 
     private static long WalBytes(string database) => File.Exists(database + "-wal") ? new FileInfo(database + "-wal").Length : 0;
 

@@ -63,12 +63,20 @@ public static class TestDatabases
         drop.ExecuteNonQuery();
     }
 
-    /// <summary>Runs SQL directly on a SQLite file, beside the server: to arrange a state the API cannot make.</summary>
-    public static async Task ExecuteSqliteAsync(string path, string sql, object? parameters = null)
+    /// <summary>Runs SQL directly on a SQLite file, beside the server: to arrange a state the API cannot make. Answers the rows changed.</summary>
+    public static async Task<int> ExecuteSqliteAsync(string path, string sql, object? parameters = null)
     {
         await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
         await connection.OpenAsync();
-        await Dapper.SqlMapper.ExecuteAsync(connection, sql, parameters);
+        return await Dapper.SqlMapper.ExecuteAsync(connection, sql, parameters);
+    }
+
+    /// <summary>Reads one value from a SQLite file, read-only, beside the server: to see what the API does not show.</summary>
+    public static async Task<T> QuerySqliteScalarAsync<T>(string path, string sql, object? parameters = null)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        return (await Dapper.SqlMapper.ExecuteScalarAsync<T>(connection, sql, parameters))!;
     }
 
     /// <summary>Deletes a SQLite file, its write-ahead log companions and its lock file, after closing the pooled connections to it.</summary>
