@@ -36,7 +36,16 @@ public sealed class DeadlineSweepJob(
         using var timed = metrics?.TimeSweep();
         var today = date is null ? ReportingZone.Today(clock) : NodaTime.Text.LocalDatePattern.Iso.Parse(date).Value;
         var institutions = await deadlines.InstitutionsAsync(Scope.Everything, null, ct);
-        var plan = DeadlineSweep.Plan(today, institutions, await obligations.ListAsync(ct), await calendars.LoadAsync(ct), await deadlines.FilingsAsync(ct));
+        var obligationList = await obligations.ListAsync(ct);
+        var calendar = await calendars.LoadAsync(ct);
+        // Where an earlier sweep covered the same facts, only the deadlines whose reminder or missed day came since
+        // can owe anything it did not write (DeadlineSweep's remarks); otherwise every deadline of the window.
+        var window = DeadlineSweep.Window(today, obligationList, calendar);
+        var facts = DeadlineSweep.Fingerprint(institutions, window);
+        var since = await deadlines.SweptOnAsync(facts, today, ct);
+        IReadOnlyList<Deadline> planned = since is { } earlier ? [.. DeadlineSweep.ChangedSince(earlier, today, window)] : window;
+        var filings = await deadlines.FilingsAsync(ct, since is null ? null : planned);
+        var plan = DeadlineSweep.Plan(today, institutions, planned, filings);
         var withWebhook = await deadlines.WithWebhookAsync(ct);
         // A ledger reminder also names the institution's headroom item with the least room in its latest snapshot, under
         // the rule sets that apply to it: histories read period by period for all of them at once.
@@ -53,7 +62,9 @@ public sealed class DeadlineSweepJob(
             }
         }
 
-        var outcome = await deadlines.ApplyAsync(plan, planned => Message(planned, closest.TryGetValue(planned.Deadline.Institution, out var c) ? c : null), withWebhook, today, clock.GetCurrentInstant(), ct);
+        var outcome = await deadlines.ApplyAsync(
+            plan, reminder => Message(reminder, closest.TryGetValue(reminder.Deadline.Institution, out var c) ? c : null), withWebhook,
+            DeadlineSweep.DueDates(obligationList, calendar), new SweepJournal(today, facts, since, planned.Count), clock.GetCurrentInstant(), ct);
         metrics?.RemindersSent(outcome.Reminders);
         foreach (var id in outcome.ToDeliver)
         {

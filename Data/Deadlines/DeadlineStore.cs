@@ -61,6 +61,12 @@ public sealed record Deliverable
 /// <summary>What a sweep wrote: the reminders (and which of them go to a webhook) and the exceptions.</summary>
 public sealed record SweepOutcome(int Reminders, int Exceptions, IReadOnlyList<long> ToDeliver);
 
+/// <summary>
+/// What a sweep records of itself: the date it swept, the fingerprint of the facts it planned from, the earlier
+/// sweep's date it planned on top of (<c>null</c>: every deadline of the window), and how many deadlines it looked at.
+/// </summary>
+public sealed record SweepJournal(LocalDate Today, string Facts, LocalDate? Since, int Deadlines);
+
 /// <summary>Filings, deliverables and reminders, and the sweep's writes under their unique keys.</summary>
 public sealed class DeadlineStore(Db db, ExceptionStore exceptionStore)
 {
@@ -85,7 +91,23 @@ public sealed class DeadlineStore(Db db, ExceptionStore exceptionStore)
         GROUP BY institution, obligation, year
         """;
 
-    private const string SentSql = "SELECT obligation, institution, period, offset_days FROM reminders";
+    private const string LedgerFilingsOfPeriodSql = """
+        SELECT institution AS Institution, period AS Period, MIN(received_at) AS FiledAt FROM submissions
+        WHERE period = @period AND status = 'accepted' AND version IS NOT NULL GROUP BY institution, period
+        """;
+
+    private const string DocumentFilingsOfYearSql = """
+        SELECT institution AS Institution, obligation AS Obligation, year AS Year, MIN(received_at) AS FiledAt FROM deliverables
+        WHERE obligation = @obligation AND year = @year GROUP BY institution, obligation, year
+        """;
+
+    // The latest date an earlier sweep covered with the same facts, not after the date being swept.
+    private const string SweptOnSql = "SELECT MAX(swept_on) AS SweptOnDate FROM sweeps WHERE facts = @facts AND swept_on <= @today";
+
+    private const string InsertSweepSql = """
+        INSERT INTO sweeps (swept_on, facts, since, deadlines, reminders, exceptions, completed_at)
+        VALUES (@today, @facts, @since, @deadlines, @reminders, @exceptions, @now)
+        """;
 
     // Under its unique key: each (obligation, institution, period, offset) at most once (the sweep's lock serializes sweeps).
     private const string InsertReminderSql = """
@@ -135,38 +157,70 @@ public sealed class DeadlineStore(Db db, ExceptionStore exceptionStore)
 
     /// <summary>
     /// When each deadline was first filed: the first accepted submission of a ledger's period, or the first
-    /// deliverable of an obligation's year.
+    /// deliverable of an obligation's year; of every deadline, or, where <paramref name="of"/> is given, of those only
+    /// (one indexed read each).
     /// </summary>
-    public async Task<Func<InstitutionDeadline, Instant?>> FilingsAsync(CancellationToken ct)
+    public async Task<Func<InstitutionDeadline, Instant?>> FilingsAsync(CancellationToken ct, IReadOnlyCollection<Deadline>? of = null)
     {
         await using var connection = await db.OpenAsync(ct);
-        var ledgers = (await connection.QueryAsync<Filing>(new CommandDefinition(connection.Sql(LedgerFilingsSql), cancellationToken: ct)))
-            .ToDictionary(r => (r.Institution, Periods.Parse(r.Period!)), r => r.FiledAt);
-        var documents = (await connection.QueryAsync<Filing>(new CommandDefinition(connection.Sql(DocumentFilingsSql), cancellationToken: ct)))
-            .ToDictionary(r => (r.Institution, r.Obligation!, (int)r.Year), r => r.FiledAt);
+        var ledgerRows = new List<Filing>();
+        var documentRows = new List<Filing>();
+        if (of is null)
+        {
+            ledgerRows.AddRange(await connection.QueryAsync<Filing>(new CommandDefinition(connection.Sql(LedgerFilingsSql), cancellationToken: ct)));
+            documentRows.AddRange(await connection.QueryAsync<Filing>(new CommandDefinition(connection.Sql(DocumentFilingsSql), cancellationToken: ct)));
+        }
+        else
+        {
+            foreach (var period in of.Where(d => d.Obligation.Code == Obligation.LedgerMonthly).Select(d => d.Period).Distinct())
+            {
+                ledgerRows.AddRange(await connection.QueryAsync<Filing>(new CommandDefinition(
+                    connection.Sql(LedgerFilingsOfPeriodSql), new { period = Periods.Format(period) }, cancellationToken: ct)));
+            }
+
+            foreach (var (obligation, year) in of.Where(d => d.Obligation.Code != Obligation.LedgerMonthly).Select(d => (d.Obligation.Code, d.Year)).Distinct())
+            {
+                documentRows.AddRange(await connection.QueryAsync<Filing>(new CommandDefinition(
+                    connection.Sql(DocumentFilingsOfYearSql), new { obligation, year }, cancellationToken: ct)));
+            }
+        }
+
+        var ledgers = ledgerRows.ToDictionary(r => (r.Institution, Periods.Parse(r.Period!)), r => r.FiledAt);
+        var documents = documentRows.ToDictionary(r => (r.Institution, r.Obligation!, (int)r.Year), r => r.FiledAt);
         return deadline => deadline.Deadline.Obligation.Code == Obligation.LedgerMonthly
             ? ledgers.TryGetValue((deadline.Institution, deadline.Deadline.Period), out var filed) ? filed : null
             : documents.TryGetValue((deadline.Institution, deadline.Deadline.Obligation.Code, deadline.Deadline.Year), out var delivered) ? delivered : null;
     }
 
     /// <summary>
+    /// The latest date on or before <paramref name="today"/> that a completed sweep covered with the same
+    /// <paramref name="facts"/> (<see cref="DeadlineSweep.Fingerprint"/>); <c>null</c> where none did.
+    /// </summary>
+    public async Task<LocalDate?> SweptOnAsync(string facts, LocalDate today, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var row = await connection.QuerySingleAsync<SweptOnRow>(new CommandDefinition(
+            connection.Sql(SweptOnSql), new { facts, today = Periods.FormatDate(today) }, cancellationToken: ct));
+        return row.SweptOnDate;
+    }
+
+    /// <summary>
     /// Writes a sweep's plan in one transaction: each reminder and each DEADLINE_MISSED exception under its unique
-    /// key (so a second sweep, a racing one or a retry writes nothing again), and each late filing as one event.
+    /// key (so a second sweep, a racing one or a retry writes nothing again), the missed deadlines of any date filed
+    /// since or whose waiver ended (<see cref="ExceptionStore"/>), and the sweep itself in the journal that later
+    /// sweeps plan from (<paramref name="journal"/>).
     /// </summary>
     public async Task<SweepOutcome> ApplyAsync(
-        SweepPlan plan, Func<PlannedReminder, LocalizedText> message, ISet<string> withWebhook, LocalDate today, Instant now, CancellationToken ct)
+        SweepPlan plan, Func<PlannedReminder, LocalizedText> message, ISet<string> withWebhook, Func<string, YearMonth, LocalDate?> dueDate,
+        SweepJournal journal, Instant now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(withWebhook);
+        ArgumentNullException.ThrowIfNull(journal);
         await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await db.Dialect.LockAsync(connection, transaction, "deadline-sweep", ct);
-
-        // What earlier sweeps wrote is read once and skipped here; the unique keys still guard against a racing sweep.
-        var sent = (await connection.QueryAsync<(string, string, string, long)>(new CommandDefinition(
-            connection.Sql(SentSql), transaction: transaction, cancellationToken: ct)))
-            .Select(r => (r.Item1, r.Item2, r.Item3, (int)r.Item4)).ToHashSet();
 
         var toDeliver = new List<long>();
         var reminders = 0;
@@ -176,15 +230,9 @@ public sealed class DeadlineStore(Db db, ExceptionStore exceptionStore)
             foreach (var planned in plan.Reminders)
             {
                 var (institution, deadline) = planned.Deadline;
-                var period = Periods.Format(deadline.Period);
-                if (sent.Contains((deadline.Obligation.Code, institution, period, planned.Reminder.OffsetDays)))
-                {
-                    continue;
-                }
-
                 var text = message(planned);
                 var webhook = withWebhook.Contains(institution);
-                insert.Bind(deadline.Obligation.Code, institution, period, Periods.FormatDate(deadline.DueDate), KindName(planned.Reminder.Kind),
+                insert.Bind(deadline.Obligation.Code, institution, Periods.Format(deadline.Period), Periods.FormatDate(deadline.DueDate), KindName(planned.Reminder.Kind),
                     planned.Reminder.OffsetDays, text.Zh, text.En, now, webhook ? "pending" : "none");
                 if (await insert.ExecuteScalarAsync(ct) is long id)
                 {
@@ -197,7 +245,17 @@ public sealed class DeadlineStore(Db db, ExceptionStore exceptionStore)
             }
         }
 
-        var exceptions = await ExceptionStore.ApplySweepAsync(connection, transaction, plan.Missed, plan.FiledLate, today, now, ct);
+        var exceptions = await ExceptionStore.ApplySweepAsync(connection, transaction, plan.Missed, dueDate, journal.Today, now, ct);
+        await connection.ExecuteAsync(new CommandDefinition(connection.Sql(InsertSweepSql), new
+        {
+            today = Periods.FormatDate(journal.Today),
+            facts = journal.Facts,
+            since = journal.Since is { } since ? Periods.FormatDate(since) : null,
+            deadlines = journal.Deadlines,
+            reminders,
+            exceptions,
+            now,
+        }, transaction, cancellationToken: ct));
         await exceptionStore.CommitAsync(transaction, ct);
         return new SweepOutcome(reminders, exceptions, toDeliver);
     }
@@ -283,6 +341,11 @@ public sealed class DeadlineStore(Db db, ExceptionStore exceptionStore)
         ReminderKind.Due => "due",
         _ => "overdue",
     };
+
+    private sealed class SweptOnRow
+    {
+        public LocalDate? SweptOnDate { get; init; }
+    }
 
     /// <summary>When a ledger period (<see cref="Period"/>) or an obligation's year (<see cref="Obligation"/>, <see cref="Year"/>) was first filed.</summary>
     private sealed class Filing

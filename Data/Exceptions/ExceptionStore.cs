@@ -169,14 +169,21 @@ public sealed class ExceptionStore(Db db)
 
     private const string StatusSql = $"SELECT e.status FROM exceptions e JOIN institutions i ON i.code = e.institution WHERE e.id = @id AND {Scope.Filter}";
 
-    private const string MissedSql = """
-        SELECT id AS Id, institution AS Institution, period AS Period, subject AS Subject, status AS Status, waived_until AS Until
-        FROM exceptions WHERE "rule" = 'DEADLINE_MISSED'
-        """;
-
-    private const string FiledLateSql = """
-        SELECT e.id FROM exceptions e
-        WHERE e."rule" = 'DEADLINE_MISSED' AND EXISTS (SELECT 1 FROM exception_events v WHERE v.exception_id = e.id AND v.kind = 'filedLate')
+    // The DEADLINE_MISSED exceptions a sweep may still have to act on, whatever the deadline's date: filed since (and
+    // without their filedLate event), or waived until a day now past and still not filed. Filed means as the sweep
+    // plans it: an accepted submission of the ledger's period, or a deliverable of the obligation and the period's year.
+    private const string OpenMissedSql = """
+        SELECT x.Id, x.Institution, x.Period, x.Subject, x.Status, x.Until, x.FiledAt FROM (
+            SELECT e.id AS Id, e.institution AS Institution, e.period AS Period, e.subject AS Subject, e.status AS Status, e.waived_until AS Until,
+                   COALESCE(
+                       (SELECT MIN(s.received_at) FROM submissions s
+                        WHERE e.subject = 'LEDGER_MONTHLY' AND s.institution = e.institution AND s.period = e.period AND s.status = 'accepted' AND s.version IS NOT NULL),
+                       (SELECT MIN(d.received_at) FROM deliverables d
+                        WHERE e.subject <> 'LEDGER_MONTHLY' AND d.institution = e.institution AND d.obligation = e.subject
+                          AND d.year = CAST(SUBSTRING(e.period, 1, 4) AS INTEGER))) AS FiledAt
+            FROM exceptions e WHERE e."rule" = 'DEADLINE_MISSED') x
+        WHERE (x.FiledAt IS NOT NULL AND NOT EXISTS (SELECT 1 FROM exception_events v WHERE v.exception_id = x.Id AND v.kind = 'filedLate'))
+           OR (x.FiledAt IS NULL AND x.Status = 'waived' AND x.Until < @today)
         """;
 
     // Under its unique key: a sweep racing another writes nothing twice (the sweep's lock serializes them).
@@ -362,43 +369,25 @@ public sealed class ExceptionStore(Db db)
 
     /// <summary>
     /// Applies a sweep's findings inside the caller's transaction: a <c>DEADLINE_MISSED</c> exception for each missed
-    /// deadline that has none (under its unique key, so a racing sweep writes nothing again), the reopening of those
-    /// whose waiver ended with the deadline still not filed, and one <c>filedLate</c> event for each late filing.
-    /// Returns the exceptions created.
+    /// deadline that has none (under its unique key, so a racing or an earlier sweep's exception is never written
+    /// again), and, for the missed deadlines of any date found open (see <c>OpenMissedSql</c>), the reopening of those
+    /// whose waiver ended with the deadline still not filed and one <c>filedLate</c> event for each filed since.
+    /// <paramref name="dueDate"/> gives a deadline's due date by obligation and nominal period. Returns the exceptions created.
     /// </summary>
     internal static async Task<int> ApplySweepAsync(
-        DbConnection connection, DbTransaction transaction, IReadOnlyList<InstitutionDeadline> missed, IReadOnlyList<FiledLate> filedLate,
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<InstitutionDeadline> missed, Func<string, YearMonth, LocalDate?> dueDate,
         LocalDate today, Instant now, CancellationToken ct)
     {
         var dialect = Dialect.Of(connection);
-        var existing = (await connection.QueryAsync<MissedRow>(new CommandDefinition(
-            connection.Sql(MissedSql), transaction: transaction, cancellationToken: ct)))
-            .ToDictionary(e => (e.Institution, e.Period, e.Subject));
-
         var created = 0;
         await using var writes = new ExceptionWrites(connection, transaction);
         await using (var insert = connection.Repeated(transaction, InsertMissedSql + dialect.InsertedId,
             "institution", "period", "obligation", "status", "figures", "zh", "en", "now"))
         {
+            var first = ExceptionLifecycle.Next(null, LifecycleEvent.DeadlineMissed)!.Value;
             foreach (var (institution, deadline) in missed)
             {
                 var period = Periods.Format(deadline.Period);
-                var key = (institution, period, deadline.Obligation.Code);
-                if (existing.TryGetValue(key, out var found))
-                {
-                    if (found.Until is { } until && until < today
-                        && ExceptionLifecycle.Next(ExceptionLifecycle.ParseStatus(found.Status), LifecycleEvent.WaiverEnded) is { Recorded: { } reopened } transition)
-                    {
-                        // A waiver that ended on a deadline still not filed: the first sweep after its date reopens it.
-                        await writes.MoveAsync(found.Id, transition.To, null, now, ct);
-                        await writes.EventAsync(found.Id, Actor.System, reopened, ExceptionLifecycle.ParseStatus(found.Status), transition.To,
-                            $"The waiver ended on {Periods.FormatDate(until)} and nothing is filed yet.", null, now, ct);
-                    }
-
-                    continue;
-                }
-
-                var first = ExceptionLifecycle.Next(null, LifecycleEvent.DeadlineMissed)!.Value;
                 var figures = JsonSerializer.Serialize(new { obligation = deadline.Obligation.Code, dueDate = Periods.FormatDate(deadline.DueDate) }, Json);
                 insert.Bind(institution, period, deadline.Obligation.Code, first.To.Name(), figures,
                     $"{deadline.Obligation.Name.Zh}（{period}）截止日 {Periods.FormatDate(deadline.DueDate)} 已过，仍未报送。",
@@ -411,25 +400,38 @@ public sealed class ExceptionStore(Db db)
             }
         }
 
-        var lateBefore = (await connection.QueryAsync<long>(new CommandDefinition(
-            connection.Sql(FiledLateSql), transaction: transaction, cancellationToken: ct))).ToHashSet();
-        foreach (var late in filedLate)
+        var open = await connection.QueryAsync<OpenMissedRow>(new CommandDefinition(
+            connection.Sql(OpenMissedSql), new { today = Periods.FormatDate(today) }, transaction, cancellationToken: ct));
+        foreach (var found in open)
         {
-            var (institution, deadline) = late.Deadline;
-            if (!existing.TryGetValue((institution, Periods.Format(deadline.Period), deadline.Obligation.Code), out var found) || lateBefore.Contains(found.Id)
-                || ExceptionLifecycle.Next(ExceptionLifecycle.ParseStatus(found.Status), LifecycleEvent.FiledLate) is not { Recorded: { } recorded } transition)
+            var status = ExceptionLifecycle.ParseStatus(found.Status);
+            if (found.FiledAt is not { } filedAt)
+            {
+                if (ExceptionLifecycle.Next(status, LifecycleEvent.WaiverEnded) is { Recorded: { } reopened } transition)
+                {
+                    // A waiver that ended on a deadline still not filed: the first sweep after its date reopens it.
+                    await writes.MoveAsync(found.Id, transition.To, null, now, ct);
+                    await writes.EventAsync(found.Id, Actor.System, reopened, status, transition.To,
+                        $"The waiver ended on {Periods.FormatDate(found.Until!.Value)} and nothing is filed yet.", null, now, ct);
+                }
+
+                continue;
+            }
+
+            if (dueDate(found.Subject, Periods.Parse(found.Period)) is not { } due || DeadlineSweep.DaysLate(due, filedAt) is not (> 0 and var days)
+                || ExceptionLifecycle.Next(status, LifecycleEvent.FiledLate) is not { Recorded: { } recorded } late)
             {
                 continue;
             }
 
             var figures = JsonSerializer.Serialize(new
             {
-                obligation = deadline.Obligation.Code,
-                dueDate = Periods.FormatDate(deadline.DueDate),
-                filedAt = NodaTime.Text.InstantPattern.ExtendedIso.Format(late.FiledAt),
+                obligation = found.Subject,
+                dueDate = Periods.FormatDate(due),
+                filedAt = NodaTime.Text.InstantPattern.ExtendedIso.Format(filedAt),
             }, Json);
-            var note = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"filed {late.DaysLate} days late");
-            await writes.EventAsync(found.Id, Actor.System, recorded, ExceptionLifecycle.ParseStatus(found.Status), transition.To, note, figures, now, ct);
+            var note = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"filed {days} days late");
+            await writes.EventAsync(found.Id, Actor.System, recorded, status, late.To, note, figures, now, ct);
             await writes.FiguresAsync(found.Id, figures, ct);
         }
 
@@ -585,7 +587,7 @@ public sealed class ExceptionStore(Db db)
         _ => throw new ArgumentException($"A figure of type {value.GetType().Name} cannot be stored.", nameof(value)),
     };
 
-    private sealed class MissedRow
+    private sealed class OpenMissedRow
     {
         public long Id { get; init; }
 
@@ -598,5 +600,7 @@ public sealed class ExceptionStore(Db db)
         public string Status { get; init; } = "";
 
         public LocalDate? Until { get; init; }
+
+        public Instant? FiledAt { get; init; }
     }
 }

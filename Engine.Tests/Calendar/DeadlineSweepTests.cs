@@ -1,4 +1,5 @@
 using Compliance.Engine.Calendar;
+using FluentAssertions.Execution;
 using NodaTime;
 
 namespace Compliance.Engine.Tests.Calendar;
@@ -22,28 +23,106 @@ public sealed class DeadlineSweepTests
     }
 
     [Test]
-    public void Plan_Filed_OwesNothing_AndRecordsHowLateItWas()
+    public void Plan_Filed_OwesNothing_AndItsDueDateTellsHowLateItWas()
     {
         var today = new LocalDate(2022, 6, 10);
         var filedOn = Instant.FromUtc(2022, 6, 5, 1, 0); // 09:00 in Shanghai, five days after 2022-05-31
 
         var plan = DeadlineSweep.Plan(today, [Linyi], Obligations.All, SeedCalendar.WorkingDays,
             d => d.Deadline.Obligation.Code == "CREDIT_POLICY_DIGEST" ? filedOn : null);
+        var due = DeadlineSweep.DueDates(Obligations.All, SeedCalendar.WorkingDays)("CREDIT_POLICY_DIGEST", new YearMonth(2022, 5));
 
         plan.Reminders.Should().NotContain(r => r.Deadline.Deadline.Obligation.Code == "CREDIT_POLICY_DIGEST");
         plan.Missed.Should().NotContain(m => m.Deadline.Obligation.Code == "CREDIT_POLICY_DIGEST");
-        plan.FiledLate.Should().ContainSingle(l => l.Deadline.Deadline.Obligation.Code == "CREDIT_POLICY_DIGEST").Which.DaysLate.Should().Be(5);
+        due.Should().Be(new LocalDate(2022, 5, 31));
+        DeadlineSweep.DaysLate(due!.Value, filedOn).Should().Be(5);
     }
 
     [Test]
-    public void Plan_FiledOnTheDueDateInChinaStandardTime_IsNotLate()
+    public void DaysLate_FiledOnTheDueDateInChinaStandardTime_IsZero()
     {
         var filed = Instant.FromUtc(2022, 5, 31, 15, 59); // 23:59 on 2022-05-31 in Shanghai
 
-        var plan = DeadlineSweep.Plan(new LocalDate(2022, 6, 10), [Linyi], Obligations.All, SeedCalendar.WorkingDays,
-            d => d.Deadline.Obligation.Code == "CREDIT_POLICY_DIGEST" ? filed : null);
+        DeadlineSweep.DaysLate(new LocalDate(2022, 5, 31), filed).Should().Be(0);
+        DeadlineSweep.DaysLate(new LocalDate(2022, 5, 31), filed.Plus(Duration.FromMinutes(1))).Should().Be(1);
+    }
 
-        plan.FiledLate.Should().BeEmpty();
+    [Test]
+    public void DueDates_OfALedgerPeriod_MovesToTheNextWorkingDay_AndOfAnUnknownObligation_IsNull()
+    {
+        var dueDates = DeadlineSweep.DueDates(Obligations.All, SeedCalendar.WorkingDays);
+
+        dueDates(Obligation.LedgerMonthly, new YearMonth(2022, 9)).Should().Be(new LocalDate(2022, 10, 17));
+        dueDates("NO_SUCH_OBLIGATION", new YearMonth(2022, 9)).Should().BeNull();
+    }
+
+    [Test]
+    public void ChangedSince_TheSameDay_IsNothing()
+    {
+        var today = new LocalDate(2023, 7, 3);
+
+        DeadlineSweep.ChangedSince(today, today, DeadlineSweep.Window(today, Obligations.All, SeedCalendar.WorkingDays)).Should().BeEmpty();
+    }
+
+    [Test]
+    public void ChangedSince_TheDayBefore_IsTheDeadlinesWithAReminderOrAMissedDayToday()
+    {
+        // The half-year work report is due 2023-07-07 (the 5th working day of July); 2023-06's ledger on 2023-07-17.
+        var window = DeadlineSweep.Window(new LocalDate(2023, 7, 8), Obligations.All, SeedCalendar.WorkingDays);
+
+        var changed = DeadlineSweep.ChangedSince(new LocalDate(2023, 7, 7), new LocalDate(2023, 7, 8), window).ToList();
+
+        changed.Should().Contain(d => d.Obligation.Code == "WORK_REPORT_MIDYEAR" && d.Year == 2023, "its due day passed: missed, and the +1 reminder");
+        changed.Should().NotContain(d => d.Obligation.Code == Obligation.LedgerMonthly && d.Period == new YearMonth(2023, 6), "its −14 reminder went on 2023-07-03, the −7 is on 2023-07-10");
+        changed.Should().OnlyContain(d =>
+            ReminderSchedule.DueOn(new LocalDate(2023, 7, 8), d.DueDate) != ReminderSchedule.DueOn(new LocalDate(2023, 7, 7), d.DueDate)
+            || d.DueDate == new LocalDate(2023, 7, 7));
+    }
+
+    [Test]
+    public void ChangedSince_AfterDowntime_IsEveryDeadlineWhoseLatestReminderOrMissedStateMovedInBetween()
+    {
+        var window = DeadlineSweep.Window(new LocalDate(2023, 7, 20), Obligations.All, SeedCalendar.WorkingDays);
+
+        var changed = DeadlineSweep.ChangedSince(new LocalDate(2023, 7, 1), new LocalDate(2023, 7, 20), window).ToList();
+
+        changed.Should().Contain(d => d.Obligation.Code == Obligation.LedgerMonthly && d.Period == new YearMonth(2023, 6), "due 2023-07-17: missed since");
+        changed.Should().Contain(d => d.Obligation.Code == "WORK_REPORT_MIDYEAR" && d.Year == 2023);
+        changed.Should().NotContain(d => d.DueDate > new LocalDate(2023, 8, 3), "no reminder is owed more than 14 days ahead");
+    }
+
+    [Test]
+    public void Plan_OverSomeDeadlines_OwesWhatThePlanOverTheWholeWindowOwesForThem()
+    {
+        var today = new LocalDate(2023, 7, 8);
+        var window = DeadlineSweep.Window(today, Obligations.All, SeedCalendar.WorkingDays);
+        var some = window.Where(d => d.Obligation.Code == "WORK_REPORT_MIDYEAR").ToList();
+
+        var whole = DeadlineSweep.Plan(today, [Linyi, Beijing], Obligations.All, SeedCalendar.WorkingDays, _ => null);
+        var part = DeadlineSweep.Plan(today, [Linyi, Beijing], some, _ => null);
+
+        part.Reminders.Should().NotBeEmpty().And.BeEquivalentTo(whole.Reminders.Where(r => r.Deadline.Deadline.Obligation.Code == "WORK_REPORT_MIDYEAR"));
+        part.Missed.Should().NotBeEmpty().And.BeEquivalentTo(whole.Missed.Where(m => m.Deadline.Obligation.Code == "WORK_REPORT_MIDYEAR"));
+    }
+
+    [Test]
+    public void Fingerprint_ChangesWithAnInstitutionsFactsOrADueDate_AndNotWithTheirOrder()
+    {
+        var window = DeadlineSweep.Window(new LocalDate(2023, 7, 8), Obligations.All, SeedCalendar.WorkingDays);
+        var fingerprint = DeadlineSweep.Fingerprint([Linyi, Beijing], window);
+
+        using (new AssertionScope())
+        {
+            fingerprint.Should().MatchRegex("^[0-9a-f]{64}$");
+            DeadlineSweep.Fingerprint([Beijing, Linyi], window.Reverse()).Should().Be(fingerprint);
+            DeadlineSweep.Fingerprint([Linyi], window).Should().NotBe(fingerprint, "an institution is gone");
+            DeadlineSweep.Fingerprint([Linyi with { ReportingFrom = new YearMonth(2021, 1) }, Beijing], window).Should().NotBe(fingerprint);
+            DeadlineSweep.Fingerprint([Linyi with { RegionCode = "370102" }, Beijing], window).Should().NotBe(fingerprint);
+            DeadlineSweep.Fingerprint([Linyi with { Category = "village" }, Beijing], window).Should().NotBe(fingerprint);
+            DeadlineSweep.Fingerprint([Linyi, Beijing], window.Select((d, i) => i == 0 ? d with { DueDate = d.DueDate.PlusDays(1) } : d)).Should().NotBe(fingerprint);
+            DeadlineSweep.Fingerprint([Linyi, Beijing], window.Skip(1)).Should().NotBe(fingerprint, "an obligation's deadline is gone");
+            DeadlineSweep.Fingerprint([Linyi with { Name = "另一个名字" }, Beijing], window).Should().Be(fingerprint, "a name owes nothing different");
+        }
     }
 
     [Test]

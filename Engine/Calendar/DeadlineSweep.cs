@@ -34,34 +34,84 @@ public sealed record DeadlineState(InstitutionDeadline Deadline, Instant? FiledA
 /// <summary>A reminder the sweep owes.</summary>
 public sealed record PlannedReminder(InstitutionDeadline Deadline, ReminderDue Reminder);
 
-/// <summary>A deadline filed after its due date, and by how many days.</summary>
-public sealed record FiledLate(InstitutionDeadline Deadline, Instant FiledAt, int DaysLate);
-
-/// <summary>What one sweep on a date owes: reminders, <c>DEADLINE_MISSED</c> exceptions, and late filings to record.</summary>
-public sealed record SweepPlan(IReadOnlyList<PlannedReminder> Reminders, IReadOnlyList<InstitutionDeadline> Missed, IReadOnlyList<FiledLate> FiledLate);
+/// <summary>What one sweep on a date owes: reminders and <c>DEADLINE_MISSED</c> exceptions.</summary>
+public sealed record SweepPlan(IReadOnlyList<PlannedReminder> Reminders, IReadOnlyList<InstitutionDeadline> Missed);
 
 /// <summary>
 /// The reminder sweep (deadlines.md), as a pure function of today's date and the facts: for every institution,
-/// obligation and deadline, the reminder owed now if nothing is filed, a missed deadline once the due day has passed,
-/// and a late filing to record. The store writes the plan under unique keys, so each is written at most once.
+/// obligation and deadline, the reminder owed now if nothing is filed, and a missed deadline once the due day has
+/// passed. The store writes the plan under unique keys, so each is written at most once.
 /// </summary>
+/// <remarks>
+/// What a sweep owes changes with the date only where a reminder's offset is reached or a due day passes. So a
+/// sweep that knows the date of an earlier sweep over the same facts (<see cref="Fingerprint"/>) plans only the
+/// deadlines <see cref="ChangedSince"/> then: the others owe what that sweep already wrote, and filing since only
+/// takes reminders and missed deadlines away.
+/// </remarks>
 public static class DeadlineSweep
 {
+    /// <summary>The deadlines a sweep on <paramref name="today"/> looks at: those with a nominal due date in the year before, this year or the next.</summary>
+    public static IReadOnlyList<Deadline> Window(LocalDate today, IReadOnlyList<Obligation> obligations, WorkingDayCalendar calendar)
+    {
+        ArgumentNullException.ThrowIfNull(obligations);
+        int[] years = [today.Year - 1, today.Year, today.Year + 1];
+        return [.. obligations.SelectMany(o => years.SelectMany(y => o.DeadlinesIn(y, new YearMonth(1, 1), calendar)))];
+    }
+
+    /// <summary>
+    /// The deadlines for which a sweep on <paramref name="today"/> may owe what a sweep on <paramref name="since"/>
+    /// did not: those whose latest reminder offset (<see cref="ReminderSchedule.DueOn"/>) differs between the two
+    /// dates. A due day passed in between is among them: the reminder owed moved from on or before it to after it.
+    /// </summary>
+    public static IEnumerable<Deadline> ChangedSince(LocalDate since, LocalDate today, IEnumerable<Deadline> deadlines) =>
+        deadlines.Where(d => ReminderSchedule.DueOn(today, d.DueDate) is { } owed && owed != ReminderSchedule.DueOn(since, d.DueDate));
+
+    /// <summary>
+    /// A digest (SHA-256, hex) of what a sweep plans from besides the date and the filings: each institution's code,
+    /// region, category and reporting start, and each deadline of the window with the institutions it applies to and
+    /// its due date (so the obligations and the working-day calendar too). Two sweeps with the same fingerprint owe
+    /// the same for the same date and filings.
+    /// </summary>
+    public static string Fingerprint(IEnumerable<InstitutionFacts> institutions, IEnumerable<Deadline> window)
+    {
+        ArgumentNullException.ThrowIfNull(institutions);
+        ArgumentNullException.ThrowIfNull(window);
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        void Line(string text) => hash.AppendData(System.Text.Encoding.UTF8.GetBytes(text + "\n"));
+        foreach (var i in institutions.OrderBy(i => i.Code, StringComparer.Ordinal))
+        {
+            Line($"institution|{i.Code}|{i.RegionCode}|{i.Category}|{Periods.Format(i.ReportingFrom)}");
+        }
+
+        foreach (var d in window.OrderBy(d => d.Obligation.Code, StringComparer.Ordinal).ThenBy(d => d.Period))
+        {
+            var categories = d.Obligation.Categories is { } list ? string.Join(",", list) : "*";
+            Line($"deadline|{d.Obligation.Code}|{d.Obligation.RegionPrefix}|{categories}|{Periods.Format(d.Period)}|{Periods.FormatDate(d.DueDate)}");
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
     /// <summary>The deadlines of every institution with a due date in one of <paramref name="years"/>.</summary>
     public static IEnumerable<InstitutionDeadline> Deadlines(
         IEnumerable<InstitutionFacts> institutions, IReadOnlyList<Obligation> obligations, WorkingDayCalendar calendar, IReadOnlyCollection<int> years)
     {
-        ArgumentNullException.ThrowIfNull(institutions);
         ArgumentNullException.ThrowIfNull(obligations);
+        return Deadlines(institutions, obligations.SelectMany(o => years.SelectMany(y => o.DeadlinesIn(y, new YearMonth(1, 1), calendar))));
+    }
+
+    /// <summary>Each of <paramref name="deadlines"/> for every institution its obligation applies to and binds (from its reporting start on).</summary>
+    public static IEnumerable<InstitutionDeadline> Deadlines(IEnumerable<InstitutionFacts> institutions, IEnumerable<Deadline> deadlines)
+    {
+        ArgumentNullException.ThrowIfNull(institutions);
+        ArgumentNullException.ThrowIfNull(deadlines);
         // Deadlines depend on the obligation and year alone; each institution only filters them by its reporting start.
-        var byObligation = obligations.ToDictionary(
-            o => o.Code,
-            o => years.SelectMany(y => o.DeadlinesIn(y, new YearMonth(1, 1), calendar)).ToList());
+        var byObligation = deadlines.GroupBy(d => d.Obligation).Select(g => (Obligation: g.Key, Deadlines: g.ToList())).ToList();
         foreach (var institution in institutions)
         {
-            foreach (var obligation in obligations.Where(o => o.AppliesTo(institution.RegionCode, institution.Category)))
+            foreach (var (obligation, ofObligation) in byObligation.Where(o => o.Obligation.AppliesTo(institution.RegionCode, institution.Category)))
             {
-                foreach (var deadline in byObligation[obligation.Code])
+                foreach (var deadline in ofObligation)
                 {
                     var binds = obligation.Due.IsMonthly ? deadline.Period >= institution.ReportingFrom : deadline.Year >= institution.ReportingFrom.Year;
                     if (binds)
@@ -74,8 +124,8 @@ public static class DeadlineSweep
     }
 
     /// <summary>
-    /// Every deadline of <paramref name="year"/> (as <see cref="Deadlines"/> lists them) and where it stands on
-    /// <paramref name="today"/>: the one computation behind the deadlines list and the filing statistics.
+    /// Every deadline of <paramref name="year"/> (as <see cref="Deadlines(IEnumerable{InstitutionFacts}, IReadOnlyList{Obligation}, WorkingDayCalendar, IReadOnlyCollection{int})"/>
+    /// lists them) and where it stands on <paramref name="today"/>: the one computation behind the deadlines list and the filing statistics.
     /// </summary>
     public static IEnumerable<DeadlineState> StatesOn(
         LocalDate today,
@@ -108,29 +158,42 @@ public static class DeadlineSweep
         return filedOn > due ? Period.Between(due, filedOn, PeriodUnits.Days).Days : 0;
     }
 
-    /// <summary>Plans the sweep of <paramref name="today"/>; <paramref name="filedAt"/> tells when a deadline was first filed, if it was.</summary>
+    /// <summary>
+    /// The due date of an obligation's deadline for a nominal period (<see cref="Deadline.Period"/>), under the
+    /// obligations and calendar as they are now; <c>null</c> for an obligation that no longer exists.
+    /// </summary>
+    public static Func<string, YearMonth, LocalDate?> DueDates(IReadOnlyList<Obligation> obligations, WorkingDayCalendar calendar)
+    {
+        var byCode = obligations.ToDictionary(o => o.Code, StringComparer.Ordinal);
+        return (code, period) => byCode.TryGetValue(code, out var obligation)
+            ? obligation.Due.DueDate(obligation.Due.IsMonthly ? period : new YearMonth(period.Year, 1), calendar)
+            : null;
+    }
+
+    /// <summary>Plans the sweep of <paramref name="today"/> over every deadline of its <see cref="Window"/>.</summary>
     public static SweepPlan Plan(
         LocalDate today,
         IEnumerable<InstitutionFacts> institutions,
         IReadOnlyList<Obligation> obligations,
         WorkingDayCalendar calendar,
+        Func<InstitutionDeadline, Instant?> filedAt) =>
+        Plan(today, institutions, Window(today, obligations, calendar), filedAt);
+
+    /// <summary>Plans the sweep of <paramref name="today"/> over <paramref name="deadlines"/>; <paramref name="filedAt"/> tells when a deadline was first filed, if it was.</summary>
+    public static SweepPlan Plan(
+        LocalDate today,
+        IEnumerable<InstitutionFacts> institutions,
+        IEnumerable<Deadline> deadlines,
         Func<InstitutionDeadline, Instant?> filedAt)
     {
         ArgumentNullException.ThrowIfNull(filedAt);
         var reminders = new List<PlannedReminder>();
         var missed = new List<InstitutionDeadline>();
-        var late = new List<FiledLate>();
-        int[] years = [today.Year - 1, today.Year, today.Year + 1];
-        foreach (var deadline in Deadlines(institutions, obligations, calendar, years))
+        foreach (var deadline in Deadlines(institutions, deadlines))
         {
             var due = deadline.Deadline.DueDate;
-            if (filedAt(deadline) is { } filed)
+            if (filedAt(deadline) is not null)
             {
-                if (DaysLate(due, filed) is > 0 and var days)
-                {
-                    late.Add(new FiledLate(deadline, filed, days));
-                }
-
                 continue;
             }
 
@@ -145,6 +208,6 @@ public static class DeadlineSweep
             }
         }
 
-        return new SweepPlan(reminders, missed, late);
+        return new SweepPlan(reminders, missed);
     }
 }
