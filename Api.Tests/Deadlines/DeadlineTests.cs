@@ -86,7 +86,7 @@ public sealed class DeadlineTests(TestDatabase database)
         await SweepAsync("2022-06-02");
         var missed = (await bank.ExceptionsAsync("&rule=DEADLINE_MISSED")).Where(e => e["figures"]!["obligation"]!.GetValue<string>() == "CREDIT_POLICY_DIGEST").ToList();
 
-        var filed = await FileAsync(bank, "CREDIT_POLICY_DIGEST", 2022, "梳理报告"u8.ToArray());
+        var filed = await bank.FileDeliverableAsync("CREDIT_POLICY_DIGEST", 2022, "梳理报告"u8.ToArray());
         await SweepAsync("2022-06-08");
         var digestReminders = (await bank.GetJsonAsync($"/api/v1/reminders?institution={code}"))["items"]!.AsArray()
             .Where(r => r!["obligation"]!.GetValue<string>() == "CREDIT_POLICY_DIGEST").ToList();
@@ -122,7 +122,7 @@ public sealed class DeadlineTests(TestDatabase database)
         using var outsider = _factory.ClientWithKey(await _factory.CreateRegulatorAsync("41"));
         var document = Enumerable.Range(0, 70_000).Select(i => (byte)(i % 251)).ToArray();
 
-        var response = await FileAsync(bank, "MATCHMAKING_REPORT", 2022, document, "image/jpeg");
+        var response = await bank.FileDeliverableAsync("MATCHMAKING_REPORT", 2022, document, "image/jpeg");
         var receipt = await response.JsonAsync();
         var content = await bank.GetAsync($"/api/v1/deliverables/{receipt["id"]}/content");
 
@@ -135,8 +135,8 @@ public sealed class DeadlineTests(TestDatabase database)
         (await outsider.GetAsync($"/api/v1/deliverables/{receipt["id"]}/content")).StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await bank.GetJsonAsync("/api/v1/deadlines?year=2022"))["items"]!.AsArray()
             .Single(d => d!["obligation"]!.GetValue<string>() == "MATCHMAKING_REPORT")!["status"]!.GetValue<string>().Should().Be("filed");
-        (await FileAsync(bank, "NO_SUCH", 2022, [1])).StatusCode.Should().Be(HttpStatusCode.BadRequest);
-        (await FileAsync(outsider, "MATCHMAKING_REPORT", 2022, [1])).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await bank.FileDeliverableAsync("NO_SUCH", 2022, [1])).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await outsider.FileDeliverableAsync("MATCHMAKING_REPORT", 2022, [1])).StatusCode.Should().Be(HttpStatusCode.Forbidden);
         _ = code;
     }
 
@@ -276,13 +276,6 @@ public sealed class DeadlineTests(TestDatabase database)
         items.Single(i => i["obligation"]!.GetValue<string>() == obligation)["dueDate"]!.GetValue<string>();
 
     private Task<int> SweepAsync(string date) => _admin.SweepAsync(date);
-
-    private static Task<HttpResponseMessage> FileAsync(HttpClient client, string obligation, int year, byte[] document, string mediaType = "application/pdf")
-    {
-        var content = new ByteArrayContent(document);
-        content.Headers.ContentType = new(mediaType);
-        return client.PostAsync($"/api/v1/deliverables?obligation={obligation}&year={year}", content);
-    }
 
     private async Task<(string Code, HttpClient Bank)> NewInstitutionAsync(string region, string reportingFrom)
     {

@@ -54,7 +54,7 @@ public sealed class SweepJournalTests(TestDatabase database)
 
             if (date == "2022-06-03")
             {
-                (await FileAsync(linyi, "CREDIT_POLICY_DIGEST", 2022)).EnsureSuccessStatusCode();
+                (await linyi.FileDeliverableAsync("CREDIT_POLICY_DIGEST", 2022, "梳理报告"u8.ToArray())).EnsureSuccessStatusCode();
             }
 
             if (date == "2022-06-10")
@@ -131,11 +131,4 @@ public sealed class SweepJournalTests(TestDatabase database)
         DateTime d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
         _ => value.ToString(),
     };
-
-    private static Task<HttpResponseMessage> FileAsync(HttpClient client, string obligation, int year)
-    {
-        var content = new ByteArrayContent("报告"u8.ToArray());
-        content.Headers.ContentType = new("application/pdf");
-        return client.PostAsync($"/api/v1/deliverables?obligation={obligation}&year={year}", content);
-    }
 }

@@ -199,6 +199,14 @@ public static class Api
         return await response.JsonAsync();
     }
 
+    /// <summary>Files a deliverable (<c>POST /deliverables</c>) and returns the answer, whatever it is.</summary>
+    public static Task<HttpResponseMessage> FileDeliverableAsync(this HttpClient client, string obligation, int year, byte[] document, string mediaType = "application/pdf")
+    {
+        var content = new ByteArrayContent(document);
+        content.Headers.ContentType = new(mediaType);
+        return client.PostAsync($"/api/v1/deliverables?obligation={obligation}&year={year}", content);
+    }
+
     /// <summary>Posts a ledger that must be accepted and returns the submission id.</summary>
     public static async Task<string> SubmitAcceptedAsync(this HttpClient client, string period, string csv)
     {
