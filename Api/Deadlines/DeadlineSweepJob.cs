@@ -44,8 +44,8 @@ public sealed class DeadlineSweepJob(
         var facts = DeadlineSweep.Fingerprint(institutions, window);
         var since = await deadlines.SweptOnAsync(facts, today, ct);
         IReadOnlyList<Deadline> planned = since is { } earlier ? [.. DeadlineSweep.ChangedSince(earlier, today, window)] : window;
-        var filings = await deadlines.FilingsAsync(ct, since is null ? null : planned);
-        var plan = DeadlineSweep.Plan(today, institutions, planned, filings);
+        var filed = await deadlines.FiledAsync(ct, since is null ? null : planned);
+        var plan = DeadlineSweep.Plan(today, institutions, planned, filed);
         var withWebhook = await deadlines.WithWebhookAsync(ct);
         // A ledger reminder also names the institution's headroom item with the least room in its latest snapshot, under
         // the rule sets that apply to it: histories read period by period for all of them at once.

@@ -91,15 +91,14 @@ public sealed class DeadlineStore(Db db, ExceptionStore exceptionStore)
         GROUP BY institution, obligation, year
         """;
 
-    private const string LedgerFilingsOfPeriodSql = """
-        SELECT institution AS Institution, period AS Period, MIN(received_at) AS FiledAt FROM submissions
-        WHERE period = @period AND status = 'accepted' AND version IS NOT NULL GROUP BY institution, period
-        """;
+    // Whether a deadline is filed, as the sweep asks it: of every deadline, or of one ledger period or document year.
+    private const string LedgersFiledSql = "SELECT DISTINCT institution, period FROM submissions WHERE status = 'accepted' AND version IS NOT NULL";
 
-    private const string DocumentFilingsOfYearSql = """
-        SELECT institution AS Institution, obligation AS Obligation, year AS Year, MIN(received_at) AS FiledAt FROM deliverables
-        WHERE obligation = @obligation AND year = @year GROUP BY institution, obligation, year
-        """;
+    private const string LedgerFiledSql = "SELECT DISTINCT institution FROM submissions WHERE period = @period AND status = 'accepted' AND version IS NOT NULL";
+
+    private const string DocumentsFiledSql = "SELECT DISTINCT institution, obligation, year FROM deliverables";
+
+    private const string DocumentFiledSql = "SELECT DISTINCT institution FROM deliverables WHERE obligation = @obligation AND year = @year";
 
     // The latest date an earlier sweep covered with the same facts, not after the date being swept.
     private const string SweptOnSql = "SELECT MAX(swept_on) AS SweptOnDate FROM sweeps WHERE facts = @facts AND swept_on <= @today";
@@ -157,39 +156,62 @@ public sealed class DeadlineStore(Db db, ExceptionStore exceptionStore)
 
     /// <summary>
     /// When each deadline was first filed: the first accepted submission of a ledger's period, or the first
-    /// deliverable of an obligation's year; of every deadline, or, where <paramref name="of"/> is given, of those only
-    /// (one indexed read each).
+    /// deliverable of an obligation's year.
     /// </summary>
-    public async Task<Func<InstitutionDeadline, Instant?>> FilingsAsync(CancellationToken ct, IReadOnlyCollection<Deadline>? of = null)
+    public async Task<Func<InstitutionDeadline, Instant?>> FilingsAsync(CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        var ledgerRows = new List<Filing>();
-        var documentRows = new List<Filing>();
+        var ledgers = (await connection.QueryAsync<Filing>(new CommandDefinition(connection.Sql(LedgerFilingsSql), cancellationToken: ct)))
+            .ToDictionary(r => (r.Institution, Periods.Parse(r.Period!)), r => r.FiledAt);
+        var documents = (await connection.QueryAsync<Filing>(new CommandDefinition(connection.Sql(DocumentFilingsSql), cancellationToken: ct)))
+            .ToDictionary(r => (r.Institution, r.Obligation!, (int)r.Year), r => r.FiledAt);
+        return deadline => deadline.Deadline.Obligation.Code == Obligation.LedgerMonthly
+            ? ledgers.TryGetValue((deadline.Institution, deadline.Deadline.Period), out var filed) ? filed : null
+            : documents.TryGetValue((deadline.Institution, deadline.Deadline.Obligation.Code, deadline.Deadline.Year), out var delivered) ? delivered : null;
+    }
+
+    /// <summary>
+    /// Whether each deadline is filed, as the sweep plans with it (when does not matter there): of every deadline,
+    /// or, where <paramref name="of"/> is given, of those only (one indexed read each).
+    /// </summary>
+    public async Task<Func<InstitutionDeadline, bool>> FiledAsync(CancellationToken ct, IReadOnlyCollection<Deadline>? of = null)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        // A period is parsed once, not once a row: a full read has a row per institution and month.
+        var periods = new Dictionary<string, YearMonth>(StringComparer.Ordinal);
+        YearMonth PeriodOf(string text) => periods.TryGetValue(text, out var period) ? period : periods[text] = Periods.Parse(text);
+        var ledgers = new HashSet<(string, YearMonth)>();
+        var documents = new HashSet<(string, string, int)>();
         if (of is null)
         {
-            ledgerRows.AddRange(await connection.QueryAsync<Filing>(new CommandDefinition(connection.Sql(LedgerFilingsSql), cancellationToken: ct)));
-            documentRows.AddRange(await connection.QueryAsync<Filing>(new CommandDefinition(connection.Sql(DocumentFilingsSql), cancellationToken: ct)));
+            foreach (var (institution, period) in await connection.QueryAsync<(string, string)>(new CommandDefinition(connection.Sql(LedgersFiledSql), cancellationToken: ct)))
+            {
+                ledgers.Add((institution, PeriodOf(period)));
+            }
+
+            foreach (var (institution, obligation, year) in await connection.QueryAsync<(string, string, long)>(new CommandDefinition(connection.Sql(DocumentsFiledSql), cancellationToken: ct)))
+            {
+                documents.Add((institution, obligation, (int)year));
+            }
         }
         else
         {
             foreach (var period in of.Where(d => d.Obligation.Code == Obligation.LedgerMonthly).Select(d => d.Period).Distinct())
             {
-                ledgerRows.AddRange(await connection.QueryAsync<Filing>(new CommandDefinition(
-                    connection.Sql(LedgerFilingsOfPeriodSql), new { period = Periods.Format(period) }, cancellationToken: ct)));
+                ledgers.UnionWith((await connection.QueryAsync<string>(new CommandDefinition(
+                    connection.Sql(LedgerFiledSql), new { period = Periods.Format(period) }, cancellationToken: ct))).Select(institution => (institution, period)));
             }
 
             foreach (var (obligation, year) in of.Where(d => d.Obligation.Code != Obligation.LedgerMonthly).Select(d => (d.Obligation.Code, d.Year)).Distinct())
             {
-                documentRows.AddRange(await connection.QueryAsync<Filing>(new CommandDefinition(
-                    connection.Sql(DocumentFilingsOfYearSql), new { obligation, year }, cancellationToken: ct)));
+                documents.UnionWith((await connection.QueryAsync<string>(new CommandDefinition(
+                    connection.Sql(DocumentFiledSql), new { obligation, year }, cancellationToken: ct))).Select(institution => (institution, obligation, year)));
             }
         }
 
-        var ledgers = ledgerRows.ToDictionary(r => (r.Institution, Periods.Parse(r.Period!)), r => r.FiledAt);
-        var documents = documentRows.ToDictionary(r => (r.Institution, r.Obligation!, (int)r.Year), r => r.FiledAt);
         return deadline => deadline.Deadline.Obligation.Code == Obligation.LedgerMonthly
-            ? ledgers.TryGetValue((deadline.Institution, deadline.Deadline.Period), out var filed) ? filed : null
-            : documents.TryGetValue((deadline.Institution, deadline.Deadline.Obligation.Code, deadline.Deadline.Year), out var delivered) ? delivered : null;
+            ? ledgers.Contains((deadline.Institution, deadline.Deadline.Period))
+            : documents.Contains((deadline.Institution, deadline.Deadline.Obligation.Code, deadline.Deadline.Year));
     }
 
     /// <summary>

@@ -14,7 +14,7 @@ public sealed class DeadlineSweepTests
     {
         var today = new LocalDate(2022, 6, 1);
 
-        var plan = DeadlineSweep.Plan(today, [Linyi], Obligations.All, SeedCalendar.WorkingDays, _ => null);
+        var plan = DeadlineSweep.Plan(today, [Linyi], Obligations.All, SeedCalendar.WorkingDays, _ => false);
 
         var digest = plan.Reminders.Single(r => r.Deadline.Deadline.Obligation.Code == "CREDIT_POLICY_DIGEST");
         digest.Reminder.Should().Be(new ReminderDue(ReminderKind.Overdue, 1));
@@ -29,7 +29,7 @@ public sealed class DeadlineSweepTests
         var filedOn = Instant.FromUtc(2022, 6, 5, 1, 0); // 09:00 in Shanghai, five days after 2022-05-31
 
         var plan = DeadlineSweep.Plan(today, [Linyi], Obligations.All, SeedCalendar.WorkingDays,
-            d => d.Deadline.Obligation.Code == "CREDIT_POLICY_DIGEST" ? filedOn : null);
+            d => d.Deadline.Obligation.Code == "CREDIT_POLICY_DIGEST");
         var due = DeadlineSweep.DueDates(Obligations.All, SeedCalendar.WorkingDays)("CREDIT_POLICY_DIGEST", new YearMonth(2022, 5));
 
         plan.Reminders.Should().NotContain(r => r.Deadline.Deadline.Obligation.Code == "CREDIT_POLICY_DIGEST");
@@ -98,8 +98,8 @@ public sealed class DeadlineSweepTests
         var window = DeadlineSweep.Window(today, Obligations.All, SeedCalendar.WorkingDays);
         var some = window.Where(d => d.Obligation.Code == "WORK_REPORT_MIDYEAR").ToList();
 
-        var whole = DeadlineSweep.Plan(today, [Linyi, Beijing], Obligations.All, SeedCalendar.WorkingDays, _ => null);
-        var part = DeadlineSweep.Plan(today, [Linyi, Beijing], some, _ => null);
+        var whole = DeadlineSweep.Plan(today, [Linyi, Beijing], Obligations.All, SeedCalendar.WorkingDays, _ => false);
+        var part = DeadlineSweep.Plan(today, [Linyi, Beijing], some, _ => false);
 
         part.Reminders.Should().NotBeEmpty().And.BeEquivalentTo(whole.Reminders.Where(r => r.Deadline.Deadline.Obligation.Code == "WORK_REPORT_MIDYEAR"));
         part.Missed.Should().NotBeEmpty().And.BeEquivalentTo(whole.Missed.Where(m => m.Deadline.Obligation.Code == "WORK_REPORT_MIDYEAR"));
@@ -128,7 +128,7 @@ public sealed class DeadlineSweepTests
     [Test]
     public void Deadlines_BeforeReportingFrom_AreNeverOwed()
     {
-        var plan = DeadlineSweep.Plan(new LocalDate(2023, 3, 20), [Beijing], Obligations.All, SeedCalendar.WorkingDays, _ => null);
+        var plan = DeadlineSweep.Plan(new LocalDate(2023, 3, 20), [Beijing], Obligations.All, SeedCalendar.WorkingDays, _ => false);
 
         plan.Reminders.Should().BeEmpty("the first ledger owed is 2023-03's, due 2023-04-17, more than 14 days away");
         plan.Missed.Should().BeEmpty();

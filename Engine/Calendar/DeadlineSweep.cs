@@ -176,23 +176,23 @@ public static class DeadlineSweep
         IEnumerable<InstitutionFacts> institutions,
         IReadOnlyList<Obligation> obligations,
         WorkingDayCalendar calendar,
-        Func<InstitutionDeadline, Instant?> filedAt) =>
-        Plan(today, institutions, Window(today, obligations, calendar), filedAt);
+        Func<InstitutionDeadline, bool> filed) =>
+        Plan(today, institutions, Window(today, obligations, calendar), filed);
 
-    /// <summary>Plans the sweep of <paramref name="today"/> over <paramref name="deadlines"/>; <paramref name="filedAt"/> tells when a deadline was first filed, if it was.</summary>
+    /// <summary>Plans the sweep of <paramref name="today"/> over <paramref name="deadlines"/>; <paramref name="filed"/> tells whether a deadline is filed.</summary>
     public static SweepPlan Plan(
         LocalDate today,
         IEnumerable<InstitutionFacts> institutions,
         IEnumerable<Deadline> deadlines,
-        Func<InstitutionDeadline, Instant?> filedAt)
+        Func<InstitutionDeadline, bool> filed)
     {
-        ArgumentNullException.ThrowIfNull(filedAt);
+        ArgumentNullException.ThrowIfNull(filed);
         var reminders = new List<PlannedReminder>();
         var missed = new List<InstitutionDeadline>();
         foreach (var deadline in Deadlines(institutions, deadlines))
         {
             var due = deadline.Deadline.DueDate;
-            if (filedAt(deadline) is not null)
+            if (filed(deadline))
             {
                 continue;
             }
