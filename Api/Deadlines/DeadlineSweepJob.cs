@@ -64,7 +64,7 @@ public sealed class DeadlineSweepJob(
 
         var outcome = await deadlines.ApplyAsync(
             plan, reminder => Message(reminder, closest.TryGetValue(reminder.Deadline.Institution, out var c) ? c : null), withWebhook,
-            DeadlineSweep.DueDates(obligationList, calendar), new SweepJournal(today, facts, since, planned.Count), clock.GetCurrentInstant(), ct);
+            DeadlineSweep.DueDates(institutions, obligationList, calendar), new SweepJournal(today, facts, since, planned.Count), clock.GetCurrentInstant(), ct);
         metrics?.RemindersSent(outcome.Reminders);
         foreach (var id in outcome.ToDeliver)
         {

@@ -233,7 +233,7 @@ public sealed class DeadlineStore(Db db, ExceptionStore exceptionStore)
     /// sweeps plan from (<paramref name="journal"/>).
     /// </summary>
     public async Task<SweepOutcome> ApplyAsync(
-        SweepPlan plan, Func<PlannedReminder, LocalizedText> message, ISet<string> withWebhook, Func<string, YearMonth, LocalDate?> dueDate,
+        SweepPlan plan, Func<PlannedReminder, LocalizedText> message, ISet<string> withWebhook, Func<string, string, YearMonth, LocalDate?> dueDate,
         SweepJournal journal, Instant now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(plan);

@@ -372,10 +372,12 @@ public sealed class ExceptionStore(Db db)
     /// deadline that has none (under its unique key, so a racing or an earlier sweep's exception is never written
     /// again), and, for the missed deadlines of any date found open (see <c>OpenMissedSql</c>), the reopening of those
     /// whose waiver ended with the deadline still not filed and one <c>filedLate</c> event for each filed since.
-    /// <paramref name="dueDate"/> gives a deadline's due date by obligation and nominal period. Returns the exceptions created.
+    /// <paramref name="dueDate"/> gives a deadline's due date by institution, obligation and nominal period, or
+    /// <c>null</c> where it does not bind the institution (any more): such a deadline's exception is left as it is.
+    /// Returns the exceptions created.
     /// </summary>
     internal static async Task<int> ApplySweepAsync(
-        DbConnection connection, DbTransaction transaction, IReadOnlyList<InstitutionDeadline> missed, Func<string, YearMonth, LocalDate?> dueDate,
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<InstitutionDeadline> missed, Func<string, string, YearMonth, LocalDate?> dueDate,
         LocalDate today, Instant now, CancellationToken ct)
     {
         var dialect = Dialect.Of(connection);
@@ -405,6 +407,11 @@ public sealed class ExceptionStore(Db db)
         foreach (var found in open)
         {
             var status = ExceptionLifecycle.ParseStatus(found.Status);
+            if (dueDate(found.Institution, found.Subject, Periods.Parse(found.Period)) is not { } due)
+            {
+                continue;
+            }
+
             if (found.FiledAt is not { } filedAt)
             {
                 if (ExceptionLifecycle.Next(status, LifecycleEvent.WaiverEnded) is { Recorded: { } reopened } transition)
@@ -418,7 +425,7 @@ public sealed class ExceptionStore(Db db)
                 continue;
             }
 
-            if (dueDate(found.Subject, Periods.Parse(found.Period)) is not { } due || DeadlineSweep.DaysLate(due, filedAt) is not (> 0 and var days)
+            if (DeadlineSweep.DaysLate(due, filedAt) is not (> 0 and var days)
                 || ExceptionLifecycle.Next(status, LifecycleEvent.FiledLate) is not { Recorded: { } recorded } late)
             {
                 continue;

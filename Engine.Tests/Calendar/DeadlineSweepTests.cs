@@ -30,7 +30,7 @@ public sealed class DeadlineSweepTests
 
         var plan = DeadlineSweep.Plan(today, [Linyi], Obligations.All, SeedCalendar.WorkingDays,
             d => d.Deadline.Obligation.Code == "CREDIT_POLICY_DIGEST");
-        var due = DeadlineSweep.DueDates(Obligations.All, SeedCalendar.WorkingDays)("CREDIT_POLICY_DIGEST", new YearMonth(2022, 5));
+        var due = DeadlineSweep.DueDates([Linyi], Obligations.All, SeedCalendar.WorkingDays)("C1", "CREDIT_POLICY_DIGEST", new YearMonth(2022, 5));
 
         plan.Reminders.Should().NotContain(r => r.Deadline.Deadline.Obligation.Code == "CREDIT_POLICY_DIGEST");
         plan.Missed.Should().NotContain(m => m.Deadline.Obligation.Code == "CREDIT_POLICY_DIGEST");
@@ -48,12 +48,20 @@ public sealed class DeadlineSweepTests
     }
 
     [Test]
-    public void DueDates_OfALedgerPeriod_MovesToTheNextWorkingDay_AndOfAnUnknownObligation_IsNull()
+    public void DueDates_OfADeadlineThatBindsTheInstitution_MovesToTheNextWorkingDay_AndOfAnyOtherIsNull()
     {
-        var dueDates = DeadlineSweep.DueDates(Obligations.All, SeedCalendar.WorkingDays);
+        var dueDates = DeadlineSweep.DueDates([Linyi, Beijing], Obligations.All, SeedCalendar.WorkingDays);
 
-        dueDates(Obligation.LedgerMonthly, new YearMonth(2022, 9)).Should().Be(new LocalDate(2022, 10, 17));
-        dueDates("NO_SUCH_OBLIGATION", new YearMonth(2022, 9)).Should().BeNull();
+        using (new AssertionScope())
+        {
+            dueDates("C1", Obligation.LedgerMonthly, new YearMonth(2022, 9)).Should().Be(new LocalDate(2022, 10, 17));
+            dueDates("C1", "WORK_REPORT_MIDYEAR", new YearMonth(2022, 7)).Should().Be(new LocalDate(2022, 7, 7));
+            dueDates("C1", "NO_SUCH_OBLIGATION", new YearMonth(2022, 9)).Should().BeNull();
+            dueDates("NO_SUCH_INSTITUTION", Obligation.LedgerMonthly, new YearMonth(2022, 9)).Should().BeNull();
+            dueDates("B1", "CREDIT_POLICY_DIGEST", new YearMonth(2023, 5)).Should().BeNull("it binds Linyi only");
+            dueDates("B1", Obligation.LedgerMonthly, new YearMonth(2023, 2)).Should().BeNull("Beijing reports from 2023-03");
+            dueDates("B1", "WORK_REPORT_YEAREND", new YearMonth(2023, 12)).Should().BeNull("a Shandong obligation");
+        }
     }
 
     [Test]
@@ -64,19 +72,22 @@ public sealed class DeadlineSweepTests
         DeadlineSweep.ChangedSince(today, today, DeadlineSweep.Window(today, Obligations.All, SeedCalendar.WorkingDays)).Should().BeEmpty();
     }
 
-    [Test]
-    public void ChangedSince_TheDayBefore_IsTheDeadlinesWithAReminderOrAMissedDayToday()
+    // Due dates from 2023-05-01 to 2023-08-31: the digest 2023-05-31, the ledgers of 2023-04 to 2023-07 (05-15, 06-15,
+    // 07-17, 08-15), the matchmaking report and the four lists 06-30, the half-year report 07-07 (5th working day).
+    [TestCase("2023-07-02", "2023-07-03", new[] { "LEDGER_MONTHLY 2023-04", "LEDGER_MONTHLY 2023-06" }, TestName = "ChangedSince_TheDayBefore_JuneLedger14DaysOff_AprilLedger49DaysOverdue")]
+    [TestCase("2023-06-30", "2023-07-01", new[] { "FOUR_LISTS 2023-06", "MATCHMAKING_REPORT 2023-06" }, TestName = "ChangedSince_TheDayBefore_TheDayAfterADueDate")]
+    [TestCase("2023-07-04", "2023-07-05", new[] { "CREDIT_POLICY_DIGEST 2023-05" }, TestName = "ChangedSince_TheDayBefore_AWeeklyOverdueReminder")]
+    [TestCase("2023-07-07", "2023-07-08", new[] { "WORK_REPORT_MIDYEAR 2023-07" }, TestName = "ChangedSince_TheDayBefore_TheHalfYearReportMissed")]
+    [TestCase("2023-07-08", "2023-07-09", new string[] { }, TestName = "ChangedSince_TheDayBefore_NoReminderDayToday")]
+    public void ChangedSince_TheDayBefore_IsTheDeadlinesWithAReminderDayToday(string since, string today, string[] expected)
     {
-        // The half-year work report is due 2023-07-07 (the 5th working day of July); 2023-06's ledger on 2023-07-17.
-        var window = DeadlineSweep.Window(new LocalDate(2023, 7, 8), Obligations.All, SeedCalendar.WorkingDays);
+        var day = NodaTime.Text.LocalDatePattern.Iso.Parse(today).Value;
+        var window = DeadlineSweep.Window(day, Obligations.All, SeedCalendar.WorkingDays)
+            .Where(d => d.DueDate >= new LocalDate(2023, 5, 1) && d.DueDate <= new LocalDate(2023, 8, 31));
 
-        var changed = DeadlineSweep.ChangedSince(new LocalDate(2023, 7, 7), new LocalDate(2023, 7, 8), window).ToList();
+        var changed = DeadlineSweep.ChangedSince(NodaTime.Text.LocalDatePattern.Iso.Parse(since).Value, day, window);
 
-        changed.Should().Contain(d => d.Obligation.Code == "WORK_REPORT_MIDYEAR" && d.Year == 2023, "its due day passed: missed, and the +1 reminder");
-        changed.Should().NotContain(d => d.Obligation.Code == Obligation.LedgerMonthly && d.Period == new YearMonth(2023, 6), "its −14 reminder went on 2023-07-03, the −7 is on 2023-07-10");
-        changed.Should().OnlyContain(d =>
-            ReminderSchedule.DueOn(new LocalDate(2023, 7, 8), d.DueDate) != ReminderSchedule.DueOn(new LocalDate(2023, 7, 7), d.DueDate)
-            || d.DueDate == new LocalDate(2023, 7, 7));
+        changed.Select(d => $"{d.Obligation.Code} {Periods.Format(d.Period)}").Order(StringComparer.Ordinal).Should().Equal(expected);
     }
 
     [Test]
@@ -122,6 +133,7 @@ public sealed class DeadlineSweepTests
             DeadlineSweep.Fingerprint([Linyi, Beijing], window.Select((d, i) => i == 0 ? d with { DueDate = d.DueDate.PlusDays(1) } : d)).Should().NotBe(fingerprint);
             DeadlineSweep.Fingerprint([Linyi, Beijing], window.Skip(1)).Should().NotBe(fingerprint, "an obligation's deadline is gone");
             DeadlineSweep.Fingerprint([Linyi with { Name = "另一个名字" }, Beijing], window).Should().Be(fingerprint, "a name owes nothing different");
+            ReminderSchedule.Description.Should().Be("-14,-7,-3,-1,0,1,7, then every 7 days from +14", "the schedule is part of every fingerprint");
         }
     }
 

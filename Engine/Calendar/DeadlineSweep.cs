@@ -50,6 +50,12 @@ public sealed record SweepPlan(IReadOnlyList<PlannedReminder> Reminders, IReadOn
 /// </remarks>
 public static class DeadlineSweep
 {
+    /// <summary>
+    /// The version of the way deadlines are planned (the window, which deadlines bind whom, what is owed when), part of
+    /// every <see cref="Fingerprint"/>: raise it with any change to that code, so the first sweep after it plans every deadline.
+    /// </summary>
+    public const int PlanVersion = 1;
+
     /// <summary>The deadlines a sweep on <paramref name="today"/> looks at: those with a nominal due date in the year before, this year or the next.</summary>
     public static IReadOnlyList<Deadline> Window(LocalDate today, IReadOnlyList<Obligation> obligations, WorkingDayCalendar calendar)
     {
@@ -67,10 +73,10 @@ public static class DeadlineSweep
         deadlines.Where(d => ReminderSchedule.DueOn(today, d.DueDate) is { } owed && owed != ReminderSchedule.DueOn(since, d.DueDate));
 
     /// <summary>
-    /// A digest (SHA-256, hex) of what a sweep plans from besides the date and the filings: each institution's code,
-    /// region, category and reporting start, and each deadline of the window with the institutions it applies to and
-    /// its due date (so the obligations and the working-day calendar too). Two sweeps with the same fingerprint owe
-    /// the same for the same date and filings.
+    /// A digest (SHA-256, hex) of what a sweep plans from besides the date and the filings: the way it plans
+    /// (<see cref="PlanVersion"/> and the reminder schedule), each institution's code, region, category and reporting
+    /// start, and each deadline of the window with the institutions it applies to and its due date (so the obligations
+    /// and the working-day calendar too). Two sweeps with the same fingerprint owe the same for the same date and filings.
     /// </summary>
     public static string Fingerprint(IEnumerable<InstitutionFacts> institutions, IEnumerable<Deadline> window)
     {
@@ -78,6 +84,7 @@ public static class DeadlineSweep
         ArgumentNullException.ThrowIfNull(window);
         using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
         void Line(string text) => hash.AppendData(System.Text.Encoding.UTF8.GetBytes(text + "\n"));
+        Line($"plan|{PlanVersion}|{ReminderSchedule.Description}");
         foreach (var i in institutions.OrderBy(i => i.Code, StringComparer.Ordinal))
         {
             Line($"institution|{i.Code}|{i.RegionCode}|{i.Category}|{Periods.Format(i.ReportingFrom)}");
@@ -113,8 +120,7 @@ public static class DeadlineSweep
             {
                 foreach (var deadline in ofObligation)
                 {
-                    var binds = obligation.Due.IsMonthly ? deadline.Period >= institution.ReportingFrom : deadline.Year >= institution.ReportingFrom.Year;
-                    if (binds)
+                    if (Binds(obligation, deadline.Period, institution))
                     {
                         yield return new InstitutionDeadline(institution.Code, deadline);
                     }
@@ -159,16 +165,29 @@ public static class DeadlineSweep
     }
 
     /// <summary>
-    /// The due date of an obligation's deadline for a nominal period (<see cref="Deadline.Period"/>), under the
-    /// obligations and calendar as they are now; <c>null</c> for an obligation that no longer exists.
+    /// The due date of an obligation's deadline for a nominal period (<see cref="Deadline.Period"/>) of an
+    /// institution, under the obligations and calendar as they are now; <c>null</c> where the institution or the
+    /// obligation no longer exists, or the deadline does not bind the institution (any more).
     /// </summary>
-    public static Func<string, YearMonth, LocalDate?> DueDates(IReadOnlyList<Obligation> obligations, WorkingDayCalendar calendar)
+    public static Func<string, string, YearMonth, LocalDate?> DueDates(
+        IEnumerable<InstitutionFacts> institutions, IReadOnlyList<Obligation> obligations, WorkingDayCalendar calendar)
     {
         var byCode = obligations.ToDictionary(o => o.Code, StringComparer.Ordinal);
-        return (code, period) => byCode.TryGetValue(code, out var obligation)
-            ? obligation.Due.DueDate(obligation.Due.IsMonthly ? period : new YearMonth(period.Year, 1), calendar)
-            : null;
+        var facts = institutions.ToDictionary(i => i.Code, StringComparer.Ordinal);
+        return (institution, code, period) =>
+        {
+            if (!facts.TryGetValue(institution, out var of) || !byCode.TryGetValue(code, out var obligation) || !obligation.AppliesTo(of.RegionCode, of.Category))
+            {
+                return null;
+            }
+
+            return Binds(obligation, period, of) ? obligation.Due.DueDate(obligation.Due.IsMonthly ? period : new YearMonth(period.Year, 1), calendar) : null;
+        };
     }
+
+    // deadlines.md: monthly ledgers bind from the reporting start's period, the others from its year.
+    private static bool Binds(Obligation obligation, YearMonth period, InstitutionFacts institution) =>
+        obligation.Due.IsMonthly ? period >= institution.ReportingFrom : period.Year >= institution.ReportingFrom.Year;
 
     /// <summary>Plans the sweep of <paramref name="today"/> over every deadline of its <see cref="Window"/>.</summary>
     public static SweepPlan Plan(

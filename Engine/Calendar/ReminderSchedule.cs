@@ -21,6 +21,9 @@ public static class ReminderSchedule
 {
     private static readonly int[] Fixed = [-14, -7, -3, -1, 0, 1, 7];
 
+    /// <summary>The schedule in words, for a sweep's fingerprint: a changed schedule owes what the journal cannot tell.</summary>
+    public static string Description => $"{string.Join(",", Fixed)}, then every 7 days from +14";
+
     /// <summary>Every offset up to and including <paramref name="latest"/>.</summary>
     public static IEnumerable<int> OffsetsThrough(int latest)
     {

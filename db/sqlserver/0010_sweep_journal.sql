@@ -4,7 +4,7 @@
 CREATE TABLE compliance.sweeps (
     id           bigint       IDENTITY(1,1) NOT NULL,
     swept_on     date         NOT NULL,
-    facts        char(64)     NOT NULL,
+    facts        nchar(64)    NOT NULL,
     since        date         NULL,
     deadlines    int          NOT NULL,
     reminders    int          NOT NULL,
