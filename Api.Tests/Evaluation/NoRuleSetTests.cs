@@ -46,5 +46,6 @@ public sealed class NoRuleSetTests(TestDatabase database)
         still["status"]!.GetValue<string>().Should().Be("done");
         still["ruleSets"]!.AsArray().Select(r => r!["id"]!.GetValue<string>()).Should().Equal("national");
         still["rules"]!.AsArray().Should().NotBeEmpty();
+        factory.DeleteDatabase();
     }
 }

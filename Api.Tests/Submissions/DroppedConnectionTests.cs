@@ -35,6 +35,7 @@ public sealed class DroppedConnectionTests(TestDatabase database)
     [Test]
     public async Task Start_DeletesSpoolFilesNoRunningRequestOwns_AndKeepsTheRest()
     {
+        TestDatabases.RequireAvailable(database); // before the folder is made: a skipped run leaves nothing behind
         var spool = Path.Combine(Path.GetTempPath(), $"compliance-spool-test-{Guid.NewGuid():N}");
         Directory.CreateDirectory(spool);
         var abandoned = Path.Combine(spool, $"ledger-{Guid.NewGuid():N}.tmp");

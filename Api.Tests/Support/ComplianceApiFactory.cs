@@ -130,9 +130,13 @@ public sealed class ComplianceApiFactory : WebApplicationFactory<Program>
 
     public HttpClient Admin() => ClientWithKey(AdminKey);
 
-    /// <summary>Deletes the database (the SQLite file and its WAL companions, or the SQL Server database).</summary>
+    /// <summary>
+    /// Stops the server, if it still runs (a running one would write its lock file again), and deletes the database
+    /// (the SQLite file, its WAL companions and its lock file, or the SQL Server database) and the backup folder.
+    /// </summary>
     public void DeleteDatabase()
     {
+        Dispose();
         if (Directory.Exists(BackupDirectory))
         {
             Directory.Delete(BackupDirectory, recursive: true);
