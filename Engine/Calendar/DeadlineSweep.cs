@@ -60,8 +60,7 @@ public static class DeadlineSweep
     public static IReadOnlyList<Deadline> Window(LocalDate today, IReadOnlyList<Obligation> obligations, WorkingDayCalendar calendar)
     {
         ArgumentNullException.ThrowIfNull(obligations);
-        int[] years = [today.Year - 1, today.Year, today.Year + 1];
-        return [.. obligations.SelectMany(o => years.SelectMany(y => o.DeadlinesIn(y, new YearMonth(1, 1), calendar)))];
+        return [.. DeadlinesIn(obligations, calendar, [today.Year - 1, today.Year, today.Year + 1])];
     }
 
     /// <summary>
@@ -104,7 +103,7 @@ public static class DeadlineSweep
         IEnumerable<InstitutionFacts> institutions, IReadOnlyList<Obligation> obligations, WorkingDayCalendar calendar, IReadOnlyCollection<int> years)
     {
         ArgumentNullException.ThrowIfNull(obligations);
-        return Deadlines(institutions, obligations.SelectMany(o => years.SelectMany(y => o.DeadlinesIn(y, new YearMonth(1, 1), calendar))));
+        return Deadlines(institutions, DeadlinesIn(obligations, calendar, years));
     }
 
     /// <summary>Each of <paramref name="deadlines"/> for every institution its obligation applies to and binds (from its reporting start on).</summary>
@@ -184,6 +183,10 @@ public static class DeadlineSweep
             return Binds(obligation, period, of) ? obligation.Due.DueDate(obligation.Due.IsMonthly ? period : new YearMonth(period.Year, 1), calendar) : null;
         };
     }
+
+    // Every deadline of the obligations with a nominal due date in one of the years, whoever it binds.
+    private static IEnumerable<Deadline> DeadlinesIn(IReadOnlyList<Obligation> obligations, WorkingDayCalendar calendar, IReadOnlyCollection<int> years) =>
+        obligations.SelectMany(o => years.SelectMany(y => o.DeadlinesIn(y, new YearMonth(1, 1), calendar)));
 
     // deadlines.md: monthly ledgers bind from the reporting start's period, the others from its year.
     private static bool Binds(Obligation obligation, YearMonth period, InstitutionFacts institution) =>
