@@ -246,23 +246,27 @@ public sealed class DeadlineStore(Db db, ExceptionStore exceptionStore)
 
         var toDeliver = new List<long>();
         var reminders = 0;
-        await using (var insert = connection.Repeated(transaction, InsertReminderSql + db.Dialect.InsertedId,
-            "obligation", "institution", "period", "due", "kind", "offset", "zh", "en", "now", "status"))
+        // A reminder for a webhook is written with its key, to queue its delivery; any other needs only the count.
+        string[] names = ["obligation", "institution", "period", "due", "kind", "offset", "zh", "en", "now", "status"];
+        await using (var insert = connection.Repeated(transaction, InsertReminderSql, names))
+        await using (var insertForWebhook = connection.Repeated(transaction, InsertReminderSql + db.Dialect.InsertedId, names))
         {
             foreach (var planned in plan.Reminders)
             {
                 var (institution, deadline) = planned.Deadline;
                 var text = message(planned);
                 var webhook = withWebhook.Contains(institution);
-                insert.Bind(deadline.Obligation.Code, institution, Periods.Format(deadline.Period), Periods.FormatDate(deadline.DueDate), KindName(planned.Reminder.Kind),
+                var command = webhook ? insertForWebhook : insert;
+                command.Bind(deadline.Obligation.Code, institution, Periods.Format(deadline.Period), Periods.FormatDate(deadline.DueDate), KindName(planned.Reminder.Kind),
                     planned.Reminder.OffsetDays, text.Zh, text.En, now, webhook ? "pending" : "none");
-                if (await insert.ExecuteScalarAsync(ct) is long id)
+                if (!webhook)
+                {
+                    reminders += await insert.ExecuteNonQueryAsync(ct);
+                }
+                else if (await insertForWebhook.ExecuteScalarAsync(ct) is long id)
                 {
                     reminders++;
-                    if (webhook)
-                    {
-                        toDeliver.Add(id);
-                    }
+                    toDeliver.Add(id);
                 }
             }
         }
