@@ -165,9 +165,9 @@ public sealed class DeadlineStore(Db db, ExceptionStore exceptionStore)
             .ToDictionary(r => (r.Institution, Periods.Parse(r.Period!)), r => r.FiledAt);
         var documents = (await connection.QueryAsync<Filing>(new CommandDefinition(connection.Sql(DocumentFilingsSql), cancellationToken: ct)))
             .ToDictionary(r => (r.Institution, r.Obligation!, (int)r.Year), r => r.FiledAt);
-        return deadline => deadline.Deadline.Obligation.Code == Obligation.LedgerMonthly
-            ? ledgers.TryGetValue((deadline.Institution, deadline.Deadline.Period), out var filed) ? filed : null
-            : documents.TryGetValue((deadline.Institution, deadline.Deadline.Obligation.Code, deadline.Deadline.Year), out var delivered) ? delivered : null;
+        return ByFilingKey<Instant?>(
+            ledger => ledgers.TryGetValue(ledger, out var filed) ? filed : null,
+            document => documents.TryGetValue(document, out var delivered) ? delivered : null);
     }
 
     /// <summary>
@@ -209,10 +209,17 @@ public sealed class DeadlineStore(Db db, ExceptionStore exceptionStore)
             }
         }
 
-        return deadline => deadline.Deadline.Obligation.Code == Obligation.LedgerMonthly
-            ? ledgers.Contains((deadline.Institution, deadline.Deadline.Period))
-            : documents.Contains((deadline.Institution, deadline.Deadline.Obligation.Code, deadline.Deadline.Year));
+        return ByFilingKey(ledgers.Contains, documents.Contains);
     }
+
+    /// <summary>
+    /// A question about a deadline's filing, asked by what files it: a ledger by the institution's accepted submission
+    /// of the period, anything else by its deliverable of the obligation and year.
+    /// </summary>
+    private static Func<InstitutionDeadline, T> ByFilingKey<T>(Func<(string, YearMonth), T> ledger, Func<(string, string, int), T> document) =>
+        deadline => deadline.Deadline.Obligation.Code == Obligation.LedgerMonthly
+            ? ledger((deadline.Institution, deadline.Deadline.Period))
+            : document((deadline.Institution, deadline.Deadline.Obligation.Code, deadline.Deadline.Year));
 
     /// <summary>
     /// The latest date on or before <paramref name="today"/> that a completed sweep covered with the same

@@ -14,7 +14,7 @@ public sealed class DeadlineSweepTests
     {
         var today = new LocalDate(2022, 6, 1);
 
-        var plan = DeadlineSweep.Plan(today, [Linyi], Obligations.All, SeedCalendar.WorkingDays, _ => false);
+        var plan = DeadlineSweep.Plan(today, [Linyi], DeadlineSweep.Window(today, Obligations.All, SeedCalendar.WorkingDays), _ => false);
 
         var digest = plan.Reminders.Single(r => r.Deadline.Deadline.Obligation.Code == "CREDIT_POLICY_DIGEST");
         digest.Reminder.Should().Be(new ReminderDue(ReminderKind.Overdue, 1));
@@ -28,7 +28,7 @@ public sealed class DeadlineSweepTests
         var today = new LocalDate(2022, 6, 10);
         var filedOn = Instant.FromUtc(2022, 6, 5, 1, 0); // 09:00 in Shanghai, five days after 2022-05-31
 
-        var plan = DeadlineSweep.Plan(today, [Linyi], Obligations.All, SeedCalendar.WorkingDays,
+        var plan = DeadlineSweep.Plan(today, [Linyi], DeadlineSweep.Window(today, Obligations.All, SeedCalendar.WorkingDays),
             d => d.Deadline.Obligation.Code == "CREDIT_POLICY_DIGEST");
         var due = DeadlineSweep.DueDates([Linyi], Obligations.All, SeedCalendar.WorkingDays)("C1", "CREDIT_POLICY_DIGEST", new YearMonth(2022, 5));
 
@@ -109,7 +109,7 @@ public sealed class DeadlineSweepTests
         var window = DeadlineSweep.Window(today, Obligations.All, SeedCalendar.WorkingDays);
         var some = window.Where(d => d.Obligation.Code == "WORK_REPORT_MIDYEAR").ToList();
 
-        var whole = DeadlineSweep.Plan(today, [Linyi, Beijing], Obligations.All, SeedCalendar.WorkingDays, _ => false);
+        var whole = DeadlineSweep.Plan(today, [Linyi, Beijing], window, _ => false);
         var part = DeadlineSweep.Plan(today, [Linyi, Beijing], some, _ => false);
 
         part.Reminders.Should().NotBeEmpty().And.BeEquivalentTo(whole.Reminders.Where(r => r.Deadline.Deadline.Obligation.Code == "WORK_REPORT_MIDYEAR"));
@@ -140,7 +140,7 @@ public sealed class DeadlineSweepTests
     [Test]
     public void Deadlines_BeforeReportingFrom_AreNeverOwed()
     {
-        var plan = DeadlineSweep.Plan(new LocalDate(2023, 3, 20), [Beijing], Obligations.All, SeedCalendar.WorkingDays, _ => false);
+        var plan = DeadlineSweep.Plan(new LocalDate(2023, 3, 20), [Beijing], DeadlineSweep.Window(new LocalDate(2023, 3, 20), Obligations.All, SeedCalendar.WorkingDays), _ => false);
 
         plan.Reminders.Should().BeEmpty("the first ledger owed is 2023-03's, due 2023-04-17, more than 14 days away");
         plan.Missed.Should().BeEmpty();

@@ -98,14 +98,6 @@ public static class DeadlineSweep
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    /// <summary>The deadlines of every institution with a due date in one of <paramref name="years"/>.</summary>
-    public static IEnumerable<InstitutionDeadline> Deadlines(
-        IEnumerable<InstitutionFacts> institutions, IReadOnlyList<Obligation> obligations, WorkingDayCalendar calendar, IReadOnlyCollection<int> years)
-    {
-        ArgumentNullException.ThrowIfNull(obligations);
-        return Deadlines(institutions, DeadlinesIn(obligations, calendar, years));
-    }
-
     /// <summary>Each of <paramref name="deadlines"/> for every institution its obligation applies to and binds (from its reporting start on).</summary>
     public static IEnumerable<InstitutionDeadline> Deadlines(IEnumerable<InstitutionFacts> institutions, IEnumerable<Deadline> deadlines)
     {
@@ -129,8 +121,8 @@ public static class DeadlineSweep
     }
 
     /// <summary>
-    /// Every deadline of <paramref name="year"/> (as <see cref="Deadlines(IEnumerable{InstitutionFacts}, IReadOnlyList{Obligation}, WorkingDayCalendar, IReadOnlyCollection{int})"/>
-    /// lists them) and where it stands on <paramref name="today"/>: the one computation behind the deadlines list and the filing statistics.
+    /// Every deadline of <paramref name="year"/> for every institution it binds (as <see cref="Deadlines"/> lists them) and
+    /// where it stands on <paramref name="today"/>: the one computation behind the deadlines list and the filing statistics.
     /// </summary>
     public static IEnumerable<DeadlineState> StatesOn(
         LocalDate today,
@@ -140,8 +132,9 @@ public static class DeadlineSweep
         WorkingDayCalendar calendar,
         Func<InstitutionDeadline, Instant?> filedAt)
     {
+        ArgumentNullException.ThrowIfNull(obligations);
         ArgumentNullException.ThrowIfNull(filedAt);
-        foreach (var deadline in Deadlines(institutions, obligations, calendar, [year]))
+        foreach (var deadline in Deadlines(institutions, DeadlinesIn(obligations, calendar, [year])))
         {
             var due = deadline.Deadline.DueDate;
             if (filedAt(deadline) is { } filed)
@@ -191,15 +184,6 @@ public static class DeadlineSweep
     // deadlines.md: monthly ledgers bind from the reporting start's period, the others from its year.
     private static bool Binds(Obligation obligation, YearMonth period, InstitutionFacts institution) =>
         obligation.Due.IsMonthly ? period >= institution.ReportingFrom : period.Year >= institution.ReportingFrom.Year;
-
-    /// <summary>Plans the sweep of <paramref name="today"/> over every deadline of its <see cref="Window"/>.</summary>
-    public static SweepPlan Plan(
-        LocalDate today,
-        IEnumerable<InstitutionFacts> institutions,
-        IReadOnlyList<Obligation> obligations,
-        WorkingDayCalendar calendar,
-        Func<InstitutionDeadline, bool> filed) =>
-        Plan(today, institutions, Window(today, obligations, calendar), filed);
 
     /// <summary>Plans the sweep of <paramref name="today"/> over <paramref name="deadlines"/>; <paramref name="filed"/> tells whether a deadline is filed.</summary>
     public static SweepPlan Plan(
