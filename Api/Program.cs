@@ -24,6 +24,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddComplianceData();
 builder.AddComplianceAccess();
 builder.AddComplianceJobs();
+builder.AddComplianceDashboard();
 builder.AddComplianceDeadlines();
 builder.AddComplianceHttp();
 builder.AddComplianceLimits();
@@ -61,7 +62,7 @@ if (runsApi)
     app.MapTargets();
     app.MapAudit();
     app.MapBackup();
-    app.MapComplianceJobs();
+    app.MapComplianceDashboard();
     app.MapConsole();
 }
 

@@ -43,6 +43,14 @@ internal static class Networks
         return IPAddress.IsLoopback(Unmapped(remote)) || remote.Equals(connection.LocalIpAddress);
     }
 
+    /// <summary>A request from this machine (<see cref="IsLocal"/>) or from one of the allowed ranges.</summary>
+    public static bool IsLocalOrIn(ConnectionInfo connection, IReadOnlyList<IPNetwork> allowed)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(allowed);
+        return IsLocal(connection) || (connection.RemoteIpAddress is { } remote && allowed.Any(n => n.Contains(Unmapped(remote))));
+    }
+
     /// <summary>An IPv4-mapped IPv6 address (<c>::ffff:10.0.0.1</c>) as the IPv4 address it carries.</summary>
     public static IPAddress Unmapped(IPAddress address)
     {

@@ -1,7 +1,6 @@
 using Compliance.Data;
 using Compliance.Data.Submissions;
 using Hangfire;
-using Hangfire.Dashboard;
 using Hangfire.SqlServer;
 using Microsoft.Extensions.Options;
 
@@ -87,13 +86,6 @@ internal static class JobsSetup
         public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
-
-    /// <summary>The dashboard at <c>/hangfire</c>, open to local requests only.</summary>
-    public static WebApplication MapComplianceJobs(this WebApplication app)
-    {
-        app.UseHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new LocalRequestsOnlyAuthorizationFilter()] });
-        return app;
     }
 
     /// <summary>

@@ -78,8 +78,7 @@ internal static class MetricsSetup
         var allowed = app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value.ParseAllowedNetworks(out _) ?? [];
         app.MapPrometheusScrapingEndpoint(Path, meterProvider: null, configureBranchedPipeline: branch => branch.Use(async (context, next) =>
         {
-            if (Networks.IsLocal(context.Connection)
-                || (context.Connection.RemoteIpAddress is { } remote && allowed.Exists(n => n.Contains(Networks.Unmapped(remote)))))
+            if (Networks.IsLocalOrIn(context.Connection, allowed))
             {
                 await next(context);
                 return;
