@@ -34,6 +34,8 @@ builder.AddComplianceMetrics();
 var app = builder.Build();
 await app.InitializeComplianceAsync();
 var runsApi = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<NodeOptions>>().Value.RunsApi;
+app.UseSecurityHeaders();
+app.UseComplianceErrors();
 if (runsApi)
 {
     app.UseConsolePage();

@@ -80,6 +80,9 @@ public sealed class ComplianceApiFactory : WebApplicationFactory<Program>
 
     public bool CaptureLogs { get; init; }
 
+    /// <summary>The host's environment; <c>Testing</c> unless a test needs another.</summary>
+    public string Environment { get; init; } = "Testing";
+
     /// <summary>Services that replace the server's own, for faults injected at a chosen point.</summary>
     public Action<IServiceCollection>? Replace { get; init; }
 
@@ -95,7 +98,7 @@ public sealed class ComplianceApiFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(Environment);
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<IClock>(Clock);

@@ -70,14 +70,27 @@ internal static class HttpSetup
         return builder;
     }
 
-    /// <summary>Every error as problem details; unmatched routes too.</summary>
-    public static WebApplication UseComplianceHttp(this WebApplication app)
+    /// <summary>
+    /// Every failure as problem details with a <c>traceId</c>, never a stack trace: first in the pipeline of every node,
+    /// so nothing reaches the framework's developer page, which a Development host puts before it.
+    /// </summary>
+    public static WebApplication UseComplianceErrors(this WebApplication app)
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
             SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
         });
+        return app;
+    }
+
+    /// <summary>
+    /// Every error as problem details; unmatched routes too. The errors are caught here again, inside the audit, so a
+    /// failed write is recorded with its 500.
+    /// </summary>
+    public static WebApplication UseComplianceHttp(this WebApplication app)
+    {
+        app.UseComplianceErrors();
         app.UseStatusCodePages();
         app.UseSwagger();
         app.UseSwaggerUI(options =>
