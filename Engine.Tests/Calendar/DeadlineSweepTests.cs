@@ -174,4 +174,45 @@ public sealed class DeadlineSweepTests
         states.Where(s => s.Deadline.Deadline.Obligation.Code == Obligation.LedgerMonthly).Select(s => Periods.Format(s.Deadline.Deadline.Period))
             .Should().Equal("2022-01", "2022-02", "2022-03", "2022-04", "2022-05", "2022-06", "2022-07", "2022-08", "2022-09", "2022-10", "2022-11");
     }
+
+    /// <summary>
+    /// What the sweep plans for fixed facts (institutions, obligations and a calendar written here, every day of two
+    /// years, a fixed pattern of filings), as a digest pinned to <see cref="DeadlineSweep.PlanVersion"/>. A change to
+    /// the planning code that changes any plan fails here until <see cref="DeadlineSweep.PlanVersion"/> is raised and
+    /// the digest of the new version recorded: a sweep journaled under the old way then plans every deadline again.
+    /// </summary>
+    [Test]
+    public void Plan_OfFixedFacts_IsTheOnePinnedToThePlanVersion()
+    {
+        var pinned = new Dictionary<int, string>
+        {
+            [1] = "6a152e5814c3bb54d13125fd31fab640b216137a1e10453b387f953c25736b95",
+        };
+        InstitutionFacts[] institutions =
+        [
+            new("P1", "371302", "rural", new YearMonth(2021, 7), "临沂农商行"),
+            new("P2", "370102", "joint_stock", new YearMonth(2022, 3), "济南分行"),
+            new("P3", "141100", "city_commercial", new YearMonth(2020, 1), "吕梁银行"),
+            new("P4", "110101", "large_state", new YearMonth(2022, 11), "北京分行"),
+        ];
+        var calendar = new WorkingDayCalendar(new Dictionary<int, CalendarYear>
+        {
+            [2022] = new(null, [new Holiday("国庆节", [.. Enumerable.Range(1, 7).Select(d => new LocalDate(2022, 10, d))])], [new LocalDate(2022, 10, 8), new LocalDate(2022, 10, 9)]),
+        });
+        var lines = new List<string>();
+        for (var today = new LocalDate(2022, 1, 1); today < new LocalDate(2024, 1, 1); today = today.PlusDays(1))
+        {
+            var plan = DeadlineSweep.Plan(today, institutions, DeadlineSweep.Window(today, Obligations.All, calendar),
+                d => (d.Deadline.Period.Month + d.Institution[1]) % 3 == 0 && today > d.Deadline.DueDate.PlusDays(3));
+            lines.AddRange(plan.Reminders.Select(r => $"{Periods.FormatDate(today)}|{r.Deadline.Institution}|{r.Deadline.Deadline.Obligation.Code}|{Periods.Format(r.Deadline.Deadline.Period)}|{Periods.FormatDate(r.Deadline.Deadline.DueDate)}|{r.Reminder.Kind}|{r.Reminder.OffsetDays}"));
+            lines.AddRange(plan.Missed.Select(m => $"{Periods.FormatDate(today)}|missed|{m.Institution}|{m.Deadline.Obligation.Code}|{Periods.Format(m.Deadline.Period)}"));
+        }
+
+        var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", lines))));
+
+        lines.Should().Contain(l => l.Contains("|missed|", StringComparison.Ordinal)).And.Contain(l => l.Contains("|Overdue|", StringComparison.Ordinal));
+        pinned.Should().ContainKey(DeadlineSweep.PlanVersion, "every plan version records the digest of its plans");
+        digest.Should().Be(pinned[DeadlineSweep.PlanVersion],
+            "the plan of these facts changed: raise DeadlineSweep.PlanVersion and record this digest under the new version");
+    }
 }
