@@ -9,7 +9,8 @@ namespace Compliance.Api.Tests.Exports;
 /// <summary>
 /// The export's cells, whatever a client stored: none can become a spreadsheet formula (OWASP's rule: a leading
 /// <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, tab or carriage return is prefixed with <c>'</c>), and none writes a raw
-/// control character; in every column, in CSV and in XLSX alike.
+/// control character, line or paragraph separator or bidirectional formatting character; in every column, in CSV and in
+/// XLSX alike.
 /// </summary>
 public sealed class NeutralisationTests
 {
@@ -19,6 +20,9 @@ public sealed class NeutralisationTests
         from column in Enumerable.Range(0, ExceptionExport.Headers.Length)
         from payload in Payloads
         select new TestCaseData(column, payload).SetArgDisplayNames(ExceptionExport.Headers[column], Printable(payload));
+
+    /// <summary>The characters that break a line or reorder the text around them without being seen.</summary>
+    private static readonly string[] Invisible = ["\u0085", "\u0080", "\u009F", "\u2028", "\u2029", "\u202A", "\u202B", "\u202C", "\u202D", "\u202E", "\u2066", "\u2067", "\u2068", "\u2069"];
 
     private static IEnumerable<TestCaseData> Columns =>
         Enumerable.Range(0, ExceptionExport.Headers.Length).Select(c => new TestCaseData(c).SetArgDisplayNames(ExceptionExport.Headers[c]));
@@ -55,6 +59,21 @@ public sealed class NeutralisationTests
             .OnlyContain(line => !line.Any(c => c < 0x20 || c == 0x7F), "no raw control character, nor a line break inside a cell");
         csv[column].Should().Be("甲\uFFFD乙\uFFFD[31m丙\uFFFD\uFFFD丁");
         xlsx[column].Should().Be("甲\uFFFD乙\uFFFD[31m丙\uFFFD\uFFFD丁");
+    }
+
+    [TestCaseSource(nameof(Columns))]
+    public async Task Cell_WithLineSeparatorsOrBidirectionalControls_IsWrittenWithReplacementCharacters_InCsvAndXlsx(int column)
+    {
+        var row = SafeRow();
+        row[column] = "甲" + string.Join("乙", Invisible) + "丙";
+        var expected = "甲" + string.Join("乙", Invisible.Select(_ => "\uFFFD")) + "丙";
+
+        var csv = await CsvRowAsync(row);
+        var xlsx = await XlsxRowAsync(row);
+
+        using var scope = new AssertionScope();
+        csv[column].Should().Be(expected);
+        xlsx[column].Should().Be(expected);
     }
 
     [TestCase("-1.2", "'-1.2")]

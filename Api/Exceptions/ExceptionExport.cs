@@ -64,8 +64,9 @@ internal static class ExceptionExport
     /// <summary>
     /// A cell as it may go into a file Excel opens (OWASP, "CSV Injection"): a value that starts with <c>=</c>,
     /// <c>+</c>, <c>-</c>, <c>@</c>, a tab or a carriage return is prefixed with <c>'</c>, so it is read as text and
-    /// never as a formula; and every C0 control character and DEL becomes U+FFFD, so a row stored before names and
-    /// identifiers were checked cannot put a raw NUL or escape into the file.
+    /// never as a formula; and every control character, line or paragraph separator and bidirectional formatting
+    /// character becomes U+FFFD, so a row stored before names and identifiers were checked cannot put a raw NUL, an
+    /// escape, a line break or a right-to-left override into the file.
     /// </summary>
     internal static string Neutralise(string cell)
     {
