@@ -35,7 +35,7 @@ public sealed class LimitOptions
     [Range(1, int.MaxValue)]
     public int MaxHeaderBytes { get; set; } = 32 * 1024;
 
-    /// <summary>The most header fields (each repeated field counted once per line); more answers 431.</summary>
+    /// <summary>The most header fields, a repeated field counting once for each of its values; more answers 431.</summary>
     [Range(1, 10_000)]
     public int MaxHeaderCount { get; set; } = 100;
 
@@ -58,8 +58,8 @@ internal static class Limits
     private const int BackstopBytes = 64 * 1024;
 
     /// <summary>
-    /// The least of Kestrel's own request-line limit: a path or query string far beyond ours is still answered by the
-    /// middleware below, up to a quarter of Kestrel's request buffer (1 MiB).
+    /// The least of Kestrel's own request-line limit, which must fit its request buffer (1 MiB): a path or query string
+    /// far beyond ours is still answered by the middleware below.
     /// </summary>
     private const int RequestLineBackstopBytes = 256 * 1024;
 
