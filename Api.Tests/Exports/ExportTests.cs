@@ -112,6 +112,27 @@ public sealed class ExportTests(TestDatabase database)
         rows.Should().NotBeEmpty().And.OnlyContain(r => (string)r["机构代码"] == "'" + code && (string)r["机构名称"] == "'" + name);
     }
 
+    [Test]
+    public async Task Export_OfAnInstitutionWhoseNameHoldsASemicolonAndAFormula_QuotesItAndNeutralisesTheFormula_InCsv()
+    {
+        const string code = "SEMI-1";
+        const string name = "银行;=1+1;";
+        using var admin = _factory.Admin();
+        (await admin.PostAsJsonAsync("/api/v1/institutions", new { code, name, category = "rural", localLegalPerson = true, regionCode = "371302", reportingFrom = "2021-01" }))
+            .EnsureSuccessStatusCode();
+        using var bank = _factory.ClientWithKey(await _factory.CreateKeyAsync(new { name = "semicolon bank", role = "institution", institution = code }));
+        await bank.WaitForEvaluationAsync(await bank.SubmitAcceptedAsync("2022-12", Ledgers.Example));
+
+        var csv = await bank.GetStringAsync("/api/v1/exceptions/export?format=csv");
+        await using var xlsx = new MemoryStream(await bank.GetByteArrayAsync("/api/v1/exceptions/export?format=xlsx"));
+        var rows = xlsx.Query(useHeaderRow: true).Cast<IDictionary<string, object>>().ToList();
+
+        using var scope = new AssertionScope();
+        csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1).Should().NotBeEmpty()
+            .And.OnlyContain(l => l.StartsWith("SEMI-1,\"银行;'=1+1;\",371302,", StringComparison.Ordinal));
+        rows.Should().NotBeEmpty().And.OnlyContain(r => (string)r["机构名称"] == name);
+    }
+
     [TestCase("format=pdf")]
     [TestCase("status=lost")]
     [TestCase("from=2022")]

@@ -8,8 +8,9 @@ using FluentAssertions.Execution;
 namespace Compliance.Api.Tests.Hardening;
 
 /// <summary>
-/// No control character (U+0000–U+001F, U+007F) enters through a request: a name, code or identifier holds none, free
-/// text none but tab, CR and LF. A JSON body answers 400 <c>invalid-request</c> naming the field and changes nothing;
+/// No control character (U+0000–U+001F, U+007F–U+009F), line or paragraph separator (U+2028, U+2029) nor bidirectional
+/// formatting character (U+202A–U+202E, U+2066–U+2069) enters through a request: a name, code or identifier holds none,
+/// free text none but tab, CR and LF. A JSON body answers 400 <c>invalid-request</c> naming the field and changes nothing;
 /// a ledger is rejected with E002 on the identifier's line and column, in CSV, JSON and NDJSON.
 /// </summary>
 [TestFixtureSource(typeof(TestDatabases), nameof(TestDatabases.Fixtures))]
@@ -17,9 +18,9 @@ public sealed class ControlCharacterTests(TestDatabase database)
 {
     private const string Institution = "CC-371302";
 
-    private static readonly string[] NotInNames = ["\u0000", "\u0001", "\t", "\n", "\r", "\u001B", "\u001F", "\u007F"];
+    private static readonly string[] NotInNames = ["\u0000", "\u0001", "\t", "\n", "\r", "\u001B", "\u001F", "\u007F", "\u0080", "\u0085", "\u009F", "\u2028", "\u2029", "\u202A", "\u202B", "\u202C", "\u202D", "\u202E", "\u2066", "\u2067", "\u2068", "\u2069"];
 
-    private static readonly string[] NotInText = ["\u0000", "\u0001", "\u0008", "\u001B", "\u001F", "\u007F"];
+    private static readonly string[] NotInText = ["\u0000", "\u0001", "\u0008", "\u001B", "\u001F", "\u007F", "\u0080", "\u0085", "\u009F", "\u2028", "\u2029", "\u202A", "\u202B", "\u202C", "\u202D", "\u202E", "\u2066", "\u2067", "\u2068", "\u2069"];
 
     private static readonly string[] Names = ["institution name", "institution code", "institution name on update", "key name", "key institution", "holiday name"];
 

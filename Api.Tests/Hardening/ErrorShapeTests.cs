@@ -13,12 +13,14 @@ public sealed class ErrorShapeTests(TestDatabase database)
 {
     private ComplianceApiFactory _factory = null!;
     private HttpClient _admin = null!;
+    private Uri _server = null!;
 
     [OneTimeSetUp]
     public void StartServer()
     {
         _factory = new ComplianceApiFactory(database);
         var address = _factory.StartKestrel();
+        _server = address;
         _admin = new HttpClient { BaseAddress = address };
         _admin.DefaultRequestHeaders.Add("X-Api-Key", ComplianceApiFactory.AdminKey);
     }
@@ -48,6 +50,39 @@ public sealed class ErrorShapeTests(TestDatabase database)
     public async Task QueryString_OverTheLimit_Is414ProblemJson(int bytes)
     {
         var response = await _admin.GetAsync("/api/v1/exceptions?rule=" + new string('x', bytes));
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.RequestUriTooLong, "uri-too-long");
+    }
+
+    [TestCase(101)]
+    [TestCase(150)]
+    [TestCase(399)]
+    public async Task Headers_MoreThanAHundred_Are431ProblemJson(int count)
+    {
+        var headers = string.Concat(Enumerable.Range(1, count - 3).Select(i => $"X-Header-{i}: {i}\r\n"));
+
+        // With Host and Connection, which RawHttp adds, the request has count headers.
+        var response = await RawHttp.SendAsync(_server, $"GET /api/v1/exceptions HTTP/1.1\r\nX-Api-Key: {ComplianceApiFactory.AdminKey}\r\n{headers}");
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.RequestHeaderFieldsTooLarge, "headers-too-large");
+    }
+
+    [Test]
+    public async Task Headers_AHundredInAll_AreServed()
+    {
+        var headers = string.Concat(Enumerable.Range(1, 97).Select(i => $"X-Header-{i}: {i}\r\n"));
+
+        var response = await RawHttp.SendAsync(_server, $"GET /api/v1/exceptions HTTP/1.1\r\nX-Api-Key: {ComplianceApiFactory.AdminKey}\r\n{headers}");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
+
+    [TestCase(5 * 1024)]
+    [TestCase(64 * 1024)]
+    [TestCase(200 * 1024)]
+    public async Task Path_OverTheLimit_Is414ProblemJson(int bytes)
+    {
+        var response = await RawHttp.SendAsync(_server, $"GET /api/v1/exceptions/{new string('p', bytes)} HTTP/1.1\r\nX-Api-Key: {ComplianceApiFactory.AdminKey}\r\n");
 
         await response.ShouldBeProblemAsync(HttpStatusCode.RequestUriTooLong, "uri-too-long");
     }

@@ -20,6 +20,8 @@ public sealed class LimitsTests(TestDatabase database)
             ["Compliance:Limits:MaxQueryBytes"] = "512",
             ["Compliance:Limits:MaxHeaderBytes"] = "4096",
             ["Compliance:Limits:MaxJsonBodyBytes"] = "2048",
+            ["Compliance:Limits:MaxPathBytes"] = "512",
+            ["Compliance:Limits:MaxHeaderCount"] = "20",
         });
         _admin = _factory.Admin();
     }
@@ -57,6 +59,50 @@ public sealed class LimitsTests(TestDatabase database)
         var response = await _admin.SendAsync(request);
 
         await response.ShouldBeProblemAsync(HttpStatusCode.RequestHeaderFieldsTooLarge, "headers-too-large");
+    }
+
+    [Test]
+    public async Task Path_LongerThanTheLimit_Is414()
+    {
+        var response = await _admin.GetAsync("/api/v1/institutions/" + new string('x', 600));
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.RequestUriTooLong, "uri-too-long");
+    }
+
+    [Test]
+    public async Task Path_WithinTheLimit_IsServed()
+    {
+        var response = await _admin.GetAsync("/api/v1/institutions/" + new string('x', 400));
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
+    }
+
+    [Test]
+    public async Task Headers_MoreThanTheLimit_Are431()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/exceptions");
+        for (var i = 0; i < 20; i++)
+        {
+            request.Headers.Add($"X-Header-{i}", "1");
+        }
+
+        var response = await _admin.SendAsync(request);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.RequestHeaderFieldsTooLarge, "headers-too-large");
+    }
+
+    [Test]
+    public async Task Headers_WithinTheLimit_AreServed()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/exceptions");
+        for (var i = 0; i < 10; i++)
+        {
+            request.Headers.Add($"X-Header-{i}", "1");
+        }
+
+        var response = await _admin.SendAsync(request);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
     [Test]

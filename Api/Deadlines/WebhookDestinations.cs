@@ -9,8 +9,9 @@ namespace Compliance.Api.Deadlines;
 /// Where a webhook may go. Never to an address inside the server's own networks — loopback, link-local (cloud metadata
 /// at 169.254.169.254 among them), private (RFC 1918, IPv6 unique local), shared (100.64.0.0/10), multicast, reserved
 /// or unspecified, in IPv4 or IPv4-mapped IPv6 form — unless <c>Compliance:Webhooks:AllowedNetworks</c> allows it.
-/// A delivery resolves the host itself and connects only to an allowed address, so a name that resolves (or comes to
-/// resolve) to a refused address is refused too.
+/// An IPv6 address that carries an IPv4 one, which a translator or relay on the way may deliver to, is judged by the
+/// IPv4 addresses it carries (see <see cref="Carried"/>). A delivery resolves the host itself and connects only to an
+/// allowed address, so a name that resolves (or comes to resolve) to a refused address is refused too.
 /// </summary>
 internal sealed class WebhookDestinations
 {
@@ -29,6 +30,7 @@ internal sealed class WebhookDestinations
         IPNetwork.Parse("240.0.0.0/4"),     // reserved, and the broadcast address
         IPNetwork.Parse("::/128"),          // unspecified
         IPNetwork.Parse("::1/128"),         // loopback
+        IPNetwork.Parse("64:ff9b:1::/48"),  // local-use IPv4/IPv6 translation (RFC 8215): where it carries IPv4 is the operator's choice
         IPNetwork.Parse("fc00::/7"),        // unique local
         IPNetwork.Parse("fe80::/10"),       // link-local
         IPNetwork.Parse("fec0::/10"),       // site-local (deprecated)
@@ -40,11 +42,57 @@ internal sealed class WebhookDestinations
     // Reading the options validates them (WebhookOptionsValidation): a malformed entry throws before this parse.
     public WebhookDestinations(IOptions<WebhookOptions> options) => _allowed = options.Value.ParseAllowedNetworks(out _) ?? [];
 
-    /// <summary>Whether a webhook may reach <paramref name="address"/>.</summary>
+    // IPv6 prefixes whose addresses carry an IPv4 address in bits of their own.
+    private static readonly IPNetwork Nat64 = IPNetwork.Parse("64:ff9b::/96");
+    private static readonly IPNetwork Compatible = IPNetwork.Parse("::/96");
+    private static readonly IPNetwork SixToFour = IPNetwork.Parse("2002::/16");
+    private static readonly IPNetwork Teredo = IPNetwork.Parse("2001::/32");
+
+    /// <summary>
+    /// Whether a webhook may reach <paramref name="address"/>: it is allowed by <c>AllowedNetworks</c>, or it lies in
+    /// no refused range and every IPv4 address it carries may be reached.
+    /// </summary>
     public bool Allows(IPAddress address)
     {
         var plain = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
-        return !Refused.Any(n => n.Contains(plain)) || _allowed.Any(n => n.Contains(address) || n.Contains(plain));
+        if (_allowed.Any(n => n.Contains(address) || n.Contains(plain)))
+        {
+            return true;
+        }
+
+        return !Refused.Any(n => n.Contains(plain)) && Carried(plain).All(Allows);
+    }
+
+    /// <summary>
+    /// The IPv4 addresses an IPv6 address carries, where a translator or relay would take a packet sent to it: NAT64
+    /// (<c>64:ff9b::/96</c>) and IPv4-compatible (<c>::/96</c>) addresses their last 32 bits, 6to4
+    /// (<c>2002::/16</c>) bits 16 to 47, and Teredo (<c>2001::/32</c>) both its server's address, bits 32 to 63, and
+    /// its client's, the last 32 bits inverted. None for any other address.
+    /// </summary>
+    private static IEnumerable<IPAddress> Carried(IPAddress address)
+    {
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return [];
+        }
+
+        var bytes = address.GetAddressBytes();
+        if (Nat64.Contains(address) || Compatible.Contains(address))
+        {
+            return [new IPAddress(bytes[12..16])];
+        }
+
+        if (SixToFour.Contains(address))
+        {
+            return [new IPAddress(bytes[2..6])];
+        }
+
+        if (Teredo.Contains(address))
+        {
+            return [new IPAddress(bytes[4..8]), new IPAddress(bytes[12..16].Select(b => (byte)(b ^ 0xFF)).ToArray())];
+        }
+
+        return [];
     }
 
     /// <summary>
@@ -66,7 +114,7 @@ internal sealed class WebhookDestinations
         }
 
         return uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 && IPAddress.TryParse(uri.IdnHost, out var address) && !Allows(address)
-            ? "webhookUrl names a loopback, link-local, private, shared, multicast, reserved or unspecified address, which webhooks may not reach."
+            ? "webhookUrl names a loopback, link-local, private, shared, multicast, reserved or unspecified address, or an IPv6 address that carries one (NAT64, IPv4-compatible, 6to4, Teredo), which webhooks may not reach."
             : null;
     }
 

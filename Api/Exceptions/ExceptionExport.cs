@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Compliance.Api.Http;
 using Compliance.Data.Exceptions;
 using Compliance.Engine;
@@ -15,8 +16,10 @@ namespace Compliance.Api.Exceptions;
 /// <c>GET /api/v1/exceptions/export</c>: the rows of the list as a file a supervisor opens in Excel, with Chinese
 /// headers. CSV is UTF-8 with a byte order mark and streams row by row; XLSX is written by MiniExcel. Every cell of
 /// both passes through <see cref="Neutralise"/>, so no value a client sent can become a formula or a raw control character.
+/// In the CSV, a cell with a comma, a semicolon, a quote or a line break is quoted, and a formula after a semicolon is
+/// neutralised too, for spreadsheets that separate cells by semicolons.
 /// </summary>
-internal static class ExceptionExport
+internal static partial class ExceptionExport
 {
     public const string CsvType = "text/csv; charset=utf-8";
     public const string XlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -40,7 +43,7 @@ internal static class ExceptionExport
         await writer.WriteAsync(string.Join(',', Headers) + "\r\n");
         await foreach (var row in rows.WithCancellation(ct))
         {
-            await writer.WriteAsync(string.Join(',', row.Select(cell => Quote(Neutralise(cell)))) + "\r\n");
+            await writer.WriteAsync(string.Join(',', row.Select(cell => Quote(AfterSemicolons(Neutralise(cell))))) + "\r\n");
         }
     }
 
@@ -64,8 +67,9 @@ internal static class ExceptionExport
     /// <summary>
     /// A cell as it may go into a file Excel opens (OWASP, "CSV Injection"): a value that starts with <c>=</c>,
     /// <c>+</c>, <c>-</c>, <c>@</c>, a tab or a carriage return is prefixed with <c>'</c>, so it is read as text and
-    /// never as a formula; and every C0 control character and DEL becomes U+FFFD, so a row stored before names and
-    /// identifiers were checked cannot put a raw NUL or escape into the file.
+    /// never as a formula; and every control character, line or paragraph separator and bidirectional formatting
+    /// character becomes U+FFFD, so a row stored before names and identifiers were checked cannot put a raw NUL, an
+    /// escape, a line break or a right-to-left override into the file.
     /// </summary>
     internal static string Neutralise(string cell)
     {
@@ -104,8 +108,19 @@ internal static class ExceptionExport
         _ => value.ToJsonString(),
     };
 
+    /// <summary>
+    /// A CSV cell with what follows each semicolon neutralised as the start of a cell is (after any spaces and quotes):
+    /// a spreadsheet whose list separator is <c>;</c> splits the line there, and the quotes of a comma-separated file
+    /// do not hold a cell together for it, since they stand where its cells do not begin.
+    /// </summary>
+    private static string AfterSemicolons(string cell) => cell.Contains(';', StringComparison.Ordinal) ? FormulaAfterSemicolon().Replace(cell, "$1'$2") : cell;
+
+    [GeneratedRegex("(;[ \"]*)([=+\\-@])", RegexOptions.CultureInvariant)]
+    private static partial Regex FormulaAfterSemicolon();
+
+    /// <summary>A cell quoted, its quotes doubled, when it holds a comma, a semicolon, a quote or a line break.</summary>
     private static string Quote(string cell) =>
-        cell.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : cell;
+        cell.AsSpan().IndexOfAny(",;\"\r\n") >= 0 ? "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : cell;
 
     /// <summary>A row of the sheet; the attributes name its columns even when there is no row.</summary>
     internal sealed class XlsxRow(string[] cells)

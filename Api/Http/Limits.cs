@@ -27,9 +27,17 @@ public sealed class LimitOptions
     [Range(1, int.MaxValue)]
     public int MaxQueryBytes { get; set; } = 4096;
 
+    /// <summary>The longest path, in bytes; longer answers 414.</summary>
+    [Range(1, 64 * 1024)]
+    public int MaxPathBytes { get; set; } = 4096;
+
     /// <summary>The most header bytes (names and values); more answers 431.</summary>
     [Range(1, int.MaxValue)]
     public int MaxHeaderBytes { get; set; } = 32 * 1024;
+
+    /// <summary>The most header fields, a repeated field counting once for each of its values; more answers 431.</summary>
+    [Range(1, 10_000)]
+    public int MaxHeaderCount { get; set; } = 100;
 
     /// <summary>The largest JSON body (ledgers and deliverables have limits of their own); larger answers 413.</summary>
     [Range(1, long.MaxValue)]
@@ -46,8 +54,14 @@ internal sealed record StreamedBody;
 /// <summary>Rate limiting per API key, and size limits on what a request may carry.</summary>
 internal static class Limits
 {
-    /// <summary>The least of Kestrel's own header and request-line limits, behind those of <see cref="LimitOptions"/>.</summary>
+    /// <summary>The least of Kestrel's own header limit, behind those of <see cref="LimitOptions"/>.</summary>
     private const int BackstopBytes = 64 * 1024;
+
+    /// <summary>
+    /// The least of Kestrel's own request-line limit, which must fit its request buffer (1 MiB): a path or query string
+    /// far beyond ours is still answered by the middleware below.
+    /// </summary>
+    private const int RequestLineBackstopBytes = 256 * 1024;
 
     public static WebApplicationBuilder AddComplianceLimits(this WebApplicationBuilder builder)
     {
@@ -59,7 +73,8 @@ internal static class Limits
             // beyond them meets Kestrel's.
             var limits = options.Value;
             kestrel.Limits.MaxRequestHeadersTotalSize = Math.Max(4 * limits.MaxHeaderBytes, BackstopBytes);
-            kestrel.Limits.MaxRequestLineSize = Math.Max(4 * limits.MaxQueryBytes, BackstopBytes);
+            kestrel.Limits.MaxRequestHeaderCount = 4 * limits.MaxHeaderCount;
+            kestrel.Limits.MaxRequestLineSize = Math.Max(4 * (limits.MaxPathBytes + limits.MaxQueryBytes), RequestLineBackstopBytes);
             kestrel.Limits.MaxRequestBodySize = limits.MaxJsonBodyBytes;
             kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(limits.MinUploadBytesPerSecond, TimeSpan.FromSeconds(5));
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(30);
@@ -129,15 +144,26 @@ internal static class Limits
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? Refusal(HttpContext context, LimitOptions limits)
     {
         var request = context.Request;
+        if (System.Text.Encoding.UTF8.GetByteCount(request.PathBase.Value + request.Path.Value) > limits.MaxPathBytes)
+        {
+            return Problems.Of(Problems.UriTooLong, $"The path is longer than {limits.MaxPathBytes} bytes.");
+        }
+
         if (request.QueryString.HasValue && System.Text.Encoding.UTF8.GetByteCount(request.QueryString.Value!) > limits.MaxQueryBytes)
         {
             return Problems.Of(Problems.UriTooLong, $"The query string is longer than {limits.MaxQueryBytes} bytes.");
         }
 
-        var headerBytes = 0L;
+        var (headerBytes, headerCount) = (0L, 0L);
         foreach (var (name, values) in request.Headers)
         {
             headerBytes += name.Length + values.Sum(v => (long)(v?.Length ?? 0));
+            headerCount += Math.Max(1, values.Count);
+        }
+
+        if (headerCount > limits.MaxHeaderCount)
+        {
+            return Problems.Of(Problems.HeadersTooLarge, $"The request has more than {limits.MaxHeaderCount} header fields.");
         }
 
         if (headerBytes > limits.MaxHeaderBytes)

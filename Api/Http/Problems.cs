@@ -22,8 +22,8 @@ internal static class Problems
     public static readonly Kind Conflict = new("conflict", 409, "Conflict", "The resource exists already.");
     public static readonly Kind PayloadTooLarge = new("payload-too-large", 413, "Payload too large", "The body is larger than the server accepts (Compliance:Ingest:MaxBytes for ledgers).");
     public static readonly Kind RequestTimeout = new("request-timeout", 408, "Request timeout", "The body arrived slower than the server accepts (Compliance:Limits:MinUploadBytesPerSecond, after 5 s) and was cut off; nothing was stored.");
-    public static readonly Kind UriTooLong = new("uri-too-long", 414, "URI too long", "The query string is longer than the server accepts (Compliance:Limits:MaxQueryBytes).");
-    public static readonly Kind HeadersTooLarge = new("headers-too-large", 431, "Request headers too large", "The request's headers are larger than the server accepts (Compliance:Limits:MaxHeaderBytes).");
+    public static readonly Kind UriTooLong = new("uri-too-long", 414, "URI too long", "The path or the query string is longer than the server accepts (Compliance:Limits:MaxPathBytes, Compliance:Limits:MaxQueryBytes).");
+    public static readonly Kind HeadersTooLarge = new("headers-too-large", 431, "Request headers too large", "The request has more header fields, or more header bytes, than the server accepts (Compliance:Limits:MaxHeaderCount, Compliance:Limits:MaxHeaderBytes).");
     public static readonly Kind UnsupportedMediaType = new("unsupported-media-type", 415, "Unsupported media type", "The Content-Type is not one this endpoint reads: application/json for JSON bodies; text/csv (charset utf-8, gb18030 or gbk) for ledgers.");
     public static readonly Kind RateLimited = new("rate-limited", 429, "Too many requests", "The key sent more requests than it may; retry after the number of seconds in Retry-After.");
     public static readonly Kind Unavailable = new("unavailable", 503, "Service unavailable", "The database is busy or unreachable; retry after the number of seconds in Retry-After.");

@@ -5,22 +5,24 @@ namespace Compliance.Api.Http;
 
 /// <summary>
 /// The characters a JSON body's text may hold: a name or a code no control character at all (U+0000–U+001F,
-/// U+007F); free text (explanations, notes) none but tab, carriage return and line feed. A field that holds one
-/// answers 400 <c>invalid-request</c> naming it: a bound body declares it with <see cref="NameTextAttribute"/> or
-/// <see cref="FreeTextAttribute"/>.
+/// U+007F–U+009F), line or paragraph separator (U+2028, U+2029) nor bidirectional embedding, override or isolate
+/// (U+202A–U+202E, U+2066–U+2069); free text (explanations, notes) none of them but tab, carriage return and line feed,
+/// its only line breaks. A field that holds one answers 400 <c>invalid-request</c> naming it: a bound body declares it
+/// with <see cref="NameTextAttribute"/> or <see cref="FreeTextAttribute"/>.
 /// </summary>
 internal static class TextFields
 {
-    /// <summary>Records an error for a name or code with any control character.</summary>
+    /// <summary>Records an error for a name or code with any control, line-separator or bidirectional formatting character.</summary>
     public static void Name(string field, string? value, Dictionary<string, string[]> errors) => Record(field, Refusal(field, value, Names), errors);
 
-    /// <summary>Records an error for free text with a control character other than tab, carriage return and line feed.</summary>
+    /// <summary>Records an error for free text with any of those characters but tab, carriage return and line feed.</summary>
     public static void FreeText(string field, string? value, Dictionary<string, string[]> errors) => Record(field, Refusal(field, value, Text), errors);
 
-    internal static (System.Buffers.SearchValues<char> Refused, string What) Names { get; } = (ControlCharacters.All, "a control character");
+    internal static (System.Buffers.SearchValues<char> Refused, string What) Names { get; } = (ControlCharacters.All, "a control character, a line or paragraph separator or a bidirectional formatting character");
 
     internal static (System.Buffers.SearchValues<char> Refused, string What) Text { get; } =
-        (ControlCharacters.NotInText, "a control character other than tab, carriage return and line feed");
+        (ControlCharacters.NotInText,
+            "a control character other than tab, carriage return and line feed, a line or paragraph separator (break lines with CR LF) or a bidirectional formatting character");
 
     private static void Record(string field, string? message, Dictionary<string, string[]> errors)
     {
@@ -45,14 +47,14 @@ internal static class TextFields
     }
 }
 
-/// <summary>A name or code: no control character at all.</summary>
+/// <summary>A name or code: no control, line-separator or bidirectional formatting character at all.</summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
 internal sealed class NameTextAttribute : ValidationAttribute
 {
     protected override ValidationResult? IsValid(object? value, ValidationContext validationContext) => TextFields.Result(validationContext, value, TextFields.Names);
 }
 
-/// <summary>Free text: no control character but tab, carriage return and line feed.</summary>
+/// <summary>Free text: none of those characters but tab, carriage return and line feed.</summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
 internal sealed class FreeTextAttribute : ValidationAttribute
 {

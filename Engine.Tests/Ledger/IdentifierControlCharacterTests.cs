@@ -5,14 +5,15 @@ using FluentAssertions.Execution;
 namespace Compliance.Engine.Tests.Ledger;
 
 /// <summary>
-/// An identifier of a ledger holds no control character (U+0000–U+001F, U+007F), in CSV, JSON and NDJSON alike: the
+/// An identifier of a ledger holds no control character (U+0000–U+001F, U+007F–U+009F), line or paragraph separator
+/// nor bidirectional formatting character (U+202A–U+202E, U+2066–U+2069), in CSV, JSON and NDJSON alike: the
 /// record is rejected with E002 on its line and column, and the message names the character without repeating it.
 /// </summary>
 public sealed class IdentifierControlCharacterTests
 {
     private static readonly string[] Identifiers = ["loan_id", "borrower_id"];
 
-    private static readonly char[] Controls = ['\u0000', '\u0001', '\t', '\n', '\r', '\u001B', '\u001F', '\u007F'];
+    private static readonly char[] Controls = ['\u0000', '\u0001', '\t', '\n', '\r', '\u001B', '\u001F', '\u007F', '\u0085', '\u009F', '\u2028', '\u2029', '\u202A', '\u202E', '\u2066', '\u2069'];
 
     private static IEnumerable<TestCaseData> ColumnsTimesControls =>
         from column in Identifiers

@@ -219,12 +219,12 @@ public sealed class LedgerValidator
             return "";
         }
 
-        // One vectorised scan of the span, no allocation: an identifier holds no control character (it would reach
-        // the store, the answers and the exports as it is).
+        // One vectorised scan of the span, no allocation: an identifier holds no control character, line separator or
+        // bidirectional formatting character (it would reach the store, the answers and the exports as it is).
         var control = value.IndexOfAny(ControlCharacters.All);
         if (control >= 0)
         {
-            Error(line, column, LedgerCodes.Unparsable, $"{LedgerColumns.NameOf(column)} has the control character {ControlCharacters.Name(value[control])} at position {control + 1}; an identifier may not contain control characters.");
+            Error(line, column, LedgerCodes.Unparsable, $"{LedgerColumns.NameOf(column)} has the character {ControlCharacters.Name(value[control])} at position {control + 1}; an identifier may not contain control characters, line separators or bidirectional formatting characters.");
             return "";
         }
 

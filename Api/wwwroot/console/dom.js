@@ -1,4 +1,14 @@
-// Building the page: every text from the API goes in as a text node, never as HTML.
+// Building the page: every text from the API goes in as a text node, never as HTML, and inert.
+
+// Control characters but tab, CR and LF, line and paragraph separators, and bidirectional embeddings, overrides and
+// isolates: the API refuses them in what it stores, and one stored before it did is shown as U+FFFD, so it can neither
+// break a line nor reorder the text around it.
+const LAYOUT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g;
+
+/** Text as it may be shown: every layout character replaced by U+FFFD. */
+export function inert(text) {
+  return String(text).replace(LAYOUT, '\uFFFD');
+}
 
 /**
  * An element: h('a', {href: '#/x', class: 'y', onclick: fn}, 'text', child, [more]).
@@ -22,11 +32,11 @@ export function h(tag, attributes = {}, ...children) {
   return element;
 }
 
-/** Appends children: strings and numbers as text, nodes as they are, arrays flattened, null skipped. */
+/** Appends children: strings and numbers as inert text, nodes as they are, arrays flattened, null skipped. */
 export function append(parent, children) {
   for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
-    parent.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    parent.append(child instanceof Node ? child : document.createTextNode(inert(child)));
   }
   return parent;
 }

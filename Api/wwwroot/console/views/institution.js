@@ -146,7 +146,7 @@ export default async function render(main, { parts, query, me, isCurrent }) {
   if (!isCurrent()) return;
   if (!institution) return;
 
-  replace(heading, `${institution.name} (${institution.code})`);
+  replace(heading, h('bdi', {}, institution.name), ` (${institution.code})`);
   replace(about, [
     `${t('inst_category')}: ${institution.category}`,
     `${t('inst_region')}: ${institution.regionCode}`,
