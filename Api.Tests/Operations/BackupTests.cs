@@ -374,6 +374,39 @@ public sealed class BackupTests
         (await CountAsync(database, "submissions")).Should().Be(0, "the backup's content replaced the database's");
     }
 
+    [Test]
+    public async Task Restore_OfAHardLinkToTheLiveDatabase_IsRefusedAsTheLiveDatabase_AndTheDatabaseServesOn()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Ignore("The test makes the hard link with ln.");
+        }
+
+        var (database, _) = await StoppedDatabaseWithABackupAsync();
+        var link = Track(Path.Combine(Path.GetDirectoryName(database)!, $"compliance-hardlink-{Guid.NewGuid():N}.db"));
+        using (var ln = Process.Start("ln", [database, link]))
+        {
+            await ln.WaitForExitAsync();
+            ln.ExitCode.Should().Be(0);
+        }
+
+        var before = LiveFiles(database);
+
+        var refused = await ServerProcess.RunAsync(database, "restore", link);
+
+        using (new AssertionScope())
+        {
+            refused.ExitCode.Should().Be(1, refused.Output + refused.Error);
+            refused.Error.Should().Contain("is the live database").And.Contain("was not touched");
+            LiveFiles(database).Should().Equal(before, "a refused restore leaves the live database as it was, byte for byte");
+            (await TestDatabases.QuerySqliteScalarAsync<string>(database, "PRAGMA journal_mode")).Should().Be("wal");
+        }
+
+        var next = Track(new ComplianceApiFactory(location: database));
+        using var admin = next.Admin();
+        (await admin.GetJsonAsync("/api/v1/submissions"))["total"]!.GetValue<long>().Should().Be(1);
+    }
+
     /// <summary>
     /// A database of a server that was stopped, holding one institution and one accepted submission, and a backup of
     /// it taken over HTTP while it served.

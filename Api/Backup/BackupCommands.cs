@@ -10,8 +10,8 @@ namespace Compliance.Api.Backup;
 /// the configuration the server reads (appsettings, environment, the rest of the command line), so
 /// <c>Compliance:Database:ConnectionString</c> names the same database. Neither starts the web server, Hangfire or the
 /// migrations. A restore takes only a backup whose schema is exactly what this build's migrations make for the
-/// migrations it lists (<see cref="SqliteBackup.Restore"/>). Exit codes: 0 done; 1 refused or failed, database
-/// untouched; 2 usage; 3 a server holds the database.
+/// migrations it lists (<see cref="SqliteBackup.Restore"/>), and never the live file under another name. Exit codes: 0
+/// done; 1 refused or failed, database untouched; 2 usage; 3 a server holds the database.
 /// </summary>
 internal static class BackupCommands
 {
@@ -112,6 +112,20 @@ internal static class BackupCommands
 
         using (held)
         {
+            try
+            {
+                // Another name of the same file (a hard link) passes every comparison of paths; the file system's
+                // lock on the file itself tells.
+                if (File.Exists(database) && File.Exists(backup) && BackupTarget.IsOneFile(database, backup))
+                {
+                    return await FailAsync($"{file} is the live database {database} itself, under another name (a hard link); name a backup file.");
+                }
+            }
+            catch (IOException e)
+            {
+                return await FailAsync($"{file} could not be told apart from the live database {database} ({e.Message}).");
+            }
+
             var clock = Stopwatch.StartNew();
             var (restored, refusal) = SqliteBackup.Restore(backup, database);
             if (refusal is not null)

@@ -3,7 +3,8 @@ namespace Compliance.Api.Backup;
 /// <summary>
 /// Where a backup may be written, checked the same way for the command line and the endpoint: a file (not a folder)
 /// in a folder that exists, never the live database or one of its companion files under any spelling (relative,
-/// <c>./</c>, <c>..</c>, through a symbolic link), and, over HTTP, inside the backup folder.
+/// <c>./</c>, <c>..</c>, through a symbolic link), and, over HTTP, inside the backup folder. And what a restore reads
+/// must not be the live database, under any name, hard links included.
 /// </summary>
 internal static class BackupTarget
 {
@@ -57,8 +58,38 @@ internal static class BackupTarget
         return (new Checked(canonical, File.Exists(canonical)), null);
     }
 
-    /// <summary>Whether two paths name the same file once every link is resolved.</summary>
+    /// <summary>Whether two paths name the same file once every symbolic link is resolved.</summary>
     public static bool SameFile(string a, string b) => string.Equals(Canonical(Path.GetFullPath(a)), Canonical(Path.GetFullPath(b)), PathComparison);
+
+    /// <summary>
+    /// Whether two existing files are one, under two names that no comparison of paths tells apart: hard links. .NET
+    /// reads no inode, and a <c>stat</c> structure read through the C library is laid out differently by each system
+    /// and processor, so the file system answers instead. <paramref name="held"/> is opened with an exclusive lock
+    /// (<c>flock</c> on Linux and macOS, no sharing on Windows), which the system keeps on the file itself (its inode),
+    /// not on the name it was opened by: <paramref name="other"/> then cannot be opened under a shared lock if it is
+    /// the same file. Throws <see cref="IOException"/> while another process holds either file locked. Call it where
+    /// nothing else uses <paramref name="held"/> (a restore, holding the database's lock file).
+    /// </summary>
+    public static bool IsOneFile(string held, string other)
+    {
+        // Opened alone first: a lock another process holds on it would otherwise pass for the one taken below.
+        using (OpenShared(other))
+        {
+        }
+
+        using var exclusive = new FileStream(held, FileMode.Open, FileAccess.Read, FileShare.None);
+        try
+        {
+            using var shared = OpenShared(other);
+            return false;
+        }
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            return true;
+        }
+    }
+
+    private static FileStream OpenShared(string path) => new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
 
     /// <summary>The absolute path with every symbolic link along it resolved, the last component included when it is one.</summary>
     private static string Canonical(string fullPath, int depth = 0)
