@@ -407,6 +407,33 @@ public sealed class BackupTests
         (await admin.GetJsonAsync("/api/v1/submissions"))["total"]!.GetValue<long>().Should().Be(1);
     }
 
+    [Test]
+    public async Task Backup_ToANameTheFileSystemCannotTake_Answers400NamingPath_AndWritesNothing()
+    {
+        var live = Track(new ComplianceApiFactory());
+        using var admin = live.Admin();
+
+        var response = await admin.PostAsJsonAsync("/api/v1/admin/backup", new { path = new string('b', 297) + ".db" });
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid-request");
+        problem["errors"]!["path"]![0]!.GetValue<string>().Should().Contain("not a usable file path");
+        Directory.GetFileSystemEntries(live.BackupDirectory).Should().BeEmpty();
+    }
+
+    [Test]
+    public async Task Backup_ToTheLongestNameTheFileSystemTakes_IsWritten()
+    {
+        var live = Track(new ComplianceApiFactory());
+        using var admin = live.Admin();
+        var name = new string('b', 252) + ".db";
+
+        var response = await admin.PostAsJsonAsync("/api/v1/admin/backup", new { path = name });
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        Directory.GetFileSystemEntries(live.BackupDirectory).Should().Equal(Path.Combine(live.BackupDirectory, name));
+        SqliteBackup.Refusal(Path.Combine(live.BackupDirectory, name)).Should().BeNull();
+    }
+
     /// <summary>
     /// A database of a server that was stopped, holding one institution and one accepted submission, and a backup of
     /// it taken over HTTP while it served.

@@ -2,9 +2,9 @@ namespace Compliance.Api.Backup;
 
 /// <summary>
 /// Where a backup may be written, checked the same way for the command line and the endpoint: a file (not a folder)
-/// in a folder that exists, never the live database or one of its companion files under any spelling (relative,
-/// <c>./</c>, <c>..</c>, through a symbolic link), and, over HTTP, inside the backup folder. And what a restore reads
-/// must not be the live database, under any name, hard links included.
+/// in a folder that exists, under a name the file system takes, never the live database or one of its companion files
+/// under any spelling (relative, <c>./</c>, <c>..</c>, through a symbolic link), and, over HTTP, inside the backup
+/// folder. And what a restore reads must not be the live database, under any name, hard links included.
 /// </summary>
 internal static class BackupTarget
 {
@@ -44,6 +44,7 @@ internal static class BackupTarget
                 return (null, $"{path} is outside the backup folder {confinedTo} (Compliance:Backup:Directory); the server writes backups only there.");
             }
 
+            Probe(canonical);
             var live = Canonical(liveDatabase);
             if (Companions.Any(suffix => string.Equals(canonical, live + suffix, PathComparison)))
             {
@@ -120,5 +121,22 @@ internal static class BackupTarget
     {
         var prefix = Path.EndsInDirectorySeparator(folder) ? folder : folder + Path.DirectorySeparatorChar;
         return path.StartsWith(prefix, PathComparison);
+    }
+
+    /// <summary>
+    /// Asks the file system for the file, so that a name it cannot take (longer than its limit, 255 bytes on most)
+    /// throws here, where it is refused naming the path, rather than once the copy is made: only a missing file is
+    /// quiet.
+    /// </summary>
+    private static void Probe(string path)
+    {
+        try
+        {
+            File.GetAttributes(path);
+        }
+        catch (FileNotFoundException)
+        {
+            // A name the file system takes, for a file that is not there yet.
+        }
     }
 }

@@ -24,7 +24,9 @@ public static class SqliteBackup
     public static BackupFile Copy(SqliteConnection source, string destination, bool overwrite)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var partial = $"{destination}.partial-{Guid.NewGuid():N}";
+        // A name of its own length, not the destination's with a suffix: a destination as long as the file system
+        // allows must not make a temporary name longer than that.
+        var partial = Path.Combine(Path.GetDirectoryName(destination)!, $"backup-{Guid.NewGuid():N}.partial");
         try
         {
             using (var target = Open(partial, SqliteOpenMode.ReadWriteCreate))
