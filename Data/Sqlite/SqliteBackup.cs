@@ -19,7 +19,7 @@ public static class SqliteBackup
     /// Copies the database open on <paramref name="source"/> to <paramref name="destination"/>: first into a
     /// temporary file beside it, then moved into place, so the destination is either absent or a whole copy, and an
     /// existing destination is replaced by a rename, never written into. The copy is a single file in rollback-journal
-    /// mode (no <c>-wal</c> companion to forget).
+    /// mode (no <c>-wal</c> companion to forget), for the server's user only (<see cref="PrivateFiles"/>).
     /// </summary>
     public static BackupFile Copy(SqliteConnection source, string destination, bool overwrite)
     {
@@ -29,7 +29,8 @@ public static class SqliteBackup
         var partial = Path.Combine(Path.GetDirectoryName(destination)!, $"backup-{Guid.NewGuid():N}.partial");
         try
         {
-            using (var target = Open(partial, SqliteOpenMode.ReadWriteCreate))
+            PrivateFiles.CreateEmpty(partial);
+            using (var target = Open(partial, SqliteOpenMode.ReadWrite))
             {
                 // Every page in one step: one read transaction on the source, so the copy is one commit's state; a step
                 // of fewer pages would start over each time a writer commits.
@@ -117,13 +118,8 @@ public static class SqliteBackup
                 return (null, refusal);
             }
 
-            var directory = Path.GetDirectoryName(databaseFile);
-            if (!string.IsNullOrEmpty(directory))
-            {
-                Directory.CreateDirectory(directory);
-            }
-
-            using var target = Open(databaseFile, SqliteOpenMode.ReadWriteCreate);
+            SqliteDialect.Instance.PrepareStorage(databaseFile);
+            using var target = Open(databaseFile, SqliteOpenMode.ReadWrite);
             // Out of WAL first: in WAL mode the backup API cannot change the page size, should the backup's differ;
             // back into WAL whatever happens, as a server expects its database.
             Execute(target, RollbackJournalSql);
