@@ -135,6 +135,38 @@ public sealed class FileModeTests
         }
     }
 
+    [Test]
+    public async Task Restore_IntoAFolderThatDoesNotExistYet_MakesTheFolderAndTheDatabaseForTheServersUserOnly()
+    {
+        var source = Path.Combine(_root, "source.db");
+        var backup = Path.Combine(_root, "backup.db");
+        using (var factory = new ComplianceApiFactory(location: source))
+        using (var admin = factory.Admin())
+        {
+            await factory.CreateInstitutionAsync("FM-371304", "371302");
+            (await ServerProcess.RunAsync(source, "backup", backup)).ExitCode.Should().Be(0);
+        }
+
+        var folder = Path.Combine(_root, "new-machine", "data");
+        var database = Path.Combine(folder, "compliance.db");
+
+        // Run from the source's folder: the new one is not there to be the working directory.
+        var restored = await ServerProcess.RunAsync(source, "restore", backup, $"--Compliance:Database:ConnectionString=Data Source={database}");
+
+        restored.ExitCode.Should().Be(0, restored.Output + restored.Error);
+        using (new AssertionScope())
+        {
+            File.GetUnixFileMode(folder).Should().Be(OwnerFolder);
+            File.GetUnixFileMode(Path.GetDirectoryName(folder)!).Should().Be(OwnerFolder);
+            File.GetUnixFileMode(database).Should().Be(OwnerFile);
+            File.GetUnixFileMode(database + ".lock").Should().Be(OwnerFile);
+        }
+
+        using var restarted = new ComplianceApiFactory(location: database);
+        using var again = restarted.Admin();
+        (await again.GetJsonAsync("/api/v1/institutions/FM-371304"))["code"]!.GetValue<string>().Should().Be("FM-371304");
+    }
+
     /// <summary>Sends the first bytes of a body, then waits for a signal before sending the rest: an upload in progress.</summary>
     private sealed class HeldContent(byte[] bytes, int holdAfter, Task release) : HttpContent
     {

@@ -102,6 +102,8 @@ internal static class BackupCommands
         DatabaseFileLock held;
         try
         {
+            // Onto a new machine, the database's folder is not there yet: its lock file goes in it.
+            PrivateFiles.CreateFolder(Path.GetDirectoryName(database)!);
             held = DatabaseFileLock.Exclusive(database);
         }
         catch (DatabaseLockedException e)
