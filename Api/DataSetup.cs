@@ -50,7 +50,8 @@ internal static class DataSetup
         builder.Services.AddSingleton<TargetStore>();
         builder.Services.AddHostedService<Checkpoints>();
         builder.Services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section)
-            .Validate(o => o.MaxBytes > 0, "Compliance:Ingest:MaxBytes must be positive.").ValidateOnStart();
+            .Validate(o => o.MaxBytes > 0, "Compliance:Ingest:MaxBytes must be positive.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.SpoolDirectory), $"{IngestOptions.Section}:SpoolDirectory is required.").ValidateOnStart();
         builder.Services.AddScoped<SubmitLedger>();
         return builder;
     }
@@ -81,7 +82,7 @@ internal static class DataSetup
             app.Logger.MigrationsApplied(string.Join(", ", applied));
         }
 
-        var spool = services.GetRequiredService<IOptions<IngestOptions>>().Value.SpoolPath;
+        var spool = services.GetRequiredService<IOptions<IngestOptions>>().Value.SpoolPath(app.Environment.ContentRootPath);
         var (files, bytes) = SpooledBody.DeleteAbandoned(spool);
         if (files > 0)
         {

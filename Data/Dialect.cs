@@ -57,7 +57,7 @@ public abstract class Dialect
     /// <summary>The connection string as used, and the data source it names (a SQLite file, a SQL Server database).</summary>
     internal abstract (string ConnectionString, string DataSource) Configure(DatabaseOptions options, string contentRoot);
 
-    /// <summary>Makes what the database needs before its first connection (SQLite: the folder of its file).</summary>
+    /// <summary>Makes what the database needs before its first connection (SQLite: its folder and file, for the server's user only).</summary>
     internal virtual void PrepareStorage(string dataSource)
     {
     }

@@ -19,6 +19,8 @@ namespace Compliance.Api.Tests.Operations;
 [NonParallelizable]
 public sealed class BackupTests
 {
+    private static readonly string[] DatabaseFiles = ["", "-wal", "-shm", "-journal"];
+
     private readonly List<string> _files = [];
     private readonly List<ComplianceApiFactory> _factories = [];
 
@@ -313,6 +315,149 @@ public sealed class BackupTests
         (await restored.GetByteArrayAsync($"/api/v1/submissions/{before}/original")).Should().Equal(original);
         (await restored.GetAsync($"/api/v1/submissions/{after}")).StatusCode.Should().Be(HttpStatusCode.NotFound, "it was accepted after the backup");
     }
+
+    [TestCase("CREATE TRIGGER audit_grants AFTER INSERT ON audit_log BEGIN INSERT INTO api_keys (name, prefix, key_hash, role, created_at) VALUES ('maintenance', 'mnt', hex(randomblob(32)), 'admin', NEW.at); END;", "trigger audit_grants")]
+    [TestCase("CREATE VIEW key_hashes AS SELECT name, key_hash FROM api_keys;", "view key_hashes")]
+    [TestCase("CREATE TABLE notes (body TEXT NOT NULL);", "table notes")]
+    [TestCase("INSERT INTO schema_migrations (id, applied_at) VALUES ('0999_later.sql', '2030-01-01T00:00:00Z');", "0999_later.sql")]
+    [TestCase("ALTER TABLE api_keys ADD COLUMN note TEXT NULL;", "column note")]
+    [TestCase("ALTER TABLE audit_log DROP COLUMN target;", "column target")]
+    [TestCase("DROP INDEX ix_audit_log_at;", "index ix_audit_log_at")]
+    [TestCase("CREATE INDEX ix_api_keys_name ON api_keys (name);", "index ix_api_keys_name")]
+    [TestCase("DROP INDEX ix_audit_log_at; CREATE INDEX ix_audit_log_at ON audit_log (path);", "index ix_audit_log_at")]
+    [TestCase("DELETE FROM schema_migrations WHERE id = '0003_audit.sql';", "0003_audit.sql")]
+    public async Task Restore_OfABackupWhoseSchemaIsNotTheMigrations_IsRefusedNamingWhatDiffers_AndTheLiveDatabaseIsUntouched(string tampering, string named)
+    {
+        var (database, genuine) = await StoppedDatabaseWithABackupAsync();
+        var tampered = Path.Combine(Path.GetDirectoryName(genuine)!, "tampered.db");
+        File.Copy(genuine, tampered);
+        await TestDatabases.ExecuteSqliteAsync(tampered, tampering);
+        var before = LiveFiles(database);
+
+        var refused = await ServerProcess.RunAsync(database, "restore", tampered);
+
+        using (new AssertionScope())
+        {
+            refused.ExitCode.Should().Be(1, refused.Output + refused.Error);
+            refused.Error.Should().Contain(named).And.Contain("was not touched");
+            LiveFiles(database).Should().Equal(before, "a refused restore leaves the live database as it was, byte for byte");
+        }
+
+        var genuineRestored = await ServerProcess.RunAsync(database, "restore", genuine);
+        genuineRestored.ExitCode.Should().Be(0, genuineRestored.Error);
+    }
+
+    [Test]
+    public async Task Restore_OfABackupOfAnEarlierVersion_IsAccepted_AndTheNextStartMigratesItForward()
+    {
+        var (database, _) = await StoppedDatabaseWithABackupAsync();
+        var scripts = Compliance.Data.Migrations.Scripts(SqliteDialect.Instance);
+        var older = Track(Path.Combine(Path.GetTempPath(), $"compliance-older-{Guid.NewGuid():N}.db"));
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={older};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await Dapper.SqlMapper.ExecuteAsync(connection, SqliteDialect.Instance.JournalSql);
+            foreach (var (name, sql) in scripts.Take(scripts.Count - 2))
+            {
+                await Dapper.SqlMapper.ExecuteAsync(connection, sql, new { now = "2022-06-01T00:00:00Z" });
+                await Dapper.SqlMapper.ExecuteAsync(connection, "INSERT INTO schema_migrations (id, applied_at) VALUES (@name, '2022-06-01T00:00:00Z')", new { name });
+            }
+        }
+
+        var restored = await ServerProcess.RunAsync(database, "restore", older);
+
+        restored.ExitCode.Should().Be(0, restored.Error);
+        var next = Track(new ComplianceApiFactory(location: database));
+        using var admin = next.Admin();
+        (await admin.GetAsync("/api/v1/institutions")).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await CountAsync(database, "schema_migrations")).Should().Be(scripts.Count, "the server applied the migrations the backup predates");
+        (await CountAsync(database, "submissions")).Should().Be(0, "the backup's content replaced the database's");
+    }
+
+    [Test]
+    public async Task Restore_OfAHardLinkToTheLiveDatabase_IsRefusedAsTheLiveDatabase_AndTheDatabaseServesOn()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Ignore("The test makes the hard link with ln.");
+        }
+
+        var (database, _) = await StoppedDatabaseWithABackupAsync();
+        var link = Track(Path.Combine(Path.GetDirectoryName(database)!, $"compliance-hardlink-{Guid.NewGuid():N}.db"));
+        using (var ln = Process.Start("ln", [database, link]))
+        {
+            await ln.WaitForExitAsync();
+            ln.ExitCode.Should().Be(0);
+        }
+
+        var before = LiveFiles(database);
+
+        var refused = await ServerProcess.RunAsync(database, "restore", link);
+
+        using (new AssertionScope())
+        {
+            refused.ExitCode.Should().Be(1, refused.Output + refused.Error);
+            refused.Error.Should().Contain("is the live database").And.Contain("was not touched");
+            LiveFiles(database).Should().Equal(before, "a refused restore leaves the live database as it was, byte for byte");
+            (await TestDatabases.QuerySqliteScalarAsync<string>(database, "PRAGMA journal_mode")).Should().Be("wal");
+        }
+
+        var next = Track(new ComplianceApiFactory(location: database));
+        using var admin = next.Admin();
+        (await admin.GetJsonAsync("/api/v1/submissions"))["total"]!.GetValue<long>().Should().Be(1);
+    }
+
+    [Test]
+    public async Task Backup_ToANameTheFileSystemCannotTake_Answers400NamingPath_AndWritesNothing()
+    {
+        var live = Track(new ComplianceApiFactory());
+        using var admin = live.Admin();
+
+        var response = await admin.PostAsJsonAsync("/api/v1/admin/backup", new { path = new string('b', 297) + ".db" });
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid-request");
+        problem["errors"]!["path"]![0]!.GetValue<string>().Should().Contain("not a usable file path");
+        Directory.GetFileSystemEntries(live.BackupDirectory).Should().BeEmpty();
+    }
+
+    [Test]
+    public async Task Backup_ToTheLongestNameTheFileSystemTakes_IsWritten()
+    {
+        var live = Track(new ComplianceApiFactory());
+        using var admin = live.Admin();
+        var name = new string('b', 252) + ".db";
+
+        var response = await admin.PostAsJsonAsync("/api/v1/admin/backup", new { path = name });
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        Directory.GetFileSystemEntries(live.BackupDirectory).Should().Equal(Path.Combine(live.BackupDirectory, name));
+        SqliteBackup.Refusal(Path.Combine(live.BackupDirectory, name)).Should().BeNull();
+    }
+
+    /// <summary>
+    /// A database of a server that was stopped, holding one institution and one accepted submission, and a backup of
+    /// it taken over HTTP while it served.
+    /// </summary>
+    private async Task<(string Database, string Backup)> StoppedDatabaseWithABackupAsync()
+    {
+        var live = Track(new ComplianceApiFactory());
+        using (var admin = live.Admin())
+        {
+            var key = await live.CreateInstitutionAsync("RS-371302", "371302");
+            using var bank = live.ClientWithKey(key);
+            await bank.SubmitAcceptedAsync("2022-12", Ledgers.Example);
+            var response = await admin.PostAsJsonAsync("/api/v1/admin/backup", new { path = "genuine.db" });
+            response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        }
+
+        live.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        return (live.Location, Path.Combine(live.BackupDirectory, "genuine.db"));
+    }
+
+    /// <summary>The database file and its companions as they are on disk: each one's name and SHA-256.</summary>
+    private static List<string> LiveFiles(string database) =>
+        [.. DatabaseFiles.Select(suffix => database + suffix).Where(File.Exists).Select(file => $"{Path.GetFileName(file)} {Sha256(File.ReadAllBytes(file))}")];
 
     private ComplianceApiFactory Track(ComplianceApiFactory factory)
     {

@@ -50,6 +50,8 @@ public sealed class ComplianceApiFactory : WebApplicationFactory<Program>
         {
             // Backups over HTTP go to a temporary folder of the fixture's, never into the source tree (the content root).
             ["Compliance:Backup:Directory"] = BackupDirectory,
+            // Bodies are spooled to a temporary folder too, not to data/spool in the source tree.
+            ["Compliance:Ingest:SpoolDirectory"] = Path.Combine(Path.GetTempPath(), "compliance-test-spool"),
             ["Compliance:Database:Provider"] = database == TestDatabase.SqlServer ? "SqlServer" : "Sqlite",
             ["Compliance:Database:ConnectionString"] = connectionString,
             ["Compliance:BootstrapAdminKey"] = AdminKey,

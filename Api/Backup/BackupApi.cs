@@ -32,7 +32,9 @@ internal static class BackupApi
                 + "database as of one commit, whole. Body {path?, overwrite?}: path is a file in the backup folder (Compliance:Backup:Directory, "
                 + "default data/backups; a relative path is resolved there, and a path outside it is refused), compliance-<UTC time>.db by default; "
                 + "an existing file is replaced only with overwrite: true (else 409). 400 names path when its folder does not exist, when it is "
-                + "outside the backup folder, or when it is the live database itself. On SQL Server: 501, back up with BACKUP DATABASE.")
+                + "outside the backup folder, when it is the live database itself, or when the file system cannot take the name (longer than "
+                + "its limit). The file and any folder the server makes are for the server's user only (0600, 0700). On SQL Server: 501, back "
+                + "up with BACKUP DATABASE.")
             .RequireAuthorization(AccessSetup.AdminPolicy).Produces<BackupView>(200)
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(409).ProducesProblem(501);
     }
@@ -47,7 +49,7 @@ internal static class BackupApi
         }
 
         var folder = options.Value.FullPath(environment.ContentRootPath);
-        Directory.CreateDirectory(folder);
+        PrivateFiles.CreateFolder(folder);
         var started = clock.GetCurrentInstant();
         var path = body?.Path ?? $"compliance-{FileStamp.Format(started)}.db";
         var (target, refusal) = BackupTarget.Check(path, folder, db.DataSource, confinedTo: folder);

@@ -9,7 +9,9 @@ namespace Compliance.Api.Backup;
 /// <c>backup &lt;file&gt; [--force]</c> and <c>restore &lt;file&gt;</c>: verbs of the server's own executable, reading
 /// the configuration the server reads (appsettings, environment, the rest of the command line), so
 /// <c>Compliance:Database:ConnectionString</c> names the same database. Neither starts the web server, Hangfire or the
-/// migrations. Exit codes: 0 done; 1 refused or failed, database untouched; 2 usage; 3 a server holds the database.
+/// migrations. A restore takes only a backup whose schema is exactly what this build's migrations make for the
+/// migrations it lists (<see cref="SqliteBackup.Restore"/>), and never the live file under another name. Exit codes: 0
+/// done; 1 refused or failed, database untouched; 2 usage; 3 a server holds the database.
 /// </summary>
 internal static class BackupCommands
 {
@@ -23,7 +25,8 @@ internal static class BackupCommands
                Compliance.Api restore <file> [--Key=Value ...]
           backup   copies the configured SQLite database to <file> while servers keep serving (SQLite's online backup API);
                    an existing <file> is replaced only with --force
-          restore  replaces the configured SQLite database with the backup <file>; refused while a server runs on it
+          restore  replaces the configured SQLite database with the backup <file>; refused while a server runs on it, and
+                   for a file whose schema is not exactly what this version's migrations make (or that a later version made)
         """;
 
     /// <summary>Whether the command line names one of these verbs rather than the server.</summary>
@@ -99,6 +102,8 @@ internal static class BackupCommands
         DatabaseFileLock held;
         try
         {
+            // Onto a new machine, the database's folder is not there yet: its lock file goes in it.
+            PrivateFiles.CreateFolder(Path.GetDirectoryName(database)!);
             held = DatabaseFileLock.Exclusive(database);
         }
         catch (DatabaseLockedException e)
@@ -109,15 +114,29 @@ internal static class BackupCommands
 
         using (held)
         {
+            try
+            {
+                // Another name of the same file (a hard link) passes every comparison of paths; the file system's
+                // lock on the file itself tells.
+                if (File.Exists(database) && File.Exists(backup) && BackupTarget.IsOneFile(database, backup))
+                {
+                    return await FailAsync($"{file} is the live database {database} itself, under another name (a hard link); name a backup file.");
+                }
+            }
+            catch (IOException e)
+            {
+                return await FailAsync($"{file} could not be told apart from the live database {database} ({e.Message}).");
+            }
+
             var clock = Stopwatch.StartNew();
-            if (SqliteBackup.Refusal(backup) is { } refusal)
+            var (restored, refusal) = SqliteBackup.Restore(backup, database);
+            if (refusal is not null)
             {
                 return await FailAsync(refusal);
             }
 
-            var restored = SqliteBackup.Restore(backup, database);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Restored {backup} into {restored.Path}: {restored.Bytes:N0} bytes in {clock.Elapsed.TotalSeconds:0.00} s (integrity checked); the next server start applies any newer migrations."));
+                $"Restored {backup} into {restored!.Path}: {restored.Bytes:N0} bytes in {clock.Elapsed.TotalSeconds:0.00} s (integrity and schema checked); the next server start applies any newer migrations."));
             return Done;
         }
     }

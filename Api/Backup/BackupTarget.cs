@@ -2,8 +2,9 @@ namespace Compliance.Api.Backup;
 
 /// <summary>
 /// Where a backup may be written, checked the same way for the command line and the endpoint: a file (not a folder)
-/// in a folder that exists, never the live database or one of its companion files under any spelling (relative,
-/// <c>./</c>, <c>..</c>, through a symbolic link), and, over HTTP, inside the backup folder.
+/// in a folder that exists, under a name the file system takes, never the live database or one of its companion files
+/// under any spelling (relative, <c>./</c>, <c>..</c>, through a symbolic link), and, over HTTP, inside the backup
+/// folder. And what a restore reads must not be the live database, under any name, hard links included.
 /// </summary>
 internal static class BackupTarget
 {
@@ -43,6 +44,7 @@ internal static class BackupTarget
                 return (null, $"{path} is outside the backup folder {confinedTo} (Compliance:Backup:Directory); the server writes backups only there.");
             }
 
+            Probe(canonical);
             var live = Canonical(liveDatabase);
             if (Companions.Any(suffix => string.Equals(canonical, live + suffix, PathComparison)))
             {
@@ -57,8 +59,38 @@ internal static class BackupTarget
         return (new Checked(canonical, File.Exists(canonical)), null);
     }
 
-    /// <summary>Whether two paths name the same file once every link is resolved.</summary>
+    /// <summary>Whether two paths name the same file once every symbolic link is resolved.</summary>
     public static bool SameFile(string a, string b) => string.Equals(Canonical(Path.GetFullPath(a)), Canonical(Path.GetFullPath(b)), PathComparison);
+
+    /// <summary>
+    /// Whether two existing files are one, under two names that no comparison of paths tells apart: hard links. .NET
+    /// reads no inode, and a <c>stat</c> structure read through the C library is laid out differently by each system
+    /// and processor, so the file system answers instead. <paramref name="held"/> is opened with an exclusive lock
+    /// (<c>flock</c> on Linux and macOS, no sharing on Windows), which the system keeps on the file itself (its inode),
+    /// not on the name it was opened by: <paramref name="other"/> then cannot be opened under a shared lock if it is
+    /// the same file. Throws <see cref="IOException"/> while another process holds either file locked. Call it where
+    /// nothing else uses <paramref name="held"/> (a restore, holding the database's lock file).
+    /// </summary>
+    public static bool IsOneFile(string held, string other)
+    {
+        // Opened alone first: a lock another process holds on it would otherwise pass for the one taken below.
+        using (OpenShared(other))
+        {
+        }
+
+        using var exclusive = new FileStream(held, FileMode.Open, FileAccess.Read, FileShare.None);
+        try
+        {
+            using var shared = OpenShared(other);
+            return false;
+        }
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            return true;
+        }
+    }
+
+    private static FileStream OpenShared(string path) => new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
 
     /// <summary>The absolute path with every symbolic link along it resolved, the last component included when it is one.</summary>
     private static string Canonical(string fullPath, int depth = 0)
@@ -89,5 +121,22 @@ internal static class BackupTarget
     {
         var prefix = Path.EndsInDirectorySeparator(folder) ? folder : folder + Path.DirectorySeparatorChar;
         return path.StartsWith(prefix, PathComparison);
+    }
+
+    /// <summary>
+    /// Asks the file system for the file, so that a name it cannot take (longer than its limit, 255 bytes on most)
+    /// throws here, where it is refused naming the path, rather than once the copy is made: only a missing file is
+    /// quiet.
+    /// </summary>
+    private static void Probe(string path)
+    {
+        try
+        {
+            File.GetAttributes(path);
+        }
+        catch (FileNotFoundException)
+        {
+            // A name the file system takes, for a file that is not there yet.
+        }
     }
 }

@@ -104,7 +104,8 @@ internal static class DeadlinesApi
 
     private static async Task<Results<Created<DeliverableView>, ProblemHttpResult>> Deliver(
         HttpRequest request, [AsParameters] DeliverQuery query, Caller caller, ObligationStore obligations,
-        InstitutionStore institutions, DeadlineStore deadlines, IClock clock, IOptions<IngestOptions> ingest, CancellationToken ct)
+        InstitutionStore institutions, DeadlineStore deadlines, IClock clock, IOptions<IngestOptions> ingest, IWebHostEnvironment environment,
+        CancellationToken ct)
     {
         string? code;
         if (caller.IsInstitution)
@@ -166,7 +167,7 @@ internal static class DeadlinesApi
             limit.MaxRequestBodySize = null;
         }
 
-        await using var body = await SpooledBody.SpoolAsync(request.Body, ingest.Value.SpoolPath, MaxDeliverableBytes, ct);
+        await using var body = await SpooledBody.SpoolAsync(request.Body, ingest.Value.SpoolPath(environment.ContentRootPath), MaxDeliverableBytes, ct);
         if (body is null)
         {
             return Problems.Of(Problems.PayloadTooLarge, $"A deliverable is at most {MaxDeliverableBytes} bytes (50 MiB).");

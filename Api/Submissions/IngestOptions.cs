@@ -8,9 +8,12 @@ public sealed class IngestOptions
     /// <summary>The largest ledger body accepted, in bytes; 1 GiB by default.</summary>
     public long MaxBytes { get; set; } = 1L << 30;
 
-    /// <summary>Where bodies are spooled while they arrive; the system's temporary folder by default.</summary>
-    public string? SpoolDirectory { get; set; }
+    /// <summary>
+    /// Where bodies are spooled while they arrive: beside the database by default, never in a folder other users share;
+    /// a relative path is under the content root, as the database's is. Created for the server's user only.
+    /// </summary>
+    public string SpoolDirectory { get; set; } = "data/spool";
 
-    /// <summary>The spool folder in use: <see cref="SpoolDirectory"/>, or <c>compliance-spool</c> in the temporary folder.</summary>
-    public string SpoolPath => SpoolDirectory ?? Path.Combine(Path.GetTempPath(), "compliance-spool");
+    /// <summary>The spool folder as an absolute path.</summary>
+    public string SpoolPath(string contentRoot) => Path.GetFullPath(SpoolDirectory, contentRoot);
 }

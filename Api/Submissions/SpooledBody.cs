@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using Compliance.Data;
 
 namespace Compliance.Api.Submissions;
 
@@ -35,9 +36,10 @@ internal sealed class SpooledBody : IAsyncDisposable
     /// <summary>Copies the body to a temporary file; <c>null</c> when it is larger than <paramref name="maxBytes"/>.</summary>
     public static async Task<SpooledBody?> SpoolAsync(Stream body, string directory, long maxBytes, CancellationToken ct)
     {
-        Directory.CreateDirectory(directory);
+        // A body is an institution's whole ledger: for the server's user only, its folder as well as the file.
+        PrivateFiles.CreateFolder(directory);
         var path = System.IO.Path.Combine(directory, $"{FilePrefix}{Guid.NewGuid():N}{FileSuffix}");
-        var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete, 1 << 16,
+        var file = PrivateFiles.Open(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete, 1 << 16,
             FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
         try

@@ -46,6 +46,7 @@ internal sealed class SubmitLedger(
     IdempotencyStore idempotency,
     IClock clock,
     IOptions<IngestOptions> options,
+    IWebHostEnvironment environment,
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> jsonOptions,
     ILogger<SubmitLedger> log,
     Operations.ComplianceMetrics metrics)
@@ -128,7 +129,7 @@ internal sealed class SubmitLedger(
         SpooledBody? spooled;
         try
         {
-            spooled = await SpooledBody.SpoolAsync(request.Body, options.Value.SpoolPath, maxBytes, ct);
+            spooled = await SpooledBody.SpoolAsync(request.Body, options.Value.SpoolPath(environment.ContentRootPath), maxBytes, ct);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status408RequestTimeout)
         {

@@ -57,8 +57,9 @@ public sealed class DatabaseFileLock : IDisposable
 
         try
         {
-            // Creating takes no lock worth keeping: closed at once, and opened again above with the lock wanted.
-            using var created = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+            // Creating takes no lock worth keeping: closed at once, and opened again above with the lock wanted. For the
+            // server's user only: any user who may open it may also hold it, and keep servers or restores from starting.
+            using var created = PrivateFiles.Open(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
         }
         catch (IOException)
         {

@@ -10,8 +10,6 @@ namespace Compliance.Data.Sqlite;
 /// </summary>
 public static class SqliteBackup
 {
-    private const string ProductTablesSql = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('schema_migrations', 'submissions', 'snapshots', 'exceptions')";
-    private const int ProductTables = 4;
     private const string IntegrityCheckSql = "PRAGMA integrity_check;";
     private const string RollbackJournalSql = "PRAGMA journal_mode = DELETE;";
     private const string WalSql = "PRAGMA journal_mode = WAL;";
@@ -21,15 +19,18 @@ public static class SqliteBackup
     /// Copies the database open on <paramref name="source"/> to <paramref name="destination"/>: first into a
     /// temporary file beside it, then moved into place, so the destination is either absent or a whole copy, and an
     /// existing destination is replaced by a rename, never written into. The copy is a single file in rollback-journal
-    /// mode (no <c>-wal</c> companion to forget).
+    /// mode (no <c>-wal</c> companion to forget), for the server's user only (<see cref="PrivateFiles"/>).
     /// </summary>
     public static BackupFile Copy(SqliteConnection source, string destination, bool overwrite)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var partial = $"{destination}.partial-{Guid.NewGuid():N}";
+        // A name of its own length, not the destination's with a suffix: a destination as long as the file system
+        // allows must not make a temporary name longer than that.
+        var partial = Path.Combine(Path.GetDirectoryName(destination)!, $"backup-{Guid.NewGuid():N}.partial");
         try
         {
-            using (var target = Open(partial, SqliteOpenMode.ReadWriteCreate))
+            PrivateFiles.CreateEmpty(partial);
+            using (var target = Open(partial, SqliteOpenMode.ReadWrite))
             {
                 // Every page in one step: one read transaction on the source, so the copy is one commit's state; a step
                 // of fewer pages would start over each time a writer commits.
@@ -53,8 +54,9 @@ public static class SqliteBackup
     }
 
     /// <summary>
-    /// Why <paramref name="file"/> is not a database of this product (not a SQLite file, damaged, or without the
-    /// product's tables), or <c>null</c> when it is one. Runs <c>PRAGMA integrity_check</c>, which reads every page.
+    /// Why <paramref name="file"/> is not a backup this build may restore, or <c>null</c> when it is one: not a
+    /// SQLite file, damaged (<c>PRAGMA integrity_check</c>, which reads every page), or with a schema other than the
+    /// one this build's migrations make for the migrations it lists (<see cref="SqliteSchema"/>).
     /// </summary>
     public static string? Refusal(string file)
     {
@@ -66,53 +68,93 @@ public static class SqliteBackup
         try
         {
             using var connection = Open(file, SqliteOpenMode.ReadOnly);
-            using var check = connection.CreateCommand();
-            check.CommandText = IntegrityCheckSql;
-            var integrity = check.ExecuteScalar() as string;
-            if (integrity != "ok")
-            {
-                return $"{file} is a damaged SQLite database (integrity_check: {integrity}).";
-            }
-
-            using var tables = connection.CreateCommand();
-            tables.CommandText = ProductTablesSql;
-            return Convert.ToInt64(tables.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == ProductTables
-                ? null
-                : $"{file} is a SQLite database, but not one of Compliance (it lacks the tables schema_migrations, submissions, snapshots and exceptions).";
+            return Check(connection, file);
         }
         catch (SqliteException e)
         {
-            return $"{file} is not a SQLite database ({e.Message}).";
+            return NotSqlite(file, e);
         }
     }
 
     /// <summary>
-    /// Replaces the database <paramref name="databaseFile"/> with the backup <paramref name="backup"/>, through the
-    /// backup API into the live file: one transaction on it, so a restore that fails or is killed half-way leaves the
-    /// database as it was. The caller has checked the backup (<see cref="Refusal"/>) and holds
-    /// <see cref="DatabaseFileLock.Exclusive"/>. Returns the restored file, checkpointed into one file.
+    /// Replaces the database <paramref name="databaseFile"/> with the backup <paramref name="backup"/>, or refuses to,
+    /// touching nothing, for the reasons of <see cref="Refusal"/>. The backup is checked and copied in one read
+    /// transaction on it, so what is copied is what was checked. The copy goes through the backup API into the live
+    /// file, one transaction on it, so a restore that fails or is killed half-way leaves the database as it was. The
+    /// caller holds <see cref="DatabaseFileLock.Exclusive"/>. Returns the restored file, checkpointed into one file.
     /// </summary>
-    public static BackupFile Restore(string backup, string databaseFile)
+    public static (BackupFile? Restored, string? Refusal) Restore(string backup, string databaseFile)
     {
-        var directory = Path.GetDirectoryName(databaseFile);
-        if (!string.IsNullOrEmpty(directory))
+        if (!File.Exists(backup))
         {
-            Directory.CreateDirectory(directory);
+            return (null, $"{backup} does not exist.");
         }
 
-        using (var source = Open(backup, SqliteOpenMode.ReadOnly))
-        using (var target = Open(databaseFile, SqliteOpenMode.ReadWriteCreate))
+        SqliteConnection source;
+        try
         {
-            // Out of WAL first: in WAL mode the backup API cannot change the page size, should the backup's differ.
+            source = Open(backup, SqliteOpenMode.ReadOnly);
+        }
+        catch (SqliteException e)
+        {
+            return (null, NotSqlite(backup, e));
+        }
+
+        using (source)
+        using (var read = source.BeginTransaction(deferred: true))
+        {
+            string? refusal;
+            try
+            {
+                refusal = Check(source, backup);
+            }
+            catch (SqliteException e)
+            {
+                refusal = NotSqlite(backup, e);
+            }
+
+            if (refusal is not null)
+            {
+                return (null, refusal);
+            }
+
+            SqliteDialect.Instance.PrepareStorage(databaseFile);
+            using var target = Open(databaseFile, SqliteOpenMode.ReadWrite);
+            // Out of WAL first: in WAL mode the backup API cannot change the page size, should the backup's differ;
+            // back into WAL whatever happens, as a server expects its database.
             Execute(target, RollbackJournalSql);
-            source.BackupDatabase(target);
-            Execute(target, WalSql);
+            try
+            {
+                source.BackupDatabase(target);
+            }
+            finally
+            {
+                Execute(target, WalSql);
+            }
+
             Execute(target, CheckpointSql);
         }
 
         var (bytes, sha256) = Hash(databaseFile);
-        return new BackupFile(databaseFile, bytes, sha256);
+        return (new BackupFile(databaseFile, bytes, sha256), null);
     }
+
+    private static string? Check(SqliteConnection connection, string file)
+    {
+        using var check = connection.CreateCommand();
+        check.CommandText = IntegrityCheckSql;
+        var integrity = check.ExecuteScalar() as string;
+        if (integrity != "ok")
+        {
+            return $"{file} is a damaged SQLite database (integrity_check: {integrity}).";
+        }
+
+        return SqliteSchema.Refusal(connection) is { } refusal
+            ? $"{file} is a SQLite database, but not a backup this version of Compliance restores: {refusal}."
+            : null;
+    }
+
+    private static string NotSqlite(string file, SqliteException e) => $"{file} is not a SQLite database ({e.Message}).";
 
     private static SqliteConnection Open(string file, SqliteOpenMode mode)
     {

@@ -77,13 +77,24 @@ public sealed class SqliteDialect : Dialect
         return (builder.ToString(), builder.DataSource);
     }
 
+    /// <summary>
+    /// The database's folder and file, made for the server's user only where they are missing (<see cref="PrivateFiles"/>):
+    /// SQLite then gives the <c>-wal</c> and <c>-shm</c> files it creates the database file's mode.
+    /// </summary>
     internal override void PrepareStorage(string dataSource)
     {
+        if (dataSource == ":memory:")
+        {
+            return;
+        }
+
         var directory = Path.GetDirectoryName(dataSource);
         if (!string.IsNullOrEmpty(directory))
         {
-            Directory.CreateDirectory(directory);
+            PrivateFiles.CreateFolder(directory);
         }
+
+        PrivateFiles.CreateEmpty(dataSource);
     }
 
     private protected override DbConnection CreateConnection(string connectionString) => new SqliteConnection(connectionString);
