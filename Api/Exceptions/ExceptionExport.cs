@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Compliance.Api.Http;
+using Compliance.Data;
 using Compliance.Data.Exceptions;
 using Compliance.Engine;
 using Compliance.Engine.Rules;
@@ -52,7 +53,7 @@ internal static partial class ExceptionExport
         // MiniExcel writes a zip, which needs a seekable stream: it goes to a temporary file, rows read as they
         // stream from the database, and the file is then sent.
         var path = Path.Combine(Path.GetTempPath(), $"exceptions-{Guid.NewGuid():N}.xlsx");
-        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+        await using var file = PrivateFiles.Open(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
         await WriteXlsxAsync(file, rows.Select(Cells), ct);
         file.Position = 0;
         Downloads.Attach(response, XlsxType, "exceptions");
