@@ -27,6 +27,7 @@ builder.AddComplianceJobs();
 builder.AddComplianceDeadlines();
 builder.AddComplianceHttp();
 builder.AddComplianceLimits();
+builder.AddRuleSetPreview();
 builder.AddConsole();
 builder.AddComplianceMetrics();
 
