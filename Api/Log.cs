@@ -42,6 +42,9 @@ internal static partial class Log
     [LoggerMessage(23, LogLevel.Warning, "Deleted {Files} spool file(s) ({Bytes} bytes) in {Directory} that no running request owned: uploads a stopped process left")]
     public static partial void SpoolCleaned(this ILogger logger, int files, long bytes, string directory);
 
+    [LoggerMessage(24, LogLevel.Information, "Preview of rule set {RuleSet} from {From} to {To}: {InstitutionPeriods} institution-periods read, evaluating")]
+    public static partial void PreviewEvaluating(this ILogger logger, string ruleSet, int institutionPeriods, string from, string to);
+
     [LoggerMessage(21, LogLevel.Error, "Audit row not written for {Method} {Path} → {Status} (key {KeyId}): {Reason}")]
     public static partial void AuditWriteFailed(this ILogger logger, string method, string path, int status, long? keyId, string reason);
 }

@@ -28,6 +28,7 @@ builder.AddComplianceDashboard();
 builder.AddComplianceDeadlines();
 builder.AddComplianceHttp();
 builder.AddComplianceLimits();
+builder.AddRuleSetPreview();
 builder.AddConsole();
 builder.AddComplianceMetrics();
 

@@ -9,8 +9,9 @@ namespace Compliance.Api.Tests.Analytics;
 
 /// <summary>
 /// Peers and ranking (analytics.md): six rural banks in Yunnan (53) whose one credit loan grew by 10, 20, 20, 5, 30
-/// and 0 % from December 2021 to December 2022, a village bank there outside their group, and two rural banks in Tibet
-/// (54), too few to show an institution its group.
+/// and 0 % from December 2021 to December 2022, a village bank there outside their group, two rural banks in Tibet
+/// (54), too few to show an institution its group, and twenty rural banks in Guizhou (52) whose credit shares in
+/// December 2022 are 5, 10, …, 100 %, the last of which filed no December 2021 (so nineteen of them have a growth).
 /// </summary>
 public sealed class PeersTests
 {
@@ -18,6 +19,13 @@ public sealed class PeersTests
     [
         ("PR-A", "530102", 10m), ("PR-B", "530103", 20m), ("PR-C", "530402", 20m), ("PR-D", "532301", 5m), ("PR-E", "530111", 30m), ("PR-F", "530102", 0m),
     ];
+
+    /// <summary>The Guizhou banks: the i-th has a credit share of 5 × (i + 1) % in December 2022.</summary>
+    private static readonly string[] Guizhou = [.. Enumerable.Range(0, 20).Select(i => $"GZ-{i:D2}")];
+
+    /// <summary>The members an institution key may be sent for a group of five to nineteen, and for one of twenty or more.</summary>
+    private static readonly string[] CountOnly = ["group", "n"];
+    private static readonly string[] WithQuartiles = ["group", "n", "q1", "median", "q3"];
 
     private ComplianceApiFactory _factory = null!;
     private readonly Dictionary<string, string> _keys = [];
@@ -45,8 +53,25 @@ public sealed class PeersTests
             await SubmitAsync(code, 10m);
         }
 
+        for (var i = 0; i < Guizhou.Length; i++)
+        {
+            var code = Guizhou[i];
+            _keys[code] = await _factory.CreateInstitutionAsync(code, i % 2 == 0 ? "520102" : "520302");
+            using var bank = _factory.ClientWithKey(_keys[code]);
+            if (i < Guizhou.Length - 1)
+            {
+                await bank.SubmitAcceptedAsync("2021-12", Ledgers.Csv(Ledgers.Row("L1", amount: 200_000m, balance: 100_000m)));
+            }
+
+            var credit = 10_000m * (i + 1);
+            await bank.SubmitAcceptedAsync("2022-12", Ledgers.Csv(
+                Ledgers.Row("L1", amount: 200_000m, balance: credit),
+                Ledgers.Row("L2", borrowerId: "B2", guarantee: "guarantee", amount: 200_000m, balance: 200_000m - credit)));
+        }
+
         _keys["regulator 53"] = await _factory.CreateRegulatorAsync("53");
         _keys["regulator 54"] = await _factory.CreateRegulatorAsync("54");
+        _keys["regulator 52"] = await _factory.CreateRegulatorAsync("52");
         await admin.WaitForAllEvaluationsAsync();
     }
 
@@ -102,12 +127,11 @@ public sealed class PeersTests
         before["items"]!.AsArray().Should().BeEmpty();
     }
 
-    [TestCase("A", "PR-A")]
     [TestCase("regulator 53", "PR-A")]
     [TestCase("admin", "PR-A")]
-    public async Task Peers_OfAGroupOfSix_ShowTheGroupsFigures_ToEveryoneWhoSeesTheInstitution(string caller, string code)
+    public async Task Peers_OfAGroupOfSix_ShowTheGroupsFigures_ToARegulatorAndAnAdmin(string caller, string code)
     {
-        using var client = _factory.ClientWithKey(caller == "A" ? _keys[code] : caller == "admin" ? ComplianceApiFactory.AdminKey : _keys[caller]);
+        using var client = _factory.ClientWithKey(caller == "admin" ? ComplianceApiFactory.AdminKey : _keys[caller]);
 
         var response = await client.GetAsync($"/api/v1/institutions/{code}/peers?period=2022-12");
         var body = await response.Content.ReadAsStringAsync();
@@ -134,6 +158,76 @@ public sealed class PeersTests
     }
 
     [Test]
+    public async Task Peers_OfAGroupOfSix_ShowTheInstitutionItsGroupCountAndPercentile_AndNoFigureOfItsMembers()
+    {
+        using var bank = _factory.ClientWithKey(_keys["PR-A"]);
+
+        var response = await bank.GetAsync("/api/v1/institutions/PR-A/peers?period=2022-12");
+        var body = await response.Content.ReadAsStringAsync();
+        var answer = JsonNode.Parse(body)!.AsObject();
+
+        using (new AssertionScope())
+        {
+            response.StatusCode.Should().Be(HttpStatusCode.OK, body);
+            foreach (var item in answer["items"]!.AsArray().Select(i => i!.AsObject()))
+            {
+                item["peers"]!.AsObject().Select(p => p.Key).Should().Equal(CountOnly, "below 20 members an institution key is sent no figure of its group");
+                item["percentile"].Should().NotBeNull();
+                item["reason"].Should().BeNull();
+            }
+
+            var growth = Item(answer, "totalGrowthYtd");
+            growth["value"]!.GetValue<decimal>().Should().Be(10m);
+            growth["peers"]!["group"]!.GetValue<string>().Should().Be("rural 53");
+            growth["peers"]!["n"]!.GetValue<int>().Should().Be(6);
+            growth["percentile"]!.GetValue<decimal>().Should().Be(40m, "two of five others grew less");
+            body.Should().NotContainAny(["\"min\"", "\"q1\"", "\"median\"", "\"q3\"", "\"max\"", "\"mean\""], "members absent are not written at all, not even as null");
+        }
+    }
+
+    [Test]
+    public async Task Peers_OfTwentyOrMore_ShowTheInstitutionTheQuartiles_ButNeverTheExtremes()
+    {
+        using var bank = _factory.ClientWithKey(_keys[Guizhou[0]]);
+
+        var response = await bank.GetAsync($"/api/v1/institutions/{Guizhou[0]}/peers?period=2022-12");
+        var body = await response.Content.ReadAsStringAsync();
+        var answer = JsonNode.Parse(body)!.AsObject();
+
+        using (new AssertionScope())
+        {
+            response.StatusCode.Should().Be(HttpStatusCode.OK, body);
+            var share = Item(answer, "creditShare");
+            share["value"]!.GetValue<decimal>().Should().Be(5m);
+            share["peers"]!.AsObject().Select(p => p.Key).Should().Equal(WithQuartiles);
+            share["peers"]!["n"]!.GetValue<int>().Should().Be(20);
+            // 5, 10, …, 100: at (n − 1)·p = 4.75, 9.5 and 14.25.
+            (share["peers"]!["q1"]!.GetValue<decimal>(), share["peers"]!["median"]!.GetValue<decimal>(), share["peers"]!["q3"]!.GetValue<decimal>())
+                .Should().Be((28.75m, 52.5m, 76.25m));
+            share["percentile"]!.GetValue<decimal>().Should().Be(0m, "no other member has a smaller share");
+            var growth = Item(answer, "totalGrowthYtd");
+            growth["peers"]!["n"]!.GetValue<int>().Should().Be(19, "the bank without a December 2021 has no growth");
+            growth["peers"]!.AsObject().Select(p => p.Key).Should().Equal(CountOnly);
+            body.Should().NotContainAny(["\"min\"", "\"max\"", "\"mean\""], "the extremes are never sent to an institution key");
+        }
+    }
+
+    [TestCase("regulator 52")]
+    [TestCase("admin")]
+    public async Task Peers_OfTwentyOrMore_ShowARegulatorAndAnAdminEveryFigure(string caller)
+    {
+        using var client = _factory.ClientWithKey(caller == "admin" ? ComplianceApiFactory.AdminKey : _keys[caller]);
+
+        var answer = await client.GetJsonAsync($"/api/v1/institutions/{Guizhou[0]}/peers?period=2022-12");
+
+        using (new AssertionScope())
+        {
+            Figures(Item(answer, "creditShare")["peers"]!).Should().Be(("rural 52", 20, 5m, 28.75m, 52.5m, 76.25m, 100m));
+            Item(answer, "totalGrowthYtd")["peers"]!.AsObject().Select(p => p.Key).Should().Equal("group", "n", "min", "q1", "median", "q3", "max");
+        }
+    }
+
+    [Test]
     public async Task Peers_OfAGroupOfTwo_AreNullWithTheReason_ForTheInstitution()
     {
         using var bank = _factory.ClientWithKey(_keys["SM-A"]);
@@ -144,6 +238,7 @@ public sealed class PeersTests
         {
             foreach (var item in answer["items"]!.AsArray().Select(i => i!.AsObject()))
             {
+                item.Should().ContainKeys(["peers", "percentile"], "below 5 they are null, not absent");
                 item["peers"].Should().BeNull();
                 item["percentile"].Should().BeNull();
                 item["reason"]!.GetValue<string>().Should().Be("fewer than 5 peers");

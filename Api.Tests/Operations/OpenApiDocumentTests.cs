@@ -100,6 +100,22 @@ public sealed class OpenApiDocumentTests
         }
     }
 
+    [Test]
+    public void PeerFigures_AreGroupAndCount_WithEachFigureOptionalButNeverNull()
+    {
+        var figures = _document["components"]!["schemas"]!["PeerFiguresView"]!.AsObject();
+
+        using var scope = new AssertionScope();
+        figures["required"]!.AsArray().Select(r => r!.GetValue<string>()).Should().BeEquivalentTo("group", "n");
+        foreach (var name in new[] { "min", "q1", "median", "q3", "max" })
+        {
+            var figure = figures["properties"]![name]!;
+            figure["type"]!.GetValue<string>().Should().Be("number", name);
+            figure["nullable"].Should().BeNull($"{name} is absent where it is not sent, never null");
+            (figure["description"]?.GetValue<string>()).Should().Contain("institution key", name);
+        }
+    }
+
     private static string? ProblemSchema(JsonObject operation, string status) =>
         operation["responses"]?[status]?["content"]?["application/problem+json"]?["schema"]?["$ref"]?.GetValue<string>();
 

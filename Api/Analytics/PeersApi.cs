@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 using Compliance.Api.Access;
 using Compliance.Api.Http;
-using Compliance.Data;
 using Compliance.Data.Institutions;
 using Compliance.Data.Snapshots;
 using Compliance.Engine;
@@ -9,8 +9,11 @@ using Compliance.Engine.Analytics;
 using Compliance.Engine.Indicators;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.OpenApi;
 using NodaTime;
+using Swashbuckle.AspNetCore.SwaggerGen;
 using Period = Compliance.Api.Http.Period;
+using Scope = Compliance.Data.Scope;
 
 namespace Compliance.Api.Analytics;
 
@@ -22,6 +25,9 @@ internal static class PeersApi
 {
     /// <summary>Below this many members with the measure, an institution key is not shown its group's figures.</summary>
     public const int FewestPeersShown = 5;
+
+    /// <summary>From this many members with the measure, an institution key is also sent the group's quartiles.</summary>
+    public const int FewestPeersForQuartiles = 20;
 
     private const string FewPeers = "fewer than 5 peers";
 
@@ -35,11 +41,13 @@ internal static class PeersApi
             .RequireAuthorization().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403);
         routes.MapGet("/api/v1/institutions/{code}/peers", ForInstitution).WithTags("Institutions").WithName("GetPeers")
             .WithSummary("Compare an institution with its peers")
-            .WithDescription("For each measure: the institution's value, its peer group's count (members with the measure defined, itself included), minimum, "
-                + "quartiles (inclusive linear interpolation) and maximum, and its percentile among them (100 × (others worse + ½ × others equal) / (n − 1), null "
-                + "where n = 1). The group is every institution of the same category whose region is in the same province (first two digits) and that reports "
-                + "from the period or before; its figures never name a member. An institution key sees them only where n ≥ 5: else peers and percentile are null "
-                + "with reason \"fewer than 5 peers\".")
+            .WithDescription("For each measure: the institution's value, its peer group (category and province) with its count n (members with the measure "
+                + "defined, itself included), and its percentile among them (100 × (others worse + ½ × others equal) / (n − 1), null where n = 1). The group is "
+                + "every institution of the same category whose region is in the same province (first two digits) and that reports from the period or before; "
+                + "its figures never name a member. A regulator or an admin gets peers {group, n, min, q1, median, q3, max} (quartiles by inclusive linear "
+                + "interpolation). An institution key gets peers {group, n} and the percentile where n ≥ " + FewestPeersShown + ", with q1, median and q3 "
+                + "added where n ≥ " + FewestPeersForQuartiles + "; min, max and the other quartiles are then absent from the object (not null), so that no "
+                + "member's value can be read from them. Below " + FewestPeersShown + " members, peers and percentile are null with reason \"" + FewPeers + "\".")
             .RequireAuthorization().ProducesProblem(400).ProducesProblem(401).ProducesProblem(404);
         return routes;
     }
@@ -76,8 +84,61 @@ internal static class PeersApi
     /// <summary>One measure: the institution's value, its group's figures and its percentile (null, with a reason, where not shown).</summary>
     public sealed record PeerItemView(string Measure, decimal? Value, PeerFiguresView? Peers, decimal? Percentile, string? Reason);
 
-    /// <summary>A peer group (its category and province) and its figures over the members with the measure.</summary>
-    public sealed record PeerFiguresView(string Group, int N, decimal Min, decimal Q1, decimal Median, decimal Q3, decimal Max);
+    /// <summary>
+    /// A peer group (its category and province), how many members have the measure, and what the caller may see of
+    /// their figures: every one for a regulator or an admin; for an institution key the quartiles only from
+    /// <see cref="FewestPeersForQuartiles"/> members, and never the extremes. A figure not sent is not written at all.
+    /// </summary>
+    public sealed record PeerFiguresView(string Group, int N)
+    {
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public decimal? Min { get; init; }
+
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public decimal? Q1 { get; init; }
+
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public decimal? Median { get; init; }
+
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public decimal? Q3 { get; init; }
+
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public decimal? Max { get; init; }
+    }
+
+    /// <summary>
+    /// The OpenAPI side of <see cref="PeerFiguresView"/>: <c>group</c> and <c>n</c> are always there; each figure is a
+    /// number that is there or absent, never null, and says who is sent it.
+    /// </summary>
+    internal sealed class FiguresSchema : ISchemaFilter
+    {
+        private const string ExtremeNote = "Sent to a regulator or an admin; never to an institution key (absent, not null).";
+
+        private static readonly string QuartileNote =
+            $"Sent to a regulator or an admin; to an institution key only where n ≥ {FewestPeersForQuartiles} (else absent, not null).";
+
+        private static readonly Dictionary<string, string> Figures = new(StringComparer.Ordinal)
+        {
+            ["min"] = ExtremeNote, ["q1"] = QuartileNote, ["median"] = QuartileNote, ["q3"] = QuartileNote, ["max"] = ExtremeNote,
+        };
+
+        public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+        {
+            if (context.Type != typeof(PeerFiguresView) || schema is not OpenApiSchema { Properties: { } properties } described)
+            {
+                return;
+            }
+
+            described.Description = "A peer group (category and province), its count n of members with the measure, and the figures the caller may see of them.";
+            described.Required = new HashSet<string>(StringComparer.Ordinal) { "group", "n" };
+            properties["group"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The category and the province's two digits, e.g. \"rural 53\"." };
+            foreach (var (name, note) in Figures)
+            {
+                properties[name] = new OpenApiSchema { Type = JsonSchemaType.Number, Format = "double", Description = note };
+            }
+        }
+    }
 
     private static async Task<Results<Ok<RankingView>, ProblemHttpResult>> Ranking(
         [AsParameters] RankingQuery query, Caller caller, InstitutionStore institutions, SnapshotStore snapshots, CancellationToken ct)
@@ -136,13 +197,34 @@ internal static class PeersApi
             }
 
             var percentile = value is { } v ? Peers.Percentile(measure, v, members) : null;
-            var shown = figures is null ? null : new PeerFiguresView(
-                $"{institution.Category} {province}", figures.N, Round(measure, figures.Min), Round(measure, figures.Q1), Round(measure, figures.Median),
-                Round(measure, figures.Q3), Round(measure, figures.Max));
+            var shown = figures is null ? null : Shown(caller, measure, $"{institution.Category} {province}", figures);
             items.Add(new PeerItemView(measure, Round(measure, value), shown, Formats.Percent(percentile), null));
         }
 
         return TypedResults.Ok(new PeersView(Periods.Format(period), items));
+    }
+
+    /// <summary>
+    /// What the caller is sent of a group's figures. A regulator or an admin may see every member anyway. An
+    /// institution key is sent no extreme, which is a member's own value, and no quartile of a small group, whose
+    /// quartiles fall on members' values or between two of them (with five members, the five figures are the five
+    /// values).
+    /// </summary>
+    private static PeerFiguresView Shown(Caller caller, string measure, string group, PeerFigures figures)
+    {
+        if (!caller.IsInstitution)
+        {
+            return new PeerFiguresView(group, figures.N)
+            {
+                Min = Round(measure, figures.Min), Q1 = Round(measure, figures.Q1), Median = Round(measure, figures.Median),
+                Q3 = Round(measure, figures.Q3), Max = Round(measure, figures.Max),
+            };
+        }
+
+        return figures.N < FewestPeersForQuartiles ? new PeerFiguresView(group, figures.N) : new PeerFiguresView(group, figures.N)
+        {
+            Q1 = Round(measure, figures.Q1), Median = Round(measure, figures.Median), Q3 = Round(measure, figures.Q3),
+        };
     }
 
     private static decimal? MeasureOf(

@@ -1,11 +1,14 @@
 using System.ComponentModel.DataAnnotations;
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json.Nodes;
+using System.Threading.RateLimiting;
 using Compliance.Api.Access;
 using Compliance.Api.Http;
 using Compliance.Data.Exceptions;
 using Compliance.Data.Rules;
 using Compliance.Data.Snapshots;
+using Compliance.Engine;
 using Compliance.Engine.Calendar;
 using Compliance.Engine.Exceptions;
 using Compliance.Engine.Rules;
@@ -23,14 +26,23 @@ namespace Compliance.Api.Rules;
 /// </summary>
 internal static class PreviewApi
 {
+    /// <summary>The places for previews, one per node.</summary>
+    public static WebApplicationBuilder AddRuleSetPreview(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<PreviewPlaces>();
+        return builder;
+    }
+
     public static void MapRuleSetPreview(this IEndpointRouteBuilder routes)
     {
         routes.MapPost("/api/v1/rule-sets/{id}/preview", Preview).WithTags("Rules").RequireAuthorization().WithName("PreviewRuleSet")
-            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404)
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(429)
             .WithSummary("Preview a rule-set change")
             .WithDescription("Admins, and regulators whose jurisdiction is a prefix of the set's current and draft jurisdiction. Evaluates every stored "
                 + "institution-period in [from, to] that the caller may see and that the set or the draft (the body of PUT /rule-sets/{id}) applies to, "
-                + "with the draft in place of the set's current version, and lists the exceptions a re-evaluation would open, clear or change. Writes nothing.");
+                + "with the draft in place of the set's current version, and lists the exceptions a re-evaluation would open, clear or change. Writes nothing. "
+                + $"At most {PreviewPlaces.Count} previews run at once on a server: another answers 429 rate-limited with Retry-After; a preview whose "
+                + "client disconnects stops and frees its place.");
     }
 
     public sealed record PreviewQuery
@@ -58,7 +70,7 @@ internal static class PreviewApi
 
     private static async Task<Results<Ok<PreviewView>, ProblemHttpResult>> Preview(
         string id, [AsParameters] PreviewQuery query, RulesApi.RuleSetBody body, Caller caller, RuleSetStore ruleSets, SnapshotStore snapshots,
-        ExceptionStore exceptions, IClock clock, CancellationToken ct)
+        ExceptionStore exceptions, PreviewPlaces places, IClock clock, HttpResponse response, ILogger<PreviewPlaces> log, CancellationToken ct)
     {
         var started = Stopwatch.StartNew();
         if (caller.IsInstitution)
@@ -90,6 +102,16 @@ internal static class PreviewApi
             return Problems.ForbiddenResult($"This key's jurisdiction is '{own}'; it may preview a set whose jurisdiction, current and draft, lies inside it.");
         }
 
+        // Taken here, not by the rate limiter's middleware: that runs before authorization and before the body is read, so
+        // a request refused above, or a body still arriving, would hold a place.
+        using var place = places.TryTake();
+        if (!place.IsAcquired)
+        {
+            response.Headers.RetryAfter = PreviewPlaces.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            return Problems.Of(Problems.RateLimited,
+                $"{PreviewPlaces.Count} previews are running on this server, as many as run at once; retry after {PreviewPlaces.RetryAfterSeconds} s.");
+        }
+
         var draft = new RuleSet(id, current.Version + 1, spec);
         var withDraft = sets.Where(s => s.Id != id).Append(draft).ToList();
         var scope = caller.Scope;
@@ -101,8 +123,12 @@ internal static class PreviewApi
         var changed = new List<ChangedView>();
         var evaluated = 0;
         var unchanged = 0;
-        foreach (var (regionCode, history) in await snapshots.LoadHistoriesAsync(scope, from, to, ct))
+        var histories = await snapshots.LoadHistoriesAsync(scope, from, to, ct);
+        log.PreviewEvaluating(id, histories.Count, Periods.Format(from), Periods.Format(to));
+        foreach (var (regionCode, history) in histories)
         {
+            // A client that went away stops the preview between two institution-periods, and its place is given back.
+            ct.ThrowIfCancellationRequested();
             var year = history.Period.Year;
             if (RuleSet.Applying([current], regionCode, year).Count == 0 && RuleSet.Applying([draft], regionCode, year).Count == 0)
             {
@@ -143,4 +169,25 @@ internal static class PreviewApi
 
         return TypedResults.Ok(new PreviewView(new DraftView(id, current.Version), evaluated, opened, cleared, changed, unchanged, started.ElapsedMilliseconds));
     }
+}
+
+/// <summary>
+/// The places for previews on this node (analytics.md, "Shadow replay"): at most <see cref="Count"/> run at once and
+/// none waits for a place. A preview takes one once its caller may preview and its draft is valid, and gives it back
+/// when it ends: answered, failed, or stopped because its client went away.
+/// </summary>
+internal sealed class PreviewPlaces : IDisposable
+{
+    /// <summary>How many previews run at once on a node.</summary>
+    public const int Count = 2;
+
+    /// <summary>How long a preview refused for want of a place is told to wait before it asks again.</summary>
+    public const int RetryAfterSeconds = 1;
+
+    private readonly ConcurrencyLimiter _limiter = new(new ConcurrencyLimiterOptions { PermitLimit = Count, QueueLimit = 0 });
+
+    /// <summary>A place, to dispose when the preview ends; not acquired where every place is taken.</summary>
+    public RateLimitLease TryTake() => _limiter.AttemptAcquire();
+
+    public void Dispose() => _limiter.Dispose();
 }

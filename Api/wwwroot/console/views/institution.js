@@ -367,7 +367,9 @@ async function showPeers(target, base, period) {
   const answer = await loading(region, api(`${base}/peers?period=${period}`), () => showPeers(target, base, period));
   if (!answer) return;
   const format = (measure, value) => (measure === 'inclusiveBorrowersChange' ? number(value, 0) : pct(value));
-  const figure = name => i => (i.peers ? format(i.measure, i.peers[name]) : '—');
+  const figure = name => i => (i.peers && name in i.peers ? format(i.measure, i.peers[name]) : '—');
+  // Only the figures the answer has: an institution is sent no extreme of its group, and its quartiles only from 20 members.
+  const figures = ['min', 'q1', 'median', 'q3', 'max'].filter(name => answer.items.some(i => i.peers && name in i.peers));
   const reasons = [...new Set(answer.items.map(i => i.reason).filter(Boolean))];
   replace(region,
     reasons.map(reason => h('p', { class: 'inst-note', role: 'note' }, reason)),
@@ -376,11 +378,7 @@ async function showPeers(target, base, period) {
       { head: t('inst_value'), cell: i => format(i.measure, i.value), numeric: true },
       { head: t('inst_group'), cell: i => i.peers?.group ?? '—' },
       { head: t('inst_n'), cell: i => (i.peers ? number(i.peers.n, 0) : '—'), numeric: true },
-      { head: t('inst_min'), cell: figure('min'), numeric: true },
-      { head: t('inst_q1'), cell: figure('q1'), numeric: true },
-      { head: t('inst_median'), cell: figure('median'), numeric: true },
-      { head: t('inst_q3'), cell: figure('q3'), numeric: true },
-      { head: t('inst_max'), cell: figure('max'), numeric: true },
+      ...figures.map(name => ({ head: t(`inst_${name}`), cell: figure(name), numeric: true })),
       { head: t('inst_percentile'), cell: i => (i.percentile == null ? '—' : pct(i.percentile)), numeric: true },
     ], answer.items, { class: 'inst-peers' })));
 }
