@@ -200,3 +200,62 @@ public sealed class RateLimitTests(TestDatabase database)
         (await client.GetAsync("/api/v1/exceptions")).StatusCode.Should().Be(HttpStatusCode.OK);
     }
 }
+
+/// <summary>
+/// Requests without a key are limited per client address: the one a trusted proxy forwards, not the proxy's, and an
+/// IPv6 address per /64, so neither a proxy's clients share one limit nor one network escapes it by changing address.
+/// </summary>
+[TestFixtureSource(typeof(TestDatabases), nameof(TestDatabases.Fixtures))]
+public sealed class RateLimitByAddressTests(TestDatabase database)
+{
+    private ComplianceApiFactory _factory = null!;
+
+    [OneTimeSetUp]
+    public void StartServer() => _factory = new ComplianceApiFactory(database, settings: new Dictionary<string, string?>
+    {
+        ["Compliance:Limits:PermitsPerSecond"] = "1",
+        ["Compliance:Limits:Burst"] = "2",
+        ["Compliance:Http:TrustedProxies"] = "10.9.0.5",
+    });
+
+    [OneTimeTearDown]
+    public void StopServer()
+    {
+        _factory?.Dispose();
+        _factory?.DeleteDatabase();
+    }
+
+    [Test]
+    public async Task ClientsOfATrustedProxy_AreLimitedEachOnItsOwn()
+    {
+        var proxy = IPAddress.Parse("10.9.0.5");
+        await UntilLimitedAsync(() => _factory.SendAsync("/api/v1/exceptions", from: proxy, forwardedFor: "203.0.113.7"));
+
+        var other = await _factory.SendAsync("/api/v1/exceptions", from: proxy, forwardedFor: "203.0.113.8");
+        var same = await _factory.SendAsync("/api/v1/exceptions", from: proxy, forwardedFor: "203.0.113.7");
+
+        (other, same).Should().Be((401, 429));
+    }
+
+    [Test]
+    public async Task AddressesOfOneIpv6Slash64_ShareOneLimit()
+    {
+        await UntilLimitedAsync(() => _factory.SendAsync("/api/v1/exceptions", from: IPAddress.Parse("2001:db8:5:6::1")));
+
+        var sibling = await _factory.SendAsync("/api/v1/exceptions", from: IPAddress.Parse("2001:db8:5:6:1234::9"));
+        var neighbour = await _factory.SendAsync("/api/v1/exceptions", from: IPAddress.Parse("2001:db8:5:7::1"));
+
+        (sibling, neighbour).Should().Be((429, 401));
+    }
+
+    private static async Task UntilLimitedAsync(Func<Task<int>> send)
+    {
+        var statuses = new List<int>();
+        while (statuses.Count < 20 && statuses.LastOrDefault() != 429)
+        {
+            statuses.Add(await send());
+        }
+
+        statuses.Should().Contain(429, "a burst of two is soon spent");
+    }
+}

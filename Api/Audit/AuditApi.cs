@@ -12,12 +12,20 @@ using Period = Compliance.Api.Http.Period;
 namespace Compliance.Api.Audit;
 
 /// <summary>
-/// The audit log: every state-changing request and every refused one (401, 403) is recorded after it is answered,
-/// with the key's id and role (never the key); admins read it at <c>GET /api/v1/audit</c>.
+/// The audit log: every state-changing request and every refused one (4xx) is recorded after it is answered, with the
+/// key's id and role (never the key); admins read it at <c>GET /api/v1/audit</c>. A request with a valid key is a row
+/// of its own; those without one are counted by source address, route, status and minute (<see cref="AuditStore"/>),
+/// so that no caller without a key can make the log grow faster than <see cref="AuditStore.CountedRowsPerMinute"/>
+/// rows a minute.
 /// </summary>
 internal static class AuditApi
 {
-    public sealed record AuditView(Instant At, string? KeyId, string? Role, string Method, string Path, string? Query, int Status, string? Target, string? Institution);
+    /// <summary>The route of a request that matched none.</summary>
+    public const string Unmatched = "(unmatched)";
+
+    public sealed record AuditView(
+        Instant At, Instant LastAt, string? KeyId, string? Role, string Method, string Path, string? Route, string? Query, int Status, string? Target,
+        string? Institution, long Count);
 
     /// <summary>What a handler knows of its request that the route does not say: what it made, and for whom.</summary>
     public sealed class Facts
@@ -34,15 +42,22 @@ internal static class AuditApi
         context.Features.Set(new Facts { Target = target, Institution = institution });
     }
 
-    /// <summary>Records what passes through, once it is answered. Runs before authentication, so refusals are seen too.</summary>
+    /// <summary>
+    /// Records what passes through, once it is answered: every write, and every refused (4xx) request. Runs after
+    /// routing, which names the route, and before authentication, so refusals are seen too.
+    /// </summary>
     public static WebApplication UseComplianceAudit(this WebApplication app)
     {
         app.Use(async (context, next) =>
         {
+            var services = context.RequestServices;
+            // When the request came, and the route it matched: an error handler clears the endpoint before it answers.
+            var at = services.GetRequiredService<IClock>().GetCurrentInstant();
+            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? Unmatched;
             await next(context);
             var status = context.Response.StatusCode;
             var write = !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method) && !HttpMethods.IsOptions(context.Request.Method);
-            if (!context.Request.Path.StartsWithSegments("/api") || (!write && status is not (401 or 403)))
+            if (!context.Request.Path.StartsWithSegments("/api") || (!write && status is not (>= 400 and < 500)))
             {
                 return;
             }
@@ -51,14 +66,14 @@ internal static class AuditApi
             await context.Response.CompleteAsync();
             var caller = Caller.FromPrincipal(context.User);
             var (target, institution) = ActedOn(context, caller);
-            var services = context.RequestServices;
             var entry = new AuditEntry
             {
-                At = services.GetRequiredService<IClock>().GetCurrentInstant(),
+                At = at,
                 KeyId = caller?.KeyId,
                 Role = caller?.Role,
                 Method = context.Request.Method,
                 Path = context.Request.Path.Value ?? "",
+                Route = route,
                 Query = context.Request.QueryString.HasValue ? context.Request.QueryString.Value : null,
                 Status = status,
                 Target = target,
@@ -66,7 +81,16 @@ internal static class AuditApi
             };
             try
             {
-                await services.GetRequiredService<AuditStore>().AppendAsync(entry, CancellationToken.None);
+                var audit = services.GetRequiredService<AuditStore>();
+                if (caller is null)
+                {
+                    // No valid key (none, unknown or revoked): counted, never a row per request.
+                    await audit.CountAsync(entry, services.GetRequiredService<ClientAddresses>().SourceOf(context), CancellationToken.None);
+                }
+                else
+                {
+                    await audit.AppendAsync(entry, CancellationToken.None);
+                }
             }
             catch (System.Data.Common.DbException e)
             {
@@ -101,7 +125,7 @@ internal static class AuditApi
     public static void MapAudit(this IEndpointRouteBuilder routes) =>
         routes.MapGet("/api/v1/audit", List).WithTags("Operations").WithName("ListAudit").WithSummary("Read the audit log").RequireAuthorization(AccessSetup.AdminPolicy)
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403)
-            .WithDescription("Every write and every refused request: {at, keyId, role, method, path, query, status, target, institution}, newest first: target is the resource acted on or created, institution the one acted for. from and to are periods (yyyy-MM) or dates, China Standard Time, both inclusive.");
+            .WithDescription($"Every write and every refused (4xx) request: {{at, lastAt, keyId, role, method, path, route, query, status, target, institution, count}}, newest first: route is the matched route template or {Unmatched}, target the resource acted on or created, institution the one acted for. A request with a valid key is a row of its own (count 1, lastAt = at); refused requests without one are counted in one row per source address, route, status and minute (at the first's time, lastAt the latest's, path and query the first's cut to {AuditStore.CountedTextLength} characters), and past {AuditStore.CountedRowsPerMinute} such rows in a minute in one {AuditStore.Overflow} row. from and to are periods (yyyy-MM) or dates, China Standard Time, both inclusive.");
 
     /// <summary>The filters of the audit log: <c>from</c> and <c>to</c> both inclusive.</summary>
     public sealed record AuditQuery
@@ -131,7 +155,8 @@ internal static class AuditApi
         }
 
         var found = await audit.ListAsync(query.From?.Start, query.To?.End, key, paging.Request, ct);
-        return TypedResults.Ok(PageQuery.Map(found, e => new AuditView(e.At, e.KeyId is { } k ? Formats.Id(k) : null, e.Role, e.Method, e.Path, e.Query, e.Status, e.Target, e.Institution)));
+        return TypedResults.Ok(PageQuery.Map(found, e => new AuditView(
+            e.At, e.LastAt, e.KeyId is { } k ? Formats.Id(k) : null, e.Role, e.Method, e.Path, e.Route, e.Query, e.Status, e.Target, e.Institution, e.Count)));
     }
 }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization.Metadata;
 using Compliance.Api.Submissions;
+using Microsoft.Extensions.Options;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
 
@@ -7,7 +8,10 @@ namespace Compliance.Api.Http;
 
 internal static class HttpSetup
 {
-    /// <summary>JSON (camelCase, NodaTime as ISO strings), problem details for every error, and the OpenAPI document.</summary>
+    /// <summary>
+    /// JSON (camelCase, NodaTime as ISO strings), problem details for every error, the OpenAPI document, and who the
+    /// client is behind a trusted proxy (<see cref="ClientAddresses"/>).
+    /// </summary>
     public static WebApplicationBuilder AddComplianceHttp(this WebApplicationBuilder builder)
     {
         builder.Services.ConfigureHttpJsonOptions(options =>
@@ -65,6 +69,9 @@ internal static class HttpSetup
             problem.Detail ??= Problems.ForStatus(status).Explanation;
         });
 
+        builder.Services.AddOptions<HttpOptions>().BindConfiguration(HttpOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<HttpOptions>, HttpOptionsValidation>();
+        builder.Services.AddSingleton<ClientAddresses>();
         builder.Services.AddExceptionHandler<Unavailable>();
         builder.Services.AddComplianceOpenApi();
         return builder;

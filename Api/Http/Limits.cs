@@ -80,10 +80,10 @@ internal static class Limits
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(30);
         });
         builder.Services.AddRateLimiter(_ => { });
-        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<LimitOptions>>((options, limitOptions) =>
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<LimitOptions>, ClientAddresses>((options, limitOptions, clients) =>
         {
             var limits = limitOptions.Value;
-            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context, limits));
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context, limits, clients));
             options.OnRejected = async (rejected, ct) =>
             {
                 var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : 1;
@@ -96,7 +96,7 @@ internal static class Limits
         return builder;
     }
 
-    /// <summary>After authentication: the size checks, then the rate limiter (per key, or per address without one).</summary>
+    /// <summary>After authentication: the size checks, then the rate limiter (per key, or per client address without one).</summary>
     public static WebApplication UseComplianceLimits(this WebApplication app)
     {
         var limits = app.Services.GetRequiredService<IOptions<LimitOptions>>().Value;
@@ -120,16 +120,18 @@ internal static class Limits
         return app;
     }
 
-    private static RateLimitPartition<string> Partition(HttpContext context, LimitOptions limits)
+    private static RateLimitPartition<string> Partition(HttpContext context, LimitOptions limits, ClientAddresses clients)
     {
         if (limits.PermitsPerSecond <= 0 || context.Request.Path.StartsWithSegments("/health"))
         {
             return RateLimitPartition.GetNoLimiter("unlimited");
         }
 
+        // Without a key, by the source the audit log counts it by: the client behind a trusted proxy, not the proxy
+        // that all its clients would share; an IPv6 client by its /64, not by each of the addresses it may take.
         var key = context.User.FindFirstValue(Caller.KeyIdClaim) is { } id
             ? "key:" + id
-            : "address:" + context.Connection.RemoteIpAddress;
+            : "address:" + clients.SourceOf(context);
         return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
         {
             TokenLimit = Math.Max(1, limits.Burst),
