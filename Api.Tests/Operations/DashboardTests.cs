@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Compliance.Api.Tests.Support;
 using FluentAssertions.Execution;
@@ -29,11 +30,15 @@ public sealed partial class DashboardTests(TestDatabase database)
         var page = await browser.GetAsync("/hangfire/recurring");
         var forged = await browser.SendAsync(CrossSitePost(command));
 
+        var audited = await AuditedAsync(factory, command);
+
         using var scope = new AssertionScope();
         page.StatusCode.Should().Be(HttpStatusCode.OK);
         forged.IsSuccessStatusCode.Should().BeFalse();
         forged.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         RecurringJobs(factory).Should().ContainSingle(j => j.Id == Sweep).Which.LastJobId.Should().BeNull("no sweep was triggered");
+        audited["status"]!.GetValue<int>().Should().Be(401);
+        audited["keyId"].Should().BeNull();
         factory.Dispose();
         factory.DeleteDatabase();
     }
@@ -71,6 +76,7 @@ public sealed partial class DashboardTests(TestDatabase database)
 
         var removed = await browser.SendAsync(remove);
         var afterRemove = RecurringJobs(factory);
+        var audited = await AuditedAsync(factory, "/hangfire/recurring/remove");
         factory.Dispose();
         using var restarted = new ComplianceApiFactory(database, factory.Location, Settings(new()));
         restarted.CreateClient().Dispose();
@@ -78,6 +84,10 @@ public sealed partial class DashboardTests(TestDatabase database)
         using var scope = new AssertionScope();
         removed.StatusCode.Should().Be(HttpStatusCode.NoContent);
         afterRemove.Should().NotContain(j => j.Id == Sweep);
+        audited["status"]!.GetValue<int>().Should().Be(204);
+        audited["method"]!.GetValue<string>().Should().Be("POST");
+        audited["target"]!.GetValue<string>().Should().Be(Sweep, "the row names the jobs the post acted on");
+        audited["count"]!.GetValue<long>().Should().Be(1);
         RecurringJobs(restarted).Should().ContainSingle(j => j.Id == Sweep, "every start registers the daily sweep again");
         restarted.Dispose();
         restarted.DeleteDatabase();
@@ -93,6 +103,17 @@ public sealed partial class DashboardTests(TestDatabase database)
 
         start.Should().Throw<OptionsValidationException>().WithMessage($"*Compliance:Dashboard:AllowedNetworks*'{networks}' is not a CIDR range*");
         factory.DeleteDatabase();
+    }
+
+    /// <summary>The audit row of a dashboard post to <paramref name="path"/>, once written (after the answer).</summary>
+    private static async Task<JsonObject> AuditedAsync(ComplianceApiFactory factory, string path)
+    {
+        using var admin = factory.Admin();
+        var rows = await Eventually.UntilAsync(
+            async () => (await admin.GetJsonAsync("/api/v1/audit"))["items"]!.AsArray().Select(r => r!.AsObject()).Where(r => r["path"]!.GetValue<string>() == path).ToList(),
+            rows => rows.Count > 0,
+            $"the audit row of {path}");
+        return rows.Should().ContainSingle().Subject;
     }
 
     private ComplianceApiFactory Factory(Dictionary<string, string?>? settings = null) => new(database, settings: Settings(settings ?? []));

@@ -1,5 +1,6 @@
 using Compliance.Api.Access;
 using Compliance.Api.Http;
+using Compliance.Api.Jobs;
 using Compliance.Data.Audit;
 using Compliance.Engine;
 using Compliance.Engine.Calendar;
@@ -57,7 +58,9 @@ internal static class AuditApi
             await next(context);
             var status = context.Response.StatusCode;
             var write = !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method) && !HttpMethods.IsOptions(context.Request.Method);
-            if (!context.Request.Path.StartsWithSegments("/api") || (!write && status is not (>= 400 and < 500)))
+            // The job dashboard's posts (its actions, where they are enabled) are writes of their own, without a key.
+            var dashboard = write && context.Request.Path.StartsWithSegments(Dashboard.Path);
+            if (!(context.Request.Path.StartsWithSegments("/api") || dashboard) || (!write && status is not (>= 400 and < 500)))
             {
                 return;
             }
@@ -65,7 +68,8 @@ internal static class AuditApi
             // The answer goes out first: a client never waits for the audit write.
             await context.Response.CompleteAsync();
             var caller = Caller.FromPrincipal(context.User);
-            var (target, institution) = ActedOn(context, caller);
+            var (target, institution) = dashboard ? (await DashboardJobsAsync(context), null) : ActedOn(context, caller);
+            route = dashboard ? Dashboard.Path : route;
             var entry = new AuditEntry
             {
                 At = at,
@@ -82,7 +86,7 @@ internal static class AuditApi
             try
             {
                 var audit = services.GetRequiredService<AuditStore>();
-                if (caller is null)
+                if (caller is null && !(dashboard && status < 400))
                 {
                     // No valid key (none, unknown or revoked): counted, never a row per request.
                     await audit.CountAsync(entry, services.GetRequiredService<ClientAddresses>().SourceOf(context), CancellationToken.None);
@@ -99,6 +103,25 @@ internal static class AuditApi
             }
         });
         return app;
+    }
+
+    /// <summary>The jobs a dashboard post named (its form's <c>jobs[]</c>, read by the dashboard already), comma-separated.</summary>
+    private static async Task<string?> DashboardJobsAsync(HttpContext context)
+    {
+        if (!context.Request.HasFormContentType)
+        {
+            return null;
+        }
+
+        try
+        {
+            var jobs = (await context.Request.ReadFormAsync()).TryGetValue("jobs[]", out var named) ? string.Join(",", named.ToArray()) : null;
+            return jobs is { Length: > AuditStore.CountedTextLength } ? jobs[..AuditStore.CountedTextLength] : jobs;
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
+        {
+            return null; // a form the dashboard refused to read is audited without its jobs
+        }
     }
 
     /// <summary>
