@@ -38,7 +38,7 @@ internal static class DeadlinesSetup
         builder.Services.AddOptions<DeadlineOptions>().BindConfiguration(DeadlineOptions.Section)
             .Validate(o => o.Off || o.SweepTime is not null, $"{DeadlineOptions.Section}:SweepAt is a time HH:mm (China Standard Time) or off.").ValidateOnStart();
         builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidation>();
+        builder.Services.AddSingleton<IValidateOptions<WebhookOptions>>(new Http.NetworkListValidation<WebhookOptions>($"{WebhookOptions.Section}:AllowedNetworks", o => o.AllowedNetworks));
         builder.Services.AddSingleton<WebhookDestinations>();
         builder.Services.AddHttpClient(DeliverReminderJob.Client, client => client.Timeout = TimeSpan.FromSeconds(10))
             .ConfigurePrimaryHttpMessageHandler(services => services.GetRequiredService<WebhookDestinations>().NewHandler());

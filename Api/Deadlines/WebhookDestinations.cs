@@ -39,7 +39,7 @@ internal sealed class WebhookDestinations
 
     private readonly IReadOnlyList<IPNetwork> _allowed;
 
-    // Reading the options validates them (WebhookOptionsValidation): a malformed entry throws before this parse.
+    // Reading the options validates them (NetworkListValidation): a malformed entry throws before this parse.
     public WebhookDestinations(IOptions<WebhookOptions> options) => _allowed = options.Value.ParseAllowedNetworks(out _) ?? [];
 
     // IPv6 prefixes whose addresses carry an IPv4 address in bits of their own.

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.Options;
 
 namespace Compliance.Api.Deadlines;
 
@@ -18,11 +17,3 @@ public sealed class WebhookOptions
     internal List<IPNetwork>? ParseAllowedNetworks(out string? malformed) => Http.Networks.Parse(AllowedNetworks, out malformed);
 }
 
-/// <summary>A malformed <c>Compliance:Webhooks:AllowedNetworks</c> stops the server at start, naming the entry.</summary>
-internal sealed class WebhookOptionsValidation : IValidateOptions<WebhookOptions>
-{
-    public ValidateOptionsResult Validate(string? name, WebhookOptions options) =>
-        options.ParseAllowedNetworks(out var malformed) is not null
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail(Http.Networks.Malformed($"{WebhookOptions.Section}:AllowedNetworks", malformed));
-}

@@ -19,15 +19,6 @@ public sealed class HttpOptions
     internal List<IPNetwork>? ParseTrustedProxies(out string? malformed) => Networks.Parse(TrustedProxies, out malformed, addresses: true);
 }
 
-/// <summary>A malformed <c>Compliance:Http:TrustedProxies</c> stops the server at start, naming the entry.</summary>
-internal sealed class HttpOptionsValidation : IValidateOptions<HttpOptions>
-{
-    public ValidateOptionsResult Validate(string? name, HttpOptions options) =>
-        options.ParseTrustedProxies(out var malformed) is not null
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail(Networks.Malformed($"{HttpOptions.Section}:TrustedProxies", malformed, addresses: true));
-}
-
 /// <summary>
 /// Where a request comes from: the connection's peer, or the client a trusted proxy forwards. The audit log counts,
 /// and the rate limiter holds, requests without a valid key by their <see cref="SourceOf">source</see>.

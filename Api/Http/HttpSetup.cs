@@ -70,7 +70,7 @@ internal static class HttpSetup
         });
 
         builder.Services.AddOptions<HttpOptions>().BindConfiguration(HttpOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<HttpOptions>, HttpOptionsValidation>();
+        builder.Services.AddSingleton<IValidateOptions<HttpOptions>>(new NetworkListValidation<HttpOptions>($"{HttpOptions.Section}:TrustedProxies", o => o.TrustedProxies, addresses: true));
         builder.Services.AddSingleton<ClientAddresses>();
         builder.Services.AddExceptionHandler<Unavailable>();
         builder.Services.AddComplianceOpenApi();

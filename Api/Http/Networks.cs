@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Options;
 
 namespace Compliance.Api.Http;
 
@@ -77,4 +78,14 @@ internal static class Networks
         ArgumentNullException.ThrowIfNull(address);
         return address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
     }
+}
+
+/// <summary>A setting that lists ranges (<see cref="Networks.Parse"/>): malformed, it stops the server at start, naming the setting and the entry.</summary>
+internal sealed class NetworkListValidation<T>(string key, Func<T, string> list, bool addresses = false) : IValidateOptions<T>
+    where T : class
+{
+    public ValidateOptionsResult Validate(string? name, T options) =>
+        Networks.Parse(list(options), out var malformed, addresses) is not null
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail(Networks.Malformed(key, malformed, addresses));
 }

@@ -26,15 +26,6 @@ public sealed class DashboardOptions
     internal List<IPNetwork>? ParseAllowedNetworks(out string? malformed) => Networks.Parse(AllowedNetworks, out malformed);
 }
 
-/// <summary>A malformed <c>Compliance:Dashboard:AllowedNetworks</c> stops the server at start, naming the entry.</summary>
-internal sealed class DashboardOptionsValidation : IValidateOptions<DashboardOptions>
-{
-    public ValidateOptionsResult Validate(string? name, DashboardOptions options) =>
-        options.ParseAllowedNetworks(out var malformed) is not null
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail(Networks.Malformed($"{DashboardOptions.Section}:AllowedNetworks", malformed));
-}
-
 /// <summary>
 /// The Hangfire dashboard at <c>/hangfire</c>. It reads only, unless <c>Compliance:Dashboard:Actions</c> is set: a
 /// cross-site form, or anything else that reaches it, can then trigger or remove no job (the daily sweep among them).
@@ -47,7 +38,7 @@ internal static class Dashboard
     public static WebApplicationBuilder AddComplianceDashboard(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<DashboardOptions>, DashboardOptionsValidation>();
+        builder.Services.AddSingleton<IValidateOptions<DashboardOptions>>(new NetworkListValidation<DashboardOptions>($"{DashboardOptions.Section}:AllowedNetworks", o => o.AllowedNetworks));
         if (builder.Configuration.GetValue($"{DashboardOptions.Section}:{nameof(DashboardOptions.Actions)}", false))
         {
             // Hangfire's dashboard checks each post's token with the host's antiforgery service when there is one.

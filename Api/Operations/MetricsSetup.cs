@@ -23,15 +23,6 @@ public sealed class MetricsOptions
     internal List<IPNetwork>? ParseAllowedNetworks(out string? malformed) => Networks.Parse(AllowedNetworks, out malformed);
 }
 
-/// <summary>A malformed <c>Compliance:Metrics:AllowedNetworks</c> stops the server at start, naming the entry.</summary>
-internal sealed class MetricsOptionsValidation : IValidateOptions<MetricsOptions>
-{
-    public ValidateOptionsResult Validate(string? name, MetricsOptions options) =>
-        options.ParseAllowedNetworks(out var malformed) is not null
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail(Networks.Malformed($"{MetricsOptions.Section}:AllowedNetworks", malformed));
-}
-
 internal static class MetricsSetup
 {
     public const string Path = "/metrics";
@@ -44,7 +35,7 @@ internal static class MetricsSetup
     public static WebApplicationBuilder AddComplianceMetrics(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<MetricsOptions>, MetricsOptionsValidation>();
+        builder.Services.AddSingleton<IValidateOptions<MetricsOptions>>(new NetworkListValidation<MetricsOptions>($"{MetricsOptions.Section}:AllowedNetworks", o => o.AllowedNetworks));
         builder.Services.AddSingleton<ComplianceMetrics>();
         if (!Enabled(builder.Configuration))
         {
