@@ -96,15 +96,8 @@ public sealed class ExportTests(TestDatabase database)
     {
         const string code = "-1-1";
         const string name = "=HYPERLINK(\"http://x\",\"y\")";
-        using var admin = _factory.Admin();
-        (await admin.PostAsJsonAsync("/api/v1/institutions", new { code, name, category = "rural", localLegalPerson = true, regionCode = "371302", reportingFrom = "2021-01" }))
-            .EnsureSuccessStatusCode();
-        using var bank = _factory.ClientWithKey(await _factory.CreateKeyAsync(new { name = "formula bank", role = "institution", institution = code }));
-        await bank.WaitForEvaluationAsync(await bank.SubmitAcceptedAsync("2022-12", Ledgers.Example));
 
-        var csv = await bank.GetStringAsync("/api/v1/exceptions/export?format=csv");
-        await using var xlsx = new MemoryStream(await bank.GetByteArrayAsync("/api/v1/exceptions/export?format=xlsx"));
-        var rows = xlsx.Query(useHeaderRow: true).Cast<IDictionary<string, object>>().ToList();
+        var (csv, rows) = await ExportOfANewInstitutionAsync(code, name);
 
         using var scope = new AssertionScope();
         csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1).Should().NotBeEmpty()
@@ -117,15 +110,8 @@ public sealed class ExportTests(TestDatabase database)
     {
         const string code = "SEMI-1";
         const string name = "银行;=1+1;";
-        using var admin = _factory.Admin();
-        (await admin.PostAsJsonAsync("/api/v1/institutions", new { code, name, category = "rural", localLegalPerson = true, regionCode = "371302", reportingFrom = "2021-01" }))
-            .EnsureSuccessStatusCode();
-        using var bank = _factory.ClientWithKey(await _factory.CreateKeyAsync(new { name = "semicolon bank", role = "institution", institution = code }));
-        await bank.WaitForEvaluationAsync(await bank.SubmitAcceptedAsync("2022-12", Ledgers.Example));
 
-        var csv = await bank.GetStringAsync("/api/v1/exceptions/export?format=csv");
-        await using var xlsx = new MemoryStream(await bank.GetByteArrayAsync("/api/v1/exceptions/export?format=xlsx"));
-        var rows = xlsx.Query(useHeaderRow: true).Cast<IDictionary<string, object>>().ToList();
+        var (csv, rows) = await ExportOfANewInstitutionAsync(code, name);
 
         using var scope = new AssertionScope();
         csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1).Should().NotBeEmpty()
@@ -142,5 +128,19 @@ public sealed class ExportTests(TestDatabase database)
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await response.JsonAsync())["type"]!.GetValue<string>().Should().Be("/problems/invalid-request");
+    }
+
+    /// <summary>A new institution of that code and name, with one evaluated ledger: its own export, as CSV text and XLSX rows.</summary>
+    private async Task<(string Csv, List<IDictionary<string, object>> Rows)> ExportOfANewInstitutionAsync(string code, string name)
+    {
+        using var admin = _factory.Admin();
+        (await admin.PostAsJsonAsync("/api/v1/institutions", new { code, name, category = "rural", localLegalPerson = true, regionCode = "371302", reportingFrom = "2021-01" }))
+            .EnsureSuccessStatusCode();
+        using var bank = _factory.ClientWithKey(await _factory.CreateKeyAsync(new { name = $"{code} key", role = "institution", institution = code }));
+        await bank.WaitForEvaluationAsync(await bank.SubmitAcceptedAsync("2022-12", Ledgers.Example));
+
+        var csv = await bank.GetStringAsync("/api/v1/exceptions/export?format=csv");
+        await using var xlsx = new MemoryStream(await bank.GetByteArrayAsync("/api/v1/exceptions/export?format=xlsx"));
+        return (csv, xlsx.Query(useHeaderRow: true).Cast<IDictionary<string, object>>().ToList());
     }
 }
