@@ -32,7 +32,7 @@ internal static class DataSetup
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), $"{DatabaseOptions.Section}:ConnectionString is required.")
             .Validate(o => o.BusyTimeoutSeconds > 0, $"{DatabaseOptions.Section}:BusyTimeoutSeconds must be positive.").ValidateOnStart();
-        builder.Services.AddSingleton(services => new Db(services.GetRequiredService<IOptions<DatabaseOptions>>().Value, builder.Environment.ContentRootPath));
+        builder.Services.AddSingleton(services => new Db(services.GetRequiredService<IOptions<DatabaseOptions>>().Value, builder.Environment.ContentRootPath, services.GetRequiredService<IClock>()));
         builder.Services.AddSingleton(services => new ServingHold(services.GetRequiredService<Db>().HoldWhileServing()));
         builder.Services.AddOptions<BackupOptions>().BindConfiguration(BackupOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.Directory), $"{BackupOptions.Section}:Directory is required.").ValidateOnStart();

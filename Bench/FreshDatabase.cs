@@ -15,7 +15,7 @@ internal static class FreshDatabase
             File.Delete(path + suffix);
         }
 
-        var db = new Db(new DatabaseOptions { ConnectionString = $"Data Source={path}" }, workDirectory);
+        var db = new Db(new DatabaseOptions { ConnectionString = $"Data Source={path}" }, workDirectory, clock);
         await new Migrations(db, clock).ApplyAsync(CancellationToken.None);
         return db;
     }

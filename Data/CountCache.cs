@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
+using NodaTime;
 
 namespace Compliance.Data;
 
@@ -9,10 +9,10 @@ namespace Compliance.Data;
 /// <see cref="SharedLifetime"/>. With SQLite (one node) a total is therefore always exact; with several nodes on SQL
 /// Server, one may lag another's write by at most that long. Callers that miss at once share one count.
 /// </summary>
-internal sealed class CountCache(TimeSpan lifetime)
+internal sealed class CountCache(IClock clock, Duration? lifetime)
 {
     /// <summary>How long a total is trusted against writes by other nodes.</summary>
-    public static readonly TimeSpan SharedLifetime = TimeSpan.FromSeconds(5);
+    public static readonly Duration SharedLifetime = Duration.FromSeconds(5);
 
     private const int Capacity = 10_000;
 
@@ -20,8 +20,8 @@ internal sealed class CountCache(TimeSpan lifetime)
     private long _version;
 
     /// <summary>A cache for one node alone: a total lasts until the next write.</summary>
-    public CountCache()
-        : this(Timeout.InfiniteTimeSpan)
+    public CountCache(IClock clock)
+        : this(clock, null)
     {
     }
 
@@ -37,12 +37,13 @@ internal sealed class CountCache(TimeSpan lifetime)
             _totals.Clear();
         }
 
+        var now = clock.GetCurrentInstant();
         var entry = _totals.AddOrUpdate(
             key,
-            _ => new Entry(version, Stopwatch.GetTimestamp(), new Lazy<Task<long>>(count)),
-            (_, existing) => existing.Version == version && (lifetime == Timeout.InfiniteTimeSpan || Stopwatch.GetElapsedTime(existing.CountedAt) < lifetime)
+            _ => new Entry(version, now, new Lazy<Task<long>>(count)),
+            (_, existing) => existing.Version == version && (lifetime is not { } limit || now - existing.CountedAt < limit)
                 ? existing
-                : new Entry(version, Stopwatch.GetTimestamp(), new Lazy<Task<long>>(count)));
+                : new Entry(version, now, new Lazy<Task<long>>(count)));
         try
         {
             return await entry.Total.Value;
@@ -54,5 +55,5 @@ internal sealed class CountCache(TimeSpan lifetime)
         }
     }
 
-    private sealed record Entry(long Version, long CountedAt, Lazy<Task<long>> Total);
+    private sealed record Entry(long Version, Instant CountedAt, Lazy<Task<long>> Total);
 }

@@ -3,6 +3,8 @@ using Compliance.Data.Sqlite;
 using Compliance.Data.SqlServer;
 using Dapper;
 
+using NodaTime;
+
 namespace Compliance.Data;
 
 /// <summary>The database products Compliance runs on.</summary>
@@ -32,14 +34,17 @@ public sealed class Db
 
     private readonly string _connectionString;
 
-    public Db(DatabaseOptions options, string contentRoot)
+    /// <param name="options">The provider and its connection string.</param>
+    /// <param name="contentRoot">What a relative SQLite path is under.</param>
+    /// <param name="clock">How old a shared total is (<see cref="CountCache.SharedLifetime"/>).</param>
+    public Db(DatabaseOptions options, string contentRoot, IClock clock)
     {
         ArgumentNullException.ThrowIfNull(options);
         TypeHandlers.NodaTimeHandlers.Register();
         // The provider setting picks the dialect here, once; everything after asks the dialect.
         Dialect = options.Provider == DatabaseProvider.SqlServer ? SqlServerDialect.Instance : SqliteDialect.Instance;
         (_connectionString, DataSource) = Dialect.Configure(options, contentRoot);
-        Counts = Dialect.Shared ? new CountCache(CountCache.SharedLifetime) : new CountCache();
+        Counts = Dialect.Shared ? new CountCache(clock, CountCache.SharedLifetime) : new CountCache(clock);
     }
 
     public Dialect Dialect { get; }

@@ -316,6 +316,23 @@ public sealed class BackupTests
         (await restored.GetAsync($"/api/v1/submissions/{after}")).StatusCode.Should().Be(HttpStatusCode.NotFound, "it was accepted after the backup");
     }
 
+    [TestCase("--Compliance:Database:BusyTimeoutSeconds=0", "BusyTimeoutSeconds must be positive")]
+    [TestCase("--Compliance:Database:ConnectionString= ", "ConnectionString is required")]
+    public async Task BackupCommand_WithSettingsTheServerRefuses_RefusesThemAlike_AndWritesNothing(string setting, string message)
+    {
+        var database = Path.Combine(Path.GetTempPath(), $"compliance-backup-settings-{Guid.NewGuid():N}.db");
+        var backup = Path.Combine(Path.GetTempPath(), $"compliance-backup-settings-{Guid.NewGuid():N}.bak");
+        _files.Add(database);
+        _files.Add(backup);
+
+        var refused = await ServerProcess.RunAsync(database, "backup", backup, setting);
+
+        using var scope = new AssertionScope();
+        refused.ExitCode.Should().Be(1, refused.Output);
+        refused.Error.Should().Contain(message);
+        File.Exists(backup).Should().BeFalse();
+    }
+
     [TestCase("CREATE TRIGGER audit_grants AFTER INSERT ON audit_log BEGIN INSERT INTO api_keys (name, prefix, key_hash, role, created_at) VALUES ('maintenance', 'mnt', hex(randomblob(32)), 'admin', NEW.at); END;", "trigger audit_grants")]
     [TestCase("CREATE VIEW key_hashes AS SELECT name, key_hash FROM api_keys;", "view key_hashes")]
     [TestCase("CREATE TABLE notes (body TEXT NOT NULL);", "table notes")]

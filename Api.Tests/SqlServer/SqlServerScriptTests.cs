@@ -25,8 +25,9 @@ public sealed class SqlServerScriptTests
     public async Task BuildSchemas()
     {
         _sqlitePath = Path.Combine(Path.GetTempPath(), $"compliance-sqlserver-parity-{Guid.NewGuid():N}.db");
-        var db = new Db(new DatabaseOptions { ConnectionString = $"Data Source={_sqlitePath}" }, Path.GetTempPath());
-        await new Migrations(db, new FakeClock(Instant.FromUtc(2023, 1, 1, 0, 0))).ApplyAsync(CancellationToken.None);
+        var clock = new FakeClock(Instant.FromUtc(2023, 1, 1, 0, 0));
+        var db = new Db(new DatabaseOptions { ConnectionString = $"Data Source={_sqlitePath}" }, Path.GetTempPath(), clock);
+        await new Migrations(db, clock).ApplyAsync(CancellationToken.None);
         _sqlite = await SqliteSchema.ReadAsync(_sqlitePath);
 
         var collector = new TSqlSchema();

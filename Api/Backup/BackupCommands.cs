@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Compliance.Data;
 using Compliance.Data.Sqlite;
+using Microsoft.Extensions.Options;
 
 namespace Compliance.Api.Backup;
 
@@ -43,14 +44,26 @@ internal static class BackupCommands
         }
 
         var file = rest[0];
+        // The database as the server binds and checks it, from the same configuration.
         var builder = WebApplication.CreateBuilder([.. rest.Skip(1)]);
-        var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        builder.AddComplianceData();
+        await using var host = builder.Build();
+        DatabaseOptions options;
+        try
+        {
+            options = host.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        }
+        catch (OptionsValidationException e)
+        {
+            return await FailAsync(e.Message);
+        }
+
         if (options.Provider != DatabaseProvider.Sqlite)
         {
             return await FailAsync("The database is SQL Server: back it up with BACKUP DATABASE and restore it with RESTORE DATABASE (README, Backup and restore).");
         }
 
-        var db = new Db(options, builder.Environment.ContentRootPath);
+        var db = host.Services.GetRequiredService<Db>();
         if (db.DataSource == ":memory:")
         {
             return await FailAsync("The database is in memory: there is no file to back up or restore.");
