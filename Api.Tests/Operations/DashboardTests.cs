@@ -132,7 +132,7 @@ public sealed partial class DashboardTests(TestDatabase database)
     private static HttpRequestMessage CrossSitePost(string path)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent([new("jobs[]", Sweep)]) };
-        request.Headers.Add("Origin", "https://attacker.example");
+        request.Headers.Add("Origin", "https://elsewhere.example");
         return request;
     }
 
