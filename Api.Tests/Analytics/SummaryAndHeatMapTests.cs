@@ -1,7 +1,14 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Compliance.Api.Analytics;
 using Compliance.Api.Tests.Support;
 using FluentAssertions.Execution;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Compliance.Api.Tests.Analytics;
 
@@ -98,6 +105,30 @@ public sealed class SummaryAndHeatMapTests(TestDatabase database)
         after["open"]!.GetValue<long>().Should().Be(before["open"]!.GetValue<long>() - 1);
         after["breaches"]!.GetValue<long>().Should().Be(before["breaches"]!.GetValue<long>(), "a resolved breach is still a breach of the period");
         after["exceptions"]!.AsArray().Should().Contain(c => c!["ruleSet"]!.GetValue<string>() == "national" && c["rule"]!.GetValue<string>() == "CREDIT_SHARE" && c["status"]!.GetValue<string>() == "resolved" && c["count"]!.GetValue<long>() == 1);
+    }
+
+    /// <summary>
+    /// The heat map is written by hand, as it is read; the OpenAPI document describes it by its declared records. What
+    /// is written must be exactly that record: it reads into <see cref="AnalyticsApi.HeatMapView"/> with no member
+    /// unknown, none missing and no null where the record has none, and the record written back is the same JSON.
+    /// </summary>
+    [Test]
+    public async Task HeatMap_AsWritten_IsExactlyItsDeclaredRecord()
+    {
+        using var admin = _factory.Admin();
+        var written = await admin.GetStringAsync($"/api/v1/analytics/heatmap{Query}");
+        var options = new JsonSerializerOptions(_factory.Services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions)
+        {
+            UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+            RespectNullableAnnotations = true,
+            RespectRequiredConstructorParameters = true,
+        };
+
+        var read = JsonSerializer.Deserialize<AnalyticsApi.HeatMapView>(written, options)!;
+
+        using var scope = new AssertionScope();
+        read.Institutions.Should().NotBeEmpty().And.Contain(r => r.Cells.Any(c => c.ExceptionId != null), "a cell with an exception is part of the contract");
+        JsonNode.DeepEquals(JsonNode.Parse(written), JsonSerializer.SerializeToNode(read, options)).Should().BeTrue("the declared record, written back, is what the server wrote:\n{0}", written);
     }
 
     [Test]
