@@ -57,6 +57,43 @@ public sealed class ExceptionWorkflowTests(TestDatabase database)
     [SetUp]
     public void ResetClock() => _factory.Clock.Reset(Now);
 
+    [TestCase("open", new[] { "explanation" }, new[] { "resolve", "waive" }, new[] { "explanation", "resolve", "waive" })]
+    [TestCase("explained", new[] { "explanation" }, new[] { "resolve", "waive" }, new[] { "explanation", "resolve", "waive" })]
+    [TestCase("resolved", new string[0], new[] { "reopen" }, new[] { "reopen" })]
+    [TestCase("waived", new string[0], new[] { "reopen" }, new[] { "reopen" })]
+    public async Task Exception_CarriesTheActionsItsCallerMayTakeNow_AloneAndInTheList(string status, string[] institution, string[] regulator, string[] admin)
+    {
+        var (id, bank) = await NewExceptionAsync();
+        await MoveToAsync(id, status, bank);
+
+        var seen = new Dictionary<string, HttpClient> { ["institution"] = bank, ["regulator"] = Regulator, ["admin"] = _admin };
+        var expected = new Dictionary<string, string[]> { ["institution"] = institution, ["regulator"] = regulator, ["admin"] = admin };
+
+        using var scope = new AssertionScope();
+        foreach (var (role, client) in seen)
+        {
+            var alone = await client.GetJsonAsync($"/api/v1/exceptions/{id}");
+            alone["status"]!.GetValue<string>().Should().Be(status);
+            alone["actions"]!.AsArray().Select(a => a!.GetValue<string>()).Should().Equal(expected[role], $"{role} sees a {status} exception alone");
+            var listed = (await client.ExceptionsAsync($"&institution={alone["institution"]!.GetValue<string>()}")).Single(e => e["id"]!.GetValue<string>() == id);
+            listed["actions"]!.AsArray().Select(a => a!.GetValue<string>()).Should().Equal(expected[role], $"{role} sees a {status} exception in the list");
+        }
+    }
+
+    [Test]
+    public async Task Admin_ExplainsOnTheInstitutionsBehalf_AsItsActionsOffer()
+    {
+        var (id, _) = await NewExceptionAsync();
+
+        var response = await _admin.PostAsJsonAsync($"/api/v1/exceptions/{id}/explanation", new { text = "代为说明" });
+
+        using var scope = new AssertionScope();
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var answer = await response.JsonAsync();
+        answer["status"]!.GetValue<string>().Should().Be("explained");
+        answer["actions"]!.AsArray().Select(a => a!.GetValue<string>()).Should().Equal("explanation", "resolve", "waive");
+    }
+
     [Test]
     public async Task Explain_OpenException_AnswersExplained_AndAgainAddsANewEvent()
     {

@@ -44,7 +44,7 @@ internal static class ExceptionsApi
     public sealed record ExceptionView(
         string Id, string Institution, YearMonth Period, string Rule, RuleSetRef? RuleSet, string Severity, string Status,
         JsonObject Figures, JsonObject Baselines, MessageView Message, string? SubmissionId, LocalDate? WaivedUntil,
-        Instant CreatedAt, Instant UpdatedAt,
+        Instant CreatedAt, Instant UpdatedAt, IReadOnlyList<string> Actions,
         [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<EventView>? Events = null);
 
     public sealed record ExplanationBody(
@@ -57,11 +57,13 @@ internal static class ExceptionsApi
         [property: Required(ErrorMessage = AcceptedRanges.RequiredError), StringLength(MaxNoteLength, ErrorMessage = AcceptedRanges.LengthError), FreeText] string? Note,
         [property: Accepted<Day>] string? Until);
 
-    public static ExceptionView View(ExceptionRecord e, IReadOnlyList<ExceptionEvent>? events = null) => new(
+    /// <summary>An exception as the caller sees it, with the actions the caller may take on it now.</summary>
+    public static ExceptionView View(Caller caller, ExceptionRecord e, IReadOnlyList<ExceptionEvent>? events = null) => new(
         Formats.Id(e.Id), e.Institution, e.Period, e.Rule,
         e.RuleSetId is null ? null : new RuleSetRef(e.RuleSetId, e.RuleSetVersion ?? 0),
         e.Severity, e.Status, Formats.Figures(e.Figures), JsonNode.Parse(e.Baselines)?.AsObject() ?? [],
         new MessageView(e.MessageZh, e.MessageEn), e.SubmissionId is { } s ? Formats.Id(s) : null, e.WaivedUntil, e.CreatedAt, e.UpdatedAt,
+        ExceptionActions.For(caller.Role, e.Status),
         events?.Select(v => new EventView(Formats.Id(v.Id), v.At, new ActorView(v.ActorRole, v.ActorKeyId is { } k ? Formats.Id(k) : null),
             v.Kind, v.FromStatus, v.ToStatus, v.Note, v.Figures is null ? null : Formats.Figures(v.Figures))).ToList());
 
@@ -106,7 +108,7 @@ internal static class ExceptionsApi
 
     private static async Task<Ok<ListAnswer<ExceptionView>>> List(
         Caller caller, ExceptionStore exceptions, [AsParameters] ExceptionQuery query, [AsParameters] PageQuery paging, CancellationToken ct) =>
-        TypedResults.Ok(PageQuery.Map(await exceptions.ListAsync(query.Filter, caller.Scope, paging.Request, ct), e => View(e)));
+        TypedResults.Ok(PageQuery.Map(await exceptions.ListAsync(query.Filter, caller.Scope, paging.Request, ct), e => View(caller, e)));
 
     private static async Task Export(
         Caller caller, ExceptionStore exceptions, [AsParameters] ExceptionQuery query,
@@ -123,16 +125,15 @@ internal static class ExceptionsApi
             return Problems.NotFoundResult($"Exception {id}");
         }
 
-        return TypedResults.Ok(View(found.Exception, found.Events));
+        return TypedResults.Ok(View(caller, found.Exception, found.Events));
     }
 
     private static async Task<Results<Ok<ExceptionView>, ProblemHttpResult>> Explain(
         string id, ExplanationBody body, Caller caller, ExceptionStore exceptions, IClock clock, CancellationToken ct)
     {
-        // The institution explains its own exceptions; an admin may do everything, on its behalf too.
-        if (caller.IsRegulator)
+        if (!ExceptionActions.MayTake(caller.Role, LifecycleEvent.Explain))
         {
-            return await ForbiddenOrNotFound(id, caller, exceptions, "Only the institution explains its own exceptions.", ct);
+            return await ForbiddenOrNotFound(id, caller, exceptions, LifecycleEvent.Explain, ct);
         }
 
         var note = body.ReasonCode is null ? body.Text : $"[{body.ReasonCode}] {body.Text}";
@@ -142,9 +143,9 @@ internal static class ExceptionsApi
     private static async Task<Results<Ok<ExceptionView>, ProblemHttpResult>> Resolve(
         string id, NoteBody body, Caller caller, ExceptionStore exceptions, IClock clock, CancellationToken ct)
     {
-        if (caller.IsInstitution)
+        if (!ExceptionActions.MayTake(caller.Role, LifecycleEvent.Resolve))
         {
-            return await ForbiddenOrNotFound(id, caller, exceptions, "Only a regulator or an admin resolves an exception.", ct);
+            return await ForbiddenOrNotFound(id, caller, exceptions, LifecycleEvent.Resolve, ct);
         }
 
         return await TransitionAsync(id, body, caller, exceptions, clock, LifecycleEvent.Resolve, body.Note, ct);
@@ -153,9 +154,9 @@ internal static class ExceptionsApi
     private static async Task<Results<Ok<ExceptionView>, ProblemHttpResult>> Waive(
         string id, WaiveBody body, Caller caller, ExceptionStore exceptions, IClock clock, CancellationToken ct)
     {
-        if (caller.IsInstitution)
+        if (!ExceptionActions.MayTake(caller.Role, LifecycleEvent.Waive))
         {
-            return await ForbiddenOrNotFound(id, caller, exceptions, "Only a regulator or an admin waives an exception.", ct);
+            return await ForbiddenOrNotFound(id, caller, exceptions, LifecycleEvent.Waive, ct);
         }
 
         return await TransitionAsync(id, body, caller, exceptions, clock, LifecycleEvent.Waive, body.Note, ct);
@@ -164,9 +165,9 @@ internal static class ExceptionsApi
     private static async Task<Results<Ok<ExceptionView>, ProblemHttpResult>> Reopen(
         string id, NoteBody body, Caller caller, ExceptionStore exceptions, IClock clock, CancellationToken ct)
     {
-        if (caller.IsInstitution)
+        if (!ExceptionActions.MayTake(caller.Role, LifecycleEvent.Reopen))
         {
-            return await ForbiddenOrNotFound(id, caller, exceptions, "Only a regulator or an admin reopens an exception.", ct);
+            return await ForbiddenOrNotFound(id, caller, exceptions, LifecycleEvent.Reopen, ct);
         }
 
         return await TransitionAsync(id, body, caller, exceptions, clock, LifecycleEvent.Reopen, body.Note, ct);
@@ -194,25 +195,17 @@ internal static class ExceptionsApi
                 return Problems.NotFoundResult($"Exception {id}");
             case TransitionOutcome.NotAllowed:
                 return Problems.Of(Problems.InvalidTransition,
-                    $"The exception's status does not allow '{ActionName(action)}'; it is allowed from {string.Join(", ", ExceptionLifecycle.AllowedFrom(action).Select(s => s.Name()))}.");
+                    $"The exception's status does not allow '{ExceptionActions.Of(action).Name}'; it is allowed from {string.Join(", ", ExceptionLifecycle.AllowedFrom(action).Select(s => s.Name()))}.");
             default:
                 var found = await exceptions.FindAsync(exceptionId, caller.Scope, ct);
-                return TypedResults.Ok(View(found!.Value.Exception, found.Value.Events));
+                return TypedResults.Ok(View(caller, found!.Value.Exception, found.Value.Events));
         }
     }
 
-    private static string ActionName(LifecycleEvent action) => action switch
-    {
-        LifecycleEvent.Explain => "explanation",
-        LifecycleEvent.Resolve => "resolve",
-        LifecycleEvent.Waive => "waive",
-        _ => "reopen",
-    };
-
     /// <summary>404 for what the caller cannot see, else 403: the role check comes before the state check.</summary>
     private static async Task<Results<Ok<ExceptionView>, ProblemHttpResult>> ForbiddenOrNotFound(
-        string id, Caller caller, ExceptionStore exceptions, string detail, CancellationToken ct) =>
+        string id, Caller caller, ExceptionStore exceptions, LifecycleEvent action, CancellationToken ct) =>
         Formats.TryId(id, out var exceptionId) && await exceptions.FindAsync(exceptionId, caller.Scope, ct) is not null
-            ? Problems.ForbiddenResult(detail)
+            ? Problems.ForbiddenResult(ExceptionActions.Of(action).Refusal)
             : Problems.NotFoundResult($"Exception {id}");
 }

@@ -113,20 +113,15 @@ async function list(main, { query, me, isCurrent }) {
   await load();
 }
 
-/** What each action needs: the roles that may take it and the statuses it is allowed from (api.md). */
-const ACTIONS = {
-  explain: { path: 'explanation', roles: ['institution'], from: ['open', 'explained'] },
-  resolve: { path: 'resolve', roles: ['regulator', 'admin'], from: ['open', 'explained'] },
-  waive: { path: 'waive', roles: ['regulator', 'admin'], from: ['open', 'explained'] },
-  reopen: { path: 'reopen', roles: ['regulator', 'admin'], from: ['resolved', 'waived', 'cleared'] },
-};
+/** The label of each action the server offers (an exception's `actions`, api.md); each posts to its own name. */
+const ACTION_LABELS = { explanation: 'explain', resolve: 'resolve', waive: 'waive', reopen: 'reopen' };
 
 async function detail(main, id, me, isCurrent = () => true) {
   const [exception, ruleList] = await Promise.all([api(`/exceptions/${encodeURIComponent(id)}`), ruleCatalogue().catch(() => new Map())]);
   if (!isCurrent()) return;
   const figures = Object.entries(exception.figures ?? {});
   const baselines = Object.entries(exception.baselines ?? {});
-  const actions = Object.entries(ACTIONS).filter(([, a]) => a.roles.includes(me.role) && a.from.includes(exception.status));
+  const actions = (exception.actions ?? []).filter(name => name in ACTION_LABELS);
   const status = h('div', { 'aria-live': 'polite' });
 
   replace(main,
@@ -136,8 +131,8 @@ async function detail(main, id, me, isCurrent = () => true) {
       badge('severity', exception.severity), ' ', badge('status', exception.status),
       exception.waivedUntil ? ` ${t('waivedUntil', { date: date(exception.waivedUntil) })}` : ''),
     h('section', { 'aria-labelledby': 'x-message' }, h('h2', { id: 'x-message' }, t('message')), h('p', { class: 'message' }, localized(exception.message))),
-    h('div', { class: 'actions' }, actions.map(([name, action]) =>
-      h('button', { type: 'button', onclick: () => act(main, exception, name, action, me, status) }, t(name)))),
+    h('div', { class: 'actions' }, actions.map(name =>
+      h('button', { type: 'button', onclick: () => act(main, exception, name, me, status) }, t(ACTION_LABELS[name])))),
     status,
     h('section', { 'aria-labelledby': 'x-figures' }, h('h2', { id: 'x-figures' }, t('figures')),
       figures.length ? h('dl', { class: 'figures' }, figures.flatMap(([name, value]) => [h('dt', {}, name), h('dd', {}, figure(value))])) : h('p', {}, t('none'))),
@@ -168,8 +163,8 @@ function baselineLinks(value) {
 }
 
 /** Opens the action's dialog with the fields it needs; on Confirm, posts it and shows the refreshed exception. */
-function act(main, exception, name, action, me, status) {
-  const controls = name === 'explain'
+function act(main, exception, name, me, status) {
+  const controls = name === 'explanation'
     ? {
       reasonCode: h('select', {}, h('option', { value: '' }, '—'), ['DATA_CORRECTION', 'ONE_OFF_EVENT', 'POLICY_TRANSITION', 'OTHER'].map(c => h('option', { value: c }, t(`rc_${c}`)))),
       text: h('textarea', { required: true, maxlength: 4000 }),
@@ -188,7 +183,7 @@ function act(main, exception, name, action, me, status) {
         confirm.disabled = true;
         replace(problem, h('p', { role: 'status' }, t('loading')));
         try {
-          await api(`/exceptions/${exception.id}/${action.path}`, { method: 'POST', body });
+          await api(`/exceptions/${exception.id}/${name}`, { method: 'POST', body });
           dialog.close();
           dialog.remove();
           await detail(main, exception.id, me);
@@ -199,7 +194,7 @@ function act(main, exception, name, action, me, status) {
         }
       },
     },
-    h('h2', { id: 'action-title' }, `${t(name)} · ${exception.rule}`),
+    h('h2', { id: 'action-title' }, `${t(ACTION_LABELS[name])} · ${exception.rule}`),
     Object.entries(controls).map(([key, control]) => field(labels[key], control)),
     problem,
     h('div', { class: 'actions' }, confirm, h('button', { type: 'button', class: 'secondary', onclick: () => { dialog.close(); dialog.remove(); } }, t('cancel')))));
