@@ -40,7 +40,7 @@ public sealed partial class SqlServerStatementTests
         using (new AssertionScope())
         {
             names.Should().HaveCountGreaterThan(80, "the stores issue that many distinct statements");
-            names.Should().Contain("ExceptionStore.ListSql + Page").And.Contain("SubmissionStore.InsertSql + LastId")
+            names.Should().Contain("ExceptionStore.ListSql + Page").And.Contain("Returning(SubmissionStore.InsertSql)")
                 .And.Contain("SnapshotStore.InsertSql").And.Contain("SnapshotStore.LatestInRangeSql + Page")
                 .And.Contain("SqlServerDialect[0]").And.Contain("Migrations.AppliedSql");
         }
@@ -126,10 +126,8 @@ public sealed partial class SqlServerStatementTests
         // Composed as the code composes them: ordered lists are paged (Db.PageAsync), inserts read their new key.
         statements.AddRange(shared.Where(s => s.Sql.Contains("ORDER BY", StringComparison.Ordinal) && s.Sql.TrimStart().StartsWith("SELECT", StringComparison.Ordinal))
             .Select(s => ($"{s.Name} + Page", s.Sql + Dialect.Page)));
-        statements.AddRange(shared.Where(s => s.Sql.TrimStart().StartsWith("INSERT", StringComparison.Ordinal))
-            .Select(s => ($"{s.Name} + LastId", s.Sql + Dialect.LastId)));
-        statements.AddRange(shared.Where(s => s.Sql.TrimStart().StartsWith("INSERT", StringComparison.Ordinal) && s.Sql.Contains("NOT EXISTS", StringComparison.Ordinal))
-            .Select(s => ($"{s.Name} + InsertedId", s.Sql + Dialect.InsertedId)));
+        statements.AddRange(shared.Where(s => s.Sql.TrimStart().StartsWith("INSERT INTO", StringComparison.Ordinal))
+            .Select(s => ($"Returning({s.Name})", Dialect.Returning(s.Sql))));
         statements.AddRange(SqlServerDialect.Statements.Select((sql, i) => ($"SqlServerDialect[{i}]", sql)));
         statements.AddRange(typeof(Dialect).GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.PropertyType == typeof(string) && p.Name.EndsWith("Sql", StringComparison.Ordinal))

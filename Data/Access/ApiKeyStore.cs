@@ -44,7 +44,7 @@ public sealed class ApiKeyStore(Db db)
     {
         ArgumentNullException.ThrowIfNull(key);
         await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(connection.Sql(InsertSql + db.Dialect.LastId), new
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(connection.Sql(db.Dialect.Returning(InsertSql)), new
         {
             key.Name, key.Prefix, KeyHash = keyHash, key.Role, key.Institution, key.Jurisdiction, key.CreatedAt,
         }, cancellationToken: ct));

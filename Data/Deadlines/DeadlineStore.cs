@@ -256,7 +256,7 @@ public sealed class DeadlineStore(Db db, ExceptionStore exceptionStore)
         // A reminder for a webhook is written with its key, to queue its delivery; any other needs only the count.
         string[] names = ["obligation", "institution", "period", "due", "kind", "offset", "zh", "en", "now", "status"];
         await using (var insert = connection.Repeated(transaction, InsertReminderSql, names))
-        await using (var insertForWebhook = connection.Repeated(transaction, InsertReminderSql + db.Dialect.InsertedId, names))
+        await using (var insertForWebhook = connection.Repeated(transaction, db.Dialect.Returning(InsertReminderSql), names))
         {
             foreach (var planned in plan.Reminders)
             {

@@ -383,7 +383,7 @@ public sealed class ExceptionStore(Db db)
         var dialect = Dialect.Of(connection);
         var created = 0;
         await using var writes = new ExceptionWrites(connection, transaction);
-        await using (var insert = connection.Repeated(transaction, InsertMissedSql + dialect.InsertedId,
+        await using (var insert = connection.Repeated(transaction, dialect.Returning(InsertMissedSql),
             "institution", "period", "obligation", "status", "figures", "zh", "en", "now"))
         {
             var first = ExceptionLifecycle.Next(null, LifecycleEvent.DeadlineMissed)!.Value;

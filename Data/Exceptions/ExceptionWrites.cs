@@ -51,7 +51,7 @@ internal sealed class ExceptionWrites(DbConnection connection, DbTransaction tra
     /// <summary>Creates the exception of a finding in <paramref name="status"/>; answers its id.</summary>
     public async Task<long> InsertAsync(FindingRow f, ExceptionStatus status, Instant now, CancellationToken ct)
     {
-        var command = Command(InsertSql + Dialect.Of(connection).LastId,
+        var command = Command(Dialect.Of(connection).Returning(InsertSql),
             "Institution", "Period", "Rule", "RuleSetId", "RuleSetVersion", "severity", "status", "figures", "baselines", "MessageZh", "MessageEn", "SubmissionId", "now");
         command.Bind(f.Institution, Periods.Format(f.Period), f.Rule, f.RuleSetId, f.RuleSetVersion, f.Severity, status.Name(), f.Figures, f.Baselines,
             f.MessageZh, f.MessageEn, f.SubmissionId, now);

@@ -50,10 +50,6 @@ public sealed class SqlServerDialect : Dialect
         SELECT CAST(SCOPE_IDENTITY() AS bigint);
         """;
 
-    private const string InsertedIdStatement = "SELECT CASE WHEN @@ROWCOUNT = 1 THEN CAST(SCOPE_IDENTITY() AS bigint) END;";
-
-    private const string LastIdStatement = "SELECT CAST(SCOPE_IDENTITY() AS bigint);";
-
     private const string ReadBodyStatement = "SELECT body FROM submission_bodies WHERE submission_id = @id";
 
     private const string ReadContentStatement = "SELECT content FROM deliverables WHERE id = @id";
@@ -74,18 +70,29 @@ public sealed class SqlServerDialect : Dialect
 
     public override string Page => " OFFSET @Skip ROWS FETCH NEXT @Take ROWS ONLY";
 
-    public override string LastId => LastIdStatement;
+    /// <summary><c>OUTPUT INSERTED.key</c> after the insert's column list.</summary>
+    public override string Returning(string insert, string key = "id")
+    {
+        ArgumentNullException.ThrowIfNull(insert);
+        var into = insert.IndexOf("INSERT INTO", StringComparison.Ordinal);
+        var open = into < 0 ? -1 : insert.IndexOf('(', into);
+        var close = open < 0 ? -1 : insert.IndexOf(')', open);
+        if (close < 0)
+        {
+            throw new ArgumentException("The insert must name its columns.", nameof(insert));
+        }
 
-    public override string InsertedId => InsertedIdStatement;
+        return $"{insert[..(close + 1)]} OUTPUT INSERTED.{key}{insert[(close + 1)..]}";
+    }
 
     public override string JournalSql => JournalStatement;
 
     /// <summary>Every statement of this dialect, as written here, for the checks that parse them.</summary>
     public static IReadOnlyList<string> Statements { get; } =
     [
-        InsertedIdStatement, JournalStatement, MigrationLockStatement,
+        JournalStatement, MigrationLockStatement,
         MigrationUnlockStatement, LockStatement, InsertSubmissionBodyStatement, InsertDeliverableStatement, ReadBodyStatement,
-        ReadContentStatement, LastIdStatement,
+        ReadContentStatement,
     ];
 
     /// <summary>The statement with every table it names in the schema <c>compliance</c>; parsed once, then cached.</summary>

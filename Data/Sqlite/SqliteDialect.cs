@@ -40,10 +40,6 @@ public sealed class SqliteDialect : Dialect
 
     private const string CheckpointPragma = "PRAGMA wal_checkpoint(TRUNCATE);";
 
-    private const string InsertedIdStatement = "SELECT CASE WHEN changes() = 1 THEN last_insert_rowid() END;";
-
-    private const string LastIdStatement = "SELECT last_insert_rowid();";
-
     private SqliteDialect()
         : base(typeof(SqliteParameter))
     {
@@ -55,9 +51,11 @@ public sealed class SqliteDialect : Dialect
 
     public override string Page => " LIMIT @Take OFFSET @Skip";
 
-    public override string LastId => LastIdStatement;
-
-    public override string InsertedId => InsertedIdStatement;
+    public override string Returning(string insert, string key = "id")
+    {
+        ArgumentNullException.ThrowIfNull(insert);
+        return $"{insert.TrimEnd().TrimEnd(';')} RETURNING {key}";
+    }
 
     public override string JournalSql => JournalStatement;
 

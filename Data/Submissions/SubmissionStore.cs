@@ -345,7 +345,7 @@ public sealed class SubmissionStore(Db db)
 
     private Task<long> InsertSubmissionAsync(DbConnection connection, DbTransaction transaction, NewSubmission s, string status, CancellationToken ct)
     {
-        return connection.ExecuteScalarAsync<long>(new CommandDefinition(connection.Sql(InsertSql + db.Dialect.LastId), new
+        return connection.ExecuteScalarAsync<long>(new CommandDefinition(connection.Sql(db.Dialect.Returning(InsertSql)), new
         {
             s.Institution, s.Period, status, s.ReceivedAt, s.Sha256, s.ContentType, s.Bytes,
         }, transaction, cancellationToken: ct));
