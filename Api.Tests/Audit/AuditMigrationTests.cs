@@ -1,6 +1,7 @@
 using Compliance.Api.Tests.Support;
 using Compliance.Data;
 using Compliance.Data.Sqlite;
+using Dapper;
 using FluentAssertions.Execution;
 using Microsoft.Data.Sqlite;
 
@@ -22,7 +23,7 @@ public sealed class AuditMigrationTests
             foreach (var (name, sql) in Migrations.Scripts(SqliteDialect.Instance).Where(s => string.CompareOrdinal(s.Name, CountingScript) < 0))
             {
                 await ExecuteAsync(connection, sql);
-                await ExecuteAsync(connection, $"INSERT INTO schema_migrations (id, applied_at) VALUES ('{name}', @now)");
+                await connection.ExecuteAsync("INSERT INTO schema_migrations (id, applied_at) VALUES (@name, @now)", new { name, now = "2023-01-01T00:00:00.000Z" });
             }
 
             await ExecuteAsync(connection, """

@@ -194,28 +194,29 @@ public sealed class RuleSetPreviewLimitTests
     private static async Task CopyTemplateAsync(DbConnection connection, DbTransaction transaction)
     {
         async Task<string[]> ColumnsAsync(string table) =>
-            [.. await connection.QueryAsync<string>($"SELECT name FROM pragma_table_info('{table}')", transaction: transaction)];
+            [.. await connection.QueryAsync<string>("SELECT name FROM pragma_table_info(@table)", new { table }, transaction)];
         string Select(IEnumerable<string> columns, string alias, Dictionary<string, string> replaced) =>
             string.Join(", ", columns.Select(c => replaced.GetValueOrDefault(c, $"{alias}.{c}")));
-        var copies = $"WITH RECURSIVE copies(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM copies WHERE n < {Institutions - 1})";
+        const string copies = "WITH RECURSIVE copies(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM copies WHERE n < @last)";
+        var parameters = new { last = Institutions - 1, template = Template };
         const string code = "printf('PL%04d', copies.n)";
 
         var institutions = await ColumnsAsync("institutions");
         await connection.ExecuteAsync(
             $"{copies} INSERT INTO institutions ({string.Join(", ", institutions)}) SELECT {Select(institutions, "i", new() { ["code"] = code })} "
-            + $"FROM institutions i CROSS JOIN copies WHERE i.code = '{Template}'",
-            transaction: transaction);
+            + "FROM institutions i CROSS JOIN copies WHERE i.code = @template",
+            parameters, transaction);
         var submissions = (await ColumnsAsync("submissions")).Where(c => c != "id").ToList();
         await connection.ExecuteAsync(
             $"{copies} INSERT INTO submissions ({string.Join(", ", submissions)}) SELECT {Select(submissions, "s", new() { ["institution"] = code })} "
-            + $"FROM submissions s CROSS JOIN copies WHERE s.institution = '{Template}'",
-            transaction: transaction);
+            + "FROM submissions s CROSS JOIN copies WHERE s.institution = @template",
+            parameters, transaction);
         var snapshots = await ColumnsAsync("snapshots");
         await connection.ExecuteAsync(
             $"INSERT INTO snapshots ({string.Join(", ", snapshots)}) "
             + $"SELECT {Select(snapshots, "t", new() { ["submission_id"] = "c.id", ["institution"] = "c.institution" })} "
-            + $"FROM snapshots t JOIN submissions c ON c.period = t.period AND c.institution <> t.institution WHERE t.institution = '{Template}'",
-            transaction: transaction);
+            + "FROM snapshots t JOIN submissions c ON c.period = t.period AND c.institution <> t.institution WHERE t.institution = @template",
+            parameters, transaction);
         (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM snapshots", transaction: transaction)).Should().Be(Institutions * Months);
     }
 

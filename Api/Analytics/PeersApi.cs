@@ -132,10 +132,20 @@ internal static class PeersApi
 
             described.Description = "A peer group (category and province), its count n of members with the measure, and the figures the caller may see of them.";
             described.Required = new HashSet<string>(StringComparer.Ordinal) { "group", "n" };
-            properties["group"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The category and the province's two digits, e.g. \"rural 53\"." };
+            Describe(properties, "group", "The category and the province's two digits, e.g. \"rural 53\".");
             foreach (var (name, note) in Figures)
             {
-                properties[name] = new OpenApiSchema { Type = JsonSchemaType.Number, Format = "double", Description = note };
+                Describe(properties, name, note);
+            }
+        }
+
+        // The member as generated from its type (a decimal figure), described, and never null: a figure not sent is absent.
+        private static void Describe(IDictionary<string, IOpenApiSchema> properties, string name, string description)
+        {
+            if (properties.TryGetValue(name, out var member) && member is OpenApiSchema generated)
+            {
+                generated.Type &= ~JsonSchemaType.Null;
+                generated.Description = description;
             }
         }
     }

@@ -42,11 +42,11 @@ internal static class Networks
         : $"{key}: '{entry}' is not a CIDR range; give an address and a prefix length, such as 10.20.0.0/16 or fd00::/8, separated by commas.";
 
     /// <summary>Whether any of the ranges holds the address (an IPv4-mapped IPv6 address as the IPv4 address it carries).</summary>
-    public static bool Holds(this List<IPNetwork> networks, IPAddress address)
+    public static bool Holds(this IEnumerable<IPNetwork> networks, IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(networks);
         var unmapped = Unmapped(address);
-        return networks.Exists(n => n.Contains(unmapped));
+        return networks.Any(n => n.Contains(unmapped));
     }
 
     /// <summary>
@@ -69,7 +69,7 @@ internal static class Networks
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(allowed);
-        return IsLocal(connection) || (connection.RemoteIpAddress is { } remote && allowed.Any(n => n.Contains(Unmapped(remote))));
+        return IsLocal(connection) || (connection.RemoteIpAddress is { } remote && allowed.Holds(remote));
     }
 
     /// <summary>An IPv4-mapped IPv6 address (<c>::ffff:10.0.0.1</c>) as the IPv4 address it carries.</summary>
