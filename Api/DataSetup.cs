@@ -41,6 +41,8 @@ internal static class DataSetup
         builder.Services.AddSingleton<ApiKeyStore>();
         builder.Services.AddSingleton<SubmissionStore>();
         builder.Services.AddSingleton<SnapshotStore>();
+        builder.Services.AddSingleton<SnapshotRecomputer>();
+        builder.Services.AddSingleton<AnalyticsSnapshots>();
         builder.Services.AddSingleton<ExceptionStore>();
         builder.Services.AddSingleton<RuleSetStore>();
         builder.Services.AddSingleton<EvaluationStore>();

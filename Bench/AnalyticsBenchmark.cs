@@ -101,7 +101,7 @@ internal static class AnalyticsBenchmark
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"stored {ids.Count:N0} snapshots in {watch.Elapsed.TotalSeconds:F1} s; evaluating…"));
         watch.Restart();
-        var job = new EvaluateSubmissionJob(new EvaluationStore(db, new ExceptionStore(db)), ruleSets, clock, NullLogger<EvaluateSubmissionJob>.Instance);
+        var job = new EvaluateSubmissionJob(new EvaluationStore(db, new ExceptionStore(db)), new SubmissionStore(db), ruleSets, clock, NullLogger<EvaluateSubmissionJob>.Instance);
         foreach (var batch in ids.Chunk(EvaluateSubmissionJob.MaxBatch))
         {
             await job.RunManyAsync(batch, CancellationToken.None);

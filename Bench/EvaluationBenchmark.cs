@@ -67,7 +67,7 @@ internal static class EvaluationBenchmark
         }
 
         // As the server runs them: the evaluations one acceptance (or a re-evaluation request) makes due, in batches.
-        var job = new EvaluateSubmissionJob(new EvaluationStore(db, new ExceptionStore(db)), ruleSets, clock, NullLogger<EvaluateSubmissionJob>.Instance);
+        var job = new EvaluateSubmissionJob(new EvaluationStore(db, new ExceptionStore(db)), new SubmissionStore(db), ruleSets, clock, NullLogger<EvaluateSubmissionJob>.Instance);
         var seconds = await TimeAsync(job, ids);
         var exceptions = await CountAsync(db);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-9} evaluated {periods:N0} institution-periods in {seconds:F2} s ({periods / seconds:N0}/s): {exceptions.Exceptions:N0} exceptions, {exceptions.Events:N0} events"));

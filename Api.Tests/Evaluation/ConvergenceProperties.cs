@@ -85,7 +85,7 @@ public sealed class ConvergenceProperties
                 new Institution { Code = "P1", Name = "P", Category = "rural", RegionCode = "371302", ReportingFrom = new YearMonth(2021, 12) }, "secret", CancellationToken.None);
             var submissions = new SubmissionStore(db);
             var exceptions = new ExceptionStore(db);
-            var job = new EvaluateSubmissionJob(new EvaluationStore(db, exceptions), ruleSets, clock, NullLogger<EvaluateSubmissionJob>.Instance);
+            var job = new EvaluateSubmissionJob(new EvaluationStore(db, exceptions), new SubmissionStore(db), ruleSets, clock, NullLogger<EvaluateSubmissionJob>.Instance);
 
             var pending = new List<long>();
             foreach (var (period, snapshot, run, pick) in steps)

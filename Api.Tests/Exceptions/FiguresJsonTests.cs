@@ -1,4 +1,4 @@
-using Compliance.Data.Exceptions;
+using Compliance.Engine.Exceptions;
 
 namespace Compliance.Api.Tests.Exceptions;
 
@@ -15,7 +15,7 @@ public sealed class FiguresJsonTests
             ["lastYearIncrement"] = 0m,
         };
 
-        var json = ExceptionStore.FiguresJson(figures).ToJsonString();
+        var json = FindingJson.Figures(figures).ToJsonString();
 
         json.Should().Be("""{"growth":null,"increment":-0.01,"lastYearIncrement":0}""");
     }

@@ -198,6 +198,23 @@ public sealed partial class SqlServerStatementTests
             Tables.Add(node.SchemaObjectName.BaseIdentifier.Value);
             base.Visit(node);
         }
+
+        public override void Visit(CreateViewStatement node)
+        {
+            Tables.Add(node.SchemaObjectName.BaseIdentifier.Value);
+            base.Visit(node);
+        }
+
+        // A view is created alone in its batch, so the migrations create each in an EXEC of its own.
+        public override void Visit(ExecutableStringList node)
+        {
+            foreach (var literal in node.Strings.OfType<StringLiteral>())
+            {
+                SqlServerDialect.Parse(literal.Value, out _).Accept(this);
+            }
+
+            base.Visit(node);
+        }
     }
 
     /// <summary>The tables a statement names (not its aliases or common table expressions) and the functions it calls.</summary>

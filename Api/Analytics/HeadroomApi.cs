@@ -2,7 +2,6 @@ using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Compliance.Api.Access;
 using Compliance.Api.Http;
-using Compliance.Data.Exceptions;
 using Compliance.Data.Institutions;
 using Compliance.Data.Rules;
 using Compliance.Data.Snapshots;
@@ -73,7 +72,7 @@ internal static class HeadroomApi
         item.RuleSet,
         item.Rule,
         item.Part,
-        ExceptionStore.OutcomeName(item.Outcome),
+        item.Outcome.Name(),
         Round(item.Figure, item.Unit),
         Round(item.Threshold, item.Unit),
         Round(item.Margin, item.Unit),

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 using Compliance.Api.Access;
 using Compliance.Api.Http;
 using Compliance.Data.Institutions;
-using Compliance.Data.Snapshots;
+using Compliance.Data.Analytics;
 using Compliance.Engine;
 using Compliance.Engine.Analytics;
 using Compliance.Engine.Indicators;
@@ -151,7 +151,7 @@ internal static class PeersApi
     }
 
     private static async Task<Results<Ok<RankingView>, ProblemHttpResult>> Ranking(
-        [AsParameters] RankingQuery query, Caller caller, InstitutionStore institutions, SnapshotStore snapshots, CancellationToken ct)
+        [AsParameters] RankingQuery query, Caller caller, InstitutionStore institutions, AnalyticsSnapshots snapshots, CancellationToken ct)
     {
         if (!AnalyticsAccess.TryJurisdiction(caller, query.Jurisdiction, out var scope, out var refusal))
         {
@@ -178,7 +178,7 @@ internal static class PeersApi
     }
 
     private static async Task<Results<Ok<PeersView>, ProblemHttpResult>> ForInstitution(
-        string code, [AsParameters] PeersQuery query, Caller caller, InstitutionStore institutions, SnapshotStore snapshots, CancellationToken ct)
+        string code, [AsParameters] PeersQuery query, Caller caller, InstitutionStore institutions, AnalyticsSnapshots snapshots, CancellationToken ct)
     {
         if (await institutions.FindAsync(code, caller.Scope, ct) is not { } institution)
         {

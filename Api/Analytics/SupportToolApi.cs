@@ -3,7 +3,6 @@ using Compliance.Api.Http;
 using Compliance.Data;
 using Compliance.Data.Analytics;
 using Compliance.Data.Institutions;
-using Compliance.Data.Snapshots;
 using Compliance.Engine.Analytics;
 using Compliance.Engine.Indicators;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -54,7 +53,7 @@ internal static class SupportToolApi
     public sealed record Coverage(int Included, int Expected);
 
     private static async Task<Results<Ok<InstitutionSupportTool>, ProblemHttpResult>> ForInstitution(
-        string code, Caller caller, InstitutionStore institutions, SnapshotStore snapshots, [AsParameters] YearQuery query, CancellationToken ct)
+        string code, Caller caller, InstitutionStore institutions, AnalyticsSnapshots snapshots, [AsParameters] YearQuery query, CancellationToken ct)
     {
         if (await institutions.FindAsync(code, caller.Scope, ct) is not { } institution)
         {
@@ -76,7 +75,7 @@ internal static class SupportToolApi
     }
 
     private static async Task<Results<Ok<JurisdictionSupportTool>, ProblemHttpResult>> ForJurisdiction(
-        Caller caller, InstitutionStore institutions, SnapshotStore snapshots, [AsParameters] JurisdictionYearQuery query, CancellationToken ct)
+        Caller caller, InstitutionStore institutions, AnalyticsSnapshots snapshots, [AsParameters] JurisdictionYearQuery query, CancellationToken ct)
     {
         if (!AnalyticsAccess.TryJurisdiction(caller, query.Jurisdiction, out var scope, out var refusal))
         {

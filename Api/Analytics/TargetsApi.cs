@@ -5,7 +5,6 @@ using Compliance.Api.Access;
 using Compliance.Api.Http;
 using Compliance.Data.Analytics;
 using Compliance.Data.Institutions;
-using Compliance.Data.Snapshots;
 using Compliance.Engine.Analytics;
 using Compliance.Engine.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -82,7 +81,7 @@ internal static class TargetsApi
     }
 
     private static async Task<Results<Ok<TargetProgressView>, ProblemHttpResult>> ProgressOf(
-        string id, [AsParameters] YearQuery query, Caller caller, TargetStore targets, InstitutionStore institutions, SnapshotStore snapshots, CancellationToken ct)
+        string id, [AsParameters] YearQuery query, Caller caller, TargetStore targets, InstitutionStore institutions, AnalyticsSnapshots snapshots, CancellationToken ct)
     {
         // An institution is refused whatever it asks; a regulator learns a target exists before it is told it is too wide.
         if (caller.IsInstitution && !AnalyticsAccess.TryJurisdiction(caller, null, out _, out var refused))

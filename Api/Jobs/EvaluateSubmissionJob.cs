@@ -1,6 +1,7 @@
 using Compliance.Data.Evaluations;
 using Compliance.Data.Exceptions;
 using Compliance.Data.Rules;
+using Compliance.Data.Submissions;
 using Compliance.Engine.Rules;
 using Hangfire;
 using NodaTime;
@@ -14,6 +15,7 @@ namespace Compliance.Api.Jobs;
 /// </summary>
 public sealed class EvaluateSubmissionJob(
     EvaluationStore evaluations,
+    SubmissionStore submissions,
     RuleSetStore ruleSets,
     IClock clock,
     ILogger<EvaluateSubmissionJob> log,
@@ -33,7 +35,7 @@ public sealed class EvaluateSubmissionJob(
         ArgumentNullException.ThrowIfNull(submissionIds);
         using var timed = metrics?.TimeEvaluation();
         var sets = await ruleSets.CurrentAsync(ct);
-        await evaluations.MarkAsync(submissionIds, "running", null, ct);
+        await submissions.MarkEvaluationAsync(submissionIds, SubmissionStore.EvaluationRunning, null, ct);
         try
         {
             // With no set in force for the region and year, nothing applies: the evaluation is done, its outcome
@@ -45,7 +47,7 @@ public sealed class EvaluateSubmissionJob(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            await evaluations.MarkAsync(submissionIds, "failed", e.Message, CancellationToken.None);
+            await submissions.MarkEvaluationAsync(submissionIds, SubmissionStore.EvaluationFailed, e.Message, CancellationToken.None);
             throw;
         }
     }

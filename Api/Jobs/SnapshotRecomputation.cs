@@ -25,6 +25,7 @@ public sealed class SnapshotOptions
 /// </summary>
 internal sealed class SnapshotRecomputation(
     SnapshotStore snapshots,
+    SnapshotRecomputer recomputer,
     Db db,
     IBackgroundJobClient jobs,
     IOptions<SnapshotOptions> options,
@@ -54,7 +55,7 @@ internal sealed class SnapshotRecomputation(
             RecomputedBatch? batch;
             try
             {
-                batch = await snapshots.RecomputeNextAsync(options.Value.RecomputeBatchSize, stoppingToken);
+                batch = await recomputer.RecomputeNextAsync(options.Value.RecomputeBatchSize, stoppingToken);
             }
             catch (Exception e) when (db.Dialect.IsTransient(e) && !stoppingToken.IsCancellationRequested)
             {

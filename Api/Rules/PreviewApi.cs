@@ -7,7 +7,7 @@ using Compliance.Api.Access;
 using Compliance.Api.Http;
 using Compliance.Data.Exceptions;
 using Compliance.Data.Rules;
-using Compliance.Data.Snapshots;
+using Compliance.Data.Analytics;
 using Compliance.Engine;
 using Compliance.Engine.Calendar;
 using Compliance.Engine.Exceptions;
@@ -69,7 +69,7 @@ internal static class PreviewApi
         int Unchanged, long ElapsedMs);
 
     private static async Task<Results<Ok<PreviewView>, ProblemHttpResult>> Preview(
-        string id, [AsParameters] PreviewQuery query, RulesApi.RuleSetBody body, Caller caller, RuleSetStore ruleSets, SnapshotStore snapshots,
+        string id, [AsParameters] PreviewQuery query, RulesApi.RuleSetBody body, Caller caller, RuleSetStore ruleSets, AnalyticsSnapshots snapshots,
         ExceptionStore exceptions, PreviewPlaces places, IClock clock, HttpResponse response, ILogger<PreviewPlaces> log, CancellationToken ct)
     {
         var started = Stopwatch.StartNew();
@@ -142,12 +142,12 @@ internal static class PreviewApi
             foreach (var (set, result, exception) in evaluation.Against(existing, e => (e.RuleSetId ?? "", e.Rule)))
             {
                 var finding = result?.Finding;
-                var severity = finding is null ? null : ExceptionStore.SeverityName(finding.Severity);
+                var severity = finding is null ? null : finding.Severity.Name();
                 var status = exception is null ? null : ExceptionLifecycle.ParseStatus(exception.Status);
                 switch (Replay.Of(status, exception?.WaivedUntil, today, finding is not null, severity != exception?.Severity))
                 {
                     case ReplayChange.Opened:
-                        opened.Add(new OpenedView(history.Institution, history.Period, set!.Id, finding!.Rule, severity!, ExceptionStore.FiguresJson(finding.Figures)));
+                        opened.Add(new OpenedView(history.Institution, history.Period, set!.Id, finding!.Rule, severity!, FindingJson.Figures(finding.Figures)));
                         break;
                     case ReplayChange.Cleared:
                         cleared.Add(new ClearedView(Formats.Id(exception!.Id), exception.Institution, exception.Period, exception.RuleSetId ?? "", exception.Rule));

@@ -5,7 +5,6 @@ using Compliance.Api.Audit;
 using Compliance.Api.Http;
 using Compliance.Api.Jobs;
 using Compliance.Data;
-using Compliance.Data.Exceptions;
 using Compliance.Data.Institutions;
 using Compliance.Data.Rules;
 using Compliance.Data.Snapshots;
@@ -21,6 +20,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using NodaTime;
+using Compliance.Engine.Exceptions;
+using Compliance.Data.Evaluations;
 
 namespace Compliance.Api.Submissions;
 
@@ -298,7 +299,7 @@ internal sealed class SubmitLedger(
         // The evaluation the job would make of this ledger once stored, with nothing written.
         var history = new SnapshotHistory(institution.Code, new StoredSnapshot(period, 0, snapshot), baselines);
         var evaluation = RuleEvaluation.Of(await ruleSets.CurrentAsync(ct), institution.RegionCode, history);
-        var answer = ExceptionStore.EvaluationJson(evaluation, []);
+        var answer = StoredEvaluation.Of(evaluation, []).ToJsonObject();
         answer.Insert(0, "status", "done");
         return TypedResults.Ok(new SubmissionReceipt
         {
@@ -321,9 +322,9 @@ internal sealed class SubmitLedger(
         ["rule"] = finding.Rule,
         ["period"] = Periods.Format(period),
         ["ruleSet"] = new JsonObject { ["id"] = ruleSet.Id, ["version"] = ruleSet.Version },
-        ["severity"] = ExceptionStore.SeverityName(finding.Severity),
-        ["figures"] = Formats.Figures(ExceptionStore.FiguresJson(finding.Figures).ToJsonString()),
-        ["baselines"] = ExceptionStore.BaselinesJson(finding.Baselines),
+        ["severity"] = finding.Severity.Name(),
+        ["figures"] = Formats.Figures(FindingJson.Figures(finding.Figures).ToJsonString()),
+        ["baselines"] = FindingJson.Baselines(finding.Baselines),
         ["message"] = new JsonObject { ["zh"] = finding.Message.Zh, ["en"] = finding.Message.En },
     };
 

@@ -1,5 +1,7 @@
-using System.Text.Json;
+using Compliance.Data.Evaluations;
+using Compliance.Data.Submissions;
 using Compliance.Engine.Analytics;
+using Compliance.Engine.Rules;
 using Dapper;
 using NodaTime;
 
@@ -26,14 +28,14 @@ public sealed class AnalyticsStore(Db db)
     // The latest accepted version of each institution's period, or nothing where it has not filed.
     private const string Population = $"""
         FROM institutions i
-        LEFT JOIN submissions s ON s.institution = i.code AND s.period = @period AND s.status = 'accepted'
-          AND s.version = (SELECT MAX(v.version) FROM submissions v WHERE v.institution = i.code AND v.period = @period AND v.status = 'accepted')
+        LEFT JOIN submissions s ON s.institution = i.code AND s.period = @period
+          AND EXISTS (SELECT 1 FROM latest_submissions l WHERE l.id = s.id)
         WHERE i.reporting_from <= @period AND {Scope.Filter}
         """;
 
     private const string CoverageSql = $"""
         SELECT COUNT(*) AS Expected, COUNT(s.id) AS Filed,
-               COALESCE(SUM(CASE WHEN s.evaluation_status = 'done' THEN 1 ELSE 0 END), 0) AS Evaluated
+               COALESCE(SUM(CASE WHEN s.evaluation_status = '{SubmissionStore.EvaluationDone}' THEN 1 ELSE 0 END), 0) AS Evaluated
         {Population}
         """;
 
@@ -54,7 +56,7 @@ public sealed class AnalyticsStore(Db db)
     private const string CellFindingsSql = $"""
         SELECT e.id AS Id, e.institution AS Institution, e.rule_set_id AS RuleSet, e."rule" AS "Rule", e.severity AS Severity, e.status AS Status
         FROM exceptions e JOIN institutions i ON i.code = e.institution
-        WHERE e.period = @period AND e.rule_set_id IS NOT NULL AND e."rule" <> 'DEADLINE_MISSED' AND i.reporting_from <= @period AND {Scope.Filter}
+        WHERE e.period = @period AND e.rule_set_id IS NOT NULL AND e."rule" <> '{RuleCatalog.DeadlineMissedRuleId}' AND i.reporting_from <= @period AND {Scope.Filter}
         """;
 
 
@@ -83,9 +85,9 @@ public sealed class AnalyticsStore(Db db)
         var texts = new Dictionary<string, string>(StringComparer.Ordinal);
         return [.. rows.Select(r =>
         {
-            var evaluated = r.SubmissionId is not null && r.EvaluationStatus == "done";
+            var evaluated = r.SubmissionId is not null && r.EvaluationStatus == SubmissionStore.EvaluationDone;
             return new PopulationMember(r.Code, r.Name, r.Category, r.RegionCode, r.SubmissionId is not null, evaluated,
-                evaluated ? OutcomesOf(r.Evaluation, texts) : []);
+                evaluated ? StoredEvaluation.RulesOf(r.Evaluation, texts) : []);
         })];
     }
 
@@ -103,65 +105,6 @@ public sealed class AnalyticsStore(Db db)
         ScopeInstitution = scope.Institution,
         ScopeRegionLike = scope.RegionLike,
     };
-
-    /// <summary>
-    /// The <c>rules</c> of a stored evaluation (<c>[{ruleSet, rule, outcome}]</c>), read with a forward-only reader
-    /// that skips everything else: a heat map reads a thousand of them per answer. Their few distinct texts are
-    /// shared, not allocated per cell.
-    /// </summary>
-    private static List<StoredOutcome> OutcomesOf(string? evaluation, Dictionary<string, string> texts)
-    {
-        if (evaluation is null)
-        {
-            return [];
-        }
-
-        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(evaluation));
-        var outcomes = new List<StoredOutcome>();
-        var depth = 0;
-        while (reader.Read())
-        {
-            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("rules"u8))
-            {
-                reader.Read();
-                depth = reader.CurrentDepth;
-                while (reader.Read() && !(reader.TokenType == JsonTokenType.EndArray && reader.CurrentDepth == depth))
-                {
-                    if (reader.TokenType == JsonTokenType.StartObject)
-                    {
-                        outcomes.Add(ReadOutcome(ref reader, texts));
-                    }
-                }
-            }
-            else if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && reader.CurrentDepth == 1)
-            {
-                reader.Skip();
-            }
-        }
-
-        return outcomes;
-    }
-
-    private static StoredOutcome ReadOutcome(ref Utf8JsonReader reader, Dictionary<string, string> texts)
-    {
-        string? ruleSet = null, rule = null, outcome = null;
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
-        {
-            var name = reader.ValueTextEquals("ruleSet"u8) ? 0 : reader.ValueTextEquals("rule"u8) ? 1 : reader.ValueTextEquals("outcome"u8) ? 2 : -1;
-            reader.Read();
-            if (name < 0 || reader.TokenType != JsonTokenType.String)
-            {
-                reader.Skip();
-                continue;
-            }
-
-            var text = reader.GetString()!;
-            text = texts.TryGetValue(text, out var shared) ? shared : texts[text] = text;
-            (ruleSet, rule, outcome) = name switch { 0 => (text, rule, outcome), 1 => (ruleSet, text, outcome), _ => (ruleSet, rule, text) };
-        }
-
-        return new StoredOutcome(ruleSet ?? "", rule ?? "", outcome ?? "");
-    }
 
     private sealed class CountRow
     {

@@ -14,20 +14,20 @@ public sealed class TargetStore(Db db)
 {
     private const string CountSql = "SELECT COUNT(*) FROM targets WHERE id = @id";
 
-    private const string LatestVersionSql = "SELECT COALESCE(MAX(version), 0) FROM targets WHERE id = @id";
+    private const string LatestVersionSql = "SELECT COALESCE(MAX(l.version), 0) FROM latest_targets l WHERE l.id = @id";
 
     private const string ListSql = """
         SELECT t.id AS Id, t.version AS Version, t.definition AS Definition, t.created_at AS CreatedAt
         FROM targets t
         WHERE t.year = @year
-          AND t.version = (SELECT MAX(v.version) FROM targets v WHERE v.id = t.id)
+          AND EXISTS (SELECT 1 FROM latest_targets l WHERE l.id = t.id AND l.version = t.version)
         ORDER BY t.jurisdiction, t.id
         """;
 
     private const string FindSql = """
         SELECT t.id AS Id, t.version AS Version, t.definition AS Definition, t.created_at AS CreatedAt
         FROM targets t
-        WHERE t.id = @id AND t.version = (SELECT MAX(v.version) FROM targets v WHERE v.id = t.id)
+        WHERE t.id = @id AND EXISTS (SELECT 1 FROM latest_targets l WHERE l.id = t.id AND l.version = t.version)
         """;
 
     private const string InsertSql = """

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Compliance.Engine;
 using Compliance.Engine.Calendar;
 using Compliance.Engine.Exceptions;
@@ -114,7 +113,7 @@ public enum TransitionOutcome
 /// </summary>
 public sealed class ExceptionStore(Db db)
 {
-    public const string DeadlineMissedRule = "DEADLINE_MISSED";
+    public const string DeadlineMissedRule = RuleCatalog.DeadlineMissedRuleId;
 
     private const string Columns = """
         e.id AS Id, e.institution AS Institution, e.period AS Period, e."rule" AS "Rule", e.rule_set_id AS RuleSetId,
@@ -128,8 +127,15 @@ public sealed class ExceptionStore(Db db)
         to_status AS ToStatus, note AS Note, figures AS Figures
         """;
 
-    // The exceptions of every rule set in an institution's periods: those of sets that no longer apply are cleared with the rest.
-    private const string ExistingSql = $"SELECT {Columns} FROM exceptions e WHERE e.institution = @Institution AND e.period >= @From AND e.period <= @To AND e.\"rule\" <> 'DEADLINE_MISSED'";
+    // The exceptions of every rule set in an institution's periods: those of sets that no longer apply are cleared with
+    // the rest. A decided one comes with the figures its latest event recorded, which a new finding is compared with.
+    private static string ExistingSql { get; } = $"""
+        SELECT {Columns},
+               CASE WHEN e.status IN ('{ExceptionStatus.Resolved.Name()}', '{ExceptionStatus.Waived.Name()}') THEN
+                   (SELECT v.figures FROM exception_events v WHERE v.id = (SELECT MAX(w.id) FROM exception_events w WHERE w.exception_id = e.id AND w.figures IS NOT NULL))
+               END AS LastRecordedFigures
+        FROM exceptions e WHERE e.institution = @Institution AND e.period >= @From AND e.period <= @To AND e."rule" <> '{DeadlineMissedRule}'
+        """;
 
     // The exceptions of evaluations in [From, To] that a scope sees, as a preview compares them.
     private const string StoredInRangeSql = $"SELECT {Columns} FROM exceptions e JOIN institutions i ON i.code = e.institution WHERE e.period >= @From AND e.period <= @To AND e.\"rule\" <> 'DEADLINE_MISSED' AND {Scope.Filter}";
@@ -170,40 +176,35 @@ public sealed class ExceptionStore(Db db)
     private const string StatusSql = $"SELECT e.status FROM exceptions e JOIN institutions i ON i.code = e.institution WHERE e.id = @id AND {Scope.Filter}";
 
     // The DEADLINE_MISSED exceptions a sweep may still have to act on, whatever the deadline's date: filed since (and
-    // without their filedLate event), or waived until a day now past and still not filed. Filed means as the sweep
-    // plans it: an accepted submission of the ledger's period, or a deliverable of the obligation and the period's year.
-    private const string OpenMissedSql = """
+    // without their filedLate event), or waived until a day now past and still not filed. Filed means as the schema's
+    // filings define it: a ledger deadline by its period, any other by the year of its period.
+    private const string OpenMissedSql = $"""
         SELECT x.Id, x.Institution, x.Period, x.Subject, x.Status, x.Until, x.FiledAt FROM (
             SELECT e.id AS Id, e.institution AS Institution, e.period AS Period, e.subject AS Subject, e.status AS Status, e.waived_until AS Until,
-                   COALESCE(
-                       (SELECT MIN(s.received_at) FROM submissions s
-                        WHERE e.subject = 'LEDGER_MONTHLY' AND s.institution = e.institution AND s.period = e.period AND s.status = 'accepted' AND s.version IS NOT NULL),
-                       (SELECT MIN(d.received_at) FROM deliverables d
-                        WHERE e.subject <> 'LEDGER_MONTHLY' AND d.institution = e.institution AND d.obligation = e.subject
-                          AND d.year = CAST(SUBSTRING(e.period, 1, 4) AS INTEGER))) AS FiledAt
-            FROM exceptions e WHERE e."rule" = 'DEADLINE_MISSED') x
+                   (SELECT MIN(f.filed_at) FROM filings f
+                    WHERE f.institution = e.institution AND f.obligation = e.subject
+                      AND (f.period = e.period OR f.year = CAST(SUBSTRING(e.period, 1, 4) AS INTEGER))) AS FiledAt
+            FROM exceptions e WHERE e."rule" = '{DeadlineMissedRule}') x
         WHERE (x.FiledAt IS NOT NULL AND NOT EXISTS (SELECT 1 FROM exception_events v WHERE v.exception_id = x.Id AND v.kind = 'filedLate'))
            OR (x.FiledAt IS NULL AND x.Status = 'waived' AND x.Until < @today)
         """;
 
     // Under its unique key: a sweep racing another writes nothing twice (the sweep's lock serializes them).
-    private const string InsertMissedSql = """
+    private const string InsertMissedSql = $$"""
         INSERT INTO exceptions (institution, period, "rule", subject, severity, status, figures, baselines, message_zh, message_en, created_at, updated_at)
-        SELECT @institution, @period, 'DEADLINE_MISSED', @obligation, 'breach', @status, @figures, '{}', @zh, @en, @now, @now
+        SELECT @institution, @period, '{{DeadlineMissedRule}}', @obligation, 'breach', @status, @figures, '{}', @zh, @en, @now, @now
         WHERE NOT EXISTS (
-            SELECT 1 FROM exceptions WHERE institution = @institution AND period = @period AND "rule" = 'DEADLINE_MISSED' AND subject = @obligation);
+            SELECT 1 FROM exceptions WHERE institution = @institution AND period = @period AND "rule" = '{{DeadlineMissedRule}}' AND subject = @obligation);
         """;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>
-    /// Applies evaluations inside the caller's transaction, each institution-period once: for each, creates the
-    /// exceptions of new findings, updates the figures of open and explained ones in place, reopens cleared ones found
-    /// again (and waived ones whose waiver ended), clears those no longer found, records new figures of resolved and
-    /// waived ones as events only, and marks the submission's evaluation done. Their locks are taken in one order
-    /// whoever asks (so two batches never wait on each other), what each institution's periods hold is read once under
-    /// them, and the writes go through statements prepared once. Applying the same evaluations twice changes nothing.
-    /// Returns the exceptions each wrote or updated, by submission.
+    /// Applies evaluations inside the caller's transaction, each institution-period once, as
+    /// <see cref="ExceptionPlan.OfEvaluation"/> plans them against what its periods hold. Their locks are taken in one
+    /// order whoever asks (so two batches never wait on each other), what each institution's periods hold is read once
+    /// under them, and the writes go through statements prepared once. Applying the same evaluations twice changes
+    /// nothing. Returns the exceptions each wrote, updated or found again, by submission.
     /// </summary>
     internal static async Task<IReadOnlyDictionary<long, IReadOnlyList<long>>> ApplyAsync(
         DbConnection connection, DbTransaction transaction, IReadOnlyList<Evaluation> evaluations, Instant now, CancellationToken ct)
@@ -214,50 +215,36 @@ public sealed class ExceptionStore(Db db)
             await dialect.LockAsync(connection, transaction, resource, ct);
         }
 
-        var existing = new Dictionary<(string, YearMonth), IReadOnlyList<ExceptionRecord>>();
+        var existing = new Dictionary<(string, YearMonth), IReadOnlyList<ExceptionOnRecord>>();
         foreach (var institution in evaluations.GroupBy(e => e.Institution, StringComparer.Ordinal))
         {
-            var rows = await connection.QueryAsync<ExceptionRecord>(new CommandDefinition(
+            var rows = await connection.QueryAsync<ExistingRow>(new CommandDefinition(
                 connection.Sql(ExistingSql),
                 new { Institution = institution.Key, From = Periods.Format(institution.Min(e => e.Period)), To = Periods.Format(institution.Max(e => e.Period)) },
                 transaction,
                 cancellationToken: ct));
             foreach (var period in rows.GroupBy(r => r.Period))
             {
-                existing[(institution.Key, period.Key)] = [.. period];
+                existing[(institution.Key, Periods.Parse(period.Key))] = [.. period.Select(r => r.ToStored())];
             }
         }
 
+        var today = ReportingZone.DateOf(now);
         var written = new Dictionary<long, IReadOnlyList<long>>();
         await using var writes = new ExceptionWrites(connection, transaction);
         foreach (var evaluation in evaluations)
         {
-            written[evaluation.SubmissionId] = await ApplyAsync(writes, evaluation, existing.GetValueOrDefault((evaluation.Institution, evaluation.Period)) ?? [], now, ct);
+            var plan = ExceptionPlan.OfEvaluation(evaluation.Result, evaluation.SubmissionId, existing.GetValueOrDefault((evaluation.Institution, evaluation.Period)) ?? [], today);
+            var touched = new List<long>();
+            foreach (var write in plan)
+            {
+                touched.Add(await writes.ApplyAsync(evaluation.Institution, evaluation.Period, write, now, ct));
+            }
+
+            written[evaluation.SubmissionId] = touched;
         }
 
         return written;
-    }
-
-    // One evaluation, against what the evaluations of its institution-period wrote before (read under its lock).
-    private static async Task<IReadOnlyList<long>> ApplyAsync(ExceptionWrites writes, Evaluation evaluation, IReadOnlyList<ExceptionRecord> existing, Instant now, CancellationToken ct)
-    {
-        // A rule no longer in its set, or a set that no longer applies, finds nothing: what it found before is cleared,
-        // as a fresh evaluation would leave it.
-        var touched = new List<long>();
-        foreach (var (set, result, current) in evaluation.Result.Against(existing, e => (e.RuleSetId ?? "", e.Rule)))
-        {
-            if (result?.Finding is { } finding)
-            {
-                touched.Add(await WriteFindingAsync(writes, evaluation, set!, finding, current, now, ct));
-            }
-            else if (current is not null && await ClearAsync(writes, current, now, ct))
-            {
-                touched.Add(current.Id);
-            }
-        }
-
-        await writes.EvaluatedAsync(evaluation.SubmissionId, EvaluationJson(evaluation.Result, touched).ToJsonString(), now, ct);
-        return touched;
     }
 
     /// <summary>
@@ -346,7 +333,7 @@ public sealed class ExceptionStore(Db db)
         await using (var writes = new ExceptionWrites(connection, transaction))
         {
             await writes.MoveAsync(id, transition.To, action == LifecycleEvent.Waive ? waivedUntil : null, now, ct);
-            await writes.EventAsync(id, actor, recorded, from, transition.To, note, null, now, ct);
+            await writes.EventAsync(id, actor, new PlannedEvent(recorded, from, transition.To, note, null), now, ct);
         }
 
         await CommitAsync(transaction, ct);
@@ -386,92 +373,27 @@ public sealed class ExceptionStore(Db db)
         await using (var insert = connection.Repeated(transaction, dialect.Returning(InsertMissedSql),
             "institution", "period", "obligation", "status", "figures", "zh", "en", "now"))
         {
-            var first = ExceptionLifecycle.Next(null, LifecycleEvent.DeadlineMissed)!.Value;
-            foreach (var (institution, deadline) in missed)
+            foreach (var deadline in missed.Select(ExceptionPlan.OfMissed))
             {
-                var period = Periods.Format(deadline.Period);
-                var figures = JsonSerializer.Serialize(new { obligation = deadline.Obligation.Code, dueDate = Periods.FormatDate(deadline.DueDate) }, Json);
-                insert.Bind(institution, period, deadline.Obligation.Code, first.To.Name(), figures,
-                    $"{deadline.Obligation.Name.Zh}（{period}）截止日 {Periods.FormatDate(deadline.DueDate)} 已过，仍未报送。",
-                    $"{deadline.Obligation.Name.En} ({period}) was due on {Periods.FormatDate(deadline.DueDate)} and has not been filed.", now);
+                insert.Bind(deadline.Institution, Periods.Format(deadline.Deadline.Period), deadline.Deadline.Obligation.Code, deadline.Event.To.Name(),
+                    deadline.Figures, deadline.Message.Zh, deadline.Message.En, now);
                 if (await insert.ExecuteScalarAsync(ct) is long id)
                 {
                     created++;
-                    await writes.EventAsync(id, Actor.System, first.Recorded!.Value, null, first.To, null, figures, now, ct);
+                    await writes.EventAsync(id, Actor.System, deadline.Event, now, ct);
                 }
             }
         }
 
         var open = await connection.QueryAsync<OpenMissedRow>(new CommandDefinition(
-            connection.Sql(OpenMissedSql), new { today = Periods.FormatDate(today) }, transaction, cancellationToken: ct));
-        foreach (var found in open)
+            connection.Sql(OpenMissedSql), new { today }, transaction, cancellationToken: ct));
+        foreach (var write in ExceptionPlan.OfSweep(open.Select(r => r.ToMissed()), dueDate))
         {
-            var status = ExceptionLifecycle.ParseStatus(found.Status);
-            if (dueDate(found.Institution, found.Subject, Periods.Parse(found.Period)) is not { } due)
-            {
-                continue;
-            }
-
-            if (found.FiledAt is not { } filedAt)
-            {
-                if (ExceptionLifecycle.Next(status, LifecycleEvent.WaiverEnded) is { Recorded: { } reopened } transition)
-                {
-                    // A waiver that ended on a deadline still not filed: the first sweep after its date reopens it.
-                    await writes.MoveAsync(found.Id, transition.To, null, now, ct);
-                    await writes.EventAsync(found.Id, Actor.System, reopened, status, transition.To,
-                        $"The waiver ended on {Periods.FormatDate(found.Until!.Value)} and nothing is filed yet.", null, now, ct);
-                }
-
-                continue;
-            }
-
-            if (DeadlineSweep.DaysLate(due, filedAt) is not (> 0 and var days)
-                || ExceptionLifecycle.Next(status, LifecycleEvent.FiledLate) is not { Recorded: { } recorded } late)
-            {
-                continue;
-            }
-
-            var figures = JsonSerializer.Serialize(new
-            {
-                obligation = found.Subject,
-                dueDate = Periods.FormatDate(due),
-                filedAt = NodaTime.Text.InstantPattern.ExtendedIso.Format(filedAt),
-            }, Json);
-            var note = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"filed {days} days late");
-            await writes.EventAsync(found.Id, Actor.System, recorded, status, late.To, note, figures, now, ct);
-            await writes.FiguresAsync(found.Id, figures, ct);
+            await writes.ApplyAsync(null, default, write, now, ct);
         }
 
         return created;
     }
-
-    /// <summary>
-    /// An evaluation as the receipt shows it: <c>{ruleSets: [{id, version}], exceptions, rules: [{ruleSet, rule,
-    /// outcome}]}</c>, and <c>outcome: notApplicable</c> where no set applied. The job stores it; the dry run answers it, with no exceptions.
-    /// </summary>
-    public static JsonObject EvaluationJson(RuleEvaluation result, IEnumerable<long> exceptions)
-    {
-        ArgumentNullException.ThrowIfNull(result);
-        var json = new JsonObject
-        {
-            ["ruleSets"] = new JsonArray([.. result.Sets.Select(s => (JsonNode)new JsonObject { ["id"] = s.RuleSet.Id, ["version"] = s.RuleSet.Version })]),
-            ["exceptions"] = new JsonArray([.. exceptions.Select(id => (JsonNode)id.ToString(System.Globalization.CultureInfo.InvariantCulture))]),
-            ["rules"] = new JsonArray([.. result.Sets.SelectMany(s => s.Results.Select(r =>
-                (JsonNode)new JsonObject { ["ruleSet"] = s.RuleSet.Id, ["rule"] = r.Rule, ["outcome"] = OutcomeName(r.Outcome) }))]),
-        };
-        if (result.Sets.Count == 0)
-        {
-            json["outcome"] = OutcomeName(RuleOutcome.NotApplicable);
-        }
-
-        return json;
-    }
-
-    /// <summary>The JSON of a finding's figures: numbers unrounded, lists as arrays, a figure not computed as <c>null</c>.</summary>
-    public static JsonObject FiguresJson(IReadOnlyDictionary<string, object> figures) => ToJson(figures);
-
-    /// <summary>The JSON of a finding's baselines: each <c>{period, submissionId}</c>, or a list of them.</summary>
-    public static JsonObject BaselinesJson(IReadOnlyDictionary<string, object> baselines) => ToJson(baselines);
 
     private static object ListParameters(ExceptionFilter filter, Scope scope, PageRequest page, string? one = null) => new
     {
@@ -493,107 +415,6 @@ public sealed class ExceptionStore(Db db)
 
     private static string? Format(YearMonth? period) => period is { } p ? Periods.Format(p) : null;
 
-    private static async Task<long> WriteFindingAsync(
-        ExceptionWrites writes, Evaluation evaluation, RuleSet ruleSet, Finding finding, ExceptionRecord? current, Instant now, CancellationToken ct)
-    {
-        var row = new ExceptionWrites.FindingRow(
-            evaluation.Institution, evaluation.Period, finding.Rule, ruleSet.Id, ruleSet.Version, SeverityName(finding.Severity),
-            FiguresJson(finding.Figures).ToJsonString(), BaselinesJson(finding.Baselines).ToJsonString(), finding.Message.Zh, finding.Message.En, evaluation.SubmissionId);
-
-        if (current is null)
-        {
-            var created = ExceptionLifecycle.OnEvaluation(null, null, ReportingZone.DateOf(now), found: true, changed: false).Transition!.Value;
-            var id = await writes.InsertAsync(row, created.To, now, ct);
-            await writes.EventAsync(id, Actor.System, created.Recorded!.Value, null, created.To, null, row.Figures, now, ct);
-            return id;
-        }
-
-        var from = ExceptionLifecycle.ParseStatus(current.Status)!.Value;
-        var today = ReportingZone.DateOf(now);
-        bool changed;
-        if (ExceptionLifecycle.IsDecided(from) && !ExceptionLifecycle.WaiverHasEnded(from, current.WaivedUntil, today))
-        {
-            // A regulator decided it: new figures are compared with the last recorded, and recorded as an event once.
-            changed = row.Figures != (await writes.LastFiguresAsync(current.Id, ct) ?? current.Figures);
-        }
-        else
-        {
-            changed = current.Figures != row.Figures || current.Severity != row.Severity || current.Baselines != row.Baselines
-                || current.RuleSetVersion != ruleSet.Version;
-        }
-
-        var (found, next) = ExceptionLifecycle.OnEvaluation(from, current.WaivedUntil, today, found: true, changed);
-        var note = found == LifecycleEvent.WaiverEnded
-            ? $"The waiver ended on {Periods.FormatDate(current.WaivedUntil!.Value)} and the condition still holds."
-            : ExceptionLifecycle.IsDecided(from) ? "Re-evaluation found new figures." : null;
-        var transition = next!.Value;
-        if (transition.Recorded is not { } recorded)
-        {
-            if (!ExceptionLifecycle.IsDecided(from) && current.SubmissionId != evaluation.SubmissionId)
-            {
-                await writes.MoveSubmissionAsync(current.Id, evaluation.SubmissionId, ct);
-            }
-
-            return current.Id;
-        }
-
-        if (!ExceptionLifecycle.IsDecided(transition.To))
-        {
-            await writes.UpdateFindingAsync(current.Id, row, transition.To, now, ct);
-        }
-
-        await writes.EventAsync(current.Id, Actor.System, recorded, from, transition.To, note, row.Figures, now, ct);
-        return current.Id;
-    }
-
-    private static async Task<bool> ClearAsync(ExceptionWrites writes, ExceptionRecord current, Instant now, CancellationToken ct)
-    {
-        var from = ExceptionLifecycle.ParseStatus(current.Status);
-        if (ExceptionLifecycle.OnEvaluation(from, current.WaivedUntil, ReportingZone.DateOf(now), found: false, changed: false).Transition
-            is not { Recorded: { } recorded } transition)
-        {
-            return false;
-        }
-
-        await writes.MoveAsync(current.Id, transition.To, current.WaivedUntil, now, ct);
-        await writes.EventAsync(current.Id, Actor.System, recorded, from, transition.To, "Re-evaluation no longer finds it.", null, now, ct);
-        return true;
-    }
-
-    /// <summary>The JSON name of an outcome: <c>pass</c>, <c>warning</c>, <c>breach</c>, <c>notApplicable</c>, <c>baselineMissing</c>.</summary>
-    public static string OutcomeName(RuleOutcome outcome) => JsonNamingPolicy.CamelCase.ConvertName(outcome.ToString());
-
-    /// <summary>The JSON name of a severity: <c>warning</c> or <c>breach</c>.</summary>
-    public static string SeverityName(Severity severity) => severity == Severity.Breach ? "breach" : "warning";
-
-    private static JsonObject ToJson(IReadOnlyDictionary<string, object> values)
-    {
-        var json = new JsonObject();
-        foreach (var (name, value) in values)
-        {
-            json[name] = ToNode(value);
-        }
-
-        return json;
-    }
-
-    private static JsonNode? ToNode(object? value) => value switch
-    {
-        null => null,
-        decimal number => JsonValue.Create(number),
-        long count => JsonValue.Create(count),
-        int count => JsonValue.Create(count),
-        string text => JsonValue.Create(text),
-        BaselineRef baseline => new JsonObject
-        {
-            ["period"] = Periods.Format(baseline.Period),
-            ["submissionId"] = baseline.SubmissionId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        },
-        IEnumerable<BaselineRef> baselines => new JsonArray(baselines.Select(b => ToNode(b)).ToArray()),
-        IEnumerable<string> texts => new JsonArray(texts.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray()),
-        _ => throw new ArgumentException($"A figure of type {value.GetType().Name} cannot be stored.", nameof(value)),
-    };
-
     private sealed class OpenMissedRow
     {
         public long Id { get; init; }
@@ -609,5 +430,39 @@ public sealed class ExceptionStore(Db db)
         public LocalDate? Until { get; init; }
 
         public Instant? FiledAt { get; init; }
+
+        public MissedOnRecord ToMissed() =>
+            new(Id, Institution, Periods.Parse(Period), Subject, ExceptionLifecycle.ParseStatus(Status)!.Value, Until, FiledAt);
+    }
+
+    // A stored exception as an evaluation's plan reads it.
+    private sealed class ExistingRow
+    {
+        public long Id { get; init; }
+
+        public string Period { get; init; } = "";
+
+        public string Rule { get; init; } = "";
+
+        public string? RuleSetId { get; init; }
+
+        public int? RuleSetVersion { get; init; }
+
+        public string Severity { get; init; } = "";
+
+        public string Status { get; init; } = "";
+
+        public string Figures { get; init; } = "";
+
+        public string Baselines { get; init; } = "";
+
+        public long? SubmissionId { get; init; }
+
+        public LocalDate? WaivedUntil { get; init; }
+
+        public string? LastRecordedFigures { get; init; }
+
+        public ExceptionOnRecord ToStored() => new(
+            Id, RuleSetId, Rule, ExceptionLifecycle.ParseStatus(Status)!.Value, Severity, RuleSetVersion, Figures, Baselines, SubmissionId, WaivedUntil, LastRecordedFigures);
     }
 }

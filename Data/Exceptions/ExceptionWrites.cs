@@ -37,63 +37,72 @@ internal sealed class ExceptionWrites(DbConnection connection, DbTransaction tra
 
     private const string FiguresSql = "UPDATE exceptions SET figures = @figures WHERE id = @Id";
 
-    private const string LastFiguresSql = "SELECT figures FROM exception_events WHERE id = (SELECT MAX(id) FROM exception_events WHERE exception_id = @Id AND figures IS NOT NULL)";
-
-    private const string EvaluatedSql = "UPDATE submissions SET evaluation_status = 'done', evaluated_at = @now, evaluation = @evaluation WHERE id = @SubmissionId";
-
     private readonly Dictionary<string, DbCommand> _prepared = new(StringComparer.Ordinal);
 
-    /// <summary>A finding of an evaluation, as its exception stores it.</summary>
-    public sealed record FindingRow(
-        string Institution, YearMonth Period, string Rule, string RuleSetId, int RuleSetVersion, string Severity, string Figures, string Baselines,
-        string MessageZh, string MessageEn, long SubmissionId);
-
-    /// <summary>Creates the exception of a finding in <paramref name="status"/>; answers its id.</summary>
-    public async Task<long> InsertAsync(FindingRow f, ExceptionStatus status, Instant now, CancellationToken ct)
+    /// <summary>
+    /// Carries out one write of a plan (<see cref="ExceptionPlan"/>) on an exception of <paramref name="institution"/>'s
+    /// <paramref name="period"/>, by the system; answers the exception it wrote or touched.
+    /// </summary>
+    public async Task<long> ApplyAsync(string? institution, YearMonth period, ExceptionWrite write, Instant now, CancellationToken ct)
     {
-        var command = Command(Dialect.Of(connection).Returning(InsertSql),
-            "Institution", "Period", "Rule", "RuleSetId", "RuleSetVersion", "severity", "status", "figures", "baselines", "MessageZh", "MessageEn", "SubmissionId", "now");
-        command.Bind(f.Institution, Periods.Format(f.Period), f.Rule, f.RuleSetId, f.RuleSetVersion, f.Severity, status.Name(), f.Figures, f.Baselines,
-            f.MessageZh, f.MessageEn, f.SubmissionId, now);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        switch (write)
+        {
+            case OpenFinding create:
+                var id = await InsertAsync(institution!, period, create.Finding, create.Event.To, now, ct);
+                await EventAsync(id, Actor.System, create.Event, now, ct);
+                return id;
+            case UpdateFinding update:
+                await RunAsync(
+                    Command(UpdateFindingSql, "RuleSetId", "RuleSetVersion", "severity", "status", "figures", "baselines", "MessageZh", "MessageEn", "SubmissionId", "now", "Id"),
+                    [update.Finding.RuleSetId, update.Finding.RuleSetVersion, update.Finding.Severity, update.Event.To.Name(), update.Finding.Figures, update.Finding.Baselines,
+                     update.Finding.Message.Zh, update.Finding.Message.En, update.Finding.SubmissionId, now, update.Id],
+                    ct);
+                await EventAsync(update.Id, Actor.System, update.Event, now, ct);
+                return update.Id;
+            case MoveStatus move:
+                await MoveAsync(move.Id, move.Event.To, move.WaivedUntil, now, ct);
+                await EventAsync(move.Id, Actor.System, move.Event, now, ct);
+                return move.Id;
+            case RecordEvent record:
+                await EventAsync(record.Id, Actor.System, record.Event, now, ct);
+                if (record.ReplaceFigures)
+                {
+                    await RunAsync(Command(FiguresSql, "figures", "Id"), [record.Event.Figures, record.Id], ct);
+                }
+
+                return record.Id;
+            case KeepFinding keep:
+                if (keep.SubmissionId is { } submissionId)
+                {
+                    await RunAsync(Command(MoveSubmissionSql, "SubmissionId", "Id"), [submissionId, keep.Id], ct);
+                }
+
+                return keep.Id;
+            default:
+                throw new ArgumentException($"No write {write.GetType().Name} is known.", nameof(write));
+        }
     }
 
-    /// <summary>Replaces what an exception found (figures, severity, set, message, submission) and sets its status.</summary>
-    public Task UpdateFindingAsync(long id, FindingRow f, ExceptionStatus status, Instant now, CancellationToken ct) =>
-        RunAsync(
-            Command(UpdateFindingSql, "RuleSetId", "RuleSetVersion", "severity", "status", "figures", "baselines", "MessageZh", "MessageEn", "SubmissionId", "now", "Id"),
-            [f.RuleSetId, f.RuleSetVersion, f.Severity, status.Name(), f.Figures, f.Baselines, f.MessageZh, f.MessageEn, f.SubmissionId, now, id],
-            ct);
-
     /// <summary>Records an event of an exception.</summary>
-    public Task EventAsync(long exceptionId, Actor actor, EventKind kind, ExceptionStatus? from, ExceptionStatus to, string? note, string? figures, Instant now, CancellationToken ct) =>
+    public Task EventAsync(long exceptionId, Actor actor, PlannedEvent e, Instant now, CancellationToken ct) =>
         RunAsync(
             Command(InsertEventSql, "exceptionId", "now", "Role", "KeyId", "kind", "from", "to", "note", "figures"),
-            [exceptionId, now, actor.Role, actor.KeyId, kind.Name(), from?.Name(), to.Name(), note, figures],
+            [exceptionId, now, actor.Role, actor.KeyId, e.Kind.Name(), e.From?.Name(), e.To.Name(), e.Note, e.Figures],
             ct);
 
     /// <summary>Moves an exception to a status, with the date its waiver ends (or none).</summary>
     public Task MoveAsync(long id, ExceptionStatus to, LocalDate? waivedUntil, Instant now, CancellationToken ct) =>
         RunAsync(Command(TransitionSql, "to", "waivedUntil", "now", "id"), [to.Name(), waivedUntil, now, id], ct);
 
-    /// <summary>Points an exception at the submission whose evaluation found it again.</summary>
-    public Task MoveSubmissionAsync(long id, long submissionId, CancellationToken ct) =>
-        RunAsync(Command(MoveSubmissionSql, "SubmissionId", "Id"), [submissionId, id], ct);
-
-    /// <summary>Replaces an exception's figures.</summary>
-    public Task FiguresAsync(long id, string figures, CancellationToken ct) => RunAsync(Command(FiguresSql, "figures", "Id"), [figures, id], ct);
-
-    /// <summary>The figures of the exception's latest event that recorded some, or <c>null</c>.</summary>
-    public async Task<string?> LastFiguresAsync(long id, CancellationToken ct)
+    // Creates the exception of a finding in status; answers its id.
+    private async Task<long> InsertAsync(string institution, YearMonth period, StoredFinding f, ExceptionStatus status, Instant now, CancellationToken ct)
     {
-        var command = Command(LastFiguresSql, "Id");
-        command.Bind(id);
-        return await command.ExecuteScalarAsync(ct) as string;
+        var command = Command(Dialect.Of(connection).Returning(InsertSql),
+            "Institution", "Period", "Rule", "RuleSetId", "RuleSetVersion", "severity", "status", "figures", "baselines", "MessageZh", "MessageEn", "SubmissionId", "now");
+        command.Bind(institution, Periods.Format(period), f.Rule, f.RuleSetId, f.RuleSetVersion, f.Severity, status.Name(), f.Figures, f.Baselines,
+            f.Message.Zh, f.Message.En, f.SubmissionId, now);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
     }
-
-    /// <summary>Marks a submission's evaluation done, with what it stored.</summary>
-    public Task EvaluatedAsync(long submissionId, string evaluation, Instant now, CancellationToken ct) =>
-        RunAsync(Command(EvaluatedSql, "now", "evaluation", "SubmissionId"), [now, evaluation, submissionId], ct);
 
     public async ValueTask DisposeAsync()
     {

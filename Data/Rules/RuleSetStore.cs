@@ -20,11 +20,11 @@ public sealed class RuleSetStore(Db db)
                r.source AS Source, r.retired AS Retired, r.created_at AS CreatedAt
         FROM rule_sets r
         WHERE (@id IS NULL OR r.id = @id)
-          AND (@latestOnly = 0 OR r.version = (SELECT MAX(v.version) FROM rule_sets v WHERE v.id = r.id))
+          AND (@latestOnly = 0 OR EXISTS (SELECT 1 FROM latest_rule_sets l WHERE l.id = r.id AND l.version = r.version))
         ORDER BY r.id, r.version DESC
         """;
 
-    private const string LatestVersionSql = "SELECT COALESCE(MAX(version), 0) FROM rule_sets WHERE id = @id";
+    private const string LatestVersionSql = "SELECT COALESCE(MAX(l.version), 0) FROM latest_rule_sets l WHERE l.id = @id";
 
     private const string InsertSql = """
         INSERT INTO rule_sets (id, version, jurisdiction, year_from, year_to, rules, scope, name_zh, name_en, authority, source, retired, created_at)

@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Globalization;
 using Compliance.Data.Submissions;
 using Compliance.Engine;
-using Compliance.Engine.Analytics;
 using Compliance.Engine.Indicators;
 using Compliance.Engine.Rules;
 using Dapper;
@@ -15,12 +14,6 @@ public sealed record EvaluationSubject(long SubmissionId, string Institution, st
 
 /// <summary>The snapshot of a period, as the indicators endpoint lists it.</summary>
 public sealed record PeriodSnapshot(YearMonth Period, long SubmissionId, int Version, IndicatorSnapshot Indicators);
-
-/// <summary>
-/// What recomputing a batch of snapshots came to: how many it took (recomputed by it, or by another node meanwhile), and
-/// the submissions whose evaluation it marked pending, for the caller to enqueue.
-/// </summary>
-public sealed record RecomputedBatch(int Snapshots, IReadOnlyList<long> ToEvaluate);
 
 /// <summary>Indicator snapshots: written with their submission, read by evaluation (which never reads loans).</summary>
 public sealed class SnapshotStore(Db db)
@@ -36,29 +29,25 @@ public sealed class SnapshotStore(Db db)
 
     // A snapshot is recomputed once: stored before the PBoC 口径, its PBoC values are NULL until then, and every
     // snapshot stored since has them. The first of those columns is the marker.
-    private static readonly string PbocMarker = Indicator.PerScope[0].PbocColumn!;
+    internal static readonly string PbocMarker = Indicator.PerScope[0].PbocColumn!;
+
+    /// <summary>
+    /// Joined to <c>snapshots s</c>, keeps the latest accepted version of each institution-period: the schema's
+    /// <c>latest_submissions</c>, its one definition.
+    /// </summary>
+    internal const string Latest = "JOIN latest_submissions l ON l.id = s.submission_id";
 
     // The latest accepted version of each period of one institution within [From, To].
     private static string LatestInRangeSql { get; } = $"""
         SELECT {Columns}
-        FROM snapshots s
+        FROM snapshots s {Latest}
         WHERE s.institution = @Institution AND s.period >= @From AND s.period <= @To
-          AND s.version = (SELECT MAX(v.version) FROM snapshots v WHERE v.institution = s.institution AND v.period = s.period)
         ORDER BY s.period
-        """;
-
-    // The latest accepted version of each period within [From, To] of every institution a scope sees, by institution.
-    private static string LatestInRangeOfScopeSql { get; } = $"""
-        SELECT {Columns}, s.institution AS Institution, i.region_code AS RegionCode
-        FROM snapshots s JOIN institutions i ON i.code = s.institution
-        WHERE s.period >= @From AND s.period <= @To AND {Scope.Filter}
-          AND s.version = (SELECT MAX(v.version) FROM snapshots v WHERE v.institution = s.institution AND v.period = s.period)
-        ORDER BY s.institution, s.period
         """;
 
     private static string SubjectSql { get; } = $"""
         SELECT {Columns}, s.institution AS Institution, i.region_code AS RegionCode,
-               (SELECT MAX(v.version) FROM snapshots v WHERE v.institution = s.institution AND v.period = s.period) AS LatestVersion
+               CASE WHEN EXISTS (SELECT 1 FROM latest_submissions l WHERE l.id = s.submission_id) THEN 1 ELSE 0 END AS Latest
         FROM snapshots s JOIN institutions i ON i.code = s.institution
         WHERE s.submission_id = @submissionId
         """;
@@ -66,43 +55,8 @@ public sealed class SnapshotStore(Db db)
     private const string LatestPeriodsSql = "SELECT institution, MAX(period) FROM snapshots GROUP BY institution";
 
     private static string LatestOfPeriodSql { get; } = $"""
-        SELECT {Columns}, s.institution AS Institution FROM snapshots s
+        SELECT {Columns}, s.institution AS Institution FROM snapshots s {Latest}
         WHERE s.period = @period
-          AND s.version = (SELECT MAX(v.version) FROM snapshots v WHERE v.institution = s.institution AND v.period = s.period)
-        """;
-
-    // The latest accepted version of five periods (a year's quarter ends and the December before) of every institution a scope sees.
-    private static string QuarterEndsSql { get; } = $"""
-        SELECT {Columns}, s.institution AS Institution
-        FROM snapshots s JOIN institutions i ON i.code = s.institution
-        WHERE s.period IN (@P0, @P1, @P2, @P3, @P4) AND {Scope.Filter}
-          AND s.version = (SELECT MAX(v.version) FROM snapshots v WHERE v.institution = s.institution AND v.period = s.period)
-        """;
-
-    // The figures of reads, of the latest accepted version of each month within [From, To] of every institution a scope sees.
-    // Read in the PBoC 口径, an indicator the 口径 does not change is NULL where the snapshot has no PBoC figures either.
-    private static string MonthsSql(IReadOnlyList<IndicatorRead> reads) => $"""
-        SELECT s.institution, s.period, {string.Join(", ", reads.Select(ColumnOf))}
-        FROM snapshots s JOIN institutions i ON i.code = s.institution
-        WHERE s.period >= @From AND s.period <= @To AND {Scope.Filter}
-          AND s.version = (SELECT MAX(v.version) FROM snapshots v WHERE v.institution = s.institution AND v.period = s.period)
-        """;
-
-    // The widest statement MonthsSql composes, every figure in both 口径: composed once so that the T-SQL checks parse
-    // each form of column it may read.
-    private static string EveryMonthFigureSql { get; } = MonthsSql([.. Indicator.All.SelectMany(i => new[] { new IndicatorRead(i, false), new IndicatorRead(i, true) })]);
-
-    private static string ColumnOf(IndicatorRead read) =>
-        !read.Pboc ? $"s.{read.Indicator.Column}"
-        : read.Indicator.PbocColumn is { } pboc ? $"s.{pboc}"
-        : $"CASE WHEN s.{PbocMarker} IS NULL THEN NULL ELSE s.{read.Indicator.Column} END";
-
-    // The latest accepted version of two periods of every institution a scope sees.
-    private static string TwoPeriodsSql { get; } = $"""
-        SELECT {Columns}, s.institution AS Institution
-        FROM snapshots s JOIN institutions i ON i.code = s.institution
-        WHERE s.period IN (@First, @Second) AND {Scope.Filter}
-          AND s.version = (SELECT MAX(v.version) FROM snapshots v WHERE v.institution = s.institution AND v.period = s.period)
         """;
 
     private static string InsertSql { get; } = $"""
@@ -114,7 +68,7 @@ public sealed class SnapshotStore(Db db)
 
     private static string NextToRecomputeSql { get; } = $"""
         SELECT {Columns}, s.institution AS Institution,
-               (SELECT MAX(v.version) FROM snapshots v WHERE v.institution = s.institution AND v.period = s.period) AS LatestVersion
+               CASE WHEN EXISTS (SELECT 1 FROM latest_submissions l WHERE l.id = s.submission_id) THEN 1 ELSE 0 END AS Latest
         FROM snapshots s
         WHERE s.{PbocMarker} IS NULL
         ORDER BY s.submission_id
@@ -148,13 +102,13 @@ public sealed class SnapshotStore(Db db)
         }
 
         var subjects = new Dictionary<long, EvaluationSubject>();
-        foreach (var own in owns.Where(o => o.Version != o.LatestVersion))
+        foreach (var own in owns.Where(o => !o.IsLatest))
         {
             subjects[own.SubmissionId] = new EvaluationSubject(own.SubmissionId, own.Institution, own.RegionCode, (int)own.Version, false,
                 new SnapshotHistory(own.Institution, own.ToStored(), []));
         }
 
-        foreach (var institution in owns.Where(o => o.Version == o.LatestVersion).GroupBy(o => o.Institution, StringComparer.Ordinal))
+        foreach (var institution in owns.Where(o => o.IsLatest).GroupBy(o => o.Institution, StringComparer.Ordinal))
         {
             var periods = institution.Select(o => Periods.Parse(o.Period)).ToList();
             var before = (await QueryAsync(connection, new CommandDefinition(connection.Sql(LatestInRangeSql), new
@@ -173,38 +127,8 @@ public sealed class SnapshotStore(Db db)
         return subjects;
     }
 
-    /// <summary>
-    /// The history of every stored institution-period in [<paramref name="from"/>, <paramref name="to"/>] that the
-    /// scope sees (the latest accepted version of each), as <see cref="LoadForEvaluationAsync"/> loads it for the job:
-    /// one query for every institution, each period's history drawn from its institution's snapshots.
-    /// </summary>
-    public async Task<IReadOnlyList<(string RegionCode, SnapshotHistory History)>> LoadHistoriesAsync(Scope scope, YearMonth from, YearMonth to, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(scope);
-        await using var connection = await db.OpenAsync(ct);
-        var rows = await QueryAsync(connection, new CommandDefinition(connection.Sql(LatestInRangeOfScopeSql), new
-        {
-            From = Periods.Format(SnapshotHistory.EarliestNeeded(from)),
-            To = Periods.Format(to),
-            ScopeInstitution = scope.Institution,
-            ScopeRegionLike = scope.RegionLike,
-        }, cancellationToken: ct));
-        var histories = new List<(string, SnapshotHistory)>();
-        foreach (var institution in rows.GroupBy(r => r.Institution, StringComparer.Ordinal))
-        {
-            var stored = institution.Select(r => r.ToStored()).ToList();
-            var regionCode = institution.First().RegionCode;
-            foreach (var current in stored.Where(s => s.Period >= from))
-            {
-                histories.Add((regionCode, HistoryOf(institution.Key, current, stored.Where(s => s.Period < current.Period))));
-            }
-        }
-
-        return histories;
-    }
-
     // The history of a period as the job reads it: its snapshot, and those from December two years before to the month before.
-    private static SnapshotHistory HistoryOf(string institution, StoredSnapshot current, IEnumerable<StoredSnapshot> before) =>
+    internal static SnapshotHistory HistoryOf(string institution, StoredSnapshot current, IEnumerable<StoredSnapshot> before) =>
         new(institution, current, before.Where(s => s.Period >= SnapshotHistory.EarliestNeeded(current.Period) && s.Period < current.Period));
 
     /// <summary>The snapshots an evaluation of <paramref name="period"/> may read, for a dry run of a ledger not stored.</summary>
@@ -281,87 +205,6 @@ public sealed class SnapshotStore(Db db)
         return found;
     }
 
-    /// <summary>
-    /// The latest accepted snapshot of each quarter end of <paramref name="year"/> and of the December before, of every
-    /// institution the scope sees, by institution and period: one query.
-    /// </summary>
-    public async Task<IReadOnlyDictionary<(string Institution, YearMonth Period), IndicatorSnapshot>> QuarterEndsAsync(Scope scope, int year, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(scope);
-        await using var connection = await db.OpenAsync(ct);
-        var rows = await QueryAsync(connection, new CommandDefinition(connection.Sql(QuarterEndsSql), new
-        {
-            P0 = Periods.Format(Periods.December(year - 1)),
-            P1 = Periods.Format(new YearMonth(year, 3)),
-            P2 = Periods.Format(new YearMonth(year, 6)),
-            P3 = Periods.Format(new YearMonth(year, 9)),
-            P4 = Periods.Format(Periods.December(year)),
-            ScopeInstitution = scope.Institution,
-            ScopeRegionLike = scope.RegionLike,
-        }, cancellationToken: ct));
-        return rows.ToDictionary(r => (r.Institution, Periods.Parse(r.Period)), r => r.Indicators);
-    }
-
-    /// <summary>
-    /// The figures <paramref name="reads"/> name of the latest accepted snapshot of every month of
-    /// <paramref name="year"/> and of the December before, of every institution the scope sees: one query reading those
-    /// columns alone. A figure is <c>null</c> where the institution has no snapshot of the month, or none in its 口径.
-    /// </summary>
-    public async Task<Func<string, YearMonth, IndicatorRead, decimal?>> YearFiguresAsync(
-        Scope scope, int year, IReadOnlyList<IndicatorRead> reads, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(scope);
-        ArgumentNullException.ThrowIfNull(reads);
-        await using var connection = await db.OpenAsync(ct);
-        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(connection.Sql(MonthsSql(reads)), new
-        {
-            From = Periods.Format(Periods.December(year - 1)),
-            To = Periods.Format(Periods.December(year)),
-            ScopeInstitution = scope.Institution,
-            ScopeRegionLike = scope.RegionLike,
-        }, cancellationToken: ct));
-        var figures = new Dictionary<(string, YearMonth), decimal?[]>();
-        var periods = new Dictionary<string, YearMonth>(StringComparer.Ordinal);
-        while (await reader.ReadAsync(ct))
-        {
-            var text = reader.GetString(1);
-            if (!periods.TryGetValue(text, out var period))
-            {
-                periods[text] = period = Periods.Parse(text);
-            }
-
-            var row = new decimal?[reads.Count];
-            for (var r = 0; r < reads.Count; r++)
-            {
-                row[r] = reader.IsDBNull(r + 2) ? null : Convert.ToDecimal(Read(reads[r].Indicator, reader.GetValue(r + 2)), CultureInfo.InvariantCulture);
-            }
-
-            figures[(reader.GetString(0), period)] = row;
-        }
-
-        var index = reads.Select((read, at) => (read, at)).ToDictionary(r => r.read, r => r.at);
-        return (institution, period, read) => figures.TryGetValue((institution, period), out var row) ? row[index[read]] : null;
-    }
-
-    /// <summary>
-    /// The latest accepted snapshot of <paramref name="first"/> and of <paramref name="second"/>, of every institution
-    /// the scope sees, by institution and period: one query.
-    /// </summary>
-    public async Task<IReadOnlyDictionary<(string Institution, YearMonth Period), IndicatorSnapshot>> TwoPeriodsAsync(
-        Scope scope, YearMonth first, YearMonth second, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(scope);
-        await using var connection = await db.OpenAsync(ct);
-        var rows = await QueryAsync(connection, new CommandDefinition(connection.Sql(TwoPeriodsSql), new
-        {
-            First = Periods.Format(first),
-            Second = Periods.Format(second),
-            ScopeInstitution = scope.Institution,
-            ScopeRegionLike = scope.RegionLike,
-        }, cancellationToken: ct));
-        return rows.ToDictionary(r => (r.Institution, Periods.Parse(r.Period)), r => r.Indicators);
-    }
-
     /// <summary>The snapshot stored for one submission, or <c>null</c>.</summary>
     public async Task<IndicatorSnapshot?> FindAsync(long submissionId, CancellationToken ct)
     {
@@ -392,45 +235,23 @@ public sealed class SnapshotStore(Db db)
     }
 
     /// <summary>
-    /// Recomputes the next <paramref name="batchSize"/> snapshots not recomputed yet (the oldest submissions first)
-    /// from their submissions' stored loans, as an ingest of the same rows computes them today: both 口径, each
-    /// borrower classified by its effective credit line. A latest version's evaluation, and that of every period
-    /// reading it, is marked pending: its PBoC figures are new, and its CBIRC figures may have changed. The loans are read before the transaction,
-    /// which only writes, so ingests wait for no scan; they never change, and a snapshot another node recomputed
-    /// meanwhile is left as it is. <c>null</c> where none is left.
+    /// The next <paramref name="batchSize"/> snapshots not recomputed yet, the oldest submissions first, read outside
+    /// any transaction (so ingests wait for no scan).
     /// </summary>
-    public async Task<RecomputedBatch?> RecomputeNextAsync(int batchSize, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        var batch = await QueryAsync(connection, new CommandDefinition(
-            connection.Sql(NextToRecomputeSql + db.Dialect.Page), new { Skip = 0, Take = batchSize }, cancellationToken: ct));
-        if (batch.Count == 0)
-        {
-            return null;
-        }
+    internal static Task<List<SnapshotRow>> NextToRecomputeAsync(DbConnection connection, int batchSize, CancellationToken ct) =>
+        QueryAsync(connection, new CommandDefinition(
+            connection.Sql(NextToRecomputeSql + Dialect.Of(connection).Page), new { Skip = 0, Take = batchSize }, cancellationToken: ct));
 
-        var rebuilt = await RebuildAsync(connection, batch, ct);
-        var toEvaluate = new List<long>();
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        foreach (var row in batch)
-        {
-            var snapshot = rebuilt[row.SubmissionId];
-            var written = await connection.ExecuteAsync(new CommandDefinition(
-                connection.Sql(RecomputeSql), Parameters(new { submissionId = row.SubmissionId }, snapshot), transaction, cancellationToken: ct));
-            // Stored before the PBoC 口径, the row had none: a set that reads it judged the period without them, and its
-            // CBIRC figures may differ too. So the latest version is evaluated again, with every period that reads it.
-            if (written > 0 && row.Version == row.LatestVersion)
-            {
-                toEvaluate.AddRange(await SubmissionStore.MarkWithReadersAsync(connection, transaction, row.Institution, Periods.Parse(row.Period), ct));
-            }
-        }
-
-        await transaction.CommitAsync(ct);
-        return new RecomputedBatch(batch.Count, [.. toEvaluate.Distinct()]);
-    }
+    /// <summary>
+    /// Writes a recomputed snapshot inside the caller's transaction; <c>false</c> where another node recomputed it
+    /// meanwhile (it is left as it is).
+    /// </summary>
+    internal static async Task<bool> RecomputeAsync(DbConnection connection, DbTransaction transaction, long submissionId, IndicatorSnapshot snapshot, CancellationToken ct) =>
+        await connection.ExecuteAsync(new CommandDefinition(
+            connection.Sql(RecomputeSql), Parameters(new { submissionId }, snapshot), transaction, cancellationToken: ct)) > 0;
 
     /// <summary>The snapshot of each row's submission, from its loans: one read of the batch's range of submissions.</summary>
-    private static async Task<Dictionary<long, IndicatorSnapshot>> RebuildAsync(DbConnection connection, List<SnapshotRow> batch, CancellationToken ct)
+    internal static async Task<Dictionary<long, IndicatorSnapshot>> RebuildAsync(DbConnection connection, List<SnapshotRow> batch, CancellationToken ct)
     {
         var periods = batch.ToDictionary(r => r.SubmissionId, r => Periods.Parse(r.Period));
         var rebuilt = new Dictionary<long, IndicatorSnapshot>();
@@ -525,7 +346,7 @@ public sealed class SnapshotStore(Db db)
         _ => ((decimal)value).ToString(CultureInfo.InvariantCulture),
     };
 
-    private static object Read(Indicator indicator, object stored) => indicator.Kind switch
+    internal static object Read(Indicator indicator, object stored) => indicator.Kind switch
     {
         IndicatorKind.Money => (object)Fen.ToYuan(Convert.ToInt64(stored, CultureInfo.InvariantCulture)),
         IndicatorKind.Count => (object)Convert.ToInt64(stored, CultureInfo.InvariantCulture),
@@ -542,7 +363,10 @@ public sealed class SnapshotStore(Db db)
 
         public string RegionCode { get; init; } = "";
 
-        public long LatestVersion { get; init; }
+        /// <summary>1 where the row is the latest accepted version of its institution-period (selected as <c>Latest</c>).</summary>
+        public long Latest { get; init; }
+
+        public bool IsLatest => Latest == 1;
 
         public long Version { get; init; }
 

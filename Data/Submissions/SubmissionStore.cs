@@ -80,6 +80,12 @@ public sealed class SubmissionStore(Db db)
     public const string Accepted = "accepted";
     public const string Rejected = "rejected";
 
+    /// <summary>An evaluation queued or under way, done, or failed: the states of a latest version's evaluation.</summary>
+    public const string EvaluationPending = "pending";
+    public const string EvaluationRunning = "running";
+    public const string EvaluationDone = "done";
+    public const string EvaluationFailed = "failed";
+
     private const string Columns = """
         s.id AS Id, s.institution AS Institution, s.period AS Period, s.version AS Version, s.status AS Status,
         s.received_at AS ReceivedAt, s.sha256 AS Sha256, s.content_type AS ContentType, s.byte_count AS ByteCount,
@@ -113,40 +119,46 @@ public sealed class SubmissionStore(Db db)
 
     // The latest accepted version of each period (of one institution, or of all) in [from, to].
     private const string LatestVersions = """
-        SELECT s.id FROM submissions s
-        WHERE s.status = 'accepted' AND (@institution IS NULL OR s.institution = @institution)
-          AND (@from IS NULL OR s.period >= @from) AND (@to IS NULL OR s.period <= @to)
-          AND s.version = (SELECT MAX(v.version) FROM submissions v WHERE v.institution = s.institution AND v.period = s.period AND v.status = 'accepted')
+        SELECT l.id FROM latest_submissions l
+        WHERE (@institution IS NULL OR l.institution = @institution)
+          AND (@from IS NULL OR l.period >= @from) AND (@to IS NULL OR l.period <= @to)
         """;
 
-    private const string LatestVersionsSql = $"{LatestVersions}\nORDER BY s.period, s.id";
-    private const string MarkPendingSql = $"UPDATE submissions SET evaluation_status = 'pending' WHERE id IN ({LatestVersions})";
+    private const string LatestVersionsSql = $"{LatestVersions}\nORDER BY l.period, l.id";
+    private const string MarkPendingSql = $"UPDATE submissions SET evaluation_status = '{EvaluationPending}' WHERE id IN ({LatestVersions})";
 
-    private const string PendingEvaluationsSql = """
-        SELECT s.id FROM submissions s
-        WHERE s.status = 'accepted' AND s.evaluation_status IS NOT NULL AND s.evaluation_status <> 'done'
-          AND s.version = (SELECT MAX(v.version) FROM submissions v WHERE v.institution = s.institution AND v.period = s.period AND v.status = 'accepted')
+    private const string PendingEvaluationsSql = $"""
+        SELECT s.id FROM submissions s JOIN latest_submissions l ON l.id = s.id
+        WHERE s.evaluation_status IS NOT NULL AND s.evaluation_status <> '{EvaluationDone}'
         ORDER BY s.period, s.id
         """;
 
     private const string RejectSql = "UPDATE submissions SET row_count = @Rows, error_count = @ErrorCount, warning_count = @WarningCount, warnings = @Warnings WHERE id = @id";
-    private const string LatestVersionSql = "SELECT COALESCE(MAX(version), 0) FROM submissions WHERE institution = @Institution AND period = @Period AND status = 'accepted'";
+    private const string LatestVersionSql = "SELECT COALESCE(MAX(l.version), 0) FROM latest_submissions l WHERE l.institution = @Institution AND l.period = @Period";
 
-    private const string AcceptSql = """
+    private const string AcceptSql = $"""
         UPDATE submissions SET version = @version, row_count = @Rows, warning_count = @warningCount, warnings = @Warnings,
-            evaluation_status = 'pending'
+            evaluation_status = '{EvaluationPending}'
         WHERE id = @id
         """;
 
     // Every later period whose baselines or year-to-date flows include this one, up to ReadersUntil.
     private const string Dependents = """
-        SELECT s.id FROM submissions s
-        WHERE s.institution = @Institution AND s.status = 'accepted' AND s.period > @Period AND s.period <= @until
-          AND s.version = (SELECT MAX(v.version) FROM submissions v WHERE v.institution = s.institution AND v.period = s.period AND v.status = 'accepted')
+        SELECT l.id FROM latest_submissions l
+        WHERE l.institution = @Institution AND l.period > @Period AND l.period <= @until
         """;
 
-    private const string DependentsSql = $"{Dependents}\nORDER BY s.period";
-    private const string MarkDependentsSql = $"UPDATE submissions SET evaluation_status = 'pending' WHERE id IN ({Dependents})";
+    private const string DependentsSql = $"{Dependents}\nORDER BY l.period";
+    private const string MarkDependentsSql = $"UPDATE submissions SET evaluation_status = '{EvaluationPending}' WHERE id IN ({Dependents})";
+
+    // The evaluation status of a latest accepted version; a superseded one is left as it is.
+    private const string MarkEvaluationSql = """
+        UPDATE submissions SET evaluation_status = @status,
+            evaluation = CASE WHEN @error IS NULL THEN evaluation ELSE @error END
+        WHERE id IN (SELECT l.id FROM latest_submissions l WHERE l.id = @id)
+        """;
+
+    private const string EvaluatedSql = $"UPDATE submissions SET evaluation_status = '{EvaluationDone}', evaluated_at = @now, evaluation = @evaluation WHERE id = @id";
 
     private const string InsertSql = """
         INSERT INTO submissions (institution, period, status, received_at, sha256, content_type, byte_count, row_count, error_count, warning_count, warnings)
@@ -287,6 +299,44 @@ public sealed class SubmissionStore(Db db)
         var ids = await MarkLatestPendingAsync(connection, transaction, institution, from, to, ct);
         await transaction.CommitAsync(ct);
         return ids;
+    }
+
+    /// <summary>
+    /// Sets the evaluation status of the latest accepted versions among <paramref name="submissionIds"/>
+    /// (<see cref="EvaluationRunning"/>, or <see cref="EvaluationFailed"/> with the error's message), in one
+    /// transaction.
+    /// </summary>
+    public async Task MarkEvaluationAsync(IReadOnlyList<long> submissionIds, string status, string? error, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(submissionIds);
+        var errorJson = error is null ? null : JsonSerializer.Serialize(new { error }, Json);
+        await using var connection = await db.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var mark = connection.Repeated(transaction, MarkEvaluationSql, "status", "error", "id"))
+        {
+            foreach (var id in submissionIds.Distinct())
+            {
+                mark.Bind(status, errorJson, id);
+                await mark.ExecuteNonQueryAsync(ct);
+            }
+        }
+
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// Marks evaluations done inside the caller's transaction, each with what it stored (<paramref name="evaluations"/>:
+    /// submission and its evaluation's JSON), through one prepared statement.
+    /// </summary>
+    internal static async Task EvaluatedAsync(
+        DbConnection connection, DbTransaction transaction, IEnumerable<(long SubmissionId, string Evaluation)> evaluations, Instant now, CancellationToken ct)
+    {
+        await using var evaluated = connection.Repeated(transaction, EvaluatedSql, "now", "evaluation", "id");
+        foreach (var (id, evaluation) in evaluations)
+        {
+            evaluated.Bind(now, evaluation, id);
+            await evaluated.ExecuteNonQueryAsync(ct);
+        }
     }
 
     /// <summary>

@@ -19,6 +19,23 @@ public enum Severity
     Breach,
 }
 
+/// <summary>The JSON names of outcomes and severities.</summary>
+public static class RuleNames
+{
+    /// <summary><c>pass</c>, <c>warning</c>, <c>breach</c>, <c>notApplicable</c> or <c>baselineMissing</c>.</summary>
+    public static string Name(this RuleOutcome outcome) => outcome switch
+    {
+        RuleOutcome.Pass => "pass",
+        RuleOutcome.Warning => "warning",
+        RuleOutcome.Breach => "breach",
+        RuleOutcome.NotApplicable => "notApplicable",
+        _ => "baselineMissing",
+    };
+
+    /// <summary><c>warning</c> or <c>breach</c>.</summary>
+    public static string Name(this Severity severity) => severity == Severity.Breach ? "breach" : "warning";
+}
+
 /// <summary>A snapshot that decided a finding, named by its period and the submission it came from.</summary>
 public sealed record BaselineRef(YearMonth Period, long SubmissionId);
 

@@ -1,0 +1,181 @@
+using System.Globalization;
+using System.Text.Json;
+using Compliance.Engine.Calendar;
+using Compliance.Engine.Rules;
+using NodaTime;
+using NodaTime.Text;
+
+namespace Compliance.Engine.Exceptions;
+
+/// <summary>
+/// An exception of an institution-period as stored, as a plan reads it: its status, what it found, and the figures
+/// of its latest event that recorded some (<c>null</c> where none did, or where it is not decided and so not read).
+/// </summary>
+public sealed record ExceptionOnRecord(
+    long Id, string? RuleSetId, string Rule, ExceptionStatus Status, string Severity, int? RuleSetVersion, string Figures, string Baselines,
+    long? SubmissionId, LocalDate? WaivedUntil, string? LastRecordedFigures);
+
+/// <summary>What a finding stores in its exception (figures and baselines as <see cref="FindingJson"/> writes them).</summary>
+public sealed record StoredFinding(
+    string Rule, string RuleSetId, int RuleSetVersion, string Severity, string Figures, string Baselines, LocalizedText Message, long SubmissionId);
+
+/// <summary>An event to record: its kind, the change of status, its note and the figures it records.</summary>
+public sealed record PlannedEvent(EventKind Kind, ExceptionStatus? From, ExceptionStatus To, string? Note, string? Figures);
+
+/// <summary>A write a plan makes; every one but <see cref="OpenFinding"/> names the exception it touches.</summary>
+public abstract record ExceptionWrite;
+
+/// <summary>Creates the exception of a new finding in the event's status, with the event.</summary>
+public sealed record OpenFinding(StoredFinding Finding, PlannedEvent Event) : ExceptionWrite;
+
+/// <summary>Replaces what an exception found and moves it to the event's status, with the event.</summary>
+public sealed record UpdateFinding(long Id, StoredFinding Finding, PlannedEvent Event) : ExceptionWrite;
+
+/// <summary>Moves an exception to the event's status, its waiver ending on <see cref="WaivedUntil"/> (or none), with the event.</summary>
+public sealed record MoveStatus(long Id, LocalDate? WaivedUntil, PlannedEvent Event) : ExceptionWrite;
+
+/// <summary>Records an event only; with <see cref="ReplaceFigures"/>, the exception's figures become the event's.</summary>
+public sealed record RecordEvent(long Id, PlannedEvent Event, bool ReplaceFigures) : ExceptionWrite;
+
+/// <summary>An exception found again unchanged: nothing recorded, pointed at <see cref="SubmissionId"/> where that is new.</summary>
+public sealed record KeepFinding(long Id, long? SubmissionId) : ExceptionWrite;
+
+/// <summary>An open <c>DEADLINE_MISSED</c> exception as the sweep reads it: when its deadline was filed, if it was.</summary>
+public sealed record MissedOnRecord(long Id, string Institution, YearMonth Period, string Obligation, ExceptionStatus Status, LocalDate? WaivedUntil, Instant? FiledAt);
+
+/// <summary>The <c>DEADLINE_MISSED</c> exception of a deadline: its figures, message and first event.</summary>
+public sealed record MissedDeadline(string Institution, Deadline Deadline, string Figures, LocalizedText Message, PlannedEvent Event);
+
+/// <summary>
+/// What an evaluation or a sweep writes to the exceptions it meets: the decisions "what counts as changed" and "which
+/// event and note to record", from what is stored and what was found, for the store to carry out as they are. Pure:
+/// the same inputs plan the same writes, so applying a plan twice changes nothing the second time.
+/// </summary>
+public static class ExceptionPlan
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>
+    /// The writes of one evaluation of submission <paramref name="submissionId"/> against the exceptions its
+    /// institution-period holds: a new finding is created; one found again updates an open or explained exception in
+    /// place, records new figures of a resolved or waived one as an event only, and reopens a waived one whose waiver
+    /// ended before <paramref name="today"/> or a cleared one; one no longer found (a rule no longer in its set, a set
+    /// that no longer applies) is cleared.
+    /// </summary>
+    public static IReadOnlyList<ExceptionWrite> OfEvaluation(RuleEvaluation result, long submissionId, IReadOnlyList<ExceptionOnRecord> stored, LocalDate today)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var writes = new List<ExceptionWrite>();
+        foreach (var (set, found, current) in result.Against(stored, e => (e.RuleSetId ?? "", e.Rule)))
+        {
+            if (found?.Finding is { } finding)
+            {
+                writes.Add(Found(Stored(set!, finding, submissionId), current, today));
+            }
+            else if (current is not null && NoLongerFound(current, today) is { } clear)
+            {
+                writes.Add(clear);
+            }
+        }
+
+        return writes;
+    }
+
+    /// <summary>
+    /// The writes of a sweep to the open <c>DEADLINE_MISSED</c> exceptions: a waiver that ended with the deadline still
+    /// not filed reopens it; a deadline filed since, late, records one <c>filedLate</c> event with the filing's
+    /// figures. <paramref name="dueDate"/> gives a deadline's due date, or <c>null</c> where it no longer binds the
+    /// institution: its exception is left as it is.
+    /// </summary>
+    public static IReadOnlyList<ExceptionWrite> OfSweep(IEnumerable<MissedOnRecord> open, Func<string, string, YearMonth, LocalDate?> dueDate)
+    {
+        ArgumentNullException.ThrowIfNull(open);
+        ArgumentNullException.ThrowIfNull(dueDate);
+        var writes = new List<ExceptionWrite>();
+        foreach (var found in open)
+        {
+            if (dueDate(found.Institution, found.Obligation, found.Period) is not { } due)
+            {
+                continue;
+            }
+
+            if (found.FiledAt is not { } filedAt)
+            {
+                if (ExceptionLifecycle.Next(found.Status, LifecycleEvent.WaiverEnded) is { Recorded: { } reopened } transition)
+                {
+                    writes.Add(new MoveStatus(found.Id, null, new PlannedEvent(reopened, found.Status, transition.To,
+                        $"The waiver ended on {Periods.FormatDate(found.WaivedUntil!.Value)} and nothing is filed yet.", null)));
+                }
+
+                continue;
+            }
+
+            if (DeadlineSweep.DaysLate(due, filedAt) is > 0 and var days
+                && ExceptionLifecycle.Next(found.Status, LifecycleEvent.FiledLate) is { Recorded: { } recorded } late)
+            {
+                var figures = JsonSerializer.Serialize(new
+                {
+                    obligation = found.Obligation,
+                    dueDate = Periods.FormatDate(due),
+                    filedAt = InstantPattern.ExtendedIso.Format(filedAt),
+                }, Json);
+                writes.Add(new RecordEvent(found.Id, new PlannedEvent(recorded, found.Status, late.To,
+                    string.Create(CultureInfo.InvariantCulture, $"filed {days} days late"), figures), ReplaceFigures: true));
+            }
+        }
+
+        return writes;
+    }
+
+    /// <summary>The <c>DEADLINE_MISSED</c> exception a missed deadline opens, where it has none yet.</summary>
+    public static MissedDeadline OfMissed(InstitutionDeadline missed)
+    {
+        ArgumentNullException.ThrowIfNull(missed);
+        var deadline = missed.Deadline;
+        var period = Periods.Format(deadline.Period);
+        var due = Periods.FormatDate(deadline.DueDate);
+        var figures = JsonSerializer.Serialize(new { obligation = deadline.Obligation.Code, dueDate = due }, Json);
+        var first = ExceptionLifecycle.Next(null, LifecycleEvent.DeadlineMissed)!.Value;
+        return new MissedDeadline(missed.Institution, deadline, figures,
+            new LocalizedText($"{deadline.Obligation.Name.Zh}（{period}）截止日 {due} 已过，仍未报送。", $"{deadline.Obligation.Name.En} ({period}) was due on {due} and has not been filed."),
+            new PlannedEvent(first.Recorded!.Value, null, first.To, null, figures));
+    }
+
+    private static StoredFinding Stored(RuleSet set, Finding finding, long submissionId) => new(
+        finding.Rule, set.Id, set.Version, finding.Severity.Name(), FindingJson.Figures(finding.Figures).ToJsonString(),
+        FindingJson.Baselines(finding.Baselines).ToJsonString(), finding.Message, submissionId);
+
+    private static ExceptionWrite Found(StoredFinding finding, ExceptionOnRecord? current, LocalDate today)
+    {
+        if (current is null)
+        {
+            var created = ExceptionLifecycle.OnEvaluation(null, null, today, found: true, changed: false).Transition!.Value;
+            return new OpenFinding(finding, new PlannedEvent(created.Recorded!.Value, null, created.To, null, finding.Figures));
+        }
+
+        var from = current.Status;
+        // A regulator decided it: new figures are compared with the last recorded, and recorded as an event once.
+        var changed = ExceptionLifecycle.IsDecided(from) && !ExceptionLifecycle.WaiverHasEnded(from, current.WaivedUntil, today)
+            ? finding.Figures != (current.LastRecordedFigures ?? current.Figures)
+            : current.Figures != finding.Figures || current.Severity != finding.Severity || current.Baselines != finding.Baselines
+                || current.RuleSetVersion != finding.RuleSetVersion;
+        var (e, next) = ExceptionLifecycle.OnEvaluation(from, current.WaivedUntil, today, found: true, changed);
+        var transition = next!.Value;
+        if (transition.Recorded is not { } recorded)
+        {
+            return new KeepFinding(current.Id, !ExceptionLifecycle.IsDecided(from) && current.SubmissionId != finding.SubmissionId ? finding.SubmissionId : null);
+        }
+
+        var note = e == LifecycleEvent.WaiverEnded
+            ? $"The waiver ended on {Periods.FormatDate(current.WaivedUntil!.Value)} and the condition still holds."
+            : ExceptionLifecycle.IsDecided(from) ? "Re-evaluation found new figures." : null;
+        var planned = new PlannedEvent(recorded, from, transition.To, note, finding.Figures);
+        return ExceptionLifecycle.IsDecided(transition.To) ? new RecordEvent(current.Id, planned, ReplaceFigures: false) : new UpdateFinding(current.Id, finding, planned);
+    }
+
+    private static MoveStatus? NoLongerFound(ExceptionOnRecord current, LocalDate today) =>
+        ExceptionLifecycle.OnEvaluation(current.Status, current.WaivedUntil, today, found: false, changed: false).Transition
+            is { Recorded: { } recorded } transition
+            ? new MoveStatus(current.Id, current.WaivedUntil, new PlannedEvent(recorded, current.Status, transition.To, "Re-evaluation no longer finds it.", null))
+            : null;
+}

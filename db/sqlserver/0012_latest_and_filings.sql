@@ -1,0 +1,28 @@
+-- Facts every store reads, defined once here and joined by every query that needs them: the equivalent of
+-- db/sqlite/0012_latest_and_filings.sql. A view is created alone in its batch, hence each in an EXEC of its own.
+
+-- The latest accepted version of each institution-period: the version its evaluation, views and analytics read. A
+-- version is given to an accepted submission only, so the highest of its institution-period is found on the index
+-- of versions.
+EXEC(N'CREATE VIEW compliance.latest_submissions AS
+SELECT s.id, s.institution, s.period, s.version
+FROM compliance.submissions s
+WHERE s.status = N''accepted''
+  AND s.version = (SELECT MAX(v.version) FROM compliance.submissions v WHERE v.institution = s.institution AND v.period = s.period AND v.version IS NOT NULL)');
+
+-- The version of each rule set, and of each target, in force: its latest.
+EXEC(N'CREATE VIEW compliance.latest_rule_sets AS
+SELECT r.id, r.version FROM compliance.rule_sets r WHERE r.version = (SELECT MAX(v.version) FROM compliance.rule_sets v WHERE v.id = r.id)');
+
+EXEC(N'CREATE VIEW compliance.latest_targets AS
+SELECT t.id, t.version FROM compliance.targets t WHERE t.version = (SELECT MAX(v.version) FROM compliance.targets v WHERE v.id = t.id)');
+
+-- What files a deadline: an accepted ledger files the monthly ledger of its period; a deliverable files its
+-- obligation for its year. A ledger's filing has no year of its own (the year of its deadline is that of its due
+-- date), a deliverable's no period.
+EXEC(N'CREATE VIEW compliance.filings AS
+SELECT s.institution, CAST(N''LEDGER_MONTHLY'' AS nvarchar(32)) AS obligation, s.period, CAST(NULL AS int) AS year, s.received_at AS filed_at
+FROM compliance.submissions s WHERE s.status = N''accepted'' AND s.version IS NOT NULL
+UNION ALL
+SELECT d.institution, d.obligation, CAST(NULL AS nchar(7)) AS period, d.year, d.received_at AS filed_at
+FROM compliance.deliverables d');
