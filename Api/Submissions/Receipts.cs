@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Compliance.Api.Http;
+using Compliance.Data.Evaluations;
 using Compliance.Data.Submissions;
 using Compliance.Engine.Indicators;
 using Compliance.Engine.Ledger;
@@ -78,15 +79,16 @@ public sealed record SubmissionReceipt
 
     private static JsonObject EvaluationOf(Submission s)
     {
-        var stored = s.Evaluation is null ? [] : JsonNode.Parse(s.Evaluation)?.AsObject() ?? [];
+        var stored = StoredEvaluation.Parse(s.Evaluation)?.ToJsonObject() ?? [];
         var evaluation = new JsonObject
         {
             ["status"] = s.EvaluationStatus,
             ["evaluatedAt"] = s.EvaluatedAt is { } at ? NodaTime.Text.InstantPattern.ExtendedIso.Format(at) : null,
         };
-        foreach (var (name, value) in stored)
+        foreach (var (name, value) in stored.ToList())
         {
-            evaluation[name] = value?.DeepClone();
+            stored.Remove(name);
+            evaluation[name] = value;
         }
 
         return evaluation;

@@ -224,7 +224,7 @@ public sealed class DeadlineStore(Db db, ExceptionStore exceptionStore)
     {
         await using var connection = await db.OpenAsync(ct);
         var row = await connection.QuerySingleAsync<SweptOnRow>(new CommandDefinition(
-            connection.Sql(SweptOnSql), new { facts, today = Periods.FormatDate(today) }, cancellationToken: ct));
+            connection.Sql(SweptOnSql), new { facts, today }, cancellationToken: ct));
         return row.SweptOnDate;
     }
 
@@ -259,7 +259,7 @@ public sealed class DeadlineStore(Db db, ExceptionStore exceptionStore)
                 var text = message(planned);
                 var webhook = withWebhook.Contains(institution);
                 var command = webhook ? insertForWebhook : insert;
-                command.Bind(deadline.Obligation.Code, institution, Periods.Format(deadline.Period), Periods.FormatDate(deadline.DueDate), KindName(planned.Reminder.Kind),
+                command.Bind(deadline.Obligation.Code, institution, Periods.Format(deadline.Period), deadline.DueDate, KindName(planned.Reminder.Kind),
                     planned.Reminder.OffsetDays, text.Zh, text.En, now, webhook ? "pending" : "none");
                 if (!webhook)
                 {
@@ -276,9 +276,9 @@ public sealed class DeadlineStore(Db db, ExceptionStore exceptionStore)
         var exceptions = await ExceptionStore.ApplySweepAsync(connection, transaction, plan.Missed, dueDate, journal.Today, now, ct);
         await connection.ExecuteAsync(new CommandDefinition(connection.Sql(InsertSweepSql), new
         {
-            today = Periods.FormatDate(journal.Today),
+            today = journal.Today,
             facts = journal.Facts,
-            since = journal.Since is { } since ? Periods.FormatDate(since) : null,
+            since = journal.Since,
             deadlines = journal.Deadlines,
             reminders,
             exceptions,
@@ -302,7 +302,7 @@ public sealed class DeadlineStore(Db db, ExceptionStore exceptionStore)
         return [.. await connection.QueryAsync<Reminder>(new CommandDefinition(connection.Sql(RemindersSql), new
         {
             ScopeInstitution = scope.Institution, ScopeRegionLike = scope.RegionLike, institution,
-            from = year is { } y ? $"{y:D4}-01-01" : null, to = year is { } y2 ? $"{y2:D4}-12-31" : null,
+            from = year is { } y ? new LocalDate(y, 1, 1) : (LocalDate?)null, to = year is { } y2 ? new LocalDate(y2, 12, 31) : (LocalDate?)null,
         }, cancellationToken: ct))];
     }
 

@@ -138,7 +138,7 @@ public sealed class ExceptionStore(Db db)
         """;
 
     // The exceptions of evaluations in [From, To] that a scope sees, as a preview compares them.
-    private const string StoredInRangeSql = $"SELECT {Columns} FROM exceptions e JOIN institutions i ON i.code = e.institution WHERE e.period >= @From AND e.period <= @To AND e.\"rule\" <> 'DEADLINE_MISSED' AND {Scope.Filter}";
+    private const string StoredInRangeSql = $"SELECT {Columns} FROM exceptions e JOIN institutions i ON i.code = e.institution WHERE e.period >= @From AND e.period <= @To AND e.\"rule\" <> '{DeadlineMissedRule}' AND {Scope.Filter}";
 
     private const string ListWhere = $"""
         WHERE {Scope.Filter}

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
+using Compliance.Data.Evaluations;
 using Compliance.Data.Snapshots;
 using Compliance.Engine;
 using Compliance.Engine.Indicators;
@@ -309,7 +310,7 @@ public sealed class SubmissionStore(Db db)
     public async Task MarkEvaluationAsync(IReadOnlyList<long> submissionIds, string status, string? error, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(submissionIds);
-        var errorJson = error is null ? null : JsonSerializer.Serialize(new { error }, Json);
+        var errorJson = error is null ? null : StoredEvaluation.Failed(error).ToJson();
         await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using (var mark = connection.Repeated(transaction, MarkEvaluationSql, "status", "error", "id"))
