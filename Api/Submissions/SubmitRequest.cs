@@ -1,6 +1,8 @@
+using System.Reflection;
 using Compliance.Api.Http;
 using Compliance.Engine.Ledger;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
 using NodaTime;
@@ -26,12 +28,15 @@ internal sealed record SubmitRequest(
 /// first (403), and the key would not be named with the request's other fields at fault; and a header sent empty,
 /// which is malformed, never reaches a <c>TryParse</c>. A malformed key is bound as such, and the handler reports it.
 /// </remarks>
-internal readonly record struct IdempotencyKey
+internal readonly record struct IdempotencyKey : IEndpointParameterMetadataProvider
 {
     public const string Header = "Idempotency-Key";
 
     /// <summary>The message that names a malformed key in a 400's <c>errors</c>.</summary>
     public const string Error = "Idempotency-Key is 1–255 visible ASCII characters.";
+
+    /// <summary>The form of a key, as the OpenAPI document gives it.</summary>
+    public const string Pattern = "^[!-~]{1,255}$";
 
     private IdempotencyKey(string? value, bool isMalformed)
     {
@@ -48,6 +53,14 @@ internal readonly record struct IdempotencyKey
     {
         ArgumentNullException.ThrowIfNull(context);
         return ValueTask.FromResult(Of(context.Request.Headers));
+    }
+
+    /// <summary>A key is bound by hand, so the framework does not describe it: the OpenAPI document shows it from this.</summary>
+    public static void PopulateMetadata(ParameterInfo parameter, EndpointBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Metadata.Add(new DocumentedHeader(Header, Pattern,
+            $"Makes a retry safe: the same key with the same body answers the first answer again (Idempotent-Replayed: true) and stores nothing new. {Error}"));
     }
 
     /// <summary>The key of the headers; several values of the header are one key, joined by commas.</summary>
