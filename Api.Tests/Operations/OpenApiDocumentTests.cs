@@ -101,6 +101,20 @@ public sealed class OpenApiDocumentTests
     }
 
     [Test]
+    public void SubmitLedger_DocumentsItsQueryAndItsIdempotencyKeyHeader()
+    {
+        var parameters = _document["paths"]!["/api/v1/submissions"]!["post"]!["parameters"]!.AsArray();
+        var key = parameters.Single(p => p!["in"]!.GetValue<string>() == "header")!;
+
+        using var scope = new AssertionScope();
+        parameters.Select(p => $"{p!["in"]} {p["name"]}").Should().Equal("query period", "query institution", "query dryRun", "header Idempotency-Key");
+        (key["required"]?.GetValue<bool>() ?? false).Should().BeFalse();
+        key["schema"]!["type"]!.GetValue<string>().Should().Be("string");
+        key["schema"]!["pattern"]!.GetValue<string>().Should().Be("^[!-~]{1,255}$");
+        (key["description"]?.GetValue<string>()).Should().Contain("1–255 visible ASCII characters");
+    }
+
+    [Test]
     public void PeerFigures_AreGroupAndCount_WithEachFigureOptionalButNeverNull()
     {
         var figures = _document["components"]!["schemas"]!["PeerFiguresView"]!.AsObject();

@@ -64,7 +64,7 @@ public sealed class OperationsTests(TestDatabase database)
         var submit = paths["/api/v1/submissions"]!["post"]!;
         Responses(submit).Should().Contain(["201", "200", "400", "401", "403", "413", "415", "422"]);
         submit["requestBody"]!["content"]!["text/csv"].Should().NotBeNull();
-        submit["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()).Should().BeEquivalentTo("period", "institution", "dryRun");
+        submit["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()).Should().BeEquivalentTo("period", "institution", "dryRun", "Idempotency-Key");
         Responses(paths["/api/v1/exceptions/{id}/resolve"]!["post"]!).Should().Contain(["200", "400", "403", "404", "409"]);
         document["components"]!["securitySchemes"]!["ApiKey"]!["name"]!.GetValue<string>().Should().Be("X-Api-Key");
     }

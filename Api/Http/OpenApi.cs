@@ -14,6 +14,9 @@ namespace Compliance.Api.Http;
 /// </summary>
 internal sealed record DocumentedBody(string Description, IReadOnlyDictionary<string, JsonNode?> Examples);
 
+/// <summary>An optional request header the handler binds itself, as the document shows it: its form and what it does.</summary>
+internal sealed record DocumentedHeader(string Name, string Pattern, string Description);
+
 /// <summary>The OpenAPI document at <c>/swagger/v1/swagger.json</c>: every operation, tag, body and problem answer.</summary>
 internal static class OpenApi
 {
@@ -85,7 +88,8 @@ internal static class OpenApi
     /// <summary>
     /// Who may call an operation, and every problem it can answer: 401, 429, 500 and 503 for all that need a key
     /// (no key, the rate limit, a failure, the database busy), 403 for the admin's, 413 and 415 for those with a
-    /// body; each 4xx and 5xx as <c>application/problem+json</c>. A streamed body is described from its metadata.
+    /// body; each 4xx and 5xx as <c>application/problem+json</c>. A streamed body, and a header the handler binds
+    /// itself, are described from their metadata.
     /// </summary>
     private sealed class Answers : IOperationFilter
     {
@@ -106,6 +110,18 @@ internal static class OpenApi
                         Example = e.Value,
                     }),
                 };
+            }
+
+            foreach (var header in metadata.OfType<DocumentedHeader>())
+            {
+                operation.Parameters ??= [];
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = header.Name,
+                    In = ParameterLocation.Header,
+                    Description = header.Description,
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = header.Pattern },
+                });
             }
 
             var statuses = new List<int> { StatusCodes.Status500InternalServerError };

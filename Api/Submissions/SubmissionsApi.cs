@@ -63,8 +63,8 @@ internal static class SubmissionsApi
     }
 
     private static Task<Results<Created<SubmissionReceipt>, Ok<SubmissionReceipt>, ProblemHttpResult, ContentHttpResult>> Submit(
-        HttpRequest request, [AsParameters] SubmitQuery query, Caller caller, SubmitLedger submit, CancellationToken ct) =>
-        submit.HandleAsync(request, query, caller, ct);
+        [AsParameters] SubmitRequest request, Caller caller, SubmitLedger submit, CancellationToken ct) =>
+        submit.HandleAsync(request, caller, ct);
 
     /// <summary>The filters of the list of submissions.</summary>
     public sealed record ListQuery

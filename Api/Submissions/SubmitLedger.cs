@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Compliance.Api.Access;
@@ -18,21 +19,13 @@ using Hangfire;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 using NodaTime;
 using Compliance.Engine.Exceptions;
 using Compliance.Data.Evaluations;
 
 namespace Compliance.Api.Submissions;
 
-/// <summary>Reads a ledger of one format for a period, passing valid rows to a sink.</summary>
-internal delegate LedgerReadResult LedgerFormat(Stream body, YearMonth period, ILedgerSink sink);
-
-/// <summary>The query of <c>POST /api/v1/submissions</c>.</summary>
-public sealed record SubmitQuery(
-    [property: Microsoft.AspNetCore.Mvc.FromQuery(Name = "period")] Http.Period? Period,
-    [property: Microsoft.AspNetCore.Mvc.FromQuery(Name = "institution")] string? Institution,
-    [property: Microsoft.AspNetCore.Mvc.FromQuery(Name = "dryRun")] bool? DryRun);
+using SubmitAnswer = Results<Created<SubmissionReceipt>, Ok<SubmissionReceipt>, ProblemHttpResult, ContentHttpResult>;
 
 /// <summary>
 /// Takes a ledger from a request: checks who may submit what, spools and hashes the body, reads and stores it
@@ -52,69 +45,93 @@ internal sealed class SubmitLedger(
     ILogger<SubmitLedger> log,
     Operations.ComplianceMetrics metrics)
 {
-    public async Task<Results<Created<SubmissionReceipt>, Ok<SubmissionReceipt>, ProblemHttpResult, ContentHttpResult>> HandleAsync(
-        HttpRequest request, SubmitQuery query, Caller caller, CancellationToken ct)
+    public async Task<SubmitAnswer> HandleAsync(SubmitRequest request, Caller caller, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        // Who may submit for whom comes first: a role that may not act is told so before anything about the request.
-        string? code;
-        if (caller.IsInstitution)
+        if (!TryAuthorise(request, caller, out var asked, out var refusal))
         {
-            if (query.Institution is not null && query.Institution != caller.Institution)
-            {
-                return Problems.ForbiddenResult("An institution key submits only for its own institution.");
-            }
-
-            code = caller.Institution;
-        }
-        else if (caller.IsAdmin)
-        {
-            code = query.Institution;
-        }
-        else
-        {
-            return Problems.ForbiddenResult("A regulator key cannot submit ledgers.");
+            return refusal;
         }
 
+        if (await institutions.FindAsync(asked.Institution, Scope.Everything, ct) is not { } institution)
+        {
+            return Problems.NotFoundResult($"Institution {asked.Institution}");
+        }
+
+        AuditApi.ActedOn(request.Context, null, institution.Code);
+        if (request.MediaType.Reader is not { } reader)
+        {
+            return request.MediaType.Unsupported;
+        }
+
+        var submitted = new Submitted(institution, asked.Period, request.DryRun == true, reader, request.MediaType.Text);
+        return await SpoolAsync(request.Context.Request, body => request.IdempotencyKey.Value is { } key
+            ? RunUnderKeyAsync(request.Context, body, submitted, key, ct)
+            : ProcessAsync(request.Context, body, submitted, null, ct), ct);
+    }
+
+    /// <summary>What a request asks to submit once it may: for which institution, for which period.</summary>
+    private sealed record Asked(string Institution, YearMonth Period);
+
+    /// <summary>A ledger to read: for whom, for when, whether only as a dry run, its reader and its Content-Type as sent.</summary>
+    private sealed record Submitted(Institution Institution, YearMonth Period, bool DryRun, LedgerFormat Reader, string MediaType);
+
+    /// <summary>
+    /// Who may submit for whom comes first: a role that may not act is told so (403) before anything about the
+    /// request. Then every field at fault at once (400): the institution an admin names, the period (from 2000-01 to
+    /// the current month in China Standard Time, api.md) and the Idempotency-Key.
+    /// </summary>
+    private bool TryAuthorise(SubmitRequest request, Caller caller, [NotNullWhen(true)] out Asked? asked, [NotNullWhen(false)] out ProblemHttpResult? refusal)
+    {
+        asked = null;
+        refusal = caller switch
+        {
+            { IsInstitution: true } when request.Institution is not null && request.Institution != caller.Institution =>
+                Problems.ForbiddenResult("An institution key submits only for its own institution."),
+            { IsInstitution: false, IsAdmin: false } => Problems.ForbiddenResult("A regulator key cannot submit ledgers."),
+            _ => null,
+        };
+        if (refusal is not null)
+        {
+            return false;
+        }
+
+        var code = caller.IsInstitution ? caller.Institution : request.Institution;
+        var currentMonth = ReportingZone.Today(clock).ToYearMonth();
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrEmpty(code))
         {
             errors["institution"] = ["An admin key names the institution: &institution=CODE."];
         }
 
-        // From 2000-01 (history serves as baselines) to the current month in China Standard Time (api.md).
-        var currentMonth = ReportingZone.Today(clock).ToYearMonth();
-        if (query.Period?.Value is not { } asked || asked > currentMonth)
+        if (request.Period?.Value is not { } month || month > currentMonth)
         {
             errors["period"] = [AcceptedRanges.PeriodMessage("period", currentMonth)];
         }
 
-        var idempotencyKey = request.Headers[IdempotencyHeader].ToString();
-        if (request.Headers.ContainsKey(IdempotencyHeader) && !IsValidKey(idempotencyKey))
+        if (request.IdempotencyKey.IsMalformed)
         {
-            errors[IdempotencyHeader] = ["Idempotency-Key is 1–255 visible ASCII characters."];
+            errors[IdempotencyKey.Header] = [IdempotencyKey.Error];
         }
 
-        if (errors.Count > 0)
+        // Without errors, the code and the period are there: the patterns only take their values.
+        if (errors.Count > 0 || string.IsNullOrEmpty(code) || request.Period is not { Value: var period })
         {
-            return Problems.Invalid(errors);
+            refusal = Problems.Invalid(errors);
+            return false;
         }
 
-        var institution = await institutions.FindAsync(code!, Scope.Everything, ct);
-        if (institution is null)
-        {
-            return Problems.NotFoundResult($"Institution {code}");
-        }
+        asked = new Asked(code, period);
+        return true;
+    }
 
-        AuditApi.ActedOn(request.HttpContext, null, institution.Code);
-        var reader = ReaderFor(request.ContentType);
-        var mediaType = request.ContentType ?? "";
-        if (reader is null || mediaType.Length > Formats.MaxContentTypeLength)
-        {
-            return Problems.Of(Problems.UnsupportedMediaType,
-                $"Content-Type '{request.ContentType}' is not accepted; send text/csv (charset utf-8, the default, gb18030 or gbk), application/json or application/x-ndjson (UTF-8).");
-        }
-
+    /// <summary>
+    /// Spools and hashes the body against Compliance:Ingest:MaxBytes, and answers what <paramref name="then"/> makes
+    /// of it; the spool file is deleted once it is answered. A body too large (413), too slow (408) or broken off
+    /// (400) is answered without <paramref name="then"/>, and nothing is stored.
+    /// </summary>
+    private async Task<SubmitAnswer> SpoolAsync(HttpRequest request, Func<SpooledBody, Task<SubmitAnswer>> then, CancellationToken ct)
+    {
         var maxBytes = options.Value.MaxBytes;
         if (request.ContentLength > maxBytes)
         {
@@ -126,7 +143,6 @@ internal sealed class SubmitLedger(
             limit.MaxRequestBodySize = null; // counted while spooling, against our own limit
         }
 
-        var period = query.Period!.Value.Value;
         SpooledBody? spooled;
         try
         {
@@ -145,64 +161,69 @@ internal sealed class SubmitLedger(
         }
 
         await using var body = spooled;
-        if (body is null)
-        {
-            return TooLarge(maxBytes);
-        }
+        return body is null ? TooLarge(maxBytes) : await then(body);
+    }
 
-        var dryRun = query.DryRun == true;
-        if (string.IsNullOrEmpty(idempotencyKey))
-        {
-            return Widen(await ProcessAsync(request.HttpContext, body, reader, mediaType, institution, period, dryRun, null, ct));
-        }
-
+    /// <summary>
+    /// Runs a submission under its Idempotency-Key: a retry of an answered request answers it again, a different
+    /// request with the key is refused, and a key whose answer is not kept is released if the run fails.
+    /// </summary>
+    private async Task<SubmitAnswer> RunUnderKeyAsync(HttpContext context, SpooledBody body, Submitted submitted, string key, CancellationToken ct)
+    {
         // The fingerprint is the body with everything that changes its meaning: a change in any is a different body.
-        var fingerprint = $"{body.Sha256}|{Periods.Format(period)}|{institution.Code}|{dryRun}";
-        switch (await idempotency.ClaimAsync(institution.Code, idempotencyKey, fingerprint, clock.GetCurrentInstant(), ct))
+        var code = submitted.Institution.Code;
+        var fingerprint = $"{body.Sha256}|{Periods.Format(submitted.Period)}|{code}|{submitted.DryRun}";
+        switch (await idempotency.ClaimAsync(code, key, fingerprint, clock.GetCurrentInstant(), ct))
         {
             case IdempotencyClaim.Reused:
                 return Problems.Of(Problems.IdempotencyKeyReused, "This Idempotency-Key was used with a different body, period, institution or dryRun; use a new key for a different request.");
             case IdempotencyClaim.InUse:
                 return Problems.Of(Problems.IdempotencyKeyInUse, "The first request with this Idempotency-Key is still being processed; retry once it has been answered.");
             case IdempotencyClaim.Replay(var answer):
-                request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
-                if (answer.Location is not null)
-                {
-                    request.HttpContext.Response.Headers.Location = answer.Location;
-                }
-
-                return TypedResults.Text(answer.Body, answer.ContentType, System.Text.Encoding.UTF8, answer.Status);
+                return Replay(context.Response, answer);
         }
 
         try
         {
-            var result = await ProcessAsync(request.HttpContext, body, reader, mediaType, institution, period, dryRun, idempotencyKey, ct);
-            if (dryRun)
+            var result = await ProcessAsync(context, body, submitted, key, ct);
+            if (submitted.DryRun)
             {
                 // A dry run stores nothing, so its answer is kept on its own.
-                await idempotency.AnswerAsync(institution.Code, idempotencyKey, Answer(result), ct);
+                await idempotency.AnswerAsync(code, key, Answer(result), ct);
             }
 
-            return Widen(result);
+            return result;
         }
         catch
         {
             // Only a key whose answer was not kept is released: once a submission committed, its key replays it.
-            await idempotency.ReleaseAsync(institution.Code, idempotencyKey);
+            await idempotency.ReleaseAsync(code, key);
             throw;
         }
     }
 
-    private async Task<IResult> ProcessAsync(
-        HttpContext context, SpooledBody body, LedgerFormat reader, string mediaType, Institution institution, YearMonth period, bool dryRun, string? idempotencyKey, CancellationToken ct)
+    /// <summary>The kept answer of a key, again: its status, media type, exact body and Location, marked as replayed.</summary>
+    private static ContentHttpResult Replay(HttpResponse response, StoredAnswer answer)
     {
+        response.Headers["Idempotent-Replayed"] = "true";
+        if (answer.Location is not null)
+        {
+            response.Headers.Location = answer.Location;
+        }
+
+        return TypedResults.Text(answer.Body, answer.ContentType, System.Text.Encoding.UTF8, answer.Status);
+    }
+
+    private async Task<SubmitAnswer> ProcessAsync(HttpContext context, SpooledBody body, Submitted submitted, string? idempotencyKey, CancellationToken ct)
+    {
+        var (institution, period, dryRun, reader, mediaType) = submitted;
         var receivedAt = clock.GetCurrentInstant();
         if (dryRun)
         {
             return await DryRunAsync(body, reader, institution, period, receivedAt, ct);
         }
 
-        IResult ResultOf(IngestOutcome outcome) => outcome.Accepted ? Receipt(outcome, body, institution, period, receivedAt) : LedgerInvalid(outcome.Result, outcome.SubmissionId);
+        SubmitAnswer ResultOf(IngestOutcome outcome) => outcome.Accepted ? Receipt(outcome, body, institution, period, receivedAt) : LedgerInvalid(outcome.Result, outcome.SubmissionId);
 
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var outcome = await submissions.IngestAsync(
@@ -256,28 +277,19 @@ internal sealed class SubmitLedger(
     }
 
     /// <summary>The answer as it is kept for the key's retries: status, media type, exact JSON and Location.</summary>
-    private StoredAnswer Answer(IResult result)
+    private StoredAnswer Answer(SubmitAnswer answer)
     {
         var json = jsonOptions.Value.SerializerOptions;
-        return result switch
+        return answer.Result switch
         {
             Created<SubmissionReceipt> created => new(StatusCodes.Status201Created, "application/json; charset=utf-8", JsonSerializer.Serialize(created.Value, json), created.Location),
             Ok<SubmissionReceipt> ok => new(StatusCodes.Status200OK, "application/json; charset=utf-8", JsonSerializer.Serialize(ok.Value, json), null),
             ProblemHttpResult problem => new(problem.StatusCode, "application/problem+json", JsonSerializer.Serialize(problem.ProblemDetails, json), null),
-            _ => throw new InvalidOperationException($"Unexpected result {result.GetType().Name}."),
+            _ => throw new InvalidOperationException($"Unexpected result {answer.Result.GetType().Name}."),
         };
     }
 
-    private static Results<Created<SubmissionReceipt>, Ok<SubmissionReceipt>, ProblemHttpResult, ContentHttpResult> Widen(IResult result) => result switch
-    {
-        Created<SubmissionReceipt> created => created,
-        Ok<SubmissionReceipt> ok => ok,
-        _ => (ProblemHttpResult)result,
-    };
-
-    private static bool IsValidKey(string key) => key.Length is >= 1 and <= 255 && key.All(c => c is >= '!' and <= '~');
-
-    private async Task<IResult> DryRunAsync(
+    private async Task<SubmitAnswer> DryRunAsync(
         SpooledBody body, LedgerFormat reader, Institution institution, YearMonth period, Instant receivedAt, CancellationToken ct)
     {
         LedgerReadResult result;
@@ -343,35 +355,6 @@ internal sealed class SubmitLedger(
 
     private static ProblemHttpResult TooLarge(long maxBytes) =>
         Problems.Of(Problems.PayloadTooLarge, $"The body is larger than {maxBytes} bytes (Compliance:Ingest:MaxBytes).");
-
-    /// <summary>
-    /// The reader of a Content-Type: <c>text/csv</c> (UTF-8, GB18030 or GBK), <c>application/json</c> or
-    /// <c>application/x-ndjson</c> (UTF-8); <c>null</c> for any other media type or charset.
-    /// </summary>
-    private static LedgerFormat? ReaderFor(string? contentType)
-    {
-        if (!MediaTypeHeaderValue.TryParse(contentType, out var parsed))
-        {
-            return null;
-        }
-
-        var charset = parsed.Charset.HasValue ? parsed.Charset.Value : null;
-        var utf8 = charset is null || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase);
-        switch (parsed.MediaType.Value?.ToLowerInvariant())
-        {
-            case "text/csv":
-                var encoding = LedgerEncodings.ForCharset(charset);
-                return encoding is null ? null : (stream, period, sink) => LedgerReader.ReadCsv(stream, encoding, period, sink);
-            case "application/json":
-                return utf8 ? JsonLedgerReader.ReadJson : null;
-            case "application/x-ndjson":
-                return utf8 ? JsonLedgerReader.ReadNdjson : null;
-            default:
-                return null;
-        }
-    }
-
-    private const string IdempotencyHeader = "Idempotency-Key";
 
     private sealed class NoSink : ILedgerSink
     {
