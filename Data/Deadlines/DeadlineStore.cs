@@ -81,18 +81,22 @@ public sealed class DeadlineStore(Db db, ExceptionStore exceptionStore)
         WHERE {Scope.Filter} AND (@institution IS NULL OR i.code = @institution) ORDER BY i.code
         """;
 
-    // When each deadline was first filed, and whether it is, as the schema's filings define what files one: a ledger
-    // deadline by its period, any other by its year.
-    private const string FilingsSql = """
-        SELECT institution AS Institution, obligation AS Obligation, period AS Period, year AS Year, MIN(filed_at) AS FiledAt FROM filings
-        GROUP BY institution, obligation, period, year
+    // When each deadline was first filed, and whether it is, as the schema's ledger_filings and document_filings
+    // define what files one: a ledger deadline by its period, any other by its obligation and year.
+    private const string LedgerFilingsSql = "SELECT institution AS Institution, period AS Period, MIN(filed_at) AS FiledAt FROM ledger_filings GROUP BY institution, period";
+
+    private const string DocumentFilingsSql = """
+        SELECT institution AS Institution, obligation AS Obligation, year AS Year, MIN(filed_at) AS FiledAt FROM document_filings
+        GROUP BY institution, obligation, year
         """;
 
-    private const string FiledSql = "SELECT DISTINCT institution, obligation, period, year FROM filings";
+    private const string LedgersFiledSql = "SELECT DISTINCT institution, period FROM ledger_filings";
 
-    private const string LedgerFiledSql = $"SELECT DISTINCT institution FROM filings WHERE obligation = '{Obligation.LedgerMonthly}' AND period = @period";
+    private const string LedgerFiledSql = "SELECT DISTINCT institution FROM ledger_filings WHERE period = @period";
 
-    private const string DocumentFiledSql = "SELECT DISTINCT institution FROM filings WHERE obligation = @obligation AND year = @year";
+    private const string DocumentsFiledSql = "SELECT DISTINCT institution, obligation, year FROM document_filings";
+
+    private const string DocumentFiledSql = "SELECT DISTINCT institution FROM document_filings WHERE obligation = @obligation AND year = @year";
 
     // The latest date an earlier sweep covered with the same facts, not after the date being swept.
     private const string SweptOnSql = "SELECT MAX(swept_on) AS SweptOnDate FROM sweeps WHERE facts = @facts AND swept_on <= @today";
@@ -155,9 +159,10 @@ public sealed class DeadlineStore(Db db, ExceptionStore exceptionStore)
     public async Task<Func<InstitutionDeadline, Instant?>> FilingsAsync(CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        var filings = (await connection.QueryAsync<Filing>(new CommandDefinition(connection.Sql(FilingsSql), cancellationToken: ct))).ToList();
-        var ledgers = filings.Where(r => r.Period is not null).ToDictionary(r => (r.Institution, Periods.Parse(r.Period!)), r => r.FiledAt);
-        var documents = filings.Where(r => r.Period is null).ToDictionary(r => (r.Institution, r.Obligation!, (int)r.Year!.Value), r => r.FiledAt);
+        var ledgers = (await connection.QueryAsync<Filing>(new CommandDefinition(connection.Sql(LedgerFilingsSql), cancellationToken: ct)))
+            .ToDictionary(r => (r.Institution, Periods.Parse(r.Period!)), r => r.FiledAt);
+        var documents = (await connection.QueryAsync<Filing>(new CommandDefinition(connection.Sql(DocumentFilingsSql), cancellationToken: ct)))
+            .ToDictionary(r => (r.Institution, r.Obligation!, (int)r.Year), r => r.FiledAt);
         return ByFilingKey<Instant?>(
             ledger => ledgers.TryGetValue(ledger, out var filed) ? filed : null,
             document => documents.TryGetValue(document, out var delivered) ? delivered : null);
@@ -177,18 +182,17 @@ public sealed class DeadlineStore(Db db, ExceptionStore exceptionStore)
         var documents = new HashSet<(string, string, int)>();
         if (of is null)
         {
-            foreach (var (institution, obligation, period, year) in await connection.QueryAsync<(string, string, string?, long?)>(new CommandDefinition(connection.Sql(FiledSql), cancellationToken: ct)))
+            foreach (var (institution, period) in await connection.QueryAsync<(string, string)>(new CommandDefinition(connection.Sql(LedgersFiledSql), cancellationToken: ct)))
             {
-                if (period is not null)
-                {
-                    ledgers.Add((institution, PeriodOf(period)));
-                }
-                else
-                {
-                    documents.Add((institution, obligation, (int)year!.Value));
-                }
+                ledgers.Add((institution, PeriodOf(period)));
+            }
+
+            foreach (var (institution, obligation, year) in await connection.QueryAsync<(string, string, long)>(new CommandDefinition(connection.Sql(DocumentsFiledSql), cancellationToken: ct)))
+            {
+                documents.Add((institution, obligation, (int)year));
             }
         }
+
         else
         {
             foreach (var period in of.Where(d => d.Obligation.Code == Obligation.LedgerMonthly).Select(d => d.Period).Distinct())
@@ -384,7 +388,7 @@ public sealed class DeadlineStore(Db db, ExceptionStore exceptionStore)
 
         public string? Obligation { get; init; }
 
-        public long? Year { get; init; }
+        public long Year { get; init; }
 
         public Instant FiledAt { get; init; }
     }

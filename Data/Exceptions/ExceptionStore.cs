@@ -177,13 +177,16 @@ public sealed class ExceptionStore(Db db)
 
     // The DEADLINE_MISSED exceptions a sweep may still have to act on, whatever the deadline's date: filed since (and
     // without their filedLate event), or waived until a day now past and still not filed. Filed means as the schema's
-    // filings define it: a ledger deadline by its period, any other by the year of its period.
+    // ledger_filings and document_filings define it: a ledger deadline by its period, any other by its year.
     private const string OpenMissedSql = $"""
         SELECT x.Id, x.Institution, x.Period, x.Subject, x.Status, x.Until, x.FiledAt FROM (
             SELECT e.id AS Id, e.institution AS Institution, e.period AS Period, e.subject AS Subject, e.status AS Status, e.waived_until AS Until,
-                   (SELECT MIN(f.filed_at) FROM filings f
-                    WHERE f.institution = e.institution AND f.obligation = e.subject
-                      AND (f.period = e.period OR f.year = CAST(SUBSTRING(e.period, 1, 4) AS INTEGER))) AS FiledAt
+                   COALESCE(
+                       (SELECT MIN(f.filed_at) FROM ledger_filings f
+                        WHERE e.subject = '{Obligation.LedgerMonthly}' AND f.institution = e.institution AND f.period = e.period),
+                       (SELECT MIN(f.filed_at) FROM document_filings f
+                        WHERE e.subject <> '{Obligation.LedgerMonthly}' AND f.institution = e.institution AND f.obligation = e.subject
+                          AND f.year = CAST(SUBSTRING(e.period, 1, 4) AS INTEGER))) AS FiledAt
             FROM exceptions e WHERE e."rule" = '{DeadlineMissedRule}') x
         WHERE (x.FiledAt IS NOT NULL AND NOT EXISTS (SELECT 1 FROM exception_events v WHERE v.exception_id = x.Id AND v.kind = 'filedLate'))
            OR (x.FiledAt IS NULL AND x.Status = 'waived' AND x.Until < @today)

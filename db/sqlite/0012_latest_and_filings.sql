@@ -17,11 +17,12 @@ CREATE VIEW latest_targets AS
 SELECT t.id, t.version FROM targets t WHERE t.version = (SELECT MAX(v.version) FROM targets v WHERE v.id = t.id);
 
 -- What files a deadline: an accepted ledger files the monthly ledger of its period; a deliverable files its
--- obligation for its year. A ledger's filing has no year of its own (the year of its deadline is that of its due
--- date), a deliverable's no period.
-CREATE VIEW filings AS
-SELECT s.institution, 'LEDGER_MONTHLY' AS obligation, s.period, NULL AS year, s.received_at AS filed_at
-FROM submissions s WHERE s.status = 'accepted' AND s.version IS NOT NULL
-UNION ALL
-SELECT d.institution, d.obligation, NULL AS period, d.year, d.received_at AS filed_at
+-- obligation for its year. Two views, not one union: a query that asks one of them (a sweep, for every missed
+-- deadline it revisits) then reads its own table's index.
+CREATE VIEW ledger_filings AS
+SELECT s.institution, s.period, s.received_at AS filed_at
+FROM submissions s WHERE s.status = 'accepted' AND s.version IS NOT NULL;
+
+CREATE VIEW document_filings AS
+SELECT d.institution, d.obligation, d.year, d.received_at AS filed_at
 FROM deliverables d;

@@ -18,11 +18,12 @@ EXEC(N'CREATE VIEW compliance.latest_targets AS
 SELECT t.id, t.version FROM compliance.targets t WHERE t.version = (SELECT MAX(v.version) FROM compliance.targets v WHERE v.id = t.id)');
 
 -- What files a deadline: an accepted ledger files the monthly ledger of its period; a deliverable files its
--- obligation for its year. A ledger's filing has no year of its own (the year of its deadline is that of its due
--- date), a deliverable's no period.
-EXEC(N'CREATE VIEW compliance.filings AS
-SELECT s.institution, CAST(N''LEDGER_MONTHLY'' AS nvarchar(32)) AS obligation, s.period, CAST(NULL AS int) AS year, s.received_at AS filed_at
-FROM compliance.submissions s WHERE s.status = N''accepted'' AND s.version IS NOT NULL
-UNION ALL
-SELECT d.institution, d.obligation, CAST(NULL AS nchar(7)) AS period, d.year, d.received_at AS filed_at
+-- obligation for its year. Two views, not one union: a query that asks one of them (a sweep, for every missed
+-- deadline it revisits) then reads its own table's index.
+EXEC(N'CREATE VIEW compliance.ledger_filings AS
+SELECT s.institution, s.period, s.received_at AS filed_at
+FROM compliance.submissions s WHERE s.status = N''accepted'' AND s.version IS NOT NULL');
+
+EXEC(N'CREATE VIEW compliance.document_filings AS
+SELECT d.institution, d.obligation, d.year, d.received_at AS filed_at
 FROM compliance.deliverables d');
