@@ -105,13 +105,14 @@ public abstract class Dialect
     internal abstract Task<T> WithMigrationLockAsync<T>(DbConnection connection, Func<Task<T>> migrate, CancellationToken ct);
 
     /// <summary>
-    /// Inserts a row holding a blob read from <paramref name="content"/>, without holding it in memory; returns the
-    /// row's id.
+    /// Inserts a row holding a blob read from <paramref name="content"/> (<paramref name="bytes"/> long), without
+    /// holding it in memory, with <see cref="Blob.Insert"/> and the other values of <paramref name="row"/>; returns the
+    /// row's <see cref="Blob.Key"/>.
     /// </summary>
-    internal abstract Task<long> InsertBlobAsync(DbConnection connection, DbTransaction transaction, BlobColumn column, object row, long bytes, Func<Stream> content, CancellationToken ct);
+    internal abstract Task<long> InsertBlobAsync(DbConnection connection, DbTransaction transaction, Blob blob, object row, long bytes, Func<Stream> content, CancellationToken ct);
 
-    /// <summary>Copies a stored blob to <paramref name="destination"/>; nothing where there is none.</summary>
-    internal abstract Task CopyBlobAsync(DbConnection connection, BlobColumn column, long id, Stream destination, CancellationToken ct);
+    /// <summary>Copies the blob of the row whose key is <paramref name="id"/> to <paramref name="destination"/>; nothing where there is none.</summary>
+    internal abstract Task CopyBlobAsync(DbConnection connection, Blob blob, long id, Stream destination, CancellationToken ct);
 
     /// <summary>
     /// A sink for a ledger's valid rows that writes them into <c>loans</c> inside the transaction, on a thread of
@@ -143,9 +144,10 @@ public abstract class Dialect
     internal virtual IDisposable? Hold(string dataSource) => null;
 }
 
-/// <summary>The blobs the store keeps: a ledger's body, keyed by submission, and a deliverable's content.</summary>
-public enum BlobColumn
-{
-    SubmissionBody,
-    DeliverableContent,
-}
+/// <summary>
+/// A blob column as the store that keeps it writes and reads it. <paramref name="Insert"/> inserts a row and names its
+/// columns, the blob's value written <c>@Content</c>; <paramref name="Read"/> selects the blob alone, of the row whose
+/// <paramref name="Key"/> is <c>@id</c>. <paramref name="Table"/>, <paramref name="Column"/> and <paramref name="Key"/>
+/// (the table's integer primary key, SQLite's rowid) are for the databases that write and read a blob in place.
+/// </summary>
+internal sealed record Blob(string Table, string Column, string Key, string Insert, string Read);
