@@ -128,14 +128,11 @@ public abstract class Dialect
     internal abstract Task CheckpointAsync(DbConnection connection, CancellationToken ct);
 
     /// <summary>
-    /// Whether <see cref="Backup"/> copies the database while it serves (SQLite's online backup API); SQL Server is
-    /// backed up with its own <c>BACKUP DATABASE</c>.
+    /// Copies the database open on <paramref name="source"/> to a file while it serves, consistent as of one commit
+    /// (SQLite's online backup API); a database backed up with its own tools has none.
     /// </summary>
-    public virtual bool OnlineBackup => false;
-
-    /// <summary>Copies the database open on <paramref name="source"/> to a file, consistent as of one commit.</summary>
     internal virtual BackupFile Backup(DbConnection source, string destination, bool overwrite) =>
-        throw new NotSupportedException("This database is backed up with its own tools (SQL Server: BACKUP DATABASE).");
+        throw new NotSupportedException("This database is backed up with its own tools, not by the server.");
 
     /// <summary>
     /// What a server holds on its storage for as long as it runs, so nothing replaces it meanwhile (SQLite: the

@@ -7,7 +7,7 @@ namespace Compliance.Api.Tests.SqlServer;
 /// <summary>
 /// The dialect is the only place that knows the database: outside <c>Data/Sqlite</c> and <c>Data/SqlServer</c> no code
 /// asks what type a dialect, a connection or a parameter is, and the dialect's base class names none of its own. The
-/// dialects hold no statement of a feature.
+/// provider setting is read in one table (<c>Api/DatabaseKind.cs</c>), and the dialects hold no statement of a feature.
 /// </summary>
 public sealed partial class DialectSeamTests
 {
@@ -40,6 +40,23 @@ public sealed partial class DialectSeamTests
     }
 
     [Test]
+    public void NoCodeOutsideTheProviderTable_AsksWhichProviderIsConfigured()
+    {
+        var root = Repository.Root();
+
+        var offences = Projects
+            .SelectMany(project => Directory.EnumerateFiles(Path.Combine(root, project), "*.cs", SearchOption.AllDirectories))
+            .Where(file => !IsBuildOutput(root, file) && Path.GetRelativePath(root, file) != ProviderTable)
+            .SelectMany(file => File.ReadLines(file).Select((line, i) => (File: Path.GetRelativePath(root, file), Line: i + 1, Text: line)))
+            .Where(line => !line.Text.TrimStart().StartsWith("//", StringComparison.Ordinal)
+                && ProviderTest().IsMatch(ProviderDefault().Replace(line.Text, "")))
+            .Select(line => $"{line.File}:{line.Line}: {line.Text.Trim()}")
+            .ToList();
+
+        offences.Should().BeEmpty($"{ProviderTable} maps each provider to its dialect, job storage and backup; everything else asks what it mapped");
+    }
+
+    [Test]
     public void Dialects_NameNoTableOfAFeature()
     {
         var root = Repository.Root();
@@ -62,17 +79,36 @@ public sealed partial class DialectSeamTests
         }
     }
 
+    [Test]
+    public void EveryProvider_HasItsEntry_WithADialectOfItsOwn()
+    {
+        var kinds = Enum.GetValues<Data.DatabaseProvider>().Select(DatabaseKind.Of).ToList();
+
+        kinds.Select(k => k.Dialect).Should().OnlyHaveUniqueItems().And.NotContainNulls();
+    }
+
     private static bool IsBuildOutput(string root, string file)
     {
         var parts = Path.GetRelativePath(root, file).Split(Path.DirectorySeparatorChar);
         return parts.Contains("obj") || parts.Contains("bin");
     }
 
+    /// <summary>The one table of providers.</summary>
+    private static readonly string ProviderTable = Path.Combine("Api", "DatabaseKind.cs");
+
     /// <summary>The dialect classes.</summary>
     private static readonly string[] Dialects =
     [
         Path.Combine("Data", "Dialect.cs"), Path.Combine("Data", "Sqlite", "SqliteDialect.cs"), Path.Combine("Data", "SqlServer", "SqlServerDialect.cs"),
     ];
+
+    // "DatabaseProvider.SqlServer", "options.Provider == …", "Provider is …", "Provider switch", "switch (options.Provider)"
+    [GeneratedRegex(@"\bDatabaseProvider\s*\.\s*\w+|\bProvider\s*(==|!=|is\b|switch\b)|switch\s*\(\s*[\w.]*\bProvider\s*\)")]
+    private static partial Regex ProviderTest();
+
+    // The setting's default, in DatabaseOptions: names a provider without asking which one is configured.
+    [GeneratedRegex(@"\bDatabaseProvider\s+Provider\s*\{\s*get;\s*set;\s*\}\s*=\s*DatabaseProvider\.\w+;")]
+    private static partial Regex ProviderDefault();
 
     [GeneratedRegex(@"CREATE\s+TABLE\s+(IF\s+NOT\s+EXISTS\s+)?(?<name>\w+)", RegexOptions.IgnoreCase)]
     private static partial Regex CreateTable();

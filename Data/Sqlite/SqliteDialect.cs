@@ -176,8 +176,6 @@ public sealed partial class SqliteDialect : Dialect
     internal override Task CheckpointAsync(DbConnection connection, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(CheckpointPragma, cancellationToken: ct));
 
-    public override bool OnlineBackup => true;
-
     internal override BackupFile Backup(DbConnection source, string destination, bool overwrite) =>
         SqliteBackup.Copy((SqliteConnection)source, destination, overwrite);
 
