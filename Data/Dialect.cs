@@ -8,9 +8,13 @@ using NodaTime;
 namespace Compliance.Data;
 
 /// <summary>
-/// What differs between the two databases, and only that: connections, paging, generated keys, locks, blobs, bulk
-/// loading of loans, and the schema's location; no statement of a feature. Every other statement is written once, in SQL
-/// both accept, as a constant of the store that issues it, and passes through <see cref="Statement"/>.
+/// What differs between the databases, and only that: connections and their set-up, paging, generated keys, locks,
+/// how a blob is written and read, bulk loading of loans, checkpoints, the copy of a live database, and the schema's
+/// location. A dialect holds no statement of a feature: each is written once, in SQL every database accepts, as a
+/// constant of the store that issues it, and the dialect only adapts it (<see cref="Statement"/>, <see cref="Page"/>,
+/// <see cref="Returning"/>, and a <see cref="Blob"/>'s insert and select). There is one dialect per provider, and the
+/// provider setting is mapped to it in one place, the composition's entry per provider, which also says what lies
+/// outside the Data layer (where jobs are kept, how the database is backed up).
 /// </summary>
 public abstract class Dialect
 {
