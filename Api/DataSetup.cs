@@ -21,7 +21,7 @@ namespace Compliance.Api;
 
 internal static class DataSetup
 {
-    /// <summary>The clock, the database (<c>Compliance:Database</c>) and its stores, and the ingest options.</summary>
+    /// <summary>The clock, the database (<c>Compliance:Database</c>, its <see cref="DatabaseKind"/>) and its stores, and the ingest options.</summary>
     public static WebApplicationBuilder AddComplianceData(this WebApplicationBuilder builder)
     {
         // The composition root is the one place the system clock is named; everything else receives IClock. It reads
@@ -32,7 +32,11 @@ internal static class DataSetup
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), $"{DatabaseOptions.Section}:ConnectionString is required.")
             .Validate(o => o.BusyTimeoutSeconds > 0, $"{DatabaseOptions.Section}:BusyTimeoutSeconds must be positive.").ValidateOnStart();
-        builder.Services.AddSingleton(services => new Db(services.GetRequiredService<IOptions<DatabaseOptions>>().Value, builder.Environment.ContentRootPath, services.GetRequiredService<IClock>()));
+        // The provider setting is looked up once, here: the rest asks the entry (its dialect, job storage, backup).
+        builder.Services.AddSingleton(services => DatabaseKind.Of(services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider));
+        builder.Services.AddSingleton(services => new Db(
+            services.GetRequiredService<DatabaseKind>().Dialect, services.GetRequiredService<IOptions<DatabaseOptions>>().Value,
+            builder.Environment.ContentRootPath, services.GetRequiredService<IClock>()));
         builder.Services.AddSingleton(services => new ServingHold(services.GetRequiredService<Db>().HoldWhileServing()));
         builder.Services.AddOptions<BackupOptions>().BindConfiguration(BackupOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.Directory), $"{BackupOptions.Section}:Directory is required.").ValidateOnStart();

@@ -1,4 +1,5 @@
 using Compliance.Data;
+using Compliance.Data.Sqlite;
 using NodaTime;
 
 namespace Compliance.Bench;
@@ -15,7 +16,7 @@ internal static class FreshDatabase
             File.Delete(path + suffix);
         }
 
-        var db = new Db(new DatabaseOptions { ConnectionString = $"Data Source={path}" }, workDirectory, clock);
+        var db = new Db(SqliteDialect.Instance, new DatabaseOptions { ConnectionString = $"Data Source={path}" }, workDirectory, clock);
         await new Migrations(db, clock).ApplyAsync(CancellationToken.None);
         return db;
     }

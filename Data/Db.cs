@@ -1,6 +1,4 @@
 using System.Data.Common;
-using Compliance.Data.Sqlite;
-using Compliance.Data.SqlServer;
 using Dapper;
 
 using NodaTime;
@@ -34,15 +32,16 @@ public sealed class Db
 
     private readonly string _connectionString;
 
-    /// <param name="options">The provider and its connection string.</param>
+    /// <param name="dialect">The provider's dialect, as the composition maps the provider setting to it, once; everything after asks the dialect.</param>
+    /// <param name="options">The connection string, and how long SQLite waits for a lock.</param>
     /// <param name="contentRoot">What a relative SQLite path is under.</param>
     /// <param name="clock">How old a shared total is (<see cref="CountCache.SharedLifetime"/>).</param>
-    public Db(DatabaseOptions options, string contentRoot, IClock clock)
+    public Db(Dialect dialect, DatabaseOptions options, string contentRoot, IClock clock)
     {
+        ArgumentNullException.ThrowIfNull(dialect);
         ArgumentNullException.ThrowIfNull(options);
         TypeHandlers.NodaTimeHandlers.Register();
-        // The provider setting picks the dialect here, once; everything after asks the dialect.
-        Dialect = options.Provider == DatabaseProvider.SqlServer ? SqlServerDialect.Instance : SqliteDialect.Instance;
+        Dialect = dialect;
         (_connectionString, DataSource) = Dialect.Configure(options, contentRoot);
         Counts = Dialect.Shared ? new CountCache(clock, CountCache.SharedLifetime) : new CountCache(clock);
     }
@@ -100,7 +99,7 @@ public sealed class Db
 
     /// <summary>
     /// Copies the database to <paramref name="destination"/> while it serves, consistent as of one commit (SQLite's
-    /// online backup API); see <see cref="Dialect.OnlineBackup"/>.
+    /// online backup API), where the server backs its database up itself (<see cref="Dialect.Backup"/>).
     /// </summary>
     public async Task<BackupFile> BackupToAsync(string destination, bool overwrite, CancellationToken ct)
     {

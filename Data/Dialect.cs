@@ -8,9 +8,13 @@ using NodaTime;
 namespace Compliance.Data;
 
 /// <summary>
-/// What differs between the two databases, and only that: connections, paging, generated keys, locks, blobs, bulk
-/// loading of loans, and the schema's location; no statement of a feature. Every other statement is written once, in SQL
-/// both accept, as a constant of the store that issues it, and passes through <see cref="Statement"/>.
+/// What differs between the databases, and only that: connections and their set-up, paging, generated keys, locks,
+/// how a blob is written and read, bulk loading of loans, checkpoints, the copy of a live database, and the schema's
+/// location. A dialect holds no statement of a feature: each is written once, in SQL every database accepts, as a
+/// constant of the store that issues it, and the dialect only adapts it (<see cref="Statement"/>, <see cref="Page"/>,
+/// <see cref="Returning"/>, and a <see cref="Blob"/>'s insert and select). There is one dialect per provider, and the
+/// provider setting is mapped to it in one place, the composition's entry per provider, which also says what lies
+/// outside the Data layer (where jobs are kept, how the database is backed up).
 /// </summary>
 public abstract class Dialect
 {
@@ -105,13 +109,14 @@ public abstract class Dialect
     internal abstract Task<T> WithMigrationLockAsync<T>(DbConnection connection, Func<Task<T>> migrate, CancellationToken ct);
 
     /// <summary>
-    /// Inserts a row holding a blob read from <paramref name="content"/>, without holding it in memory; returns the
-    /// row's id.
+    /// Inserts a row holding a blob read from <paramref name="content"/> (<paramref name="bytes"/> long), without
+    /// holding it in memory, with <see cref="Blob.Insert"/> and the other values of <paramref name="row"/>; returns the
+    /// row's <see cref="Blob.Key"/>.
     /// </summary>
-    internal abstract Task<long> InsertBlobAsync(DbConnection connection, DbTransaction transaction, BlobColumn column, object row, long bytes, Func<Stream> content, CancellationToken ct);
+    internal abstract Task<long> InsertBlobAsync(DbConnection connection, DbTransaction transaction, Blob blob, object row, long bytes, Func<Stream> content, CancellationToken ct);
 
-    /// <summary>Copies a stored blob to <paramref name="destination"/>; nothing where there is none.</summary>
-    internal abstract Task CopyBlobAsync(DbConnection connection, BlobColumn column, long id, Stream destination, CancellationToken ct);
+    /// <summary>Copies the blob of the row whose key is <paramref name="id"/> to <paramref name="destination"/>; nothing where there is none.</summary>
+    internal abstract Task CopyBlobAsync(DbConnection connection, Blob blob, long id, Stream destination, CancellationToken ct);
 
     /// <summary>
     /// A sink for a ledger's valid rows that writes them into <c>loans</c> inside the transaction, on a thread of
@@ -127,14 +132,11 @@ public abstract class Dialect
     internal abstract Task CheckpointAsync(DbConnection connection, CancellationToken ct);
 
     /// <summary>
-    /// Whether <see cref="Backup"/> copies the database while it serves (SQLite's online backup API); SQL Server is
-    /// backed up with its own <c>BACKUP DATABASE</c>.
+    /// Copies the database open on <paramref name="source"/> to a file while it serves, consistent as of one commit
+    /// (SQLite's online backup API); a database backed up with its own tools has none.
     /// </summary>
-    public virtual bool OnlineBackup => false;
-
-    /// <summary>Copies the database open on <paramref name="source"/> to a file, consistent as of one commit.</summary>
     internal virtual BackupFile Backup(DbConnection source, string destination, bool overwrite) =>
-        throw new NotSupportedException("This database is backed up with its own tools (SQL Server: BACKUP DATABASE).");
+        throw new NotSupportedException("This database is backed up with its own tools, not by the server.");
 
     /// <summary>
     /// What a server holds on its storage for as long as it runs, so nothing replaces it meanwhile (SQLite: the
@@ -143,9 +145,10 @@ public abstract class Dialect
     internal virtual IDisposable? Hold(string dataSource) => null;
 }
 
-/// <summary>The blobs the store keeps: a ledger's body, keyed by submission, and a deliverable's content.</summary>
-public enum BlobColumn
-{
-    SubmissionBody,
-    DeliverableContent,
-}
+/// <summary>
+/// A blob column as the store that keeps it writes and reads it. <paramref name="Insert"/> inserts a row and names its
+/// columns, the blob's value written <c>@Content</c>; <paramref name="Read"/> selects the blob alone, of the row whose
+/// <paramref name="Key"/> is <c>@id</c>. <paramref name="Table"/>, <paramref name="Column"/> and <paramref name="Key"/>
+/// (the table's integer primary key, SQLite's rowid) are for the databases that write and read a blob in place.
+/// </summary>
+internal sealed record Blob(string Table, string Column, string Key, string Insert, string Read);

@@ -77,7 +77,7 @@ public sealed class ConvergenceProperties
         try
         {
             var clock = new FakeClock(Instant.FromUtc(2023, 1, 20, 2, 0));
-            var db = new Db(new DatabaseOptions { ConnectionString = $"Data Source={path}" }, Path.GetTempPath(), clock);
+            var db = new Db(Data.Sqlite.SqliteDialect.Instance, new DatabaseOptions { ConnectionString = $"Data Source={path}" }, Path.GetTempPath(), clock);
             await new Migrations(db, clock).ApplyAsync(CancellationToken.None);
             var ruleSets = new RuleSetStore(db);
             await ruleSets.SeedAsync(clock.GetCurrentInstant(), CancellationToken.None);

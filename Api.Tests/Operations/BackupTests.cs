@@ -316,6 +316,24 @@ public sealed class BackupTests
         (await restored.GetAsync($"/api/v1/submissions/{after}")).StatusCode.Should().Be(HttpStatusCode.NotFound, "it was accepted after the backup");
     }
 
+    [TestCase("backup")]
+    [TestCase("restore")]
+    public async Task BackupCommands_OnSqlServer_RefuseNamingItsOwnTools_WithoutReachingIt(string verb)
+    {
+        var folder = Path.GetTempPath();
+        var backup = Path.Combine(folder, $"compliance-backup-sqlserver-{Guid.NewGuid():N}.bak");
+        _files.Add(backup);
+
+        // No server listens there: the refusal comes from the provider's entry, before any connection.
+        var refused = await ServerProcess.RunAsync(Path.Combine(folder, "unused.db"), verb, backup,
+            "--Compliance:Database:Provider=SqlServer", "--Compliance:Database:ConnectionString=Server=127.0.0.1,1;Database=compliance;Connect Timeout=1");
+
+        using var scope = new AssertionScope();
+        refused.ExitCode.Should().Be(1, refused.Output);
+        refused.Error.Should().Contain("BACKUP DATABASE").And.Contain("RESTORE DATABASE").And.Contain("was not touched");
+        File.Exists(backup).Should().BeFalse();
+    }
+
     [TestCase("--Compliance:Database:BusyTimeoutSeconds=0", "BusyTimeoutSeconds must be positive")]
     [TestCase("--Compliance:Database:ConnectionString= ", "ConnectionString is required")]
     public async Task BackupCommand_WithSettingsTheServerRefuses_RefusesThemAlike_AndWritesNothing(string setting, string message)

@@ -26,7 +26,7 @@ public sealed class SqlServerScriptTests
     {
         _sqlitePath = Path.Combine(Path.GetTempPath(), $"compliance-sqlserver-parity-{Guid.NewGuid():N}.db");
         var clock = new FakeClock(Instant.FromUtc(2023, 1, 1, 0, 0));
-        var db = new Db(new DatabaseOptions { ConnectionString = $"Data Source={_sqlitePath}" }, Path.GetTempPath(), clock);
+        var db = new Db(Data.Sqlite.SqliteDialect.Instance, new DatabaseOptions { ConnectionString = $"Data Source={_sqlitePath}" }, Path.GetTempPath(), clock);
         await new Migrations(db, clock).ApplyAsync(CancellationToken.None);
         _sqlite = await SqliteSchema.ReadAsync(_sqlitePath);
 

@@ -7,6 +7,7 @@ using Compliance.Data;
 using Compliance.Data.SqlServer;
 using FluentAssertions.Execution;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
+using Blob = Compliance.Data.Blob;
 
 namespace Compliance.Api.Tests.SqlServer;
 
@@ -14,7 +15,8 @@ namespace Compliance.Api.Tests.SqlServer;
 /// Every statement the Data layer can send to SQL Server, collected from the code rather than copied: the shared
 /// statements (the constants and static string properties named <c>…Sql</c>, outside the SQLite dialect's
 /// namespace; a property holds a statement composed at start, from the declared indicators) as the SQL Server dialect
-/// prepares them, composed with its paging and key retrieval where the code composes them, and the dialect's own.
+/// prepares them, composed with its paging and key retrieval where the code composes them (the inserts of the stores'
+/// blobs with the key each names), and the dialect's own.
 /// Each must parse as T-SQL, name only tables of the <c>compliance</c> schema that the migrations create, and call
 /// only functions SQL Server has.
 /// </summary>
@@ -42,7 +44,9 @@ public sealed partial class SqlServerStatementTests
             names.Should().HaveCountGreaterThan(80, "the stores issue that many distinct statements");
             names.Should().Contain("ExceptionStore.ListSql + Page").And.Contain("Returning(SubmissionStore.InsertSql)")
                 .And.Contain("SnapshotStore.InsertSql").And.Contain("SnapshotStore.LatestInRangeSql + Page")
-                .And.Contain("SqlServerDialect[0]").And.Contain("Migrations.AppliedSql");
+                .And.Contain("SqlServerDialect[0]").And.Contain("Migrations.AppliedSql")
+                .And.Contain("Returning(SubmissionStore.Body.Insert, submission_id)").And.Contain("SubmissionStore.BodySql")
+                .And.Contain("Returning(DeadlineStore.Content.Insert, id)").And.Contain("DeadlineStore.ContentSql");
         }
     }
 
@@ -128,6 +132,7 @@ public sealed partial class SqlServerStatementTests
             .Select(s => ($"{s.Name} + Page", s.Sql + Dialect.Page)));
         statements.AddRange(shared.Where(s => s.Sql.TrimStart().StartsWith("INSERT INTO", StringComparison.Ordinal))
             .Select(s => ($"Returning({s.Name})", Dialect.Returning(s.Sql))));
+        statements.AddRange(Blobs().Select(b => ($"Returning({b.Name}.Insert, {b.Blob.Key})", Dialect.Returning(b.Blob.Insert, b.Blob.Key))));
         statements.AddRange(SqlServerDialect.Statements.Select((sql, i) => ($"SqlServerDialect[{i}]", sql)));
         statements.AddRange(typeof(Dialect).GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.PropertyType == typeof(string) && p.Name.EndsWith("Sql", StringComparison.Ordinal))
@@ -143,6 +148,15 @@ public sealed partial class SqlServerStatementTests
         SharedTypes().SelectMany(t => t.GetProperties(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)
             .Where(p => p.PropertyType == typeof(string) && p.GetIndexParameters().Length == 0 && p.Name.EndsWith("Sql", StringComparison.Ordinal))
             .Select(p => (Name: $"{t.Name}.{p.Name}", Sql: (string)p.GetValue(null)!)));
+
+    /// <summary>
+    /// The blobs the stores keep (static fields of type <see cref="Blob"/>): each insert answers the key it names, as
+    /// the dialect sends it (<c>InsertBlobAsync</c>); the select that reads the blob is one of the store's constants.
+    /// </summary>
+    private static IEnumerable<(string Name, Blob Blob)> Blobs() =>
+        SharedTypes().SelectMany(t => t.GetFields(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)
+            .Where(f => f.FieldType == typeof(Blob))
+            .Select(f => (Name: $"{t.Name}.{f.Name}", Blob: (Blob)f.GetValue(null)!)));
 
     private static IEnumerable<Type> SharedTypes() =>
         DataAssembly.GetTypes().Where(t => t.Namespace != typeof(Data.Sqlite.SqliteDialect).Namespace && t != typeof(SqlServerDialect));

@@ -40,12 +40,11 @@ internal static class BackupApi
     }
 
     private static async Task<Results<Ok<BackupView>, ProblemHttpResult>> Backup(
-        BackupBody? body, Db db, IOptions<BackupOptions> options, IWebHostEnvironment environment, IClock clock, HttpContext context, CancellationToken ct)
+        BackupBody? body, Db db, DatabaseKind kind, IOptions<BackupOptions> options, IWebHostEnvironment environment, IClock clock, HttpContext context, CancellationToken ct)
     {
-        if (!db.Dialect.OnlineBackup)
+        if (kind.BackupTools is { } tools)
         {
-            return Problems.Of(Problems.NotImplemented,
-                "This server runs on SQL Server: back the database up with BACKUP DATABASE (it holds the schemas compliance and hangfire); see README, Backup and restore.");
+            return Problems.Of(Problems.NotImplemented, tools.Endpoint);
         }
 
         var folder = options.Value.FullPath(environment.ContentRootPath);

@@ -48,19 +48,19 @@ internal static class BackupCommands
         var builder = WebApplication.CreateBuilder([.. rest.Skip(1)]);
         builder.AddComplianceData();
         await using var host = builder.Build();
-        DatabaseOptions options;
+        DatabaseKind kind;
         try
         {
-            options = host.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            kind = host.Services.GetRequiredService<DatabaseKind>();
         }
         catch (OptionsValidationException e)
         {
             return await FailAsync(e.Message);
         }
 
-        if (options.Provider != DatabaseProvider.Sqlite)
+        if (kind.BackupTools is { } tools)
         {
-            return await FailAsync("The database is SQL Server: back it up with BACKUP DATABASE and restore it with RESTORE DATABASE (README, Backup and restore).");
+            return await FailAsync(tools.Verbs);
         }
 
         var db = host.Services.GetRequiredService<Db>();

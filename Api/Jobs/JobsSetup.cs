@@ -1,7 +1,6 @@
 using Compliance.Data;
 using Compliance.Data.Submissions;
 using Hangfire;
-using Hangfire.SqlServer;
 using Microsoft.Extensions.Options;
 
 namespace Compliance.Api.Jobs;
@@ -26,12 +25,10 @@ public sealed class NodeOptions
 
 internal static class JobsSetup
 {
-    /// <summary>The schema of Hangfire's tables on SQL Server, beside the schema <c>compliance</c>.</summary>
-    public const string HangfireSchema = "hangfire";
-
     /// <summary>
-    /// Hangfire, with a server and the recomputation of old snapshots on worker nodes: on its in-memory store with the embedded SQLite default (one node), in
-    /// the same database, schema <c>hangfire</c>, with SQL Server (workers on many nodes share it).
+    /// Hangfire, with a server and the recomputation of old snapshots on worker nodes, on the storage of the database's
+    /// entry (<see cref="DatabaseKind"/>): its in-memory store with the embedded SQLite default (one node), the same
+    /// database, schema <c>hangfire</c>, with SQL Server (workers on many nodes share it).
     /// </summary>
     public static WebApplicationBuilder AddComplianceJobs(this WebApplicationBuilder builder)
     {
@@ -43,7 +40,7 @@ internal static class JobsSetup
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UseComplianceStorage(services.GetRequiredService<IOptions<DatabaseOptions>>().Value));
+            .UseComplianceStorage(services));
 
         // Hangfire's server is one hosted service; a node that is not a worker never starts it.
         var registered = builder.Services.Count;
@@ -66,19 +63,9 @@ internal static class JobsSetup
         return builder;
     }
 
-    private static IGlobalConfiguration UseComplianceStorage(this IGlobalConfiguration configuration, DatabaseOptions database) =>
-        database.Provider == DatabaseProvider.SqlServer
-            ? configuration.UseSqlServerStorage(database.ConnectionString, new SqlServerStorageOptions
-            {
-                SchemaName = HangfireSchema,
-                PrepareSchemaIfNecessary = true,
-                CommandBatchMaxTimeout = TimeSpan.FromMinutes(5),
-                SlidingInvisibilityTimeout = TimeSpan.FromMinutes(5),
-                QueuePollInterval = TimeSpan.Zero,
-                UseRecommendedIsolationLevel = true,
-                DisableGlobalLocks = true,
-            })
-            : configuration.UseInMemoryStorage();
+    /// <summary>Where the database's entry keeps Hangfire's jobs (<see cref="DatabaseKind.UseJobStorage"/>).</summary>
+    private static void UseComplianceStorage(this IGlobalConfiguration configuration, IServiceProvider services) =>
+        services.GetRequiredService<DatabaseKind>().UseJobStorage(configuration, services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString);
 
     /// <summary>The hosted service of a node that runs no jobs.</summary>
     private sealed class NoServer : IHostedService

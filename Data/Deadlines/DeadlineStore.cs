@@ -339,6 +339,16 @@ public sealed class DeadlineStore(Db db, ExceptionStore exceptionStore)
         return [.. await connection.QueryAsync<long>(new CommandDefinition(connection.Sql(PendingDeliveriesSql), cancellationToken: ct))];
     }
 
+    private const string InsertDeliverableSql = """
+        INSERT INTO deliverables (obligation, institution, year, media_type, bytes, sha256, received_at, content)
+        VALUES (@Obligation, @Institution, @Year, @MediaType, @Bytes, @Sha256, @ReceivedAt, @Content)
+        """;
+
+    private const string ContentSql = "SELECT content FROM deliverables WHERE id = @id";
+
+    /// <summary>A deliverable's content, exactly as received.</summary>
+    private static readonly Blob Content = new("deliverables", "content", "id", InsertDeliverableSql, ContentSql);
+
     /// <summary>Stores a deliverable with its content, exactly as received.</summary>
     public async Task<long> AddDeliverableAsync(Deliverable deliverable, Func<Stream> openContent, CancellationToken ct)
     {
@@ -346,7 +356,7 @@ public sealed class DeadlineStore(Db db, ExceptionStore exceptionStore)
         ArgumentNullException.ThrowIfNull(openContent);
         await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var id = await db.Dialect.InsertBlobAsync(connection, transaction, BlobColumn.DeliverableContent, deliverable, deliverable.Bytes, openContent, ct);
+        var id = await db.Dialect.InsertBlobAsync(connection, transaction, Content, deliverable, deliverable.Bytes, openContent, ct);
         await transaction.CommitAsync(ct);
         return id;
     }
@@ -363,7 +373,7 @@ public sealed class DeadlineStore(Db db, ExceptionStore exceptionStore)
     public async Task CopyContentAsync(long id, Stream destination, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        await db.Dialect.CopyBlobAsync(connection, BlobColumn.DeliverableContent, id, destination, ct);
+        await db.Dialect.CopyBlobAsync(connection, Content, id, destination, ct);
     }
 
     /// <summary>The JSON name of a reminder kind.</summary>

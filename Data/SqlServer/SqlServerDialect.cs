@@ -42,18 +42,6 @@ public sealed class SqlServerDialect : Dialect
         SELECT @result;
         """;
 
-    private const string InsertSubmissionBodyStatement = "INSERT INTO submission_bodies (submission_id, body) VALUES (@id, @Content); SELECT CAST(@id AS bigint);";
-
-    private const string InsertDeliverableStatement = """
-        INSERT INTO deliverables (obligation, institution, year, media_type, bytes, sha256, received_at, content)
-        VALUES (@Obligation, @Institution, @Year, @MediaType, @Bytes, @Sha256, @ReceivedAt, @Content);
-        SELECT CAST(SCOPE_IDENTITY() AS bigint);
-        """;
-
-    private const string ReadBodyStatement = "SELECT body FROM submission_bodies WHERE submission_id = @id";
-
-    private const string ReadContentStatement = "SELECT content FROM deliverables WHERE id = @id";
-
     /// <summary>How long a writer waits for another's lock before it fails (and its request or job is retried).</summary>
     private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(60);
 
@@ -90,9 +78,7 @@ public sealed class SqlServerDialect : Dialect
     /// <summary>Every statement of this dialect, as written here, for the checks that parse them.</summary>
     public static IReadOnlyList<string> Statements { get; } =
     [
-        JournalStatement, MigrationLockStatement,
-        MigrationUnlockStatement, LockStatement, InsertSubmissionBodyStatement, InsertDeliverableStatement, ReadBodyStatement,
-        ReadContentStatement,
+        JournalStatement, MigrationLockStatement, MigrationUnlockStatement, LockStatement,
     ];
 
     /// <summary>The statement with every table it names in the schema <c>compliance</c>; parsed once, then cached.</summary>
@@ -173,25 +159,25 @@ public sealed class SqlServerDialect : Dialect
         }
     }
 
-    /// <summary>The content is sent as a <c>varbinary(max)</c> parameter read from the stream as it goes.</summary>
-    internal override async Task<long> InsertBlobAsync(DbConnection connection, DbTransaction transaction, BlobColumn column, object row, long bytes, Func<Stream> content, CancellationToken ct)
+    /// <summary>The content is sent as the <c>varbinary(max)</c> parameter <c>@Content</c>, read from the stream as it goes.</summary>
+    internal override async Task<long> InsertBlobAsync(DbConnection connection, DbTransaction transaction, Blob blob, object row, long bytes, Func<Stream> content, CancellationToken ct)
     {
         await using var source = content();
         var parameters = new DynamicParameters(row);
         parameters.Add("Content", source, DbType.Binary, size: -1);
-        var sql = column == BlobColumn.SubmissionBody ? InsertSubmissionBodyStatement : InsertDeliverableStatement;
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(Statement(sql), parameters, transaction, commandTimeout: 0, cancellationToken: ct));
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            Statement(Returning(blob.Insert, blob.Key)), parameters, transaction, commandTimeout: 0, cancellationToken: ct));
     }
 
-    internal override async Task CopyBlobAsync(DbConnection connection, BlobColumn column, long id, Stream destination, CancellationToken ct)
+    /// <summary>The store's select, its one column read as a stream.</summary>
+    internal override async Task CopyBlobAsync(DbConnection connection, Blob blob, long id, Stream destination, CancellationToken ct)
     {
-        var sql = column == BlobColumn.SubmissionBody ? ReadBodyStatement : ReadContentStatement;
         await using var reader = await connection.ExecuteReaderAsync(
-            new CommandDefinition(Statement(sql), new { id }, commandTimeout: 0, cancellationToken: ct), CommandBehavior.SequentialAccess);
+            new CommandDefinition(Statement(blob.Read), new { id }, commandTimeout: 0, cancellationToken: ct), CommandBehavior.SequentialAccess);
         if (await reader.ReadAsync(ct) && !await reader.IsDBNullAsync(0, ct))
         {
-            await using var blob = reader.GetStream(0);
-            await blob.CopyToAsync(destination, 1 << 16, ct);
+            await using var stream = reader.GetStream(0);
+            await stream.CopyToAsync(destination, 1 << 16, ct);
         }
     }
 

@@ -1,5 +1,8 @@
 using System.Data;
 using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
 using Compliance.Data.Submissions;
 using Compliance.Data.TypeHandlers;
 using Dapper;
@@ -13,7 +16,7 @@ namespace Compliance.Data.Sqlite;
 /// SQLite, the embedded default: one file, one node. Every transaction Microsoft.Data.Sqlite begins is
 /// <c>BEGIN IMMEDIATE</c>, so writers are serialized by the database itself.
 /// </summary>
-public sealed class SqliteDialect : Dialect
+public sealed partial class SqliteDialect : Dialect
 {
     private const string JournalStatement = """
         CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -22,23 +25,16 @@ public sealed class SqliteDialect : Dialect
         );
         """;
 
-    private const string InsertSubmissionBodyStatement = "INSERT INTO submission_bodies (submission_id, body) VALUES (@id, zeroblob(@Bytes)); SELECT last_insert_rowid();";
-
-    private const string InsertDeliverableStatement = """
-        INSERT INTO deliverables (obligation, institution, year, media_type, bytes, sha256, received_at, content)
-        VALUES (@Obligation, @Institution, @Year, @MediaType, @Bytes, @Sha256, @ReceivedAt, zeroblob(@Bytes));
-        SELECT last_insert_rowid();
-        """;
-
-    private const string BodyLengthStatement = "SELECT length(body) FROM submission_bodies WHERE submission_id = @id";
-
-    private const string ContentLengthStatement = "SELECT length(content) FROM deliverables WHERE id = @id";
+    /// <summary>The length of a blob, of the row whose key is <c>@id</c>: {0} the table, {1} the column, {2} the key.</summary>
+    private const string BlobLengthStatement = "SELECT length({1}) FROM {0} WHERE {2} = @id";
 
     private const string ConnectionPragmas = "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0;";
 
     private const string WalPragma = "PRAGMA journal_mode = WAL;";
 
     private const string CheckpointPragma = "PRAGMA wal_checkpoint(TRUNCATE);";
+
+    private static readonly CompositeFormat BlobLength = CompositeFormat.Parse(BlobLengthStatement);
 
     private SqliteDialect()
         : base(typeof(SqliteParameter))
@@ -136,34 +132,40 @@ public sealed class SqliteDialect : Dialect
         return await migrate();
     }
 
-    /// <summary>Inserts a zero-filled blob of the right size, then writes the content into it in place (no copy in memory).</summary>
-    internal override async Task<long> InsertBlobAsync(DbConnection connection, DbTransaction transaction, BlobColumn column, object row, long bytes, Func<Stream> content, CancellationToken ct)
+    /// <summary>
+    /// Inserts a zero-filled blob of the right size (<c>@Content</c> becomes <c>zeroblob(@Bytes)</c>), then writes the
+    /// content into it in place (no copy in memory).
+    /// </summary>
+    internal override async Task<long> InsertBlobAsync(DbConnection connection, DbTransaction transaction, Blob blob, object row, long bytes, Func<Stream> content, CancellationToken ct)
     {
-        var (sql, _, table, name) = Target(column);
-        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, row, transaction, cancellationToken: ct));
+        var parameters = new DynamicParameters(row);
+        parameters.Add("Bytes", bytes);
+        var insert = Returning(ContentParameter().Replace(blob.Insert, "zeroblob(@Bytes)"), blob.Key);
+        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(insert, parameters, transaction, cancellationToken: ct));
         if (bytes > 0)
         {
             // Synchronous on purpose: SQLite's blob I/O is synchronous, and its async wrappers would hop to the
             // thread pool for every chunk of a large body.
-            using var blob = new SqliteBlob((SqliteConnection)connection, table, name, id);
+            using var target = new SqliteBlob((SqliteConnection)connection, blob.Table, blob.Column, id);
             using var source = content();
-            source.CopyTo(blob, 1 << 16);
+            source.CopyTo(target, 1 << 16);
         }
 
         return id;
     }
 
-    internal override async Task CopyBlobAsync(DbConnection connection, BlobColumn column, long id, Stream destination, CancellationToken ct)
+    /// <summary>Asks the blob's length (selecting the blob would read it whole into memory), then reads it in place.</summary>
+    internal override async Task CopyBlobAsync(DbConnection connection, Blob blob, long id, Stream destination, CancellationToken ct)
     {
-        var (_, lengthSql, table, name) = Target(column);
+        var lengthSql = string.Format(CultureInfo.InvariantCulture, BlobLength, blob.Table, blob.Column, blob.Key);
         var length = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(lengthSql, new { id }, cancellationToken: ct));
         if (length is null or 0)
         {
             return;
         }
 
-        await using var blob = new SqliteBlob((SqliteConnection)connection, table, name, id, readOnly: true);
-        await blob.CopyToAsync(destination, 1 << 16, ct);
+        await using var source = new SqliteBlob((SqliteConnection)connection, blob.Table, blob.Column, id, readOnly: true);
+        await source.CopyToAsync(destination, 1 << 16, ct);
     }
 
     internal override ILoanWriter OpenLoanWriter(DbConnection connection, DbTransaction transaction, long submissionId, Action first) =>
@@ -174,16 +176,11 @@ public sealed class SqliteDialect : Dialect
     internal override Task CheckpointAsync(DbConnection connection, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(CheckpointPragma, cancellationToken: ct));
 
-    public override bool OnlineBackup => true;
-
     internal override BackupFile Backup(DbConnection source, string destination, bool overwrite) =>
         SqliteBackup.Copy((SqliteConnection)source, destination, overwrite);
 
     internal override IDisposable? Hold(string dataSource) => dataSource == ":memory:" ? null : DatabaseFileLock.Share(dataSource);
 
-    private static (string Insert, string Length, string Table, string Column) Target(BlobColumn column) => column switch
-    {
-        BlobColumn.SubmissionBody => (InsertSubmissionBodyStatement, BodyLengthStatement, "submission_bodies", "body"),
-        _ => (InsertDeliverableStatement, ContentLengthStatement, "deliverables", "content"),
-    };
+    [GeneratedRegex(@"@Content\b")]
+    private static partial Regex ContentParameter();
 }

@@ -279,7 +279,7 @@ public sealed class SubmissionStore(Db db)
     {
         ArgumentNullException.ThrowIfNull(destination);
         await using var connection = await db.OpenAsync(ct);
-        await db.Dialect.CopyBlobAsync(connection, BlobColumn.SubmissionBody, id, destination, ct);
+        await db.Dialect.CopyBlobAsync(connection, Body, id, destination, ct);
     }
 
     /// <summary>The latest accepted submissions whose evaluation is not done, oldest period first.</summary>
@@ -402,8 +402,14 @@ public sealed class SubmissionStore(Db db)
         }, transaction, cancellationToken: ct));
     }
 
+    private const string InsertBodySql = "INSERT INTO submission_bodies (submission_id, body) VALUES (@id, @Content)";
+    private const string BodySql = "SELECT body FROM submission_bodies WHERE submission_id = @id";
+
+    /// <summary>A ledger's body, exactly as received, keyed by its submission.</summary>
+    private static readonly Blob Body = new("submission_bodies", "body", "submission_id", InsertBodySql, BodySql);
+
     private Task<long> InsertBodyAsync(DbConnection connection, DbTransaction transaction, long id, long bytes, Func<Stream> openBody, CancellationToken ct) =>
-        db.Dialect.InsertBlobAsync(connection, transaction, BlobColumn.SubmissionBody, new { id, Bytes = bytes }, bytes, openBody, ct);
+        db.Dialect.InsertBlobAsync(connection, transaction, Body, new { id }, bytes, openBody, ct);
 
     private static async Task InsertErrorsAsync(DbConnection connection, DbTransaction transaction, long id, IReadOnlyList<LedgerIssue> errors, CancellationToken ct)
     {

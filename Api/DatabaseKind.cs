@@ -1,0 +1,57 @@
+using Compliance.Data;
+using Compliance.Data.Sqlite;
+using Compliance.Data.SqlServer;
+using Hangfire;
+using Hangfire.SqlServer;
+
+namespace Compliance.Api;
+
+/// <summary>
+/// Everything that depends on the database product (<c>Compliance:Database:Provider</c>), in one entry per provider:
+/// the <paramref name="Dialect"/> every statement and connection goes through; <paramref name="UseJobStorage"/>, where
+/// Hangfire keeps its jobs (given the configured connection string); and <paramref name="BackupTools"/>, <c>null</c>
+/// where the server backs the database up itself (a copy taken while it serves, <see cref="Db.BackupToAsync"/>, put
+/// back by the <c>restore</c> verb), else the database's own tools, which the backup verbs and endpoint name instead.
+/// <see cref="Of"/> is the one place that asks which provider is configured: a new database is a new entry here, a
+/// dialect in Data and its migrations in <c>db/</c>.
+/// </summary>
+internal sealed record DatabaseKind(Dialect Dialect, Action<IGlobalConfiguration, string> UseJobStorage, DatabaseKind.OwnBackupTools? BackupTools)
+{
+    /// <summary>The schema of Hangfire's tables on SQL Server, beside the schema <c>compliance</c>.</summary>
+    public const string HangfireSchema = "hangfire";
+
+    private static readonly Dictionary<DatabaseProvider, DatabaseKind> Kinds = new()
+    {
+        // The embedded default, one node: jobs in memory (the database, not Hangfire, is the source of truth, and
+        // what is owed is enqueued again at start); SQLite's online backup API copies the file while it serves.
+        [DatabaseProvider.Sqlite] = new(SqliteDialect.Instance, (jobs, _) => jobs.UseInMemoryStorage(), null),
+
+        // Many nodes: Hangfire in the same database, schema hangfire, so workers on every node share it; the
+        // database is backed up by the server it runs on.
+        [DatabaseProvider.SqlServer] = new(SqlServerDialect.Instance, UseSqlServerStorage, new(
+            Verbs: "The database is SQL Server: back it up with BACKUP DATABASE and restore it with RESTORE DATABASE (README, Backup and restore).",
+            Endpoint: "This server runs on SQL Server: back the database up with BACKUP DATABASE (it holds the schemas compliance and hangfire); see README, Backup and restore.")),
+    };
+
+    /// <summary>The entry of a provider.</summary>
+    public static DatabaseKind Of(DatabaseProvider provider) =>
+        Kinds.TryGetValue(provider, out var kind) ? kind : throw new InvalidOperationException($"No database kind is registered for the provider {provider}.");
+
+    private static void UseSqlServerStorage(IGlobalConfiguration jobs, string connectionString) =>
+        jobs.UseSqlServerStorage(connectionString, new SqlServerStorageOptions
+        {
+            SchemaName = HangfireSchema,
+            PrepareSchemaIfNecessary = true,
+            CommandBatchMaxTimeout = TimeSpan.FromMinutes(5),
+            SlidingInvisibilityTimeout = TimeSpan.FromMinutes(5),
+            QueuePollInterval = TimeSpan.Zero,
+            UseRecommendedIsolationLevel = true,
+            DisableGlobalLocks = true,
+        });
+
+    /// <summary>
+    /// A database backed up with its own tools: why the <c>backup</c> and <c>restore</c> verbs refuse
+    /// (<paramref name="Verbs"/>), and the detail of the 501 of <c>POST /api/v1/admin/backup</c> (<paramref name="Endpoint"/>).
+    /// </summary>
+    internal sealed record OwnBackupTools(string Verbs, string Endpoint);
+}
