@@ -159,6 +159,22 @@ public sealed class FigureUnitsTests
     }
 
     /// <summary>The exception of the national set for an institution's 2022-12 under a rule.</summary>
+    [Test]
+    public async Task Targets_AnswerTheUnitOfTheirMeasure()
+    {
+        var luliang = (await _admin.GetJsonAsync("/api/v1/targets?jurisdiction=1411&year=2022"))["items"]!.AsArray();
+        var linyi = (await _admin.GetJsonAsync("/api/v1/targets?jurisdiction=3713&year=2022"))["items"]!.AsArray();
+
+        var units = luliang.Concat(linyi).ToDictionary(t => t!["id"]!.GetValue<string>(), t => t!["unit"]!.GetValue<string>());
+
+        using var scope = new AssertionScope();
+        units.Should().Contain("luliang-total-growth", "percent");
+        units.Should().Contain("luliang-credit-share", "pp");
+        units.Should().Contain("luliang-borrowers", "count");
+        units.Should().Contain("linyi-operating-increase", "yuan");
+        units.Should().Contain("linyi-inclusive-disbursed", "yuan");
+    }
+
     private static JsonObject Of(IEnumerable<JsonObject> exceptions, string institution, string rule) =>
         exceptions.Single(e => e["institution"]!.GetValue<string>() == institution && e["rule"]!.GetValue<string>() == rule
             && e["period"]!.GetValue<string>() == "2022-12" && e["ruleSet"]!["id"]!.GetValue<string>() == "national");

@@ -48,8 +48,8 @@ internal static class RulesApi
     public sealed record RuleList(IReadOnlyList<RuleView> Items);
 
     /// <summary>
-    /// The OpenAPI side of the declared units: a figure's <c>unit</c> in the catalogue, and each value of an exception's
-    /// <c>units</c>, is the name of one of them.
+    /// The OpenAPI side of the declared units: a figure's <c>unit</c> in the catalogue, a target's <c>unit</c>, and each
+    /// value of an exception's <c>units</c>, is the name of one of them.
     /// </summary>
     internal sealed class UnitsSchema : ISchemaFilter
     {
@@ -62,10 +62,11 @@ internal static class RulesApi
                 return;
             }
 
-            if (context.Type == typeof(FigureView) && properties.TryGetValue("unit", out var unit) && unit is OpenApiSchema figureUnit)
+            if ((context.Type == typeof(FigureView) || context.Type == typeof(Analytics.TargetsApi.TargetView))
+                && properties.TryGetValue("unit", out var unit) && unit is OpenApiSchema figureUnit)
             {
                 figureUnit.Enum = Names();
-                figureUnit.Description = "What the figure's value is, and so how it is written and shown: percentages and percentage points (pp) with 4 decimals.";
+                figureUnit.Description = "What the figures' values are, and so how they are written and shown: percentages and percentage points (pp) with 4 decimals.";
             }
 
             if (context.Type == typeof(ExceptionsApi.ExceptionView) && properties.TryGetValue("units", out var units) && units is OpenApiSchema
