@@ -23,7 +23,7 @@ public sealed class FiguresJsonTests
     [Test]
     public void Figures_AsAnswered_RoundEveryGrowthToFourDecimals_AndKeepMoneyAndNullsAsStored()
     {
-        var answered = Compliance.Api.Http.Formats.Figures("""{"growth":1.234567,"totalGrowth":-2.000049,"increment":100.125,"lastYearIncrement":null}""");
+        var answered = Compliance.Api.Http.Formats.Figures("OPERATING_LOANS", """{"growth":1.234567,"totalGrowth":-2.000049,"increment":100.125,"lastYearIncrement":null}""");
 
         answered.ToJsonString().Should().Be("""{"growth":1.2346,"totalGrowth":-2.0000,"increment":100.125,"lastYearIncrement":null}""");
     }

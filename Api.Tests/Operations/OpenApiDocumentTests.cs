@@ -130,6 +130,18 @@ public sealed class OpenApiDocumentTests
         }
     }
 
+    [Test]
+    public void FigureUnits_OfTheCatalogueAndOfEveryException_AreTheDeclaredUnitsNames()
+    {
+        var schemas = _document["components"]!["schemas"]!;
+        string[] names = ["percent", "pp", "yuan", "count", "date", "period", "text", "list", "boolean"];
+
+        using var scope = new AssertionScope();
+        schemas["RuleView"]!["properties"]!["figures"]!["items"]!["$ref"]!.GetValue<string>().Should().Be("#/components/schemas/FigureView");
+        schemas["FigureView"]!["properties"]!["unit"]!["enum"]!.AsArray().Select(u => u!.GetValue<string>()).Should().Equal(names);
+        schemas["ExceptionView"]!["properties"]!["units"]!["additionalProperties"]!["enum"]!.AsArray().Select(u => u!.GetValue<string>()).Should().Equal(names);
+    }
+
     private static string? ProblemSchema(JsonObject operation, string status) =>
         operation["responses"]?[status]?["content"]?["application/problem+json"]?["schema"]?["$ref"]?.GetValue<string>();
 

@@ -101,12 +101,12 @@ public sealed class IndicatorDeclarationTests
     [Test]
     public void PeriodView_WritesEveryIndicator_BetweenItsOwnFieldsAndTheRatios()
     {
-        var view = new SubmissionsApi.PeriodIndicators(new YearMonth(2024, 6), "7", 2, Sample, 1.5m, null, 2.25m);
+        var view = new SubmissionsApi.PeriodIndicators(new YearMonth(2024, 6), "7", 2, Sample, 1.5m, null, 2.25m, 10m, 5m, 5m);
 
         var json = JsonSerializer.SerializeToNode(view, ApiJson())!.AsObject();
 
         json.Select(p => p.Key).Should().Equal(
-            ["period", "submissionId", "version", .. Indicator.All.Select(i => i.JsonName), "pboc", "inclusiveNplRatio", "totalNplRatio", "creditShare"]);
+            ["period", "submissionId", "version", .. Indicator.All.Select(i => i.JsonName), "pboc", "inclusiveNplRatio", "totalNplRatio", "creditShare", "inclusiveGrowthYtd", "totalGrowthYtd", "growthGapPp"]);
     }
 
     [Test]

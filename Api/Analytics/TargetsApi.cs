@@ -45,10 +45,13 @@ internal static class TargetsApi
 
     public sealed record TargetVersusView(TargetPopulationView Population, string Measure);
 
-    /// <summary>One regional target in its current version; <c>value</c> or <c>versus</c>, never both.</summary>
+    /// <summary>
+    /// One regional target in its current version; <c>value</c> or <c>versus</c>, never both. <c>unit</c> is the unit of
+    /// its measure's figures (percent, pp, yuan or count), read from the measure.
+    /// </summary>
     public sealed record TargetView(
         string Id, int Version, LocalizedText Name, string? Source, string Jurisdiction, int Year, TargetPopulationView Population, string Measure, string Op,
-        decimal? Value, TargetVersusView? Versus, string? Scope, Instant CreatedAt);
+        decimal? Value, TargetVersusView? Versus, string? Scope, Instant CreatedAt, string Unit);
 
     public sealed record TargetList(IReadOnlyList<TargetView> Items);
 
@@ -157,7 +160,8 @@ internal static class TargetsApi
     private static TargetView View(StoredTarget t) => new(
         t.Id, t.Version, t.Spec.Name, t.Spec.Source, t.Spec.Jurisdiction, t.Spec.Year, View(t.Spec.Population), t.Spec.Measure.ToString(), t.Spec.Op,
         t.Spec.Value, t.Spec.Versus is { } versus ? new TargetVersusView(View(versus.Population), versus.Measure.ToString()) : null,
-        t.Spec.Scope switch { Engine.Indicators.StatisticalScope.Pboc => "pboc", Engine.Indicators.StatisticalScope.Cbirc => "cbirc", _ => null }, t.CreatedAt);
+        t.Spec.Scope switch { Engine.Indicators.StatisticalScope.Pboc => "pboc", Engine.Indicators.StatisticalScope.Cbirc => "cbirc", _ => null }, t.CreatedAt,
+        Engine.Rules.FigureUnits.Name(t.Spec.Measure.Unit));
 
     private static TargetPopulationView View(TargetPopulation population) => new(population.Categories, population.LocalLegalPerson);
 

@@ -89,16 +89,16 @@ internal static partial class ExceptionExport
         RuleCatalog.Find(e.Rule)?.Name.Zh ?? e.Rule,
         e.Severity,
         e.Status,
-        FiguresText(e.Figures),
+        FiguresText(e.Rule, e.Figures),
         e.MessageZh,
         e.RuleSetId is null ? "" : $"{e.RuleSetId} v{e.RuleSetVersion}",
         InstantPattern.ExtendedIso.Format(e.CreatedAt),
         InstantPattern.ExtendedIso.Format(e.UpdatedAt),
     ];
 
-    /// <summary>The figures as <c>name=value; …</c>, percentages with 4 decimals.</summary>
-    private static string FiguresText(string figures) =>
-        string.Join("; ", Formats.Figures(figures).Select(f => $"{f.Key}={Text(f.Value)}"));
+    /// <summary>The figures as <c>name=value; …</c>, those the rule declares in percent or percentage points with 4 decimals.</summary>
+    private static string FiguresText(string rule, string figures) =>
+        string.Join("; ", Formats.Figures(rule, figures).Select(f => $"{f.Key}={Text(f.Value)}"));
 
     private static string Text(JsonNode? value) => value switch
     {

@@ -41,9 +41,13 @@ internal static class ExceptionsApi
 
     public sealed record EventView(string Id, Instant At, ActorView Actor, string Kind, string? FromStatus, string ToStatus, string? Note, JsonObject? Figures);
 
+    /// <summary>
+    /// An exception as answered; <c>units</c> gives the unit of each of its figures, as its rule declares it in the
+    /// catalogue (<c>GET /rules</c>): percent, pp, yuan, count, date, period, text, list or boolean.
+    /// </summary>
     public sealed record ExceptionView(
         string Id, string Institution, YearMonth Period, string Rule, RuleSetRef? RuleSet, string Severity, string Status,
-        JsonObject Figures, JsonObject Baselines, MessageView Message, string? SubmissionId, LocalDate? WaivedUntil,
+        JsonObject Figures, IReadOnlyDictionary<string, string> Units, JsonObject Baselines, MessageView Message, string? SubmissionId, LocalDate? WaivedUntil,
         Instant CreatedAt, Instant UpdatedAt, IReadOnlyList<string> Actions,
         [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<EventView>? Events = null);
 
@@ -58,14 +62,18 @@ internal static class ExceptionsApi
         [property: Accepted<Day>] string? Until);
 
     /// <summary>An exception as the caller sees it, with the actions the caller may take on it now.</summary>
-    public static ExceptionView View(Caller caller, ExceptionRecord e, IReadOnlyList<ExceptionEvent>? events = null) => new(
-        Formats.Id(e.Id), e.Institution, e.Period, e.Rule,
-        e.RuleSetId is null ? null : new RuleSetRef(e.RuleSetId, e.RuleSetVersion ?? 0),
-        e.Severity, e.Status, Formats.Figures(e.Figures), JsonNode.Parse(e.Baselines)?.AsObject() ?? [],
-        new MessageView(e.MessageZh, e.MessageEn), e.SubmissionId is { } s ? Formats.Id(s) : null, e.WaivedUntil, e.CreatedAt, e.UpdatedAt,
-        ExceptionActions.For(caller.Role, e.Status),
-        events?.Select(v => new EventView(Formats.Id(v.Id), v.At, new ActorView(v.ActorRole, v.ActorKeyId is { } k ? Formats.Id(k) : null),
-            v.Kind, v.FromStatus, v.ToStatus, v.Note, v.Figures is null ? null : Formats.Figures(v.Figures))).ToList());
+    public static ExceptionView View(Caller caller, ExceptionRecord e, IReadOnlyList<ExceptionEvent>? events = null)
+    {
+        var figures = Formats.Figures(e.Rule, e.Figures);
+        return new(
+            Formats.Id(e.Id), e.Institution, e.Period, e.Rule,
+            e.RuleSetId is null ? null : new RuleSetRef(e.RuleSetId, e.RuleSetVersion ?? 0),
+            e.Severity, e.Status, figures, Formats.Units(e.Rule, figures), JsonNode.Parse(e.Baselines)?.AsObject() ?? [],
+            new MessageView(e.MessageZh, e.MessageEn), e.SubmissionId is { } s ? Formats.Id(s) : null, e.WaivedUntil, e.CreatedAt, e.UpdatedAt,
+            ExceptionActions.For(caller.Role, e.Status),
+            events?.Select(v => new EventView(Formats.Id(v.Id), v.At, new ActorView(v.ActorRole, v.ActorKeyId is { } k ? Formats.Id(k) : null),
+                v.Kind, v.FromStatus, v.ToStatus, v.Note, v.Figures is null ? null : Formats.Figures(e.Rule, v.Figures))).ToList());
+    }
 
     /// <summary>The filters of the list and the export.</summary>
     public sealed record ExceptionQuery

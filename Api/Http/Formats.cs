@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Compliance.Engine;
+using Compliance.Engine.Rules;
 using NodaTime;
 
 namespace Compliance.Api.Http;
@@ -34,19 +35,16 @@ internal static class Formats
 
     public static decimal? Percent(decimal? value) => value is { } v ? Percent(v) : null;
 
-    /// <summary>Whether a figure's name marks a percentage (growth, ratio, share, gap or rate).</summary>
-    public static bool IsPercentFigure(string name) =>
-        name == "growth" || name.EndsWith("Growth", StringComparison.Ordinal) || name.EndsWith("Ratio", StringComparison.Ordinal) ||
-        name.EndsWith("Share", StringComparison.Ordinal) || name == "gapPp" || name == "increasePp" ||
-        name.EndsWith("Rate", StringComparison.Ordinal) || name == "rateYtd";
-
-    /// <summary>Stored figures as answered: percentages with 4 decimals, everything else as stored.</summary>
-    public static JsonObject Figures(string stored)
+    /// <summary>
+    /// Stored figures as answered: those their rule declares in percent or percentage points (<see cref="RuleCatalog"/>)
+    /// with 4 decimals, everything else as stored, a figure the rule does not declare included.
+    /// </summary>
+    public static JsonObject Figures(string rule, string stored)
     {
         var figures = JsonNode.Parse(stored)?.AsObject() ?? [];
         foreach (var name in figures.Select(f => f.Key).ToList())
         {
-            if (IsPercentFigure(name) && figures[name] is JsonValue value && value.TryGetValue<decimal>(out var number))
+            if (RuleCatalog.UnitOf(rule, name)?.IsPercentage() == true && figures[name] is JsonValue value && value.TryGetValue<decimal>(out var number))
             {
                 figures[name] = JsonValue.Create(Percent(number));
             }
@@ -54,5 +52,19 @@ internal static class Formats
 
         return figures;
     }
-}
 
+    /// <summary>The unit of each figure as its rule declares it, by key, in the figures' order; a figure the rule does not declare has none.</summary>
+    public static IReadOnlyDictionary<string, string> Units(string rule, JsonObject figures)
+    {
+        var units = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, _) in figures)
+        {
+            if (RuleCatalog.UnitOf(rule, name) is { } unit)
+            {
+                units[name] = unit.Name();
+            }
+        }
+
+        return units;
+    }
+}

@@ -54,6 +54,7 @@ internal static class OpenApi
             options.MapType<Compliance.Engine.Indicators.IndicatorSnapshot>(() => new OpenApiSchema { Type = JsonSchemaType.Object });
             options.SchemaFilter<Submissions.IndicatorJson.Schemas>();
             options.SchemaFilter<Analytics.PeersApi.FiguresSchema>();
+            options.SchemaFilter<Rules.RulesApi.UnitsSchema>();
             options.MapType<Period>(() => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9]{4}-[0-9]{2}$", Description = Period.Accepted });
             options.MapType<Day>(() => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date", Description = Day.Accepted });
             options.MapType<Audit.Bound>(() => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$", Description = Audit.Bound.Accepted });

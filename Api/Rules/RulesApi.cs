@@ -1,6 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Compliance.Api.Access;
+using Compliance.Api.Exceptions;
 using Compliance.Api.Http;
 using Compliance.Api.Jobs;
 using Compliance.Data.Rules;
@@ -8,7 +10,9 @@ using Compliance.Data.Submissions;
 using Hangfire;
 using Compliance.Engine.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.OpenApi;
 using NodaTime;
+using Swashbuckle.AspNetCore.SwaggerGen;
 using Period = Compliance.Api.Http.Period;
 
 namespace Compliance.Api.Rules;
@@ -19,7 +23,7 @@ internal static class RulesApi
     public static void MapRules(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/v1").WithTags("Rules").RequireAuthorization().ProducesProblem(401);
-        api.MapGet("/rules", Catalogue).WithName("ListRules").WithSummary("List the rule catalogue").WithDescription("Every rule the engine knows: its id, names, parameters with their defaults, and severity.");
+        api.MapGet("/rules", Catalogue).WithName("ListRules").WithSummary("List the rule catalogue").WithDescription("Every rule the engine knows: its id, names, parameters with their defaults, severity, and the figures its exceptions may carry, each with its unit (percent, pp, yuan, count, date, period, text, list or boolean) and its name in Chinese and English.");
         api.MapGet("/rule-sets", ListSets).WithName("ListRuleSets").WithSummary("List rule sets").WithDescription("Every rule set in its current version: jurisdiction, years in force and rules with their parameters.");
         api.MapGet("/rule-sets/{id}", GetSet).WithName("GetRuleSet").WithSummary("Get a rule set").WithDescription("One rule set in its current version, with its earlier versions as history.").ProducesProblem(404);
         api.MapPut("/rule-sets/{id}", PutSet).WithName("PutRuleSet").WithSummary("Put a rule set").WithDescription("Admin only. Adds a new version of the set (or its first); re-evaluates nothing by itself.").RequireAuthorization(AccessSetup.AdminPolicy).ProducesProblem(400).ProducesProblem(403);
@@ -29,9 +33,52 @@ internal static class RulesApi
 
     public sealed record ParameterView(string Name, string Type, object Default);
 
-    public sealed record RuleView(string Id, LocalizedText Name, IReadOnlyList<ParameterView> Parameters, string Severity);
+    /// <summary>A figure a rule's exceptions may carry, as the rule declares it.</summary>
+    public sealed record FigureView(string Key, string Unit, LocalizedText Name)
+    {
+        public static FigureView From(FigureDefinition figure)
+        {
+            ArgumentNullException.ThrowIfNull(figure);
+            return new(figure.Key, figure.Unit.Name(), figure.Name);
+        }
+    }
+
+    public sealed record RuleView(string Id, LocalizedText Name, IReadOnlyList<ParameterView> Parameters, string Severity, IReadOnlyList<FigureView> Figures);
 
     public sealed record RuleList(IReadOnlyList<RuleView> Items);
+
+    /// <summary>
+    /// The OpenAPI side of the declared units: a figure's <c>unit</c> in the catalogue, a target's <c>unit</c>, and each
+    /// value of an exception's <c>units</c>, is the name of one of them.
+    /// </summary>
+    internal sealed class UnitsSchema : ISchemaFilter
+    {
+        private static List<JsonNode> Names() => [.. Enum.GetValues<FigureUnit>().Select(u => (JsonNode)JsonValue.Create(u.Name()))];
+
+        public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+        {
+            if (schema is not OpenApiSchema { Properties: { } properties })
+            {
+                return;
+            }
+
+            if ((context.Type == typeof(FigureView) || context.Type == typeof(Analytics.TargetsApi.TargetView))
+                && properties.TryGetValue("unit", out var unit) && unit is OpenApiSchema figureUnit)
+            {
+                figureUnit.Enum = Names();
+                figureUnit.Description = "What the figures' values are, and so how they are written and shown: percentages and percentage points (pp) with 4 decimals.";
+            }
+
+            if (context.Type == typeof(ExceptionsApi.ExceptionView) && properties.TryGetValue("units", out var units) && units is OpenApiSchema
+                {
+                    AdditionalProperties: OpenApiSchema value,
+                } map)
+            {
+                value.Enum = Names();
+                map.Description = "The unit of each of the exception's figures, by key, as its rule declares it in GET /api/v1/rules.";
+            }
+        }
+    }
 
     public sealed record RuleSetView(
         string Id, int Version, string Jurisdiction, YearRange Years, IReadOnlyList<RuleSpec> Rules, LocalizedText? Name, string? Authority,
@@ -51,7 +98,7 @@ internal static class RulesApi
     private const string ScopeError = "scope is the 口径 the set's rules read: cbirc (单户授信1000万元及以下) or pboc (单户授信小于1000万元).";
 
     private static Ok<RuleList> Catalogue() => TypedResults.Ok(new RuleList(RuleCatalog.All.Select(r =>
-        new RuleView(r.Id, r.Name, r.Parameters.Select(p => new ParameterView(p.Name, p.Type, p.Default)).ToList(), r.Severity)).ToList()));
+        new RuleView(r.Id, r.Name, r.Parameters.Select(p => new ParameterView(p.Name, p.Type, p.Default)).ToList(), r.Severity, [.. r.Figures.Select(FigureView.From)])).ToList()));
 
     private static async Task<Ok<RuleSetList>> ListSets(RuleSetStore store, CancellationToken ct) =>
         TypedResults.Ok(new RuleSetList((await store.ListAsync(latestOnly: true, id: null, ct)).Select(s => View(s)).ToList()));

@@ -56,7 +56,7 @@ public sealed record SubmissionReceipt
     /// <summary><c>{status, evaluatedAt, ruleSet, exceptions, rules}</c>; <c>null</c> for a rejected submission.</summary>
     public JsonObject? Evaluation { get; init; }
 
-    /// <summary>A dry run's findings: the exceptions the rule set would write.</summary>
+    /// <summary>A dry run's findings: the exceptions the rule set would write, each with the <c>units</c> of its figures.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public JsonArray? Findings { get; init; }
 

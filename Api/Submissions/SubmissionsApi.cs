@@ -7,6 +7,7 @@ using Compliance.Engine.Indicators;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Compliance.Engine;
+using Compliance.Engine.Analytics;
 using NodaTime;
 using Period = Compliance.Api.Http.Period;
 
@@ -32,18 +33,24 @@ internal static class SubmissionsApi
         group.MapGet("/{id}/errors", Errors).WithName("GetSubmissionErrors").DisableValidation().WithSummary("List a submission's errors").WithDescription("Every error of a rejected submission, with its line, column and code (ledger.md), a page at a time.").ProducesProblem(400).ProducesProblem(404);
         group.MapGet("/{id}/original", Original).WithName("GetSubmissionOriginal").WithSummary("Download a submission's original").WithDescription("The body exactly as it was received, with its original Content-Type, as an attachment.").Produces(200, contentType: "text/csv").ProducesProblem(404);
 
-        routes.MapGet("/api/v1/institutions/{code}/indicators", Indicators).WithTags("Institutions").WithName("GetIndicators").DisableValidation().WithSummary("Get an institution's indicators").WithDescription("The snapshot of the latest accepted version of each period from from to to (both inclusive, yyyy-MM), oldest first, with the derived ratios in percent; a ratio without a denominator is null.")
+        routes.MapGet("/api/v1/institutions/{code}/indicators", Indicators).WithTags("Institutions").WithName("GetIndicators").DisableValidation().WithSummary("Get an institution's indicators").WithDescription("The snapshot of the latest accepted version of each period from from to to (both inclusive, yyyy-MM), oldest first, with the derived ratios in percent; a ratio without a denominator is null. "
+                + "Each period also carries its growth since the December before (year to date, 4 decimals, computed by the engine as the peers' measures of the same names): "
+                + "inclusiveGrowthYtd and totalGrowthYtd, (balance − December's) / December's × 100 in percent, and growthGapPp, their difference in percentage points from the unrounded growths; "
+                + "each null where the December before has no accepted ledger or its balance is 0. That December is read whether or not it lies within from and to.")
             .RequireAuthorization().ProducesProblem(400).ProducesProblem(401).ProducesProblem(404);
         return group;
     }
 
     /// <summary>
     /// The indicators of one period (every declared indicator, in place of <see cref="Indicators"/>: <see cref="IndicatorJson"/>),
-    /// with the derived ratios (percent, 4 decimals; <c>null</c> without a denominator).
+    /// with the derived ratios (percent, 4 decimals; <c>null</c> without a denominator), and the growth since the December
+    /// before as the engine computes it (<see cref="Peers"/>: percent and percentage points, 4 decimals; <c>null</c> without
+    /// that December or where its balance is 0).
     /// </summary>
     public sealed record PeriodIndicators(
         YearMonth Period, string SubmissionId, int Version, IndicatorSnapshot Indicators,
-        decimal? InclusiveNplRatio, decimal? TotalNplRatio, decimal? CreditShare);
+        decimal? InclusiveNplRatio, decimal? TotalNplRatio, decimal? CreditShare,
+        decimal? InclusiveGrowthYtd, decimal? TotalGrowthYtd, decimal? GrowthGapPp);
 
     public sealed record IndicatorList(IReadOnlyList<PeriodIndicators> Items);
 
@@ -148,9 +155,17 @@ internal static class SubmissionsApi
             return Problems.Invalid("from", "from is after to.");
         }
 
-        var items = (await snapshots.ListAsync(code, first, last, ct)).Select(p => new PeriodIndicators(
-            p.Period, Formats.Id(p.SubmissionId), p.Version, p.Indicators,
-            Formats.Percent(p.Indicators.InclusiveNplRatio), Formats.Percent(p.Indicators.TotalNplRatio), Formats.Percent(p.Indicators.CreditShare))).ToList();
+        // The December before the first period is read too: every period's growth has its base, whatever the range.
+        var stored = (await snapshots.ListAsync(code, Periods.December(first.Year - 1), last, ct)).ToDictionary(p => p.Period);
+        var items = stored.Values.Where(p => p.Period >= first).OrderBy(p => p.Period).Select(p =>
+        {
+            var start = stored.GetValueOrDefault(Periods.December(p.Period.Year - 1))?.Indicators;
+            decimal? Ytd(string measure) => Formats.Percent(Peers.Of(measure, p.Indicators, start));
+            return new PeriodIndicators(
+                p.Period, Formats.Id(p.SubmissionId), p.Version, p.Indicators,
+                Formats.Percent(p.Indicators.InclusiveNplRatio), Formats.Percent(p.Indicators.TotalNplRatio), Formats.Percent(p.Indicators.CreditShare),
+                Ytd(Peers.InclusiveGrowthYtd), Ytd(Peers.TotalGrowthYtd), Ytd(Peers.GrowthGapPp));
+        }).ToList();
         return TypedResults.Ok(new IndicatorList(items));
     }
 }

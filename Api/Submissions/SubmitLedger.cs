@@ -329,16 +329,21 @@ internal sealed class SubmitLedger(
         });
     }
 
-    private static JsonObject FindingView(Finding finding, YearMonth period, RuleSet ruleSet) => new()
+    private static JsonObject FindingView(Finding finding, YearMonth period, RuleSet ruleSet)
     {
-        ["rule"] = finding.Rule,
-        ["period"] = Periods.Format(period),
-        ["ruleSet"] = new JsonObject { ["id"] = ruleSet.Id, ["version"] = ruleSet.Version },
-        ["severity"] = finding.Severity.Name(),
-        ["figures"] = Formats.Figures(FindingJson.Figures(finding.Figures).ToJsonString()),
-        ["baselines"] = FindingJson.Baselines(finding.Baselines),
-        ["message"] = new JsonObject { ["zh"] = finding.Message.Zh, ["en"] = finding.Message.En },
-    };
+        var figures = Formats.Figures(finding.Rule, FindingJson.Figures(finding.Figures).ToJsonString());
+        return new()
+        {
+            ["rule"] = finding.Rule,
+            ["period"] = Periods.Format(period),
+            ["ruleSet"] = new JsonObject { ["id"] = ruleSet.Id, ["version"] = ruleSet.Version },
+            ["severity"] = finding.Severity.Name(),
+            ["figures"] = figures,
+            ["units"] = new JsonObject(Formats.Units(finding.Rule, figures).Select(u => KeyValuePair.Create(u.Key, (JsonNode?)u.Value))),
+            ["baselines"] = FindingJson.Baselines(finding.Baselines),
+            ["message"] = new JsonObject { ["zh"] = finding.Message.Zh, ["en"] = finding.Message.En },
+        };
+    }
 
     private static ProblemHttpResult LedgerInvalid(LedgerReadResult result, long? submissionId)
     {

@@ -1,5 +1,6 @@
 using Compliance.Engine.Analytics;
 using Compliance.Engine.Indicators;
+using Compliance.Engine.Rules;
 
 namespace Compliance.Engine.Tests.Analytics;
 
@@ -26,6 +27,19 @@ public sealed class TargetMeasureTests
         (measure.Denominator is null).Should().Be(denominator is null);
         measure.NamesPerScope.Should().Be(perScope);
         TargetMeasure.Parse(measure.ToString(), out _).Should().Be(measure, "the text a measure writes parses back to it");
+    }
+
+    [TestCase("growthPct(totalBalance)", FigureUnit.Percent, 4)]
+    [TestCase("shareChangePp(inclusiveCreditBalance, inclusiveBalance)", FigureUnit.Pp, 4)]
+    [TestCase("increase(operatingBalance)", FigureUnit.Yuan, 2)]
+    [TestCase("cumulative(newInclusiveAmount)", FigureUnit.Yuan, 2)]
+    [TestCase("cumulative(newFirstLoanBorrowers)", FigureUnit.Count, 2)]
+    [TestCase("change(inclusiveBorrowers)", FigureUnit.Count, 2)]
+    public void Unit_OfEachForm_IsThatOfItsFigures_AndDecidesTheirDecimals(string text, FigureUnit unit, int decimals)
+    {
+        var measure = TargetMeasure.Parse(text, out _)!;
+
+        (measure.Unit, measure.Decimals).Should().Be((unit, decimals));
     }
 
     [TestCase(null, "is one of")]

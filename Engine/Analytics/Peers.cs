@@ -12,10 +12,19 @@ public sealed record PeerFigures(int N, decimal Min, decimal Q1, decimal Median,
 /// </summary>
 public static class Peers
 {
+    /// <summary>Inclusive-loan growth since the December before, in percent.</summary>
+    public const string InclusiveGrowthYtd = "inclusiveGrowthYtd";
+
+    /// <summary>Total-loan growth since the December before, in percent.</summary>
+    public const string TotalGrowthYtd = "totalGrowthYtd";
+
+    /// <summary>The inclusive growth less the total growth (both unrounded), in percentage points.</summary>
+    public const string GrowthGapPp = "growthGapPp";
+
     /// <summary>The measures, in the order the peers answer lists them.</summary>
     public static IReadOnlyList<string> Measures { get; } =
     [
-        "inclusiveGrowthYtd", "totalGrowthYtd", "growthGapPp", "inclusiveNplRatio", "nplGapPp", "creditShare", "creditShareChangePp", "inclusiveBorrowersChange",
+        InclusiveGrowthYtd, TotalGrowthYtd, GrowthGapPp, "inclusiveNplRatio", "nplGapPp", "creditShare", "creditShareChangePp", "inclusiveBorrowersChange",
     ];
 
     /// <summary>Whether <paramref name="measure"/> is one of <see cref="Measures"/> (names are case-sensitive).</summary>
@@ -36,9 +45,9 @@ public static class Peers
         ArgumentNullException.ThrowIfNull(measure);
         return measure switch
         {
-            "inclusiveGrowthYtd" => Growth(now?.InclusiveBalance, start?.InclusiveBalance),
-            "totalGrowthYtd" => Growth(now?.TotalBalance, start?.TotalBalance),
-            "growthGapPp" => Growth(now?.InclusiveBalance, start?.InclusiveBalance) - Growth(now?.TotalBalance, start?.TotalBalance),
+            InclusiveGrowthYtd => Growth(now?.InclusiveBalance, start?.InclusiveBalance),
+            TotalGrowthYtd => Growth(now?.TotalBalance, start?.TotalBalance),
+            GrowthGapPp => Growth(now?.InclusiveBalance, start?.InclusiveBalance) - Growth(now?.TotalBalance, start?.TotalBalance),
             "inclusiveNplRatio" => now?.InclusiveNplRatio,
             "nplGapPp" => now?.InclusiveNplRatio - now?.TotalNplRatio,
             "creditShare" => now?.CreditShare,

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Compliance.Engine.Indicators;
+using Compliance.Engine.Rules;
 
 namespace Compliance.Engine.Analytics;
 
@@ -31,8 +32,19 @@ public sealed partial record TargetMeasure(TargetMeasureKind Kind, Indicator Ind
     /// <summary>Whether the measure names an indicator that depends on the 口径, so that its target needs a scope.</summary>
     public bool NamesPerScope => Indicator.PbocColumn is not null || Denominator?.PbocColumn is not null;
 
+    /// <summary>
+    /// The unit of its figures: percent for <c>growthPct</c>, percentage points for <c>shareChangePp</c>, and for the
+    /// others that of its indicator (a count of borrowers, else yuan).
+    /// </summary>
+    public FigureUnit Unit => Kind switch
+    {
+        TargetMeasureKind.GrowthPct => FigureUnit.Percent,
+        TargetMeasureKind.ShareChangePp => FigureUnit.Pp,
+        _ => Indicator.Kind == IndicatorKind.Count ? FigureUnit.Count : FigureUnit.Yuan,
+    };
+
     /// <summary>The decimals its figures are rounded to on output: 4 for percentages and percentage points, else 2 (yuan, and projected counts).</summary>
-    public int Decimals => Kind is TargetMeasureKind.GrowthPct or TargetMeasureKind.ShareChangePp ? 4 : 2;
+    public int Decimals => Unit.IsPercentage() ? 4 : 2;
 
     /// <summary>The measure, or <c>null</c> with what is wrong in <paramref name="error"/>.</summary>
     public static TargetMeasure? Parse(string? text, out string? error)

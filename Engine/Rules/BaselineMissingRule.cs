@@ -5,6 +5,13 @@ public static class BaselineMissingRule
 {
     public const string RuleId = "BASELINE_MISSING";
 
+    private static readonly FigureDefinition MissingPeriods = new("missingPeriods", FigureUnit.List, new("缺少基期数据的报告期", "Periods whose ledgers are missing"));
+
+    private static readonly FigureDefinition BlockedRules = new("blockedRules", FigureUnit.List, new("无法评估的规则", "Rules that could not be evaluated"));
+
+    /// <summary>The figures its exceptions carry.</summary>
+    public static IReadOnlyList<FigureDefinition> Figures { get; } = [MissingPeriods, BlockedRules];
+
     /// <summary>Summarises the missing baselines reported by the other rules' results.</summary>
     public static RuleResult Summarize(SnapshotHistory history, IReadOnlyList<RuleResult> results)
     {
@@ -23,8 +30,8 @@ public static class BaselineMissingRule
             Severity.Warning,
             new Dictionary<string, object>
             {
-                ["missingPeriods"] = missing,
-                ["blockedRules"] = rules,
+                [MissingPeriods.Key] = missing,
+                [BlockedRules.Key] = rules,
             },
             new Dictionary<string, object>(),
             new LocalizedText(

@@ -9,6 +9,17 @@ public sealed class CreditShareRule(decimal minIncreasePp, int assessmentMonth) 
 {
     public const string RuleId = "CREDIT_SHARE";
 
+    private static readonly FigureDefinition Share = new("creditShare", FigureUnit.Percent, new("普惠型小微企业信用贷款占比", "Inclusive credit-loan share"));
+
+    private static readonly FigureDefinition StartShare = new("startCreditShare", FigureUnit.Percent, new("年初信用贷款占比", "Credit-loan share at the start of the year"));
+
+    private static readonly FigureDefinition Increase = new("increasePp", FigureUnit.Pp, new("较年初提高", "Increase on the start of the year"));
+
+    private static readonly FigureDefinition MinIncrease = new("minIncreasePp", FigureUnit.Pp, new("目标提高幅度", "Required increase"));
+
+    /// <summary>The figures its exceptions carry.</summary>
+    public static IReadOnlyList<FigureDefinition> Figures { get; } = [Share, StartShare, Increase, MinIncrease];
+
     public override string Id => RuleId;
 
     public override RuleResult Evaluate(SnapshotHistory history)
@@ -45,10 +56,10 @@ public sealed class CreditShareRule(decimal minIncreasePp, int assessmentMonth) 
             ProgressSeverity(history.Period, assessmentMonth),
             new Dictionary<string, object>
             {
-                ["creditShare"] = s,
-                ["startCreditShare"] = s0,
-                ["increasePp"] = inc,
-                ["minIncreasePp"] = minIncreasePp,
+                [Share.Key] = s,
+                [StartShare.Key] = s0,
+                [Increase.Key] = inc,
+                [MinIncrease.Key] = minIncreasePp,
             },
             Baselines.Of(("startOfYear", start)),
             new LocalizedText(

@@ -10,6 +10,17 @@ public sealed class FirstLoanShareRule(decimal minIncreasePp, int assessmentMont
 {
     public const string RuleId = "FIRST_LOAN_SHARE";
 
+    private static readonly FigureDefinition Share = new("firstLoanShare", FigureUnit.Percent, new("当年首贷户占比", "First-time borrower share this year"));
+
+    private static readonly FigureDefinition LastYearShare = new("lastYearFirstLoanShare", FigureUnit.Percent, new("上年首贷户占比", "First-time borrower share last year"));
+
+    private static readonly FigureDefinition Increase = new("increasePp", FigureUnit.Pp, new("较上年提高", "Increase on last year"));
+
+    private static readonly FigureDefinition MinIncrease = new("minIncreasePp", FigureUnit.Pp, new("目标提高幅度", "Required increase"));
+
+    /// <summary>The figures its exceptions carry.</summary>
+    public static IReadOnlyList<FigureDefinition> Figures { get; } = [Share, LastYearShare, Increase, MinIncrease];
+
     public override string Id => RuleId;
 
     public override RuleResult Evaluate(SnapshotHistory history)
@@ -58,10 +69,10 @@ public sealed class FirstLoanShareRule(decimal minIncreasePp, int assessmentMont
             Severity.Breach,
             new Dictionary<string, object>
             {
-                ["firstLoanShare"] = s1,
-                ["lastYearFirstLoanShare"] = s0,
-                ["increasePp"] = inc,
-                ["minIncreasePp"] = minIncreasePp,
+                [Share.Key] = s1,
+                [LastYearShare.Key] = s0,
+                [Increase.Key] = inc,
+                [MinIncrease.Key] = minIncreasePp,
             },
             baselines,
             new LocalizedText(

@@ -6,6 +6,15 @@ public sealed class InclusiveBorrowersRule(int assessmentMonth) : Rule
 {
     public const string RuleId = "INCLUSIVE_BORROWERS";
 
+    private static readonly FigureDefinition Borrowers = new("inclusiveBorrowers", FigureUnit.Count, new("普惠型小微企业有贷款余额户数", "Inclusive borrowers with a balance"));
+
+    private static readonly FigureDefinition StartBorrowers = new("startInclusiveBorrowers", FigureUnit.Count, new("年初有贷款余额户数", "Inclusive borrowers at the start of the year"));
+
+    private static readonly FigureDefinition Shortfall = new("shortfall", FigureUnit.Count, new("较年初减少户数", "Fewer than at the start of the year"));
+
+    /// <summary>The figures its exceptions carry.</summary>
+    public static IReadOnlyList<FigureDefinition> Figures { get; } = [Borrowers, StartBorrowers, Shortfall];
+
     public override string Id => RuleId;
 
     public override RuleResult Evaluate(SnapshotHistory history)
@@ -31,9 +40,9 @@ public sealed class InclusiveBorrowersRule(int assessmentMonth) : Rule
             ProgressSeverity(history.Period, assessmentMonth),
             new Dictionary<string, object>
             {
-                ["inclusiveBorrowers"] = now,
-                ["startInclusiveBorrowers"] = was,
-                ["shortfall"] = was - now,
+                [Borrowers.Key] = now,
+                [StartBorrowers.Key] = was,
+                [Shortfall.Key] = was - now,
             },
             Baselines.Of(("startOfYear", start)),
             new LocalizedText(

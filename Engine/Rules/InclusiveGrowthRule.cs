@@ -10,6 +10,17 @@ public sealed class InclusiveGrowthRule(GrowthBasis basis, int assessmentMonth) 
 {
     public const string RuleId = "INCLUSIVE_GROWTH";
 
+    private static readonly FigureDefinition InclusiveGrowth = new("inclusiveGrowth", FigureUnit.Percent, new("普惠型小微企业贷款增速", "Inclusive-loan growth"));
+
+    private static readonly FigureDefinition TotalGrowth = new("totalGrowth", FigureUnit.Percent, new("各项贷款增速", "Total-loan growth"));
+
+    private static readonly FigureDefinition GrowthGap = new("gapPp", FigureUnit.Pp, new("增速差", "Growth gap"));
+
+    private static readonly FigureDefinition Basis = new("basis", FigureUnit.Text, new("增速基期", "Growth basis"));
+
+    /// <summary>The figures its exceptions carry.</summary>
+    public static IReadOnlyList<FigureDefinition> Figures { get; } = [InclusiveGrowth, TotalGrowth, GrowthGap, Basis];
+
     public override string Id => RuleId;
 
     public override RuleResult Evaluate(SnapshotHistory history)
@@ -48,10 +59,10 @@ public sealed class InclusiveGrowthRule(GrowthBasis basis, int assessmentMonth) 
             ProgressSeverity(history.Period, assessmentMonth),
             new Dictionary<string, object>
             {
-                ["inclusiveGrowth"] = ig,
-                ["totalGrowth"] = tg,
-                ["gapPp"] = gap,
-                ["basis"] = basis == GrowthBasis.Ytd ? "ytd" : "yoy",
+                [InclusiveGrowth.Key] = ig,
+                [TotalGrowth.Key] = tg,
+                [GrowthGap.Key] = gap,
+                [Basis.Key] = basis == GrowthBasis.Ytd ? "ytd" : "yoy",
             },
             Baselines.Of((baselineName, start)),
             new LocalizedText(

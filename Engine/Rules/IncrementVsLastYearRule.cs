@@ -6,6 +6,13 @@ public sealed class IncrementVsLastYearRule(int assessmentMonth) : Rule
 {
     public const string RuleId = "INCREMENT_VS_LAST_YEAR";
 
+    private static readonly FigureDefinition Increment = new("increment", FigureUnit.Yuan, new("普惠型小微企业贷款较年初增量", "Inclusive-loan increment since the start of the year"));
+
+    private static readonly FigureDefinition LastYearIncrement = new("lastYearIncrement", FigureUnit.Yuan, new("去年同期增量", "Last year's increment over the same months"));
+
+    /// <summary>The figures its exceptions carry.</summary>
+    public static IReadOnlyList<FigureDefinition> Figures { get; } = [Increment, LastYearIncrement];
+
     public override string Id => RuleId;
 
     public override RuleResult Evaluate(SnapshotHistory history)
@@ -29,8 +36,8 @@ public sealed class IncrementVsLastYearRule(int assessmentMonth) : Rule
             ProgressSeverity(history.Period, assessmentMonth),
             new Dictionary<string, object>
             {
-                ["increment"] = increments.Increment,
-                ["lastYearIncrement"] = increments.LastYearIncrement,
+                [Increment.Key] = increments.Increment,
+                [LastYearIncrement.Key] = increments.LastYearIncrement,
             },
             increments.Baselines,
             new LocalizedText(

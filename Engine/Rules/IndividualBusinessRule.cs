@@ -6,6 +6,17 @@ public sealed class IndividualBusinessRule(int assessmentMonth) : Rule
 {
     public const string RuleId = "INDIVIDUAL_BUSINESS";
 
+    private static readonly FigureDefinition Balance = new("balance", FigureUnit.Yuan, new("个体工商户经营性贷款余额", "Individual-business operating loans"));
+
+    private static readonly FigureDefinition StartBalance = new("startBalance", FigureUnit.Yuan, new("年初余额", "Balance at the start of the year"));
+
+    private static readonly FigureDefinition Borrowers = new("borrowers", FigureUnit.Count, new("个体工商户贷款户数", "Individual-business borrowers"));
+
+    private static readonly FigureDefinition StartBorrowers = new("startBorrowers", FigureUnit.Count, new("年初户数", "Borrowers at the start of the year"));
+
+    /// <summary>The figures its exceptions carry.</summary>
+    public static IReadOnlyList<FigureDefinition> Figures { get; } = [Balance, StartBalance, Borrowers, StartBorrowers];
+
     public override string Id => RuleId;
 
     public override RuleResult Evaluate(SnapshotHistory history)
@@ -35,10 +46,10 @@ public sealed class IndividualBusinessRule(int assessmentMonth) : Rule
             ProgressSeverity(history.Period, assessmentMonth),
             new Dictionary<string, object>
             {
-                ["balance"] = now.IndividualBusinessBalance,
-                ["startBalance"] = was.IndividualBusinessBalance,
-                ["borrowers"] = now.IndividualBusinessBorrowers,
-                ["startBorrowers"] = was.IndividualBusinessBorrowers,
+                [Balance.Key] = now.IndividualBusinessBalance,
+                [StartBalance.Key] = was.IndividualBusinessBalance,
+                [Borrowers.Key] = now.IndividualBusinessBorrowers,
+                [StartBorrowers.Key] = was.IndividualBusinessBorrowers,
             },
             Baselines.Of(("startOfYear", start)),
             new LocalizedText(

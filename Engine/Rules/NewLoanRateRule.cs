@@ -9,6 +9,13 @@ public sealed class NewLoanRateRule(int assessmentMonth) : Rule
 {
     public const string RuleId = "NEW_LOAN_RATE";
 
+    private static readonly FigureDefinition Rate = new("rateYtd", FigureUnit.Percent, new("当年新发放普惠型小微企业贷款加权平均利率", "Weighted rate of new inclusive loans this year"));
+
+    private static readonly FigureDefinition LastYearRate = new("lastYearRate", FigureUnit.Percent, new("上年新发放普惠型小微企业贷款加权平均利率", "Weighted rate of new inclusive loans last year"));
+
+    /// <summary>The figures its exceptions carry.</summary>
+    public static IReadOnlyList<FigureDefinition> Figures { get; } = [Rate, LastYearRate];
+
     public override string Id => RuleId;
 
     public override RuleResult Evaluate(SnapshotHistory history)
@@ -44,8 +51,8 @@ public sealed class NewLoanRateRule(int assessmentMonth) : Rule
             ProgressSeverity(history.Period, assessmentMonth),
             new Dictionary<string, object>
             {
-                ["rateYtd"] = r1,
-                ["lastYearRate"] = r0,
+                [Rate.Key] = r1,
+                [LastYearRate.Key] = r0,
             },
             new Dictionary<string, object> { ["ytdMonths"] = Baselines.Months(thisYear.Concat(lastYear)) },
             new LocalizedText(

@@ -9,6 +9,17 @@ public sealed class NplToleranceRule(decimal tolerancePp) : Rule
 {
     public const string RuleId = "NPL_TOLERANCE";
 
+    private static readonly FigureDefinition InclusiveRatio = new("inclusiveNplRatio", FigureUnit.Percent, new("普惠型小微企业贷款不良率", "Inclusive NPL ratio"));
+
+    private static readonly FigureDefinition TotalRatio = new("totalNplRatio", FigureUnit.Percent, new("各项贷款不良率", "Total NPL ratio"));
+
+    private static readonly FigureDefinition RatioGap = new("gapPp", FigureUnit.Pp, new("不良率差", "NPL ratio gap"));
+
+    private static readonly FigureDefinition Tolerance = new("tolerancePp", FigureUnit.Pp, new("不良容忍度", "NPL tolerance"));
+
+    /// <summary>The figures its exceptions carry.</summary>
+    public static IReadOnlyList<FigureDefinition> Figures { get; } = [InclusiveRatio, TotalRatio, RatioGap, Tolerance];
+
     public override string Id => RuleId;
 
     public override RuleResult Evaluate(SnapshotHistory history)
@@ -37,10 +48,10 @@ public sealed class NplToleranceRule(decimal tolerancePp) : Rule
             Severity.Breach,
             new Dictionary<string, object>
             {
-                ["inclusiveNplRatio"] = ir,
-                ["totalNplRatio"] = tr,
-                ["gapPp"] = gp,
-                ["tolerancePp"] = tolerancePp,
+                [InclusiveRatio.Key] = ir,
+                [TotalRatio.Key] = tr,
+                [RatioGap.Key] = gp,
+                [Tolerance.Key] = tolerancePp,
             },
             new Dictionary<string, object>(),
             new LocalizedText(

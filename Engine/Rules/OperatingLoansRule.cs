@@ -14,6 +14,17 @@ public sealed class OperatingLoansRule(int assessmentMonth) : Rule
 {
     public const string RuleId = "OPERATING_LOANS";
 
+    private static readonly FigureDefinition Growth = new("growth", FigureUnit.Percent, new("经营性贷款较去年同期增速", "Operating-loan growth against the same period last year"));
+
+    private static readonly FigureDefinition TotalGrowth = new("totalGrowth", FigureUnit.Percent, new("各项贷款较去年同期增速", "Total-loan growth against the same period last year"));
+
+    private static readonly FigureDefinition Increment = new("increment", FigureUnit.Yuan, new("经营性贷款较年初增量", "Operating-loan increment since the start of the year"));
+
+    private static readonly FigureDefinition LastYearIncrement = new("lastYearIncrement", FigureUnit.Yuan, new("去年同期增量", "Last year's increment over the same months"));
+
+    /// <summary>The figures its exceptions carry.</summary>
+    public static IReadOnlyList<FigureDefinition> Figures { get; } = [Growth, TotalGrowth, Increment, LastYearIncrement];
+
     public override string Id => RuleId;
 
     public override RuleResult Evaluate(SnapshotHistory history)
@@ -49,10 +60,10 @@ public sealed class OperatingLoansRule(int assessmentMonth) : Rule
             new Dictionary<string, object>
             {
                 // A skipped growth half is stored as null figures (rules.md), which the dictionary's type does not express.
-                ["growth"] = growth!,
-                ["totalGrowth"] = totalGrowth!,
-                ["increment"] = increments.Increment,
-                ["lastYearIncrement"] = increments.LastYearIncrement,
+                [Growth.Key] = growth!,
+                [TotalGrowth.Key] = totalGrowth!,
+                [Increment.Key] = increments.Increment,
+                [LastYearIncrement.Key] = increments.LastYearIncrement,
             },
             increments.Baselines,
             Message(history, increments, growth, totalGrowth, growthHolds))), headroom);

@@ -6,8 +6,13 @@ namespace Compliance.Engine.Rules;
 /// <summary>A parameter of a rule, with its type (<c>decimal</c>, <c>integer</c> or <c>string</c>) and default.</summary>
 public sealed record ParameterDefinition(string Name, string Type, object Default, IReadOnlyList<string>? Allowed = null);
 
-/// <summary>A rule of the catalogue: its id, names, parameters and severity.</summary>
-public sealed record RuleDefinition(string Id, LocalizedText Name, IReadOnlyList<ParameterDefinition> Parameters, string Severity);
+/// <summary>A rule of the catalogue: its id, names, parameters, severity, and the figures its exceptions may carry.</summary>
+public sealed record RuleDefinition(
+    string Id, LocalizedText Name, IReadOnlyList<ParameterDefinition> Parameters, string Severity, IReadOnlyList<FigureDefinition> Figures)
+{
+    /// <summary>The declared figure of that key, or <c>null</c> where the rule declares none.</summary>
+    public FigureDefinition? Figure(string key) => Figures.FirstOrDefault(f => f.Key == key);
+}
 
 /// <summary>A rule set or parameter that does not fit the catalogue.</summary>
 public sealed class RuleSpecException(string message) : Exception(message);
@@ -17,28 +22,48 @@ public static class RuleCatalog
 {
     private static readonly ParameterDefinition AssessmentMonth = new("assessmentMonth", "integer", 12);
 
+    /// <summary>Written by the deadline engine, never by a rule set.</summary>
+    public const string DeadlineMissedRuleId = "DEADLINE_MISSED";
+
+    /// <summary>
+    /// The figures of a <c>DEADLINE_MISSED</c> exception, which the deadline sweep writes: the obligation, its due date,
+    /// and once filed the instant it was filed.
+    /// </summary>
+    public static IReadOnlyList<FigureDefinition> DeadlineMissedFigures { get; } =
+    [
+        new("obligation", FigureUnit.Text, new("报送事项", "Obligation")),
+        new("dueDate", FigureUnit.Date, new("报送截止日", "Due date")),
+        new("filedAt", FigureUnit.Date, new("实际报送时间", "Filed at")),
+    ];
+
     /// <summary>Every rule, in the order of rules.md.</summary>
     public static IReadOnlyList<RuleDefinition> All { get; } =
     [
         new(InclusiveGrowthRule.RuleId, new("两增·增速", "Inclusive growth not below total growth"),
-            [new("basis", "string", "ytd", ["ytd", "yoy"]), AssessmentMonth], "warning/breach"),
-        new(InclusiveBorrowersRule.RuleId, new("两增·户数", "Inclusive borrowers not below the start of the year"), [AssessmentMonth], "warning/breach"),
-        new(NplToleranceRule.RuleId, new("不良容忍度", "NPL tolerance"), [new("tolerancePp", "decimal", 3m)], "breach"),
-        new(CreditShareRule.RuleId, new("信用贷款占比", "Credit-loan share"), [new("minIncreasePp", "decimal", 1m), AssessmentMonth], "warning/breach"),
-        new(FirstLoanShareRule.RuleId, new("首贷户占比", "First-time borrower share"), [new("minIncreasePp", "decimal", 1m), AssessmentMonth], "breach"),
-        new(IncrementVsLastYearRule.RuleId, new("增量不低于去年同期", "Increment not below last year's"), [AssessmentMonth], "warning/breach"),
-        new(IndividualBusinessRule.RuleId, new("个体工商户贷款增长", "Individual-business lending growth"), [AssessmentMonth], "warning/breach"),
-        new(NewLoanRateRule.RuleId, new("新发放利率稳中有降", "New-loan rate steady or falling"), [AssessmentMonth], "warning/breach"),
-        new(OperatingLoansRule.RuleId, new("惠商户", "Operating loans of micro-business owners and individual businesses"), [AssessmentMonth], "warning/breach"),
-        new(BaselineMissingRule.RuleId, new("基期数据缺失", "Baseline data missing"), [], "warning"),
-        new(DeadlineMissedRuleId, new("逾期未报送", "Deadline missed"), [], "breach"),
+            [new("basis", "string", "ytd", ["ytd", "yoy"]), AssessmentMonth], "warning/breach", InclusiveGrowthRule.Figures),
+        new(InclusiveBorrowersRule.RuleId, new("两增·户数", "Inclusive borrowers not below the start of the year"), [AssessmentMonth], "warning/breach",
+            InclusiveBorrowersRule.Figures),
+        new(NplToleranceRule.RuleId, new("不良容忍度", "NPL tolerance"), [new("tolerancePp", "decimal", 3m)], "breach", NplToleranceRule.Figures),
+        new(CreditShareRule.RuleId, new("信用贷款占比", "Credit-loan share"), [new("minIncreasePp", "decimal", 1m), AssessmentMonth], "warning/breach",
+            CreditShareRule.Figures),
+        new(FirstLoanShareRule.RuleId, new("首贷户占比", "First-time borrower share"), [new("minIncreasePp", "decimal", 1m), AssessmentMonth], "breach",
+            FirstLoanShareRule.Figures),
+        new(IncrementVsLastYearRule.RuleId, new("增量不低于去年同期", "Increment not below last year's"), [AssessmentMonth], "warning/breach",
+            IncrementVsLastYearRule.Figures),
+        new(IndividualBusinessRule.RuleId, new("个体工商户贷款增长", "Individual-business lending growth"), [AssessmentMonth], "warning/breach",
+            IndividualBusinessRule.Figures),
+        new(NewLoanRateRule.RuleId, new("新发放利率稳中有降", "New-loan rate steady or falling"), [AssessmentMonth], "warning/breach", NewLoanRateRule.Figures),
+        new(OperatingLoansRule.RuleId, new("惠商户", "Operating loans of micro-business owners and individual businesses"), [AssessmentMonth], "warning/breach",
+            OperatingLoansRule.Figures),
+        new(BaselineMissingRule.RuleId, new("基期数据缺失", "Baseline data missing"), [], "warning", BaselineMissingRule.Figures),
+        new(DeadlineMissedRuleId, new("逾期未报送", "Deadline missed"), [], "breach", DeadlineMissedFigures),
     ];
-
-    /// <summary>Written by the deadline engine, never by a rule set.</summary>
-    public const string DeadlineMissedRuleId = "DEADLINE_MISSED";
 
     /// <summary>The catalogue entry of a rule id, or <c>null</c>.</summary>
     public static RuleDefinition? Find(string id) => All.FirstOrDefault(r => r.Id == id);
+
+    /// <summary>The declared unit of a figure of a rule's exceptions, or <c>null</c> where the rule or the figure is not declared.</summary>
+    public static FigureUnit? UnitOf(string rule, string figure) => Find(rule)?.Figure(figure)?.Unit;
 
     /// <summary>Checks a rule set against the catalogue, throwing <see cref="RuleSpecException"/> at the first misfit.</summary>
     public static void Validate(RuleSetSpec spec)
