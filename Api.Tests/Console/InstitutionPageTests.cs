@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Compliance.Api.Tests.Console.Support;
 using Compliance.Api.Tests.Support;
+using Compliance.Engine.Analytics;
+using Compliance.Engine.Indicators;
 using Microsoft.Playwright;
 
 namespace Compliance.Api.Tests.Console;
@@ -127,10 +129,10 @@ public sealed class InstitutionPageTests : ConsoleFixture
         {
             var item = indicators[shown[r]];
             indicators.TryGetValue($"{int.Parse(shown[r][..4], Invariant) - 1}-12", out var start);
-            var inclusive = Growth(item["inclusiveBalance"], start?["inclusiveBalance"]);
-            var total = Growth(item["totalBalance"], start?["totalBalance"]);
-            await ExpectRowAsync(growth, r, shown[r], Money(item["inclusiveBalance"]), Money(item["totalBalance"]), Pp(inclusive), Pp(total),
-                Pp(inclusive is null || total is null ? null : inclusive - total));
+            // The engine's measures of growth since the December before, which the server computes for the page.
+            var (now, then) = (Snapshot(item), Snapshot(start));
+            await ExpectRowAsync(growth, r, shown[r], Money(item["inclusiveBalance"]), Money(item["totalBalance"]),
+                Pp(Peers.Of(Peers.InclusiveGrowthYtd, now, then)), Pp(Peers.Of(Peers.TotalGrowthYtd, now, then)), Pp(Peers.Of(Peers.GrowthGapPp, now, then)));
         }
 
         // 2022-12 against 2021-12: inclusive 1,600,000 → 600,000 (−62.5 %), total 10,000,000 → 9,500,000 (−5 %).
@@ -163,6 +165,27 @@ public sealed class InstitutionPageTests : ConsoleFixture
         await page.Mouse.MoveAsync(box.X + (box.Width * 0.9f), box.Y + (box.Height / 2));
         await page.Mouse.MoveAsync(box.X + (box.Width * 0.95f), box.Y + (box.Height / 2));
         await page.WaitForTimeoutAsync(300);
+        await session.AssertCleanAsync();
+    }
+
+    [Test]
+    public async Task TheGrowthTable_ShowsTheGrowthTheServerAnswers_AndComputesNone()
+    {
+        await using var session = await SignInAsync(_bankKey);
+        // The server's figures, changed on their way: the page must show what it is sent, not a growth of its own.
+        await session.Page.RouteAsync("**/api/v1/institutions/*/indicators*", async route =>
+        {
+            var response = await route.FetchAsync();
+            var answer = JsonNode.Parse(await response.TextAsync())!.AsObject();
+            var december = answer["items"]!.AsArray().Single(i => i!["period"]!.GetValue<string>() == Period)!;
+            (december["inclusiveGrowthYtd"], december["totalGrowthYtd"], december["growthGapPp"]) = (12.3456m, -1.5m, 13.8456m);
+            await route.FulfillAsync(new() { Response = response, Body = answer.ToJsonString() });
+        });
+
+        await GoAsync(session, $"#/institutions/{Bank}?period={Period}");
+
+        var growth = session.Page.GetByRole(AriaRole.Table, new() { Name = "Loan growth since the December before (%)" });
+        await ExpectRowAsync(growth, 3, Period, "600,000.00", "9,500,000.00", "12.3456", "-1.5", "13.8456");
         await session.AssertCleanAsync();
     }
 
@@ -246,13 +269,9 @@ public sealed class InstitutionPageTests : ConsoleFixture
         await Assertions.Expect(line.Locator("td")).ToHaveTextAsync(cells);
     }
 
-    /// <summary>(now − base) / base × 100, null where the base is missing or 0.</summary>
-    private static decimal? Growth(JsonNode? now, JsonNode? start)
-    {
-        var value = (decimal?)now;
-        var basis = (decimal?)start;
-        return value is null || basis is null or 0m ? null : (value.Value - basis.Value) / basis.Value * 100m;
-    }
+    /// <summary>The balances a growth reads, of a period's indicators as answered; null for none.</summary>
+    private static IndicatorSnapshot? Snapshot(JsonObject? item) => item is null ? null
+        : new() { InclusiveBalance = item["inclusiveBalance"]!.GetValue<decimal>(), TotalBalance = item["totalBalance"]!.GetValue<decimal>() };
 
     private static string Money(JsonNode? value) => value is null ? "—" : value.GetValue<decimal>().ToString("#,##0.00", Invariant);
 

@@ -154,6 +154,49 @@ public sealed class OverviewAndExceptionsTests : ConsoleFixture
         await session.AssertCleanAsync();
     }
 
+    [Test]
+    public async Task AnExceptionsFigures_AreNamedAsTheirRuleDeclaresThem_AndShownInTheirUnit()
+    {
+        var id = await ExceptionOfAsync("C3713002");
+        using var client = Factory.ClientWithKey(_regulator);
+        var exception = await client.GetJsonAsync($"/api/v1/exceptions/{id}");
+        var declared = (await client.GetJsonAsync("/api/v1/rules"))["items"]!.AsArray()
+            .Single(r => r!["id"]!.GetValue<string>() == "NPL_TOLERANCE")!["figures"]!.AsArray().ToDictionary(f => f!["key"]!.GetValue<string>());
+        var figures = exception["figures"]!.AsObject().ToList();
+        await using var session = await SignInAsync(_regulator);
+
+        await GoAsync(session, $"#/exceptions/{id}");
+
+        var shown = session.Page.GetByRole(AriaRole.Region, new() { Name = "Figures and thresholds" }).Locator("dl.figures");
+        await Assertions.Expect(shown.Locator("dt")).ToHaveTextAsync([.. figures.Select(f => $"{declared[f.Key]!["name"]!["en"]} {f.Key}")]);
+        await Assertions.Expect(shown.Locator("dd")).ToHaveTextAsync([.. figures.Select(f =>
+            $"{f.Value!.GetValue<decimal>().ToString("#,##0.####", System.Globalization.CultureInfo.InvariantCulture)} {(exception["units"]![f.Key]!.GetValue<string>() == "percent" ? "%" : "pp")}")]);
+        await Assertions.Expect(shown.Locator("dt").Last).ToHaveTextAsync("NPL tolerance tolerancePp");
+        await Assertions.Expect(shown.Locator("dd").Last).ToHaveTextAsync("3 pp");
+        await session.AssertCleanAsync();
+    }
+
+    [Test]
+    public async Task ATargetOfACount_ShowsItsFiguresAsACount_AsItsUnitSays()
+    {
+        using (var admin = Factory.Admin())
+        {
+            (await admin.PutAsync("/api/v1/targets/console-first-loans", System.Net.Http.Json.JsonContent.Create(new
+            {
+                name = new { zh = "首贷户不少于1000户", en = "At least 1000 first-time borrowers" }, source = "通知", jurisdiction = "37", year = 2022,
+                population = new { }, measure = "cumulative(newFirstLoanBorrowers)", op = ">=", value = 1000, scope = "pboc",
+            }))).EnsureSuccessStatusCode();
+        }
+
+        await using var session = await SignInAsync(_regulator);
+
+        await GoAsync(session, "#/overview?period=2022-12");
+
+        var card = session.Page.Locator("article.card").Filter(new() { HasText = "At least 1000 first-time borrowers" });
+        await Assertions.Expect(card.Locator("dd").Nth(1)).ToHaveTextAsync("1,000");
+        await session.AssertCleanAsync();
+    }
+
     private async Task<string> ExceptionOfAsync(string code)
     {
         using var client = Factory.ClientWithKey(_regulator);

@@ -1,12 +1,12 @@
 // What the views share: progress while loading, pages, marks of outcomes and statuses.
 
 import { h, replace } from '../dom.js';
-import { t, addStrings, localized } from '../i18n.js';
+import { t, addStrings, localized, money, number, date, lang } from '../i18n.js';
 import { api, problemView } from '../api.js';
 
 addStrings({
-  zh: { retry: '重试' },
-  en: { retry: 'Retry' },
+  zh: { retry: '重试', unit_percent: '%', unit_pp: '百分点', unit_yuan: '元', unit_count: '户' },
+  en: { retry: 'Retry', unit_percent: '%', unit_pp: 'pp', unit_yuan: 'yuan', unit_count: 'count' },
 });
 
 /** Shows progress in a region while the promise runs; its problem, with a retry, if it fails. Answers the result or null. */
@@ -67,6 +67,32 @@ export function ruleCatalogue() {
     .then(answer => new Map((answer?.items ?? []).map(rule => [rule.id, rule])))
     .catch(error => { catalogue = null; throw error; });
   return catalogue;
+}
+
+/**
+ * A figure's value shown by the unit the server declares for it (an exception's `units`, a rule's `figures`, a
+ * target's `unit`): money as yuan with 2 decimals, counts as integers, percentages and percentage points with up to
+ * 4 decimals followed by % or 百分点 / pp, dates in the language's convention, lists joined. Without a unit, the value as it is.
+ */
+export function byUnit(value, unit) {
+  if (value === null || value === undefined) return '—';
+  switch (unit) {
+    case 'yuan': return money(value);
+    case 'count': return number(value, 0);
+    case 'percent': return `${number(value, 4)} ${t('unit_percent')}`;
+    case 'pp': return `${number(value, 4)} ${t('unit_pp')}`;
+    case 'date': return date(value);
+    default:
+      if (Array.isArray(value)) return value.join(lang === 'zh' ? '、' : ', ');
+      if (typeof value === 'number') return number(value, 4);
+      if (typeof value === 'object') return JSON.stringify(value);
+      return String(value);
+  }
+}
+
+/** A rule's declared figure of that key (GET /rules' `figures`), or undefined. */
+export function declaredFigure(rules, ruleId, key) {
+  return rules?.get(ruleId)?.figures?.find(figure => figure.key === key);
 }
 
 /** A rule's name in the current language, from the catalogue, or its id where the catalogue lacks it. */

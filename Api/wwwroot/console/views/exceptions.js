@@ -2,9 +2,9 @@
 // events and the workflow actions the caller's role may take.
 
 import { h, replace, field, table } from '../dom.js';
-import { t, addStrings, localized, date, number } from '../i18n.js';
+import { t, addStrings, localized, date } from '../i18n.js';
 import { api, download, problemView } from '../api.js';
-import { loading, pager, badge, keepQuery, ruleCatalogue, ruleName } from './common.js';
+import { loading, pager, badge, keepQuery, ruleCatalogue, ruleName, byUnit, declaredFigure } from './common.js';
 
 addStrings({
   zh: {
@@ -135,7 +135,10 @@ async function detail(main, id, me, isCurrent = () => true) {
       h('button', { type: 'button', onclick: () => act(main, exception, name, me, status) }, t(ACTION_LABELS[name])))),
     status,
     h('section', { 'aria-labelledby': 'x-figures' }, h('h2', { id: 'x-figures' }, t('figures')),
-      figures.length ? h('dl', { class: 'figures' }, figures.flatMap(([name, value]) => [h('dt', {}, name), h('dd', {}, figure(value))])) : h('p', {}, t('none'))),
+      figures.length ? h('dl', { class: 'figures' }, figures.flatMap(([key, value]) => [
+        h('dt', {}, figureLabel(ruleList, exception.rule, key)),
+        h('dd', {}, byUnit(value, exception.units?.[key])),
+      ])) : h('p', {}, t('none'))),
     h('section', { 'aria-labelledby': 'x-baselines' }, h('h2', { id: 'x-baselines' }, t('baselines')),
       baselines.length ? h('dl', { class: 'figures' }, baselines.flatMap(([name, value]) => [h('dt', {}, name), h('dd', {}, baselineLinks(value))])) : h('p', {}, t('none')),
       exception.submissionId ? h('p', {}, `${t('submission')}: `, h('a', { href: `#/submissions/${exception.submissionId}` }, exception.submissionId)) : null),
@@ -147,12 +150,10 @@ async function detail(main, id, me, isCurrent = () => true) {
         event.note ? h('p', { class: 'note' }, event.note) : null)))));
 }
 
-function figure(value) {
-  if (value === null || value === undefined) return '—';
-  if (typeof value === 'number') return number(value, 4);
-  if (Array.isArray(value)) return value.join(', ');
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+/** A figure by the name its rule declares (GET /rules), its key after it in smaller type; the key alone where none is declared. */
+function figureLabel(rules, ruleId, key) {
+  const declared = declaredFigure(rules, ruleId, key);
+  return declared ? [localized(declared.name), ' ', h('small', { class: 'code' }, key)] : h('span', { class: 'code' }, key);
 }
 
 function baselineLinks(value) {

@@ -19,7 +19,7 @@ addStrings({
     inst_chartFailed: '图表无法显示，数据见旁边的表格。',
     inst_headroom: '达标空间', inst_headroomCaption: '{period} 各规则的达标空间', inst_figure: '指标值', inst_threshold: '阈值', inst_margin: '空间',
     inst_unit: '单位', inst_projection: '年末预测值', inst_projectedMargin: '年末预测空间', inst_noHeadroom: '该报告期没有指标快照。',
-    unit_pp: '百分点', unit_yuan: '元', unit_count: '户', part_balance: '余额', part_borrowers: '户数', part_growth: '增速', part_increment: '增量',
+    part_balance: '余额', part_borrowers: '户数', part_growth: '增速', part_increment: '增量',
     inst_peers: '同业比较', inst_peersCaption: '{period} 同业比较', inst_measure: '指标', inst_value: '本机构', inst_group: '同业组', inst_n: '家数',
     inst_min: '最小值', inst_q1: '下四分位', inst_median: '中位数', inst_q3: '上四分位', inst_max: '最大值', inst_percentile: '百分位',
     m_inclusiveGrowthYtd: '普惠型小微增速（较年初）', m_totalGrowthYtd: '各项贷款增速（较年初）', m_growthGapPp: '增速差（百分点）',
@@ -43,7 +43,7 @@ addStrings({
     inst_chartFailed: 'The chart cannot be shown; its data is in the table beside it.',
     inst_headroom: 'Headroom', inst_headroomCaption: 'Headroom of each rule in {period}', inst_figure: 'Figure', inst_threshold: 'Threshold', inst_margin: 'Headroom',
     inst_unit: 'Unit', inst_projection: 'Year-end projection', inst_projectedMargin: 'Projected headroom', inst_noHeadroom: 'No indicator snapshot for this period.',
-    unit_pp: 'pp', unit_yuan: 'yuan', unit_count: 'count', part_balance: 'balance', part_borrowers: 'borrowers', part_growth: 'growth', part_increment: 'increment',
+    part_balance: 'balance', part_borrowers: 'borrowers', part_growth: 'growth', part_increment: 'increment',
     inst_peers: 'Peers', inst_peersCaption: 'Peers in {period}', inst_measure: 'Measure', inst_value: 'Value', inst_group: 'Group', inst_n: 'n',
     inst_min: 'Min', inst_q1: 'Q1', inst_median: 'Median', inst_q3: 'Q3', inst_max: 'Max', inst_percentile: 'Percentile',
     m_inclusiveGrowthYtd: 'Inclusive growth (YTD)', m_totalGrowthYtd: 'Total growth (YTD)', m_growthGapPp: 'Growth gap (pp)',
@@ -109,12 +109,6 @@ function addMonths(period, n) {
   const [year, month] = period.split('-').map(Number);
   const index = year * 12 + (month - 1) + n;
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
-}
-
-/** (now − base) / base × 100; null where either is missing or the base is 0. */
-function growth(now, base) {
-  if (now == null || base == null || Number(base) === 0) return null;
-  return ((Number(now) - Number(base)) / Number(base)) * 100;
 }
 
 function difference(a, b) {
@@ -211,9 +205,8 @@ async function showTrends(target, base, period, isCurrent) {
   // A box of its own: an answer that arrives after the section was asked again lands in a box no longer shown.
   const region = fresh(target);
   const first = addMonths(period, -(MONTHS - 1));
-  // The December before the first month, so that every shown month has its base.
-  const from = `${Number(first.slice(0, 4)) - 1}-12`;
-  const answer = await loading(region, api(`${base}/indicators?from=${from}&to=${period}`), () => showTrends(target, base, period, isCurrent));
+  // Each month's growth since the December before comes with it, computed by the server.
+  const answer = await loading(region, api(`${base}/indicators?from=${first}&to=${period}`), () => showTrends(target, base, period, isCurrent));
   if (!answer || !isCurrent()) return;
 
   const byPeriod = new Map(answer.items.map(item => [item.period, item]));
@@ -224,13 +217,9 @@ async function showTrends(target, base, period, isCurrent) {
     return;
   }
 
-  const baseOf = month => byPeriod.get(`${Number(month.slice(0, 4)) - 1}-12`);
   const growthRows = months.map(month => {
     const item = byPeriod.get(month);
-    const start = baseOf(month);
-    const inclusive = round4(growth(item?.inclusiveBalance, start?.inclusiveBalance));
-    const total = round4(growth(item?.totalBalance, start?.totalBalance));
-    return { period: month, item, inclusive, total, gap: round4(difference(growth(item?.inclusiveBalance, start?.inclusiveBalance), growth(item?.totalBalance, start?.totalBalance))) };
+    return { period: month, item, inclusive: item?.inclusiveGrowthYtd ?? null, total: item?.totalGrowthYtd ?? null, gap: item?.growthGapPp ?? null };
   });
   const nplRows = months.map(month => {
     const item = byPeriod.get(month);
@@ -317,7 +306,8 @@ function draw(echarts, element, months, series) {
 
 // ---- Headroom -----------------------------------------------------------------------------------------------------
 
-function byUnit(value, unit) {
+/** A headroom figure in its unit, which the table names in a column of its own. */
+function headroomValue(value, unit) {
   if (value == null) return '—';
   if (unit === 'yuan') return money(value);
   if (unit === 'count') return number(value, 0);
@@ -346,14 +336,14 @@ async function showHeadroom(target, base, period) {
       ],
     },
     { head: t('status'), cell: i => outcome(i.outcome) },
-    { head: t('inst_figure'), cell: i => byUnit(i.figure, i.unit), numeric: true },
-    { head: t('inst_threshold'), cell: i => byUnit(i.threshold, i.unit), numeric: true },
-    { head: t('inst_margin'), cell: i => h('span', { class: i.margin != null && i.margin < 0 ? 'inst-short' : null }, byUnit(i.margin, i.unit)), numeric: true },
+    { head: t('inst_figure'), cell: i => headroomValue(i.figure, i.unit), numeric: true },
+    { head: t('inst_threshold'), cell: i => headroomValue(i.threshold, i.unit), numeric: true },
+    { head: t('inst_margin'), cell: i => h('span', { class: i.margin != null && i.margin < 0 ? 'inst-short' : null }, headroomValue(i.margin, i.unit)), numeric: true },
     { head: t('inst_unit'), cell: i => (i.unit ? t(`unit_${i.unit}`) : '—') },
-    { head: t('inst_projection'), cell: i => (i.projection ? byUnit(i.projection.figure, i.unit) : '—'), numeric: true },
+    { head: t('inst_projection'), cell: i => (i.projection ? headroomValue(i.projection.figure, i.unit) : '—'), numeric: true },
     {
       head: t('inst_projectedMargin'),
-      cell: i => (i.projection ? h('span', { class: i.projection.margin < 0 ? 'inst-short' : null }, byUnit(i.projection.margin, i.unit)) : '—'),
+      cell: i => (i.projection ? h('span', { class: i.projection.margin < 0 ? 'inst-short' : null }, headroomValue(i.projection.margin, i.unit)) : '—'),
       numeric: true,
     },
   ], answer.items, { class: 'inst-headroom' })));

@@ -1,9 +1,9 @@
 // #/overview: a jurisdiction at a glance for a period: summary, heat map, target progress, filing statistics.
 
 import { h, replace, field, table } from '../dom.js';
-import { t, addStrings, localized, money, number } from '../i18n.js';
+import { t, addStrings, localized, number } from '../i18n.js';
 import { api } from '../api.js';
-import { loading, outcome, keepQuery, lastMonth } from './common.js';
+import { loading, outcome, keepQuery, lastMonth, byUnit } from './common.js';
 
 addStrings({
   zh: {
@@ -107,7 +107,8 @@ async function showTargets(region, path, year) {
     cards.append(card);
     const progress = await loading(card, api(`/targets/${encodeURIComponent(target.id)}/progress?year=${year}`));
     if (!progress) return;
-    const format = value => (value === null || value === undefined ? '—' : /growthPct|shareChangePp/.test(target.measure) ? `${number(value, 4)}${target.measure.startsWith('share') ? ' pp' : ' %'}` : /change\(/.test(target.measure) ? number(value, 2) : money(value));
+    // By the unit the server answers for the target's measure; a count may be a projection, so it keeps 2 decimals.
+    const format = value => (target.unit === 'count' && value !== null && value !== undefined ? number(value, 2) : byUnit(value, target.unit));
     const latest = [...progress.months].reverse().find(m => m.value !== null && m.value !== undefined);
     replace(card,
       h('h3', {}, localized(target.name)),
