@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Compliance.Data.Submissions;
 using Hangfire;
 using Hangfire.States;
 
@@ -50,7 +51,7 @@ public sealed class ComplianceMetrics
     /// <summary>A ledger read and stored (<paramref name="accepted"/>) or rejected: its rows, its bytes, and how long it took.</summary>
     public void Ingested(bool accepted, long rows, long bytes, TimeSpan elapsed)
     {
-        var outcome = new KeyValuePair<string, object?>("outcome", accepted ? "accepted" : "rejected");
+        var outcome = new KeyValuePair<string, object?>("outcome", accepted ? SubmissionStore.Accepted : SubmissionStore.Rejected);
         _ingestRows.Add(rows, outcome);
         _ingestBytes.Add(bytes, outcome);
         _ingestDuration.Record(elapsed.TotalSeconds, outcome);
