@@ -101,6 +101,8 @@ public sealed class RuleSetTests(TestDatabase database)
     [TestCase("""{"jurisdiction":"41","scope":"cbirc","years":{"from":2000},"rules":[{"rule":"NO_SUCH_RULE"}]}""", "rules")]
     [TestCase("""{"jurisdiction":"41","scope":"cbirc","years":{"from":2000},"rules":[{"rule":"NPL_TOLERANCE","parameters":{"tolerance":3}}]}""", "rules")]
     [TestCase("""{"jurisdiction":"41","scope":"cbirc","years":{"from":2000},"rules":[{"rule":"INCLUSIVE_GROWTH","parameters":{"basis":"monthly"}}]}""", "rules")]
+    [TestCase("""{"jurisdiction":"41","scope":"cbirc","years":{"from":2000},"rules":[{"rule":"INDIVIDUAL_BUSINESS","parameters":{"strict":"x"}}]}""", "rules")]
+    [TestCase("""{"jurisdiction":"41","scope":"cbirc","years":{"from":2000},"rules":[{"rule":"NEW_LOAN_RATE","parameters":{"strict":2101}}]}""", "rules")]
     [TestCase("""{"jurisdiction":"4","scope":"cbirc","years":{"from":2000},"rules":[{"rule":"NPL_TOLERANCE"}]}""", "jurisdiction")]
     [TestCase("""{"jurisdiction":"41","scope":"pboc","years":{"from":2020,"to":2019},"rules":[{"rule":"NPL_TOLERANCE"}]}""", "years")]
     [TestCase("""{"jurisdiction":"41","scope":"cbirc","years":{"from":2000},"rules":[]}""", "rules")]

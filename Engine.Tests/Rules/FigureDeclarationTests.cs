@@ -23,6 +23,8 @@ public sealed class FigureDeclarationTests
         }
 
         yield return new RuleSpec(InclusiveGrowthRule.RuleId, new Dictionary<string, JsonElement> { ["basis"] = JsonSerializer.SerializeToElement("yoy") });
+        yield return new RuleSpec(IndividualBusinessRule.RuleId, new Dictionary<string, JsonElement> { ["strict"] = JsonSerializer.SerializeToElement(true) });
+        yield return new RuleSpec(NewLoanRateRule.RuleId, new Dictionary<string, JsonElement> { ["strict"] = JsonSerializer.SerializeToElement(2022) });
     }
 
     [Test]
