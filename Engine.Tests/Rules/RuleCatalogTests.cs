@@ -15,7 +15,8 @@ public sealed class RuleCatalogTests
 
         ids.Should().Equal(
             "INCLUSIVE_GROWTH", "INCLUSIVE_BORROWERS", "NPL_TOLERANCE", "CREDIT_SHARE", "FIRST_LOAN_SHARE",
-            "INCREMENT_VS_LAST_YEAR", "INDIVIDUAL_BUSINESS", "NEW_LOAN_RATE", "OPERATING_LOANS", "BASELINE_MISSING", "DEADLINE_MISSED");
+            "INCREMENT_VS_LAST_YEAR", "INDIVIDUAL_BUSINESS", "NEW_LOAN_RATE", "FIRST_LOAN_ENTERPRISES", "OPERATING_LOANS", "BASELINE_MISSING",
+            "DEADLINE_MISSED");
     }
 
     [TestCase("INCLUSIVE_GROWTH", typeof(InclusiveGrowthRule))]
@@ -27,6 +28,7 @@ public sealed class RuleCatalogTests
     [TestCase("INDIVIDUAL_BUSINESS", typeof(IndividualBusinessRule))]
     [TestCase("NEW_LOAN_RATE", typeof(NewLoanRateRule))]
     [TestCase("OPERATING_LOANS", typeof(OperatingLoansRule))]
+    [TestCase("FIRST_LOAN_ENTERPRISES", typeof(FirstLoanEnterprisesRule))]
     public void Create_RuleWithoutParameters_BuildsThatRule(string id, Type type)
     {
         var rule = RuleCatalog.Create(new RuleSpec(id, null));
@@ -88,6 +90,7 @@ public sealed class RuleCatalogTests
     [TestCase("NEW_LOAN_RATE", "strict", "2101")]
     [TestCase("NEW_LOAN_RATE", "strict", "null")]
     [TestCase("NEW_LOAN_RATE", "strict", "1")]
+    [TestCase("FIRST_LOAN_ENTERPRISES", "assessmentMonth", "0")]
     public void Create_ParameterOfTheWrongKind_ThrowsRuleSpecException(string id, string parameter, string json)
     {
         var spec = new RuleSpec(id, Parameters((parameter, Json(json))));

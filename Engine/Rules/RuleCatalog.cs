@@ -56,6 +56,8 @@ public static class RuleCatalog
         new(IndividualBusinessRule.RuleId, new("个体工商户贷款增长", "Individual-business lending growth"), [Strict, AssessmentMonth], "warning/breach",
             IndividualBusinessRule.Figures),
         new(NewLoanRateRule.RuleId, new("新发放利率稳中有降", "New-loan rate steady or falling"), [Strict, AssessmentMonth], "warning/breach", NewLoanRateRule.Figures),
+        new(FirstLoanEnterprisesRule.RuleId, new("新增小微企业法人首贷户", "New first-loan small and micro enterprises"), [AssessmentMonth], "warning/breach",
+            FirstLoanEnterprisesRule.Figures),
         new(OperatingLoansRule.RuleId, new("惠商户", "Operating loans of micro-business owners and individual businesses"), [AssessmentMonth], "warning/breach",
             OperatingLoansRule.Figures),
         new(BaselineMissingRule.RuleId, new("基期数据缺失", "Baseline data missing"), [], "warning", BaselineMissingRule.Figures),
@@ -114,6 +116,7 @@ public static class RuleCatalog
             IncrementVsLastYearRule.RuleId => new IncrementVsLastYearRule(p.Month()),
             IndividualBusinessRule.RuleId => new IndividualBusinessRule(p.Month(), p.Strict()),
             NewLoanRateRule.RuleId => new NewLoanRateRule(p.Month(), p.Strict()),
+            FirstLoanEnterprisesRule.RuleId => new FirstLoanEnterprisesRule(p.Month()),
             OperatingLoansRule.RuleId => new OperatingLoansRule(p.Month()),
             _ => throw new RuleSpecException($"Unknown rule '{spec.Rule}'."),
         };
