@@ -247,6 +247,7 @@ internal static class AnalyticsBenchmark
             IndividualBusinessBalance = Yuan(50, 300),
             IndividualBusinessBorrowers = random.Next(20, 200),
             OperatingBalance = Yuan(60, 400),
+            NewFirstLoanEnterprises = random.Next(0, 10),
         };
 
         // The PBoC 口径 counts a little more as inclusive (a higher credit-line cap).

@@ -127,6 +127,7 @@ internal static class EvaluationBenchmark
             IndividualBusinessBalance = random.Next(50, 300) * 10_000m,
             IndividualBusinessBorrowers = random.Next(20, 200),
             OperatingBalance = random.Next(60, 400) * 10_000m,
+            NewFirstLoanEnterprises = random.Next(0, 10),
         };
     }
 }

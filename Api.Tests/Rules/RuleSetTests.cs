@@ -36,7 +36,8 @@ public sealed class RuleSetTests(TestDatabase database)
         using var scope = new AssertionScope();
         rules.Select(r => r!["id"]!.GetValue<string>()).Should().BeEquivalentTo(
             "INCLUSIVE_GROWTH", "INCLUSIVE_BORROWERS", "NPL_TOLERANCE", "CREDIT_SHARE", "FIRST_LOAN_SHARE",
-            "INCREMENT_VS_LAST_YEAR", "INDIVIDUAL_BUSINESS", "NEW_LOAN_RATE", "OPERATING_LOANS", "BASELINE_MISSING", "DEADLINE_MISSED");
+            "INCREMENT_VS_LAST_YEAR", "INDIVIDUAL_BUSINESS", "NEW_LOAN_RATE", "FIRST_LOAN_ENTERPRISES", "OPERATING_LOANS", "BASELINE_MISSING",
+            "DEADLINE_MISSED");
         var npl = rules.Single(r => r!["id"]!.GetValue<string>() == "NPL_TOLERANCE")!;
         npl["name"]!["zh"]!.GetValue<string>().Should().Be("不良容忍度");
         npl["parameters"]![0]!["name"]!.GetValue<string>().Should().Be("tolerancePp");
@@ -101,6 +102,8 @@ public sealed class RuleSetTests(TestDatabase database)
     [TestCase("""{"jurisdiction":"41","scope":"cbirc","years":{"from":2000},"rules":[{"rule":"NO_SUCH_RULE"}]}""", "rules")]
     [TestCase("""{"jurisdiction":"41","scope":"cbirc","years":{"from":2000},"rules":[{"rule":"NPL_TOLERANCE","parameters":{"tolerance":3}}]}""", "rules")]
     [TestCase("""{"jurisdiction":"41","scope":"cbirc","years":{"from":2000},"rules":[{"rule":"INCLUSIVE_GROWTH","parameters":{"basis":"monthly"}}]}""", "rules")]
+    [TestCase("""{"jurisdiction":"41","scope":"cbirc","years":{"from":2000},"rules":[{"rule":"INDIVIDUAL_BUSINESS","parameters":{"strict":"x"}}]}""", "rules")]
+    [TestCase("""{"jurisdiction":"41","scope":"cbirc","years":{"from":2000},"rules":[{"rule":"NEW_LOAN_RATE","parameters":{"strict":2101}}]}""", "rules")]
     [TestCase("""{"jurisdiction":"4","scope":"cbirc","years":{"from":2000},"rules":[{"rule":"NPL_TOLERANCE"}]}""", "jurisdiction")]
     [TestCase("""{"jurisdiction":"41","scope":"pboc","years":{"from":2020,"to":2019},"rules":[{"rule":"NPL_TOLERANCE"}]}""", "years")]
     [TestCase("""{"jurisdiction":"41","scope":"cbirc","years":{"from":2000},"rules":[]}""", "rules")]

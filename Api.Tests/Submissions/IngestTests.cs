@@ -59,8 +59,9 @@ public sealed class IngestTests(TestDatabase database)
         indicators["operatingBalance"]!.GetValue<decimal>().Should().Be(300_000m);
         indicators.AsObject().Select(p => p.Key).Should().BeEquivalentTo(
             "totalBalance", "totalNplBalance", "inclusiveBalance", "inclusiveNplBalance", "inclusiveCreditBalance", "inclusiveBorrowers",
-            "newFirstLoanBorrowers", "newInclusiveAmount", "newInclusiveRateWeight", "individualBusinessBalance",
+            "newFirstLoanBorrowers", "newFirstLoanEnterprises", "newInclusiveAmount", "newInclusiveRateWeight", "individualBusinessBalance",
             "individualBusinessBorrowers", "operatingBalance", "pboc");
+        indicators["newFirstLoanEnterprises"]!.GetValue<long>().Should().Be(0, "the example's first loan was disbursed in January");
         indicators["pboc"]!.AsObject().Select(p => p.Key).Should().Equal(
             "inclusiveBalance", "inclusiveNplBalance", "inclusiveCreditBalance", "inclusiveBorrowers", "newFirstLoanBorrowers",
             "newInclusiveAmount", "newInclusiveRateWeight", "inclusiveNplRatio", "creditShare");

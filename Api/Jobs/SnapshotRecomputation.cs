@@ -10,7 +10,7 @@ public sealed class SnapshotOptions
 {
     public const string Section = "Compliance:Snapshots";
 
-    /// <summary>Whether a worker recomputes, at start, the snapshots stored before the PBoC 口径.</summary>
+    /// <summary>Whether a worker recomputes, at start, the snapshots stored before the PBoC 口径 or before newFirstLoanEnterprises.</summary>
     public bool RecomputeOnStart { get; set; } = true;
 
     /// <summary>Snapshots recomputed in one transaction.</summary>
@@ -19,9 +19,10 @@ public sealed class SnapshotOptions
 
 /// <summary>
 /// Recomputes, in the background of a worker's start, the snapshots stored before the PBoC 口径 and before borrowers
-/// were classified by their effective credit line, from their stored loans, a batch a transaction, and queues again
-/// the evaluations whose figures changed. The store's NULL PBoC values mark what is left, so a stop or crash loses at
-/// most the batch under way, and every later start finds nothing to do with one count.
+/// were classified by their effective credit line (and those stored before newFirstLoanEnterprises), from their stored
+/// loans, a batch a transaction, and queues again the evaluations whose figures changed. The store's NULL PBoC values,
+/// and NULL newFirstLoanEnterprises, mark what is left, so a stop or crash loses at most the batch under way, and every
+/// later start finds nothing to do with one count.
 /// </summary>
 internal sealed class SnapshotRecomputation(
     SnapshotStore snapshots,

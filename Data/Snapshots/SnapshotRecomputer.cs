@@ -10,7 +10,7 @@ namespace Compliance.Data.Snapshots;
 public sealed record RecomputedBatch(int Snapshots, IReadOnlyList<long> ToEvaluate);
 
 /// <summary>
-/// Recomputes snapshots stored before the PBoC 口径 in batches: each batch's snapshots are written by
+/// Recomputes snapshots stored before the PBoC 口径, or before an indicator added since (newFirstLoanEnterprises), in batches: each batch's snapshots are written by
 /// <see cref="SnapshotStore"/>, and the evaluations that read them are marked pending by <see cref="SubmissionStore"/>,
 /// in one transaction.
 /// </summary>
@@ -19,8 +19,9 @@ public sealed class SnapshotRecomputer(Db db)
     /// <summary>
     /// Recomputes the next <paramref name="batchSize"/> snapshots not recomputed yet (the oldest submissions first)
     /// from their submissions' stored loans, as an ingest of the same rows computes them today: both 口径, each
-    /// borrower classified by its effective credit line. A latest version's evaluation, and that of every period
-    /// reading it, is marked pending: its PBoC figures are new, and its CBIRC figures may have changed. The loans are
+    /// borrower classified by its effective credit line, every indicator declared today. A latest version's
+    /// evaluation, and that of every period reading it, is marked pending: its PBoC figures or its newer indicators are
+    /// new (a rule that met them NULL counted the month missing), and its CBIRC figures may have changed. The loans are
     /// read before the transaction, which only writes, so ingests wait for no scan; they never change, and a snapshot
     /// another node recomputed meanwhile is left as it is. <c>null</c> where none is left.
     /// </summary>

@@ -31,6 +31,11 @@ public sealed class SnapshotStore(Db db)
     // snapshot stored since has them. The first of those columns is the marker.
     internal static readonly string PbocMarker = Indicator.PerScope[0].PbocColumn!;
 
+    // What marks a snapshot to recompute: NULL PBoC values, or NULL in the column of an indicator added since it was
+    // stored (newFirstLoanEnterprises). Every snapshot stored since has them all.
+    private static string ToRecompute(string alias) =>
+        "(" + string.Join(" OR ", new[] { PbocMarker }.Concat(Indicator.AddedLater.Select(i => i.Column)).Select(c => $"{alias}{c} IS NULL")) + ")";
+
     /// <summary>
     /// Joined to <c>snapshots s</c>, keeps the latest accepted version of each institution-period: the schema's
     /// <c>latest_submissions</c>, its one definition.
@@ -64,19 +69,19 @@ public sealed class SnapshotStore(Db db)
         VALUES (@submissionId, @institution, @period, @version, {string.Join(", ", IndicatorParameters.Select(p => "@" + p))})
         """;
 
-    private static string CountToRecomputeSql { get; } = $"SELECT COUNT(*) FROM snapshots WHERE {PbocMarker} IS NULL";
+    private static string CountToRecomputeSql { get; } = $"SELECT COUNT(*) FROM snapshots WHERE {ToRecompute("")}";
 
     private static string NextToRecomputeSql { get; } = $"""
         SELECT {Columns}, s.institution AS Institution,
                CASE WHEN EXISTS (SELECT 1 FROM latest_submissions l WHERE l.id = s.submission_id) THEN 1 ELSE 0 END AS Latest
         FROM snapshots s
-        WHERE s.{PbocMarker} IS NULL
+        WHERE {ToRecompute("s.")}
         ORDER BY s.submission_id
         """;
 
     private static string RecomputeSql { get; } = $"""
         UPDATE snapshots SET {string.Join(", ", IndicatorColumns.Zip(IndicatorParameters, (c, p) => $"{c} = @{p}"))}
-        WHERE submission_id = @submissionId AND {PbocMarker} IS NULL
+        WHERE submission_id = @submissionId AND {ToRecompute("")}
         """;
 
     private static string FindSql { get; } = $"SELECT {Columns} FROM snapshots s WHERE s.submission_id = @submissionId";
@@ -313,7 +318,7 @@ public sealed class SnapshotStore(Db db)
         {
             var row = parse(reader);
             row.Indicators = Indicator.Snapshot(
-                i => Read(i, reader.GetValue(ordinals[i.Column])),
+                i => reader.GetValue(ordinals[i.Column]) is var value && value is not DBNull ? Read(i, value) : null,
                 i => reader.GetValue(ordinals[i.PbocColumn!]) is var pboc && pboc is not DBNull ? Read(i, pboc) : null);
             rows.Add(row);
         }
@@ -338,8 +343,9 @@ public sealed class SnapshotStore(Db db)
         return parameters;
     }
 
-    // Money as integer fen and counts as integers (int or bigint, as each database returns them); exact decimals as text.
-    private static object Stored(Indicator indicator, object value) => indicator.Kind switch
+    // Money as integer fen and counts as integers (int or bigint, as each database returns them); exact decimals as text;
+    // an unknown value (of an indicator added later) as NULL.
+    private static object? Stored(Indicator indicator, object? value) => value is null ? null : indicator.Kind switch
     {
         IndicatorKind.Money => (object)Fen.From((decimal)value),
         IndicatorKind.Count => (object)(long)value,

@@ -41,7 +41,7 @@ public sealed class TargetProgressTests
 
     private static object Boxed(Indicator indicator, Dictionary<string, decimal> values)
     {
-        return Convert.ChangeType(values.GetValueOrDefault(indicator.JsonName), indicator.Type, System.Globalization.CultureInfo.InvariantCulture);
+        return Convert.ChangeType(values.GetValueOrDefault(indicator.JsonName), Nullable.GetUnderlyingType(indicator.Type) ?? indicator.Type, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private TargetProgressResult Progress(TargetSpec target) => TargetProgress.Of(target, 2022, Members, TargetProgress.FiguresOf((code, period) => _snapshots.GetValueOrDefault((code, period))));

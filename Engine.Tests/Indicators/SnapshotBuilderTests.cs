@@ -20,7 +20,7 @@ public sealed class SnapshotBuilderTests
 
         var snapshot = builder.Build();
 
-        snapshot.Should().Be(Snapshots.InBothScopes(new IndicatorSnapshot()));
+        snapshot.Should().Be(Snapshots.InBothScopes(new IndicatorSnapshot { NewFirstLoanEnterprises = 0 }));
     }
 
     [Test]
@@ -237,8 +237,62 @@ public sealed class SnapshotBuilderTests
             NewInclusiveRateWeight = 2_000m,
             IndividualBusinessBalance = 300m,
             IndividualBusinessBorrowers = 1,
+            NewFirstLoanEnterprises = 1,
             OperatingBalance = 500m,
         }));
+    }
+
+    [TestCase(BorrowerType.Small, Product.Loan, true, true, "1000000", 1)]
+    [TestCase(BorrowerType.Micro, Product.TradeFinance, true, true, "1000000", 1)]
+    [TestCase(BorrowerType.Small, Product.Loan, true, true, "50000000", 1)]
+    [TestCase(BorrowerType.IndividualBusiness, Product.Loan, true, true, "1000000", 0)]
+    [TestCase(BorrowerType.MicroOwner, Product.Loan, true, true, "1000000", 0)]
+    [TestCase(BorrowerType.Medium, Product.Loan, true, true, "1000000", 0)]
+    [TestCase(BorrowerType.Personal, Product.Loan, true, true, "1000000", 0)]
+    [TestCase(BorrowerType.Small, Product.Discount, true, true, "1000000", 0)]
+    [TestCase(BorrowerType.Micro, Product.Rediscount, true, true, "1000000", 0)]
+    [TestCase(BorrowerType.Small, Product.Loan, false, true, "1000000", 0)]
+    [TestCase(BorrowerType.Small, Product.Loan, true, false, "1000000", 0)]
+    public void Build_NewFirstLoanEnterprises_CountsSmallAndMicroEnterprisesNewFirstLoansOtherThanDiscounts(
+        BorrowerType type, Product product, bool newInPeriod, bool firstLoan, decimal creditLine, long expected)
+    {
+        var snapshot = Build(Loan(type: type, product: product, creditLine: creditLine, firstLoan: firstLoan,
+            disbursedOn: newInPeriod ? new LocalDate(2024, 6, 3) : Old));
+
+        snapshot.NewFirstLoanEnterprises.Should().Be(expected);
+    }
+
+    [Test]
+    public void Build_NewFirstLoanEnterprises_CountsEachBorrowerOnce()
+    {
+        var june = new LocalDate(2024, 6, 3);
+
+        var snapshot = Build(
+            Loan(borrower: "A", disbursedOn: june, firstLoan: true),
+            Loan(borrower: "A", product: Product.Discount, disbursedOn: june, firstLoan: true),
+            Loan(borrower: "A", disbursedOn: june.PlusDays(1), firstLoan: true),
+            Loan(borrower: "B", type: BorrowerType.Micro, creditLine: 90_000_000m, disbursedOn: june, firstLoan: true),
+            Loan(borrower: "C", disbursedOn: june, firstLoan: false));
+
+        snapshot.NewFirstLoanEnterprises.Should().Be(2);
+    }
+
+    [Test]
+    public void NewFirstLoanEnterprises_IsOneFigureUnderBothScopes_NotRepeatedInPboc()
+    {
+        var indicator = Indicator.All.Single(i => i.JsonName == "newFirstLoanEnterprises");
+
+        var snapshot = Build(Loan(borrower: "At the cap", creditLine: 10_000_000m, disbursedOn: new LocalDate(2024, 6, 3), firstLoan: true));
+
+        using (new AssertionScope())
+        {
+            indicator.PbocColumn.Should().BeNull();
+            Indicator.PerScope.Should().NotContain(indicator);
+            indicator.IsNullable.Should().BeTrue("a snapshot stored before it has it NULL until recomputed");
+            snapshot.NewFirstLoanEnterprises.Should().Be(1);
+            snapshot.Pboc!.NewFirstLoanEnterprises.Should().Be(1, "the PBoC 口径 reads the same figure");
+            snapshot.Pboc.InclusiveBorrowers.Should().Be(0, "the borrower at the cap is not inclusive for the PBoC");
+        }
     }
 
     [Test]

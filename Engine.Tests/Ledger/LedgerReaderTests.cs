@@ -34,6 +34,7 @@ public sealed class LedgerReaderTests
         NewInclusiveRateWeight = 0m,
         IndividualBusinessBalance = 300_000m,
         IndividualBusinessBorrowers = 1,
+        NewFirstLoanEnterprises = 0,
         OperatingBalance = 300_000m,
     };
 
@@ -115,6 +116,7 @@ public sealed class LedgerReaderTests
         {
             TotalBalance = 1_100_000m,
             NewFirstLoanBorrowers = 1,
+            NewFirstLoanEnterprises = 1,
             NewInclusiveAmount = 1_000_000m,
             NewInclusiveRateWeight = 4_350_000m,
         }));

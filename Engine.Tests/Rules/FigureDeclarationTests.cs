@@ -23,6 +23,8 @@ public sealed class FigureDeclarationTests
         }
 
         yield return new RuleSpec(InclusiveGrowthRule.RuleId, new Dictionary<string, JsonElement> { ["basis"] = JsonSerializer.SerializeToElement("yoy") });
+        yield return new RuleSpec(IndividualBusinessRule.RuleId, new Dictionary<string, JsonElement> { ["strict"] = JsonSerializer.SerializeToElement(true) });
+        yield return new RuleSpec(NewLoanRateRule.RuleId, new Dictionary<string, JsonElement> { ["strict"] = JsonSerializer.SerializeToElement(2022) });
     }
 
     [Test]
@@ -111,11 +113,13 @@ public sealed class FigureDeclarationTests
     {
         TotalBalance = 2_000m, InclusiveBalance = 1_000m, InclusiveCreditBalance = 500m, InclusiveBorrowers = 100, NewFirstLoanBorrowers = 10,
         NewInclusiveAmount = 100m, NewInclusiveRateWeight = 400m, IndividualBusinessBalance = 100m, IndividualBusinessBorrowers = 10, OperatingBalance = 500m,
+        NewFirstLoanEnterprises = 3,
     };
 
     private static IndicatorSnapshot Now => new()
     {
         TotalBalance = 2_200m, InclusiveBalance = 900m, InclusiveNplBalance = 100m, InclusiveCreditBalance = 100m, InclusiveBorrowers = 50,
         NewInclusiveAmount = 100m, NewInclusiveRateWeight = 600m, IndividualBusinessBalance = 50m, IndividualBusinessBorrowers = 5, OperatingBalance = 400m,
+        NewFirstLoanEnterprises = 1,
     };
 }

@@ -35,6 +35,7 @@ public sealed class NewLoanRateRuleTests
             {
                 ["rateYtd"] = 4.00001m,
                 ["lastYearRate"] = 4m,
+                ["strict"] = false,
             });
             finding.Baselines.Keys.Should().Equal("ytdMonths");
             finding.Baselines["ytdMonths"].Should().BeAssignableTo<IEnumerable<BaselineRef>>()
@@ -105,6 +106,63 @@ public sealed class NewLoanRateRuleTests
         var result = new NewLoanRateRule(12).Evaluate(history);
 
         result.Outcome.Should().Be(RuleOutcome.NotApplicable);
+    }
+
+    [TestCase("4000.00", RuleOutcome.Warning)]
+    [TestCase("3999.97", RuleOutcome.Pass)]
+    [TestCase("4000.03", RuleOutcome.Warning)]
+    public void Evaluate_Strict_HoldsOnlyBelowLastYearsRate(decimal marchWeight, RuleOutcome expected)
+    {
+        var history = LastYearAt4Percent().WithMonths(2024, 2, Lending(1_000m, 4_000m)).At("2024-03", Lending(1_000m, marchWeight));
+
+        var result = new NewLoanRateRule(12, Strictness.AlwaysStrict).Evaluate(history);
+
+        result.Outcome.Should().Be(expected);
+    }
+
+    [Test]
+    public void Evaluate_UnchangedRate_FailsStrictlyAsBreachInDecember_AndPassesNotStrictly()
+    {
+        var history = LastYearAt4Percent().WithMonths(2024, 11, Lending(1_000m, 4_000m)).At("2024-12", Lending(1_000m, 4_000m));
+
+        var strict = new NewLoanRateRule(12, Strictness.AlwaysStrict).Evaluate(history);
+        var notStrict = new NewLoanRateRule(12, Strictness.NotStrict).Evaluate(history);
+
+        using (new AssertionScope())
+        {
+            strict.Outcome.Should().Be(RuleOutcome.Breach);
+            strict.Finding!.Figures.Should().Equal(new Dictionary<string, object>
+            {
+                ["rateYtd"] = 4m,
+                ["lastYearRate"] = 4m,
+                ["strict"] = true,
+            });
+            strict.Finding.Message.En.Should().Contain("not below last year's").And.Contain("it must fall");
+            strict.Headroom.Single().Margin.Should().Be(0m);
+            notStrict.Outcome.Should().Be(RuleOutcome.Pass);
+        }
+    }
+
+    [Test]
+    public void Evaluate_StrictUnroundedRateEqualToFourDecimals_StillFallsBelow()
+    {
+        // 3.99999… % shows as 4.0000 % but is below last year's 4 %.
+        var history = LastYearAt4Percent().WithMonths(2024, 2, Lending(1_000m, 4_000m)).At("2024-03", Lending(1_000m, 3_999.99m));
+
+        var result = new NewLoanRateRule(12, Strictness.AlwaysStrict).Evaluate(history);
+
+        result.Outcome.Should().Be(RuleOutcome.Pass);
+    }
+
+    [TestCase(2025, RuleOutcome.Pass)]
+    [TestCase(2024, RuleOutcome.Warning)]
+    public void Evaluate_StrictFromAYear_JudgesEarlierPeriodsNotStrictly(int fromYear, RuleOutcome expected)
+    {
+        var history = LastYearAt4Percent().WithMonths(2024, 2, Lending(1_000m, 4_000m)).At("2024-03", Lending(1_000m, 4_000m));
+
+        var result = new NewLoanRateRule(12, Strictness.From(fromYear)).Evaluate(history);
+
+        result.Outcome.Should().Be(expected);
     }
 
     private static HistoryBuilder LastYearAt4Percent() => new HistoryBuilder().WithMonths(2023, 12, Lending(1_000m, 4_000m));

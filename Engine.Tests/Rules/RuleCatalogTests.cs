@@ -15,7 +15,8 @@ public sealed class RuleCatalogTests
 
         ids.Should().Equal(
             "INCLUSIVE_GROWTH", "INCLUSIVE_BORROWERS", "NPL_TOLERANCE", "CREDIT_SHARE", "FIRST_LOAN_SHARE",
-            "INCREMENT_VS_LAST_YEAR", "INDIVIDUAL_BUSINESS", "NEW_LOAN_RATE", "OPERATING_LOANS", "BASELINE_MISSING", "DEADLINE_MISSED");
+            "INCREMENT_VS_LAST_YEAR", "INDIVIDUAL_BUSINESS", "NEW_LOAN_RATE", "FIRST_LOAN_ENTERPRISES", "OPERATING_LOANS", "BASELINE_MISSING",
+            "DEADLINE_MISSED");
     }
 
     [TestCase("INCLUSIVE_GROWTH", typeof(InclusiveGrowthRule))]
@@ -27,6 +28,7 @@ public sealed class RuleCatalogTests
     [TestCase("INDIVIDUAL_BUSINESS", typeof(IndividualBusinessRule))]
     [TestCase("NEW_LOAN_RATE", typeof(NewLoanRateRule))]
     [TestCase("OPERATING_LOANS", typeof(OperatingLoansRule))]
+    [TestCase("FIRST_LOAN_ENTERPRISES", typeof(FirstLoanEnterprisesRule))]
     public void Create_RuleWithoutParameters_BuildsThatRule(string id, Type type)
     {
         var rule = RuleCatalog.Create(new RuleSpec(id, null));
@@ -80,6 +82,15 @@ public sealed class RuleCatalogTests
     [TestCase("CREDIT_SHARE", "assessmentMonth", "0")]
     [TestCase("CREDIT_SHARE", "assessmentMonth", "6.5")]
     [TestCase("OPERATING_LOANS", "assessmentMonth", "13")]
+    [TestCase("INDIVIDUAL_BUSINESS", "strict", "\"x\"")]
+    [TestCase("INDIVIDUAL_BUSINESS", "strict", "\"true\"")]
+    [TestCase("INDIVIDUAL_BUSINESS", "strict", "\"2022\"")]
+    [TestCase("INDIVIDUAL_BUSINESS", "strict", "2022.5")]
+    [TestCase("NEW_LOAN_RATE", "strict", "1999")]
+    [TestCase("NEW_LOAN_RATE", "strict", "2101")]
+    [TestCase("NEW_LOAN_RATE", "strict", "null")]
+    [TestCase("NEW_LOAN_RATE", "strict", "1")]
+    [TestCase("FIRST_LOAN_ENTERPRISES", "assessmentMonth", "0")]
     public void Create_ParameterOfTheWrongKind_ThrowsRuleSpecException(string id, string parameter, string json)
     {
         var spec = new RuleSpec(id, Parameters((parameter, Json(json))));
@@ -192,6 +203,38 @@ public sealed class RuleCatalogTests
         var result = RuleCatalog.Create(spec).Evaluate(new HistoryBuilder().At("2024-06", new IndicatorSnapshot()));
 
         result.MissingPeriods.Should().Equal(HistoryBuilder.Period("2023-06"));
+    }
+
+    [TestCase("INDIVIDUAL_BUSINESS")]
+    [TestCase("NEW_LOAN_RATE")]
+    public void Catalogue_StrictRules_DeclareStrictNotStrictByDefault(string id)
+    {
+        var strict = RuleCatalog.Find(id)!.Parameters.Single(p => p.Name == "strict");
+
+        using (new AssertionScope())
+        {
+            strict.Default.Should().Be(false);
+            RuleCatalog.Find(id)!.Figure("strict")!.Unit.Should().Be(FigureUnit.Boolean);
+        }
+    }
+
+    [TestCase(null, "2024-06", RuleOutcome.Pass)]
+    [TestCase("false", "2024-06", RuleOutcome.Pass)]
+    [TestCase("true", "2024-06", RuleOutcome.Warning)]
+    [TestCase("true", "2001-06", RuleOutcome.Warning)]
+    [TestCase("2022", "2021-06", RuleOutcome.Pass)]
+    [TestCase("2022", "2022-06", RuleOutcome.Warning)]
+    [TestCase("2000", "2000-06", RuleOutcome.Warning)]
+    [TestCase("2100", "2099-06", RuleOutcome.Pass)]
+    public void Create_IndividualBusinessWithStrict_JudgesAFlatBookAsItSays(string? json, string period, RuleOutcome expected)
+    {
+        var spec = new RuleSpec("INDIVIDUAL_BUSINESS", json is null ? null : Parameters(("strict", Json(json))));
+        var start = Periods.Format(Periods.December(HistoryBuilder.Period(period).Year - 1));
+        var flat = new IndicatorSnapshot { IndividualBusinessBalance = 500m, IndividualBusinessBorrowers = 10 };
+
+        var result = RuleCatalog.Create(spec).Evaluate(new HistoryBuilder().With(start, flat).At(period, flat));
+
+        result.Outcome.Should().Be(expected);
     }
 
     [Test]

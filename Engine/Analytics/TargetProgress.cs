@@ -62,8 +62,8 @@ public static class TargetProgress
     public static Func<string, YearMonth, IndicatorRead, decimal?> FiguresOf(Func<string, YearMonth, IndicatorSnapshot?> snapshotOf)
     {
         ArgumentNullException.ThrowIfNull(snapshotOf);
-        return (code, period, read) => snapshotOf(code, period) is { } s && (read.Pboc ? s.Pboc : s) is { } scoped
-            ? Convert.ToDecimal(read.Indicator.ValueOf(scoped), System.Globalization.CultureInfo.InvariantCulture)
+        return (code, period, read) => snapshotOf(code, period) is { } s && (read.Pboc ? s.Pboc : s) is { } scoped && read.Indicator.ValueOf(scoped) is { } value
+            ? Convert.ToDecimal(value, System.Globalization.CultureInfo.InvariantCulture)
             : null;
     }
 

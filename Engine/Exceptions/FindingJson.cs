@@ -34,6 +34,7 @@ public static class FindingJson
         decimal number => JsonValue.Create(number),
         long count => JsonValue.Create(count),
         int count => JsonValue.Create(count),
+        bool flag => JsonValue.Create(flag),
         string text => JsonValue.Create(text),
         BaselineRef baseline => new JsonObject
         {

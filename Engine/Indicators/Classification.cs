@@ -53,6 +53,13 @@ public static class Classification
     public static bool IsNonRetail(BorrowerType borrowerType) =>
         borrowerType is BorrowerType.Small or BorrowerType.Micro or BorrowerType.Medium or BorrowerType.Large;
 
+    /// <summary>
+    /// Whether a row may count towards 新增小微企业法人首贷户: a small or micro enterprise (a legal person, not a natural
+    /// person such as an individual business or an owner) on a loan that is not a 票据贴现 or 转贴现. No credit-line test.
+    /// </summary>
+    public static bool IsFirstLoanEnterpriseRow(BorrowerType borrowerType, Product product) =>
+        borrowerType is BorrowerType.Small or BorrowerType.Micro && product is not (Product.Discount or Product.Rediscount);
+
     /// <summary>不良: substandard, doubtful or loss.</summary>
     public static bool IsNonPerforming(LoanClass classification) =>
         classification is LoanClass.Substandard or LoanClass.Doubtful or LoanClass.Loss;

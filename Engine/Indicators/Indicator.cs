@@ -39,8 +39,8 @@ public sealed class Indicator
 
     // The property's accessors as delegates, made once: snapshots are read by the thousand, and reflection's
     // GetValue/SetValue cost far more than a call.
-    private readonly Func<IndicatorSnapshot, object> _get;
-    private readonly Action<IndicatorSnapshot, object> _set;
+    private readonly Func<IndicatorSnapshot, object?> _get;
+    private readonly Action<IndicatorSnapshot, object?> _set;
 
     private Indicator(PropertyInfo property, IndicatorKind kind, bool perScope)
     {
@@ -49,26 +49,28 @@ public sealed class Indicator
         Column = JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name);
         PbocColumn = perScope ? "pboc_" + Column : null;
         Kind = kind;
-        Type = kind == IndicatorKind.Count ? typeof(long) : typeof(decimal);
-        if (property.PropertyType != Type || property.SetMethod is null)
+        var value = kind == IndicatorKind.Count ? typeof(long) : typeof(decimal);
+        IsNullable = Nullable.GetUnderlyingType(property.PropertyType) == value;
+        Type = IsNullable ? typeof(Nullable<>).MakeGenericType(value) : value;
+        if (property.PropertyType != Type || property.SetMethod is null || (IsNullable && perScope))
         {
-            throw new InvalidOperationException($"The {kind} indicator {property.Name} must be a settable {Type.Name}.");
+            throw new InvalidOperationException($"The {kind} indicator {property.Name} must be a settable {value.Name} (or, where it is not per 口径, a {value.Name}?).");
         }
 
-        if (property.PropertyType == typeof(long))
+        (_get, _set) = (IsNullable, kind == IndicatorKind.Count) switch
         {
-            var get = property.GetMethod!.CreateDelegate<Func<IndicatorSnapshot, long>>();
-            var set = property.SetMethod?.CreateDelegate<Action<IndicatorSnapshot, long>>();
-            _get = s => get(s);
-            _set = (s, v) => set!(s, (long)v);
-        }
-        else
-        {
-            var get = property.GetMethod!.CreateDelegate<Func<IndicatorSnapshot, decimal>>();
-            var set = property.SetMethod?.CreateDelegate<Action<IndicatorSnapshot, decimal>>();
-            _get = s => get(s);
-            _set = (s, v) => set!(s, (decimal)v);
-        }
+            (false, true) => Accessors<long>(property),
+            (true, true) => Accessors<long?>(property),
+            (false, false) => Accessors<decimal>(property),
+            (true, false) => Accessors<decimal?>(property),
+        };
+    }
+
+    private static (Func<IndicatorSnapshot, object?>, Action<IndicatorSnapshot, object?>) Accessors<T>(PropertyInfo property)
+    {
+        var get = property.GetMethod!.CreateDelegate<Func<IndicatorSnapshot, T>>();
+        var set = property.SetMethod!.CreateDelegate<Action<IndicatorSnapshot, T>>();
+        return (s => get(s), (s, v) => set(s, (T)v!));
     }
 
     /// <summary>Every indicator, in the order <see cref="IndicatorSnapshot"/> declares them (the order of the JSON keys).</summary>
@@ -76,6 +78,9 @@ public sealed class Indicator
 
     /// <summary>The indicators that depend on the 口径, in the same order: what <see cref="IndicatorSnapshot.Pboc"/> adds.</summary>
     public static IReadOnlyList<Indicator> PerScope { get; } = [.. All.Where(i => i.PbocColumn is not null)];
+
+    /// <summary>The indicators that may be unknown, in the same order: each NULL of theirs marks a snapshot to recompute.</summary>
+    public static IReadOnlyList<Indicator> AddedLater { get; } = [.. All.Where(i => i.IsNullable)];
 
     /// <summary>The property's name, <c>TotalBalance</c>.</summary>
     public string Name => _property.Name;
@@ -91,17 +96,24 @@ public sealed class Indicator
 
     public IndicatorKind Kind { get; }
 
-    /// <summary><see cref="long"/> for a count, else <see cref="decimal"/>.</summary>
+    /// <summary><see cref="long"/> for a count, else <see cref="decimal"/>; nullable where <see cref="IsNullable"/>.</summary>
     public Type Type { get; }
 
-    /// <summary>The indicator's value in <paramref name="snapshot"/>, a boxed <see cref="Type"/>.</summary>
-    public object ValueOf(IndicatorSnapshot snapshot) => _get(snapshot);
+    /// <summary>
+    /// Whether the indicator may be unknown (<c>null</c>): one added after snapshots were stored without it, each of
+    /// which lacks it until it is recomputed from its loans. Its column is nullable, and that NULL is what marks such a
+    /// snapshot. Never an indicator per 口径, whose PBoC column is nullable already.
+    /// </summary>
+    public bool IsNullable { get; }
+
+    /// <summary>The indicator's value in <paramref name="snapshot"/>, a boxed <see cref="Type"/>; <c>null</c> only where <see cref="IsNullable"/> and unknown.</summary>
+    public object? ValueOf(IndicatorSnapshot snapshot) => _get(snapshot);
 
     /// <summary>
     /// A snapshot of the value of each indicator (a <see cref="Type"/> each), and its PBoC-口径 values from
     /// <paramref name="pbocValueOf"/> where given: <c>null</c> there for any indicator leaves <see cref="IndicatorSnapshot.Pboc"/> null.
     /// </summary>
-    public static IndicatorSnapshot Snapshot(Func<Indicator, object> valueOf, Func<Indicator, object?>? pbocValueOf = null)
+    public static IndicatorSnapshot Snapshot(Func<Indicator, object?> valueOf, Func<Indicator, object?>? pbocValueOf = null)
     {
         ArgumentNullException.ThrowIfNull(valueOf);
         var snapshot = new IndicatorSnapshot();

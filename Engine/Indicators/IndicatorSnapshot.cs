@@ -51,6 +51,15 @@ public sealed record IndicatorSnapshot
     [Indicator(IndicatorKind.Count, PerScope = true)]
     public long NewFirstLoanBorrowers { get; init; }
 
+    /// <summary>
+    /// <c>newFirstLoanEnterprises</c> 当期新增小微企业法人首贷户: distinct small and micro enterprises (not natural persons)
+    /// with a row new in the period, <c>first_loan</c> = Y, and not a 票据贴现/转贴现, whatever their credit line (the
+    /// notice sets no 单户授信 test, so one figure under both 口径). <c>null</c> for a snapshot stored before it existed,
+    /// until the snapshot is recomputed from its loans; a rule that meets the null counts the month as missing.
+    /// </summary>
+    [Indicator(IndicatorKind.Count)]
+    public long? NewFirstLoanEnterprises { get; init; }
+
     /// <summary><c>newInclusiveAmount</c> 当期新发放普惠金额: Σ amount, inclusive rows new in the period.</summary>
     [Indicator(IndicatorKind.Money, PerScope = true)]
     public decimal NewInclusiveAmount { get; init; }

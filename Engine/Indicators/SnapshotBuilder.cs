@@ -9,6 +9,7 @@ namespace Compliance.Engine.Indicators;
 public sealed class SnapshotBuilder(YearMonth period, int expectedBorrowers = 0)
 {
     private const byte IndividualBusinessWithBalance = 4;
+    private const byte FirstLoanEnterprise = 8;
 
     // What each borrower has been counted as, by the borrower's number: a byte a borrower, not a set of strings.
     // Rows read by a validator carry its numbering; rows built otherwise are numbered here.
@@ -16,6 +17,7 @@ public sealed class SnapshotBuilder(YearMonth period, int expectedBorrowers = 0)
     private byte[] _counted = new byte[1 << 12];
     private readonly BorrowerBook _book = new(expectedBorrowers);
     private long _individualBusinessBorrowers;
+    private long _newFirstLoanEnterprises;
     // Sums in fen (and fen × millionths of a percent for the rate weight): exact, and far from overflow in 128 bits.
     private Int128 _totalBalance;
     private Int128 _totalNplBalance;
@@ -52,6 +54,11 @@ public sealed class SnapshotBuilder(YearMonth period, int expectedBorrowers = 0)
             }
         }
 
+        if (row.FirstLoan && Classification.IsFirstLoanEnterpriseRow(row.BorrowerType, row.Product) && row.DisbursedOn.ToYearMonth() == period)
+        {
+            _newFirstLoanEnterprises += Count(borrower, FirstLoanEnterprise);
+        }
+
         if (Classification.IsOperating(row.BorrowerType, row.Purpose))
         {
             _operatingBalance += balance;
@@ -67,6 +74,7 @@ public sealed class SnapshotBuilder(YearMonth period, int expectedBorrowers = 0)
             TotalNplBalance = Yuan(_totalNplBalance),
             IndividualBusinessBalance = Yuan(_individualBusinessBalance),
             IndividualBusinessBorrowers = _individualBusinessBorrowers,
+            NewFirstLoanEnterprises = _newFirstLoanEnterprises,
             OperatingBalance = Yuan(_operatingBalance),
         };
         return Inclusive(common, _book.Inclusive(Classification.PassesCbirc)) with { Pboc = Inclusive(common, _book.Inclusive(Classification.PassesPboc)) };

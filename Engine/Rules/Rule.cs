@@ -64,14 +64,30 @@ internal sealed class Needs(SnapshotHistory history)
     }
 
     /// <summary>The months January to <paramref name="throughMonth"/> of <paramref name="year"/>, for year-to-date flows.</summary>
-    public IReadOnlyList<StoredSnapshot> Months(int year, int throughMonth)
+    public IReadOnlyList<StoredSnapshot> Months(int year, int throughMonth) => Months(year, throughMonth, _ => true);
+
+    /// <summary>
+    /// The months January to <paramref name="throughMonth"/> of <paramref name="year"/>, a snapshot that lacks the flow
+    /// (<paramref name="has"/> false: stored before its indicator existed) counting as missing.
+    /// </summary>
+    public IReadOnlyList<StoredSnapshot> Months(int year, int throughMonth, Func<IndicatorSnapshot, bool> has)
     {
         var found = new List<StoredSnapshot>(throughMonth);
         for (var month = 1; month <= throughMonth; month++)
         {
-            if (Snapshot(new YearMonth(year, month)) is { } snapshot)
+            var period = new YearMonth(year, month);
+            if (Snapshot(period) is not { } snapshot)
+            {
+                continue;
+            }
+
+            if (has(snapshot.Indicators))
             {
                 found.Add(snapshot);
+            }
+            else
+            {
+                _missing.Add(period);
             }
         }
 

@@ -22,6 +22,9 @@ public static class RuleCatalog
 {
     private static readonly ParameterDefinition AssessmentMonth = new("assessmentMonth", "integer", 12);
 
+    // false, true, or a year from which the rule is strict; not strict unless a set says so, as the rules were before.
+    private static readonly ParameterDefinition Strict = new("strict", "boolean|year", false);
+
     /// <summary>Written by the deadline engine, never by a rule set.</summary>
     public const string DeadlineMissedRuleId = "DEADLINE_MISSED";
 
@@ -50,9 +53,11 @@ public static class RuleCatalog
             FirstLoanShareRule.Figures),
         new(IncrementVsLastYearRule.RuleId, new("增量不低于去年同期", "Increment not below last year's"), [AssessmentMonth], "warning/breach",
             IncrementVsLastYearRule.Figures),
-        new(IndividualBusinessRule.RuleId, new("个体工商户贷款增长", "Individual-business lending growth"), [AssessmentMonth], "warning/breach",
+        new(IndividualBusinessRule.RuleId, new("个体工商户贷款增长", "Individual-business lending growth"), [Strict, AssessmentMonth], "warning/breach",
             IndividualBusinessRule.Figures),
-        new(NewLoanRateRule.RuleId, new("新发放利率稳中有降", "New-loan rate steady or falling"), [AssessmentMonth], "warning/breach", NewLoanRateRule.Figures),
+        new(NewLoanRateRule.RuleId, new("新发放利率稳中有降", "New-loan rate steady or falling"), [Strict, AssessmentMonth], "warning/breach", NewLoanRateRule.Figures),
+        new(FirstLoanEnterprisesRule.RuleId, new("新增小微企业法人首贷户", "New first-loan small and micro enterprises"), [AssessmentMonth], "warning/breach",
+            FirstLoanEnterprisesRule.Figures),
         new(OperatingLoansRule.RuleId, new("惠商户", "Operating loans of micro-business owners and individual businesses"), [AssessmentMonth], "warning/breach",
             OperatingLoansRule.Figures),
         new(BaselineMissingRule.RuleId, new("基期数据缺失", "Baseline data missing"), [], "warning", BaselineMissingRule.Figures),
@@ -109,8 +114,9 @@ public static class RuleCatalog
             CreditShareRule.RuleId => new CreditShareRule(p.Number("minIncreasePp"), p.Month()),
             FirstLoanShareRule.RuleId => new FirstLoanShareRule(p.Number("minIncreasePp"), p.Month()),
             IncrementVsLastYearRule.RuleId => new IncrementVsLastYearRule(p.Month()),
-            IndividualBusinessRule.RuleId => new IndividualBusinessRule(p.Month()),
-            NewLoanRateRule.RuleId => new NewLoanRateRule(p.Month()),
+            IndividualBusinessRule.RuleId => new IndividualBusinessRule(p.Month(), p.Strict()),
+            NewLoanRateRule.RuleId => new NewLoanRateRule(p.Month(), p.Strict()),
+            FirstLoanEnterprisesRule.RuleId => new FirstLoanEnterprisesRule(p.Month()),
             OperatingLoansRule.RuleId => new OperatingLoansRule(p.Month()),
             _ => throw new RuleSpecException($"Unknown rule '{spec.Rule}'."),
         };
@@ -152,6 +158,18 @@ public static class RuleCatalog
             }
 
             throw new RuleSpecException($"Parameter {name} of {definition.Id} must be a month, 1 to 12.");
+        }
+
+        public Strictness Strict()
+        {
+            const string name = "strict";
+            if (!given.TryGetValue(name, out var value))
+            {
+                return (bool)Default(name) ? Strictness.AlwaysStrict : Strictness.NotStrict;
+            }
+
+            return Strictness.Parse(value)
+                ?? throw new RuleSpecException($"Parameter {name} of {definition.Id} must be true, false or a year from {Strictness.FirstYear} to {Strictness.LastYear} (strict for the periods of that year on).");
         }
 
         public string Text(string name)

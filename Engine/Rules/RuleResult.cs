@@ -44,7 +44,7 @@ public sealed record LocalizedText(string Zh, string En);
 
 /// <summary>
 /// What a failing rule writes as an exception: its severity, the figures that decided it (unrounded; values are
-/// <see cref="decimal"/>, <see cref="long"/>, <see cref="string"/> or a list of strings, or <c>null</c> for a figure
+/// <see cref="decimal"/>, <see cref="long"/>, <see cref="bool"/>, <see cref="string"/> or a list of strings, or <c>null</c> for a figure
 /// the rule did not compute, such as a growth rate it skipped), the baselines used, and a message.
 /// </summary>
 public sealed record Finding(

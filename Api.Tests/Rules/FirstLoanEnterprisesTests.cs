@@ -1,0 +1,164 @@
+using System.Net;
+using System.Net.Http.Json;
+using Compliance.Api.Tests.Support;
+using FluentAssertions.Execution;
+using static Compliance.Api.Tests.Support.Ledgers;
+
+namespace Compliance.Api.Tests.Rules;
+
+/// <summary>
+/// FIRST_LOAN_ENTERPRISES (新增小微企业法人首贷户高于上年) and the <c>strict</c> parameter of INDIVIDUAL_BUSINESS and
+/// NEW_LOAN_RATE, through HTTP: in no built-in set yet, each judges a bank from an admin's set.
+/// </summary>
+public sealed class FirstLoanEnterprisesTests
+{
+    private const string Bank = "H1";
+
+    private ComplianceApiFactory _factory = null!;
+    private HttpClient _admin = null!;
+
+    [SetUp]
+    public void StartServer()
+    {
+        _factory = new ComplianceApiFactory();
+        _admin = _factory.Admin();
+    }
+
+    [TearDown]
+    public void StopServer()
+    {
+        _admin?.Dispose();
+        _factory?.Dispose();
+        _factory?.DeleteDatabase();
+    }
+
+    [Test]
+    public async Task Catalogue_ListsFirstLoanEnterprises_AndStrictNotStrictByDefault()
+    {
+        var rules = (await _admin.GetJsonAsync("/api/v1/rules"))["items"]!.AsArray().Select(r => r!.AsObject()).ToDictionary(r => r["id"]!.GetValue<string>());
+
+        using (new AssertionScope())
+        {
+            var rule = rules["FIRST_LOAN_ENTERPRISES"];
+            rule["name"]!["zh"]!.GetValue<string>().Should().Be("新增小微企业法人首贷户");
+            rule["name"]!["en"]!.GetValue<string>().Should().Be("New first-loan small and micro enterprises");
+            rule["figures"]!.AsArray().Select(f => (f!["key"]!.GetValue<string>(), f["unit"]!.GetValue<string>()))
+                .Should().Equal(("firstLoanEnterprisesYtd", "count"), ("lastYearYtd", "count"));
+            foreach (var id in new[] { "INDIVIDUAL_BUSINESS", "NEW_LOAN_RATE" })
+            {
+                var strict = rules[id]["parameters"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "strict")!;
+                strict["default"]!.GetValue<bool>().Should().BeFalse();
+                rules[id]["figures"]!.AsArray().Select(f => f!["key"]!.GetValue<string>()).Should().Contain("strict");
+            }
+
+            var national = await _admin.GetJsonAsync("/api/v1/rule-sets/national");
+            national["rules"]!.AsArray().Select(r => r!["rule"]!.GetValue<string>()).Should().NotContain("FIRST_LOAN_ENTERPRISES");
+        }
+    }
+
+    [Test]
+    public async Task AdminsSet_WithFirstLoanEnterprises_JudgesABank_StrictlyAboveLastYearsSameMonths()
+    {
+        (await PutSetAsync(new { rule = "FIRST_LOAN_ENTERPRISES" })).StatusCode.Should().Be(HttpStatusCode.OK);
+        using var bank = _factory.ClientWithKey(await _factory.CreateInstitutionAsync(Bank, "410101"));
+        await bank.SubmitAcceptedAsync("2022-01", Csv(NewEnterprise("L1", "E1", "2022-01-10")));
+        await bank.SubmitAcceptedAsync("2023-01", Csv(NewEnterprise("L1", "E2", "2023-01-10")));
+        await bank.WaitForAllEvaluationsAsync();
+
+        var found = (await bank.ExceptionsAsync()).Single(e => e["rule"]!.GetValue<string>() == "FIRST_LOAN_ENTERPRISES");
+        var headroom = await HeadroomAsync(bank);
+
+        using (new AssertionScope())
+        {
+            found["period"]!.GetValue<string>().Should().Be("2023-01");
+            found["ruleSet"]!["id"]!.GetValue<string>().Should().Be("henan-first-loans");
+            found["severity"]!.GetValue<string>().Should().Be("warning", "one against one is not above last year, and January is before the assessment month");
+            found["figures"]!.ToJsonString().Should().Be("""{"firstLoanEnterprisesYtd":1,"lastYearYtd":1}""");
+            found["units"]!["firstLoanEnterprisesYtd"]!.GetValue<string>().Should().Be("count");
+            found["message"]!["zh"]!.GetValue<string>().Should().Contain("高于上年");
+            headroom.Should().Be(("warning", 1m, 1m, 0m, "count"));
+        }
+
+        await bank.SubmitAcceptedAsync("2023-01", Csv(NewEnterprise("L1", "E2", "2023-01-10"), NewEnterprise("L2", "E3", "2023-01-11")));
+        await bank.WaitForAllEvaluationsAsync();
+
+        using (new AssertionScope())
+        {
+            (await bank.ExceptionsAsync()).Single(e => e["rule"]!.GetValue<string>() == "FIRST_LOAN_ENTERPRISES")["status"]!.GetValue<string>().Should().Be("cleared");
+            (await HeadroomAsync(bank)).Should().Be(("pass", 2m, 1m, 1m, "count"));
+        }
+    }
+
+    [Test]
+    public async Task AdminsSet_WithStrictIndividualBusiness_FailsAFlatBook_ThatTheNotStrictNationalSetPasses()
+    {
+        (await PutSetAsync(new { rule = "INDIVIDUAL_BUSINESS", parameters = new { strict = 2022 } })).StatusCode.Should().Be(HttpStatusCode.OK);
+        using var bank = _factory.ClientWithKey(await _factory.CreateInstitutionAsync(Bank, "410101"));
+        var flat = Csv(Row("L1", borrowerId: "I1", borrowerType: "individual_business"));
+        await bank.SubmitAcceptedAsync("2022-12", flat);
+        await bank.SubmitAcceptedAsync("2023-01", flat);
+        await bank.WaitForAllEvaluationsAsync();
+
+        var found = (await bank.ExceptionsAsync()).Where(e => e["rule"]!.GetValue<string>() == "INDIVIDUAL_BUSINESS").ToList();
+
+        using (new AssertionScope())
+        {
+            found.Should().ContainSingle("the national set judges not strictly, and a flat book holds there");
+            found[0]["ruleSet"]!["id"]!.GetValue<string>().Should().Be("henan-first-loans");
+            found[0]["period"]!.GetValue<string>().Should().Be("2023-01");
+            found[0]["figures"]!["strict"]!.GetValue<bool>().Should().BeTrue();
+            found[0]["units"]!["strict"]!.GetValue<string>().Should().Be("boolean");
+        }
+    }
+
+    [TestCase("\"x\"")]
+    [TestCase("\"true\"")]
+    [TestCase("1999")]
+    [TestCase("2022.5")]
+    [TestCase("null")]
+    [TestCase("{}")]
+    public async Task PutSet_WithStrictNeitherABooleanNorAYear_Answers400NamingTheRules(string strict)
+    {
+        var body = $$$"""{"jurisdiction":"41","scope":"cbirc","years":{"from":2022},"rules":[{"rule":"NEW_LOAN_RATE","parameters":{"strict":{{{strict}}}}}]}""";
+        using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+
+        var response = await _admin.PutAsync("/api/v1/rule-sets/henan-first-loans", content);
+
+        using (new AssertionScope())
+        {
+            response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+            (await response.JsonAsync())["errors"]!["rules"]![0]!.GetValue<string>().Should().Contain("strict");
+        }
+    }
+
+    [TestCase("true")]
+    [TestCase("false")]
+    [TestCase("2022")]
+    public async Task PutSet_WithStrictABooleanOrAYear_IsAccepted(string strict)
+    {
+        var body = $$$"""{"jurisdiction":"41","scope":"cbirc","years":{"from":2022},"rules":[{"rule":"NEW_LOAN_RATE","parameters":{"strict":{{{strict}}}}},{"rule":"INDIVIDUAL_BUSINESS","parameters":{"strict":{{{strict}}}}}]}""";
+        using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+
+        var response = await _admin.PutAsync("/api/v1/rule-sets/henan-first-loans", content);
+
+        using (new AssertionScope())
+        {
+            response.StatusCode.Should().Be(HttpStatusCode.OK);
+            (await _admin.GetJsonAsync("/api/v1/rule-sets/henan-first-loans"))["rules"]![0]!["parameters"]!["strict"]!.ToJsonString().Should().Be(strict);
+        }
+    }
+
+    private Task<HttpResponseMessage> PutSetAsync(object rule) =>
+        _admin.PutAsJsonAsync("/api/v1/rule-sets/henan-first-loans", new { jurisdiction = "41", scope = "cbirc", years = new { from = 2022 }, rules = new[] { rule } });
+
+    private static string NewEnterprise(string loanId, string borrowerId, string disbursedOn) =>
+        Row(loanId, borrowerId: borrowerId, borrowerType: "small", disbursedOn: disbursedOn, firstLoan: "Y");
+
+    private static async Task<(string?, decimal?, decimal?, decimal?, string?)> HeadroomAsync(HttpClient bank)
+    {
+        var items = (await bank.GetJsonAsync($"/api/v1/institutions/{Bank}/headroom?period=2023-01"))["items"]!.AsArray();
+        var item = items.Single(i => i!["ruleSet"]!.GetValue<string>() == "henan-first-loans" && i["rule"]!.GetValue<string>() == "FIRST_LOAN_ENTERPRISES")!;
+        return (item["outcome"]?.GetValue<string>(), item["figure"]?.GetValue<decimal>(), item["threshold"]?.GetValue<decimal>(),
+            item["margin"]?.GetValue<decimal>(), item["unit"]?.GetValue<string>());
+    }
+}
