@@ -2,8 +2,8 @@ using NodaTime;
 
 namespace Compliance.Engine.Calendar;
 
-/// <summary>What the sweep needs to know of an institution, and the name the filing statistics show.</summary>
-public sealed record InstitutionFacts(string Code, string RegionCode, string Category, YearMonth ReportingFrom, string Name);
+/// <summary>What the sweep needs to know of an institution (with whether it is a legal person, and its level), and the name the filing statistics show.</summary>
+public sealed record InstitutionFacts(string Code, string RegionCode, string Category, YearMonth ReportingFrom, string Name, bool LegalPerson, string Level);
 
 /// <summary>A deadline of one institution.</summary>
 public sealed record InstitutionDeadline(string Institution, Deadline Deadline);
