@@ -55,6 +55,7 @@ internal static class OpenApi
             options.SchemaFilter<Submissions.IndicatorJson.Schemas>();
             options.SchemaFilter<Analytics.PeersApi.FiguresSchema>();
             options.SchemaFilter<Rules.RulesApi.UnitsSchema>();
+            options.SchemaFilter<Institutions.InstitutionsApi.LevelsSchema>();
             options.MapType<Period>(() => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9]{4}-[0-9]{2}$", Description = Period.Accepted });
             options.MapType<Day>(() => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date", Description = Day.Accepted });
             options.MapType<OptionalText>(() => new OpenApiSchema

@@ -1,16 +1,19 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Nodes;
 using Compliance.Api.Access;
 using Compliance.Api.Deadlines;
 using Compliance.Api.Http;
 using Compliance.Api.Jobs;
-using Compliance.Data;
 using Compliance.Data.Institutions;
 using Compliance.Engine;
 using Compliance.Engine.Calendar;
 using Compliance.Engine.Institutions;
 using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.OpenApi;
+using Scope = Compliance.Data.Scope;
 using NodaTime;
+using Swashbuckle.AspNetCore.SwaggerGen;
 using Period = Compliance.Api.Http.Period;
 
 namespace Compliance.Api.Institutions;
@@ -57,6 +60,34 @@ internal static class InstitutionsApi
     public sealed record CreatedInstitution(
         string Code, string Name, string Category, bool LegalPerson, string Level, string? Parent, bool LocalLegalPerson, string RegionCode, YearMonth ReportingFrom, string? WebhookUrl,
         Instant CreatedAt, Instant UpdatedAt, string WebhookSecret);
+
+    /// <summary>
+    /// The levels an institution's <c>level</c> takes, in its body and its answers; and a body's <c>parent</c>, which
+    /// may be <c>null</c> (to remove the parent) though never bound as a nullable type.
+    /// </summary>
+    internal sealed class LevelsSchema : ISchemaFilter
+    {
+        public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+        {
+            if (schema is not OpenApiSchema { Properties: { } properties }
+                || (context.Type != typeof(InstitutionBody) && context.Type != typeof(InstitutionView) && context.Type != typeof(CreatedInstitution)))
+            {
+                return;
+            }
+
+            if (properties.TryGetValue("level", out var level) && level is OpenApiSchema levels)
+            {
+                levels.Enum = [.. InstitutionLevel.All.Select(l => (JsonNode)JsonValue.Create(l))];
+                levels.Description = "head_office 总行/法人, provincial 省级, municipal 地市级, county 县级: a legal person's is head_office (provincial for a "
+                    + "provincial rural credit union 省联社, category rural), a branch's provincial, municipal or county.";
+            }
+
+            if (context.Type == typeof(InstitutionBody) && properties.TryGetValue("parent", out var parent) && parent is OpenApiSchema code)
+            {
+                code.Type |= JsonSchemaType.Null;
+            }
+        }
+    }
 
     internal static InstitutionView View(Institution i) =>
         new(i.Code, i.Name, i.Category, i.LegalPerson, i.Level, i.Parent, i.LocalLegalPerson, i.RegionCode, i.ReportingFrom, WebhookDestinations.WithoutUserInfo(i.WebhookUrl), i.CreatedAt, i.UpdatedAt);
