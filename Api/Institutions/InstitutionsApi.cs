@@ -11,10 +11,10 @@ using Compliance.Engine.Institutions;
 using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.OpenApi;
-using Scope = Compliance.Data.Scope;
 using NodaTime;
 using Swashbuckle.AspNetCore.SwaggerGen;
 using Period = Compliance.Api.Http.Period;
+using Scope = Compliance.Data.Scope;
 
 namespace Compliance.Api.Institutions;
 
@@ -54,12 +54,12 @@ internal static class InstitutionsApi
         string? WebhookUrl);
 
     public sealed record InstitutionView(
-        string Code, string Name, string Category, bool LegalPerson, string Level, string? Parent, bool LocalLegalPerson, string RegionCode, YearMonth ReportingFrom, string? WebhookUrl,
-        Instant CreatedAt, Instant UpdatedAt);
+        string Code, string Name, string Category, bool LegalPerson, string Level, string? Parent, bool LocalLegalPerson, string RegionCode,
+        YearMonth ReportingFrom, string? WebhookUrl, Instant CreatedAt, Instant UpdatedAt);
 
     public sealed record CreatedInstitution(
-        string Code, string Name, string Category, bool LegalPerson, string Level, string? Parent, bool LocalLegalPerson, string RegionCode, YearMonth ReportingFrom, string? WebhookUrl,
-        Instant CreatedAt, Instant UpdatedAt, string WebhookSecret);
+        string Code, string Name, string Category, bool LegalPerson, string Level, string? Parent, bool LocalLegalPerson, string RegionCode,
+        YearMonth ReportingFrom, string? WebhookUrl, Instant CreatedAt, Instant UpdatedAt, string WebhookSecret);
 
     /// <summary>
     /// The levels an institution's <c>level</c> takes, in its body and its answers; and a body's <c>parent</c>, which
@@ -90,7 +90,8 @@ internal static class InstitutionsApi
     }
 
     internal static InstitutionView View(Institution i) =>
-        new(i.Code, i.Name, i.Category, i.LegalPerson, i.Level, i.Parent, i.LocalLegalPerson, i.RegionCode, i.ReportingFrom, WebhookDestinations.WithoutUserInfo(i.WebhookUrl), i.CreatedAt, i.UpdatedAt);
+        new(i.Code, i.Name, i.Category, i.LegalPerson, i.Level, i.Parent, i.LocalLegalPerson, i.RegionCode, i.ReportingFrom,
+            WebhookDestinations.WithoutUserInfo(i.WebhookUrl), i.CreatedAt, i.UpdatedAt);
 
     private static async Task<Results<Created<CreatedInstitution>, ProblemHttpResult>> Create(
         InstitutionBody body, InstitutionStore institutions, WebhookDestinations destinations, IClock clock, CancellationToken ct)
@@ -118,7 +119,8 @@ internal static class InstitutionsApi
 
         var i = institution;
         return TypedResults.Created($"/api/v1/institutions/{i.Code}",
-            new CreatedInstitution(i.Code, i.Name, i.Category, i.LegalPerson, i.Level, i.Parent, i.LocalLegalPerson, i.RegionCode, i.ReportingFrom, i.WebhookUrl, i.CreatedAt, i.UpdatedAt, secret));
+            new CreatedInstitution(i.Code, i.Name, i.Category, i.LegalPerson, i.Level, i.Parent, i.LocalLegalPerson, i.RegionCode, i.ReportingFrom,
+                i.WebhookUrl, i.CreatedAt, i.UpdatedAt, secret));
     }
 
     private static async Task<Results<Ok<InstitutionView>, ProblemHttpResult>> Update(
@@ -209,9 +211,11 @@ internal static class InstitutionsApi
         }
     }
 
-    private static ProblemHttpResult ParentRefused(InstitutionWrite refusal, Institution institution) => Problems.Invalid("parent", refusal == InstitutionWrite.ParentMissing
-        ? $"parent names no institution: there is no institution '{institution.Parent}'."
-        : $"parent {institution.Parent} reports, through its own parents, to {institution.Code}: a chain of parents never returns to the institution.");
+    private static ProblemHttpResult ParentRefused(InstitutionWrite refusal, Institution institution) => Problems.Invalid(
+        "parent",
+        refusal == InstitutionWrite.ParentMissing
+            ? $"parent names no institution: there is no institution '{institution.Parent}'."
+            : $"parent {institution.Parent} reports, through its own parents, to {institution.Code}: a chain of parents never returns to the institution.");
 
     /// <summary>Whether an institution is a legal person, its level and its parent, as the request leaves them.</summary>
     private sealed record Hierarchy(bool LegalPerson, string Level, string? Parent);
