@@ -10,6 +10,7 @@ using Compliance.Data.Institutions;
 using Compliance.Data.Rules;
 using Compliance.Data.Submissions;
 using Compliance.Engine.Indicators;
+using Compliance.Engine.Institutions;
 using Compliance.Engine.Ledger;
 using Microsoft.Extensions.Logging.Abstractions;
 using NodaTime;
@@ -59,7 +60,7 @@ internal static class AnalyticsBenchmark
             var category = Categories[random.Next(Categories.Length)];
             var local = category is "rural" or "village" or "city_commercial" && random.Next(3) > 0;
             await institutions.CreateAsync(
-                new Institution { Code = code, Name = $"银行{i}", Category = category, LocalLegalPerson = local, RegionCode = region, ReportingFrom = new YearMonth(2020, 12) },
+                new Institution { Code = code, Name = $"银行{i}", Category = category, LegalPerson = local, Level = InstitutionLevel.DefaultFor(local), LocalLegalPerson = local, RegionCode = region, ReportingFrom = new YearMonth(2020, 12) },
                 "secret",
                 CancellationToken.None);
 

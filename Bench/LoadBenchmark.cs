@@ -124,7 +124,7 @@ internal static partial class LoadBenchmark
         for (var i = 0; i < Institutions; i++)
         {
             await connection.ExecuteAsync(
-                "INSERT INTO institutions (code, name, category, local_legal_person, region_code, reporting_from, webhook_secret, created_at, updated_at) VALUES (@code, @name, 'rural', 1, @region, '2015-01', 's', @stamp, @stamp)",
+                "INSERT INTO institutions (code, name, category, legal_person, level, local_legal_person, region_code, reporting_from, webhook_secret, created_at, updated_at) VALUES (@code, @name, 'rural', 1, 'head_office', 1, @region, '2015-01', 's', @stamp, @stamp)",
                 new { code = $"I{i:D4}", name = $"银行{i}", region = i % 2 == 0 ? "371302" : "110101", stamp }, transaction);
         }
 

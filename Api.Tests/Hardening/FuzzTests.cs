@@ -34,15 +34,15 @@ public sealed class FuzzTests(TestDatabase database)
 
     private static readonly string[] Fields =
     [
-        "code", "name", "category", "localLegalPerson", "regionCode", "reportingFrom", "webhookUrl", "role", "institution", "jurisdiction",
-        "reasonCode", "text", "note", "until", "years", "rules", "workingDays", "holidays", "from", "to", "params", "loans",
+        "code", "name", "category", "legalPerson", "level", "parent", "localLegalPerson", "regionCode", "reportingFrom", "webhookUrl", "role",
+        "institution", "jurisdiction", "reasonCode", "text", "note", "until", "years", "rules", "workingDays", "holidays", "from", "to", "params", "loans",
     ];
 
     private static readonly string[] JsonValues =
     [
         "null", "true", "0", "-1", "1e999", "-1e999", "123456789012345678901234567890", "1.5", "\"\"", "\"NaN\"", "NaN", "\"2022-02-30\"",
         "\"2022-12\"", "\"371302\"", "\"37\"", "[]", "{}", "[1,2,3]", "{\"from\":2022}", "\"rural\"", "\"regulator\"", "\"institution\"", "\"admin\"",
-        $"\"{Institution}\"", "\"\\u0000\"", "\"名称\"", "\"" + new string('x', 5000) + "\"",
+        "\"head_office\"", "\"county\"", $"\"{Institution}\"", "\"\\u0000\"", "\"名称\"", "\"" + new string('x', 5000) + "\"",
         "2147483647", "-2147483648", "\"0001-01\"", "\"9999-12\"", "\"0001-01-01\"", "\"9999-12-31\"", "\"2101-01-01\"", "{\"from\":2147483647}",
         "{\"from\":2000,\"to\":-2147483648}", "\"=HYPERLINK(\\\"http://x\\\")\"", "\"a\\u001bb\"",
     ];

@@ -142,7 +142,7 @@ public sealed class InstitutionListTests(TestDatabase database)
         institution["code"]!.GetValue<string>().Should().Be(code);
         institution["regionCode"]!.GetValue<string>().Should().Be(Registered.Single(r => r.Code == code).Region);
         institution.Select(p => p.Key).Should().BeEquivalentTo(
-            "code", "name", "category", "localLegalPerson", "regionCode", "reportingFrom", "webhookUrl", "createdAt", "updatedAt");
+            "code", "name", "category", "legalPerson", "level", "parent", "localLegalPerson", "regionCode", "reportingFrom", "webhookUrl", "createdAt", "updatedAt");
     }
 
     [TestCase("admin")]

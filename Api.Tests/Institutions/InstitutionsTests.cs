@@ -53,10 +53,14 @@ public sealed class InstitutionsTests(TestDatabase database)
         response.StatusCode.Should().Be(HttpStatusCode.Created);
         response.Headers.Location!.ToString().Should().Be($"/api/v1/institutions/{code}");
         created.Select(p => p.Key).Should().BeEquivalentTo(
-            "code", "name", "category", "localLegalPerson", "regionCode", "reportingFrom", "webhookUrl", "createdAt", "updatedAt", "webhookSecret");
+            "code", "name", "category", "legalPerson", "level", "parent", "localLegalPerson", "regionCode", "reportingFrom", "webhookUrl", "createdAt", "updatedAt",
+            "webhookSecret");
         created["code"]!.GetValue<string>().Should().Be(code);
         created["name"]!.GetValue<string>().Should().Be("临沂测试农村商业银行");
         created["category"]!.GetValue<string>().Should().Be("rural");
+        created["legalPerson"]!.GetValue<bool>().Should().BeTrue("a local legal person is a legal person");
+        created["level"]!.GetValue<string>().Should().Be("head_office");
+        created["parent"].Should().BeNull();
         created["localLegalPerson"]!.GetValue<bool>().Should().BeTrue();
         created["regionCode"]!.GetValue<string>().Should().Be("371302");
         created["reportingFrom"]!.GetValue<string>().Should().Be("2022-07");

@@ -142,6 +142,24 @@ public sealed class OpenApiDocumentTests
         schemas["ExceptionView"]!["properties"]!["units"]!["additionalProperties"]!["enum"]!.AsArray().Select(u => u!.GetValue<string>()).Should().Equal(names);
     }
 
+    [Test]
+    public void InstitutionLevel_IsOneOfTheFourLevels_AndABodysParentMayBeNull()
+    {
+        var schemas = _document["components"]!["schemas"]!;
+        string[] levels = ["head_office", "provincial", "municipal", "county"];
+
+        using var scope = new AssertionScope();
+        foreach (var name in new[] { "InstitutionBody", "InstitutionView", "CreatedInstitution" })
+        {
+            schemas[name]!["properties"]!["level"]!["enum"]!.AsArray().Select(l => l!.GetValue<string>()).Should().Equal(levels, name);
+            schemas[name]!["properties"]!["legalPerson"]!["type"]!.GetValue<string>().Should().Be("boolean", name);
+        }
+
+        var parent = schemas["InstitutionBody"]!["properties"]!["parent"]!;
+        parent["type"]!.GetValue<string>().Should().Be("string");
+        (parent["nullable"]?.GetValue<bool>()).Should().BeTrue("\"parent\": null removes the parent");
+    }
+
     private static string? ProblemSchema(JsonObject operation, string status) =>
         operation["responses"]?[status]?["content"]?["application/problem+json"]?["schema"]?["$ref"]?.GetValue<string>();
 

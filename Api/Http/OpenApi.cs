@@ -55,8 +55,14 @@ internal static class OpenApi
             options.SchemaFilter<Submissions.IndicatorJson.Schemas>();
             options.SchemaFilter<Analytics.PeersApi.FiguresSchema>();
             options.SchemaFilter<Rules.RulesApi.UnitsSchema>();
+            options.SchemaFilter<Institutions.InstitutionsApi.LevelsSchema>();
             options.MapType<Period>(() => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9]{4}-[0-9]{2}$", Description = Period.Accepted });
             options.MapType<Day>(() => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date", Description = Day.Accepted });
+            options.MapType<OptionalText>(() => new OpenApiSchema
+            {
+                Type = JsonSchemaType.String | JsonSchemaType.Null,
+                Description = "Absent keeps what is stored; null removes it; a string sets it.",
+            });
             options.MapType<Audit.Bound>(() => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$", Description = Audit.Bound.Accepted });
             options.AddSecurityDefinition(ApiKeyAuthentication.SchemeName, new OpenApiSecurityScheme
             {

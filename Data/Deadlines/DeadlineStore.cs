@@ -77,7 +77,7 @@ public sealed class DeadlineStore(Db db, ExceptionStore exceptionStore)
         """;
 
     private const string InstitutionsSql = $"""
-        SELECT i.code, i.region_code, i.category, i.reporting_from, i.name FROM institutions i
+        SELECT i.code, i.region_code, i.category, i.reporting_from, i.name, i.legal_person, i.level FROM institutions i
         WHERE {Scope.Filter} AND (@institution IS NULL OR i.code = @institution) ORDER BY i.code
         """;
 
@@ -147,9 +147,9 @@ public sealed class DeadlineStore(Db db, ExceptionStore exceptionStore)
     public async Task<IReadOnlyList<InstitutionFacts>> InstitutionsAsync(Scope scope, string? institution, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        var rows = await connection.QueryAsync<(string Code, string RegionCode, string Category, string ReportingFrom, string Name)>(new CommandDefinition(
+        var rows = await connection.QueryAsync<(string Code, string RegionCode, string Category, string ReportingFrom, string Name, bool LegalPerson, string Level)>(new CommandDefinition(
             connection.Sql(InstitutionsSql), new { ScopeInstitution = scope.Institution, ScopeRegionLike = scope.RegionLike, institution }, cancellationToken: ct));
-        return [.. rows.Select(r => new InstitutionFacts(r.Code, r.RegionCode, r.Category, Periods.Parse(r.ReportingFrom), r.Name))];
+        return [.. rows.Select(r => new InstitutionFacts(r.Code, r.RegionCode, r.Category, Periods.Parse(r.ReportingFrom), r.Name, r.LegalPerson, r.Level))];
     }
 
     /// <summary>

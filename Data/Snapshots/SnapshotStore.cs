@@ -9,8 +9,13 @@ using NodaTime;
 
 namespace Compliance.Data.Snapshots;
 
-/// <summary>A submission to evaluate: its institution, period and the snapshots its rules may read.</summary>
-public sealed record EvaluationSubject(long SubmissionId, string Institution, string RegionCode, int Version, bool IsLatest, SnapshotHistory History);
+/// <summary>
+/// A submission to evaluate: its institution, period and the snapshots its rules may read, and what a rule's
+/// population reads of the institution (its category, whether it is a legal person, and its level).
+/// </summary>
+public sealed record EvaluationSubject(
+    long SubmissionId, string Institution, string RegionCode, int Version, bool IsLatest, SnapshotHistory History,
+    string Category, bool LegalPerson, string Level);
 
 /// <summary>The snapshot of a period, as the indicators endpoint lists it.</summary>
 public sealed record PeriodSnapshot(YearMonth Period, long SubmissionId, int Version, IndicatorSnapshot Indicators);
@@ -52,6 +57,7 @@ public sealed class SnapshotStore(Db db)
 
     private static string SubjectSql { get; } = $"""
         SELECT {Columns}, s.institution AS Institution, i.region_code AS RegionCode,
+               i.category AS Category, i.legal_person AS LegalPerson, i.level AS Level,
                CASE WHEN EXISTS (SELECT 1 FROM latest_submissions l WHERE l.id = s.submission_id) THEN 1 ELSE 0 END AS Latest
         FROM snapshots s JOIN institutions i ON i.code = s.institution
         WHERE s.submission_id = @submissionId
@@ -110,7 +116,7 @@ public sealed class SnapshotStore(Db db)
         foreach (var own in owns.Where(o => !o.IsLatest))
         {
             subjects[own.SubmissionId] = new EvaluationSubject(own.SubmissionId, own.Institution, own.RegionCode, (int)own.Version, false,
-                new SnapshotHistory(own.Institution, own.ToStored(), []));
+                new SnapshotHistory(own.Institution, own.ToStored(), []), own.Category, own.LegalPerson, own.Level);
         }
 
         foreach (var institution in owns.Where(o => o.IsLatest).GroupBy(o => o.Institution, StringComparer.Ordinal))
@@ -125,7 +131,7 @@ public sealed class SnapshotStore(Db db)
             foreach (var own in institution)
             {
                 subjects[own.SubmissionId] = new EvaluationSubject(own.SubmissionId, own.Institution, own.RegionCode, (int)own.Version, true,
-                    HistoryOf(own.Institution, own.ToStored(), before));
+                    HistoryOf(own.Institution, own.ToStored(), before), own.Category, own.LegalPerson, own.Level);
             }
         }
 
@@ -368,6 +374,13 @@ public sealed class SnapshotStore(Db db)
         public string Institution { get; init; } = "";
 
         public string RegionCode { get; init; } = "";
+
+        /// <summary>The institution's category, legal person and level, where the statement selects them (the subject's).</summary>
+        public string Category { get; init; } = "";
+
+        public bool LegalPerson { get; init; }
+
+        public string Level { get; init; } = "";
 
         /// <summary>1 where the row is the latest accepted version of its institution-period (selected as <c>Latest</c>).</summary>
         public long Latest { get; init; }

@@ -348,6 +348,13 @@ public sealed class SubmissionStore(Db db)
     internal static Task<List<long>> MarkWithReadersAsync(DbConnection connection, DbTransaction transaction, string institution, YearMonth period, CancellationToken ct) =>
         MarkLatestPendingAsync(connection, transaction, institution, period, ReadersUntil(period), ct);
 
+    /// <summary>
+    /// Marks pending, inside the caller's transaction, the latest accepted submission of every period of
+    /// <paramref name="institution"/>, and returns their ids for the caller to enqueue once it commits.
+    /// </summary>
+    internal static Task<List<long>> MarkInstitutionPendingAsync(DbConnection connection, DbTransaction transaction, string institution, CancellationToken ct) =>
+        MarkLatestPendingAsync(connection, transaction, institution, null, null, ct);
+
     private static async Task<List<long>> MarkLatestPendingAsync(
         DbConnection connection, DbTransaction transaction, string? institution, YearMonth? from, YearMonth? to, CancellationToken ct)
     {

@@ -1,9 +1,15 @@
+using Compliance.Engine.Institutions;
 using NodaTime;
 
 namespace Compliance.Engine.Calendar;
 
-/// <summary>What the sweep needs to know of an institution, and the name the filing statistics show.</summary>
-public sealed record InstitutionFacts(string Code, string RegionCode, string Category, YearMonth ReportingFrom, string Name);
+/// <summary>
+/// What the sweep needs to know of an institution, and the name the filing statistics show; with whether it is a legal
+/// person and its level (a legal person's head office where not told otherwise).
+/// </summary>
+public sealed record InstitutionFacts(
+    string Code, string RegionCode, string Category, YearMonth ReportingFrom, string Name, bool LegalPerson = true,
+    string Level = InstitutionLevel.HeadOffice);
 
 /// <summary>A deadline of one institution.</summary>
 public sealed record InstitutionDeadline(string Institution, Deadline Deadline);
