@@ -1,13 +1,13 @@
 -- Facts every store reads, defined once here and joined by every query that needs them.
 
--- The latest accepted version of each institution-period: the version its evaluation, views and analytics read. A
--- version is given to an accepted submission only, so the highest of its institution-period is found on the index
--- of versions.
+-- The latest accepted version of each institution-period: the version its evaluation, views and analytics read. An
+-- accepted version stores its snapshot in the transaction that accepts it (a rejected one has none), so the latest
+-- is the highest version among the period's snapshots, found on their index of versions; the snapshot reads that
+-- join it stay on the one table.
 CREATE VIEW latest_submissions AS
-SELECT s.id, s.institution, s.period, s.version
-FROM submissions s
-WHERE s.status = 'accepted'
-  AND s.version = (SELECT MAX(v.version) FROM submissions v WHERE v.institution = s.institution AND v.period = s.period AND v.version IS NOT NULL);
+SELECT s.submission_id AS id, s.institution, s.period, s.version
+FROM snapshots s
+WHERE s.version = (SELECT MAX(v.version) FROM snapshots v WHERE v.institution = s.institution AND v.period = s.period);
 
 -- The version of each rule set, and of each target, in force: its latest.
 CREATE VIEW latest_rule_sets AS
