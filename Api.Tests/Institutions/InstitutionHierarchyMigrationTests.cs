@@ -1,9 +1,5 @@
 using Compliance.Api.Tests.Support;
-using Compliance.Data;
-using Compliance.Data.Sqlite;
-using Dapper;
 using FluentAssertions.Execution;
-using Microsoft.Data.Sqlite;
 
 namespace Compliance.Api.Tests.Institutions;
 
@@ -18,23 +14,11 @@ public sealed class InstitutionHierarchyMigrationTests
     [Test]
     public async Task InstitutionsRegisteredBefore_GetTheDefaultsOfAPost()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"compliance-hierarchy-before-{Guid.NewGuid():N}.db");
-        await using (var connection = new SqliteConnection($"Data Source={path}"))
-        {
-            await connection.OpenAsync();
-            await ExecuteAsync(connection, SqliteDialect.Instance.JournalSql);
-            foreach (var (name, sql) in Migrations.Scripts(SqliteDialect.Instance).Where(s => string.CompareOrdinal(s.Name, HierarchyScript) < 0))
-            {
-                await ExecuteAsync(connection, sql);
-                await connection.ExecuteAsync("INSERT INTO schema_migrations (id, applied_at) VALUES (@name, @now)", new { name, now = "2023-01-01T00:00:00.000Z" });
-            }
-
-            await ExecuteAsync(connection, """
-                INSERT INTO institutions (code, name, category, local_legal_person, region_code, reporting_from, webhook_url, webhook_secret, created_at, updated_at)
-                VALUES ('OLD-RURAL', '老农商行', 'rural', 1, '371302', '2021-01', NULL, 's1', '2023-01-01T00:00:00.000Z', '2023-01-01T00:00:00.000Z'),
-                       ('OLD-BRANCH', '老分行', 'joint_stock', 0, '370102', '2021-01', NULL, 's2', '2023-01-01T00:00:00.000Z', '2023-01-01T00:00:00.000Z')
-                """);
-        }
+        var path = await TestDatabases.SqliteBeforeAsync(HierarchyScript, """
+            INSERT INTO institutions (code, name, category, local_legal_person, region_code, reporting_from, webhook_url, webhook_secret, created_at, updated_at)
+            VALUES ('OLD-RURAL', '老农商行', 'rural', 1, '371302', '2021-01', NULL, 's1', '2023-01-01T00:00:00.000Z', '2023-01-01T00:00:00.000Z'),
+                   ('OLD-BRANCH', '老分行', 'joint_stock', 0, '370102', '2021-01', NULL, 's2', '2023-01-01T00:00:00.000Z', '2023-01-01T00:00:00.000Z')
+            """);
 
         using var factory = new ComplianceApiFactory(location: path);
         using var admin = factory.Admin();
@@ -49,13 +33,5 @@ public sealed class InstitutionHierarchyMigrationTests
             ]);
         items.Should().OnlyContain(i => i.ContainsKey("parent"));
         factory.DeleteDatabase();
-    }
-
-    private static async Task ExecuteAsync(SqliteConnection connection, string sql)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("@now", "2023-01-01T00:00:00.000Z");
-        await command.ExecuteNonQueryAsync();
     }
 }

@@ -79,6 +79,29 @@ public static class TestDatabases
         return (await Dapper.SqlMapper.ExecuteScalarAsync<T>(connection, sql, parameters))!;
     }
 
+    /// <summary>
+    /// A new SQLite file with the migrations before <paramref name="script"/> applied and journalled, as a database of
+    /// an earlier version holds them, then <paramref name="rows"/> run on it: the next server start applies the rest.
+    /// Answers the file's path.
+    /// </summary>
+    public static async Task<string> SqliteBeforeAsync(string script, string rows)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"compliance-before-{Guid.NewGuid():N}.db");
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+        await connection.OpenAsync();
+        var dialect = Compliance.Data.Sqlite.SqliteDialect.Instance;
+        await Dapper.SqlMapper.ExecuteAsync(connection, dialect.JournalSql);
+        var now = "2023-01-01T00:00:00.000Z";
+        foreach (var (name, sql) in Compliance.Data.Migrations.Scripts(dialect).Where(s => string.CompareOrdinal(s.Name, script) < 0))
+        {
+            await Dapper.SqlMapper.ExecuteAsync(connection, sql, new { now });
+            await Dapper.SqlMapper.ExecuteAsync(connection, "INSERT INTO schema_migrations (id, applied_at) VALUES (@name, @now)", new { name, now });
+        }
+
+        await Dapper.SqlMapper.ExecuteAsync(connection, rows, new { now });
+        return path;
+    }
+
     /// <summary>Deletes a SQLite file, its write-ahead log companions and its lock file, after closing the pooled connections to it.</summary>
     public static void DeleteSqliteFile(string path)
     {
