@@ -14,7 +14,8 @@ public sealed class TargetStore(Db db)
 {
     private const string CountSql = "SELECT COUNT(*) FROM targets WHERE id = @id";
 
-    private const string LatestVersionSql = "SELECT COALESCE(MAX(l.version), 0) FROM latest_targets l WHERE l.id = @id";
+    // The version in force, the one row of its view (none before the first: the next version is then 1).
+    private const string LatestVersionSql = "SELECT l.version FROM latest_targets l WHERE l.id = @id";
 
     private const string ListSql = """
         SELECT t.id AS Id, t.version AS Version, t.definition AS Definition, t.created_at AS CreatedAt

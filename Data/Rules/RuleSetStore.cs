@@ -24,7 +24,8 @@ public sealed class RuleSetStore(Db db)
         ORDER BY r.id, r.version DESC
         """;
 
-    private const string LatestVersionSql = "SELECT COALESCE(MAX(l.version), 0) FROM latest_rule_sets l WHERE l.id = @id";
+    // The version in force, the one row of its view (none before the first: the next version is then 1).
+    private const string LatestVersionSql = "SELECT l.version FROM latest_rule_sets l WHERE l.id = @id";
 
     private const string InsertSql = """
         INSERT INTO rule_sets (id, version, jurisdiction, year_from, year_to, rules, scope, name_zh, name_en, authority, source, retired, created_at)

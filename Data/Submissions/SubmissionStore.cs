@@ -135,7 +135,8 @@ public sealed class SubmissionStore(Db db)
         """;
 
     private const string RejectSql = "UPDATE submissions SET row_count = @Rows, error_count = @ErrorCount, warning_count = @WarningCount, warnings = @Warnings WHERE id = @id";
-    private const string LatestVersionSql = "SELECT COALESCE(MAX(l.version), 0) FROM latest_submissions l WHERE l.institution = @Institution AND l.period = @Period";
+    // The latest accepted version of the period, the one row of its view (none before the first: the next version is then 1).
+    private const string LatestVersionSql = "SELECT l.version FROM latest_submissions l WHERE l.institution = @Institution AND l.period = @Period";
 
     private const string AcceptSql = $"""
         UPDATE submissions SET version = @version, row_count = @Rows, warning_count = @warningCount, warnings = @Warnings,
