@@ -86,7 +86,7 @@ public sealed class FigureUnitsTests
             ("inclusiveNplRatio", "percent"), ("totalNplRatio", "percent"), ("gapPp", "pp"), ("tolerancePp", "pp"));
         Units(Of(list, ShrinkingBank, "INCLUSIVE_BORROWERS")).Should().Equal(
             ("inclusiveBorrowers", "count"), ("startInclusiveBorrowers", "count"), ("shortfall", "count"));
-        Units(Of(list, ShrinkingBank, "BASELINE_MISSING")).Should().Equal(("missingPeriods", "list"), ("blockedRules", "list"));
+        Units(Of(list, ShrinkingBank, "BASELINE_MISSING")).Should().Equal(("missingPeriods", "list"), ("missingPlans", "list"), ("blockedRules", "list"));
     }
 
     [Test]

@@ -36,7 +36,7 @@ public sealed class RuleSetTests(TestDatabase database)
         using var scope = new AssertionScope();
         rules.Select(r => r!["id"]!.GetValue<string>()).Should().BeEquivalentTo(
             "INCLUSIVE_GROWTH", "INCLUSIVE_BORROWERS", "NPL_TOLERANCE", "CREDIT_SHARE", "FIRST_LOAN_SHARE",
-            "INCREMENT_VS_LAST_YEAR", "INDIVIDUAL_BUSINESS", "NEW_LOAN_RATE", "FIRST_LOAN_ENTERPRISES", "OPERATING_LOANS", "BASELINE_MISSING",
+            "INCREMENT_VS_LAST_YEAR", "INDIVIDUAL_BUSINESS", "NEW_LOAN_RATE", "CREDIT_PLAN", "FIRST_LOAN_ENTERPRISES", "OPERATING_LOANS", "BASELINE_MISSING",
             "DEADLINE_MISSED");
         var npl = rules.Single(r => r!["id"]!.GetValue<string>() == "NPL_TOLERANCE")!;
         npl["name"]!["zh"]!.GetValue<string>().Should().Be("不良容忍度");

@@ -64,7 +64,7 @@ internal static class HeadroomApi
 
         var period = query.Period!.Value.Value;
         var found = await snapshots.LoadBaselinesAsync(institution.Code, period, ct);
-        var items = Headroom.Of(await ruleSets.CurrentAsync(ct), institution.Code, institution.RegionCode, period, found);
+        var items = Headroom.Of(await ruleSets.CurrentAsync(ct), institution.Code, institution.Profile, period, found);
         return TypedResults.Ok(new HeadroomView(Periods.Format(period), [.. items.Select(View)]));
     }
 

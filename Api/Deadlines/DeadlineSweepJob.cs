@@ -52,11 +52,11 @@ public sealed class DeadlineSweepJob(
         var ledgerInstitutions = plan.Reminders.Where(r => r.Deadline.Deadline.Obligation.Code == Obligation.LedgerMonthly).Select(r => r.Deadline.Institution).ToHashSet();
         var histories = await snapshots.LatestHistoriesAsync(ledgerInstitutions, ct);
         var sets = histories.Count == 0 ? [] : await ruleSets.CurrentAsync(ct);
-        var regions = institutions.ToDictionary(i => i.Code, i => i.RegionCode);
+        var profiles = institutions.ToDictionary(i => i.Code, i => i.Profile);
         var closest = new Dictionary<string, (YearMonth Of, LocalizedText Figures)>();
         foreach (var (institution, history) in histories)
         {
-            if (regions.TryGetValue(institution, out var region) && ReminderFigures.Closest(sets, region, history) is { } figures)
+            if (profiles.TryGetValue(institution, out var profile) && ReminderFigures.Closest(sets, profile, history) is { } figures)
             {
                 closest[institution] = (history.Period, figures);
             }

@@ -41,7 +41,7 @@ public sealed class EvaluateSubmissionJob(
             // With no set in force for the region and year, nothing applies: the evaluation is done, its outcome
             // notApplicable, and what an ended set wrote for the period is cleared (api.md, "Rules").
             var written = await evaluations.EvaluateAsync(submissionIds, subject =>
-                new Evaluation(subject.SubmissionId, subject.Institution, subject.History.Period, RuleEvaluation.Of(sets, subject.RegionCode, subject.History)),
+                new Evaluation(subject.SubmissionId, subject.Institution, subject.History.Period, RuleEvaluation.Of(sets, subject.Profile, subject.History)),
                 clock.GetCurrentInstant(), ct);
             log.Evaluated(submissionIds.Length, written.Count, written.Values.Sum(w => w.Count));
         }

@@ -125,19 +125,19 @@ internal static class PreviewApi
         var unchanged = 0;
         var histories = await snapshots.LoadHistoriesAsync(scope, from, to, ct);
         log.PreviewEvaluating(id, histories.Count, Periods.Format(from), Periods.Format(to));
-        foreach (var (regionCode, history) in histories)
+        foreach (var (institution, history) in histories)
         {
             // A client that went away stops the preview between two institution-periods, and its place is given back.
             ct.ThrowIfCancellationRequested();
             var year = history.Period.Year;
-            if (RuleSet.Applying([current], regionCode, year).Count == 0 && RuleSet.Applying([draft], regionCode, year).Count == 0)
+            if (RuleSet.Applying([current], institution.RegionCode, year).Count == 0 && RuleSet.Applying([draft], institution.RegionCode, year).Count == 0)
             {
                 continue;
             }
 
             evaluated++;
             var before = opened.Count + cleared.Count + changed.Count;
-            var evaluation = RuleEvaluation.Of(withDraft, regionCode, history);
+            var evaluation = RuleEvaluation.Of(withDraft, institution, history);
             var existing = stored.GetValueOrDefault((history.Institution, history.Period)) ?? [];
             foreach (var (set, result, exception) in evaluation.Against(existing, e => (e.RuleSetId ?? "", e.Rule)))
             {

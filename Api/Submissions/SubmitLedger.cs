@@ -310,7 +310,7 @@ internal sealed class SubmitLedger(
 
         // The evaluation the job would make of this ledger once stored, with nothing written.
         var history = new SnapshotHistory(institution.Code, new StoredSnapshot(period, 0, snapshot), baselines);
-        var evaluation = RuleEvaluation.Of(await ruleSets.CurrentAsync(ct), institution.RegionCode, history);
+        var evaluation = RuleEvaluation.Of(await ruleSets.CurrentAsync(ct), institution.Profile, history);
         var answer = StoredEvaluation.Of(evaluation, []).ToJsonObject();
         answer.Insert(0, "status", "done");
         return TypedResults.Ok(new SubmissionReceipt

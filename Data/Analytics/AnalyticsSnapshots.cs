@@ -3,6 +3,7 @@ using Compliance.Data.Snapshots;
 using Compliance.Engine;
 using Compliance.Engine.Analytics;
 using Compliance.Engine.Indicators;
+using Compliance.Engine.Institutions;
 using Compliance.Engine.Rules;
 using Dapper;
 using NodaTime;
@@ -18,7 +19,8 @@ public sealed class AnalyticsSnapshots(Db db)
 {
     // The latest accepted version of each period within [From, To] of every institution a scope sees, by institution.
     private static string LatestInRangeOfScopeSql { get; } = $"""
-        SELECT {SnapshotStore.ColumnsOf("s")}, s.institution AS Institution, i.region_code AS RegionCode
+        SELECT {SnapshotStore.ColumnsOf("s")}, s.institution AS Institution, i.region_code AS RegionCode,
+               i.category AS Category, i.legal_person AS LegalPerson, i.level AS Level
         FROM snapshots s {SnapshotStore.Latest} JOIN institutions i ON i.code = s.institution
         WHERE s.period >= @From AND s.period <= @To AND {Scope.Filter}
         ORDER BY s.institution, s.period
@@ -60,7 +62,7 @@ public sealed class AnalyticsSnapshots(Db db)
     /// scope sees (the latest accepted version of each), as <see cref="SnapshotStore.LoadForEvaluationAsync"/> loads it for the job:
     /// one query for every institution, each period's history drawn from its institution's snapshots.
     /// </summary>
-    public async Task<IReadOnlyList<(string RegionCode, SnapshotHistory History)>> LoadHistoriesAsync(Scope scope, YearMonth from, YearMonth to, CancellationToken ct)
+    public async Task<IReadOnlyList<(InstitutionProfile Institution, SnapshotHistory History)>> LoadHistoriesAsync(Scope scope, YearMonth from, YearMonth to, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(scope);
         await using var connection = await db.OpenAsync(ct);
@@ -71,14 +73,14 @@ public sealed class AnalyticsSnapshots(Db db)
             ScopeInstitution = scope.Institution,
             ScopeRegionLike = scope.RegionLike,
         }, cancellationToken: ct));
-        var histories = new List<(string, SnapshotHistory)>();
+        var histories = new List<(InstitutionProfile, SnapshotHistory)>();
         foreach (var institution in rows.GroupBy(r => r.Institution, StringComparer.Ordinal))
         {
             var stored = institution.Select(r => r.ToStored()).ToList();
-            var regionCode = institution.First().RegionCode;
+            var profile = institution.First().Profile;
             foreach (var current in stored.Where(s => s.Period >= from))
             {
-                histories.Add((regionCode, SnapshotStore.HistoryOf(institution.Key, current, stored.Where(s => s.Period < current.Period))));
+                histories.Add((profile, SnapshotStore.HistoryOf(institution.Key, current, stored.Where(s => s.Period < current.Period))));
             }
         }
 

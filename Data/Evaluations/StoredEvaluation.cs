@@ -9,8 +9,8 @@ namespace Compliance.Data.Evaluations;
 /// <summary>A rule set an evaluation applied, by id and version.</summary>
 public sealed record EvaluatedRuleSet(string Id, int Version);
 
-/// <summary>How one rule of a set came out.</summary>
-public sealed record EvaluatedRule(string RuleSet, string Rule, string Outcome);
+/// <summary>How one rule of a set came out, and why where it was <c>notApplicable</c> (rules.md, "Outcomes").</summary>
+public sealed record EvaluatedRule(string RuleSet, string Rule, string Outcome, string? Reason = null);
 
 /// <summary>
 /// A submission's evaluation as stored with it, and as its receipt and the heat map read it: the sets that applied,
@@ -42,7 +42,7 @@ public sealed record StoredEvaluation
         {
             RuleSets = [.. result.Sets.Select(s => new EvaluatedRuleSet(s.RuleSet.Id, s.RuleSet.Version))],
             Exceptions = [.. exceptions.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture))],
-            Rules = [.. result.Sets.SelectMany(s => s.Results.Select(r => new EvaluatedRule(s.RuleSet.Id, r.Rule, r.Outcome.Name())))],
+            Rules = [.. result.Sets.SelectMany(s => s.Results.Select(r => new EvaluatedRule(s.RuleSet.Id, r.Rule, r.Outcome.Name(), r.Reason)))],
             Outcome = result.Sets.Count == 0 ? RuleOutcome.NotApplicable.Name() : null,
         };
     }

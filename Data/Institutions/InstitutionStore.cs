@@ -39,6 +39,9 @@ public sealed record Institution
     public Instant CreatedAt { get; init; }
 
     public Instant UpdatedAt { get; init; }
+
+    /// <summary>What the rules and obligations judge it by: region, category, legal status and level.</summary>
+    public InstitutionProfile Profile => new(RegionCode, Category, LegalPerson, Level);
 }
 
 /// <summary>What a create or an update of an institution came to.</summary>

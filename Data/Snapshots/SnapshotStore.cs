@@ -3,6 +3,7 @@ using System.Globalization;
 using Compliance.Data.Submissions;
 using Compliance.Engine;
 using Compliance.Engine.Indicators;
+using Compliance.Engine.Institutions;
 using Compliance.Engine.Rules;
 using Dapper;
 using NodaTime;
@@ -14,8 +15,7 @@ namespace Compliance.Data.Snapshots;
 /// population reads of the institution (its category, whether it is a legal person, and its level).
 /// </summary>
 public sealed record EvaluationSubject(
-    long SubmissionId, string Institution, string RegionCode, int Version, bool IsLatest, SnapshotHistory History,
-    string Category, bool LegalPerson, string Level);
+    long SubmissionId, string Institution, InstitutionProfile Profile, int Version, bool IsLatest, SnapshotHistory History);
 
 /// <summary>The snapshot of a period, as the indicators endpoint lists it.</summary>
 public sealed record PeriodSnapshot(YearMonth Period, long SubmissionId, int Version, IndicatorSnapshot Indicators);
@@ -115,8 +115,8 @@ public sealed class SnapshotStore(Db db)
         var subjects = new Dictionary<long, EvaluationSubject>();
         foreach (var own in owns.Where(o => !o.IsLatest))
         {
-            subjects[own.SubmissionId] = new EvaluationSubject(own.SubmissionId, own.Institution, own.RegionCode, (int)own.Version, false,
-                new SnapshotHistory(own.Institution, own.ToStored(), []), own.Category, own.LegalPerson, own.Level);
+            subjects[own.SubmissionId] = new EvaluationSubject(own.SubmissionId, own.Institution, own.Profile, (int)own.Version, false,
+                new SnapshotHistory(own.Institution, own.ToStored(), []));
         }
 
         foreach (var institution in owns.Where(o => o.IsLatest).GroupBy(o => o.Institution, StringComparer.Ordinal))
@@ -130,8 +130,8 @@ public sealed class SnapshotStore(Db db)
             }, transaction, cancellationToken: ct))).Select(r => r.ToStored()).ToList();
             foreach (var own in institution)
             {
-                subjects[own.SubmissionId] = new EvaluationSubject(own.SubmissionId, own.Institution, own.RegionCode, (int)own.Version, true,
-                    HistoryOf(own.Institution, own.ToStored(), before), own.Category, own.LegalPerson, own.Level);
+                subjects[own.SubmissionId] = new EvaluationSubject(own.SubmissionId, own.Institution, own.Profile, (int)own.Version, true,
+                    HistoryOf(own.Institution, own.ToStored(), before));
             }
         }
 
@@ -392,5 +392,8 @@ public sealed class SnapshotStore(Db db)
         public IndicatorSnapshot Indicators { get; set; } = new();
 
         public StoredSnapshot ToStored() => new(Periods.Parse(Period), SubmissionId, Indicators);
+
+        /// <summary>The institution's profile, where the statement selects its category, legal person and level.</summary>
+        public InstitutionProfile Profile => new(RegionCode, Category, LegalPerson, Level);
     }
 }

@@ -25,7 +25,7 @@ public sealed class ReminderFiguresTests
         var history = new HistoryBuilder().With("2021-12", Start with { Pboc = Start })
             .At("2022-05", Start with { InclusiveCreditBalance = 520_000m, Pboc = Start with { InclusiveCreditBalance = 504_000m } });
 
-        var text = ReminderFigures.Closest([Shandong, National], "371302", history);
+        var text = ReminderFigures.Closest([Shandong, National], HistoryBuilder.LegalPerson("371302"), history);
 
         text!.Zh.Should().Be("信用贷款占比 0.40pp，阈值 1.00pp，余量 -0.60pp（规则集 shandong）");
         text.En.Should().Be("Credit-loan share 0.40 pp against a threshold of 1.00 pp, margin -0.60 pp (rule set shandong)");
@@ -37,7 +37,7 @@ public sealed class ReminderFiguresTests
         var history = new HistoryBuilder().With("2021-12", Start with { Pboc = Start })
             .At("2022-05", Start with { InclusiveCreditBalance = 520_000m, Pboc = Start with { InclusiveCreditBalance = 504_000m } });
 
-        var text = ReminderFigures.Closest([Shandong, National], "410101", history);
+        var text = ReminderFigures.Closest([Shandong, National], HistoryBuilder.LegalPerson("410101"), history);
 
         // Inclusive growth 0 % against total growth 0 % is the least room of the national pp items.
         text!.En.Should().Be("Inclusive growth not below total growth 0.00 pp against a threshold of 0.00 pp, margin 0.00 pp (rule set national)");
@@ -49,8 +49,8 @@ public sealed class ReminderFiguresTests
         var borrowersOnly = new RuleSet("counts", 1, new RuleSetSpec("", new YearRange(2020, null), [new RuleSpec("INCLUSIVE_BORROWERS", null)]));
         var history = new HistoryBuilder().With("2021-12", Start).At("2022-05", Start with { InclusiveBorrowers = 8 });
 
-        var count = ReminderFigures.Closest([borrowersOnly], "410101", history);
-        var none = ReminderFigures.Closest([borrowersOnly], "410101", new HistoryBuilder().At("2022-05", Start));
+        var count = ReminderFigures.Closest([borrowersOnly], HistoryBuilder.LegalPerson("410101"), history);
+        var none = ReminderFigures.Closest([borrowersOnly], HistoryBuilder.LegalPerson("410101"), new HistoryBuilder().At("2022-05", Start));
 
         count!.Zh.Should().Be("两增·户数 8 户，阈值 10 户，余量 -2 户（规则集 counts）");
         none.Should().BeNull();

@@ -42,7 +42,8 @@ public sealed class BaselineMissingRuleTests
             summary.Outcome.Should().Be(RuleOutcome.Warning);
             summary.Finding!.Rule.Should().Be("BASELINE_MISSING");
             summary.Finding.Severity.Should().Be(Severity.Warning);
-            summary.Finding.Figures.Keys.Should().BeEquivalentTo("missingPeriods", "blockedRules");
+            summary.Finding.Figures.Keys.Should().BeEquivalentTo("missingPeriods", "missingPlans", "blockedRules");
+            summary.Finding.Figures["missingPlans"].Should().BeAssignableTo<IEnumerable<string>>().Which.Should().BeEmpty();
             summary.Finding.Figures["missingPeriods"].Should().BeAssignableTo<IEnumerable<string>>()
                 .Which.Should().Equal("2023-07", "2023-12", "2024-02");
             summary.Finding.Figures["blockedRules"].Should().BeAssignableTo<IEnumerable<string>>()

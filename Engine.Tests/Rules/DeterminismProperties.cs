@@ -55,9 +55,9 @@ public sealed class DeterminismProperties
                 .Where(s => s is not null).Select(s => s!).ToList();
             foreach (var set in Sets)
             {
-                var once = Describe(set.Evaluate(new SnapshotHistory("B", current, others)));
-                var reversed = Describe(set.Evaluate(new SnapshotHistory("B", current, Enumerable.Reverse(others))));
-                var again = Describe(set.Evaluate(new SnapshotHistory("B", current, others)));
+                var once = Describe(set.Evaluate(new SnapshotHistory("B", current, others), HistoryBuilder.LegalPerson()));
+                var reversed = Describe(set.Evaluate(new SnapshotHistory("B", current, Enumerable.Reverse(others)), HistoryBuilder.LegalPerson()));
+                var again = Describe(set.Evaluate(new SnapshotHistory("B", current, others), HistoryBuilder.LegalPerson()));
                 if (once != reversed || once != again)
                 {
                     return false;

@@ -98,14 +98,14 @@ public sealed class FigureDeclarationTests
     {
         var rules = EveryRule().Append(new RuleSpec(BaselineMissingRule.RuleId, null)).ToList();
         var set = new RuleSet("all", 1, new RuleSetSpec("", new YearRange(2000, null), rules));
-        return [.. set.Evaluate(history).Select(r => r.Finding).OfType<Finding>()];
+        return [.. set.Evaluate(history, HistoryBuilder.LegalPerson()).Select(r => r.Finding).OfType<Finding>()];
     }
 
     /// <summary>December 2024 against 2022-12, every month of 2023 and every month of 2024: worse on every rule's count.</summary>
     private static SnapshotHistory Failing()
     {
         var builder = new HistoryBuilder().With("2022-12", new IndicatorSnapshot { TotalBalance = 1_000m, InclusiveBalance = 500m, OperatingBalance = 100m })
-            .WithMonths(2023, 12, Then).WithMonths(2024, 11, Now);
+            .WithMonths(2023, 12, Then).WithMonths(2024, 11, Now).WithPlan(2024, 1_000_000m);
         return builder.At("2024-12", Now);
     }
 

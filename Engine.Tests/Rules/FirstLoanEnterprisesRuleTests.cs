@@ -112,8 +112,8 @@ public sealed class FirstLoanEnterprisesRuleTests
         var history = Months(3, 3).At("2024-06", Enterprises(0));
         var rules = new[] { new RuleSpec("FIRST_LOAN_ENTERPRISES", null) };
 
-        var cbirc = new RuleSet("c", 1, new RuleSetSpec("", new YearRange(2000, null), rules)).Evaluate(history);
-        var pboc = new RuleSet("p", 1, new RuleSetSpec("", new YearRange(2000, null), rules) { Scope = StatisticalScope.Pboc }).Evaluate(history);
+        var cbirc = new RuleSet("c", 1, new RuleSetSpec("", new YearRange(2000, null), rules)).Evaluate(history, HistoryBuilder.LegalPerson());
+        var pboc = new RuleSet("p", 1, new RuleSetSpec("", new YearRange(2000, null), rules) { Scope = StatisticalScope.Pboc }).Evaluate(history, HistoryBuilder.LegalPerson());
 
         using (new AssertionScope())
         {

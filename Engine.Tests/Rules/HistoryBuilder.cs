@@ -1,3 +1,4 @@
+using Compliance.Engine.Institutions;
 using Compliance.Engine.Indicators;
 using Compliance.Engine.Rules;
 using NodaTime;
@@ -14,7 +15,13 @@ internal sealed class HistoryBuilder
 
     private readonly Dictionary<YearMonth, IndicatorSnapshot> _others = [];
 
+    private readonly Dictionary<int, decimal> _plans = [];
+
     public static YearMonth Period(string text) => Periods.Parse(text);
+
+    /// <summary>A legal person (a rural commercial bank's head office) of <paramref name="regionCode"/>: every rule's population but a branch's.</summary>
+    public static InstitutionProfile LegalPerson(string regionCode = "371302") =>
+        new(regionCode, InstitutionCategory.Rural, true, InstitutionLevel.HeadOffice);
 
     public static long SubmissionOf(YearMonth period) => (period.Year * 100L) + period.Month;
 
@@ -53,6 +60,13 @@ internal sealed class HistoryBuilder
         return this;
     }
 
+    /// <summary>The institution's credit plan of <paramref name="year"/>: the inclusive increase asked of it, in yuan.</summary>
+    public HistoryBuilder WithPlan(int year, decimal plan)
+    {
+        _plans[year] = plan;
+        return this;
+    }
+
     public HistoryBuilder Without(string period)
     {
         _others.Remove(Period(period));
@@ -61,5 +75,8 @@ internal sealed class HistoryBuilder
 
     /// <summary>The history of <paramref name="period"/> with <paramref name="current"/> under evaluation.</summary>
     public SnapshotHistory At(string period, IndicatorSnapshot current) =>
-        new(Institution, Stored(period, current), _others.Select(s => new StoredSnapshot(s.Key, SubmissionOf(s.Key), s.Value)).ToList());
+        new(Institution, Stored(period, current), _others.Select(s => new StoredSnapshot(s.Key, SubmissionOf(s.Key), s.Value)).ToList())
+        {
+            CreditPlans = new Dictionary<int, decimal>(_plans),
+        };
 }

@@ -53,7 +53,7 @@ public sealed class RuleSetTests
         var set = new RuleSet("national", 1, Spec("", 2022, null, NationalRules));
         var history = new HistoryBuilder().At("2024-03", Healthy);
 
-        var results = set.Evaluate(history);
+        var results = set.Evaluate(history, HistoryBuilder.LegalPerson());
 
         var summary = results[^1];
         using (new AssertionScope())
@@ -78,7 +78,7 @@ public sealed class RuleSetTests
         var history = new HistoryBuilder().WithMonths(2023, 12, Healthy).WithMonths(2024, 2, Healthy)
             .At("2024-03", Healthy with { InclusiveCreditBalance = 310m });
 
-        var results = set.Evaluate(history);
+        var results = set.Evaluate(history, HistoryBuilder.LegalPerson());
 
         using (new AssertionScope())
         {
@@ -93,7 +93,7 @@ public sealed class RuleSetTests
         var set = new RuleSet("lean", 1, Spec("", 2022, null, "INCLUSIVE_GROWTH", "NPL_TOLERANCE"));
         var history = new HistoryBuilder().At("2024-03", Healthy);
 
-        var results = set.Evaluate(history);
+        var results = set.Evaluate(history, HistoryBuilder.LegalPerson());
 
         using (new AssertionScope())
         {
@@ -115,7 +115,7 @@ public sealed class RuleSetTests
         var set = new RuleSet("shandong", 1, spec);
         var history = new HistoryBuilder().With("2023-12", Healthy).At("2024-03", Healthy);
 
-        var results = set.Evaluate(history);
+        var results = set.Evaluate(history, HistoryBuilder.LegalPerson());
 
         using (new AssertionScope())
         {
@@ -134,8 +134,8 @@ public sealed class RuleSetTests
         var set = new RuleSet("national", 1, Spec("", 2022, null, NationalRules));
         var history = new HistoryBuilder().With("2023-12", Healthy with { InclusiveBorrowers = 200 }).At("2024-03", Healthy);
 
-        var first = set.Evaluate(history);
-        var second = set.Evaluate(history);
+        var first = set.Evaluate(history, HistoryBuilder.LegalPerson());
+        var second = set.Evaluate(history, HistoryBuilder.LegalPerson());
 
         second.Should().BeEquivalentTo(first, o => o.WithStrictOrdering());
     }
@@ -181,9 +181,9 @@ public sealed class RuleSetTests
         var withPboc = new HistoryBuilder().At("2024-03", Healthy with { InclusiveNplBalance = 0m, Pboc = Healthy with { InclusiveNplBalance = Healthy.InclusiveBalance } });
         var withoutPboc = new HistoryBuilder().At("2024-03", Healthy);
 
-        var byCbirc = cbirc.Evaluate(withPboc).Single();
-        var byPboc = pboc.Evaluate(withPboc);
-        var lacking = pboc.Evaluate(withoutPboc);
+        var byCbirc = cbirc.Evaluate(withPboc, HistoryBuilder.LegalPerson()).Single();
+        var byPboc = pboc.Evaluate(withPboc, HistoryBuilder.LegalPerson());
+        var lacking = pboc.Evaluate(withoutPboc, HistoryBuilder.LegalPerson());
 
         byCbirc.Outcome.Should().Be(RuleOutcome.Pass);
         byPboc[0].Outcome.Should().Be(RuleOutcome.Breach, "every inclusive loan is non-performing under the PBoC 口径");

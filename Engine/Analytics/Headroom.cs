@@ -1,3 +1,4 @@
+using Compliance.Engine.Institutions;
 using Compliance.Engine.Rules;
 using NodaTime;
 
@@ -52,14 +53,14 @@ public static class Headroom
     /// period that have its figure. Empty where the period has no snapshot. The snapshots are the institution's, at
     /// least its year to the period and the two years before.
     /// </summary>
-    public static IReadOnlyList<HeadroomItem> Of(IEnumerable<RuleSet> sets, string institution, string regionCode, YearMonth period, IReadOnlyList<StoredSnapshot> snapshots)
+    public static IReadOnlyList<HeadroomItem> Of(IEnumerable<RuleSet> sets, string institution, InstitutionProfile profile, YearMonth period, IReadOnlyList<StoredSnapshot> snapshots)
     {
         ArgumentNullException.ThrowIfNull(snapshots);
         var materialized = sets.ToList();
         var months = new List<(int Month, RuleEvaluation Evaluation)>();
         foreach (var snapshot in snapshots.Where(s => s.Period.Year == period.Year && s.Period <= period).OrderBy(s => s.Period))
         {
-            months.Add((snapshot.Period.Month, RuleEvaluation.Of(materialized, regionCode, new SnapshotHistory(institution, snapshot, snapshots))));
+            months.Add((snapshot.Period.Month, RuleEvaluation.Of(materialized, profile, new SnapshotHistory(institution, snapshot, snapshots))));
         }
 
         if (months.Count == 0 || months[^1].Month != period.Month)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Compliance.Engine.Indicators;
+using Compliance.Engine.Institutions;
 using Compliance.Engine.Rules;
 
 namespace Compliance.Engine.Analytics;
@@ -9,9 +10,6 @@ namespace Compliance.Engine.Analytics;
 /// <summary>Which institutions of a target's jurisdiction it counts: all, or those of some categories, or (not) local legal persons.</summary>
 public sealed record TargetPopulation(IReadOnlyList<string>? Categories = null, bool? LocalLegalPerson = null)
 {
-    /// <summary>The categories of institutions (api.md, "Institutions").</summary>
-    public static IReadOnlyList<string> KnownCategories { get; } = ["large_state", "joint_stock", "city_commercial", "rural", "village", "policy", "foreign", "other"];
-
     /// <summary>Whether an institution of <paramref name="category"/> belongs.</summary>
     public bool Includes(string category, bool localLegalPerson) =>
         (Categories is null || Categories.Contains(category)) && (LocalLegalPerson is null || LocalLegalPerson == localLegalPerson);
@@ -257,11 +255,11 @@ public static partial class TargetReader
                 case "categories" or "localLegalPerson" when property.Value.ValueKind == JsonValueKind.Null:
                     break; // as written for a population that does not restrict it
                 case "categories" when property.Value.ValueKind == JsonValueKind.Array && property.Value.GetArrayLength() > 0
-                    && property.Value.EnumerateArray().All(c => c.ValueKind == JsonValueKind.String && TargetPopulation.KnownCategories.Contains(c.GetString())):
+                    && property.Value.EnumerateArray().All(c => c.ValueKind == JsonValueKind.String && InstitutionCategory.All.Contains(c.GetString())):
                     categories = [.. property.Value.EnumerateArray().Select(c => c.GetString()!).Distinct()];
                     break;
                 case "categories":
-                    wrong[field + ".categories"] = [$"{field}.categories lists at least one of {string.Join(", ", TargetPopulation.KnownCategories)}."];
+                    wrong[field + ".categories"] = [$"{field}.categories lists at least one of {string.Join(", ", InstitutionCategory.All)}."];
                     valid = false;
                     break;
                 case "localLegalPerson" when property.Value.ValueKind is JsonValueKind.True or JsonValueKind.False:

@@ -9,7 +9,11 @@ namespace Compliance.Engine.Calendar;
 /// </summary>
 public sealed record InstitutionFacts(
     string Code, string RegionCode, string Category, YearMonth ReportingFrom, string Name, bool LegalPerson = true,
-    string Level = InstitutionLevel.HeadOffice);
+    string Level = InstitutionLevel.HeadOffice)
+{
+    /// <summary>What the rules and obligations judge it by: region, category, legal status and level.</summary>
+    public InstitutionProfile Profile => new(RegionCode, Category, LegalPerson, Level);
+}
 
 /// <summary>A deadline of one institution.</summary>
 public sealed record InstitutionDeadline(string Institution, Deadline Deadline);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Compliance.Engine.Analytics;
+using Compliance.Engine.Institutions;
 using Compliance.Engine.Rules;
 
 namespace Compliance.Engine.Calendar;
@@ -12,10 +13,10 @@ namespace Compliance.Engine.Calendar;
 public static class ReminderFigures
 {
     /// <summary>The tightest figure of the history's period as a sentence, or <c>null</c> where no rule formed one.</summary>
-    public static LocalizedText? Closest(IEnumerable<RuleSet> sets, string regionCode, SnapshotHistory history)
+    public static LocalizedText? Closest(IEnumerable<RuleSet> sets, InstitutionProfile institution, SnapshotHistory history)
     {
         ArgumentNullException.ThrowIfNull(history);
-        return Headroom.Tightest(Headroom.Of(RuleEvaluation.Of(sets, regionCode, history))) is { } item ? Sentence(item) : null;
+        return Headroom.Tightest(Headroom.Of(RuleEvaluation.Of(sets, institution, history))) is { } item ? Sentence(item) : null;
     }
 
     /// <summary>What a reminder says of one headroom item: the rule (and part), figure, threshold, margin and rule set.</summary>

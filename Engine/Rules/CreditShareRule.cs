@@ -36,7 +36,7 @@ public sealed class CreditShareRule(decimal minIncreasePp, int assessmentMonth) 
         var was = start.Indicators;
         if (now.InclusiveBalance == 0 || was.InclusiveBalance == 0)
         {
-            return RuleResult.NotApplicable(Id, "no inclusive loans");
+            return RuleResult.NotApplicable(Id, NotApplicableReason.ZeroBase);
         }
 
         var share = Fraction.Percent(Fraction.From(now.InclusiveCreditBalance), Fraction.From(now.InclusiveBalance));

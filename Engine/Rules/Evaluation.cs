@@ -1,3 +1,5 @@
+using Compliance.Engine.Institutions;
+
 namespace Compliance.Engine.Rules;
 
 /// <summary>What one rule set makes of an institution-period: each of its rules' results.</summary>
@@ -38,12 +40,15 @@ public sealed record RuleEvaluation(IReadOnlyList<SetEvaluation> Sets)
     }
 
     /// <summary>
-    /// Evaluates a history with every set that applies to the institution's region in the period's year: the one
-    /// path of the evaluation job and the dry run, which differ only in whether they write what it finds.
+    /// Evaluates a history with every set that applies to the institution's region in the period's year, each rule
+    /// judging the institution where it is of the rule's population: the one path of the evaluation job and the dry
+    /// run, which differ only in whether they write what it finds.
     /// </summary>
-    public static RuleEvaluation Of(IEnumerable<RuleSet> sets, string regionCode, SnapshotHistory history)
+    public static RuleEvaluation Of(IEnumerable<RuleSet> sets, InstitutionProfile institution, SnapshotHistory history)
     {
+        ArgumentNullException.ThrowIfNull(institution);
         ArgumentNullException.ThrowIfNull(history);
-        return new RuleEvaluation([.. RuleSet.Applying(sets, regionCode, history.Period.Year).Select(set => new SetEvaluation(set, set.Evaluate(history)))]);
+        return new RuleEvaluation(
+            [.. RuleSet.Applying(sets, institution.RegionCode, history.Period.Year).Select(set => new SetEvaluation(set, set.Evaluate(history, institution)))]);
     }
 }

@@ -27,21 +27,20 @@ public sealed class FirstLoanShareRule(decimal minIncreasePp, int assessmentMont
     {
         ArgumentNullException.ThrowIfNull(history);
         var assessed = history.Period.Month == assessmentMonth;
-        const string OutsideAssessment = "evaluated in the assessment month only";
         var needs = new Needs(history);
         var thisYear = needs.Months(history.Period.Year, history.Period.Month);
         var lastYear = needs.Months(history.Period.Year - 1, 12);
         var start = history.Find(Periods.December(history.Period.Year - 1));
         if (needs.AnyMissing || start is null)
         {
-            return assessed ? needs.MissingResult(Id) : RuleResult.NotApplicable(Id, OutsideAssessment);
+            return assessed ? needs.MissingResult(Id) : RuleResult.NotApplicable(Id, NotApplicableReason.NotAssessmentMonth);
         }
 
         var borrowers = history.Current.Indicators.InclusiveBorrowers;
         var startBorrowers = start.Indicators.InclusiveBorrowers;
         if (borrowers == 0 || startBorrowers == 0)
         {
-            return RuleResult.NotApplicable(Id, assessed ? "no inclusive borrowers" : OutsideAssessment);
+            return RuleResult.NotApplicable(Id, assessed ? NotApplicableReason.ZeroBase : NotApplicableReason.NotAssessmentMonth);
         }
 
         // The year-to-date share is followed every month, so its room shows before the month that decides the rule.
@@ -51,7 +50,7 @@ public sealed class FirstLoanShareRule(decimal minIncreasePp, int assessmentMont
         var headroom = new HeadroomFigure(null, increase.ToDecimal(), minIncreasePp, HeadroomUnit.Pp);
         if (!assessed)
         {
-            return With(RuleResult.NotApplicable(Id, OutsideAssessment), headroom);
+            return With(RuleResult.NotApplicable(Id, NotApplicableReason.NotAssessmentMonth), headroom);
         }
 
         if (increase >= Fraction.From(minIncreasePp))

@@ -38,7 +38,7 @@ public sealed class InclusiveGrowthRule(GrowthBasis basis, int assessmentMonth) 
         var was = start.Indicators;
         if (was.InclusiveBalance == 0 || was.TotalBalance == 0)
         {
-            return RuleResult.NotApplicable(Id, "a baseline balance is 0");
+            return RuleResult.NotApplicable(Id, NotApplicableReason.ZeroBase);
         }
 
         var inclusiveGrowth = Fraction.Growth(Fraction.From(now.InclusiveBalance), Fraction.From(was.InclusiveBalance));

@@ -30,9 +30,6 @@ public sealed class IndividualBusinessRule(int assessmentMonth, Strictness stric
     /// <summary>The figures its exceptions carry.</summary>
     public static IReadOnlyList<FigureDefinition> Figures { get; } = [Balance, StartBalance, Borrowers, StartBorrowers, Strict];
 
-    /// <summary>The <c>notApplicable</c> reason of a strict rule where the institution has no individual-business book.</summary>
-    public const string NoBook = "noBook";
-
     public override string Id => RuleId;
 
     public override RuleResult Evaluate(SnapshotHistory history)
@@ -50,7 +47,7 @@ public sealed class IndividualBusinessRule(int assessmentMonth, Strictness stric
         var strictly = strict.AppliesTo(history.Period);
         if (strictly && now.IndividualBusinessBalance == 0 && was.IndividualBusinessBalance == 0)
         {
-            return RuleResult.NotApplicable(Id, NoBook);
+            return RuleResult.NotApplicable(Id, NotApplicableReason.NoBook);
         }
 
         HeadroomFigure[] headroom =

@@ -42,7 +42,7 @@ public sealed class NewLoanRateRule(int assessmentMonth, Strictness strict) : Ru
         var lastAmount = lastYear.Sum(s => s.Indicators.NewInclusiveAmount);
         if (amount == 0 || lastAmount == 0)
         {
-            return RuleResult.NotApplicable(Id, "no new inclusive lending in one of the years");
+            return RuleResult.NotApplicable(Id, NotApplicableReason.ZeroBase);
         }
 
         var rate = Fraction.From(thisYear.Sum(s => s.Indicators.NewInclusiveRateWeight)) / Fraction.From(amount);

@@ -28,7 +28,7 @@ public sealed class NplToleranceRule(decimal tolerancePp) : Rule
         var now = history.Current.Indicators;
         if (now.InclusiveBalance == 0 || now.TotalBalance == 0)
         {
-            return RuleResult.NotApplicable(Id, "no inclusive loans");
+            return RuleResult.NotApplicable(Id, NotApplicableReason.ZeroBase);
         }
 
         var inclusiveRatio = Fraction.Percent(Fraction.From(now.InclusiveNplBalance), Fraction.From(now.InclusiveBalance));

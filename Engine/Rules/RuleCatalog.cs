@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Compliance.Engine.Institutions;
 
 namespace Compliance.Engine.Rules;
 
@@ -56,6 +57,7 @@ public static class RuleCatalog
         new(IndividualBusinessRule.RuleId, new("个体工商户贷款增长", "Individual-business lending growth"), [Strict, AssessmentMonth], "warning/breach",
             IndividualBusinessRule.Figures),
         new(NewLoanRateRule.RuleId, new("新发放利率稳中有降", "New-loan rate steady or falling"), [Strict, AssessmentMonth], "warning/breach", NewLoanRateRule.Figures),
+        new(CreditPlanRule.RuleId, new("信贷计划完成情况", "Credit plan completion"), [AssessmentMonth], "warning/breach", CreditPlanRule.Figures),
         new(FirstLoanEnterprisesRule.RuleId, new("新增小微企业法人首贷户", "New first-loan small and micro enterprises"), [AssessmentMonth], "warning/breach",
             FirstLoanEnterprisesRule.Figures),
         new(OperatingLoansRule.RuleId, new("惠商户", "Operating loans of micro-business owners and individual businesses"), [AssessmentMonth], "warning/breach",
@@ -86,7 +88,31 @@ public static class RuleCatalog
             {
                 Create(rule);
             }
+            else if (rule.AppliesTo is not null || rule.Years is not null)
+            {
+                throw new RuleSpecException($"{BaselineMissingRule.RuleId} takes no appliesTo or years: it reports the baselines the set's other rules lack.");
+            }
+
+            PopulationOf(rule);
+            if (rule.Years is { } years && (years.From is < Strictness.FirstYear or > Strictness.LastYear || years.To is { } to && (to < years.From || to > Strictness.LastYear)))
+            {
+                throw new RuleSpecException(
+                    $"years of {rule.Rule} is {{from, to?}} with from a year from {Strictness.FirstYear} to {Strictness.LastYear} and to, when given, not before it nor after {Strictness.LastYear}.");
+            }
         }
+    }
+
+    /// <summary>The population a rule of a set judges, <c>null</c> for every institution; throws <see cref="RuleSpecException"/> for a malformed one.</summary>
+    public static Population? PopulationOf(RuleSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.AppliesTo is not { } json || json.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        var (population, error) = Population.Read(json, $"appliesTo of {spec.Rule}");
+        return population ?? throw new RuleSpecException(error!);
     }
 
     /// <summary>Builds a rule from its spec, with defaults for the parameters not given.</summary>
@@ -116,6 +142,7 @@ public static class RuleCatalog
             IncrementVsLastYearRule.RuleId => new IncrementVsLastYearRule(p.Month()),
             IndividualBusinessRule.RuleId => new IndividualBusinessRule(p.Month(), p.Strict()),
             NewLoanRateRule.RuleId => new NewLoanRateRule(p.Month(), p.Strict()),
+            CreditPlanRule.RuleId => new CreditPlanRule(p.Month()),
             FirstLoanEnterprisesRule.RuleId => new FirstLoanEnterprisesRule(p.Month()),
             OperatingLoansRule.RuleId => new OperatingLoansRule(p.Month()),
             _ => throw new RuleSpecException($"Unknown rule '{spec.Rule}'."),

@@ -63,6 +63,9 @@ public sealed record RuleResult(string Rule, RuleOutcome Outcome, Finding? Findi
     /// </summary>
     public IReadOnlyList<HeadroomFigure> Headroom { get; init; } = [];
 
+    /// <summary>The years whose credit plan the rule needed and lacked (<c>CREDIT_PLAN</c>), beside the periods it lacked.</summary>
+    public IReadOnlyList<int> MissingPlans { get; init; } = [];
+
     public static RuleResult Pass(string rule) => new(rule, RuleOutcome.Pass, null, []);
 
     public static RuleResult NotApplicable(string rule, string reason) => new(rule, RuleOutcome.NotApplicable, null, [], reason);

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Compliance.Engine.Indicators;
+using Compliance.Engine.Institutions;
 
 namespace Compliance.Engine.Rules;
 
@@ -28,19 +30,34 @@ public sealed record YearRange(int From, int? To)
     public bool Contains(int year) => year >= From && (To is null || year <= To);
 }
 
-/// <summary>One rule of a set, with its parameters as given (defaults fill the rest).</summary>
-public sealed record RuleSpec(string Rule, IReadOnlyDictionary<string, JsonElement>? Parameters);
+/// <summary>
+/// One rule of a set, with its parameters as given (defaults fill the rest), and where given whom it judges
+/// (<see cref="AppliesTo"/>, a <see cref="Population"/> as JSON) and the years of periods it judges within its set's.
+/// </summary>
+public sealed record RuleSpec(string Rule, IReadOnlyDictionary<string, JsonElement>? Parameters)
+{
+    /// <summary>The institutions it judges (rules.md, "Who each rule judges"); none, every institution the set applies to.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public JsonElement? AppliesTo { get; init; }
+
+    /// <summary>The years of periods it judges; none, every year of its set.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public YearRange? Years { get; init; }
+}
 
 /// <summary>A rule set ready to run: a version of a <see cref="RuleSetSpec"/> with its rules built.</summary>
 public sealed class RuleSet
 {
+    private readonly IReadOnlyList<Judging> _judging;
+
     public RuleSet(string id, int version, RuleSetSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         Id = id;
         Version = version;
         Spec = spec;
-        Rules = spec.Rules.Where(r => r.Rule != BaselineMissingRule.RuleId).Select(RuleCatalog.Create).ToList();
+        _judging = [.. spec.Rules.Where(r => r.Rule != BaselineMissingRule.RuleId).Select(r => new Judging(RuleCatalog.Create(r), RuleCatalog.PopulationOf(r), r.Years))];
+        Rules = [.. _judging.Select(j => j.Rule)];
         ReportsMissingBaselines = spec.Rules.Any(r => r.Rule == BaselineMissingRule.RuleId);
     }
 
@@ -57,15 +74,25 @@ public sealed class RuleSet
 
     /// <summary>
     /// Runs every rule of the set on the history as the set's 口径 counts it; pure, so the same history always gives
-    /// the same results. Where the period's own snapshot predates the PBoC 口径, a <c>pboc</c> set's rules all lack it.
+    /// the same results. A rule whose years or population leave the period or the institution out is
+    /// <c>notApplicable</c> (<c>years</c>, <c>population</c>). Where the period's own snapshot predates the PBoC 口径,
+    /// a <c>pboc</c> set's other rules all lack it.
     /// </summary>
-    public IReadOnlyList<RuleResult> Evaluate(SnapshotHistory history)
+    public IReadOnlyList<RuleResult> Evaluate(SnapshotHistory history, InstitutionProfile institution)
     {
         ArgumentNullException.ThrowIfNull(history);
+        ArgumentNullException.ThrowIfNull(institution);
         var counted = history.In(Spec.Scope);
-        var results = counted is null
-            ? Rules.Select(rule => RuleResult.Missing(rule.Id, [history.Period])).ToList()
-            : Rules.Select(rule => rule.Evaluate(counted)).ToList();
+        var results = new List<RuleResult>(_judging.Count + 1);
+        foreach (var (rule, population, years) in _judging)
+        {
+            results.Add(
+                years is not null && !years.Contains(history.Period.Year) ? RuleResult.NotApplicable(rule.Id, NotApplicableReason.Years)
+                : population is not null && !population.Includes(institution) ? RuleResult.NotApplicable(rule.Id, NotApplicableReason.Population)
+                : counted is null ? RuleResult.Missing(rule.Id, [history.Period])
+                : rule.Evaluate(counted));
+        }
+
         if (ReportsMissingBaselines)
         {
             results.Add(BaselineMissingRule.Summarize(history, results));
@@ -86,3 +113,6 @@ public sealed class RuleSet
     public static IReadOnlyList<RuleSet> InEvaluationOrder(IEnumerable<RuleSet> sets) =>
         [.. sets.OrderBy(s => s.Spec.Jurisdiction.Length).ThenBy(s => s.Id, StringComparer.Ordinal)];
 }
+
+/// <summary>A rule of a set built, with the population and years it judges (<c>null</c>: all).</summary>
+internal sealed record Judging(Rule Rule, Population? Population, YearRange? Years);

@@ -28,6 +28,12 @@ public sealed class SnapshotHistory
 
     public string Institution { get; }
 
+    /// <summary>
+    /// The institution's credit plans (上级下达的信贷计划, api.md "Credit plans"): the inclusive increase asked of it, in yuan,
+    /// by year; a year without one is absent.
+    /// </summary>
+    public IReadOnlyDictionary<int, decimal> CreditPlans { get; init; } = new Dictionary<int, decimal>();
+
     public StoredSnapshot Current { get; }
 
     public YearMonth Period => Current.Period;
@@ -49,6 +55,9 @@ public sealed class SnapshotHistory
         return Current.Indicators.In(scope) is { } current
             ? new SnapshotHistory(Institution, Current with { Indicators = current },
                 _snapshots.Values.Where(s => s.Period != Period && s.Indicators.In(scope) is not null).Select(s => s with { Indicators = s.Indicators.In(scope)! }))
+            {
+                CreditPlans = CreditPlans,
+            }
             : null;
     }
 

@@ -1,0 +1,96 @@
+using System.Text.Json;
+
+namespace Compliance.Engine.Institutions;
+
+/// <summary>
+/// What the rules and obligations know of an institution they may bind: its region, category, whether it is a legal
+/// person (法人) or a branch (分支机构), and its level (api.md, "Institutions and keys").
+/// </summary>
+public sealed record InstitutionProfile(string RegionCode, string Category, bool LegalPerson, string Level);
+
+/// <summary>
+/// Whom a rule of a set (<c>appliesTo</c>, rules.md "Who each rule judges") or an alternative of an obligation's
+/// <c>populations</c> (deadlines.md) binds: institutions that match every member given; no member, every institution.
+/// </summary>
+public sealed record Population(bool? LegalPerson = null, IReadOnlyList<string>? Categories = null, IReadOnlyList<string>? Levels = null)
+{
+    private static readonly string[] Members = ["legalPerson", "categories", "levels"];
+
+    /// <summary>Whether <paramref name="institution"/> belongs.</summary>
+    public bool Includes(InstitutionProfile institution)
+    {
+        ArgumentNullException.ThrowIfNull(institution);
+        return (LegalPerson is null || LegalPerson == institution.LegalPerson)
+            && (Categories is null || Categories.Contains(institution.Category))
+            && (Levels is null || Levels.Contains(institution.Level));
+    }
+
+    /// <summary>
+    /// Reads a population as JSON: an object of <c>legalPerson</c> (a boolean), <c>categories</c> and <c>levels</c>
+    /// (non-empty lists of known values), nothing else. Returns the population, or the sentence that says what is wrong
+    /// with it, naming it <paramref name="field"/>.
+    /// </summary>
+    public static (Population? Population, string? Error) Read(JsonElement json, string field)
+    {
+        if (json.ValueKind != JsonValueKind.Object)
+        {
+            return (null, $"{field} must be an object of legalPerson, categories and levels.");
+        }
+
+        bool? legalPerson = null;
+        IReadOnlyList<string>? categories = null, levels = null;
+        foreach (var member in json.EnumerateObject())
+        {
+            switch (member.Name)
+            {
+                case "legalPerson" when member.Value.ValueKind is JsonValueKind.True or JsonValueKind.False:
+                    legalPerson = member.Value.GetBoolean();
+                    break;
+                case "legalPerson":
+                    return (null, $"{field}.legalPerson must be true or false.");
+                case "categories":
+                    categories = Known(member.Value, InstitutionCategory.All);
+                    if (categories is null)
+                    {
+                        return (null, $"{field}.categories must list at least one of {string.Join(", ", InstitutionCategory.All)}, each once.");
+                    }
+
+                    break;
+                case "levels":
+                    levels = Known(member.Value, InstitutionLevel.All);
+                    if (levels is null)
+                    {
+                        return (null, $"{field}.levels must list at least one of {string.Join(", ", InstitutionLevel.All)}, each once.");
+                    }
+
+                    break;
+                default:
+                    return (null, $"{field} has no member '{member.Name}'; its members are {string.Join(", ", Members)}.");
+            }
+        }
+
+        return (new Population(legalPerson, categories, levels), null);
+    }
+
+    // A non-empty array of distinct known values, or null.
+    private static List<string>? Known(JsonElement json, IReadOnlyList<string> known)
+    {
+        if (json.ValueKind != JsonValueKind.Array || json.GetArrayLength() == 0)
+        {
+            return null;
+        }
+
+        var values = new List<string>();
+        foreach (var item in json.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String || item.GetString() is not { } value || !known.Contains(value) || values.Contains(value))
+            {
+                return null;
+            }
+
+            values.Add(value);
+        }
+
+        return values;
+    }
+}
