@@ -21,6 +21,9 @@ namespace Compliance.Api;
 
 internal static class DataSetup
 {
+    /// <summary>The migration that gives the built-in sets their populations, credit plans and strict parameters.</summary>
+    internal const string BuiltInSetsUpdate = "0018_built_in_sets_populations.sql";
+
     /// <summary>The clock, the database (<c>Compliance:Database</c>, its <see cref="DatabaseKind"/>) and its stores, and the ingest options.</summary>
     public static WebApplicationBuilder AddComplianceData(this WebApplicationBuilder builder)
     {
@@ -86,6 +89,16 @@ internal static class DataSetup
         if (applied.Count > 0)
         {
             app.Logger.MigrationsApplied(string.Join(", ", applied));
+        }
+
+        // The migration that brings the built-in sets up to date adds a version only where the one in force is the
+        // system's: an admin's own version is kept, and said so.
+        if (applied.Contains(BuiltInSetsUpdate))
+        {
+            foreach (var kept in await services.GetRequiredService<RuleSetStore>().BuiltInKeptAsync(ct))
+            {
+                app.Logger.BuiltInSetKept(kept.Id, kept.Version, kept.CreatedBy);
+            }
         }
 
         var spool = services.GetRequiredService<IOptions<IngestOptions>>().Value.SpoolPath(app.Environment.ContentRootPath);

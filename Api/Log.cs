@@ -47,4 +47,7 @@ internal static partial class Log
 
     [LoggerMessage(21, LogLevel.Error, "Audit row not written for {Method} {Path} → {Status} (key {KeyId}): {Reason}")]
     public static partial void AuditWriteFailed(this ILogger logger, string method, string path, int status, long? keyId, string reason);
+
+    [LoggerMessage(25, LogLevel.Warning, "{RuleSet}: version {Version} by key {KeyId} kept; the built-in set's new version was not added over it")]
+    public static partial void BuiltInSetKept(this ILogger logger, string ruleSet, int version, string keyId);
 }

@@ -53,21 +53,26 @@ public sealed class HeadroomTests
         {
             answer["period"]!.GetValue<string>().Should().Be("2022-02");
             items.Select(i => (i["ruleSet"]!.GetValue<string>(), i["rule"]!.GetValue<string>(), i["part"]?.GetValue<string>())).Should().Equal(
-                ("national", "INCLUSIVE_GROWTH", null), ("national", "INCLUSIVE_BORROWERS", null), ("national", "NPL_TOLERANCE", null),
-                ("national", "CREDIT_SHARE", null), ("national", "INDIVIDUAL_BUSINESS", "balance"), ("national", "INDIVIDUAL_BUSINESS", "borrowers"),
-                ("national", "NEW_LOAN_RATE", null), ("national", "BASELINE_MISSING", null));
+                ("national", "INCLUSIVE_GROWTH", null), ("national", "INCLUSIVE_BORROWERS", null), ("national", "CREDIT_PLAN", null),
+                ("national", "NPL_TOLERANCE", null), ("national", "CREDIT_SHARE", null), ("national", "INDIVIDUAL_BUSINESS", null),
+                ("national", "NEW_LOAN_RATE", null), ("national", "FIRST_LOAN_ENTERPRISES", null), ("national", "BASELINE_MISSING", null));
             // Both growths 20 %, after 10 % in January: the figure and the moving threshold project alike to 120 %.
             Figures(items[0]).Should().Be(("pass", 20m, 20m, 0m, "pp"));
             Projection(items[0]).Should().Be(("2022-12", 120m, 0m));
-            Figures(items[2]).Should().Be(("pass", 0m, 3m, 3m, "pp"));
+            // A rural commercial bank is a legal person: the branches' credit plan and the large banks' first-loan
+            // enterprises are not its rules.
+            Figures(items[2]).Should().Be(("notApplicable", null, null, null, null));
+            Figures(items[3]).Should().Be(("pass", 0m, 3m, 3m, "pp"));
             // A credit share of 100 % all along: no increase, against +1 pp.
-            Figures(items[3]).Should().Be(("warning", 0m, 1m, -1m, "pp"));
-            Projection(items[3]).Should().Be(("2022-12", 0m, -1m));
-            Figures(items[4]).Should().Be(("pass", 0m, 0m, 0m, "yuan"));
+            Figures(items[4]).Should().Be(("warning", 0m, 1m, -1m, "pp"));
+            Projection(items[4]).Should().Be(("2022-12", 0m, -1m));
+            // Strict from 2022, and no individual-business book at all.
+            Figures(items[5]).Should().Be(("notApplicable", null, null, null, null));
             // NEW_LOAN_RATE reads all of 2021, which was not filed.
             Figures(items[6]).Should().Be(("baselineMissing", null, null, null, null));
             items[6]["projection"].Should().BeNull();
-            Figures(items[7]).Should().Be(("warning", null, null, null, null));
+            Figures(items[7]).Should().Be(("notApplicable", null, null, null, null));
+            Figures(items[8]).Should().Be(("warning", null, null, null, null));
         }
     }
 

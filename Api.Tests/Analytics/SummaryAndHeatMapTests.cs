@@ -28,8 +28,9 @@ public sealed class SummaryAndHeatMapTests(TestDatabase database)
 
     private static readonly (string RuleSet, string Rule)[] ShandongColumns =
     [
-        ("national", "INCLUSIVE_GROWTH"), ("national", "INCLUSIVE_BORROWERS"), ("national", "NPL_TOLERANCE"), ("national", "CREDIT_SHARE"),
-        ("national", "INDIVIDUAL_BUSINESS"), ("national", "NEW_LOAN_RATE"), ("national", "BASELINE_MISSING"),
+        ("national", "INCLUSIVE_GROWTH"), ("national", "INCLUSIVE_BORROWERS"), ("national", "CREDIT_PLAN"), ("national", "NPL_TOLERANCE"),
+        ("national", "CREDIT_SHARE"), ("national", "INDIVIDUAL_BUSINESS"), ("national", "NEW_LOAN_RATE"), ("national", "FIRST_LOAN_ENTERPRISES"),
+        ("national", "BASELINE_MISSING"),
         ("shandong", "INCLUSIVE_GROWTH"), ("shandong", "INCREMENT_VS_LAST_YEAR"), ("shandong", "CREDIT_SHARE"), ("shandong", "FIRST_LOAN_SHARE"),
         ("shandong", "OPERATING_LOANS"), ("shandong", "BASELINE_MISSING"),
     ];

@@ -10,8 +10,9 @@ namespace Compliance.Api.Tests.Evaluation;
 /// institution the Shandong set's too, from 2022 (its first year in force). The data: flat balances (so growth, borrowers,
 /// individual-business and increment rules hold at equality), a flat credit share (so CREDIT_SHARE misses its +1 pp
 /// every month: warnings, and a breach in December), B2's loan substandard from 2022-06 (NPL_TOLERANCE breaches), one
-/// first-time borrower a month (first-loan share flat: a breach in 2022-12 for Shandong), and a dearer new loan in
-/// 2022-12 (NEW_LOAN_RATE breach).
+/// first-time borrower a month (first-loan share flat: a breach in 2022-12 for Shandong), and a new-loan rate unchanged
+/// through 2022-11 then dearer in 2022-12 (NEW_LOAN_RATE, strict from 2022 in the national set: 有所下降 is not met by an
+/// unchanged rate, so warnings from 2022-01 and a breach in 2022-12).
 /// </summary>
 [TestFixtureSource(typeof(TestDatabases), nameof(TestDatabases.Fixtures))]
 public sealed class HistoryTests(TestDatabase database)
@@ -83,6 +84,11 @@ public sealed class HistoryTests(TestDatabase database)
             if (month >= 6)
             {
                 expected.Add((period, "national", "NPL_TOLERANCE", "breach"));
+            }
+
+            if (month < 12)
+            {
+                expected.Add((period, "national", "NEW_LOAN_RATE", "warning"));
             }
 
             if (inShandong)

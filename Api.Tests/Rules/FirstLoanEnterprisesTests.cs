@@ -8,7 +8,8 @@ namespace Compliance.Api.Tests.Rules;
 
 /// <summary>
 /// FIRST_LOAN_ENTERPRISES (新增小微企业法人首贷户高于上年) and the <c>strict</c> parameter of INDIVIDUAL_BUSINESS and
-/// NEW_LOAN_RATE, through HTTP: in no built-in set yet, each judges a bank from an admin's set.
+/// NEW_LOAN_RATE, through HTTP: from an admin's set, and from the built-in national set, which asks the first of large and
+/// joint-stock legal persons and is strict from 2022 (the 2022 notice's 持续增长 and 有所下降).
 /// </summary>
 public sealed class FirstLoanEnterprisesTests
 {
@@ -51,8 +52,12 @@ public sealed class FirstLoanEnterprisesTests
                 rules[id]["figures"]!.AsArray().Select(f => f!["key"]!.GetValue<string>()).Should().Contain("strict");
             }
 
-            var national = await _admin.GetJsonAsync("/api/v1/rule-sets/national");
-            national["rules"]!.AsArray().Select(r => r!["rule"]!.GetValue<string>()).Should().NotContain("FIRST_LOAN_ENTERPRISES");
+            var national = (await _admin.GetJsonAsync("/api/v1/rule-sets/national"))["rules"]!.AsArray().Select(r => r!.AsObject())
+                .ToDictionary(r => r["rule"]!.GetValue<string>());
+            national["FIRST_LOAN_ENTERPRISES"]["appliesTo"]!.ToJsonString().Should().Be("""{"legalPerson":true,"categories":["large_state","joint_stock"]}""");
+            national["FIRST_LOAN_ENTERPRISES"]["years"]!["from"]!.GetValue<int>().Should().Be(2022);
+            national["INDIVIDUAL_BUSINESS"]["parameters"]!["strict"]!.GetValue<int>().Should().Be(2022);
+            national["NEW_LOAN_RATE"]["parameters"]!["strict"]!.GetValue<int>().Should().Be(2022);
         }
     }
 
@@ -90,7 +95,7 @@ public sealed class FirstLoanEnterprisesTests
     }
 
     [Test]
-    public async Task AdminsSet_WithStrictIndividualBusiness_FailsAFlatBook_ThatTheNotStrictNationalSetPasses()
+    public async Task AdminsSet_WithStrictIndividualBusiness_FailsAFlatBook_AsTheNationalSetDoesFrom2022()
     {
         (await PutSetAsync(new { rule = "INDIVIDUAL_BUSINESS", parameters = new { strict = 2022 } })).StatusCode.Should().Be(HttpStatusCode.OK);
         using var bank = _factory.ClientWithKey(await _factory.CreateInstitutionAsync(Bank, "410101"));
@@ -99,16 +104,43 @@ public sealed class FirstLoanEnterprisesTests
         await bank.SubmitAcceptedAsync("2023-01", flat);
         await bank.WaitForAllEvaluationsAsync();
 
-        var found = (await bank.ExceptionsAsync()).Where(e => e["rule"]!.GetValue<string>() == "INDIVIDUAL_BUSINESS").ToList();
+        var found = (await bank.ExceptionsAsync()).Where(e => e["rule"]!.GetValue<string>() == "INDIVIDUAL_BUSINESS")
+            .ToDictionary(e => e["ruleSet"]!["id"]!.GetValue<string>());
 
         using (new AssertionScope())
         {
-            found.Should().ContainSingle("the national set judges not strictly, and a flat book holds there");
-            found[0]["ruleSet"]!["id"]!.GetValue<string>().Should().Be("henan-first-loans");
-            found[0]["period"]!.GetValue<string>().Should().Be("2023-01");
-            found[0]["figures"]!["strict"]!.GetValue<bool>().Should().BeTrue();
-            found[0]["units"]!["strict"]!.GetValue<string>().Should().Be("boolean");
+            found.Keys.Should().BeEquivalentTo("henan-first-loans", "national");
+            found.Values.Should().OnlyContain(e => e["period"]!.GetValue<string>() == "2023-01" && e["figures"]!["strict"]!.GetValue<bool>());
+            found["henan-first-loans"]["units"]!["strict"]!.GetValue<string>().Should().Be("boolean");
         }
+    }
+
+    [Test]
+    public async Task NationalSet_In2022_FailsAFlatIndividualBusinessBookAndAnUnchangedRate_ThatItPassesIn2021()
+    {
+        using var bank = _factory.ClientWithKey(await _factory.CreateInstitutionAsync(Bank, "410101", "2020-01"));
+        // Every month from 2020-01 to 2022-01: the same individual-business loan, and one new micro loan of 10,000 yuan at
+        // 4.5 %, so the book is flat and the weighted new-loan rate unchanged, year on year.
+        for (var month = new DateOnly(2020, 1, 1); month <= new DateOnly(2022, 1, 1); month = month.AddMonths(1))
+        {
+            var period = month.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+            await bank.SubmitAcceptedAsync(period, Csv(
+                Row("L1", borrowerId: "I1", borrowerType: "individual_business", disbursedOn: "2019-01-10", maturesOn: "2026-01-10"),
+                Row($"N{period}", borrowerId: $"N{period}", borrowerType: "micro", creditLine: 100_000m, amount: 10_000m, balance: 0m,
+                    disbursedOn: $"{period}-05", maturesOn: $"{month.Year + 1}-{month.Month:D2}-05", rate: 4.5m)));
+        }
+
+        await bank.WaitForAllEvaluationsAsync();
+        var national = (await bank.ExceptionsAsync("&ruleSet=national")).Where(e => e["status"]!.GetValue<string>() == "open")
+            .Select(e => (Period: e["period"]!.GetValue<string>(), Rule: e["rule"]!.GetValue<string>(), Severity: e["severity"]!.GetValue<string>()))
+            .Where(e => e.Rule is "INDIVIDUAL_BUSINESS" or "NEW_LOAN_RATE")
+            .ToList();
+
+        national.Should().BeEquivalentTo(
+        [
+            ("2022-01", "INDIVIDUAL_BUSINESS", "warning"),
+            ("2022-01", "NEW_LOAN_RATE", "warning"),
+        ]);
     }
 
     [TestCase("\"x\"")]

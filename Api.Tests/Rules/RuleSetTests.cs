@@ -56,7 +56,7 @@ public sealed class RuleSetTests(TestDatabase database)
         var shandong = await _admin.GetJsonAsync("/api/v1/rule-sets/shandong");
         shandong["rules"]!.AsArray().Select(r => r!["rule"]!.GetValue<string>()).Should().Equal(
             "INCLUSIVE_GROWTH", "INCREMENT_VS_LAST_YEAR", "CREDIT_SHARE", "FIRST_LOAN_SHARE", "OPERATING_LOANS", "BASELINE_MISSING");
-        shandong["authority"]!.GetValue<string>().Should().Contain("PBoC");
+        shandong["authority"]!.GetValue<string>().Should().StartWith("中国人民银行济南分行");
         shandong["name"]!["zh"]!.GetValue<string>().Should().Contain("助企惠商");
         shandong["retired"]!.GetValue<bool>().Should().BeFalse();
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -82,7 +83,7 @@ internal static class RulesApi
 
     public sealed record RuleSetView(
         string Id, int Version, string Jurisdiction, YearRange Years, IReadOnlyList<RuleSpec> Rules, LocalizedText? Name, string? Authority,
-        string? Source, string Scope, bool Retired, Instant CreatedAt, IReadOnlyList<RuleSetView>? History = null);
+        string? Source, string Scope, bool Retired, Instant CreatedAt, string CreatedBy, IReadOnlyList<RuleSetView>? History = null);
 
     public sealed record RuleSetList(IReadOnlyList<RuleSetView> Items);
 
@@ -115,7 +116,7 @@ internal static class RulesApi
     }
 
     private static async Task<Results<Ok<RuleSetView>, ProblemHttpResult>> PutSet(
-        [RegularExpression("^[A-Za-z0-9_-]{1,64}$", ErrorMessage = "{0} is 1–64 of A–Z a–z 0–9 - _.")] string id, RuleSetBody body, RuleSetStore store, IClock clock, CancellationToken ct)
+        [RegularExpression("^[A-Za-z0-9_-]{1,64}$", ErrorMessage = "{0} is 1–64 of A–Z a–z 0–9 - _.")] string id, RuleSetBody body, Caller caller, RuleSetStore store, IClock clock, CancellationToken ct)
     {
         if (Validate(body, out var spec) is { } invalid)
         {
@@ -123,8 +124,9 @@ internal static class RulesApi
         }
 
         var now = clock.GetCurrentInstant();
-        var version = await store.AddVersionAsync(id, spec, now, ct);
-        return TypedResults.Ok(View(new StoredRuleSet(id, version, spec, now)));
+        var createdBy = caller.KeyId.ToString(CultureInfo.InvariantCulture);
+        var version = await store.AddVersionAsync(id, spec, createdBy, now, ct);
+        return TypedResults.Ok(View(new StoredRuleSet(id, version, spec, now, createdBy)));
     }
 
     /// <summary>The set a body describes, or the 400 that lists what is wrong with it: the one check of PUT and of a preview.</summary>
@@ -189,5 +191,5 @@ internal static class RulesApi
 
     private static RuleSetView View(StoredRuleSet s, IReadOnlyList<RuleSetView>? history = null) =>
         new(s.Id, s.Version, s.Spec.Jurisdiction, s.Spec.Years, s.Spec.Rules, s.Spec.Name, s.Spec.Authority, s.Spec.Source,
-            RuleSetStore.ScopeName(s.Spec.Scope), s.Spec.Retired, s.CreatedAt, history);
+            RuleSetStore.ScopeName(s.Spec.Scope), s.Spec.Retired, s.CreatedAt, s.CreatedBy, history);
 }

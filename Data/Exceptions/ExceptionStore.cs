@@ -133,7 +133,7 @@ public sealed class ExceptionStore(Db db)
         SELECT {Columns},
                CASE WHEN e.status IN ('{ExceptionStatus.Resolved.Name()}', '{ExceptionStatus.Waived.Name()}') THEN
                    (SELECT v.figures FROM exception_events v WHERE v.id = (SELECT MAX(w.id) FROM exception_events w WHERE w.exception_id = e.id AND w.figures IS NOT NULL))
-               END AS LastRecordedFigures
+               END AS LastRecordedFigures, e.message_zh AS MessageZh, e.message_en AS MessageEn
         FROM exceptions e WHERE e.institution = @Institution AND e.period >= @From AND e.period <= @To AND e."rule" <> '{DeadlineMissedRule}'
         """;
 
@@ -465,7 +465,12 @@ public sealed class ExceptionStore(Db db)
 
         public string? LastRecordedFigures { get; init; }
 
+        public string? MessageZh { get; init; }
+
+        public string? MessageEn { get; init; }
+
         public ExceptionOnRecord ToStored() => new(
-            Id, RuleSetId, Rule, ExceptionLifecycle.ParseStatus(Status)!.Value, Severity, RuleSetVersion, Figures, Baselines, SubmissionId, WaivedUntil, LastRecordedFigures);
+            Id, RuleSetId, Rule, ExceptionLifecycle.ParseStatus(Status)!.Value, Severity, RuleSetVersion, Figures, Baselines, SubmissionId, WaivedUntil, LastRecordedFigures,
+            MessageZh is null || MessageEn is null ? null : new(MessageZh, MessageEn));
     }
 }

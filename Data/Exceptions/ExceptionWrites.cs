@@ -59,6 +59,13 @@ internal sealed class ExceptionWrites(DbConnection connection, DbTransaction tra
                     ct);
                 await EventAsync(update.Id, Actor.System, update.Event, now, ct);
                 return update.Id;
+            case RefreshFinding refresh:
+                await RunAsync(
+                    Command(UpdateFindingSql, "RuleSetId", "RuleSetVersion", "severity", "status", "figures", "baselines", "MessageZh", "MessageEn", "SubmissionId", "now", "Id"),
+                    [refresh.Finding.RuleSetId, refresh.Finding.RuleSetVersion, refresh.Finding.Severity, refresh.Status.Name(), refresh.Finding.Figures, refresh.Finding.Baselines,
+                     refresh.Finding.Message.Zh, refresh.Finding.Message.En, refresh.Finding.SubmissionId, now, refresh.Id],
+                    ct);
+                return refresh.Id;
             case MoveStatus move:
                 await MoveAsync(move.Id, move.Event.To, move.WaivedUntil, now, ct);
                 await EventAsync(move.Id, Actor.System, move.Event, now, ct);

@@ -6,18 +6,21 @@ using NodaTime;
 
 namespace Compliance.Data.Rules;
 
-/// <summary>One version of a rule set as stored.</summary>
-public sealed record StoredRuleSet(string Id, int Version, RuleSetSpec Spec, Instant CreatedAt);
+/// <summary>One version of a rule set as stored, and who made it: <see cref="RuleSetStore.System"/> or the id of the key that put it.</summary>
+public sealed record StoredRuleSet(string Id, int Version, RuleSetSpec Spec, Instant CreatedAt, string CreatedBy);
 
 /// <summary>Rule sets as data: versions never change once written; a change is a new version.</summary>
 public sealed class RuleSetStore(Db db)
 {
+    /// <summary>The maker of the built-in versions and of those a migration adds.</summary>
+    public const string System = "system";
+
     private const string CountSql = "SELECT COUNT(*) FROM rule_sets WHERE id = @Id";
 
     private const string ListSql = """
         SELECT r.id AS Id, r.version AS Version, r.jurisdiction AS Jurisdiction, r.year_from AS YearFrom, r.year_to AS YearTo,
                r.rules AS Rules, r.scope AS Scope, r.name_zh AS NameZh, r.name_en AS NameEn, r.authority AS Authority,
-               r.source AS Source, r.retired AS Retired, r.created_at AS CreatedAt
+               r.source AS Source, r.retired AS Retired, r.created_at AS CreatedAt, r.created_by AS CreatedBy
         FROM rule_sets r
         WHERE (@id IS NULL OR r.id = @id)
           AND (@latestOnly = 0 OR EXISTS (SELECT 1 FROM latest_rule_sets l WHERE l.id = r.id AND l.version = r.version))
@@ -28,8 +31,8 @@ public sealed class RuleSetStore(Db db)
     private const string LatestVersionSql = "SELECT l.version FROM latest_rule_sets l WHERE l.id = @id";
 
     private const string InsertSql = """
-        INSERT INTO rule_sets (id, version, jurisdiction, year_from, year_to, rules, scope, name_zh, name_en, authority, source, retired, created_at)
-        VALUES (@id, @version, @Jurisdiction, @From, @To, @rules, @scope, @nameZh, @nameEn, @Authority, @Source, @retired, @now)
+        INSERT INTO rule_sets (id, version, jurisdiction, year_from, year_to, rules, scope, name_zh, name_en, authority, source, retired, created_at, created_by)
+        VALUES (@id, @version, @Jurisdiction, @From, @To, @rules, @scope, @nameZh, @nameEn, @Authority, @Source, @retired, @now, @createdBy)
         """;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -52,11 +55,23 @@ public sealed class RuleSetStore(Db db)
                 connection.Sql(CountSql), new { set.Id }, transaction, cancellationToken: ct));
             if (exists == 0)
             {
-                await InsertAsync(connection, transaction, set.Id, 1, spec, now, ct);
+                await InsertAsync(connection, transaction, set.Id, 1, spec, System, now, ct);
             }
         }
 
         await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// The built-in sets (those of <c>db/seed/rule-sets.json</c>) whose version in force is not <see cref="System"/>'s:
+    /// an admin's own version, which a migration updating the built-in sets leaves alone. By id: the version and its maker.
+    /// </summary>
+    public async Task<IReadOnlyList<StoredRuleSet>> BuiltInKeptAsync(CancellationToken ct)
+    {
+        await using var stream = Seed.Open("rule-sets.json");
+        var seed = await JsonSerializer.DeserializeAsync<SeedFile>(stream, Json, ct) ?? throw new InvalidDataException("rule-sets.json is empty.");
+        var ids = seed.RuleSets.Select(s => s.Id).ToList();
+        return [.. (await ListAsync(latestOnly: true, id: null, ct)).Where(s => ids.Contains(s.Id) && s.CreatedBy != System)];
     }
 
     /// <summary>The current (latest) version of every set, ready to run.</summary>
@@ -77,18 +92,19 @@ public sealed class RuleSetStore(Db db)
                 Source = r.Source,
                 Retired = r.Retired != 0,
             },
-            r.CreatedAt)).ToList();
+            r.CreatedAt,
+            r.CreatedBy)).ToList();
     }
 
-    /// <summary>Stores a new version of a set (version 1 for a new id) and returns its number.</summary>
-    public async Task<int> AddVersionAsync(string id, RuleSetSpec spec, Instant now, CancellationToken ct)
+    /// <summary>Stores a new version of a set (version 1 for a new id), made by the key <paramref name="createdBy"/>, and returns its number.</summary>
+    public async Task<int> AddVersionAsync(string id, RuleSetSpec spec, string createdBy, Instant now, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await db.Dialect.LockAsync(connection, transaction, $"rule-set/{id}", ct);
         var version = 1 + await connection.ExecuteScalarAsync<int>(new CommandDefinition(
             connection.Sql(LatestVersionSql), new { id }, transaction, cancellationToken: ct));
-        await InsertAsync(connection, transaction, id, version, spec, now, ct);
+        await InsertAsync(connection, transaction, id, version, spec, createdBy, now, ct);
         await transaction.CommitAsync(ct);
         return version;
     }
@@ -106,11 +122,11 @@ public sealed class RuleSetStore(Db db)
 
     private static StatisticalScope ScopeOf(string? name) => ParseScope(name) ?? throw new InvalidDataException($"A rule set's scope is cbirc or pboc, not '{name}'.");
 
-    private static Task<int> InsertAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string id, int version, RuleSetSpec spec, Instant now, CancellationToken ct) =>
+    private static Task<int> InsertAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string id, int version, RuleSetSpec spec, string createdBy, Instant now, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(connection.Sql(InsertSql), new
         {
             id, version, spec.Jurisdiction, spec.Years.From, spec.Years.To, rules = JsonSerializer.Serialize(spec.Rules, Json),
-            scope = ScopeName(spec.Scope), nameZh = spec.Name?.Zh, nameEn = spec.Name?.En, spec.Authority, spec.Source, retired = spec.Retired ? 1 : 0, now,
+            scope = ScopeName(spec.Scope), nameZh = spec.Name?.Zh, nameEn = spec.Name?.En, spec.Authority, spec.Source, retired = spec.Retired ? 1 : 0, now, createdBy,
         }, transaction, cancellationToken: ct));
 
     private sealed record SeedFile(IReadOnlyList<SeedSet> RuleSets);
@@ -144,5 +160,7 @@ public sealed class RuleSetStore(Db db)
         public long Retired { get; init; }
 
         public Instant CreatedAt { get; init; }
+
+        public string CreatedBy { get; init; } = System;
     }
 }

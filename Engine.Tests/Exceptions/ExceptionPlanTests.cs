@@ -86,13 +86,67 @@ public sealed class ExceptionPlanTests
     }
 
     [Test]
-    public void Evaluation_ByANewVersionOfTheSet_UpdatesTheFinding()
+    public void Evaluation_ByANewVersionOfTheSetWithEqualRules_RefreshesTheFindingWithoutAnEvent()
     {
-        var stored = new ExceptionOnRecord(41, Set.Id, "CREDIT_SHARE", S.Open, "breach", Set.Version - 1, FoundFigures, "{}", Submission, null, null);
+        var stored = new ExceptionOnRecord(41, Set.Id, "CREDIT_SHARE", S.Explained, "breach", Set.Version - 1, FoundFigures, "{}", Submission, null, null);
+        var result = new RuleEvaluation([new SetEvaluation(Set, [new RuleResult("CREDIT_SHARE", RuleOutcome.Breach, Finding, [])])]);
+
+        ExceptionPlan.OfEvaluation(result, Submission, [stored], Today).Should().ContainSingle().Which.Should().BeOfType<RefreshFinding>()
+            .Which.Should().Match<RefreshFinding>(r => r.Finding.RuleSetVersion == Set.Version && r.Status == S.Explained);
+    }
+
+    [Test]
+    public void Evaluation_WithAFigureANewerRuleAdded_RefreshesTheFindingWithoutAnEvent()
+    {
+        var stored = new ExceptionOnRecord(41, Set.Id, "CREDIT_SHARE", S.Open, "breach", Set.Version, "{}", "{}", Submission, null, null);
+        var result = new RuleEvaluation([new SetEvaluation(Set, [new RuleResult("CREDIT_SHARE", RuleOutcome.Breach, Finding, [])])]);
+
+        ExceptionPlan.OfEvaluation(result, Submission, [stored], Today).Should().ContainSingle().Which.Should().BeOfType<RefreshFinding>()
+            .Which.Finding.Figures.Should().Be(FoundFigures);
+    }
+
+    [Test]
+    public void Evaluation_WithANewMessageOnly_RefreshesTheFindingWithoutAnEvent()
+    {
+        var stored = new ExceptionOnRecord(41, Set.Id, "CREDIT_SHARE", S.Open, "breach", Set.Version, FoundFigures, "{}", Submission, null, null,
+            new LocalizedText("旧说法", "Old words"));
+        var result = new RuleEvaluation([new SetEvaluation(Set, [new RuleResult("CREDIT_SHARE", RuleOutcome.Breach, Finding, [])])]);
+
+        ExceptionPlan.OfEvaluation(result, Submission, [stored], Today).Should().ContainSingle().Which.Should().BeOfType<RefreshFinding>()
+            .Which.Finding.Message.Should().Be(Finding.Message);
+    }
+
+    [Test]
+    public void Evaluation_WithTheSameMessage_KeepsTheFinding()
+    {
+        var stored = new ExceptionOnRecord(41, Set.Id, "CREDIT_SHARE", S.Open, "breach", Set.Version, FoundFigures, "{}", Submission, null, null, Finding.Message);
+        var result = new RuleEvaluation([new SetEvaluation(Set, [new RuleResult("CREDIT_SHARE", RuleOutcome.Breach, Finding, [])])]);
+
+        ExceptionPlan.OfEvaluation(result, Submission, [stored], Today).Should().Equal(new KeepFinding(41, null));
+    }
+
+    [Test]
+    public void Evaluation_WithAnotherSeverity_UpdatesTheFindingWithAnEvent()
+    {
+        var stored = new ExceptionOnRecord(41, Set.Id, "CREDIT_SHARE", S.Open, "warning", Set.Version, FoundFigures, "{}", Submission, null, null);
         var result = new RuleEvaluation([new SetEvaluation(Set, [new RuleResult("CREDIT_SHARE", RuleOutcome.Breach, Finding, [])])]);
 
         ExceptionPlan.OfEvaluation(result, Submission, [stored], Today).Should().ContainSingle().Which.Should().BeOfType<UpdateFinding>()
-            .Which.Finding.RuleSetVersion.Should().Be(Set.Version);
+            .Which.Event.Kind.Should().Be(K.Updated);
+    }
+
+    [Test]
+    public void Evaluation_WhereOnlyADescriptiveFigureDiffers_RefreshesWithoutAnEvent()
+    {
+        var set = new RuleSet("national", 2, new RuleSetSpec("", new YearRange(2000, null), [new RuleSpec("INCLUSIVE_GROWTH", null)]));
+        var growth = new Finding("INCLUSIVE_GROWTH", Severity.Warning,
+            new Dictionary<string, object> { ["inclusiveGrowth"] = 1m, ["totalGrowth"] = 2m, ["gapPp"] = -1m, ["basis"] = "yoy" },
+            new Dictionary<string, object>(), new LocalizedText("增速", "Growth"));
+        var stored = new ExceptionOnRecord(41, set.Id, "INCLUSIVE_GROWTH", S.Open, "warning", set.Version,
+            """{"inclusiveGrowth":1,"totalGrowth":2,"gapPp":-1,"basis":"ytd"}""", "{}", Submission, null, null);
+        var result = new RuleEvaluation([new SetEvaluation(set, [new RuleResult("INCLUSIVE_GROWTH", RuleOutcome.Warning, growth, [])])]);
+
+        ExceptionPlan.OfEvaluation(result, Submission, [stored], Today).Should().ContainSingle().Which.Should().BeOfType<RefreshFinding>();
     }
 
     [Test]

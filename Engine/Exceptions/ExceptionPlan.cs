@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Compliance.Engine.Calendar;
 using Compliance.Engine.Rules;
 using NodaTime;
@@ -9,11 +10,12 @@ namespace Compliance.Engine.Exceptions;
 
 /// <summary>
 /// An exception of an institution-period as stored, as a plan reads it: its status, what it found, and the figures
-/// of its latest event that recorded some (<c>null</c> where none did, or where it is not decided and so not read).
+/// of its latest event that recorded some (<c>null</c> where none did, or where it is not decided and so not read), and
+/// its message (<c>null</c> where not read).
 /// </summary>
 public sealed record ExceptionOnRecord(
     long Id, string? RuleSetId, string Rule, ExceptionStatus Status, string Severity, int? RuleSetVersion, string Figures, string Baselines,
-    long? SubmissionId, LocalDate? WaivedUntil, string? LastRecordedFigures);
+    long? SubmissionId, LocalDate? WaivedUntil, string? LastRecordedFigures, LocalizedText? Message = null);
 
 /// <summary>What a finding stores in its exception (figures and baselines as <see cref="FindingJson"/> writes them).</summary>
 public sealed record StoredFinding(
@@ -30,6 +32,13 @@ public sealed record OpenFinding(StoredFinding Finding, PlannedEvent Event) : Ex
 
 /// <summary>Replaces what an exception found and moves it to the event's status, with the event.</summary>
 public sealed record UpdateFinding(long Id, StoredFinding Finding, PlannedEvent Event) : ExceptionWrite;
+
+/// <summary>
+/// Replaces what an open or explained exception found, in its <see cref="Status"/>, without an event: nothing the rule
+/// compared changed (a figure added by a newer rule, a new set version with equal rules, new baselines, a new name or
+/// message).
+/// </summary>
+public sealed record RefreshFinding(long Id, StoredFinding Finding, ExceptionStatus Status) : ExceptionWrite;
 
 /// <summary>Moves an exception to the event's status, its waiver ending on <see cref="WaivedUntil"/> (or none), with the event.</summary>
 public sealed record MoveStatus(long Id, LocalDate? WaivedUntil, PlannedEvent Event) : ExceptionWrite;
@@ -154,15 +163,21 @@ public static class ExceptionPlan
         }
 
         var from = current.Status;
-        // A regulator decided it: new figures are compared with the last recorded, and recorded as an event once.
+        // Only a figure the rule compared, or the severity, is a change worth an event (rules.md, "Exceptions"). A regulator
+        // decided it: new figures are compared with the last recorded, and recorded as an event once.
         var changed = ExceptionLifecycle.IsDecided(from) && !ExceptionLifecycle.WaiverHasEnded(from, current.WaivedUntil, today)
-            ? finding.Figures != (current.LastRecordedFigures ?? current.Figures)
-            : current.Figures != finding.Figures || current.Severity != finding.Severity || current.Baselines != finding.Baselines
-                || current.RuleSetVersion != finding.RuleSetVersion;
+            ? ComparedFiguresDiffer(finding.Rule, current.LastRecordedFigures ?? current.Figures, finding.Figures)
+            : current.Severity != finding.Severity || ComparedFiguresDiffer(finding.Rule, current.Figures, finding.Figures);
         var (e, next) = ExceptionLifecycle.OnEvaluation(from, current.WaivedUntil, today, found: true, changed);
         var transition = next!.Value;
         if (transition.Recorded is not { } recorded)
         {
+            if (!ExceptionLifecycle.IsDecided(from) && (current.Figures != finding.Figures || current.Baselines != finding.Baselines
+                || current.RuleSetVersion != finding.RuleSetVersion || (current.Message is { } message && message != finding.Message)))
+            {
+                return new RefreshFinding(current.Id, finding, from);
+            }
+
             return new KeepFinding(current.Id, !ExceptionLifecycle.IsDecided(from) && current.SubmissionId != finding.SubmissionId ? finding.SubmissionId : null);
         }
 
@@ -171,6 +186,30 @@ public static class ExceptionPlan
             : ExceptionLifecycle.IsDecided(from) ? "Re-evaluation found new figures." : null;
         var planned = new PlannedEvent(recorded, from, transition.To, note, finding.Figures);
         return ExceptionLifecycle.IsDecided(transition.To) ? new RecordEvent(current.Id, planned, ReplaceFigures: false) : new UpdateFinding(current.Id, finding, planned);
+    }
+
+    /// <summary>
+    /// Whether a figure the rule compared differs between two figure sets: every figure but those its rule declares
+    /// descriptive (<see cref="FigureDefinition.Compared"/> false, such as <c>basis</c>), and only where both sets have
+    /// it (a key added by a newer rule is no change).
+    /// </summary>
+    private static bool ComparedFiguresDiffer(string rule, string before, string after)
+    {
+        if (before == after)
+        {
+            return false;
+        }
+
+        var (was, now) = (JsonNode.Parse(before)?.AsObject(), JsonNode.Parse(after)?.AsObject());
+        if (was is null || now is null)
+        {
+            return true;
+        }
+
+        var definition = RuleCatalog.Find(rule);
+        return now.Any(figure => was.TryGetPropertyValue(figure.Key, out var old)
+            && definition?.Figure(figure.Key)?.Compared != false
+            && !JsonNode.DeepEquals(old, figure.Value));
     }
 
     private static MoveStatus? NoLongerFound(ExceptionOnRecord current, LocalDate today) =>

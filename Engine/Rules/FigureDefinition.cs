@@ -39,7 +39,14 @@ public enum FigureUnit
 /// Each rule declares its own, once (<see cref="RuleDefinition.Figures"/>); the API's units, the exports' rounding and
 /// the console's labels all read that declaration.
 /// </summary>
-public sealed record FigureDefinition(string Key, FigureUnit Unit, LocalizedText Name);
+public sealed record FigureDefinition(string Key, FigureUnit Unit, LocalizedText Name)
+{
+    /// <summary>
+    /// Whether the rule compared it (a value or a threshold); <c>false</c> for a figure that only describes how it
+    /// compared (<c>basis</c>, <c>strict</c>). A change of a compared figure is recorded as an <c>updated</c> event.
+    /// </summary>
+    public bool Compared { get; init; } = true;
+}
 
 /// <summary>The names of <see cref="FigureUnit"/> as the API writes them.</summary>
 public static class FigureUnits

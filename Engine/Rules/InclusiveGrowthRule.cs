@@ -16,7 +16,7 @@ public sealed class InclusiveGrowthRule(GrowthBasis basis, int assessmentMonth) 
 
     private static readonly FigureDefinition GrowthGap = new("gapPp", FigureUnit.Pp, new("增速差", "Growth gap"));
 
-    private static readonly FigureDefinition Basis = new("basis", FigureUnit.Text, new("增速基期", "Growth basis"));
+    private static readonly FigureDefinition Basis = new("basis", FigureUnit.Text, new("增速基期", "Growth basis")) { Compared = false };
 
     /// <summary>The figures its exceptions carry.</summary>
     public static IReadOnlyList<FigureDefinition> Figures { get; } = [InclusiveGrowth, TotalGrowth, GrowthGap, Basis];
