@@ -94,6 +94,37 @@ public sealed class FirstLoanEnterprisesTests
         }
     }
 
+    [TestCase("large_state", true, 3, "warning")]
+    [TestCase("large_state", true, 4, null)]
+    [TestCase("joint_stock", true, 3, "warning")]
+    [TestCase("large_state", false, 3, null)]
+    [TestCase("rural", true, 3, null)]
+    public async Task NationalSet_AsksLargeAndJointStockLegalPersons_ForMoreFirstLoanEnterprisesThanLastYear(
+        string category, bool legalPerson, int thisYear, string? severity)
+    {
+        (await _admin.PostAsJsonAsync("/api/v1/institutions", new
+        {
+            code = Bank, name = "测试银行", category, legalPerson, localLegalPerson = false, regionCode = "110101", reportingFrom = "2021-01",
+        })).StatusCode.Should().Be(HttpStatusCode.Created);
+        using var bank = _factory.ClientWithKey(await _factory.CreateKeyAsync(new { name = "bank", role = "institution", institution = Bank }));
+        // Three new first-loan enterprises in January 2021; this year's January has thisYear of them.
+        await bank.SubmitAcceptedAsync("2021-01", Csv([.. Enumerable.Range(1, 3).Select(i => NewEnterprise($"L{i}", $"E{i}", "2021-01-10"))]));
+        var january = await bank.WaitForEvaluationAsync(await bank.SubmitAcceptedAsync(
+            "2022-01", Csv([.. Enumerable.Range(1, thisYear).Select(i => NewEnterprise($"M{i}", $"F{i}", "2022-01-10"))])));
+
+        var found = (await bank.ExceptionsAsync("&ruleSet=national&rule=FIRST_LOAN_ENTERPRISES&period=2022-01")).SingleOrDefault();
+        var outcome = january["evaluation"]!["rules"]!.AsArray()
+            .Single(r => r!["ruleSet"]!.GetValue<string>() == "national" && r["rule"]!.GetValue<string>() == "FIRST_LOAN_ENTERPRISES")!;
+
+        using (new AssertionScope())
+        {
+            (found?["severity"]?.GetValue<string>()).Should().Be(severity);
+            var inPopulation = legalPerson && category is "large_state" or "joint_stock";
+            outcome["outcome"]!.GetValue<string>().Should().Be(!inPopulation ? "notApplicable" : severity ?? "pass");
+            (outcome["reason"]?.GetValue<string>()).Should().Be(inPopulation ? null : "population");
+        }
+    }
+
     [Test]
     public async Task AdminsSet_WithStrictIndividualBusiness_FailsAFlatBook_AsTheNationalSetDoesFrom2022()
     {
