@@ -335,6 +335,43 @@ public sealed class IngestTests(TestDatabase database)
         gb["indicators"]!.ToJsonString().Should().Be(utf8["indicators"]!.ToJsonString());
     }
 
+    [Test]
+    public async Task Gb18030SentAsUtf8_IsRefusedNamingTheCharset_AndAcceptedSentAgainSoDeclared()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var bytes = Encoding.GetEncoding("GB18030").GetBytes(Example.Replace("loan_id", "借据号", StringComparison.Ordinal));
+        var first = new HttpRequestMessage(HttpMethod.Post, "/api/v1/submissions?period=2022-11") { Content = new ByteArrayContent(bytes) };
+        first.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
+        first.Headers.Add("Idempotency-Key", "gb-first");
+
+        var refused = await _bank.SendAsync(first);
+        var problem = await refused.JsonAsync();
+        var again = await _bank.PostLedgerAsync("2022-11", bytes, contentType: "text/csv; charset=gb18030");
+
+        using (new AssertionScope())
+        {
+            refused.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+            problem["detectedCharset"]!.GetValue<string>().Should().Be("gb18030");
+            problem["errors"]![0]!["code"]!.GetValue<string>().Should().Be("E009");
+            problem["errors"]![0]!["message"]!.GetValue<string>().Should().Contain("charset=gb18030");
+            again.StatusCode.Should().Be(HttpStatusCode.Created);
+        }
+    }
+
+    [Test]
+    public async Task MalformedUtf8ThatIsNoGb18030Either_IsRefusedWithoutADetectedCharset()
+    {
+        var bytes = Encoding.UTF8.GetBytes(Example).Concat(new byte[] { 0xFF, 0x81, 0x20 }).ToArray();
+
+        var problem = await (await _bank.PostLedgerAsync("2022-11", bytes)).JsonAsync();
+
+        using (new AssertionScope())
+        {
+            problem["errors"]![0]!["code"]!.GetValue<string>().Should().Be("E009");
+            problem.ContainsKey("detectedCharset").Should().BeFalse();
+        }
+    }
+
     [TestCase("application/json")]
     [TestCase("application/x-ndjson")]
     public async Task JsonFormats_GiveTheSameSnapshotAsCsv(string mediaType)

@@ -354,6 +354,11 @@ internal sealed class SubmitLedger(
             ["errorCount"] = result.ErrorCount,
             ["errors"] = shown,
         };
+        if (result.DetectedCharset is { } charset)
+        {
+            extensions["detectedCharset"] = charset;
+        }
+
         var kept = submissionId is null ? "It was not kept (dry run)." : $"It is kept as rejected submission {submissionId}.";
         return Problems.Of(Problems.LedgerInvalid, $"The ledger has {result.ErrorCount} error(s) and was rejected whole. {kept}", extensions);
     }

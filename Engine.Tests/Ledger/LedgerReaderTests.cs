@@ -516,7 +516,35 @@ public sealed class LedgerReaderTests
         {
             LedgerCsv.Describe(result.Errors).Should().Equal("E009 null null");
             result.Snapshot.Should().BeNull();
+            result.DetectedCharset.Should().Be("gb18030");
+            result.Errors[0].Message.Should().Contain("charset=gb18030");
         }
+    }
+
+    [Test]
+    public void ReadCsv_BytesNeitherUtf8NorGb18030_IsE009WithoutADetectedCharset()
+    {
+        // 0xFF is no lead byte in UTF-8, and 0x81 0x20 no GB18030 sequence.
+        var body = LedgerEncodings.ForCharset("utf-8")!.GetBytes(ChineseLedger).Concat(new byte[] { 0xFF, 0x81, 0x20 }).ToArray();
+
+        var result = LedgerCsv.ReadBytes(body, LedgerEncodings.ForCharset("utf-8")!);
+
+        using (new AssertionScope())
+        {
+            LedgerCsv.Describe(result.Errors).Should().Equal("E009 null null");
+            result.DetectedCharset.Should().BeNull();
+            result.Errors[0].Message.Should().Contain("declare the charset");
+        }
+    }
+
+    [Test]
+    public void ReadCsv_InvalidGb18030DeclaredGb18030_DetectsNothing()
+    {
+        var body = new byte[] { 0x61, 0x0A, 0x81, 0x20 };
+
+        var result = LedgerCsv.ReadBytes(body, LedgerEncodings.ForCharset("gb18030")!);
+
+        result.DetectedCharset.Should().BeNull();
     }
 
     [Test]

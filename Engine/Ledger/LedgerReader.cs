@@ -44,13 +44,17 @@ public static class LedgerReader
         // A loan takes about 128 bytes of CSV: size the per-id state for that many rows at once.
         var validator = new LedgerValidator(period, sink, body.CanSeek ? body.Length / BytesPerRow : 0);
         using var text = new StreamReader(body, encoding, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16, leaveOpen: true);
+        string? detected = null;
         try
         {
             ReadRecords(text, validator);
         }
         catch (DecoderFallbackException)
         {
-            validator.Error(null, null, LedgerCodes.Undecodable, $"The body is not valid {encoding.WebName}; declare the charset it is written in (utf-8 or gb18030).");
+            detected = encoding is UTF8Encoding && ReadsAsGb18030(body) ? Gb18030 : null;
+            validator.Error(null, null, LedgerCodes.Undecodable, detected is null
+                ? $"The body is not valid {encoding.WebName}; declare the charset it is written in (utf-8 or gb18030)."
+                : "The body is not valid UTF-8, but it reads as GB18030 (GBK) without error: send it again with Content-Type: text/csv; charset=gb18030 (and a new Idempotency-Key). 正文不是有效的 UTF-8 编码，但可按 GB18030（GBK）读取：请以 charset=gb18030 重新报送。");
         }
         catch (CsvRecordTooLargeException)
         {
@@ -61,7 +65,36 @@ public static class LedgerReader
             validator.Error(e.RowNumber + 1, null, LedgerCodes.Undecodable, "The body is not well-formed CSV (an unclosed or misplaced quote).");
         }
 
-        return validator.Finish();
+        return validator.Finish() with { DetectedCharset = detected };
+    }
+
+    /// <summary>The name a client declares GB18030 by, as <see cref="LedgerReadResult.DetectedCharset"/> reports it.</summary>
+    public const string Gb18030 = "gb18030";
+
+    // Whether the whole body, read again from its start, decodes as GB18030 with no invalid sequence: what an upload
+    // from a Chinese-locale spreadsheet usually is. Only a body that can be read again is tried.
+    private static bool ReadsAsGb18030(Stream body)
+    {
+        if (!body.CanSeek)
+        {
+            return false;
+        }
+
+        body.Position = 0;
+        using var text = new StreamReader(body, LedgerEncodings.ForCharset(Gb18030)!, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16, leaveOpen: true);
+        var buffer = new char[1 << 14];
+        try
+        {
+            while (text.Read(buffer, 0, buffer.Length) > 0)
+            {
+            }
+
+            return true;
+        }
+        catch (DecoderFallbackException)
+        {
+            return false;
+        }
     }
 
     private static void ReadRecords(TextReader text, LedgerValidator validator)

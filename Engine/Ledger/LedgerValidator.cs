@@ -422,4 +422,10 @@ public sealed record LedgerReadResult(
 {
     /// <summary>Whether the ledger is accepted.</summary>
     public bool IsValid => ErrorCount == 0;
+
+    /// <summary>
+    /// The charset a CSV body declared (or defaulted to) as UTF-8 reads in without error where it is not UTF-8:
+    /// <c>gb18030</c>, for a client to offer sending it again so declared; <c>null</c> otherwise. Never used to read it.
+    /// </summary>
+    public string? DetectedCharset { get; init; }
 }
