@@ -40,6 +40,7 @@ internal sealed class ApiKeyAuthentication(
             new(Caller.RoleClaim, key.Role),
             new(ClaimTypes.Role, key.Role),
             new(Caller.PrefixClaim, key.Prefix),
+            new(Caller.NameClaim, key.Name),
         };
         if (key.Institution is not null)
         {

@@ -2,6 +2,8 @@ using Compliance.Api.Http;
 using Compliance.Data.Access;
 using Compliance.Data.Institutions;
 using Compliance.Data;
+using Compliance.Data.Snapshots;
+using Compliance.Engine;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NodaTime;
 using System.ComponentModel.DataAnnotations;
@@ -19,14 +21,19 @@ internal static class ApiKeysApi
         group.MapGet("/", List).WithName("ListApiKeys").WithSummary("List API keys").WithDescription("Admin only. Every key with its prefix, role, binding and dates; never the key.");
         group.MapDelete("/{id}", Revoke).WithName("RevokeApiKey").WithSummary("Revoke an API key").WithDescription("Admin only. The key stops working at once.").ProducesProblem(404);
         routes.MapGet("/api/v1/me", Me).WithTags("Access").WithName("GetMe").RequireAuthorization().ProducesProblem(401)
-            .WithSummary("The caller's own key").WithDescription("The id, visible prefix, role and binding (institution or jurisdiction) of the key that makes the request; never the key itself.");
+            .WithSummary("The caller's own key").WithDescription("The id, visible prefix, name, role and binding (institution or jurisdiction) of the key that makes the request, never the key itself; and latestPeriod, the latest period with an accepted ledger among the institutions the key may see (null if none), where a console opens.");
         return group;
     }
 
-    public sealed record MeView(string KeyId, string Prefix, string Role, string? Institution, string? Jurisdiction);
+    public sealed record MeView(string KeyId, string Prefix, string Name, string Role, string? Institution, string? Jurisdiction, string? LatestPeriod);
 
-    private static Ok<MeView> Me(Caller caller, HttpContext context) =>
-        TypedResults.Ok(new MeView(Formats.Id(caller.KeyId), context.User.FindFirst(Caller.PrefixClaim)?.Value ?? "", caller.Role, caller.Institution, caller.Jurisdiction));
+    private static async Task<Ok<MeView>> Me(Caller caller, HttpContext context, SnapshotStore snapshots, CancellationToken ct)
+    {
+        var latest = await snapshots.LatestPeriodAsync(caller.Scope, ct);
+        return TypedResults.Ok(new MeView(
+            Formats.Id(caller.KeyId), context.User.FindFirst(Caller.PrefixClaim)?.Value ?? "", context.User.FindFirst(Caller.NameClaim)?.Value ?? "",
+            caller.Role, caller.Institution, caller.Jurisdiction, latest is { } period ? Periods.Format(period) : null));
+    }
 
     public sealed record CreateKey(
         [property: Required(ErrorMessage = AcceptedRanges.RequiredError), StringLength(200, ErrorMessage = AcceptedRanges.LengthError), NameText] string? Name,

@@ -20,6 +20,7 @@ public sealed record Caller(long KeyId, string Role, string? Institution, string
     internal const string InstitutionClaim = "compliance:institution";
     internal const string JurisdictionClaim = "compliance:jurisdiction";
     internal const string PrefixClaim = "compliance:prefix";
+    internal const string NameClaim = "compliance:name";
 
     public bool IsAdmin => Role == Roles.Admin;
 

@@ -65,6 +65,9 @@ public sealed class SnapshotStore(Db db)
 
     private const string LatestPeriodsSql = "SELECT institution, MAX(period) FROM snapshots GROUP BY institution";
 
+    // The latest period with an accepted ledger (one with a snapshot) among the institutions a scope sees.
+    private const string LatestPeriodOfScopeSql = $"SELECT MAX(s.period) FROM snapshots s JOIN institutions i ON i.code = s.institution WHERE {Scope.Filter}";
+
     private static string LatestOfPeriodSql { get; } = $"""
         SELECT {Columns}, s.institution AS Institution FROM snapshots s {Latest}
         WHERE s.period = @period
@@ -214,6 +217,18 @@ public sealed class SnapshotStore(Db db)
         }
 
         return found;
+    }
+
+    /// <summary>The latest period with an accepted ledger among the institutions <paramref name="scope"/> sees, or <c>null</c>.</summary>
+    public async Task<YearMonth?> LatestPeriodAsync(Scope scope, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        await using var connection = await db.OpenAsync(ct);
+        var latest = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(connection.Sql(LatestPeriodOfScopeSql), new
+        {
+            ScopeInstitution = scope.Institution, ScopeRegionLike = scope.RegionLike,
+        }, cancellationToken: ct));
+        return latest is null ? null : Periods.Parse(latest);
     }
 
     /// <summary>The snapshot stored for one submission, or <c>null</c>.</summary>
