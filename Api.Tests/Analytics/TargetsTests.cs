@@ -259,8 +259,8 @@ public sealed class TargetsTests
         (await (await admin.GetAsync("/api/v1/targets/luliang-total-growth/progress")).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid-request"))
             .ErrorFields().Should().Contain("year");
         await (await bank.GetAsync("/api/v1/targets/linyi-operating-increase/progress?year=2022")).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "forbidden");
-        await (await regulator.GetAsync("/api/v1/targets/luliang-total-growth/progress?year=2022")).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "forbidden");
-        await (await inside.GetAsync("/api/v1/targets/shandong-operating-increase/progress?year=2022")).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        await (await regulator.GetAsync("/api/v1/targets/luliang-total-growth/progress?year=2022")).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
+        (await inside.GetJsonAsync("/api/v1/targets/shandong-operating-increase/progress?year=2022"))["extent"]!.GetValue<string>().Should().Be("contribution");
         (await inside.GetJsonAsync("/api/v1/targets/linyi-operating-increase/progress?year=2022"))["status"]!.GetValue<string>().Should().Be("noData");
         (await regulator.GetJsonAsync("/api/v1/targets/linyi-operating-increase/progress?year=2022"))["months"]!.AsArray().Should().HaveCount(12);
     }
