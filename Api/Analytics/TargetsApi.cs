@@ -53,11 +53,12 @@ internal static class TargetsApi
 
     /// <summary>
     /// One regional target in its current version; <c>value</c> or <c>versus</c>, never both. <c>unit</c> is the unit of
-    /// its measure's figures (percent, pp, yuan or count), read from the measure.
+    /// its measure's figures (percent, pp, yuan or count), read from the measure. <c>createdBy</c> is <c>system</c> for a
+    /// built-in or migrated version, else the id of the admin's key that put it (null where that was not recorded).
     /// </summary>
     public sealed record TargetView(
         string Id, int Version, LocalizedText Name, string? Source, string Jurisdiction, int Year, TargetPopulationView Population, string Measure, string Op,
-        decimal? Value, TargetVersusView? Versus, string? Scope, Instant CreatedAt, string Unit);
+        decimal? Value, TargetVersusView? Versus, string? Scope, Instant CreatedAt, string? CreatedBy, string Unit);
 
     public sealed record TargetList(IReadOnlyList<TargetView> Items);
 
@@ -156,7 +157,7 @@ internal static class TargetsApi
     private static decimal? Round(decimal? value, int decimals) => value is { } v ? Math.Round(v, decimals, MidpointRounding.AwayFromZero) : null;
 
     private static async Task<Results<Created<TargetView>, Ok<TargetView>, ProblemHttpResult>> Put(
-        [RegularExpression("^[A-Za-z0-9_-]{1,64}$", ErrorMessage = "{0} is 1–64 of A–Z a–z 0–9 - _.")] string id, HttpRequest request, TargetStore targets,
+        [RegularExpression("^[A-Za-z0-9_-]{1,64}$", ErrorMessage = "{0} is 1–64 of A–Z a–z 0–9 - _.")] string id, HttpRequest request, Caller caller, TargetStore targets,
         IClock clock, CancellationToken ct)
     {
         TargetSpec? spec;
@@ -177,15 +178,16 @@ internal static class TargetsApi
         }
 
         var now = clock.GetCurrentInstant();
-        var version = await targets.AddVersionAsync(id, spec, now, ct);
-        var view = View(new StoredTarget(id, version, spec, now));
+        var createdBy = Formats.Id(caller.KeyId);
+        var version = await targets.AddVersionAsync(id, spec, createdBy, now, ct);
+        var view = View(new StoredTarget(id, version, spec, now, createdBy));
         return version == 1 ? TypedResults.Created($"/api/v1/targets/{id}", view) : TypedResults.Ok(view);
     }
 
     private static TargetView View(StoredTarget t) => new(
         t.Id, t.Version, t.Spec.Name, t.Spec.Source, t.Spec.Jurisdiction, t.Spec.Year, View(t.Spec.Population), t.Spec.Measure.ToString(), t.Spec.Op,
         t.Spec.Value, t.Spec.Versus is { } versus ? new TargetVersusView(View(versus.Population), versus.Measure.ToString()) : null,
-        t.Spec.Scope switch { Engine.Indicators.StatisticalScope.Pboc => "pboc", Engine.Indicators.StatisticalScope.Cbirc => "cbirc", _ => null }, t.CreatedAt,
+        t.Spec.Scope switch { Engine.Indicators.StatisticalScope.Pboc => "pboc", Engine.Indicators.StatisticalScope.Cbirc => "cbirc", _ => null }, t.CreatedAt, t.CreatedBy,
         Engine.Rules.FigureUnits.Name(t.Spec.Measure.Unit));
 
     private static TargetPopulationView View(TargetPopulation population) => new(population.Categories, population.LocalLegalPerson);
