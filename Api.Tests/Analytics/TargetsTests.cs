@@ -87,7 +87,10 @@ public sealed class TargetsTests
         versus["measure"]!.GetValue<string>().Should().Be("growthPct(inclusiveBalance)");
         versus["op"]!.GetValue<string>().Should().Be(">");
         versus["value"].Should().BeNull();
-        versus["versus"]!["population"]!["categories"]!.AsArray().Select(c => c!.GetValue<string>()).Should().Equal("large_state", "joint_stock");
+        versus["versus"]!["population"]!["categories"]!.AsArray().Select(c => c!.GetValue<string>()).Should().Equal("large_state", "joint_stock", "policy");
+        items["luliang-national-banks"]!["population"]!["categories"]!.AsArray().Select(c => c!.GetValue<string>()).Should().Equal("large_state", "joint_stock", "policy");
+        items.Values.Should().OnlyContain(t => t!["source"]!.GetValue<string>() == "《中国人民银行吕梁市中心支行关于金融支持吕梁市场主体倍增工程的实施意见》");
+        versus["createdBy"]!.GetValue<string>().Should().Be("system");
         versus["versus"]!["measure"]!.GetValue<string>().Should().Be("growthPct(inclusiveBalance)");
         versus["scope"]!.GetValue<string>().Should().Be("pboc");
         versus["name"]!["zh"]!.GetValue<string>().Should().NotBeNullOrEmpty();
@@ -145,6 +148,7 @@ public sealed class TargetsTests
         var first = await created.JsonAsync();
         first["version"]!.GetValue<int>().Should().Be(1);
         first["value"]!.GetValue<decimal>().Should().Be(1_000_000.5m);
+        first["createdBy"]!.GetValue<string>().Should().Be((await admin.GetJsonAsync("/api/v1/me"))["keyId"]!.GetValue<string>(), "the admin's key put it");
 
         var changed = await admin.PutAsJsonAsync("/api/v1/targets/tg-henan", Target(value: 2_000_000));
         changed.StatusCode.Should().Be(HttpStatusCode.OK, await changed.Content.ReadAsStringAsync());
@@ -259,8 +263,8 @@ public sealed class TargetsTests
         (await (await admin.GetAsync("/api/v1/targets/luliang-total-growth/progress")).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid-request"))
             .ErrorFields().Should().Contain("year");
         await (await bank.GetAsync("/api/v1/targets/linyi-operating-increase/progress?year=2022")).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "forbidden");
-        await (await regulator.GetAsync("/api/v1/targets/luliang-total-growth/progress?year=2022")).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "forbidden");
-        await (await inside.GetAsync("/api/v1/targets/shandong-operating-increase/progress?year=2022")).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        await (await regulator.GetAsync("/api/v1/targets/luliang-total-growth/progress?year=2022")).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
+        (await inside.GetJsonAsync("/api/v1/targets/shandong-operating-increase/progress?year=2022"))["extent"]!.GetValue<string>().Should().Be("contribution");
         (await inside.GetJsonAsync("/api/v1/targets/linyi-operating-increase/progress?year=2022"))["status"]!.GetValue<string>().Should().Be("noData");
         (await regulator.GetJsonAsync("/api/v1/targets/linyi-operating-increase/progress?year=2022"))["months"]!.AsArray().Should().HaveCount(12);
     }

@@ -76,7 +76,7 @@ public sealed class AccessMatrixTests(TestDatabase database)
         ["GET /api/v1/analytics/ranking"] = Access.OverA,
         ["GET /api/v1/targets"] = Access.OverA,
         ["PUT /api/v1/targets/{id}"] = Access.Admin,
-        ["GET /api/v1/targets/{id}/progress"] = Access.OverA,
+        ["GET /api/v1/targets/{id}/progress"] = Access.TargetOverA,
     };
 
     private readonly Dictionary<string, string> _keys = [];
@@ -114,6 +114,12 @@ public sealed class AccessMatrixTests(TestDatabase database)
         /// institutions and to a regulator elsewhere.
         /// </summary>
         OverA,
+
+        /// <summary>
+        /// The progress of a target of A's jurisdiction: admins and a regulator over A; 403 to institutions; 404 to a
+        /// regulator elsewhere, to whom the target does not exist.
+        /// </summary>
+        TargetOverA,
     }
 
     [OneTimeSetUp]
@@ -234,6 +240,9 @@ public sealed class AccessMatrixTests(TestDatabase database)
             (Access.Admin, _) => 403,
             (Access.OverA, "admin" or "regulator 37") => 0,
             (Access.OverA, _) => 403,
+            (Access.TargetOverA, "admin" or "regulator 37") => 0,
+            (Access.TargetOverA, "regulator 41") => 404,
+            (Access.TargetOverA, _) => 403,
             (_, "B" or "regulator 41") when access == Access.ForA => 403,
             (_, "B" or "regulator 41") => 404,
             (Access.OfA, _) => 0,

@@ -2,6 +2,7 @@ using System.Globalization;
 using Compliance.Api.Access;
 using Compliance.Api.Http;
 using Compliance.Data;
+using Compliance.Engine.Analytics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -42,6 +43,27 @@ internal static class AnalyticsAccess
 
         scope = new Scope(null, jurisdiction);
         return true;
+    }
+
+    /// <summary>
+    /// How much of a target of <paramref name="targetJurisdiction"/> the caller may read (analytics.md, "Regional
+    /// targets"): all of it for an admin and for a regulator whose jurisdiction is a prefix of the target's; its own
+    /// contribution for a regulator inside the target's jurisdiction; <c>null</c> (not visible) for a regulator of a
+    /// disjoint jurisdiction, and for an institution.
+    /// </summary>
+    public static ProgressExtent? ExtentOf(Caller caller, string targetJurisdiction)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(targetJurisdiction);
+        if (caller.IsInstitution)
+        {
+            return null;
+        }
+
+        var own = caller.IsRegulator ? caller.Jurisdiction ?? "" : "";
+        return targetJurisdiction.StartsWith(own, StringComparison.Ordinal) ? ProgressExtent.Full
+            : own.StartsWith(targetJurisdiction, StringComparison.Ordinal) ? ProgressExtent.Contribution
+            : null;
     }
 
     /// <summary>

@@ -30,7 +30,7 @@ internal static class SupportToolApi
             .WithSummary("Get a jurisdiction's support tool")
             .WithDescription("For each quarter of the year, the sums of the increases and amounts of the support tool over the local legal-person institutions of the "
                 + "jurisdiction's population (region code under it, reporting from the quarter's end or before) that have both snapshots; each quarter's coverage "
-                + "counts them (included) against that population (expected). An admin may ask for any jurisdiction (national by default), a regulator for its own "
+                + "counts them (included) against that population (expected); consolidated is always 0, each institution being paid on its own ledger. An admin may ask for any jurisdiction (national by default), a regulator for its own "
                 + "or one inside it (its own by default); institution keys are refused.")
             .RequireAuthorization().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403);
         return routes;
@@ -49,8 +49,11 @@ internal static class SupportToolApi
 
     public sealed record JurisdictionQuarter(string Quarter, int Institutions, decimal Increase, decimal Amount, Coverage Coverage);
 
-    /// <summary>How many institutions a figure sums, of how many it should.</summary>
-    public sealed record Coverage(int Included, int Expected);
+    /// <summary>
+    /// How many institutions a figure sums, of how many it should, in the shape of every coverage (analytics.md,
+    /// "Population and coverage"): the support tool pays each institution on its own ledger, so it never consolidates.
+    /// </summary>
+    public sealed record Coverage(int Expected, int Included, int Consolidated);
 
     private static async Task<Results<Ok<InstitutionSupportTool>, ProblemHttpResult>> ForInstitution(
         string code, Caller caller, InstitutionStore institutions, AnalyticsSnapshots snapshots, [AsParameters] YearQuery query, CancellationToken ct)
@@ -99,7 +102,7 @@ internal static class SupportToolApi
                 .Where(q => q.Increase is not null)
                 .ToList();
             quarters.Add(new JurisdictionQuarter(
-                quarter.ToString(), counted.Count, counted.Sum(q => q.Increase!.Value), counted.Sum(q => q.Amount!.Value), new Coverage(counted.Count, population.Count)));
+                quarter.ToString(), counted.Count, counted.Sum(q => q.Increase!.Value), counted.Sum(q => q.Amount!.Value), new Coverage(population.Count, counted.Count, Consolidated: 0)));
         }
 
         return TypedResults.Ok(new JurisdictionSupportTool(scope.RegionPrefix ?? "", quarters));

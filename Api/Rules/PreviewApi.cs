@@ -9,7 +9,7 @@ using Compliance.Data.Exceptions;
 using Compliance.Data.Rules;
 using Compliance.Data.Analytics;
 using Compliance.Engine;
-using Compliance.Engine.Calendar;
+using Compliance.Engine.Analytics;
 using Compliance.Engine.Exceptions;
 using Compliance.Engine.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -40,7 +40,10 @@ internal static class PreviewApi
             .WithSummary("Preview a rule-set change")
             .WithDescription("Admins, and regulators whose jurisdiction is a prefix of the set's current and draft jurisdiction. Evaluates every stored "
                 + "institution-period in [from, to] that the caller may see and that the set or the draft (the body of PUT /rule-sets/{id}) applies to, "
-                + "with the draft in place of the set's current version, and lists the exceptions a re-evaluation would open, clear or change. Writes nothing. "
+                + "evaluates the draft and the set's current version on the same snapshots, and lists, for that set's keys alone, what the draft would open "
+                + "(found by the draft, not by the current version, and nothing stored open, explained, resolved or waived), clear (found by the current version, "
+                + "not by the draft, stored open or explained) or change (both find it with another severity, stored open or explained). Another set's findings and "
+                + "a waiver whose until has passed are no part of it: a draft equal to the current version previews nothing. Writes nothing. "
                 + $"At most {PreviewPlaces.Count} previews run at once on a server: another answers 429 rate-limited with Retry-After; a preview whose "
                 + "client disconnects stops and frees its place.");
     }
@@ -70,7 +73,7 @@ internal static class PreviewApi
 
     private static async Task<Results<Ok<PreviewView>, ProblemHttpResult>> Preview(
         string id, [AsParameters] PreviewQuery query, RulesApi.RuleSetBody body, Caller caller, RuleSetStore ruleSets, AnalyticsSnapshots snapshots,
-        ExceptionStore exceptions, PreviewPlaces places, IClock clock, HttpResponse response, ILogger<PreviewPlaces> log, CancellationToken ct)
+        ExceptionStore exceptions, PreviewPlaces places, HttpResponse response, ILogger<PreviewPlaces> log, CancellationToken ct)
     {
         var started = Stopwatch.StartNew();
         if (caller.IsInstitution)
@@ -113,9 +116,7 @@ internal static class PreviewApi
         }
 
         var draft = new RuleSet(id, current.Version + 1, spec);
-        var withDraft = sets.Where(s => s.Id != id).Append(draft).ToList();
         var scope = caller.Scope;
-        var today = ReportingZone.DateOf(clock.GetCurrentInstant());
         var stored = await exceptions.StoredForEvaluationAsync(scope, from, to, ct);
 
         var opened = new List<OpenedView>();
@@ -135,39 +136,62 @@ internal static class PreviewApi
                 continue;
             }
 
+            // The draft's effect alone: the set's current version and the draft on the same snapshots, rule by rule, each
+            // beside the exception stored for that key; no other set is evaluated, and no waiver's end is acted on.
             evaluated++;
-            var before = opened.Count + cleared.Count + changed.Count;
-            var evaluation = RuleEvaluation.Of(withDraft, institution, history);
-            var existing = stored.GetValueOrDefault((history.Institution, history.Period)) ?? [];
-            foreach (var (set, result, exception) in evaluation.Against(existing, e => (e.RuleSetId ?? "", e.Rule)))
+            var before = FindingsOf(RuleEvaluation.Of([current], institution, history));
+            var after = FindingsOf(RuleEvaluation.Of([draft], institution, history));
+            var existing = new Dictionary<string, ExceptionRecord>(StringComparer.Ordinal);
+            foreach (var exception in stored.GetValueOrDefault((history.Institution, history.Period)) ?? [])
             {
-                var finding = result?.Finding;
-                var severity = finding is null ? null : finding.Severity.Name();
-                var status = exception is null ? null : ExceptionLifecycle.ParseStatus(exception.Status);
-                switch (Replay.Of(status, exception?.WaivedUntil, today, finding is not null, severity != exception?.Severity))
+                if (exception.RuleSetId == id)
+                {
+                    existing.TryAdd(exception.Rule, exception);
+                }
+            }
+
+            var changes = opened.Count + cleared.Count + changed.Count;
+            foreach (var rule in before.Keys.Union(after.Keys, StringComparer.Ordinal))
+            {
+                var was = before.GetValueOrDefault(rule);
+                var now = after.GetValueOrDefault(rule);
+                var exception = existing.GetValueOrDefault(rule);
+                var status = exception is null ? (ExceptionStatus?)null : ExceptionLifecycle.ParseStatus(exception.Status);
+                switch (DraftEffect.Of(was?.Severity, now?.Severity, status))
                 {
                     case ReplayChange.Opened:
-                        opened.Add(new OpenedView(history.Institution, history.Period, set!.Id, finding!.Rule, severity!, FindingJson.Figures(finding.Figures)));
+                        opened.Add(new OpenedView(history.Institution, history.Period, id, rule, now!.Severity.Name(), FindingJson.Figures(now.Figures)));
                         break;
                     case ReplayChange.Cleared:
-                        cleared.Add(new ClearedView(Formats.Id(exception!.Id), exception.Institution, exception.Period, exception.RuleSetId ?? "", exception.Rule));
+                        cleared.Add(new ClearedView(Formats.Id(exception!.Id), exception.Institution, exception.Period, id, exception.Rule));
                         break;
                     case ReplayChange.Changed:
-                        changed.Add(new ChangedView(Formats.Id(exception!.Id), exception.Institution, exception.Period, exception.RuleSetId ?? "", exception.Rule,
-                            exception.Severity, severity!));
+                        changed.Add(new ChangedView(Formats.Id(exception!.Id), exception.Institution, exception.Period, id, exception.Rule, exception.Severity, now!.Severity.Name()));
                         break;
                     default:
                         break;
                 }
             }
 
-            if (opened.Count + cleared.Count + changed.Count == before)
+            if (opened.Count + cleared.Count + changed.Count == changes)
             {
                 unchanged++;
             }
         }
 
         return TypedResults.Ok(new PreviewView(new DraftView(id, current.Version), evaluated, opened, cleared, changed, unchanged, started.ElapsedMilliseconds));
+    }
+
+    /// <summary>The findings of one set's evaluation, by rule.</summary>
+    private static Dictionary<string, Finding> FindingsOf(RuleEvaluation evaluation)
+    {
+        var findings = new Dictionary<string, Finding>(StringComparer.Ordinal);
+        foreach (var (_, finding) in evaluation.Findings)
+        {
+            findings.TryAdd(finding.Rule, finding);
+        }
+
+        return findings;
     }
 }
 

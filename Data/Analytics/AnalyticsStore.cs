@@ -53,6 +53,9 @@ public sealed class AnalyticsStore(Db db)
         GROUP BY e.rule_set_id, e."rule", e.severity, e.status
         """;
 
+    // Every institution's parent, whoever may see it: only to tell which ledgers hold which, never answered.
+    private const string ParentsSql = "SELECT i.code AS Code, i.parent AS Parent FROM institutions i WHERE i.parent IS NOT NULL";
+
     private const string CellFindingsSql = $"""
         SELECT e.id AS Id, e.institution AS Institution, e.rule_set_id AS RuleSet, e."rule" AS "Rule", e.severity AS Severity, e.status AS Status
         FROM exceptions e JOIN institutions i ON i.code = e.institution
@@ -99,6 +102,17 @@ public sealed class AnalyticsStore(Db db)
         return [.. rows.Select(r => new KeyedFinding(r.Institution, r.RuleSet, r.Rule, new CellFinding(r.Id, r.Severity, r.Status)))];
     }
 
+    /// <summary>
+    /// The parent of every institution that has one (analytics.md, "Each loan counted once"): the whole forest, so that
+    /// a chain through an institution outside a jurisdiction or a population is still followed to the top.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string>> ParentsAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<ParentRow>(new CommandDefinition(connection.Sql(ParentsSql), cancellationToken: ct));
+        return rows.ToDictionary(r => r.Code, r => r.Parent, StringComparer.Ordinal);
+    }
+
     private static object Parameters(Scope scope, YearMonth period) => new
     {
         period,
@@ -123,6 +137,13 @@ public sealed class AnalyticsStore(Db db)
         public string Status { get; init; } = "";
 
         public long Count { get; init; }
+    }
+
+    private sealed class ParentRow
+    {
+        public string Code { get; init; } = "";
+
+        public string Parent { get; init; } = "";
     }
 
     private sealed class MemberRow

@@ -7,8 +7,9 @@ namespace Compliance.Engine.Tests.Analytics;
 
 /// <summary>
 /// A target's progress (analytics.md, "Regional targets") against figures worked by hand: ratios of sums over the
-/// population, a non-filer left out and counted in the coverage, a versus target read in the PBoC 口径, the
-/// projection value(m) × 12 / m, and every status.
+/// population, a non-filer left out and counted in the coverage, each loan counted once (a branch within a summed
+/// ancestor's ledger counted consolidated), a versus target read in the PBoC 口径, the projection value(m) × 12 / m,
+/// every status, and a part of a region's contribution.
 /// </summary>
 public sealed class TargetProgressTests
 {
@@ -44,7 +45,9 @@ public sealed class TargetProgressTests
         return Convert.ChangeType(values.GetValueOrDefault(indicator.JsonName), Nullable.GetUnderlyingType(indicator.Type) ?? indicator.Type, System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private TargetProgressResult Progress(TargetSpec target) => TargetProgress.Of(target, 2022, Members, TargetProgress.FiguresOf((code, period) => _snapshots.GetValueOrDefault((code, period))));
+    private Func<string, YearMonth, IndicatorRead, decimal?> Figures() => TargetProgress.FiguresOf((code, period) => _snapshots.GetValueOrDefault((code, period)));
+
+    private TargetProgressResult Progress(TargetSpec target) => TargetProgress.Of(target, 2022, Members, Figures());
 
     private static TargetSpec Target(string measure, string op, decimal? value, TargetVersus? versus = null, TargetPopulation? population = null, StatisticalScope? scope = null) =>
         new(new LocalizedText("目标", "Target"), null, "1411", 2022, population ?? new TargetPopulation(), TargetMeasure.Parse(measure, out _)!, op, value, versus, scope);
@@ -117,9 +120,9 @@ public sealed class TargetProgressTests
         progress.Status.Should().Be(ProgressStatus.AtRisk);
     }
 
-    [TestCase(1200, ProgressStatus.Met)]
+    [TestCase(1200, ProgressStatus.OnTrack)]
     [TestCase(1201, ProgressStatus.AtRisk)]
-    public void CumulativeTarget_DecemberDecides(int goal, ProgressStatus status)
+    public void CumulativeTarget_DecemberIncomplete_TheProjectionDecides(int goal, ProgressStatus status)
     {
         for (var month = 1; month <= 12; month++)
         {
@@ -136,7 +139,139 @@ public sealed class TargetProgressTests
         progress.Months[11].Value.Should().Be(1200m);
         progress.Months[11].Coverage.Should().Be(new TargetCoverage(1, 3), "L2 and LATE filed nothing");
         progress.Projection!.Value.Should().Be(1200m, "1,200 × 12 / 12");
-        progress.Status.Should().Be(status, "once December has data, never onTrack");
+        progress.Status.Should().Be(status, "December's coverage is not complete: L2 and LATE filed nothing");
+    }
+
+    [TestCase(3000, ProgressStatus.Met)]
+    [TestCase(3001, ProgressStatus.Missed)]
+    public void DecemberComplete_MetOrMissed(int goal, ProgressStatus status)
+    {
+        File("L1", 2021, 12, new { totalBalance = 1000 });
+        File("L1", 2022, 12, new { totalBalance = 2000 });
+        File("L2", 2021, 12, new { totalBalance = 500 });
+        File("L2", 2022, 12, new { totalBalance = 2500 });
+        var target = Target("increase(totalBalance)", ">=", goal, population: new TargetPopulation(LocalLegalPerson: true));
+
+        var progress = TargetProgress.Of(target, 2022, [.. Members.Where(m => m.Code != "LATE")], Figures());
+
+        progress.Months[11].Value.Should().Be(3000m, "(2,000 + 2,500) − (1,000 + 500)");
+        progress.Months[11].Coverage.Should().Be(new TargetCoverage(2, 2));
+        progress.Status.Should().Be(status);
+        progress.Extent.Should().Be(ProgressExtent.Full);
+        progress.Jurisdiction.Should().Be("1411");
+    }
+
+    [Test]
+    public void ABranchInsideItsParentsLedger_IsCountedConsolidated_WhereTheParentIsSummed()
+    {
+        // P (provincial, 14) holds B1's and B2's loans; B2 sits under B1. In 1411 P is outside: B1 is summed, B2 is in B1's ledger.
+        TargetMember[] members =
+        [
+            new("P", "140105", "large_state", false, new YearMonth(2021, 1)),
+            new("B1", "141102", "large_state", false, new YearMonth(2021, 1)) { Ancestors = ["P"] },
+            new("B2", "141103", "large_state", false, new YearMonth(2021, 1)) { Ancestors = ["B1", "P"] },
+            new("L1", "141104", "rural", true, new YearMonth(2021, 1)),
+        ];
+        File("P", 2021, 12, new { totalBalance = 10_000 });
+        File("P", 2022, 1, new { totalBalance = 11_000 });
+        File("B1", 2021, 12, new { totalBalance = 3_000 });
+        File("B1", 2022, 1, new { totalBalance = 3_600 });
+        File("B2", 2021, 12, new { totalBalance = 1_000 });
+        File("B2", 2022, 1, new { totalBalance = 1_100 });
+        File("L1", 2021, 12, new { totalBalance = 500 });
+        File("L1", 2022, 1, new { totalBalance = 800 });
+        var measure = TargetMeasure.Parse("increase(totalBalance)", out _)!;
+
+        var shanxi = TargetProgress.Measure(measure, null, "14", new TargetPopulation(), new YearMonth(2022, 1), members, Figures());
+        var luliang = TargetProgress.Measure(measure, null, "1411", new TargetPopulation(), new YearMonth(2022, 1), members, Figures());
+        var locals = TargetProgress.Measure(measure, null, "14", new TargetPopulation(LocalLegalPerson: false), new YearMonth(2022, 1), members, Figures());
+
+        shanxi.Value.Should().Be(1_300m, "P's 1,000 and L1's 300; B1 and B2 are in P's ledger");
+        shanxi.Coverage.Should().Be(new TargetCoverage(2, 4, 2));
+        luliang.Value.Should().Be(900m, "B1's 600 (its ledger holds B2's) and L1's 300");
+        luliang.Coverage.Should().Be(new TargetCoverage(2, 3, 1));
+        locals.Coverage.Should().Be(new TargetCoverage(1, 3, 2), "the same trees within a population of categories");
+    }
+
+    [Test]
+    public void ABranchWhoseParentLacksASnapshot_IsSummedInstead_AndOneLackingItsOwnUnderASummedParentIsConsolidated()
+    {
+        TargetMember[] members =
+        [
+            new("P", "141101", "large_state", false, new YearMonth(2021, 1)),
+            new("B1", "141102", "large_state", false, new YearMonth(2021, 1)) { Ancestors = ["P"] },
+            new("Q", "141103", "joint_stock", false, new YearMonth(2021, 1)),
+            new("C1", "141104", "joint_stock", false, new YearMonth(2021, 1)) { Ancestors = ["Q"] },
+        ];
+        File("P", 2021, 12, new { totalBalance = 10_000 });
+        File("B1", 2021, 12, new { totalBalance = 3_000 });
+        File("B1", 2022, 1, new { totalBalance = 3_600 });
+        File("Q", 2021, 12, new { totalBalance = 5_000 });
+        File("Q", 2022, 1, new { totalBalance = 5_500 });
+
+        var figure = TargetProgress.Measure(
+            TargetMeasure.Parse("increase(totalBalance)", out _)!, null, "1411", new TargetPopulation(), new YearMonth(2022, 1), members, Figures());
+
+        figure.Value.Should().Be(1_100m, "B1's 600, its parent lacking January; Q's 500, whose ledger holds C1's");
+        figure.Coverage.Should().Be(new TargetCoverage(2, 4, 1), "P lacks a snapshot; C1 is within Q's ledger");
+    }
+
+    [Test]
+    public void Contribution_ComputedOverThePart_ThresholdTheTargetsValue_NothingJudged()
+    {
+        File("L1", 2021, 12, new { totalBalance = 1000 });
+        File("L1", 2022, 12, new { totalBalance = 1500 });
+        File("N1", 2021, 12, new { totalBalance = 2000 });
+        File("N1", 2022, 12, new { totalBalance = 2100 });
+
+        var progress = TargetProgress.ContributionOf(Target("increase(totalBalance)", ">=", 100), 2022, "141102", Members, Figures());
+
+        progress.Extent.Should().Be(ProgressExtent.Contribution);
+        progress.Jurisdiction.Should().Be("141102");
+        progress.Months[11].Value.Should().Be(500m, "L1 alone, the only member in 141102");
+        progress.Months[11].Threshold.Should().Be(100m);
+        progress.Months[11].Coverage.Should().Be(new TargetCoverage(1, 1));
+        progress.Months.Should().OnlyContain(m => m.Met == null);
+        progress.Projection.Should().Be(new ProgressProjection(new YearMonth(2022, 12), 500m, 100m, null));
+        progress.Status.Should().BeNull();
+    }
+
+    [Test]
+    public void Contribution_OfAVersusTarget_ComparesWithTheVersusMeasureOverThePart()
+    {
+        File("L1", 2021, 12, new { inclusiveBalance = 100 }, new { inclusiveBalance = 100 });
+        File("L1", 2022, 1, new { inclusiveBalance = 130 }, new { inclusiveBalance = 130 });
+        File("N1", 2021, 12, new { inclusiveBalance = 1000 }, new { inclusiveBalance = 1000 });
+        File("N1", 2022, 1, new { inclusiveBalance = 1100 }, new { inclusiveBalance = 1100 });
+        var target = Target("growthPct(inclusiveBalance)", ">", null,
+            new TargetVersus(new TargetPopulation(["large_state"]), TargetMeasure.Parse("growthPct(inclusiveBalance)", out _)!),
+            new TargetPopulation(LocalLegalPerson: true), StatisticalScope.Pboc);
+
+        var part = TargetProgress.ContributionOf(target, 2022, "141102", Members, Figures());
+
+        part.Months[0].Value.Should().Be(30m);
+        part.Months[0].Threshold.Should().BeNull("no national bank in 141102");
+        part.Months[0].VersusCoverage.Should().Be(new TargetCoverage(0, 0));
+        part.Projection.Should().BeNull("no month has both figures");
+        part.Status.Should().BeNull();
+    }
+
+    [Test]
+    public void Contribution_OutsideTheTargetsJurisdiction_Refused()
+    {
+        var act = () => TargetProgress.ContributionOf(Target("increase(totalBalance)", ">=", 100), 2022, "3713", Members, Figures());
+
+        act.Should().Throw<ArgumentException>();
+    }
+
+    [Test]
+    public void AncestorsOf_FollowsEveryParent_AndStopsAtACycle()
+    {
+        var parents = new Dictionary<string, string> { ["C"] = "B", ["B"] = "A", ["X"] = "Y", ["Y"] = "X" };
+
+        TargetMember.AncestorsOf("C", parents).Should().Equal("B", "A");
+        TargetMember.AncestorsOf("A", parents).Should().BeEmpty();
+        TargetMember.AncestorsOf("X", parents).Should().Equal("Y");
     }
 
     [Test]

@@ -95,8 +95,8 @@ public static partial class TargetReader
 
         foreach (var property in body.EnumerateObject())
         {
-            // id, version, createdAt and unit are what an answer adds (the unit follows from the measure): a target read back may be sent again.
-            if (property.Name is not ("id" or "version" or "createdAt" or "unit" or "name" or "source" or "jurisdiction" or "year" or "population" or "measure" or "op" or "value" or "versus" or "scope"))
+            // id, version, createdAt, createdBy and unit are what an answer adds (the unit follows from the measure): a target read back may be sent again.
+            if (property.Name is not ("id" or "version" or "createdAt" or "createdBy" or "unit" or "name" or "source" or "jurisdiction" or "year" or "population" or "measure" or "op" or "value" or "versus" or "scope"))
             {
                 wrong[property.Name] = [$"'{property.Name}' is not a field of a target."];
             }

@@ -10,7 +10,8 @@ addStrings({
     overviewTitle: '辖区总览', show: '显示', heatmapCaption: '机构 × 规则 异常分布', expected: '应报机构', filed: '已报送', evaluated: '已评估',
     openCount: '未处理异常', breaches: '违规', code: '机构代码', name: '机构名称', targets: '目标进度', noTargets: '本辖区本年度没有目标。',
     latest: '最新', projection: '年末预测', threshold: '阈值', coverage: '覆盖 {included}/{expected}',
-    ts_met: '已达成', ts_atRisk: '有风险', ts_onTrack: '进度正常', ts_noData: '无数据', filing: '报送统计（迟报漏报）', obligation: '报送事项',
+    ts_met: '已达成', ts_onTrack: '按进度', ts_atRisk: '进度滞后', ts_missed: '未达成', ts_noData: '无数据', contribution: '本辖区贡献', consolidated: '并入上级机构报表 {n}',
+    contributionOf: '本辖区（{jurisdiction}）对该目标的贡献，不单独评价是否达成', filing: '报送统计（迟报漏报）', obligation: '报送事项',
     due: '应报', onTime: '按时', late: '迟报', missing: '漏报', pending: '待报', daysLate: '迟报天数', filingCaption: '各报送事项的报送情况',
     filingByInstitution: '各机构的报送情况', legend: '图例', byMonth: '逐月数据',
   },
@@ -18,7 +19,8 @@ addStrings({
     overviewTitle: 'Overview', show: 'Show', heatmapCaption: 'Exceptions by institution and rule', expected: 'Expected', filed: 'Filed', evaluated: 'Evaluated',
     openCount: 'Open exceptions', breaches: 'Breaches', code: 'Code', name: 'Name', targets: 'Target progress', noTargets: 'No targets for this jurisdiction and year.',
     latest: 'Latest', projection: 'Year-end projection', threshold: 'Threshold', coverage: 'coverage {included}/{expected}',
-    ts_met: 'Met', ts_atRisk: 'At risk', ts_onTrack: 'On track', ts_noData: 'No data', filing: 'Filing statistics', obligation: 'Obligation',
+    ts_met: 'Met', ts_onTrack: 'On track', ts_atRisk: 'At risk', ts_missed: 'Missed', ts_noData: 'No data', contribution: 'Contribution of this jurisdiction', consolidated: "{n} within a parent's ledger",
+    contributionOf: "The contribution of jurisdiction {jurisdiction} to this target, which a part of the region neither meets nor misses", filing: 'Filing statistics', obligation: 'Obligation',
     due: 'Due', onTime: 'On time', late: 'Late', missing: 'Missing', pending: 'Pending', daysLate: 'Days late', filingCaption: 'Filings by obligation',
     filingByInstitution: 'Filings by institution', legend: 'Legend', byMonth: 'By month',
   },
@@ -103,18 +105,33 @@ async function showTargets(region, path, year) {
   const cards = h('div', { class: 'cards' });
   replace(region, title, cards);
   await Promise.all(items.map(async target => {
-    const card = h('article', { class: 'card' });
+    const card = h('article', { class: 'card', 'aria-label': localized(target.name) });
     cards.append(card);
-    const progress = await loading(card, api(`/targets/${encodeURIComponent(target.id)}/progress?year=${year}`));
+    // A target the key may not read is not shown at all (the server lists none, but a jurisdiction typed in may differ).
+    const hidden = Symbol('hidden');
+    const progress = await loading(card, api(`/targets/${encodeURIComponent(target.id)}/progress?year=${year}`)
+      .catch(error => { if (error.status === 403 || error.status === 404) return hidden; throw error; }));
+    if (progress === hidden) {
+      card.remove();
+      if (!cards.children.length) replace(region, title, h('p', {}, t('noTargets')));
+      return;
+    }
     if (!progress) return;
+    // A part of a region's target (extent contribution) is neither met nor missed: it is labelled as a contribution.
+    const contribution = progress.extent === 'contribution';
+    const standing = contribution
+      ? h('span', { class: 'badge target-contribution', title: t('contributionOf', { jurisdiction: progress.jurisdiction }) }, t('contribution'))
+      : h('span', { class: `badge target-${progress.status}` }, t(`ts_${progress.status}`));
     // By the unit the server answers for the target's measure; a count may be a projection, so it keeps 2 decimals.
     const format = value => (target.unit === 'count' && value !== null && value !== undefined ? number(value, 2) : byUnit(value, target.unit));
     const latest = [...progress.months].reverse().find(m => m.value !== null && m.value !== undefined);
+    // Coverage: those summed of the population, and those whose loans a summed parent's consolidated ledger holds.
+    const covered = c => (c.consolidated ? `${t('coverage', c)} · ${t('consolidated', { n: c.consolidated })}` : t('coverage', c));
     replace(card,
       h('h3', {}, localized(target.name)),
-      h('p', {}, h('span', { class: `badge target-${progress.status}` }, t(`ts_${progress.status}`)), ' ', h('small', {}, `${target.measure} ${target.op} ${target.versus ? target.versus.measure : format(target.value)}`)),
+      h('p', {}, standing, ' ', h('small', { class: 'code' }, `${target.measure} ${target.op} ${target.versus ? target.versus.measure : format(target.value)}`)),
       h('dl', { class: 'figures' },
-        h('dt', {}, `${t('latest')}${latest ? ` (${latest.period})` : ''}`), h('dd', {}, latest ? `${format(latest.value)} · ${t('coverage', latest.coverage)}` : '—'),
+        h('dt', {}, `${t('latest')}${latest ? ` (${latest.period})` : ''}`), h('dd', {}, latest ? `${format(latest.value)} · ${covered(latest.coverage)}` : '—'),
         h('dt', {}, t('threshold')), h('dd', {}, latest ? format(latest.threshold) : format(target.value)),
         h('dt', {}, t('projection')), h('dd', {}, progress.projection ? `${format(progress.projection.value)} (${t('threshold')} ${format(progress.projection.threshold)})` : '—')),
       h('details', {}, h('summary', {}, t('byMonth')), table(localized(target.name), [
