@@ -17,7 +17,8 @@ namespace Compliance.Api.Tests.Exports;
 /// set's scope, figures as <c>name=value</c> with the catalogue's names, and times as China Standard Time text, in CSV
 /// and XLSX alike. A Shandong bank's credit-loan share fell over 2022: CREDIT_SHARE breaches in the national set
 /// (waived until March by its regulator, a day later in China than in UTC) and in the Shandong set (explained by the
-/// bank), and the Shandong set lacks 2020-12 (a warning).
+/// bank), and the Shandong set lacks 2020-12 (a warning); the bank filed no ledger for most months, so the sweep found
+/// missed deadlines (逾期).
 /// </summary>
 public sealed class ExportLanguageTests
 {
@@ -52,6 +53,8 @@ public sealed class ExportLanguageTests
         _factory.Clock.Advance(Duration.FromHours(15));
         using var regulator = _factory.ClientWithKey(await _factory.CreateRegulatorAsync("37"));
         (await regulator.PostAsJsonAsync($"/api/v1/exceptions/{creditShare["national"]}/waive", new { note = "待年报核实", until = "2023-03-31" })).EnsureSuccessStatusCode();
+        using var admin = _factory.Admin();
+        await admin.SweepAsync("2022-06-02");
     }
 
     [OneTimeTearDown]
@@ -85,6 +88,10 @@ public sealed class ExportLanguageTests
         missing[6].Should().Be("预警");
         missing[7].Should().Be("待处理");
         missing[8].Should().StartWith("缺少基期数据的报告期=2020-12");
+        var missed = rows.First(r => r[4] == "DEADLINE_MISSED");
+        missed[5..8].Should().Equal("逾期未报送", "逾期", "待处理");
+        missed[8].Should().MatchRegex("^报送事项=[A-Z_]+; 报送截止日=\\d{4}-\\d{2}-\\d{2}$");
+        missed[10].Should().BeEmpty();
         rows.Should().Equal(await ExpectedAsync("zh"), (a, b) => a.SequenceEqual(b));
     }
 
@@ -105,6 +112,9 @@ public sealed class ExportLanguageTests
         national[12].Should().Be("2023-01-21 01:00:00");
         Row(rows, "shandong", "CREDIT_SHARE")[7].Should().Be("Explained");
         Row(rows, "shandong", "BASELINE_MISSING")[6..8].Should().Equal("Warning", "Open");
+        var missed = rows.First(r => r[4] == "DEADLINE_MISSED");
+        missed[5..8].Should().Equal("Deadline missed", "Overdue", "Open");
+        missed[8].Should().MatchRegex("^Obligation=[A-Z_]+; Due date=\\d{4}-\\d{2}-\\d{2}$");
         rows.Should().Equal(await ExpectedAsync("en"), (a, b) => a.SequenceEqual(b));
     }
 
@@ -184,9 +194,9 @@ public sealed class ExportLanguageTests
         string Figures(JsonObject e) => string.Join("; ", e["figures"]!.AsObject().Select(f =>
             $"{catalogue[e["rule"]!.GetValue<string>()]["figures"]!.AsArray().Single(d => d!["key"]!.GetValue<string>() == f.Key)!["name"]![lang]!.GetValue<string>()}={Value(f.Value)}"));
         var (severities, statuses) = lang == "en"
-            ? (new Dictionary<string, string> { ["warning"] = "Warning", ["breach"] = "Breach" },
+            ? (new Dictionary<string, string> { ["warning"] = "Warning", ["breach"] = "Breach", ["DEADLINE_MISSED"] = "Overdue" },
                 new Dictionary<string, string> { ["open"] = "Open", ["explained"] = "Explained", ["resolved"] = "Resolved", ["waived"] = "Waived", ["cleared"] = "Cleared" })
-            : (new Dictionary<string, string> { ["warning"] = "预警", ["breach"] = "未达标" },
+            : (new Dictionary<string, string> { ["warning"] = "预警", ["breach"] = "未达标", ["DEADLINE_MISSED"] = "逾期" },
                 new Dictionary<string, string> { ["open"] = "待处理", ["explained"] = "已说明", ["resolved"] = "已办结", ["waived"] = "暂缓", ["cleared"] = "已消除" });
         string Status(JsonObject e) => statuses[e["status"]!.GetValue<string>()] + (e["waivedUntil"] is { } until
             ? lang == "en" ? $" (until {until.GetValue<string>()})" : $"（至{until.GetValue<string>()}）"
@@ -195,8 +205,9 @@ public sealed class ExportLanguageTests
         return [.. (await _bank.ExceptionsAsync()).Select(e => new[]
         {
             Bank, $"测试银行 {Bank}", "371302", e["period"]!.GetValue<string>(), e["rule"]!.GetValue<string>(), e["ruleName"]![lang]!.GetValue<string>(),
-            severities[e["severity"]!.GetValue<string>()], Status(e), Figures(e), e["message"]![lang]!.GetValue<string>(),
-            $"{e["ruleSet"]!["id"]!.GetValue<string>()} v{e["ruleSet"]!["version"]!.GetValue<int>()}", Time(e["createdAt"]), Time(e["updatedAt"]),
+            severities[e["rule"]!.GetValue<string>() == "DEADLINE_MISSED" ? "DEADLINE_MISSED" : e["severity"]!.GetValue<string>()], Status(e), Figures(e),
+            e["message"]![lang]!.GetValue<string>(), e["ruleSet"] is { } set ? $"{set["id"]!.GetValue<string>()} v{set["version"]!.GetValue<int>()}" : "",
+            Time(e["createdAt"]), Time(e["updatedAt"]),
         })];
     }
 }
