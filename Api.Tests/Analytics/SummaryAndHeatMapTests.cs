@@ -145,7 +145,7 @@ public sealed class SummaryAndHeatMapTests(TestDatabase database)
         using var scope = new AssertionScope();
         map["jurisdiction"]!.GetValue<string>().Should().Be("3713", "a regulator's own jurisdiction is the default");
         map["rules"]!.AsArray().Select(r => (r!["ruleSet"]!.GetValue<string>(), r["rule"]!.GetValue<string>())).Should().Equal(ShandongColumns);
-        (map["rules"]![0]!["name"]!["zh"]!.GetValue<string>(), map["rules"]![0]!["name"]!["en"]!.GetValue<string>()).Should().Be(("两增·增速", "Inclusive growth not below total growth"));
+        (map["rules"]![0]!["name"]!["zh"]!.GetValue<string>(), map["rules"]![0]!["name"]!["en"]!.GetValue<string>()).Should().Be(("两增·普惠型小微企业贷款增速", "Inclusive loan growth vs total loan growth"));
         var rows = map["institutions"]!.AsArray().Select(r => r!.AsObject()).ToList();
         rows.Select(r => r["code"]!.GetValue<string>()).Should().Equal([Filer, NonFiler], "the bank with breaches comes first though its code sorts last");
         rows[0]["filed"]!.GetValue<bool>().Should().BeTrue();

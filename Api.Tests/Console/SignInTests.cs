@@ -89,7 +89,7 @@ public sealed class SignInTests : ConsoleFixture
 
         await session.Page.GetByRole(AriaRole.Button, new() { Name = "中文" }).ClickAsync();
 
-        (await NavigationAsync(session)).Should().Equal("总览", "异常", "报送期限", "规则");
+        (await NavigationAsync(session)).Should().Equal("总览", "监测事项", "报送期限", "规则");
         await session.Page.GetByRole(AriaRole.Button, new() { Name = "English" }).ClickAsync();
         (await NavigationAsync(session)).Should().Equal("Overview", "Exceptions", "Deadlines", "Rules");
         await session.AssertCleanAsync();

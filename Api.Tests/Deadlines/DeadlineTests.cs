@@ -266,7 +266,7 @@ public sealed class DeadlineTests(TestDatabase database)
         var reminder = (await bank.GetJsonAsync($"/api/v1/reminders?institution={code}"))["items"]!.AsArray()
             .Single(r => r!["obligation"]!.GetValue<string>() == "LEDGER_MONTHLY" && r["period"]!.GetValue<string>() == "2022-06")!;
 
-        reminder["message"]!["zh"]!.GetValue<string>().Should().Be("月度贷款台账报送（2022-06）截止日为 2022-07-15，还有 14 天到期。最近一期（2022-05）：信用贷款占比 0.40pp，阈值 1.00pp，余量 -0.60pp（规则集 national）。");
+        reminder["message"]!["zh"]!.GetValue<string>().Should().Be("月度贷款台账报送（2022-06）截止日为 2022-07-15，还有 14 天到期。最近一期（2022-05）：普惠型小微企业信用贷款占比 0.40pp，阈值 1.00pp，余量 -0.60pp（规则集 national）。");
         reminder["message"]!["en"]!.GetValue<string>().Should().EndWith("Latest (2022-05): Credit-loan share 0.40 pp against a threshold of 1.00 pp, margin -0.60 pp (rule set national).");
     }
 

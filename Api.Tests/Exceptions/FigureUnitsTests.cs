@@ -124,7 +124,7 @@ public sealed class FigureUnitsTests
         var answered = Of(await _admin.ExceptionsAsync($"&institution={NplBank}"), NplBank, "NPL_TOLERANCE");
 
         using var scope = new AssertionScope();
-        const string Expected = "inclusiveNplRatio=5.1235; totalNplRatio=1.2000; gapPp=3.9235; tolerancePp=3.0000";
+        const string Expected = "普惠型小微企业贷款不良率=5.1235; 各项贷款不良率=1.2000; 不良率差=3.9235; 不良容忍度=3.0000";
         csv.Should().Contain($",\"{Expected}\",");
         xlsx.Should().Be(Expected);
         answered["figures"]!.ToJsonString().Should().Be("""{"inclusiveNplRatio":5.1235,"totalNplRatio":1.2000,"gapPp":3.9235,"tolerancePp":3.0000}""");
@@ -136,7 +136,7 @@ public sealed class FigureUnitsTests
         var (csv, xlsx) = await ExportAsync(ShrinkingBank, "INCLUSIVE_BORROWERS");
 
         using var scope = new AssertionScope();
-        const string Expected = "inclusiveBorrowers=1; startInclusiveBorrowers=3; shortfall=2";
+        const string Expected = "普惠型小微企业有贷款余额户数=1; 年初有贷款余额户数=3; 较年初减少户数=2";
         csv.Should().Contain($",\"{Expected}\",");
         xlsx.Should().Be(Expected);
     }
@@ -151,7 +151,7 @@ public sealed class FigureUnitsTests
         var answered = Of(await _admin.ExceptionsAsync($"&institution={ShrinkingBank}"), ShrinkingBank, "BASELINE_MISSING");
 
         using var scope = new AssertionScope();
-        const string Expected = "missingPeriods=2022-01; blockedRules=FIRST_LOAN_SHARE; firstLoanShare=12.345678";
+        const string Expected = "缺少基期数据的报告期=2022-01; 无法评估的规则=FIRST_LOAN_SHARE; firstLoanShare=12.345678";
         csv.Should().Contain($",\"{Expected}\",");
         xlsx.Should().Be(Expected);
         answered["figures"]!["firstLoanShare"]!.ToJsonString().Should().Be("12.345678");

@@ -7,11 +7,11 @@ using MiniExcelLibs;
 
 namespace Compliance.Api.Tests.Exports;
 
-/// <summary><c>GET /exceptions/export</c>: the list's rows as CSV (UTF-8 with BOM) or XLSX, with Chinese headers.</summary>
+/// <summary><c>GET /exceptions/export</c>: the list's rows as CSV (UTF-8 with BOM) or XLSX, with Chinese headers by default.</summary>
 [TestFixtureSource(typeof(TestDatabases), nameof(TestDatabases.Fixtures))]
 public sealed class ExportTests(TestDatabase database)
 {
-    private static readonly string[] Headers = ["机构代码", "机构名称", "地区代码", "报告期", "规则", "规则名称", "级别", "状态", "指标与阈值", "说明", "规则集", "创建时间", "更新时间"];
+    private static readonly string[] Headers = ["机构代码", "机构名称", "地区代码", "报告期", "规则", "规则名称", "级别", "状态", "指标与阈值", "说明", "规则集", "创建时间（北京时间）", "更新时间（北京时间）"];
 
     private ComplianceApiFactory _factory = null!;
     private HttpClient _bank = null!;
@@ -51,7 +51,7 @@ public sealed class ExportTests(TestDatabase database)
         lines[0].Should().Be(string.Join(',', Headers));
         lines.Should().HaveCount(expected.Count + 1);
         lines.Skip(1).Should().OnlyContain(l => l.StartsWith("C3713001,测试银行 C3713001,371302,2022-12,", StringComparison.Ordinal));
-        lines.Should().Contain(l => l.Contains("NPL_TOLERANCE,不良容忍度,breach,open,", StringComparison.Ordinal) && l.Contains("gapPp=", StringComparison.Ordinal));
+        lines.Should().Contain(l => l.Contains("NPL_TOLERANCE,普惠型小微企业贷款不良容忍度,未达标,待处理,", StringComparison.Ordinal) && l.Contains("不良率差=", StringComparison.Ordinal));
     }
 
     [Test]

@@ -39,7 +39,7 @@ public sealed class RuleSetTests(TestDatabase database)
             "INCREMENT_VS_LAST_YEAR", "INDIVIDUAL_BUSINESS", "NEW_LOAN_RATE", "CREDIT_PLAN", "FIRST_LOAN_ENTERPRISES", "OPERATING_LOANS", "BASELINE_MISSING",
             "DEADLINE_MISSED");
         var npl = rules.Single(r => r!["id"]!.GetValue<string>() == "NPL_TOLERANCE")!;
-        npl["name"]!["zh"]!.GetValue<string>().Should().Be("不良容忍度");
+        npl["name"]!["zh"]!.GetValue<string>().Should().Be("普惠型小微企业贷款不良容忍度");
         npl["parameters"]![0]!["name"]!.GetValue<string>().Should().Be("tolerancePp");
         npl["parameters"]![0]!["default"]!.GetValue<decimal>().Should().Be(3m);
         npl["severity"]!.GetValue<string>().Should().Be("breach");

@@ -93,9 +93,13 @@ internal static class AnalyticsApi
         var members = population.ToDictionary(m => m.Code, StringComparer.Ordinal);
         return new HeatMapJson(
             scope.RegionPrefix ?? "", period,
-            [.. columns.Select(c => new ColumnView(c.RuleSet, c.Rule, RuleCatalog.Find(c.Rule)?.Name ?? new LocalizedText(c.Rule, c.Rule)))],
+            [.. columns.Select(c => new ColumnView(c.RuleSet, c.Rule, ColumnName(sets, c)))],
             rows, members);
     }
+
+    /// <summary>A column's rule named in the words of its set's scope (rules.md, "Names").</summary>
+    private static LocalizedText ColumnName(IReadOnlyList<RuleSet> sets, HeatMapColumn column) =>
+        RuleCatalog.NameOf(column.Rule, sets.First(s => s.Id == column.RuleSet).Spec.Scope);
 
     /// <summary>
     /// The heat map's answer (<see cref="HeatMapView"/>), written as it is read: a thousand institutions make some

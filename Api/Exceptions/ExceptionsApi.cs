@@ -3,7 +3,10 @@ using System.Text.Json.Nodes;
 using Compliance.Api.Access;
 using Compliance.Api.Http;
 using Compliance.Data.Exceptions;
+using Compliance.Data.Rules;
 using Compliance.Engine.Exceptions;
+using Compliance.Engine.Indicators;
+using Compliance.Engine.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using NodaTime;
@@ -23,7 +26,7 @@ internal static class ExceptionsApi
         group.MapGet("/", List).WithName("ListExceptions").WithSummary("List exceptions").WithDescription("The exceptions the key may see, newest period first, filtered by institution, region prefix, period or from/to, rule, severity and status.").ProducesProblem(400);
         group.MapGet("/export", Export).WithName("ExportExceptions").WithSummary("Export exceptions").ProducesProblem(400)
             .Produces(200, contentType: ExceptionExport.CsvType, additionalContentTypes: [ExceptionExport.XlsxType])
-            .WithDescription("The rows of the list as a file with Chinese headers: format=csv (UTF-8 with BOM) or xlsx; every filter of the list.");
+            .WithDescription("The rows of the list as a file: format=csv (UTF-8 with BOM) or xlsx; lang=zh (default) or en for its headers, severities, statuses, rule names and figure names; times as China Standard Time text; every filter of the list.");
         group.MapGet("/{id}", Get).WithName("GetException").WithSummary("Get an exception").WithDescription("One exception with its figures, baselines, message and every event of its lifecycle.").ProducesProblem(404);
         // A transition's body is checked by the handler once the exception is known to be visible (a 404 comes first).
         group.MapPost("/{id}/explanation", Explain).WithName("ExplainException").WithSummary("Explain an exception").WithDescription("The institution (or an admin on its behalf) explains an open or explained exception, with an optional reason code; it becomes explained. 409 from another status.").DisableValidation().ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
@@ -42,11 +45,12 @@ internal static class ExceptionsApi
     public sealed record EventView(string Id, Instant At, ActorView Actor, string Kind, string? FromStatus, string ToStatus, string? Note, JsonObject? Figures);
 
     /// <summary>
-    /// An exception as answered; <c>units</c> gives the unit of each of its figures, as its rule declares it in the
-    /// catalogue (<c>GET /rules</c>): percent, pp, yuan, count, date, period, text, list or boolean.
+    /// An exception as answered; <c>ruleName</c> is its rule's name in the words of its set's scope (rules.md, "Names");
+    /// <c>units</c> gives the unit of each of its figures, as its rule declares it in the catalogue (<c>GET /rules</c>):
+    /// percent, pp, yuan, count, date, period, text, list or boolean.
     /// </summary>
     public sealed record ExceptionView(
-        string Id, string Institution, YearMonth Period, string Rule, RuleSetRef? RuleSet, string Severity, string Status,
+        string Id, string Institution, YearMonth Period, string Rule, LocalizedText RuleName, RuleSetRef? RuleSet, string Severity, string Status,
         JsonObject Figures, IReadOnlyDictionary<string, string> Units, JsonObject Baselines, MessageView Message, string? SubmissionId, LocalDate? WaivedUntil,
         Instant CreatedAt, Instant UpdatedAt, IReadOnlyList<string> Actions,
         [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<EventView>? Events = null);
@@ -66,13 +70,23 @@ internal static class ExceptionsApi
     {
         var figures = Formats.Figures(e.Rule, e.Figures);
         return new(
-            Formats.Id(e.Id), e.Institution, e.Period, e.Rule,
+            Formats.Id(e.Id), e.Institution, e.Period, e.Rule, RuleNameOf(e),
             e.RuleSetId is null ? null : new RuleSetRef(e.RuleSetId, e.RuleSetVersion ?? 0),
             e.Severity, e.Status, figures, Formats.Units(e.Rule, figures), JsonNode.Parse(e.Baselines)?.AsObject() ?? [],
             new MessageView(e.MessageZh, e.MessageEn), e.SubmissionId is { } s ? Formats.Id(s) : null, e.WaivedUntil, e.CreatedAt, e.UpdatedAt,
             ExceptionActions.For(caller.Role, e.Status),
             events?.Select(v => new EventView(Formats.Id(v.Id), v.At, new ActorView(v.ActorRole, v.ActorKeyId is { } k ? Formats.Id(k) : null),
                 v.Kind, v.FromStatus, v.ToStatus, v.Note, v.Figures is null ? null : Formats.Figures(e.Rule, v.Figures))).ToList());
+    }
+
+    /// <summary>
+    /// An exception's rule name in the words of the scope of the set that wrote it (rules.md, "Names"); a
+    /// <c>DEADLINE_MISSED</c>, of no set, has its one name.
+    /// </summary>
+    public static LocalizedText RuleNameOf(ExceptionRecord e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return RuleCatalog.NameOf(e.Rule, RuleSetStore.ParseScope(e.RuleSetScope) ?? StatisticalScope.Cbirc);
     }
 
     /// <summary>The filters of the list and the export.</summary>
@@ -120,10 +134,11 @@ internal static class ExceptionsApi
 
     private static async Task Export(
         Caller caller, ExceptionStore exceptions, [AsParameters] ExceptionQuery query,
-        [OneOf("csv", "xlsx")] string? format, HttpResponse response, CancellationToken ct)
+        [OneOf("csv", "xlsx")] string? format, [OneOf("zh", "en")] string? lang, HttpResponse response, CancellationToken ct)
     {
         var rows = exceptions.ExportAsync(query.Filter, caller.Scope, ct);
-        await (format == "xlsx" ? ExceptionExport.WriteXlsxAsync(response, rows, ct) : ExceptionExport.WriteCsvAsync(response, rows, ct));
+        var language = ExportLanguage.Of(lang);
+        await (format == "xlsx" ? ExceptionExport.WriteXlsxAsync(response, rows, language, ct) : ExceptionExport.WriteCsvAsync(response, rows, language, ct));
     }
 
     private static async Task<Results<Ok<ExceptionView>, ProblemHttpResult>> Get(string id, Caller caller, ExceptionStore exceptions, CancellationToken ct)

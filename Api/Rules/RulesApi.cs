@@ -24,7 +24,7 @@ internal static class RulesApi
     public static void MapRules(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/v1").WithTags("Rules").RequireAuthorization().ProducesProblem(401);
-        api.MapGet("/rules", Catalogue).WithName("ListRules").WithSummary("List the rule catalogue").WithDescription("Every rule the engine knows: its id, names, parameters with their defaults, severity, and the figures its exceptions may carry, each with its unit (percent, pp, yuan, count, date, period, text, list or boolean) and its name in Chinese and English.");
+        api.MapGet("/rules", Catalogue).WithName("ListRules").WithSummary("List the rule catalogue").WithDescription("Every rule the engine knows: its id, its names in the words of each scope (names.cbirc, names.pboc; name is names.cbirc), parameters with their defaults, severity, and the figures its exceptions may carry, each with its unit (percent, pp, yuan, count, date, period, text, list or boolean) and its name in Chinese and English.");
         api.MapGet("/rule-sets", ListSets).WithName("ListRuleSets").WithSummary("List rule sets").WithDescription("Every rule set in its current version: jurisdiction, years in force and rules with their parameters.");
         api.MapGet("/rule-sets/{id}", GetSet).WithName("GetRuleSet").WithSummary("Get a rule set").WithDescription("One rule set in its current version, with its earlier versions as history.").ProducesProblem(404);
         api.MapPut("/rule-sets/{id}", PutSet).WithName("PutRuleSet").WithSummary("Put a rule set").WithDescription("Admin only. Adds a new version of the set (or its first); re-evaluates nothing by itself.").RequireAuthorization(AccessSetup.AdminPolicy).ProducesProblem(400).ProducesProblem(403);
@@ -44,7 +44,12 @@ internal static class RulesApi
         }
     }
 
-    public sealed record RuleView(string Id, LocalizedText Name, IReadOnlyList<ParameterView> Parameters, string Severity, IReadOnlyList<FigureView> Figures);
+    /// <summary>
+    /// A rule of the catalogue: <c>names</c> in the words of each 口径 (rules.md, "Names"), <c>name</c> the CBIRC's,
+    /// kept for older clients.
+    /// </summary>
+    public sealed record RuleView(
+        string Id, LocalizedText Name, ScopedNames Names, IReadOnlyList<ParameterView> Parameters, string Severity, IReadOnlyList<FigureView> Figures);
 
     public sealed record RuleList(IReadOnlyList<RuleView> Items);
 
@@ -99,7 +104,7 @@ internal static class RulesApi
     private const string ScopeError = "scope is the 口径 the set's rules read: cbirc (单户授信1000万元及以下) or pboc (单户授信小于1000万元).";
 
     private static Ok<RuleList> Catalogue() => TypedResults.Ok(new RuleList(RuleCatalog.All.Select(r =>
-        new RuleView(r.Id, r.Name, r.Parameters.Select(p => new ParameterView(p.Name, p.Type, p.Default)).ToList(), r.Severity, [.. r.Figures.Select(FigureView.From)])).ToList()));
+        new RuleView(r.Id, r.Name, r.Names, r.Parameters.Select(p => new ParameterView(p.Name, p.Type, p.Default)).ToList(), r.Severity, [.. r.Figures.Select(FigureView.From)])).ToList()));
 
     private static async Task<Ok<RuleSetList>> ListSets(RuleSetStore store, CancellationToken ct) =>
         TypedResults.Ok(new RuleSetList((await store.ListAsync(latestOnly: true, id: null, ct)).Select(s => View(s)).ToList()));

@@ -25,6 +25,9 @@ public sealed record ExceptionRecord
 
     public int? RuleSetVersion { get; init; }
 
+    /// <summary>The 口径 of the rule set version that wrote it (<c>cbirc</c> or <c>pboc</c>), <c>null</c> for one of no set.</summary>
+    public string? RuleSetScope { get; init; }
+
     public required string Severity { get; init; }
 
     public required string Status { get; init; }
@@ -119,7 +122,8 @@ public sealed class ExceptionStore(Db db)
         e.id AS Id, e.institution AS Institution, e.period AS Period, e."rule" AS "Rule", e.rule_set_id AS RuleSetId,
         e.rule_set_version AS RuleSetVersion, e.severity AS Severity, e.status AS Status, e.figures AS Figures,
         e.baselines AS Baselines, e.message_zh AS MessageZh, e.message_en AS MessageEn, e.submission_id AS SubmissionId,
-        e.waived_until AS WaivedUntil, e.created_at AS CreatedAt, e.updated_at AS UpdatedAt
+        e.waived_until AS WaivedUntil, e.created_at AS CreatedAt, e.updated_at AS UpdatedAt,
+        (SELECT r.scope FROM rule_sets r WHERE r.id = e.rule_set_id AND r.version = e.rule_set_version) AS RuleSetScope
         """;
 
     private const string EventColumns = """
@@ -450,6 +454,9 @@ public sealed class ExceptionStore(Db db)
         public string? RuleSetId { get; init; }
 
         public int? RuleSetVersion { get; init; }
+
+    /// <summary>The 口径 of the rule set version that wrote it (<c>cbirc</c> or <c>pboc</c>), <c>null</c> for one of no set.</summary>
+    public string? RuleSetScope { get; init; }
 
         public string Severity { get; init; } = "";
 

@@ -27,7 +27,7 @@ public sealed class ReminderFiguresTests
 
         var text = ReminderFigures.Closest([Shandong, National], HistoryBuilder.LegalPerson("371302"), history);
 
-        text!.Zh.Should().Be("信用贷款占比 0.40pp，阈值 1.00pp，余量 -0.60pp（规则集 shandong）");
+        text!.Zh.Should().EndWith("信用贷款占比 0.40pp，阈值 1.00pp，余量 -0.60pp（规则集 shandong）");
         text.En.Should().Be("Credit-loan share 0.40 pp against a threshold of 1.00 pp, margin -0.60 pp (rule set shandong)");
     }
 
@@ -40,7 +40,7 @@ public sealed class ReminderFiguresTests
         var text = ReminderFigures.Closest([Shandong, National], HistoryBuilder.LegalPerson("410101"), history);
 
         // Inclusive growth 0 % against total growth 0 % is the least room of the national pp items.
-        text!.En.Should().Be("Inclusive growth not below total growth 0.00 pp against a threshold of 0.00 pp, margin 0.00 pp (rule set national)");
+        text!.En.Should().Be("Inclusive loan growth vs total loan growth 0.00 pp against a threshold of 0.00 pp, margin 0.00 pp (rule set national)");
     }
 
     [Test]
@@ -52,7 +52,7 @@ public sealed class ReminderFiguresTests
         var count = ReminderFigures.Closest([borrowersOnly], HistoryBuilder.LegalPerson("410101"), history);
         var none = ReminderFigures.Closest([borrowersOnly], HistoryBuilder.LegalPerson("410101"), new HistoryBuilder().At("2022-05", Start));
 
-        count!.Zh.Should().Be("两增·户数 8 户，阈值 10 户，余量 -2 户（规则集 counts）");
+        count!.Zh.Should().Be("两增·有贷款余额户数 8 户，阈值 10 户，余量 -2 户（规则集 counts）");
         none.Should().BeNull();
     }
 

@@ -49,8 +49,8 @@ public sealed class BaselineMissingRuleTests
             summary.Finding.Figures["blockedRules"].Should().BeAssignableTo<IEnumerable<string>>()
                 .Which.Should().Equal("NEW_LOAN_RATE", "INCLUSIVE_GROWTH", "CREDIT_SHARE");
             summary.Finding.Baselines.Should().BeEmpty();
-            summary.Finding.Message.Zh.Should().Contain("2024-06").And.Contain("2023-07").And.Contain("NEW_LOAN_RATE");
-            summary.Finding.Message.En.Should().Contain("2024-06").And.Contain("2024-02").And.Contain("CREDIT_SHARE");
+            summary.Finding.Message.Zh.Should().Contain("2024-06").And.Contain("2023-07").And.Contain("新发放普惠型小微企业贷款利率");
+            summary.Finding.Message.En.Should().Contain("2024-06").And.Contain("2024-02").And.Contain("Credit-loan share");
         }
     }
 

@@ -55,7 +55,7 @@ public sealed class IncrementVsLastYearRuleTests
         using (new AssertionScope())
         {
             message.Zh.Should().Be("2024-06 普惠型小微企业贷款较年初（2023-12）增加 99.99 元，低于去年同期（2022-12 至 2023-06）的增量 100.00 元；要求增量不低于去年同期。");
-            message.En.Should().Be("In 2024-06, inclusive loans grew by 99.99 yuan since the start of the year (2023-12), less than last year's 100.00 yuan over the same months (2022-12 to 2023-06); the increment must not be below last year's.");
+            message.En.Should().Be("In 2024-06, inclusive loans to small and micro enterprises grew by 99.99 yuan since the start of the year (2023-12), less than last year's 100.00 yuan over the same months (2022-12 to 2023-06); the increment must not be below last year's.");
         }
     }
 

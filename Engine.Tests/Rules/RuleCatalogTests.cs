@@ -276,7 +276,7 @@ public sealed class RuleCatalogTests
         using (new AssertionScope())
         {
             known!.Parameters.Should().ContainSingle().Which.Default.Should().Be(3m);
-            known.Name.Zh.Should().Be("不良容忍度");
+            known.Name.Zh.Should().Be("普惠型小微企业贷款不良容忍度");
             unknown.Should().BeNull();
         }
     }

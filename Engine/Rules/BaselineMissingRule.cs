@@ -1,4 +1,5 @@
 using System.Globalization;
+using Compliance.Engine.Indicators;
 
 namespace Compliance.Engine.Rules;
 
@@ -19,8 +20,21 @@ public static class BaselineMissingRule
     /// <summary>The figures its exceptions carry.</summary>
     public static IReadOnlyList<FigureDefinition> Figures { get; } = [MissingPeriods, MissingPlans, BlockedRules];
 
-    /// <summary>Summarises the missing baselines and credit plans reported by the other rules' results.</summary>
+    /// <summary>
+    /// Summarises the missing baselines and credit plans reported by the other rules' results, naming the rules they
+    /// blocked in the words of the history's 口径.
+    /// </summary>
     public static RuleResult Summarize(SnapshotHistory history, IReadOnlyList<RuleResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        return Summarize(history, results, history.Scope);
+    }
+
+    /// <summary>
+    /// Summarises the missing baselines and credit plans reported by the other rules' results of a set of
+    /// <paramref name="scope"/>, naming the rules they blocked in that 口径's words (rules.md, "Names").
+    /// </summary>
+    public static RuleResult Summarize(SnapshotHistory history, IReadOnlyList<RuleResult> results, StatisticalScope scope)
     {
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(results);
@@ -33,6 +47,7 @@ public static class BaselineMissingRule
         var missing = blocked.SelectMany(r => r.MissingPeriods).Distinct().Order().Select(Periods.Format).ToList();
         var plans = blocked.SelectMany(r => r.MissingPlans).Distinct().Order().Select(y => y.ToString(CultureInfo.InvariantCulture)).ToList();
         var rules = blocked.Select(r => r.Rule).ToList();
+        var names = rules.Select(r => RuleCatalog.NameOf(r, scope)).ToList();
         var (lacksZh, lacksEn) = (missing.Count, plans.Count) switch
         {
             (> 0, 0) => ($"缺少基期数据 {string.Join("、", missing)}", $"lacks the baseline ledgers of {string.Join(", ", missing)}"),
@@ -57,7 +72,7 @@ public static class BaselineMissingRule
             },
             new Dictionary<string, object>(),
             new LocalizedText(
-                $"{Periods.Format(history.Period)} {lacksZh}，以下规则无法评估：{string.Join("、", rules)}。{doZh}",
-                $"{Periods.Format(history.Period)} {lacksEn}, so these rules could not be evaluated: {string.Join(", ", rules)}. {doEn}")));
+                $"{Periods.Format(history.Period)} {lacksZh}，以下规则无法评估：{string.Join("、", names.Select(n => n.Zh))}。{doZh}",
+                $"{Periods.Format(history.Period)} {lacksEn}, so these rules could not be evaluated: {string.Join(", ", names.Select(n => n.En))}. {doEn}")));
     }
 }

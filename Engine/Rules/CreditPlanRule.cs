@@ -53,6 +53,7 @@ public sealed class CreditPlanRule(int assessmentMonth) : Rule
 
         var completion = plan == 0 ? (decimal?)null : increase / plan * 100;
         var assessed = history.Period.Month >= assessmentMonth;
+        var words = Words(history);
         return With(RuleResult.Failed(new Finding(
             Id,
             assessed ? Severity.Breach : Severity.Warning,
@@ -65,10 +66,10 @@ public sealed class CreditPlanRule(int assessmentMonth) : Rule
             },
             Baselines.Of(("startOfYear", start)),
             new LocalizedText(
-                $"{Period(history.Period)} 普惠型小微企业贷款较年初（{Period(start.Period)}）增加 {Money(increase)} 元，"
+                $"{Period(history.Period)} {words.Loans}较年初（{Period(start.Period)}）增加 {Money(increase)} 元，"
                     + (assessed ? $"低于 {year} 年信贷计划 {Money(plan)} 元" : $"低于 {year} 年信贷计划 {Money(plan)} 元按月进度应达的 {Money(pace)} 元")
                     + (completion is { } done ? $"，完成 {Pct(done)}%。" : "。"),
-                $"In {Period(history.Period)}, inclusive loans grew by {Money(increase)} yuan since the start of the year ({Period(start.Period)}), "
+                $"In {Period(history.Period)}, {words.LoansEn} grew by {Money(increase)} yuan since the start of the year ({Period(start.Period)}), "
                     + (assessed ? $"less than the {year} credit plan of {Money(plan)} yuan" : $"less than the {Money(pace)} yuan the {year} credit plan of {Money(plan)} yuan asks by this month")
                     + (completion is { } pct ? $" ({Pct(pct)}% completed)." : ".")))), headroom);
     }

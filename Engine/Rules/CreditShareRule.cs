@@ -51,6 +51,7 @@ public sealed class CreditShareRule(decimal minIncreasePp, int assessmentMonth) 
         var s = share.ToDecimal();
         var s0 = startShare.ToDecimal();
         var inc = increase.ToDecimal();
+        var words = Words(history);
         return With(RuleResult.Failed(new Finding(
             Id,
             ProgressSeverity(history.Period, assessmentMonth),
@@ -63,7 +64,7 @@ public sealed class CreditShareRule(decimal minIncreasePp, int assessmentMonth) 
             },
             Baselines.Of(("startOfYear", start)),
             new LocalizedText(
-                $"{Period(history.Period)} 普惠型小微企业信用贷款占比 {Pct(s)}%，较年初（{Period(start.Period)}）{Pct(s0)}% 变动 {Pct(inc)} 个百分点，目标为提高至少 {minIncreasePp} 个百分点。",
-                $"In {Period(history.Period)}, the inclusive credit-loan share is {Pct(s)}%, {Pct(inc)} pp against {Pct(s0)}% at the start of the year ({Period(start.Period)}); the target is an increase of at least {minIncreasePp} pp."))), headroom);
+                $"{Period(history.Period)} {words.Prefix}信用贷款占比 {Pct(s)}%，较年初（{Period(start.Period)}）{Pct(s0)}% 变动 {Pct(inc)} 个百分点，目标为提高至少 {minIncreasePp} 个百分点。",
+                $"In {Period(history.Period)}, the {words.PrefixEn} credit-loan share is {Pct(s)}%, {Pct(inc)} pp against {Pct(s0)}% at the start of the year ({Period(start.Period)}); the target is an increase of at least {minIncreasePp} pp."))), headroom);
     }
 }

@@ -61,6 +61,7 @@ public sealed class FirstLoanShareRule(decimal minIncreasePp, int assessmentMont
         var s1 = share.ToDecimal();
         var s0 = lastShare.ToDecimal();
         var inc = increase.ToDecimal();
+        var words = Words(history);
         var baselines = Baselines.Of(("startOfYear", start));
         baselines["ytdMonths"] = Baselines.Months(thisYear.Concat(lastYear));
         return With(RuleResult.Failed(new Finding(
@@ -75,7 +76,7 @@ public sealed class FirstLoanShareRule(decimal minIncreasePp, int assessmentMont
             },
             baselines,
             new LocalizedText(
-                $"{Period(history.Period)} 当年首贷户占普惠型小微有贷款余额户数的 {Pct(s1)}%，上年为 {Pct(s0)}%，变动 {Pct(inc)} 个百分点，目标为提高至少 {minIncreasePp} 个百分点。",
-                $"In {Period(history.Period)}, this year's first-time borrowers are {Pct(s1)}% of inclusive borrowers against {Pct(s0)}% last year, a change of {Pct(inc)} pp; the target is an increase of at least {minIncreasePp} pp."))), headroom);
+                $"{Period(history.Period)} 当年首贷户占{words.Borrowers}的 {Pct(s1)}%，上年为 {Pct(s0)}%，变动 {Pct(inc)} 个百分点，目标为提高至少 {minIncreasePp} 个百分点。",
+                $"In {Period(history.Period)}, this year's first-time borrowers are {Pct(s1)}% of {words.PrefixEn} borrowers against {Pct(s0)}% last year, a change of {Pct(inc)} pp; the target is an increase of at least {minIncreasePp} pp."))), headroom);
     }
 }

@@ -35,6 +35,7 @@ public sealed class InclusiveBorrowersRule(int assessmentMonth) : Rule
             return With(RuleResult.Pass(Id), headroom);
         }
 
+        var words = Words(history);
         return With(RuleResult.Failed(new Finding(
             Id,
             ProgressSeverity(history.Period, assessmentMonth),
@@ -46,7 +47,7 @@ public sealed class InclusiveBorrowersRule(int assessmentMonth) : Rule
             },
             Baselines.Of(("startOfYear", start)),
             new LocalizedText(
-                $"{Period(history.Period)} 普惠型小微企业有贷款余额户数 {Count(now)} 户，少于年初（{Period(start.Period)}）的 {Count(was)} 户，差 {Count(was - now)} 户；要求户数不低于年初水平。",
-                $"In {Period(history.Period)}, {Count(now)} inclusive small/micro borrowers had a balance, {Count(was - now)} fewer than the {Count(was)} at the start of the year ({Period(start.Period)}); the count must not fall below the start of the year."))), headroom);
+                $"{Period(history.Period)} {words.Borrowers} {Count(now)} 户，少于年初（{Period(start.Period)}）的 {Count(was)} 户，差 {Count(was - now)} 户；要求户数不低于年初水平。",
+                $"In {Period(history.Period)}, {Count(now)} {words.PrefixEn} borrowers had a balance, {Count(was - now)} fewer than the {Count(was)} at the start of the year ({Period(start.Period)}); the count must not fall below the start of the year."))), headroom);
     }
 }

@@ -54,6 +54,7 @@ public sealed class InclusiveGrowthRule(GrowthBasis basis, int assessmentMonth) 
         var (zhBase, enBase) = basis == GrowthBasis.Ytd ? ("较年初", "since the start of the year") : ("较去年同期", "against the same period last year");
         var ig = inclusiveGrowth.ToDecimal();
         var tg = totalGrowth.ToDecimal();
+        var words = Words(history);
         return With(RuleResult.Failed(new Finding(
             Id,
             ProgressSeverity(history.Period, assessmentMonth),
@@ -66,8 +67,8 @@ public sealed class InclusiveGrowthRule(GrowthBasis basis, int assessmentMonth) 
             },
             Baselines.Of((baselineName, start)),
             new LocalizedText(
-                $"{Period(history.Period)} 普惠型小微企业贷款余额{zhBase}（基期 {Period(start.Period)}）增长 {Pct(ig)}%，低于各项贷款增速 {Pct(tg)}%，相差 {Pct(-gap)} 个百分点；要求普惠型小微企业贷款增速不低于各项贷款增速。",
-                $"In {Period(history.Period)}, inclusive small/micro loans grew {Pct(ig)}% {enBase} (baseline {Period(start.Period)}), below total-loan growth of {Pct(tg)}% by {Pct(-gap)} pp; inclusive growth must not be below total growth."))), headroom);
+                $"{Period(history.Period)} {words.Loans}余额{zhBase}（基期 {Period(start.Period)}）增长 {Pct(ig)}%，低于各项贷款增速 {Pct(tg)}%，相差 {Pct(-gap)} 个百分点；要求{words.Loans}增速不低于各项贷款增速。",
+                $"In {Period(history.Period)}, {words.LoansEn} grew {Pct(ig)}% {enBase} (baseline {Period(start.Period)}), below total-loan growth of {Pct(tg)}% by {Pct(-gap)} pp; their growth must not be below total-loan growth."))), headroom);
     }
 }
 

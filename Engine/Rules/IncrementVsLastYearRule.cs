@@ -31,6 +31,7 @@ public sealed class IncrementVsLastYearRule(int assessmentMonth) : Rule
         }
 
         var shortfall = IncrementShortfall(increments);
+        var words = Words(history);
         return With(RuleResult.Failed(new Finding(
             Id,
             ProgressSeverity(history.Period, assessmentMonth),
@@ -41,7 +42,7 @@ public sealed class IncrementVsLastYearRule(int assessmentMonth) : Rule
             },
             increments.Baselines,
             new LocalizedText(
-                $"{Period(history.Period)} 普惠型小微企业贷款{shortfall.Zh}；要求增量不低于去年同期。",
-                $"In {Period(history.Period)}, inclusive loans {shortfall.En}; the increment must not be below last year's."))), headroom);
+                $"{Period(history.Period)} {words.Loans}{shortfall.Zh}；要求增量不低于去年同期。",
+                $"In {Period(history.Period)}, {words.LoansEn} {shortfall.En}; the increment must not be below last year's."))), headroom);
     }
 }

@@ -56,6 +56,7 @@ public sealed class NewLoanRateRule(int assessmentMonth, Strictness strict) : Ru
 
         var r1 = rate.ToDecimal();
         var r0 = lastRate.ToDecimal();
+        var words = Words(history);
         return With(RuleResult.Failed(new Finding(
             Id,
             ProgressSeverity(history.Period, assessmentMonth),
@@ -68,10 +69,10 @@ public sealed class NewLoanRateRule(int assessmentMonth, Strictness strict) : Ru
             new Dictionary<string, object> { ["ytdMonths"] = Baselines.Months(thisYear.Concat(lastYear)) },
             strictly
                 ? new LocalizedText(
-                    $"{Period(history.Period)} 当年新发放普惠型小微企业贷款加权平均利率 {Pct(r1)}%，未低于上年全年的 {Pct(r0)}%；要求利率有所下降。",
-                    $"In {Period(history.Period)}, the weighted rate of new inclusive loans this year is {Pct(r1)}%, not below last year's {Pct(r0)}%; it must fall.")
+                    $"{Period(history.Period)} 当年新发放{words.Loans}加权平均利率 {Pct(r1)}%，未低于上年全年的 {Pct(r0)}%；要求利率有所下降。",
+                    $"In {Period(history.Period)}, the weighted rate of new {words.LoansEn} this year is {Pct(r1)}%, not below last year's {Pct(r0)}%; it must fall.")
                 : new LocalizedText(
-                    $"{Period(history.Period)} 当年新发放普惠型小微企业贷款加权平均利率 {Pct(r1)}%，高于上年全年的 {Pct(r0)}%；要求利率稳中有降。",
-                    $"In {Period(history.Period)}, the weighted rate of new inclusive loans this year is {Pct(r1)}%, above last year's {Pct(r0)}%; it must hold steady or fall."))), headroom);
+                    $"{Period(history.Period)} 当年新发放{words.Loans}加权平均利率 {Pct(r1)}%，高于上年全年的 {Pct(r0)}%；要求利率稳中有降。",
+                    $"In {Period(history.Period)}, the weighted rate of new {words.LoansEn} this year is {Pct(r1)}%, above last year's {Pct(r0)}%; it must hold steady or fall."))), headroom);
     }
 }

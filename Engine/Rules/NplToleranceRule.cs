@@ -43,6 +43,7 @@ public sealed class NplToleranceRule(decimal tolerancePp) : Rule
         var ir = inclusiveRatio.ToDecimal();
         var tr = totalRatio.ToDecimal();
         var gp = gap.ToDecimal();
+        var words = Words(history);
         return With(RuleResult.Failed(new Finding(
             Id,
             Severity.Breach,
@@ -55,7 +56,7 @@ public sealed class NplToleranceRule(decimal tolerancePp) : Rule
             },
             new Dictionary<string, object>(),
             new LocalizedText(
-                $"{Period(history.Period)} 普惠型小微企业贷款不良率 {Pct(ir)}%，高于各项贷款不良率 {Pct(tr)}% 达 {Pct(gp)} 个百分点，超出 {tolerancePp} 个百分点的容忍度。",
-                $"In {Period(history.Period)}, the inclusive NPL ratio of {Pct(ir)}% exceeds the total NPL ratio of {Pct(tr)}% by {Pct(gp)} pp, beyond the tolerance of {tolerancePp} pp."))), headroom);
+                $"{Period(history.Period)} {words.Loans}不良率 {Pct(ir)}%，高于各项贷款不良率 {Pct(tr)}% 达 {Pct(gp)} 个百分点，超出不良容忍度（{tolerancePp} 个百分点），未达标；该报告期不再适用不良容忍度内的尽职免责。",
+                $"In {Period(history.Period)}, the NPL ratio of {words.LoansEn}, {Pct(ir)}%, exceeds the total NPL ratio of {Pct(tr)}% by {Pct(gp)} pp, beyond the NPL tolerance of {tolerancePp} pp: not met, and the exemption from blame (due diligence) that the tolerance allows no longer covers the period."))), headroom);
     }
 }

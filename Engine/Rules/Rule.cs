@@ -24,6 +24,13 @@ public abstract class Rule
         return result with { Headroom = headroom };
     }
 
+    /// <summary>How a message names inclusive lending: in the words of the 口径 its history is counted in (rules.md, "Names").</summary>
+    private protected static InclusiveWords Words(SnapshotHistory history)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        return InclusiveWords.Of(history.Scope);
+    }
+
     protected static string Pct(decimal value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
 
     protected static string Money(decimal value) => value.ToString("#,0.00", CultureInfo.InvariantCulture);
@@ -41,6 +48,23 @@ public abstract class Rule
             $"较年初（{start}）增加 {Money(increments.Increment)} 元，低于去年同期（{lastYearStart} 至 {samePeriod}）的增量 {Money(increments.LastYearIncrement)} 元",
             $"grew by {Money(increments.Increment)} yuan since the start of the year ({start}), less than last year's {Money(increments.LastYearIncrement)} yuan over the same months ({lastYearStart} to {samePeriod})");
     }
+}
+
+/// <summary>
+/// The words of a 口径 for inclusive lending in a message (rules.md, "Names"): <see cref="Loans"/> the loans,
+/// <see cref="Prefix"/> what names a measure of them (…信用贷款占比), <see cref="Borrowers"/> their borrowers with a
+/// balance, and the English of the loans and of the prefix. The CBIRC's 普惠型小微企业贷款 and the PBoC's 普惠小微贷款
+/// differ in English too.
+/// </summary>
+internal sealed record InclusiveWords(string Loans, string Prefix, string Borrowers, string LoansEn, string PrefixEn)
+{
+    public static InclusiveWords Cbirc { get; } =
+        new("普惠型小微企业贷款", "普惠型小微企业", "普惠型小微企业有贷款余额户数", "inclusive loans to small and micro enterprises", "inclusive small and micro enterprise");
+
+    public static InclusiveWords Pboc { get; } =
+        new("普惠小微贷款", "普惠小微", "普惠小微贷款户数", "inclusive small and micro loans", "inclusive small and micro");
+
+    public static InclusiveWords Of(StatisticalScope scope) => scope == StatisticalScope.Pboc ? Pboc : Cbirc;
 }
 
 /// <summary>Looks up the snapshots a rule needs, noting every period that is missing.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Compliance.Engine.Indicators;
 using Compliance.Engine.Institutions;
 
 namespace Compliance.Engine.Rules;
@@ -7,10 +8,23 @@ namespace Compliance.Engine.Rules;
 /// <summary>A parameter of a rule, with its type (<c>decimal</c>, <c>integer</c> or <c>string</c>) and default.</summary>
 public sealed record ParameterDefinition(string Name, string Type, object Default, IReadOnlyList<string>? Allowed = null);
 
-/// <summary>A rule of the catalogue: its id, names, parameters, severity, and the figures its exceptions may carry.</summary>
-public sealed record RuleDefinition(
-    string Id, LocalizedText Name, IReadOnlyList<ParameterDefinition> Parameters, string Severity, IReadOnlyList<FigureDefinition> Figures)
+/// <summary>
+/// A rule's name in the words of each 口径 (rules.md, "Names: each authority's own words"): a <c>cbirc</c> set speaks of
+/// 普惠型小微企业贷款, a <c>pboc</c> set of 普惠小微贷款.
+/// </summary>
+public sealed record ScopedNames(LocalizedText Cbirc, LocalizedText Pboc)
 {
+    /// <summary>The name in the words of <paramref name="scope"/>.</summary>
+    public LocalizedText In(StatisticalScope scope) => scope == StatisticalScope.Pboc ? Pboc : Cbirc;
+}
+
+/// <summary>A rule of the catalogue: its id, names under each 口径, parameters, severity, and the figures its exceptions may carry.</summary>
+public sealed record RuleDefinition(
+    string Id, ScopedNames Names, IReadOnlyList<ParameterDefinition> Parameters, string Severity, IReadOnlyList<FigureDefinition> Figures)
+{
+    /// <summary>The name in the CBIRC's words (<c>names.cbirc</c>), kept for older clients and for what names a rule without a set.</summary>
+    public LocalizedText Name => Names.Cbirc;
+
     /// <summary>The declared figure of that key, or <c>null</c> where the rule declares none.</summary>
     public FigureDefinition? Figure(string key) => Figures.FirstOrDefault(f => f.Key == key);
 }
@@ -40,34 +54,43 @@ public static class RuleCatalog
         new("filedAt", FigureUnit.Date, new("实际报送时间", "Filed at")),
     ];
 
-    /// <summary>Every rule, in the order of rules.md.</summary>
+    /// <summary>Every rule, in the order of rules.md, named as its table "Names" names it under each 口径.</summary>
     public static IReadOnlyList<RuleDefinition> All { get; } =
     [
-        new(InclusiveGrowthRule.RuleId, new("两增·增速", "Inclusive growth not below total growth"),
+        new(InclusiveGrowthRule.RuleId, Named("两增·普惠型小微企业贷款增速", "普惠小微贷款增速", "Inclusive loan growth vs total loan growth"),
             [new("basis", "string", "ytd", ["ytd", "yoy"]), AssessmentMonth], "warning/breach", InclusiveGrowthRule.Figures),
-        new(InclusiveBorrowersRule.RuleId, new("两增·户数", "Inclusive borrowers not below the start of the year"), [AssessmentMonth], "warning/breach",
+        new(InclusiveBorrowersRule.RuleId, Named("两增·有贷款余额户数", "普惠小微贷款户数", "Inclusive borrowers"), [AssessmentMonth], "warning/breach",
             InclusiveBorrowersRule.Figures),
-        new(NplToleranceRule.RuleId, new("不良容忍度", "NPL tolerance"), [new("tolerancePp", "decimal", 3m)], "breach", NplToleranceRule.Figures),
-        new(CreditShareRule.RuleId, new("信用贷款占比", "Credit-loan share"), [new("minIncreasePp", "decimal", 1m), AssessmentMonth], "warning/breach",
-            CreditShareRule.Figures),
-        new(FirstLoanShareRule.RuleId, new("首贷户占比", "First-time borrower share"), [new("minIncreasePp", "decimal", 1m), AssessmentMonth], "breach",
+        new(NplToleranceRule.RuleId, Named("普惠型小微企业贷款不良容忍度", "普惠小微贷款不良容忍度", "Inclusive NPL tolerance"), [new("tolerancePp", "decimal", 3m)], "breach",
+            NplToleranceRule.Figures),
+        new(CreditShareRule.RuleId, Named("普惠型小微企业信用贷款占比", "普惠小微信用贷款占比", "Credit-loan share"), [new("minIncreasePp", "decimal", 1m), AssessmentMonth],
+            "warning/breach", CreditShareRule.Figures),
+        new(FirstLoanShareRule.RuleId, Named("首贷户占比", "普惠小微首贷户占比", "First-loan borrower share"), [new("minIncreasePp", "decimal", 1m), AssessmentMonth], "breach",
             FirstLoanShareRule.Figures),
-        new(IncrementVsLastYearRule.RuleId, new("增量不低于去年同期", "Increment not below last year's"), [AssessmentMonth], "warning/breach",
-            IncrementVsLastYearRule.Figures),
-        new(IndividualBusinessRule.RuleId, new("个体工商户贷款增长", "Individual-business lending growth"), [Strict, AssessmentMonth], "warning/breach",
-            IndividualBusinessRule.Figures),
-        new(NewLoanRateRule.RuleId, new("新发放利率稳中有降", "New-loan rate steady or falling"), [Strict, AssessmentMonth], "warning/breach", NewLoanRateRule.Figures),
-        new(CreditPlanRule.RuleId, new("信贷计划完成情况", "Credit plan completion"), [AssessmentMonth], "warning/breach", CreditPlanRule.Figures),
-        new(FirstLoanEnterprisesRule.RuleId, new("新增小微企业法人首贷户", "New first-loan small and micro enterprises"), [AssessmentMonth], "warning/breach",
-            FirstLoanEnterprisesRule.Figures),
-        new(OperatingLoansRule.RuleId, new("惠商户", "Operating loans of micro-business owners and individual businesses"), [AssessmentMonth], "warning/breach",
-            OperatingLoansRule.Figures),
-        new(BaselineMissingRule.RuleId, new("基期数据缺失", "Baseline data missing"), [], "warning", BaselineMissingRule.Figures),
-        new(DeadlineMissedRuleId, new("逾期未报送", "Deadline missed"), [], "breach", DeadlineMissedFigures),
+        new(IncrementVsLastYearRule.RuleId, Named("普惠型小微企业贷款增量不低于上年同期", "普惠小微贷款增量不低于上年同期", "Increment vs same period last year"), [AssessmentMonth],
+            "warning/breach", IncrementVsLastYearRule.Figures),
+        new(IndividualBusinessRule.RuleId, Named("个体工商户经营性贷款持续增长", "个体工商户经营性贷款持续增长", "Individual-business loans growing"), [Strict, AssessmentMonth],
+            "warning/breach", IndividualBusinessRule.Figures),
+        new(NewLoanRateRule.RuleId, Named("新发放普惠型小微企业贷款利率", "新发放普惠小微贷款利率", "New-loan rate"), [Strict, AssessmentMonth], "warning/breach",
+            NewLoanRateRule.Figures),
+        new(CreditPlanRule.RuleId, Named("普惠型小微企业贷款信贷计划完成情况", "普惠小微贷款信贷计划完成情况", "Credit plan completion"), [AssessmentMonth], "warning/breach",
+            CreditPlanRule.Figures),
+        new(FirstLoanEnterprisesRule.RuleId, Named("新增小微企业法人首贷户", "新增小微企业法人首贷户", "New first-loan small and micro enterprises"), [AssessmentMonth],
+            "warning/breach", FirstLoanEnterprisesRule.Figures),
+        new(OperatingLoansRule.RuleId, Named("小微企业主和个体工商户经营性贷款", "小微企业主和个体工商户经营性贷款", "Operating loans of micro-business owners and individual businesses"),
+            [AssessmentMonth], "warning/breach", OperatingLoansRule.Figures),
+        new(BaselineMissingRule.RuleId, Named("基期数据缺失", "基期数据缺失", "Baseline data missing"), [], "warning", BaselineMissingRule.Figures),
+        new(DeadlineMissedRuleId, Named("逾期未报送", "逾期未报送", "Deadline missed"), [], "breach", DeadlineMissedFigures),
     ];
 
     /// <summary>The catalogue entry of a rule id, or <c>null</c>.</summary>
     public static RuleDefinition? Find(string id) => All.FirstOrDefault(r => r.Id == id);
+
+    /// <summary>
+    /// A rule's name in the words of <paramref name="scope"/> (rules.md, "Names"); its id, in both languages, where the
+    /// catalogue does not hold it.
+    /// </summary>
+    public static LocalizedText NameOf(string rule, StatisticalScope scope) => Find(rule)?.Names.In(scope) ?? new LocalizedText(rule, rule);
 
     /// <summary>The declared unit of a figure of a rule's exceptions, or <c>null</c> where the rule or the figure is not declared.</summary>
     public static FigureUnit? UnitOf(string rule, string figure) => Find(rule)?.Figure(figure)?.Unit;
@@ -148,6 +171,9 @@ public static class RuleCatalog
             _ => throw new RuleSpecException($"Unknown rule '{spec.Rule}'."),
         };
     }
+
+    /// <summary>A rule's names: the CBIRC's and the PBoC's Chinese, and the one English name of both.</summary>
+    private static ScopedNames Named(string cbirc, string pboc, string en) => new(new(cbirc, en), new(pboc, en));
 
     private sealed class Parameters(RuleDefinition definition, IReadOnlyDictionary<string, JsonElement> given)
     {

@@ -12,7 +12,7 @@ public enum RuleOutcome
     BaselineMissing,
 }
 
-/// <summary>预警 (on track to fail) or 违规 (failed at assessment).</summary>
+/// <summary>预警 (on track to fail) or 未达标 (not met at assessment; never called a violation).</summary>
 public enum Severity
 {
     Warning,

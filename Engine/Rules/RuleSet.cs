@@ -95,7 +95,7 @@ public sealed class RuleSet
 
         if (ReportsMissingBaselines)
         {
-            results.Add(BaselineMissingRule.Summarize(history, results));
+            results.Add(BaselineMissingRule.Summarize(history, results, Spec.Scope));
         }
 
         return results;

@@ -34,6 +34,12 @@ public sealed class SnapshotHistory
     /// </summary>
     public IReadOnlyDictionary<int, decimal> CreditPlans { get; init; } = new Dictionary<int, decimal>();
 
+    /// <summary>
+    /// The 口径 its inclusive indicators are counted in: the CBIRC's as loaded, the PBoC's once <see cref="In"/> has
+    /// counted it so; a rule names inclusive lending in the words of this 口径 (rules.md, "Names").
+    /// </summary>
+    public StatisticalScope Scope { get; init; } = StatisticalScope.Cbirc;
+
     public StoredSnapshot Current { get; }
 
     public YearMonth Period => Current.Period;
@@ -42,8 +48,9 @@ public sealed class SnapshotHistory
     public static YearMonth EarliestNeeded(YearMonth period) => Periods.December(period.Year - 2);
 
     /// <summary>
-    /// The history as a 口径 counts it: this one for the CBIRC's; for the PBoC's, each snapshot's <c>pboc</c>, a period
-    /// whose snapshot predates that 口径 counting as missing, and <c>null</c> where the current one does.
+    /// The history as a 口径 counts it, with that <see cref="Scope"/>: this one for the CBIRC's; for the PBoC's, each
+    /// snapshot's <c>pboc</c>, a period whose snapshot predates that 口径 counting as missing, and <c>null</c> where the
+    /// current one does.
     /// </summary>
     public SnapshotHistory? In(StatisticalScope scope)
     {
@@ -57,6 +64,7 @@ public sealed class SnapshotHistory
                 _snapshots.Values.Where(s => s.Period != Period && s.Indicators.In(scope) is not null).Select(s => s with { Indicators = s.Indicators.In(scope)! }))
             {
                 CreditPlans = CreditPlans,
+                Scope = scope,
             }
             : null;
     }

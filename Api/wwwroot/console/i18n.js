@@ -49,6 +49,15 @@ export function date(value) {
   return new Intl.DateTimeFormat(locale(), options).format(instant);
 }
 
+/**
+ * A rule's name in the words of a set's scope (rules.md, "Names"): the catalogue entry's `names[scope]` (GET /rules),
+ * its CBIRC name where the scope is unknown, in the current language.
+ */
+export function scopedName(rule, scope) {
+  if (!rule) return '';
+  return localized(rule.names?.[scope] ?? rule.names?.cbirc ?? rule.name);
+}
+
 /** The current language's text of {zh, en}. */
 export function localized(text) {
   if (!text) return '';
@@ -58,12 +67,13 @@ export function localized(text) {
 addStrings({
   zh: {
     apiKey: 'API 密钥', signIn: '登录', signOut: '退出', signInTitle: '登录合规控制台', signInHint: '输入您的 API 密钥。密钥只保存在本标签页中，关闭即清除。',
-    switchLang: 'English', institutions: '机构列表', overview: '总览', exceptions: '异常', submit: '报送台账', deadlines: '报送期限', rules: '规则', myInstitution: '本机构',
+    switchLang: 'English', institutions: '机构列表', overview: '总览', exceptions: '监测事项', submit: '报送台账', deadlines: '报送期限', rules: '规则', myInstitution: '本机构',
     loading: '加载中…', notFound: '未找到该页面。', total: '共 {n} 项', page: '第 {page} / {pages} 页', previous: '上一页', next: '下一页',
     failed: '请求失败', role_admin: '管理员', role_regulator: '监管机构', role_institution: '金融机构', jurisdiction: '辖区', national: '全国',
     period: '报告期', institution: '机构', rule: '规则', ruleSet: '规则集', severity: '级别', status: '状态', none: '无',
-    sev_breach: '违规', sev_warning: '预警', st_open: '未处理', st_explained: '已说明', st_resolved: '已解决', st_waived: '已豁免', st_cleared: '已消除',
-    out_pass: '通过', out_warning: '预警', out_breach: '违规', out_notApplicable: '不适用', out_baselineMissing: '缺基期', out_notFiled: '未报送', out_pending: '评估中',
+    sev_breach: '未达标', sev_warning: '预警', sev_overdue: '逾期',
+    st_open: '待处理', st_explained: '已说明', st_resolved: '已办结', st_waived: '暂缓', st_waivedUntil: '暂缓（至{date}）', st_cleared: '已消除',
+    out_pass: '通过', out_warning: '预警', out_breach: '未达标', out_notApplicable: '不适用', out_baselineMissing: '缺基期', out_notFiled: '未报送', out_pending: '评估中',
   },
   en: {
     apiKey: 'API key', signIn: 'Sign in', signOut: 'Sign out', signInTitle: 'Sign in to the compliance console', signInHint: 'Enter your API key. It is kept in this tab only and gone when the tab closes.',
@@ -71,7 +81,8 @@ addStrings({
     loading: 'Loading…', notFound: 'No such page.', total: '{n} in all', page: 'Page {page} of {pages}', previous: 'Previous', next: 'Next',
     failed: 'The request failed', role_admin: 'Admin', role_regulator: 'Regulator', role_institution: 'Institution', jurisdiction: 'Jurisdiction', national: 'National',
     period: 'Period', institution: 'Institution', rule: 'Rule', ruleSet: 'Rule set', severity: 'Severity', status: 'Status', none: 'None',
-    sev_breach: 'Breach', sev_warning: 'Warning', st_open: 'Open', st_explained: 'Explained', st_resolved: 'Resolved', st_waived: 'Waived', st_cleared: 'Cleared',
+    sev_breach: 'Breach', sev_warning: 'Warning', sev_overdue: 'Overdue',
+    st_open: 'Open', st_explained: 'Explained', st_resolved: 'Resolved', st_waived: 'Waived', st_waivedUntil: 'Waived (until {date})', st_cleared: 'Cleared',
     out_pass: 'Pass', out_warning: 'Warning', out_breach: 'Breach', out_notApplicable: 'Not applicable', out_baselineMissing: 'Baseline missing', out_notFiled: 'Not filed', out_pending: 'Pending',
   },
 });

@@ -2,18 +2,18 @@
 // events and the workflow actions the caller's role may take.
 
 import { h, replace, field, table } from '../dom.js';
-import { t, addStrings, localized, date } from '../i18n.js';
+import { t, addStrings, localized, date, scopedName } from '../i18n.js';
 import { api, download, problemView } from '../api.js';
-import { loading, pager, badge, keepQuery, ruleCatalogue, ruleName, byUnit, declaredFigure } from './common.js';
+import { loading, pager, badge, keepQuery, ruleCatalogue, byUnit, declaredFigure } from './common.js';
 
 addStrings({
   zh: {
-    exceptionsTitle: '监管异常', region: '地区代码', from: '起始报告期', to: '截止报告期', apply: '查询', reset: '清除', any: '全部',
+    exceptionsTitle: '监测事项', region: '地区代码', from: '起始报告期', to: '截止报告期', apply: '查询', reset: '清除', any: '全部',
     exportCsv: '导出 CSV', exportXlsx: '导出 XLSX', pageSize: '每页', id: '编号', updated: '更新时间', created: '创建时间',
     message: '说明', figures: '指标与阈值', baselines: '基期', events: '处理记录', actor: '操作方', submission: '台账',
-    explain: '说明', resolve: '解决', waive: '豁免', reopen: '重新打开', confirm: '确认', cancel: '取消', note: '备注',
-    reasonCode: '原因代码', explanation: '说明内容', waiveUntil: '豁免至', waivedUntil: '豁免至 {date}',
-    ev_created: '创建', ev_updated: '更新', ev_explained: '已说明', ev_resolved: '已解决', ev_waived: '已豁免', ev_reopened: '重新打开',
+    explain: '说明', resolve: '办结', waive: '暂缓', reopen: '重新打开', confirm: '确认', cancel: '取消', note: '备注',
+    reasonCode: '原因代码', explanation: '说明内容', waiveUntil: '暂缓至',
+    ev_created: '创建', ev_updated: '更新', ev_explained: '已说明', ev_resolved: '已办结', ev_waived: '暂缓', ev_reopened: '重新打开',
     ev_cleared: '已消除', ev_foundAgain: '再次发现', ev_filedLate: '逾期报送', actor_system: '系统',
     rc_DATA_CORRECTION: '数据更正', rc_ONE_OFF_EVENT: '一次性事件', rc_POLICY_TRANSITION: '政策过渡', rc_OTHER: '其他',
   },
@@ -22,7 +22,7 @@ addStrings({
     exportCsv: 'Export CSV', exportXlsx: 'Export XLSX', pageSize: 'Page size', id: 'Id', updated: 'Updated', created: 'Created',
     message: 'Message', figures: 'Figures and thresholds', baselines: 'Baselines', events: 'Events', actor: 'By', submission: 'Ledger',
     explain: 'Explain', resolve: 'Resolve', waive: 'Waive', reopen: 'Reopen', confirm: 'Confirm', cancel: 'Cancel', note: 'Note',
-    reasonCode: 'Reason code', explanation: 'Explanation', waiveUntil: 'Waive until', waivedUntil: 'Waived until {date}',
+    reasonCode: 'Reason code', explanation: 'Explanation', waiveUntil: 'Waive until',
     ev_created: 'Created', ev_updated: 'Updated', ev_explained: 'Explained', ev_resolved: 'Resolved', ev_waived: 'Waived', ev_reopened: 'Reopened',
     ev_cleared: 'Cleared', ev_foundAgain: 'Found again', ev_filedLate: 'Filed late', actor_system: 'System',
     rc_DATA_CORRECTION: 'Data correction', rc_ONE_OFF_EVENT: 'One-off event', rc_POLICY_TRANSITION: 'Policy transition', rc_OTHER: 'Other',
@@ -45,7 +45,7 @@ async function list(main, { query, me, isCurrent }) {
   if (!isCurrent()) return;
   const controls = {
     ruleSet: h('select', {}, h('option', { value: '' }, t('any')), sets.map(s => h('option', { value: s.id }, s.name ? `${localized(s.name)} (${s.id})` : s.id))),
-    rule: h('select', {}, h('option', { value: '' }, t('any')), [...ruleList.values()].map(r => h('option', { value: r.id }, `${r.id} ${localized(r.name)}`))),
+    rule: h('select', {}, h('option', { value: '' }, t('any')), [...ruleList.values()].map(r => h('option', { value: r.id }, bothNames(r)))),
     severity: h('select', {}, h('option', { value: '' }, t('any')), ['breach', 'warning'].map(s => h('option', { value: s }, t(`sev_${s}`)))),
     status: h('select', {}, h('option', { value: '' }, t('any')), STATUSES.map(s => h('option', { value: s }, t(`st_${s}`)))),
     from: h('input', { type: 'month' }),
@@ -81,10 +81,10 @@ async function list(main, { query, me, isCurrent }) {
         { head: t('id'), cell: e => h('a', { href: `#/exceptions/${e.id}` }, e.id) },
         { head: t('institution'), cell: e => h('a', { href: `#/institutions/${encodeURIComponent(e.institution)}` }, e.institution) },
         { head: t('period'), cell: e => e.period },
-        { head: t('rule'), cell: e => h('span', { title: ruleName(ruleList, e.rule) }, e.rule) },
+        { head: t('rule'), cell: e => ruleOf(e) },
         { head: t('ruleSet'), cell: e => e.ruleSet?.id ?? '—' },
-        { head: t('severity'), cell: e => badge('severity', e.severity) },
-        { head: t('status'), cell: e => badge('status', e.status) },
+        { head: t('severity'), cell: e => severityOf(e) },
+        { head: t('status'), cell: e => statusOf(e) },
         { head: t('updated'), cell: e => date(e.updatedAt) },
       ], answer.items, { class: 'exceptions' }),
       answer.total > answer.pageSize ? pager(answer, p => { page = p; load(); }) : null);
@@ -113,6 +113,31 @@ async function list(main, { query, me, isCurrent }) {
   await load();
 }
 
+/** A rule of the catalogue by its names: the CBIRC's, and the PBoC's after it where the words differ (rules.md, "Names"). */
+function bothNames(rule) {
+  const [cbirc, pboc] = [scopedName(rule, 'cbirc'), scopedName(rule, 'pboc')];
+  return cbirc === pboc ? cbirc : `${cbirc} / ${pboc}`;
+}
+
+/** An exception's rule by its name in its set's scope (`ruleName`), the code after it in smaller type. */
+function ruleOf(exception) {
+  return [localized(exception.ruleName) || exception.rule, ' ', h('small', { class: 'code' }, exception.rule)];
+}
+
+/** An exception's severity in the supervisor's words: 预警 / 未达标, and 逾期 for a missed deadline. */
+function severityOf(exception) {
+  return exception.rule === 'DEADLINE_MISSED' && exception.severity === 'breach'
+    ? h('span', { class: 'badge severity-breach' }, t('sev_overdue'))
+    : badge('severity', exception.severity);
+}
+
+/** An exception's status in the supervisor's words, a waiver with its date: 暂缓（至某日）. */
+function statusOf(exception) {
+  return exception.status === 'waived' && exception.waivedUntil
+    ? h('span', { class: 'badge status-waived' }, t('st_waivedUntil', { date: date(exception.waivedUntil) }))
+    : badge('status', exception.status);
+}
+
 /** The label of each action the server offers (an exception's `actions`, api.md); each posts to its own name. */
 const ACTION_LABELS = { explanation: 'explain', resolve: 'resolve', waive: 'waive', reopen: 'reopen' };
 
@@ -125,11 +150,10 @@ async function detail(main, id, me, isCurrent = () => true) {
   const status = h('div', { 'aria-live': 'polite' });
 
   replace(main,
-    h('h1', {}, `${exception.rule} · ${ruleName(ruleList, exception.rule)}`),
+    h('h1', {}, ruleOf(exception)),
     h('p', {},
       h('a', { href: `#/institutions/${encodeURIComponent(exception.institution)}` }, exception.institution), ' · ', exception.period, ' · ',
-      badge('severity', exception.severity), ' ', badge('status', exception.status),
-      exception.waivedUntil ? ` ${t('waivedUntil', { date: date(exception.waivedUntil) })}` : ''),
+      severityOf(exception), ' ', statusOf(exception)),
     h('section', { 'aria-labelledby': 'x-message' }, h('h2', { id: 'x-message' }, t('message')), h('p', { class: 'message' }, localized(exception.message))),
     h('div', { class: 'actions' }, actions.map(name =>
       h('button', { type: 'button', onclick: () => act(main, exception, name, me, status) }, t(ACTION_LABELS[name])))),
@@ -195,7 +219,7 @@ function act(main, exception, name, me, status) {
         }
       },
     },
-    h('h2', { id: 'action-title' }, `${t(ACTION_LABELS[name])} · ${exception.rule}`),
+    h('h2', { id: 'action-title' }, `${t(ACTION_LABELS[name])} · ${localized(exception.ruleName) || exception.rule}`),
     Object.entries(controls).map(([key, control]) => field(labels[key], control)),
     problem,
     h('div', { class: 'actions' }, confirm, h('button', { type: 'button', class: 'secondary', onclick: () => { dialog.close(); dialog.remove(); } }, t('cancel')))));

@@ -8,7 +8,7 @@ import { loading, outcome, keepQuery, lastMonth, byUnit } from './common.js';
 addStrings({
   zh: {
     overviewTitle: '辖区总览', show: '显示', heatmapCaption: '机构 × 规则 异常分布', expected: '应报机构', filed: '已报送', evaluated: '已评估',
-    openCount: '未处理异常', breaches: '违规', code: '机构代码', name: '机构名称', targets: '目标进度', noTargets: '本辖区本年度没有目标。',
+    openCount: '未处理异常', breaches: '未达标', code: '机构代码', name: '机构名称', targets: '目标进度', noTargets: '本辖区本年度没有目标。',
     latest: '最新', projection: '年末预测', threshold: '阈值', coverage: '覆盖 {included}/{expected}',
     ts_met: '已达成', ts_onTrack: '按进度', ts_atRisk: '进度滞后', ts_missed: '未达成', ts_noData: '无数据', contribution: '本辖区贡献', consolidated: '并入上级机构报表 {n}',
     contributionOf: '本辖区（{jurisdiction}）对该目标的贡献，不单独评价是否达成', filing: '报送统计（迟报漏报）', obligation: '报送事项',
@@ -76,7 +76,8 @@ async function showHeatMap(region, path) {
     .flatMap(o => [outcome(o), ` ${t(`out_${o}`)}  `]));
   // Built as one fragment and inserted once: a jurisdiction has thousands of cells.
   const head = h('tr', {}, h('th', { scope: 'col' }, t('code')), h('th', { scope: 'col' }, t('name')),
-    map.rules.map(r => h('th', { scope: 'col', title: `${r.ruleSet} · ${localized(r.name)}` }, r.rule, h('br'), h('small', {}, r.ruleSet))));
+    // Each column's rule by its name in its set's scope (rules.md, "Names"), the codes of the rule and its set after it.
+    map.rules.map(r => h('th', { scope: 'col' }, localized(r.name) || r.rule, h('br'), h('small', { class: 'code' }, `${r.rule} · ${r.ruleSet}`))));
   const body = document.createDocumentFragment();
   for (const row of map.institutions) {
     body.append(h('tr', {},

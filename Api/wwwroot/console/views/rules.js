@@ -2,7 +2,7 @@
 // it or an admin a draft to preview (analytics.md, "Shadow replay") and, for an admin, to enact.
 
 import { h, replace, table, field } from '../dom.js';
-import { t, addStrings, date, number, localized } from '../i18n.js';
+import { t, addStrings, date, number, localized, scopedName } from '../i18n.js';
 import { api, problemView } from '../api.js';
 import { loading, pager, badge, keepQuery, stylesheet, lastMonth, ruleCatalogue } from './common.js';
 
@@ -18,6 +18,7 @@ addStrings({
     ru_figures: '指标', ru_before: '原级别', ru_after: '新级别', ru_count: '{n} 项', ru_noneListed: '无。',
     ru_enactTitle: '生效新版本', ru_enactText: '这将新增规则集 {id} 的第 {version} 版。生效本身不会重新评估任何报告期。', ru_confirm: '确认', ru_cancel: '取消',
     ru_enacted: '第 {version} 版已生效。', ru_enacting: '正在保存…', ru_noSet: '无', ru_all: '全部',
+    ru_scope_cbirc: '原银保监会口径（普惠型小微企业贷款）', ru_scope_pboc: '人民银行口径（普惠小微贷款）',
   },
   en: {
     ru_title: 'Rules', ru_sets: 'Rule sets', ru_catalogue: 'Rule catalogue', ru_id: 'Id', ru_name: 'Name', ru_version: 'Version', ru_scope: 'Scope', ru_years: 'Years',
@@ -30,6 +31,7 @@ addStrings({
     ru_figures: 'Figures', ru_before: 'Before', ru_after: 'After', ru_count: '{n} in all', ru_noneListed: 'None.',
     ru_enactTitle: 'Enact a new version', ru_enactText: 'This adds version {version} of the rule set {id}. Enacting re-evaluates nothing by itself.', ru_confirm: 'Confirm', ru_cancel: 'Cancel',
     ru_enacted: 'Version {version} is in force.', ru_enacting: 'Saving…', ru_noSet: 'None', ru_all: 'All',
+    ru_scope_cbirc: 'CBIRC (inclusive loans to small and micro enterprises)', ru_scope_pboc: 'PBoC (inclusive small and micro loans)',
   },
 });
 
@@ -62,9 +64,34 @@ function valueText(value) {
   return JSON.stringify(value);
 }
 
-function ruleCell(id, catalogue) {
-  const name = catalogue.get(id)?.name;
-  return [h('code', {}, id), name ? h('small', { class: 'rule-name' }, localized(name)) : null];
+/** A 口径 by its name; the code itself where it is neither. */
+function scopeText(scope) {
+  return scope === 'cbirc' || scope === 'pboc' ? t(`ru_scope_${scope}`) : (scope ?? '—');
+}
+
+/** A catalogue severity (`warning/breach`) in the supervisor's words. */
+function severityText(severity) {
+  return severity ? severity.split('/').map(s => t(`sev_${s}`)).join(' / ') : '—';
+}
+
+/** A set's rule by its name in the set's scope (rules.md, "Names"), its code after it in smaller type. */
+function ruleCell(id, catalogue, scope) {
+  const rule = catalogue.get(id);
+  return rule ? [h('span', { class: 'rule-name' }, scopedName(rule, scope)), ' ', h('small', { class: 'code' }, id)] : h('code', {}, id);
+}
+
+/** A catalogue rule's names under each 口径: one where both speak alike. */
+function namesCell(rule) {
+  const [cbirc, pboc] = [scopedName(rule, 'cbirc'), scopedName(rule, 'pboc')];
+  return cbirc === pboc
+    ? cbirc
+    : h('ul', { class: 'params' }, h('li', {}, cbirc, ' ', h('small', {}, scopeText('cbirc'))), h('li', {}, pboc, ' ', h('small', {}, scopeText('pboc'))));
+}
+
+/** A set's rules, each by its name in the set's scope, with the parameters the set gives it. */
+function rulesList(set, catalogue) {
+  return h('ul', { class: 'params' }, (set.rules ?? []).map(r => h('li', {}, ruleCell(r.rule, catalogue, set.scope),
+    r.parameters && Object.keys(r.parameters).length ? ` (${Object.entries(r.parameters).map(([k, v]) => `${k} = ${valueText(v)}`).join(', ')})` : null)));
 }
 
 /** A set's rule with its parameters: the value given, else the catalogue's default (marked so). */
@@ -108,9 +135,8 @@ async function renderList(main, isCurrent) {
         { head: t('ru_version'), cell: s => number(s.version, 0), numeric: true },
         { head: t('jurisdiction'), cell: s => jurisdictionText(s.jurisdiction) },
         { head: t('ru_years'), cell: s => yearsText(s.years) },
-        { head: t('ru_scope'), cell: s => s.scope },
-        { head: t('ru_rules'), cell: s => h('ul', { class: 'params' }, (s.rules ?? []).map(r => h('li', {}, h('code', {}, r.rule),
-          r.parameters && Object.keys(r.parameters).length ? ` (${Object.entries(r.parameters).map(([k, v]) => `${k} = ${valueText(v)}`).join(', ')})` : null))) },
+        { head: t('ru_scope'), cell: s => scopeText(s.scope) },
+        { head: t('ru_rules'), cell: s => rulesList(s, rules) },
         { head: t('ru_created'), cell: s => date(s.createdAt) },
       ], items, { class: 'rule-sets titled' })));
   }
@@ -120,11 +146,11 @@ async function renderList(main, isCurrent) {
     replace(catalogueRegion, h('h2', { id: 'ru-catalogue' }, t('ru_catalogue')), h('p', { class: 'counts' }, t('total', { n: number(items.length, 0) })),
       h('div', { class: 'scroll' }, table(t('ru_catalogue'), [
         { head: t('ru_id'), cell: r => h('code', {}, r.id) },
-        { head: t('ru_name'), cell: r => localized(r.name) },
+        { head: t('ru_name'), cell: r => namesCell(r) },
         { head: t('ru_parameters'), cell: r => (r.parameters ?? []).length
           ? h('ul', { class: 'params' }, r.parameters.map(p => h('li', {}, h('code', {}, p.name), ` (${p.type}) `, t('ru_default', { value: valueText(p.default) }))))
           : '—' },
-        { head: t('severity'), cell: r => r.severity ?? '—' },
+        { head: t('severity'), cell: r => severityText(r.severity) },
       ], items, { class: 'catalogue titled' })));
   }
 }
@@ -158,16 +184,16 @@ async function renderSet(main, id, query, me, isCurrent, notice) {
     h('dt', {}, t('ru_id')), h('dd', {}, h('code', {}, set.id)),
     h('dt', {}, t('ru_version')), h('dd', {}, number(set.version, 0)),
     h('dt', {}, t('jurisdiction')), h('dd', {}, jurisdictionText(set.jurisdiction)),
-    h('dt', {}, t('ru_scope')), h('dd', {}, set.scope),
+    h('dt', {}, t('ru_scope')), h('dd', {}, scopeText(set.scope)),
     h('dt', {}, t('ru_years')), h('dd', {}, yearsText(set.years)),
     h('dt', {}, t('ru_authority')), h('dd', {}, set.authority || '—'),
     h('dt', {}, t('ru_source')), h('dd', {}, set.source || '—'),
     h('dt', {}, t('ru_created')), h('dd', {}, date(set.createdAt)));
 
   const rulesTable = table(t('ru_rules'), [
-    { head: t('ru_rules'), cell: r => ruleCell(r.rule, catalogue) },
+    { head: t('ru_rules'), cell: r => ruleCell(r.rule, catalogue, set.scope) },
     { head: t('ru_parameters'), cell: r => parametersOf(r, catalogue) },
-    { head: t('severity'), cell: r => catalogue.get(r.rule)?.severity ?? '—' },
+    { head: t('severity'), cell: r => severityText(catalogue.get(r.rule)?.severity) },
   ], set.rules ?? [], { class: 'set-rules' });
 
   const versions = [set, ...(set.history ?? [])];
@@ -176,9 +202,8 @@ async function renderSet(main, id, query, me, isCurrent, notice) {
     { head: t('ru_created'), cell: v => date(v.createdAt) },
     { head: t('jurisdiction'), cell: v => jurisdictionText(v.jurisdiction) },
     { head: t('ru_years'), cell: v => yearsText(v.years) },
-    { head: t('ru_scope'), cell: v => v.scope },
-    { head: t('ru_rules'), cell: v => h('ul', { class: 'params' }, (v.rules ?? []).map(r => h('li', {}, h('code', {}, r.rule),
-      r.parameters && Object.keys(r.parameters).length ? ` (${Object.entries(r.parameters).map(([k, x]) => `${k} = ${valueText(x)}`).join(', ')})` : null))) },
+    { head: t('ru_scope'), cell: v => scopeText(v.scope) },
+    { head: t('ru_rules'), cell: v => rulesList(v, catalogue) },
   ], versions, { class: 'history' });
 
   const editorRegion = h('div');
