@@ -27,7 +27,7 @@ public sealed class ReminderFiguresTests
 
         var text = ReminderFigures.Closest([Shandong, National], HistoryBuilder.LegalPerson("371302"), history);
 
-        text!.Zh.Should().EndWith("信用贷款占比 0.40pp，阈值 1.00pp，余量 -0.60pp（规则集 shandong）");
+        text!.Zh.Should().Be("普惠小微信用贷款占比 0.40pp，阈值 1.00pp，余量 -0.60pp（规则集 shandong）");
         text.En.Should().Be("Credit-loan share 0.40 pp against a threshold of 1.00 pp, margin -0.60 pp (rule set shandong)");
     }
 

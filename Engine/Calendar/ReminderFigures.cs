@@ -1,5 +1,6 @@
 using System.Globalization;
 using Compliance.Engine.Analytics;
+using Compliance.Engine.Indicators;
 using Compliance.Engine.Institutions;
 using Compliance.Engine.Rules;
 
@@ -16,14 +17,20 @@ public static class ReminderFigures
     public static LocalizedText? Closest(IEnumerable<RuleSet> sets, InstitutionProfile institution, SnapshotHistory history)
     {
         ArgumentNullException.ThrowIfNull(history);
-        return Headroom.Tightest(Headroom.Of(RuleEvaluation.Of(sets, institution, history))) is { } item ? Sentence(item) : null;
+        var evaluation = RuleEvaluation.Of(sets, institution, history);
+        return Headroom.Tightest(Headroom.Of(evaluation)) is { } item
+            ? Sentence(item, evaluation.Sets.First(s => s.RuleSet.Id == item.RuleSet).RuleSet.Spec.Scope)
+            : null;
     }
 
-    /// <summary>What a reminder says of one headroom item: the rule (and part), figure, threshold, margin and rule set.</summary>
-    public static LocalizedText Sentence(HeadroomItem item)
+    /// <summary>
+    /// What a reminder says of one headroom item: the rule (named in the words of its set's 口径, <paramref name="scope"/>)
+    /// and part, figure, threshold, margin and rule set.
+    /// </summary>
+    public static LocalizedText Sentence(HeadroomItem item, StatisticalScope scope)
     {
         ArgumentNullException.ThrowIfNull(item);
-        var name = RuleCatalog.Find(item.Rule)?.Name ?? new LocalizedText(item.Rule, item.Rule);
+        var name = RuleCatalog.NameOf(item.Rule, scope);
         var (partZh, partEn) = item.Part switch
         {
             "balance" => ("余额", " (balance)"),
