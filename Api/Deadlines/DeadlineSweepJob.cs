@@ -41,7 +41,7 @@ public sealed class DeadlineSweepJob(
         // Where an earlier sweep covered the same facts, only the deadlines whose reminder or missed day came since
         // can owe anything it did not write (DeadlineSweep's remarks); otherwise every deadline of the window.
         var window = DeadlineSweep.Window(today, obligationList, calendar);
-        var facts = DeadlineSweep.Fingerprint(institutions, window);
+        var facts = DeadlineSweep.Fingerprint(institutions, obligationList, window);
         var since = await deadlines.SweptOnAsync(facts, today, ct);
         IReadOnlyList<Deadline> planned = since is { } earlier ? [.. DeadlineSweep.ChangedSince(earlier, today, window)] : window;
         var filed = await deadlines.FiledAsync(ct, since is null ? null : planned);
