@@ -10,8 +10,10 @@ namespace Compliance.Api.Tests.Deadlines;
 
 /// <summary>
 /// Obligations as data (deadlines.md, "An obligation is data"): the table's populations and years, <c>PUT
-/// /api/v1/obligations/{code}</c> and its refusals, and <c>endOfMonth</c> within its month. Every date is worked out by hand from the
-/// calendar of 2022–2024. The tests change only obligations and institutions of regions no other test uses.
+/// /api/v1/obligations/{code}</c> and its refusals, <c>endOfMonth</c> within its month, and the sweep that clears a
+/// missed deadline no longer owed and finds it again once it is owed again. Every date is worked out by hand from the
+/// calendar of 2022–2024. A test that changes a built-in obligation runs on a server of its own; the others change
+/// only obligations and institutions of regions no other test uses.
 /// </summary>
 [TestFixtureSource(typeof(TestDatabases), nameof(TestDatabases.Fixtures))]
 public sealed class ObligationTests(TestDatabase database)
@@ -213,7 +215,110 @@ public sealed class ObligationTests(TestDatabase database)
     }
 
     [Test]
-    public async Task DatabaseOfTheEarlierVersion_GetsTheTablesYearsAndPopulations()
+    public async Task InstitutionNoLongerBound_ItsMissedDeadlineIsClearedSayingWhy_AndFoundAgainOnceCorrected()
+    {
+        // A provincial branch owes the half-year report, due 2022-07-07; a branch's default level is municipal.
+        await RegisterAsync("FA-PROV", "joint_stock", false, "provincial", "370102");
+        await _admin.SweepAsync("2022-07-12");
+        var missed = await MissedAsync("FA-PROV", "WORK_REPORT_MIDYEAR", "2022-07");
+
+        await UpdateLevelAsync("FA-PROV", "municipal");
+        await _admin.SweepAsync("2022-07-13");
+        var cleared = await _admin.GetJsonAsync($"/api/v1/exceptions/{missed["id"]}");
+        // Corrected the same day: the facts are those of 2022-07-12's sweep again, and its day owes the same reminder, but
+        // the sweep in between cleared the exception, so this one plans every deadline anew.
+        await UpdateLevelAsync("FA-PROV", "provincial");
+        await _admin.SweepAsync("2022-07-13");
+        var again = await _admin.GetJsonAsync($"/api/v1/exceptions/{missed["id"]}");
+
+        using var scope = new AssertionScope();
+        missed["status"]!.GetValue<string>().Should().Be("open");
+        cleared["status"]!.GetValue<string>().Should().Be("cleared");
+        var clearing = cleared["events"]!.AsArray().Last()!;
+        (clearing["kind"]!.GetValue<string>(), clearing["actor"]!["role"]!.GetValue<string>(), clearing["fromStatus"]!.GetValue<string>(), clearing["toStatus"]!.GetValue<string>())
+            .Should().Be(("cleared", "system", "open", "cleared"));
+        clearing["note"]!.GetValue<string>().Should().Contain("FA-PROV（类别 joint_stock、层级 municipal、分支机构）不属于「半年工作报告（报人民银行济南分行）」适用的机构")
+            .And.Contain("FA-PROV (joint_stock, municipal, a branch) is not among the institutions Half-year work report (to the PBoC Jinan branch) binds.");
+        again["status"]!.GetValue<string>().Should().Be("open");
+        again["events"]!.AsArray().Select(e => e!["kind"]!.GetValue<string>()).Should().Equal("created", "cleared", "foundAgain");
+        again["events"]!.AsArray().Last()!["note"]!.GetValue<string>().Should().Contain("截止日 2022-07-07 已过").And.Contain("was due on 2022-07-07");
+    }
+
+    [Test]
+    public async Task DueDateMovedLater_ClearsTheMissedDeadline_WhichIsFoundAgainOnceTheNewDateHasPassed()
+    {
+        const string report = """
+            {"name": {"zh": "三月报告", "en": "March report"}, "regionPrefix": "6303", "populations": null, "years": {"from": 2022, "to": null}, "due": "DUE"}
+            """;
+        (await PutAsync("MARCH_REPORT", report.Replace("DUE", "dayOfMonth(3, 10)", StringComparison.Ordinal))).StatusCode.Should().Be(HttpStatusCode.Created);
+        await RegisterAsync("MR-BANK", "rural", true, "head_office", "630302");
+        await _admin.SweepAsync("2022-03-15");
+        var missed = await MissedAsync("MR-BANK", "MARCH_REPORT", "2022-03");
+
+        (await PutAsync("MARCH_REPORT", report.Replace("DUE", "dayOfMonth(3, 31)", StringComparison.Ordinal))).StatusCode.Should().Be(HttpStatusCode.OK);
+        await _admin.SweepAsync("2022-03-16");
+        var cleared = await _admin.GetJsonAsync($"/api/v1/exceptions/{missed["id"]}");
+        await _admin.SweepAsync("2022-03-31");
+        var stillCleared = await _admin.GetJsonAsync($"/api/v1/exceptions/{missed["id"]}");
+        await _admin.SweepAsync("2022-04-01");
+        var again = await _admin.GetJsonAsync($"/api/v1/exceptions/{missed["id"]}");
+
+        using var scope = new AssertionScope();
+        missed["figures"]!["dueDate"]!.GetValue<string>().Should().Be("2022-03-10", "a Thursday");
+        cleared["status"]!.GetValue<string>().Should().Be("cleared");
+        cleared["events"]!.AsArray().Last()!["note"]!.GetValue<string>().Should().Be("截止日已调整为 2022-03-31，尚未到期。 The due date is now 2022-03-31, which has not passed.");
+        stillCleared["status"]!.GetValue<string>().Should().Be("cleared", "2022-03-31 is the due day itself");
+        again["status"]!.GetValue<string>().Should().Be("open");
+        again["events"]!.AsArray().Select(e => e!["kind"]!.GetValue<string>()).Should().Equal("created", "cleared", "foundAgain");
+        again["events"]!.AsArray().Last()!["figures"]!["dueDate"]!.GetValue<string>().Should().Be("2022-03-31");
+    }
+
+    [Test]
+    public async Task ObligationEndedWithPut_ItsOpenMissedDeadlineIsClearedAtTheNextSweep_AResolvedOneAndTheRemindersStay()
+    {
+        using var factory = new ComplianceApiFactory(database);
+        using var admin = factory.Admin();
+        await factory.CreateInstitutionAsync("END-BANK", "371302", "2022-01");
+        await admin.SweepAsync("2023-06-29");
+        await admin.SweepAsync("2023-07-05");
+        var digest2023 = await MissedAsync(admin, "END-BANK", "CREDIT_POLICY_DIGEST", "2023-05");
+        var digest2022 = await MissedAsync(admin, "END-BANK", "CREDIT_POLICY_DIGEST", "2022-05");
+        var matchmaking2023 = await MissedAsync(admin, "END-BANK", "MATCHMAKING_REPORT", "2023-06");
+        (await admin.PostAsJsonAsync($"/api/v1/exceptions/{matchmaking2023["id"]}/resolve", new { note = "已报送纸质材料" })).EnsureSuccessStatusCode();
+        var reminders = await RemindersAsync(admin, "END-BANK", "CREDIT_POLICY_DIGEST");
+
+        foreach (var code in new[] { "CREDIT_POLICY_DIGEST", "MATCHMAKING_REPORT" })
+        {
+            var current = (await admin.GetJsonAsync("/api/v1/obligations"))["items"]!.AsArray().Single(o => o!["code"]!.GetValue<string>() == code)!.AsObject();
+            current["years"] = new JsonObject { ["from"] = 2022, ["to"] = 2022 };
+            (await admin.PutAsync($"/api/v1/obligations/{code}", new StringContent(current.ToJsonString(), Encoding.UTF8, "application/json")))
+                .StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+
+        await admin.SweepAsync("2023-07-06");
+        var ended = await admin.GetJsonAsync($"/api/v1/exceptions/{digest2023["id"]}");
+        var kept = await admin.GetJsonAsync($"/api/v1/exceptions/{digest2022["id"]}");
+        var resolved = await admin.GetJsonAsync($"/api/v1/exceptions/{matchmaking2023["id"]}");
+        var deadlines2023 = (await admin.GetJsonAsync("/api/v1/deadlines?year=2023&institution=END-BANK"))["items"]!.AsArray();
+
+        using var scope = new AssertionScope();
+        digest2023["figures"]!["dueDate"]!.GetValue<string>().Should().Be("2023-05-31");
+        ended["status"]!.GetValue<string>().Should().Be("cleared");
+        var clearing = ended["events"]!.AsArray().Last()!;
+        (clearing["kind"]!.GetValue<string>(), clearing["actor"]!["role"]!.GetValue<string>()).Should().Be(("cleared", "system"));
+        clearing["note"]!.GetValue<string>().Should().Be(
+            "「梳理信贷政策报送人民银行」的适用年度现为 2022–2022，不含 2023 年。 Credit policy digest to the PBoC is now in force 2022–2022, which leaves out 2023.");
+        kept["status"]!.GetValue<string>().Should().Be("open", "2022 is still among its years");
+        resolved["status"]!.GetValue<string>().Should().Be("resolved", "a regulator's decision stands");
+        resolved["events"]!.AsArray().Select(e => e!["kind"]!.GetValue<string>()).Should().Equal("created", "resolved");
+        (await RemindersAsync(admin, "END-BANK", "CREDIT_POLICY_DIGEST")).Should().Equal(reminders, "reminders already sent stay in the history");
+        reminders.Should().Contain(["2023-05-31 28", "2023-05-31 35"], "the sweeps of 2023-06-29 and 2023-07-05 sent them");
+        deadlines2023.Should().NotContain(d => d!["obligation"]!.GetValue<string>() == "CREDIT_POLICY_DIGEST");
+        factory.DeleteDatabase();
+    }
+
+    [Test]
+    public async Task DatabaseOfTheEarlierVersion_GetsTheTablesYearsAndPopulations_AndItsNextSweepClearsWhatTheyNoLongerOwe()
     {
         var path = await TestDatabases.SqliteBeforeAsync("0016_obligation_populations.sql", """
             INSERT INTO obligations (code, name_zh, name_en, region_prefix, categories, year_from, year_to, due, created_at) VALUES
@@ -250,12 +355,25 @@ public sealed class ObligationTests(TestDatabase database)
             """[{"levels":["provincial"]},{"legalPerson":true,"categories":["joint_stock","city_commercial"]}]""");
         obligations["FOUR_LISTS"]["populations"].Should().BeNull();
         obligations.Values.Should().OnlyContain(o => o["reminderOffsets"]!.ToJsonString() == "[-14,-7,-3,-1,0,1,7]");
+        exceptions["WORK_REPORT_MIDYEAR"]["status"]!.GetValue<string>().Should().Be("cleared", "a county rural bank owes no work report");
+        exceptions["WORK_REPORT_YEAREND"]["status"]!.GetValue<string>().Should().Be("resolved", "a resolved exception keeps its status");
         exceptions.Should().ContainKey("CREDIT_POLICY_DIGEST", "2022's digest, due 2022-05-31, is still owed and missed");
         factory.DeleteDatabase();
     }
 
     private static string DueOf(IEnumerable<JsonObject> deadlines, string obligation, string? period = null) =>
         deadlines.Single(d => d["obligation"]!.GetValue<string>() == obligation && (period is null || d["period"]!.GetValue<string>() == period))["dueDate"]!.GetValue<string>();
+
+    private static async Task<JsonObject> MissedAsync(HttpClient admin, string institution, string obligation, string period) =>
+        (await admin.ExceptionsAsync($"&rule=DEADLINE_MISSED&institution={institution}&period={period}"))
+            .Single(e => e["figures"]!["obligation"]!.GetValue<string>() == obligation);
+
+    private static async Task<List<string>> RemindersAsync(HttpClient admin, string institution, string obligation) =>
+        [.. (await admin.GetJsonAsync($"/api/v1/reminders?institution={institution}"))["items"]!.AsArray()
+            .Where(r => r!["obligation"]!.GetValue<string>() == obligation)
+            .Select(r => $"{r!["dueDate"]!.GetValue<string>()} {r["offsetDays"]!.GetValue<int>()}").Order(StringComparer.Ordinal)];
+
+    private Task<JsonObject> MissedAsync(string institution, string obligation, string period) => MissedAsync(_admin, institution, obligation, period);
 
     private async Task<List<JsonObject>> DeadlinesAsync(string institution, int year) =>
         [.. (await _admin.GetJsonAsync($"/api/v1/deadlines?year={year}&institution={institution}"))["items"]!.AsArray().Select(d => d!.AsObject())];
@@ -270,5 +388,14 @@ public sealed class ObligationTests(TestDatabase database)
             code, name = $"测试银行 {code}", category, legalPerson, level, localLegalPerson = legalPerson && category == "rural", regionCode = region, reportingFrom = "2022-01",
         });
         response.StatusCode.Should().Be(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+    }
+
+    private async Task UpdateLevelAsync(string code, string level)
+    {
+        var response = await _admin.PutAsJsonAsync($"/api/v1/institutions/{code}", new
+        {
+            name = $"测试银行 {code}", category = "joint_stock", legalPerson = false, level, localLegalPerson = false, regionCode = "370102", reportingFrom = "2022-01",
+        });
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
     }
 }

@@ -206,6 +206,38 @@ public sealed class DeadlineSweepTests
         bindings("NO_SUCH", Obligation.LedgerMonthly, new YearMonth(2022, 5)).Should().BeNull();
     }
 
+    private static readonly LocalDate May31 = new(2022, 5, 31);
+
+    // A missed deadline recorded as due on 2022-05-31, asked about on 2022-06-10.
+    [TestCase("2022-05-31", null, null, TestName = "NoLongerOwed_SameDueDateNotFiled_StillOwed")]
+    [TestCase("2022-05-31", "2022-06-01T02:00:00Z", null, TestName = "NoLongerOwed_SameDueDateFiledLate_StillOwed")]
+    [TestCase("2022-06-30", null, "截止日已调整为 2022-06-30，尚未到期。|The due date is now 2022-06-30, which has not passed.", TestName = "NoLongerOwed_DueDateMovedPastToday_NotYetDue")]
+    [TestCase("2022-06-10", null, "截止日已调整为 2022-06-10，尚未到期。|The due date is now 2022-06-10, which has not passed.", TestName = "NoLongerOwed_DueDateMovedToToday_NotYetDue")]
+    [TestCase("2022-06-09", null, null, TestName = "NoLongerOwed_DueDateMovedButPassed_StillOwed")]
+    [TestCase("2022-06-09", "2022-06-09T15:59:00Z", "截止日已调整为 2022-06-09，此前已报送，不再逾期。|The due date is now 2022-06-09, and it was filed by then.", TestName = "NoLongerOwed_DueDateMovedAndFiledByThen_NotMissed")]
+    [TestCase("2022-06-09", "2022-06-09T16:00:00Z", null, TestName = "NoLongerOwed_DueDateMovedAndFiledAfter_StillMissed")]
+    public void NoLongerOwed_RecordedDueDate_StandsUnlessTheDueDateMovedSoThatItIsNotMissed(string due, string? filed, string? why)
+    {
+        var binding = new DeadlineBinding(NodaTime.Text.LocalDatePattern.Iso.Parse(due).Value, null);
+        Instant? filedAt = filed is null ? null : NodaTime.Text.InstantPattern.ExtendedIso.Parse(filed).Value;
+
+        var answer = DeadlineSweep.NoLongerOwed(binding, May31, filedAt, new LocalDate(2022, 6, 10));
+
+        answer.Should().Be(why is null ? null : new LocalizedText(why.Split('|')[0], why.Split('|')[1]));
+    }
+
+    [Test]
+    public void NoLongerOwed_ADeadlineThatNoLongerBinds_IsWhyItDoesNot_AndOfAnUnknownInstitution_Null()
+    {
+        var unbound = DeadlineBinding.Not("不再适用。", "No longer binds.");
+
+        using (new AssertionScope())
+        {
+            DeadlineSweep.NoLongerOwed(unbound, May31, null, new LocalDate(2022, 6, 10)).Should().Be(new LocalizedText("不再适用。", "No longer binds."));
+            DeadlineSweep.NoLongerOwed(null, May31, null, new LocalDate(2022, 6, 10)).Should().BeNull();
+        }
+    }
+
     [Test]
     public void Deadlines_BeforeReportingFrom_AreNeverOwed()
     {

@@ -100,7 +100,7 @@ public static class DeadlineSweep
     /// each obligation (whom it binds, its years, due date and reminder schedule), and each deadline of the window with
     /// its due date (so the working-day calendar too). Two sweeps with the same fingerprint owe the same for the same date
     /// and filings; a change of anything that decides whether a deadline is owed changes it, so the sweep after such a
-    /// change plans every deadline again.
+    /// change plans every deadline again and clears what is no longer owed.
     /// </summary>
     public static string Fingerprint(IEnumerable<InstitutionFacts> institutions, IEnumerable<Obligation> obligations, IEnumerable<Deadline> window)
     {
@@ -272,6 +272,47 @@ public static class DeadlineSweep
 
             return new DeadlineBinding(due, null);
         };
+    }
+
+    /// <summary>
+    /// Why the <c>DEADLINE_MISSED</c> exception of a deadline, written when it was due on <paramref name="recordedDue"/>,
+    /// no longer stands on <paramref name="today"/> (deadlines.md, "When a deadline stops being owed"): the deadline no
+    /// longer binds the institution (<paramref name="binding"/>), or its due date moved to one that has not passed, or
+    /// by which it was filed. <c>null</c> where it still stands, or where the institution is not known.
+    /// </summary>
+    /// <remarks>
+    /// A due date that did not move never un-misses a deadline, whatever the date swept: a sweep as of an earlier date
+    /// (for operations, for tests) leaves what later sweeps found as it is.
+    /// </remarks>
+    public static LocalizedText? NoLongerOwed(DeadlineBinding? binding, LocalDate? recordedDue, Instant? filedAt, LocalDate today)
+    {
+        if (binding is null)
+        {
+            return null;
+        }
+
+        if (binding.Unbound is { } why)
+        {
+            return why;
+        }
+
+        var due = binding.DueDate!.Value;
+        if (recordedDue is not { } recorded || recorded == due)
+        {
+            return null;
+        }
+
+        var date = Periods.FormatDate(due);
+        if (filedAt is { } filed)
+        {
+            return DaysLate(due, filed) == 0
+                ? new LocalizedText($"截止日已调整为 {date}，此前已报送，不再逾期。", $"The due date is now {date}, and it was filed by then.")
+                : null;
+        }
+
+        return ReminderSchedule.IsMissed(today, due)
+            ? null
+            : new LocalizedText($"截止日已调整为 {date}，尚未到期。", $"The due date is now {date}, which has not passed.");
     }
 
     // Every deadline of the obligations with a nominal due date in one of the years, whoever it binds.
