@@ -81,7 +81,7 @@ public abstract partial record DueDateRule
 
     /// <summary>
     /// The <c>N</c>th working day of month <c>Month</c>, such as 7月初 (the 5th working day of July); the month's last
-    /// working day where it has fewer than <c>N</c> (a February of the Spring Festival may have 15).
+    /// working day where it has fewer than <c>N</c> (February 2022 and 2026 have 16).
     /// </summary>
     public sealed record NthWorkingDay(int Month, int N) : DueDateRule
     {
