@@ -60,6 +60,7 @@ public sealed class AccessMatrixTests(TestDatabase database)
         ["POST /api/v1/rule-sets/{id}/preview"] = Access.OverA,
         ["POST /api/v1/evaluations"] = Access.Admin,
         ["GET /api/v1/obligations"] = Access.Anyone,
+        ["PUT /api/v1/obligations/{code}"] = Access.Admin,
         ["GET /api/v1/deadlines"] = Access.Anyone,
         ["POST /api/v1/deliverables"] = Access.ForA,
         ["GET /api/v1/deliverables"] = Access.Anyone,
@@ -270,7 +271,8 @@ public sealed class AccessMatrixTests(TestDatabase database)
             _ when template.StartsWith("/api/v1/targets/", StringComparison.Ordinal) => "shandong-operating-increase",
             _ => "shandong",
         };
-        var path = template.Replace("{code}", A, StringComparison.Ordinal).Replace("{id}", id, StringComparison.Ordinal)
+        var code = template.StartsWith("/api/v1/obligations/", StringComparison.Ordinal) ? "FOUR_LISTS" : A;
+        var path = template.Replace("{code}", code, StringComparison.Ordinal).Replace("{id}", id, StringComparison.Ordinal)
             .Replace("{kind}", "not-found", StringComparison.Ordinal).Replace("{year}", "2025", StringComparison.Ordinal);
         var (query, body) = endpoint switch
         {
@@ -283,6 +285,7 @@ public sealed class AccessMatrixTests(TestDatabase database)
             "POST /api/v1/exceptions/{id}/resolve" or "POST /api/v1/exceptions/{id}/waive" or "POST /api/v1/exceptions/{id}/reopen" => ("", Json(new { note = "matrix" })),
             "PUT /api/v1/rule-sets/{id}" => ("", Json(CurrentRuleSet(id))),
             "POST /api/v1/rule-sets/{id}/preview" => ("?from=2022-01&to=2022-12", Json(CurrentRuleSet(id))),
+            "PUT /api/v1/obligations/{code}" => ("", new StringContent(CurrentObligation(code), Encoding.UTF8, "application/json")),
             "PUT /api/v1/calendar/{year}" => ("", new StringContent(CurrentCalendar(), Encoding.UTF8, "application/json")),
             "POST /api/v1/evaluations" => ($"?institution={A}", null),
             "POST /api/v1/deadlines/sweep" => ("?date=2023-01-20", null),
@@ -313,6 +316,13 @@ public sealed class AccessMatrixTests(TestDatabase database)
     {
         using var admin = _factory.Admin();
         return admin.GetJsonAsync($"/api/v1/rule-sets/{id}").GetAwaiter().GetResult();
+    }
+
+    private string CurrentObligation(string code)
+    {
+        using var admin = _factory.Admin();
+        return admin.GetJsonAsync("/api/v1/obligations").GetAwaiter().GetResult()["items"]!.AsArray()
+            .Single(o => o!["code"]!.GetValue<string>() == code)!.ToJsonString();
     }
 
     private string CurrentCalendar()

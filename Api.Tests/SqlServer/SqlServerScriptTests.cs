@@ -262,6 +262,18 @@ public sealed class SqlServerScriptTests
             base.Visit(node);
         }
 
+        public override void Visit(AlterTableDropTableElementStatement node)
+        {
+            var table = node.SchemaObjectName.BaseIdentifier.Value;
+            Schemas.Add(node.SchemaObjectName.SchemaIdentifier?.Value);
+            foreach (var element in node.AlterTableDropTableElements.Where(e => e.TableElementType == TableElementType.Column))
+            {
+                Columns[table].Remove(element.Name.Value);
+            }
+
+            base.Visit(node);
+        }
+
         public override void Visit(CreateIndexStatement node)
         {
             Schemas.Add(node.OnName.SchemaIdentifier?.Value);

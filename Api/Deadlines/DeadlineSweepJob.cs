@@ -5,6 +5,7 @@ using Compliance.Data.Rules;
 using Compliance.Data.Snapshots;
 using Compliance.Engine;
 using Compliance.Engine.Calendar;
+using Compliance.Engine.Exceptions;
 using Compliance.Engine.Rules;
 using Hangfire;
 using NodaTime;
@@ -41,7 +42,7 @@ public sealed class DeadlineSweepJob(
         // Where an earlier sweep covered the same facts, only the deadlines whose reminder or missed day came since
         // can owe anything it did not write (DeadlineSweep's remarks); otherwise every deadline of the window.
         var window = DeadlineSweep.Window(today, obligationList, calendar);
-        var facts = DeadlineSweep.Fingerprint(institutions, window);
+        var facts = DeadlineSweep.Fingerprint(institutions, obligationList, window);
         var since = await deadlines.SweptOnAsync(facts, today, ct);
         IReadOnlyList<Deadline> planned = since is { } earlier ? [.. DeadlineSweep.ChangedSince(earlier, today, window)] : window;
         var filed = await deadlines.FiledAsync(ct, since is null ? null : planned);
@@ -62,9 +63,16 @@ public sealed class DeadlineSweepJob(
             }
         }
 
+        // What stops a deadline being owed is a change of facts (deadlines.md, "When a deadline stops being owed"), which
+        // changes the fingerprint: a sweep that plans every deadline anew also clears the missed ones no longer owed.
+        var bindings = DeadlineSweep.Bindings(institutions, obligationList, calendar);
+        Func<MissedOnRecord, LocalizedText?>? noLongerOwed = since is null
+            ? missed => DeadlineSweep.NoLongerOwed(bindings(missed.Institution, missed.Obligation, missed.Period), missed.RecordedDue, missed.FiledAt, today)
+            : null;
         var outcome = await deadlines.ApplyAsync(
             plan, reminder => Message(reminder, closest.TryGetValue(reminder.Deadline.Institution, out var c) ? c : null), withWebhook,
-            DeadlineSweep.DueDates(institutions, obligationList, calendar), new SweepJournal(today, facts, since, planned.Count), clock.GetCurrentInstant(), ct);
+            (institution, obligation, period) => bindings(institution, obligation, period)?.DueDate, noLongerOwed,
+            new SweepJournal(today, facts, since, planned.Count), clock.GetCurrentInstant(), ct);
         metrics?.RemindersSent(outcome.Reminders);
         foreach (var id in outcome.ToDeliver)
         {

@@ -9,7 +9,9 @@ using Compliance.Engine.Rules;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using NodaTime;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Mvc;
@@ -24,7 +26,21 @@ internal static class DeadlinesApi
     public static void MapDeadlines(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/v1").WithTags("Deadlines").RequireAuthorization().ProducesProblem(401);
-        api.MapGet("/obligations", Obligations).WithName("ListObligations").WithSummary("List obligations").WithDescription("The reporting obligations in force: code, names, the regions and categories they bind, years and due rule.");
+        api.MapGet("/obligations", Obligations).WithName("ListObligations").WithSummary("List obligations")
+            .WithDescription("The reporting obligations: code, names, the region prefix and populations they bind (null: every institution of the region; else an "
+                + "institution matching any alternative), the nominal due years they are in force, the due-date rule, the reminders' offsets in calendar days from the "
+                + "due date (then every 7 days until filed), and what files them (submission for LEDGER_MONTHLY, deliverable for every other).");
+        api.MapPut("/obligations/{code}", PutObligation).WithName("PutObligation").RequireAuthorization(AccessSetup.AdminPolicy)
+            .WithMetadata(new DocumentedBody(
+                "An obligation: {name: {zh, en}, regionPrefix, populations, years: {from, to}, due, reminderOffsets?, filedBy?}. regionPrefix is \"\" or 2, 4 or 6 "
+                + "digits; populations null or a non-empty list of {categories?, levels?, legalPerson?}; due endOfMonth(M), dayOfMonth(M, D), nthWorkingDay(M, N) or "
+                + "afterPeriod(D) (LEDGER_MONTHLY's, and only its); reminderOffsets the table's where not given; filedBy, where given, the code's own.",
+                new Dictionary<string, JsonNode?> { ["application/json"] = ObligationExample() }))
+            .WithSummary("Put an obligation")
+            .WithDescription("Admin only. Creates the obligation (201) or replaces every field of it but its code (200); the next sweep plans with it, and clears the "
+                + "missed deadlines it no longer owes. A malformed code (1–32 of A–Z 0–9 _), an unknown or out-of-range due-date rule, an empty or unknown population "
+                + "member, years.to before years.from, or a change of LEDGER_MONTHLY's filedBy answers 400 naming the field, and stores nothing.")
+            .Produces<ObligationView>(200).Produces<ObligationView>(201).ProducesProblem(400).ProducesProblem(403);
         api.MapGet("/deadlines", Deadlines).WithName("ListDeadlines").WithSummary("List deadlines").WithDescription("Every deadline of the institutions the key may see whose due date falls in the year (this year by default): filed, pending or overdue.").ProducesProblem(400);
         api.MapPost("/deliverables", Deliver).WithName("FileDeliverable").WithMetadata(new StreamedBody())
             .WithMetadata(new DocumentedBody("The document, in any media type, up to 50 MiB; kept exactly as received.", new Dictionary<string, JsonNode?> { ["*/*"] = null })).WithSummary("File a deliverable").WithDescription("The institution (or an admin with institution=) files the document of an obligation for a year; the answer is its receipt.")
@@ -60,7 +76,16 @@ internal static class DeadlinesApi
         public string? Institution { get; init; }
     }
 
-    public sealed record ObligationView(string Code, LocalizedText Name, string RegionPrefix, IReadOnlyList<string>? Categories, YearRange Years, string Due);
+    /// <summary>One alternative of an obligation's populations: the members it gives, and no other.</summary>
+    public sealed record PopulationView(
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? LegalPerson,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Categories,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Levels);
+
+    /// <summary>An obligation (deadlines.md, "An obligation is data").</summary>
+    public sealed record ObligationView(
+        string Code, LocalizedText Name, string RegionPrefix, IReadOnlyList<PopulationView>? Populations, YearRange Years, string Due,
+        IReadOnlyList<int> ReminderOffsets, string FiledBy);
 
     public sealed record ObligationList(IReadOnlyList<ObligationView> Items);
 
@@ -80,8 +105,55 @@ internal static class DeadlinesApi
     public sealed record ReminderList(IReadOnlyList<ReminderView> Items);
 
     private static async Task<Ok<ObligationList>> Obligations(ObligationStore obligations, CancellationToken ct) =>
-        TypedResults.Ok(new ObligationList([.. (await obligations.ListAsync(ct)).Select(o =>
-            new ObligationView(o.Code, o.Name, o.RegionPrefix, o.Categories, o.Years, o.Due.ToString()!))]));
+        TypedResults.Ok(new ObligationList([.. (await obligations.ListAsync(ct)).Select(View)]));
+
+    private static async Task<Results<Created<ObligationView>, Ok<ObligationView>, ProblemHttpResult>> PutObligation(
+        string code, HttpRequest request, ObligationStore obligations, IClock clock, CancellationToken ct)
+    {
+        if (!ObligationReader.IsCode(code))
+        {
+            return Problems.Invalid("code", $"code is {ObligationReader.CodeRule}.");
+        }
+
+        Obligation? obligation;
+        IReadOnlyDictionary<string, string[]> errors;
+        try
+        {
+            using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
+            obligation = ObligationReader.Read(code, body.RootElement, out errors);
+        }
+        catch (JsonException e)
+        {
+            return Problems.Invalid("body", "The body is an obligation as JSON: " + e.Message);
+        }
+
+        if (obligation is null)
+        {
+            return Problems.Invalid(errors.ToDictionary());
+        }
+
+        var outcome = await obligations.PutAsync(obligation, clock.GetCurrentInstant(), ct);
+        return outcome == ObligationStore.PutOutcome.Created
+            ? TypedResults.Created($"/api/v1/obligations/{code}", View(obligation))
+            : TypedResults.Ok(View(obligation));
+    }
+
+    private static ObligationView View(Obligation o) => new(
+        o.Code, o.Name, o.RegionPrefix, o.Populations?.Select(p => new PopulationView(p.LegalPerson, p.Categories, p.Levels)).ToList(), o.Years,
+        o.Due.ToString()!, o.ReminderOffsets, o.FiledBy);
+
+    private static JsonObject ObligationExample() => new()
+    {
+        ["name"] = new JsonObject { ["zh"] = "半年工作报告（报人民银行济南分行）", ["en"] = "Half-year work report (to the PBoC Jinan branch)" },
+        ["regionPrefix"] = "37",
+        ["populations"] = new JsonArray(
+            new JsonObject { ["levels"] = new JsonArray("provincial") },
+            new JsonObject { ["legalPerson"] = true, ["categories"] = new JsonArray("joint_stock", "city_commercial") }),
+        ["years"] = new JsonObject { ["from"] = 2022, ["to"] = null },
+        ["due"] = "nthWorkingDay(7, 5)",
+        ["reminderOffsets"] = new JsonArray(-14, -7, -3, -1, 0, 1, 7),
+        ["filedBy"] = "deliverable",
+    };
 
     private static async Task<Ok<DeadlineList>> Deadlines(
         [Range(AcceptedRanges.FirstYear, AcceptedRanges.LastYear, ErrorMessage = AcceptedRanges.YearError)] int? year, string? institution, Caller caller, DeadlineStore deadlines, ObligationStore obligations, CalendarStore calendars, IClock clock,

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Compliance.Data.Exceptions;
 using Compliance.Engine;
 using Compliance.Engine.Calendar;
+using Compliance.Engine.Exceptions;
 using Compliance.Engine.Rules;
 using Dapper;
 using NodaTime;
@@ -98,8 +99,12 @@ public sealed class DeadlineStore(Db db, ExceptionStore exceptionStore)
 
     private const string DocumentFiledSql = "SELECT DISTINCT institution FROM document_filings WHERE obligation = @obligation AND year = @year";
 
-    // The latest date an earlier sweep covered with the same facts, not after the date being swept.
-    private const string SweptOnSql = "SELECT MAX(swept_on) AS SweptOnDate FROM sweeps WHERE facts = @facts AND swept_on <= @today";
+    // The latest date an earlier sweep covered with the same facts, not after the date being swept, among the sweeps
+    // since the last one over other facts: that one may have cleared what the facts then no longer owed.
+    private const string SweptOnSql = """
+        SELECT MAX(swept_on) AS SweptOnDate FROM sweeps
+        WHERE facts = @facts AND swept_on <= @today AND id > (SELECT COALESCE(MAX(o.id), 0) FROM sweeps o WHERE o.facts <> @facts)
+        """;
 
     private const string InsertSweepSql = """
         INSERT INTO sweeps (swept_on, facts, since, deadlines, reminders, exceptions, completed_at)
@@ -222,7 +227,9 @@ public sealed class DeadlineStore(Db db, ExceptionStore exceptionStore)
 
     /// <summary>
     /// The latest date on or before <paramref name="today"/> that a completed sweep covered with the same
-    /// <paramref name="facts"/> (<see cref="DeadlineSweep.Fingerprint"/>); <c>null</c> where none did.
+    /// <paramref name="facts"/> (<see cref="DeadlineSweep.Fingerprint"/>) after the last sweep over other facts;
+    /// <c>null</c> where none did. Facts changed and changed back are new facts: what the sweep in between cleared
+    /// must be found again by planning every deadline.
     /// </summary>
     public async Task<LocalDate?> SweptOnAsync(string facts, LocalDate today, CancellationToken ct)
     {
@@ -235,12 +242,13 @@ public sealed class DeadlineStore(Db db, ExceptionStore exceptionStore)
     /// <summary>
     /// Writes a sweep's plan in one transaction: each reminder and each DEADLINE_MISSED exception under its unique
     /// key (so a second sweep, a racing one or a retry writes nothing again), the missed deadlines of any date filed
-    /// since or whose waiver ended (<see cref="ExceptionStore"/>), and the sweep itself in the journal that later
-    /// sweeps plan from (<paramref name="journal"/>).
+    /// since or whose waiver ended, and, where <paramref name="noLongerOwed"/> is given, the clearing of those no longer
+    /// owed (<see cref="ExceptionStore"/>), and the sweep itself in the journal that later sweeps plan from
+    /// (<paramref name="journal"/>).
     /// </summary>
     public async Task<SweepOutcome> ApplyAsync(
         SweepPlan plan, Func<PlannedReminder, LocalizedText> message, ISet<string> withWebhook, Func<string, string, YearMonth, LocalDate?> dueDate,
-        SweepJournal journal, Instant now, CancellationToken ct)
+        Func<MissedOnRecord, LocalizedText?>? noLongerOwed, SweepJournal journal, Instant now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(message);
@@ -277,7 +285,7 @@ public sealed class DeadlineStore(Db db, ExceptionStore exceptionStore)
             }
         }
 
-        var exceptions = await ExceptionStore.ApplySweepAsync(connection, transaction, plan.Missed, dueDate, journal.Today, now, ct);
+        var exceptions = await ExceptionStore.ApplySweepAsync(connection, transaction, plan.Missed, dueDate, journal.Today, now, ct, noLongerOwed);
         await connection.ExecuteAsync(new CommandDefinition(connection.Sql(InsertSweepSql), new
         {
             today = journal.Today,

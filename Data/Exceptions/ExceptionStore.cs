@@ -179,21 +179,40 @@ public sealed class ExceptionStore(Db db)
 
     private const string StatusSql = $"SELECT e.status FROM exceptions e JOIN institutions i ON i.code = e.institution WHERE e.id = @id AND {Scope.Filter}";
 
+    // When a DEADLINE_MISSED exception's deadline was first filed, if it was, as the schema's ledger_filings and
+    // document_filings define it: a ledger deadline by its period, any other by its obligation and year.
+    private const string MissedFiledAt = $"""
+        COALESCE(
+            (SELECT MIN(f.filed_at) FROM ledger_filings f
+             WHERE e.subject = '{Obligation.LedgerMonthly}' AND f.institution = e.institution AND f.period = e.period),
+            (SELECT MIN(f.filed_at) FROM document_filings f
+             WHERE e.subject <> '{Obligation.LedgerMonthly}' AND f.institution = e.institution AND f.obligation = e.subject
+               AND f.year = CAST(SUBSTRING(e.period, 1, 4) AS INTEGER)))
+        """;
+
     // The DEADLINE_MISSED exceptions a sweep may still have to act on, whatever the deadline's date: filed since (and
-    // without their filedLate event), or waived until a day now past and still not filed. Filed means as the schema's
-    // ledger_filings and document_filings define it: a ledger deadline by its period, any other by its year.
+    // without their filedLate event), or waived until a day now past and still not filed.
     private const string OpenMissedSql = $"""
         SELECT x.Id, x.Institution, x.Period, x.Subject, x.Status, x.Until, x.FiledAt FROM (
             SELECT e.id AS Id, e.institution AS Institution, e.period AS Period, e.subject AS Subject, e.status AS Status, e.waived_until AS Until,
-                   COALESCE(
-                       (SELECT MIN(f.filed_at) FROM ledger_filings f
-                        WHERE e.subject = '{Obligation.LedgerMonthly}' AND f.institution = e.institution AND f.period = e.period),
-                       (SELECT MIN(f.filed_at) FROM document_filings f
-                        WHERE e.subject <> '{Obligation.LedgerMonthly}' AND f.institution = e.institution AND f.obligation = e.subject
-                          AND f.year = CAST(SUBSTRING(e.period, 1, 4) AS INTEGER))) AS FiledAt
+                   {MissedFiledAt} AS FiledAt
             FROM exceptions e WHERE e."rule" = '{DeadlineMissedRule}') x
         WHERE (x.FiledAt IS NOT NULL AND NOT EXISTS (SELECT 1 FROM exception_events v WHERE v.exception_id = x.Id AND v.kind = 'filedLate'))
            OR (x.FiledAt IS NULL AND x.Status = 'waived' AND x.Until < @today)
+        """;
+
+    // The open and explained DEADLINE_MISSED exceptions, with the due date their figures record and their deadline's
+    // filing: those a sweep that plans every deadline anew clears where the deadline is no longer owed.
+    private const string OwedMissedSql = $"""
+        SELECT e.id AS Id, e.institution AS Institution, e.period AS Period, e.subject AS Subject, e.status AS Status, e.waived_until AS Until,
+               e.figures AS Figures, {MissedFiledAt} AS FiledAt
+        FROM exceptions e WHERE e."rule" = '{DeadlineMissedRule}' AND e.status IN ('open', 'explained')
+        """;
+
+    // The cleared DEADLINE_MISSED exceptions: a sweep that finds their deadline missed again finds them again.
+    private const string ClearedMissedSql = $"""
+        SELECT e.id AS Id, e.institution AS Institution, e.period AS Period, e.subject AS Subject, e.status AS Status, e.waived_until AS Until
+        FROM exceptions e WHERE e."rule" = '{DeadlineMissedRule}' AND e.status = 'cleared'
         """;
 
     // Under its unique key: a sweep racing another writes nothing twice (the sweep's lock serializes them).
@@ -364,15 +383,17 @@ public sealed class ExceptionStore(Db db)
     /// <summary>
     /// Applies a sweep's findings inside the caller's transaction: a <c>DEADLINE_MISSED</c> exception for each missed
     /// deadline that has none (under its unique key, so a racing or an earlier sweep's exception is never written
-    /// again), and, for the missed deadlines of any date found open (see <c>OpenMissedSql</c>), the reopening of those
-    /// whose waiver ended with the deadline still not filed and one <c>filedLate</c> event for each filed since.
+    /// again), and one found again for each whose exception was cleared; where the sweep planned every deadline anew
+    /// (<paramref name="noLongerOwed"/> given), the clearing of the open and explained ones whose deadline is no longer
+    /// owed, with why; and, for the missed deadlines of any date found open (see <c>OpenMissedSql</c>), the reopening of
+    /// those whose waiver ended with the deadline still not filed and one <c>filedLate</c> event for each filed since.
     /// <paramref name="dueDate"/> gives a deadline's due date by institution, obligation and nominal period, or
-    /// <c>null</c> where it does not bind the institution (any more): such a deadline's exception is left as it is.
+    /// <c>null</c> where it does not bind the institution (any more): such a deadline's exception gets no such event.
     /// Returns the exceptions created.
     /// </summary>
     internal static async Task<int> ApplySweepAsync(
         DbConnection connection, DbTransaction transaction, IReadOnlyList<InstitutionDeadline> missed, Func<string, string, YearMonth, LocalDate?> dueDate,
-        LocalDate today, Instant now, CancellationToken ct)
+        LocalDate today, Instant now, CancellationToken ct, Func<MissedOnRecord, LocalizedText?>? noLongerOwed = null)
     {
         var dialect = Dialect.Of(connection);
         var created = 0;
@@ -389,6 +410,24 @@ public sealed class ExceptionStore(Db db)
                     created++;
                     await writes.EventAsync(id, Actor.System, deadline.Event, now, ct);
                 }
+            }
+        }
+
+        if (missed.Count > 0)
+        {
+            var cleared = await connection.QueryAsync<OpenMissedRow>(new CommandDefinition(connection.Sql(ClearedMissedSql), transaction: transaction, cancellationToken: ct));
+            foreach (var write in ExceptionPlan.OfMissedAgain(cleared.Select(r => r.ToMissed()), missed))
+            {
+                await writes.ApplyAsync(null, default, write, now, ct);
+            }
+        }
+
+        if (noLongerOwed is not null)
+        {
+            var owed = await connection.QueryAsync<OpenMissedRow>(new CommandDefinition(connection.Sql(OwedMissedSql), transaction: transaction, cancellationToken: ct));
+            foreach (var write in ExceptionPlan.OfNoLongerOwed(owed.Select(r => r.ToMissed()), noLongerOwed))
+            {
+                await writes.ApplyAsync(null, default, write, now, ct);
             }
         }
 
@@ -438,8 +477,11 @@ public sealed class ExceptionStore(Db db)
 
         public Instant? FiledAt { get; init; }
 
+        public string? Figures { get; init; }
+
         public MissedOnRecord ToMissed() =>
-            new(Id, Institution, Periods.Parse(Period), Subject, ExceptionLifecycle.ParseStatus(Status)!.Value, Until, FiledAt);
+            new(Id, Institution, Periods.Parse(Period), Subject, ExceptionLifecycle.ParseStatus(Status)!.Value, Until, FiledAt,
+                Figures is null ? null : ExceptionPlan.RecordedDueDate(Figures));
     }
 
     // A stored exception as an evaluation's plan reads it.

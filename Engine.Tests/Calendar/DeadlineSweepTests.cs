@@ -1,4 +1,6 @@
 using Compliance.Engine.Calendar;
+using Compliance.Engine.Institutions;
+using Compliance.Engine.Rules;
 using FluentAssertions.Execution;
 using NodaTime;
 
@@ -8,6 +10,7 @@ public sealed class DeadlineSweepTests
 {
     private static readonly InstitutionFacts Linyi = new("C1", "371302", "rural", new YearMonth(2022, 1), "临沂银行");
     private static readonly InstitutionFacts Beijing = new("B1", "110101", "joint_stock", new YearMonth(2023, 3), "北京银行");
+    private static readonly InstitutionFacts Jinan = new("J1", "370102", "joint_stock", new YearMonth(2022, 1), "济南分行", LegalPerson: false, Level: "provincial");
 
     [Test]
     public void Plan_NothingFiled_OwesTheLatestReminderOfEachDeadline_AndTheMissedOnes()
@@ -50,12 +53,14 @@ public sealed class DeadlineSweepTests
     [Test]
     public void DueDates_OfADeadlineThatBindsTheInstitution_MovesToTheNextWorkingDay_AndOfAnyOtherIsNull()
     {
-        var dueDates = DeadlineSweep.DueDates([Linyi, Beijing], Obligations.All, SeedCalendar.WorkingDays);
+        var dueDates = DeadlineSweep.DueDates([Linyi, Beijing, Jinan], Obligations.All, SeedCalendar.WorkingDays);
 
         using (new AssertionScope())
         {
             dueDates("C1", Obligation.LedgerMonthly, new YearMonth(2022, 9)).Should().Be(new LocalDate(2022, 10, 17));
-            dueDates("C1", "WORK_REPORT_MIDYEAR", new YearMonth(2022, 7)).Should().Be(new LocalDate(2022, 7, 7));
+            dueDates("J1", "WORK_REPORT_MIDYEAR", new YearMonth(2022, 7)).Should().Be(new LocalDate(2022, 7, 7));
+            dueDates("J1", "WORK_REPORT_YEAREND", new YearMonth(2022, 12)).Should().Be(new LocalDate(2022, 12, 30));
+            dueDates("C1", "WORK_REPORT_MIDYEAR", new YearMonth(2022, 7)).Should().BeNull("a rural bank's head office is outside the work reports' populations");
             dueDates("C1", "NO_SUCH_OBLIGATION", new YearMonth(2022, 9)).Should().BeNull();
             dueDates("NO_SUCH_INSTITUTION", Obligation.LedgerMonthly, new YearMonth(2022, 9)).Should().BeNull();
             dueDates("B1", "CREDIT_POLICY_DIGEST", new YearMonth(2023, 5)).Should().BeNull("it binds Linyi only");
@@ -109,31 +114,127 @@ public sealed class DeadlineSweepTests
         var window = DeadlineSweep.Window(today, Obligations.All, SeedCalendar.WorkingDays);
         var some = window.Where(d => d.Obligation.Code == "WORK_REPORT_MIDYEAR").ToList();
 
-        var whole = DeadlineSweep.Plan(today, [Linyi, Beijing], window, _ => false);
-        var part = DeadlineSweep.Plan(today, [Linyi, Beijing], some, _ => false);
+        var whole = DeadlineSweep.Plan(today, [Linyi, Beijing, Jinan], window, _ => false);
+        var part = DeadlineSweep.Plan(today, [Linyi, Beijing, Jinan], some, _ => false);
 
         part.Reminders.Should().NotBeEmpty().And.BeEquivalentTo(whole.Reminders.Where(r => r.Deadline.Deadline.Obligation.Code == "WORK_REPORT_MIDYEAR"));
         part.Missed.Should().NotBeEmpty().And.BeEquivalentTo(whole.Missed.Where(m => m.Deadline.Obligation.Code == "WORK_REPORT_MIDYEAR"));
     }
 
     [Test]
-    public void Fingerprint_ChangesWithAnInstitutionsFactsOrADueDate_AndNotWithTheirOrder()
+    public void Fingerprint_ChangesWithAnInstitutionsFactsAnObligationOrADueDate_AndNotWithTheirOrder()
     {
-        var window = DeadlineSweep.Window(new LocalDate(2023, 7, 8), Obligations.All, SeedCalendar.WorkingDays);
-        var fingerprint = DeadlineSweep.Fingerprint([Linyi, Beijing], window);
+        var all = Obligations.All;
+        var window = DeadlineSweep.Window(new LocalDate(2023, 7, 8), all, SeedCalendar.WorkingDays);
+        var fingerprint = DeadlineSweep.Fingerprint([Linyi, Beijing], all, window);
+        IReadOnlyList<Obligation> With(Obligation changed) => [.. all.Select(o => o.Code == changed.Code ? changed : o)];
 
         using (new AssertionScope())
         {
             fingerprint.Should().MatchRegex("^[0-9a-f]{64}$");
-            DeadlineSweep.Fingerprint([Beijing, Linyi], window.Reverse()).Should().Be(fingerprint);
-            DeadlineSweep.Fingerprint([Linyi], window).Should().NotBe(fingerprint, "an institution is gone");
-            DeadlineSweep.Fingerprint([Linyi with { ReportingFrom = new YearMonth(2021, 1) }, Beijing], window).Should().NotBe(fingerprint);
-            DeadlineSweep.Fingerprint([Linyi with { RegionCode = "370102" }, Beijing], window).Should().NotBe(fingerprint);
-            DeadlineSweep.Fingerprint([Linyi with { Category = "village" }, Beijing], window).Should().NotBe(fingerprint);
-            DeadlineSweep.Fingerprint([Linyi, Beijing], window.Select((d, i) => i == 0 ? d with { DueDate = d.DueDate.PlusDays(1) } : d)).Should().NotBe(fingerprint);
-            DeadlineSweep.Fingerprint([Linyi, Beijing], window.Skip(1)).Should().NotBe(fingerprint, "an obligation's deadline is gone");
-            DeadlineSweep.Fingerprint([Linyi with { Name = "另一个名字" }, Beijing], window).Should().Be(fingerprint, "a name owes nothing different");
-            ReminderSchedule.Description.Should().Be("-14,-7,-3,-1,0,1,7, then every 7 days from +14", "the schedule is part of every fingerprint");
+            DeadlineSweep.Fingerprint([Beijing, Linyi], all.Reverse(), window.Reverse()).Should().Be(fingerprint);
+            DeadlineSweep.Fingerprint([Linyi], all, window).Should().NotBe(fingerprint, "an institution is gone");
+            DeadlineSweep.Fingerprint([Linyi with { ReportingFrom = new YearMonth(2021, 1) }, Beijing], all, window).Should().NotBe(fingerprint);
+            DeadlineSweep.Fingerprint([Linyi with { RegionCode = "370102" }, Beijing], all, window).Should().NotBe(fingerprint);
+            DeadlineSweep.Fingerprint([Linyi with { Category = "village" }, Beijing], all, window).Should().NotBe(fingerprint);
+            DeadlineSweep.Fingerprint([Linyi with { LegalPerson = false }, Beijing], all, window).Should().NotBe(fingerprint, "legal status decides the work reports");
+            DeadlineSweep.Fingerprint([Linyi with { Level = "provincial" }, Beijing], all, window).Should().NotBe(fingerprint, "the level decides the work reports");
+            DeadlineSweep.Fingerprint([Linyi, Beijing], all, window.Select((d, i) => i == 0 ? d with { DueDate = d.DueDate.PlusDays(1) } : d)).Should().NotBe(fingerprint);
+            DeadlineSweep.Fingerprint([Linyi, Beijing], all, window.Skip(1)).Should().NotBe(fingerprint, "an obligation's deadline is gone");
+            DeadlineSweep.Fingerprint([Linyi, Beijing], With(Obligations.LedgerMonthly with { Years = new YearRange(2005, null) }), window)
+                .Should().NotBe(fingerprint, "years outside the window decide which older missed deadlines are still owed");
+            DeadlineSweep.Fingerprint([Linyi, Beijing], With(Obligations.FourLists with { Populations = [new Population(LegalPerson: true)] }), window)
+                .Should().NotBe(fingerprint, "populations decide whom it binds");
+            DeadlineSweep.Fingerprint([Linyi, Beijing], With(Obligations.FourLists with { ReminderOffsets = [-7, 0] }), window)
+                .Should().NotBe(fingerprint, "the schedule decides which reminder is owed");
+            DeadlineSweep.Fingerprint([Linyi with { Name = "另一个名字" }, Beijing], all, window).Should().Be(fingerprint, "a name owes nothing different");
+            ReminderSchedule.Description.Should().Be("-14,-7,-3,-1,0,1,7, then every 7 days from +14");
+        }
+    }
+
+    [Test]
+    public void Plan_ObligationWithItsOwnReminderOffsets_OwesItsLatestOffset_ThenOneEverySevenDaysAfterTheLast()
+    {
+        var digest = Obligations.CreditPolicyDigest with { ReminderOffsets = [-10, 2] };
+        string[] days = ["2022-05-20", "2022-05-21", "2022-06-01", "2022-06-02", "2022-06-08", "2022-06-09", "2022-06-16"];
+
+        var owed = days.Select(day => NodaTime.Text.LocalDatePattern.Iso.Parse(day).Value)
+            .Select(today => DeadlineSweep.Plan(today, [Linyi], DeadlineSweep.Window(today, [digest], SeedCalendar.WorkingDays), _ => false).Reminders
+                .Where(r => r.Deadline.Deadline.Year == 2022).Select(r => r.Reminder.OffsetDays).SingleOrDefault(int.MinValue));
+
+        // Due 2022-05-31: -10 is 2022-05-21, +2 2022-06-02, then +9 2022-06-09 and +16 2022-06-16.
+        owed.Should().Equal(int.MinValue, -10, -10, 2, 2, 9, 16);
+    }
+
+    private static readonly InstitutionFacts Late = new("C2", "371302", "rural", new YearMonth(2023, 1), "临沂新行");
+
+    // A DEADLINE_MISSED of each deadline, asked about under the table's obligations: whether it binds, and why not.
+    [TestCase("J1", "WORK_REPORT_MIDYEAR", "2022-07", "2022-07-07", null, null, TestName = "Bindings_ProvincialBranchAndHalfYearReport_IsDueOnTheFifthWorkingDayOfJuly")]
+    [TestCase("C1", "WORK_REPORT_MIDYEAR", "2022-07", null,
+        "C1（类别 rural、层级 head_office、法人）不属于「半年工作报告（报人民银行济南分行）」适用的机构。",
+        "C1 (rural, head_office, a legal person) is not among the institutions Half-year work report binds.",
+        TestName = "Bindings_RuralHeadOfficeAndHalfYearReport_IsOutsideItsPopulations")]
+    [TestCase("B1", "CREDIT_POLICY_DIGEST", "2023-05", null,
+        "B1 的地区代码 110101 不在「梳理信贷政策报送人民银行」的适用地区（3713）内。", "B1's region 110101 is outside the region 3713 that Credit policy digest binds.",
+        TestName = "Bindings_BeijingAndLinyisDigest_IsOutsideItsRegion")]
+    [TestCase("C1", "CREDIT_POLICY_DIGEST", "2021-05", null,
+        "「梳理信贷政策报送人民银行」的适用年度现为 2022 起，不含 2021 年。", "Credit policy digest is now in force from 2022, which leaves out 2021.",
+        TestName = "Bindings_DigestOf2021_IsBeforeItsYears")]
+    [TestCase("C1", "CREDIT_POLICY_DIGEST", "2022-06", null,
+        "「梳理信贷政策报送人民银行」2022 年的截止日已调整为 2022-05-31（2022-05），2022-06 不再是它的截止期。",
+        "Credit policy digest of 2022 is now due on 2022-05-31 (2022-05): 2022-06 is no longer its deadline.",
+        TestName = "Bindings_DigestOfAPeriodNotItsDueMonth_IsNoLongerItsDeadline")]
+    [TestCase("C2", Obligation.LedgerMonthly, "2022-12", null,
+        "C2 自 2023-01 起报送，此截止期在其之前。", "C2 reports from 2023-01; this deadline comes before that.",
+        TestName = "Bindings_LedgerBeforeTheReportingStart_DoesNotBind")]
+    [TestCase("C1", "NO_SUCH", "2022-05", null, "义务 NO_SUCH 已不存在。", "The obligation NO_SUCH no longer exists.", TestName = "Bindings_UnknownObligation_NoLongerExists")]
+    public void Bindings_OfADeadline_IsItsDueDateOrWhyItDoesNotBind(string institution, string obligation, string period, string? due, string? zh, string? en)
+    {
+        var bindings = DeadlineSweep.Bindings([Linyi, Beijing, Jinan, Late], Obligations.All, SeedCalendar.WorkingDays);
+
+        var binding = bindings(institution, obligation, Periods.Parse(period));
+
+        binding.Should().Be(new DeadlineBinding(
+            due is null ? null : NodaTime.Text.LocalDatePattern.Iso.Parse(due).Value, zh is null ? null : new LocalizedText(zh, en!)));
+    }
+
+    [Test]
+    public void Bindings_OfAnInstitutionNotKnown_IsNull()
+    {
+        var bindings = DeadlineSweep.Bindings([Linyi], Obligations.All, SeedCalendar.WorkingDays);
+
+        bindings("NO_SUCH", Obligation.LedgerMonthly, new YearMonth(2022, 5)).Should().BeNull();
+    }
+
+    private static readonly LocalDate May31 = new(2022, 5, 31);
+
+    // A missed deadline recorded as due on 2022-05-31, asked about on 2022-06-10.
+    [TestCase("2022-05-31", null, null, TestName = "NoLongerOwed_SameDueDateNotFiled_StillOwed")]
+    [TestCase("2022-05-31", "2022-06-01T02:00:00Z", null, TestName = "NoLongerOwed_SameDueDateFiledLate_StillOwed")]
+    [TestCase("2022-06-30", null, "截止日已调整为 2022-06-30，尚未到期。|The due date is now 2022-06-30, which has not passed.", TestName = "NoLongerOwed_DueDateMovedPastToday_NotYetDue")]
+    [TestCase("2022-06-10", null, "截止日已调整为 2022-06-10，尚未到期。|The due date is now 2022-06-10, which has not passed.", TestName = "NoLongerOwed_DueDateMovedToToday_NotYetDue")]
+    [TestCase("2022-06-09", null, null, TestName = "NoLongerOwed_DueDateMovedButPassed_StillOwed")]
+    [TestCase("2022-06-09", "2022-06-09T15:59:00Z", "截止日已调整为 2022-06-09，此前已报送，不再逾期。|The due date is now 2022-06-09, and it was filed by then.", TestName = "NoLongerOwed_DueDateMovedAndFiledByThen_NotMissed")]
+    [TestCase("2022-06-09", "2022-06-09T16:00:00Z", null, TestName = "NoLongerOwed_DueDateMovedAndFiledAfter_StillMissed")]
+    public void NoLongerOwed_RecordedDueDate_StandsUnlessTheDueDateMovedSoThatItIsNotMissed(string due, string? filed, string? why)
+    {
+        var binding = new DeadlineBinding(NodaTime.Text.LocalDatePattern.Iso.Parse(due).Value, null);
+        Instant? filedAt = filed is null ? null : NodaTime.Text.InstantPattern.ExtendedIso.Parse(filed).Value;
+
+        var answer = DeadlineSweep.NoLongerOwed(binding, May31, filedAt, new LocalDate(2022, 6, 10));
+
+        answer.Should().Be(why is null ? null : new LocalizedText(why.Split('|')[0], why.Split('|')[1]));
+    }
+
+    [Test]
+    public void NoLongerOwed_ADeadlineThatNoLongerBinds_IsWhyItDoesNot_AndOfAnUnknownInstitution_Null()
+    {
+        var unbound = DeadlineBinding.Not("不再适用。", "No longer binds.");
+
+        using (new AssertionScope())
+        {
+            DeadlineSweep.NoLongerOwed(unbound, May31, null, new LocalDate(2022, 6, 10)).Should().Be(new LocalizedText("不再适用。", "No longer binds."));
+            DeadlineSweep.NoLongerOwed(null, May31, null, new LocalDate(2022, 6, 10)).Should().BeNull();
         }
     }
 
@@ -187,6 +288,7 @@ public sealed class DeadlineSweepTests
         var pinned = new Dictionary<int, string>
         {
             [1] = "6a152e5814c3bb54d13125fd31fab640b216137a1e10453b387f953c25736b95",
+            [2] = "cb90c8a6788b5958085b3d92dc8d25040d03ea5afd5c9496ab8c79409867b84c",
         };
         InstitutionFacts[] institutions =
         [

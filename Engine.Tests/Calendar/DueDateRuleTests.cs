@@ -151,8 +151,9 @@ public sealed class DueDateRuleTests
         monthly.Should().Be(expected);
     }
 
-    [TestCase("endOfMonth(5)", "2025-01", "2025-05-31", "2025-06-03")]
-    [TestCase("endOfMonth(6)", "2024-01", "2024-06-30", "2024-07-01")]
+    [TestCase("endOfMonth(5)", "2025-01", "2025-05-31", "2025-05-30")]
+    [TestCase("endOfMonth(6)", "2024-01", "2024-06-30", "2024-06-28")]
+    [TestCase("endOfMonth(12)", "2022-01", "2022-12-31", "2022-12-30")]
     [TestCase("afterPeriod(15)", "2024-01", "2024-02-15", "2024-02-18")]
     [TestCase("nthWorkingDay(7, 5)", "2022-01", "2022-07-07", "2022-07-07")]
     public void DueDate_ExampleOfTheSpec_Holds(string text, string subject, string nominal, string due)
@@ -172,20 +173,20 @@ public sealed class DueDateRuleTests
     [TestCase(5, 2022, "2022-05-31", "2022-05-31")]
     [TestCase(5, 2023, "2023-05-31", "2023-05-31")]
     [TestCase(5, 2024, "2024-05-31", "2024-05-31")]
-    [TestCase(5, 2025, "2025-05-31", "2025-06-03")]
-    [TestCase(5, 2026, "2026-05-31", "2026-06-01")]
+    [TestCase(5, 2025, "2025-05-31", "2025-05-30")]
+    [TestCase(5, 2026, "2026-05-31", "2026-05-29")]
     [TestCase(6, 2022, "2022-06-30", "2022-06-30")]
     [TestCase(6, 2023, "2023-06-30", "2023-06-30")]
-    [TestCase(6, 2024, "2024-06-30", "2024-07-01")]
+    [TestCase(6, 2024, "2024-06-30", "2024-06-28")]
     [TestCase(6, 2025, "2025-06-30", "2025-06-30")]
     [TestCase(6, 2026, "2026-06-30", "2026-06-30")]
-    [TestCase(12, 2022, "2022-12-31", "2023-01-03")]
-    [TestCase(12, 2023, "2023-12-31", "2024-01-02")]
+    [TestCase(12, 2022, "2022-12-31", "2022-12-30")]
+    [TestCase(12, 2023, "2023-12-31", "2023-12-29")]
     [TestCase(12, 2024, "2024-12-31", "2024-12-31")]
     [TestCase(2, 2024, "2024-02-29", "2024-02-29")]
     [TestCase(2, 2025, "2025-02-28", "2025-02-28")]
     [TestCase(9, 2024, "2024-09-30", "2024-09-30")]
-    public void EndOfMonth_Year_IsTheLastDayMovedToAWorkingDay(int month, int year, string nominal, string due)
+    public void EndOfMonth_Year_IsNominallyTheLastDay_AndDueOnTheLastWorkingDayOfTheMonth(int month, int year, string nominal, string due)
     {
         var rule = new DueDateRule.EndOfMonth(month);
 
@@ -265,6 +266,26 @@ public sealed class DueDateRuleTests
         }
     }
 
+    // February 2024 has 18 working days (the Spring Festival rests from the 10th to the 17th; the 4th and the 18th are
+    // worked), July 2024 has 23: the 23rd working day of February is its last, the 29th.
+    [TestCase(2, 23, 2024, "2024-02-29")]
+    [TestCase(2, 18, 2024, "2024-02-29")]
+    [TestCase(2, 17, 2024, "2024-02-28")]
+    [TestCase(7, 23, 2024, "2024-07-31")]
+    public void NthWorkingDay_MonthWithFewerWorkingDays_IsItsLastWorkingDay(int month, int n, int year, string expected)
+    {
+        var rule = new DueDateRule.NthWorkingDay(month, n);
+
+        var nominal = rule.Nominal(new YearMonth(year, 1), WorkingDays);
+        var due = rule.DueDate(new YearMonth(year, 1), WorkingDays);
+
+        using (new AssertionScope())
+        {
+            nominal.Should().Be(Date(expected));
+            due.Should().Be(nominal);
+        }
+    }
+
     [TestCase("2023-12", "2024-01-15", "2024-01-15")]
     [TestCase("2024-01", "2024-02-15", "2024-02-18")]
     [TestCase("2024-05", "2024-06-15", "2024-06-17")]
@@ -287,6 +308,16 @@ public sealed class DueDateRuleTests
             nominalDate.Should().Be(Date(nominal));
             dueDate.Should().Be(Date(due));
         }
+    }
+
+    [Test]
+    public void EndOfMonth_YearTheCalendarLacks_MovesBackOffWeekendsOnly()
+    {
+        var rule = new DueDateRule.EndOfMonth(10);
+
+        var due = rule.DueDate(new YearMonth(2027, 1), WorkingDays);
+
+        due.Should().Be(Date("2027-10-29"), "2027-10-31 is a Sunday and 2027 has no holidays in the calendar");
     }
 
     [Test]

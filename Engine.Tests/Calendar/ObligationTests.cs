@@ -1,3 +1,4 @@
+using Compliance.Engine.Institutions;
 using Compliance.Engine.Rules;
 using FluentAssertions.Execution;
 using NodaTime;
@@ -89,15 +90,17 @@ public sealed class ObligationTests
         deadlines.Should().BeEmpty();
     }
 
-    [TestCase("CREDIT_POLICY_DIGEST", 2025, "2025-05", "2025-05-31", "2025-06-03")]
+    // endOfMonth is due on the month's last working day: 2025-05-31 starts the 端午 holiday, 2024-06-30 is a Sunday,
+    // 2022-12-31 is in the 元旦 holiday and 2023-12-30/31 a weekend; the other rules move forward (顺延).
+    [TestCase("CREDIT_POLICY_DIGEST", 2025, "2025-05", "2025-05-31", "2025-05-30")]
     [TestCase("CREDIT_POLICY_DIGEST", 2024, "2024-05", "2024-05-31", "2024-05-31")]
-    [TestCase("MATCHMAKING_REPORT", 2024, "2024-06", "2024-06-30", "2024-07-01")]
+    [TestCase("MATCHMAKING_REPORT", 2024, "2024-06", "2024-06-30", "2024-06-28")]
     [TestCase("MATCHMAKING_REPORT", 2025, "2025-06", "2025-06-30", "2025-06-30")]
-    [TestCase("FOUR_LISTS", 2024, "2024-06", "2024-06-30", "2024-07-01")]
+    [TestCase("FOUR_LISTS", 2024, "2024-06", "2024-06-30", "2024-06-28")]
     [TestCase("WORK_REPORT_MIDYEAR", 2022, "2022-07", "2022-07-07", "2022-07-07")]
     [TestCase("WORK_REPORT_MIDYEAR", 2024, "2024-07", "2024-07-05", "2024-07-05")]
-    [TestCase("WORK_REPORT_YEAREND", 2022, "2022-12", "2022-12-31", "2023-01-03")]
-    [TestCase("WORK_REPORT_YEAREND", 2023, "2023-12", "2023-12-31", "2024-01-02")]
+    [TestCase("WORK_REPORT_YEAREND", 2022, "2022-12", "2022-12-31", "2022-12-30")]
+    [TestCase("WORK_REPORT_YEAREND", 2023, "2023-12", "2023-12-31", "2023-12-29")]
     [TestCase("WORK_REPORT_YEAREND", 2024, "2024-12", "2024-12-31", "2024-12-31")]
     public void DeadlinesIn_AnnualObligation_IsOnceAYearInTheMonthOfItsNominalDate(string code, int year, string period, string nominal, string due)
     {
@@ -223,7 +226,7 @@ public sealed class ObligationTests
     {
         var obligation = Obligations.ByCode(code);
 
-        var applies = obligation.AppliesTo(regionCode, "rural");
+        var applies = obligation.AppliesTo(new InstitutionProfile(regionCode, "city_commercial", true, "head_office"));
 
         applies.Should().Be(expected);
     }
@@ -236,37 +239,41 @@ public sealed class ObligationTests
     [TestCase("policy")]
     [TestCase("foreign")]
     [TestCase("other")]
-    public void AppliesTo_ObligationWithoutCategories_BindsEveryCategory(string category)
+    public void AppliesTo_ObligationWithoutPopulations_BindsEveryInstitutionOfItsRegion(string category)
     {
-        var obligations = Obligations.All;
+        var countyBranch = new InstitutionProfile("371302", category, false, "county");
 
-        var applies = obligations.Select(o => o.AppliesTo("371302", category));
+        var applies = Obligations.All.Select(o => o.AppliesTo(countyBranch));
 
-        applies.Should().Equal(true, true, true, false, true, true);
+        applies.Should().Equal([true, true, true, false, false, false], "a county branch is no provincial-level institution and no head office");
     }
 
-    [TestCase("rural", "371302", true)]
-    [TestCase("village", "371302", true)]
-    [TestCase("large_state", "371302", false)]
-    [TestCase("joint_stock", "371302", false)]
-    [TestCase("Rural", "371302", false)]
-    [TestCase("rural", "141102", false)]
-    public void AppliesTo_ObligationWithCategories_BindsThoseCategoriesOfItsRegion(string category, string regionCode, bool expected)
+    // deadlines.md: region 37, provincial-level institutions (各省级金融机构), and the head offices of joint-stock and city
+    // commercial banks among the notice's addressees.
+    [TestCase("rural", true, "head_office", false, TestName = "AppliesTo_WorkReports_CountyRuralBank_IsNotBound")]
+    [TestCase("village", true, "head_office", false, TestName = "AppliesTo_WorkReports_VillageBank_IsNotBound")]
+    [TestCase("rural", true, "provincial", true, TestName = "AppliesTo_WorkReports_ProvincialRuralCreditUnion_IsBound")]
+    [TestCase("joint_stock", false, "provincial", true, TestName = "AppliesTo_WorkReports_JointStockProvincialBranch_IsBound")]
+    [TestCase("large_state", false, "provincial", true, TestName = "AppliesTo_WorkReports_LargeStateProvincialBranch_IsBound")]
+    [TestCase("joint_stock", false, "municipal", false, TestName = "AppliesTo_WorkReports_JointStockMunicipalBranch_IsNotBound")]
+    [TestCase("city_commercial", false, "county", false, TestName = "AppliesTo_WorkReports_CityCommercialCountyBranch_IsNotBound")]
+    [TestCase("city_commercial", true, "head_office", true, TestName = "AppliesTo_WorkReports_CityCommercialHeadOffice_IsBound")]
+    [TestCase("joint_stock", true, "head_office", true, TestName = "AppliesTo_WorkReports_JointStockHeadOffice_IsBound")]
+    [TestCase("large_state", true, "head_office", false, TestName = "AppliesTo_WorkReports_LargeStateHeadOffice_IsNotBound")]
+    public void AppliesTo_WorkReports_BindAnInstitutionMatchingAnyAlternative(string category, bool legalPerson, string level, bool expected)
     {
-        var obligation = Obligations.Create("LOCAL_REPORT", "地方法人报告", "Local report", "37", "endOfMonth(6)", categories: ["rural", "village"]);
+        var institution = new InstitutionProfile("370102", category, legalPerson, level);
 
-        var applies = obligation.AppliesTo(regionCode, category);
+        var applies = new[] { Obligations.WorkReportMidyear, Obligations.WorkReportYearend }.Select(o => o.AppliesTo(institution));
 
-        applies.Should().Be(expected);
+        applies.Should().Equal(expected, expected);
     }
 
     [Test]
-    public void AppliesTo_EmptyListOfCategories_BindsEveryCategory()
+    public void FiledBy_OfTheLedger_IsASubmission_AndOfAnyOther_ADeliverable()
     {
-        var obligation = Obligations.Create("LOCAL_REPORT", "地方法人报告", "Local report", "37", "endOfMonth(6)", categories: []);
+        var filedBy = Obligations.All.Select(o => o.FiledBy);
 
-        var applies = obligation.AppliesTo("371302", "foreign");
-
-        applies.Should().BeTrue();
+        filedBy.Should().Equal("submission", "deliverable", "deliverable", "deliverable", "deliverable", "deliverable");
     }
 }

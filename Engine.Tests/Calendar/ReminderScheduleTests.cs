@@ -159,4 +159,28 @@ public sealed class ReminderScheduleTests
             offsets.Distinct().Should().Equal(ReminderSchedule.OffsetsThrough(50));
         }
     }
+
+    [TestCase(-4, null)]
+    [TestCase(-3, -3)]
+    [TestCase(-1, -3)]
+    [TestCase(0, 0)]
+    [TestCase(6, 0)]
+    [TestCase(7, 7)]
+    [TestCase(13, 7)]
+    [TestCase(14, 14)]
+    public void DueOn_OffsetsOfAnObligation_IsTheLatestOfThem_ThenEverySevenDaysAfterTheLast(int days, int? expected)
+    {
+        int[] offsets = [-3, 0];
+
+        var reminder = ReminderSchedule.DueOn(DueDate.PlusDays(days), DueDate, offsets);
+
+        reminder.Should().Be(expected is { } offset ? new ReminderDue(ReminderSchedule.KindOf(offset), offset) : null);
+    }
+
+    [Test]
+    public void Describe_OffsetsOfAnObligation_NamesThemAndTheRepeat()
+    {
+        ReminderSchedule.Describe([-3, 0]).Should().Be("-3,0, then every 7 days from +7");
+    }
 }
+

@@ -289,4 +289,34 @@ public sealed class WorkingDayCalendarTests
 
         act.Should().Throw<ArgumentOutOfRangeException>();
     }
+
+    // The last working day of a month: a weekend or a holiday at its end moves back within the month.
+    [TestCase("2022-12", "2022-12-30")]
+    [TestCase("2023-12", "2023-12-29")]
+    [TestCase("2024-06", "2024-06-28")]
+    [TestCase("2025-05", "2025-05-30")]
+    [TestCase("2024-09", "2024-09-30")]
+    [TestCase("2024-02", "2024-02-29")]
+    [TestCase("2027-10", "2027-10-29")]
+    public void LastWorkingDay_Month_IsWithinTheMonth(string month, string expected)
+    {
+        var calendar = WorkingDays;
+
+        var date = calendar.LastWorkingDay(Month(month));
+
+        date.Should().Be(Date(expected));
+    }
+
+    [TestCase("2024-02", 18)]
+    [TestCase("2024-10", 19)]
+    [TestCase("2024-07", 23)]
+    [TestCase("2027-02", 20)]
+    public void WorkingDaysIn_Month_CountsMakeUpDaysAndSkipsHolidays(string month, int expected)
+    {
+        var calendar = WorkingDays;
+
+        var count = calendar.WorkingDaysIn(Month(month));
+
+        count.Should().Be(expected);
+    }
 }

@@ -80,7 +80,7 @@ public sealed class ExceptionLifecycleTests
         (S.Cleared, E.Waive, null, null),
         (S.Cleared, E.WaiverEnded, null, null),
         (S.Cleared, E.Reopen, S.Open, K.Reopened),
-        (S.Cleared, E.DeadlineMissed, S.Cleared, null),
+        (S.Cleared, E.DeadlineMissed, S.Open, K.FoundAgain),
         (S.Cleared, E.FiledLate, S.Cleared, K.FiledLate),
     ];
 

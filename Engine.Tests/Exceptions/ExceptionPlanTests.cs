@@ -211,6 +211,63 @@ public sealed class ExceptionPlanTests
         }
     }
 
+    [TestCase(S.Open, true, S.Cleared, TestName = "NoLongerOwed_Open_IsClearedSayingWhy")]
+    [TestCase(S.Explained, true, S.Cleared, TestName = "NoLongerOwed_Explained_IsClearedSayingWhy")]
+    [TestCase(S.Resolved, false, null, TestName = "NoLongerOwed_Resolved_KeepsItsStatus")]
+    [TestCase(S.Waived, false, null, TestName = "NoLongerOwed_Waived_KeepsItsStatus")]
+    public void NoLongerOwed_AMissedDeadline_IsClearedWhenOpenOrExplained(S status, bool cleared, S? to)
+    {
+        var missed = new MissedOnRecord(9, "C1", new YearMonth(2023, 5), "CREDIT_POLICY_DIGEST", status, status == S.Waived ? Today.PlusDays(5) : null, null);
+
+        var plan = ExceptionPlan.OfNoLongerOwed([missed], _ => new LocalizedText("「梳理信贷政策」的适用年度现为 2022–2022，不含 2023 年。", "It is now in force 2022–2022, which leaves out 2023."));
+
+        if (!cleared)
+        {
+            plan.Should().BeEmpty("a regulator's decision stands");
+            return;
+        }
+
+        var move = plan.Should().ContainSingle().Which.Should().BeOfType<MoveStatus>().Subject;
+        (move.Id, move.Event.Kind, move.Event.From, move.Event.To).Should().Be((9L, K.Cleared, status, to!.Value));
+        move.Event.Note.Should().Be("「梳理信贷政策」的适用年度现为 2022–2022，不含 2023 年。 It is now in force 2022–2022, which leaves out 2023.");
+    }
+
+    [Test]
+    public void NoLongerOwed_StillOwed_PlansNothing()
+    {
+        var missed = new MissedOnRecord(9, "C1", new YearMonth(2023, 5), "CREDIT_POLICY_DIGEST", S.Open, null, null);
+
+        ExceptionPlan.OfNoLongerOwed([missed], _ => null).Should().BeEmpty();
+    }
+
+    [Test]
+    public void MissedAgain_AClearedExceptionOfADeadlineMissedAgain_IsFoundAgainAndOpen_AndNoOtherIsTouched()
+    {
+        var deadline = Calendar.Obligations.CreditPolicyDigest.DeadlinesIn(2023, new YearMonth(2022, 1), Calendar.SeedCalendar.WorkingDays).Single();
+        var cleared = new MissedOnRecord(9, "C1", new YearMonth(2023, 5), "CREDIT_POLICY_DIGEST", S.Cleared, null, null);
+        var otherInstitution = cleared with { Id = 10, Institution = "C2" };
+        var otherPeriod = cleared with { Id = 11, Period = new YearMonth(2022, 5) };
+
+        var plan = ExceptionPlan.OfMissedAgain([cleared, otherInstitution, otherPeriod], [new InstitutionDeadline("C1", deadline)]);
+
+        var move = plan.Should().ContainSingle().Which.Should().BeOfType<MoveStatus>().Subject;
+        (move.Id, move.Event.Kind, move.Event.From, move.Event.To).Should().Be((9L, K.FoundAgain, S.Cleared, S.Open));
+        move.Event.Note.Should().Be("梳理信贷政策报送人民银行（2023-05）截止日 2023-05-31 已过，仍未报送。 Credit policy digest (2023-05) was due on 2023-05-31 and has not been filed.");
+        move.Event.Figures.Should().Be("""{"obligation":"CREDIT_POLICY_DIGEST","dueDate":"2023-05-31"}""");
+    }
+
+    [TestCase("""{"obligation":"LEDGER_MONTHLY","dueDate":"2023-01-16"}""", "2023-01-16")]
+    [TestCase("""{"obligation":"LEDGER_MONTHLY","dueDate":"2023-01-16","filedAt":"2023-01-20T02:00:00Z"}""", "2023-01-16")]
+    [TestCase("""{"obligation":"LEDGER_MONTHLY"}""", null)]
+    [TestCase("""{"dueDate":"2023-02-30"}""", null)]
+    [TestCase("not json", null)]
+    public void RecordedDueDate_OfAMissedDeadlinesFigures_IsItsDueDate(string figures, string? expected)
+    {
+        var due = ExceptionPlan.RecordedDueDate(figures);
+
+        due.Should().Be(expected is null ? null : NodaTime.Text.LocalDatePattern.Iso.Parse(expected).Value);
+    }
+
     private static string? Resolve(string? figures) => figures == "FOUND" ? FoundFigures : figures;
 
     private static PlannedEvent? EventOf(ExceptionWrite write) => write switch

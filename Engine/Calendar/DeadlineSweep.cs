@@ -1,4 +1,5 @@
 using Compliance.Engine.Institutions;
+using Compliance.Engine.Rules;
 using NodaTime;
 
 namespace Compliance.Engine.Calendar;
@@ -13,6 +14,16 @@ public sealed record InstitutionFacts(
 {
     /// <summary>What the rules and obligations judge it by: region, category, legal status and level.</summary>
     public InstitutionProfile Profile => new(RegionCode, Category, LegalPerson, Level);
+}
+
+/// <summary>
+/// Whether a deadline binds an institution under the facts as they are now: its due date, or why it does not, in
+/// Chinese and English (<see cref="DeadlineSweep.Bindings"/>).
+/// </summary>
+public sealed record DeadlineBinding(LocalDate? DueDate, LocalizedText? Unbound)
+{
+    /// <summary>A deadline that does not bind, and why.</summary>
+    public static DeadlineBinding Not(string zh, string en) => new(null, new LocalizedText(zh, en));
 }
 
 /// <summary>A deadline of one institution.</summary>
@@ -64,7 +75,7 @@ public static class DeadlineSweep
     /// The version of the way deadlines are planned (the window, which deadlines bind whom, what is owed when), part of
     /// every <see cref="Fingerprint"/>: raise it with any change to that code, so the first sweep after it plans every deadline.
     /// </summary>
-    public const int PlanVersion = 1;
+    public const int PlanVersion = 2;
 
     /// <summary>The deadlines a sweep on <paramref name="today"/> looks at: those with a nominal due date in the year before, this year or the next.</summary>
     public static IReadOnlyList<Deadline> Window(LocalDate today, IReadOnlyList<Obligation> obligations, WorkingDayCalendar calendar)
@@ -75,34 +86,44 @@ public static class DeadlineSweep
 
     /// <summary>
     /// The deadlines for which a sweep on <paramref name="today"/> may owe what a sweep on <paramref name="since"/>
-    /// did not: those whose latest reminder offset (<see cref="ReminderSchedule.DueOn"/>) differs between the two
-    /// dates. A due day passed in between is among them: the reminder owed moved from on or before it to after it.
+    /// did not: those whose latest reminder offset under their obligation's schedule
+    /// (<see cref="ReminderSchedule.DueOn(LocalDate, LocalDate, IReadOnlyList{int})"/>) differs between the two dates. A
+    /// due day passed in between is among them: the reminder owed moved from on or before it to after it.
     /// </summary>
     public static IEnumerable<Deadline> ChangedSince(LocalDate since, LocalDate today, IEnumerable<Deadline> deadlines) =>
-        deadlines.Where(d => ReminderSchedule.DueOn(today, d.DueDate) is { } owed && owed != ReminderSchedule.DueOn(since, d.DueDate));
+        deadlines.Where(d => ReminderSchedule.DueOn(today, d.DueDate, d.Obligation.ReminderOffsets) is { } owed
+            && owed != ReminderSchedule.DueOn(since, d.DueDate, d.Obligation.ReminderOffsets));
 
     /// <summary>
     /// A digest (SHA-256, hex) of what a sweep plans from besides the date and the filings: the way it plans
-    /// (<see cref="PlanVersion"/> and the reminder schedule), each institution's code, region, category and reporting
-    /// start, and each deadline of the window with the institutions it applies to and its due date (so the obligations
-    /// and the working-day calendar too). Two sweeps with the same fingerprint owe the same for the same date and filings.
+    /// (<see cref="PlanVersion"/>), each institution's code, region, category, legal status, level and reporting start,
+    /// each obligation (whom it binds, its years, due date and reminder schedule), and each deadline of the window with
+    /// its due date (so the working-day calendar too). Two sweeps with the same fingerprint owe the same for the same date
+    /// and filings; a change of anything that decides whether a deadline is owed changes it, so the sweep after such a
+    /// change plans every deadline again and clears what is no longer owed.
     /// </summary>
-    public static string Fingerprint(IEnumerable<InstitutionFacts> institutions, IEnumerable<Deadline> window)
+    public static string Fingerprint(IEnumerable<InstitutionFacts> institutions, IEnumerable<Obligation> obligations, IEnumerable<Deadline> window)
     {
         ArgumentNullException.ThrowIfNull(institutions);
+        ArgumentNullException.ThrowIfNull(obligations);
         ArgumentNullException.ThrowIfNull(window);
         using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
         void Line(string text) => hash.AppendData(System.Text.Encoding.UTF8.GetBytes(text + "\n"));
-        Line($"plan|{PlanVersion}|{ReminderSchedule.Description}");
+        Line(Periods.Invariant($"plan|{PlanVersion}"));
         foreach (var i in institutions.OrderBy(i => i.Code, StringComparer.Ordinal))
         {
-            Line($"institution|{i.Code}|{i.RegionCode}|{i.Category}|{Periods.Format(i.ReportingFrom)}");
+            Line($"institution|{i.Code}|{i.RegionCode}|{i.Category}|{(i.LegalPerson ? "legalPerson" : "branch")}|{i.Level}|{Periods.Format(i.ReportingFrom)}");
+        }
+
+        foreach (var o in obligations.OrderBy(o => o.Code, StringComparer.Ordinal))
+        {
+            var populations = o.Populations is { } list ? string.Join(";", list.Select(p => p.ToJson().ToJsonString())) : "*";
+            Line(Periods.Invariant($"obligation|{o.Code}|{o.RegionPrefix}|{populations}|{o.Years.From}-{o.Years.To}|{o.Due}|{ReminderSchedule.Describe(o.ReminderOffsets)}"));
         }
 
         foreach (var d in window.OrderBy(d => d.Obligation.Code, StringComparer.Ordinal).ThenBy(d => d.Period))
         {
-            var categories = d.Obligation.Categories is { } list ? string.Join(",", list) : "*";
-            Line($"deadline|{d.Obligation.Code}|{d.Obligation.RegionPrefix}|{categories}|{Periods.Format(d.Period)}|{Periods.FormatDate(d.DueDate)}");
+            Line($"deadline|{d.Obligation.Code}|{Periods.Format(d.Period)}|{Periods.FormatDate(d.DueDate)}");
         }
 
         return Convert.ToHexStringLower(hash.GetHashAndReset());
@@ -117,7 +138,8 @@ public static class DeadlineSweep
         var byObligation = deadlines.GroupBy(d => d.Obligation).Select(g => (Obligation: g.Key, Deadlines: g.ToList())).ToList();
         foreach (var institution in institutions)
         {
-            foreach (var (obligation, ofObligation) in byObligation.Where(o => o.Obligation.AppliesTo(institution.RegionCode, institution.Category)))
+            var profile = institution.Profile;
+            foreach (var (obligation, ofObligation) in byObligation.Where(o => o.Obligation.AppliesTo(profile)))
             {
                 foreach (var deadline in ofObligation)
                 {
@@ -174,17 +196,123 @@ public static class DeadlineSweep
     public static Func<string, string, YearMonth, LocalDate?> DueDates(
         IEnumerable<InstitutionFacts> institutions, IReadOnlyList<Obligation> obligations, WorkingDayCalendar calendar)
     {
+        var bindings = Bindings(institutions, obligations, calendar);
+        return (institution, code, period) => bindings(institution, code, period)?.DueDate;
+    }
+
+    /// <summary>
+    /// Whether an obligation's deadline for a nominal period binds an institution under the institutions, obligations
+    /// and calendar as they are now (by institution code, obligation code and period): its due date, or why it does not
+    /// (the obligation is gone, the institution is outside its region or populations, the period is no longer that of
+    /// its due date, the year is outside its years, or the deadline comes before the institution's reporting start);
+    /// <c>null</c> for an institution not among <paramref name="institutions"/>.
+    /// </summary>
+    public static Func<string, string, YearMonth, DeadlineBinding?> Bindings(
+        IEnumerable<InstitutionFacts> institutions, IReadOnlyList<Obligation> obligations, WorkingDayCalendar calendar)
+    {
+        ArgumentNullException.ThrowIfNull(institutions);
+        ArgumentNullException.ThrowIfNull(obligations);
+        ArgumentNullException.ThrowIfNull(calendar);
         var byCode = obligations.ToDictionary(o => o.Code, StringComparer.Ordinal);
         var facts = institutions.ToDictionary(i => i.Code, StringComparer.Ordinal);
         return (institution, code, period) =>
         {
-            if (!facts.TryGetValue(institution, out var of) || !byCode.TryGetValue(code, out var obligation) || !obligation.AppliesTo(of.RegionCode, of.Category))
+            if (!facts.TryGetValue(institution, out var of))
             {
                 return null;
             }
 
-            return Binds(obligation, period, of) ? obligation.Due.DueDate(obligation.Due.IsMonthly ? period : new YearMonth(period.Year, 1), calendar) : null;
+            if (!byCode.TryGetValue(code, out var obligation))
+            {
+                return DeadlineBinding.Not($"义务 {code} 已不存在。", $"The obligation {code} no longer exists.");
+            }
+
+            var (zh, en) = (obligation.Name.Zh, obligation.Name.En);
+            if (!obligation.CoversRegion(of.RegionCode))
+            {
+                var region = obligation.RegionPrefix.Length == 0 ? "全国" : obligation.RegionPrefix;
+                return DeadlineBinding.Not(
+                    $"{of.Code} 的地区代码 {of.RegionCode} 不在「{zh}」的适用地区（{region}）内。",
+                    $"{of.Code}'s region {of.RegionCode} is outside the region {obligation.RegionPrefix} that {en} binds.");
+            }
+
+            if (!obligation.Includes(of.Profile))
+            {
+                return DeadlineBinding.Not(
+                    $"{of.Code}（类别 {of.Category}、层级 {of.Level}、{(of.LegalPerson ? "法人" : "分支机构")}）不属于「{zh}」适用的机构。",
+                    $"{of.Code} ({of.Category}, {of.Level}, {(of.LegalPerson ? "a legal person" : "a branch")}) is not among the institutions {en} binds.");
+            }
+
+            var subject = obligation.Due.IsMonthly ? period : new YearMonth(period.Year, 1);
+            var nominal = obligation.Due.Nominal(subject, calendar);
+            var due = obligation.Due.DueDate(subject, calendar);
+            if (!obligation.Due.IsMonthly && nominal.ToYearMonth() != period)
+            {
+                return DeadlineBinding.Not(
+                    Periods.Invariant($"「{zh}」{period.Year} 年的截止日已调整为 {Periods.FormatDate(due)}（{Periods.Format(nominal.ToYearMonth())}），{Periods.Format(period)} 不再是它的截止期。"),
+                    Periods.Invariant($"{en} of {period.Year} is now due on {Periods.FormatDate(due)} ({Periods.Format(nominal.ToYearMonth())}): {Periods.Format(period)} is no longer its deadline."));
+            }
+
+            if (!obligation.Years.Contains(nominal.Year))
+            {
+                var years = obligation.Years.To is { } to ? Periods.Invariant($"{obligation.Years.From}–{to}") : Periods.Invariant($"{obligation.Years.From} 起");
+                var yearsEn = obligation.Years.To is { } last ? Periods.Invariant($"{obligation.Years.From}–{last}") : Periods.Invariant($"from {obligation.Years.From}");
+                return DeadlineBinding.Not(
+                    Periods.Invariant($"「{zh}」的适用年度现为 {years}，不含 {nominal.Year} 年。"),
+                    Periods.Invariant($"{en} is now in force {yearsEn}, which leaves out {nominal.Year}."));
+            }
+
+            if (!Binds(obligation, period, of))
+            {
+                var from = Periods.Format(of.ReportingFrom);
+                return DeadlineBinding.Not(
+                    $"{of.Code} 自 {from} 起报送，此截止期在其之前。",
+                    $"{of.Code} reports from {from}; this deadline comes before that.");
+            }
+
+            return new DeadlineBinding(due, null);
         };
+    }
+
+    /// <summary>
+    /// Why the <c>DEADLINE_MISSED</c> exception of a deadline, written when it was due on <paramref name="recordedDue"/>,
+    /// no longer stands on <paramref name="today"/> (deadlines.md, "When a deadline stops being owed"): the deadline no
+    /// longer binds the institution (<paramref name="binding"/>), or its due date moved to one that has not passed, or
+    /// by which it was filed. <c>null</c> where it still stands, or where the institution is not known.
+    /// </summary>
+    /// <remarks>
+    /// A due date that did not move never un-misses a deadline, whatever the date swept: a sweep as of an earlier date
+    /// (for operations, for tests) leaves what later sweeps found as it is.
+    /// </remarks>
+    public static LocalizedText? NoLongerOwed(DeadlineBinding? binding, LocalDate? recordedDue, Instant? filedAt, LocalDate today)
+    {
+        if (binding is null)
+        {
+            return null;
+        }
+
+        if (binding.Unbound is { } why)
+        {
+            return why;
+        }
+
+        var due = binding.DueDate!.Value;
+        if (recordedDue is not { } recorded || recorded == due)
+        {
+            return null;
+        }
+
+        var date = Periods.FormatDate(due);
+        if (filedAt is { } filed)
+        {
+            return DaysLate(due, filed) == 0
+                ? new LocalizedText($"截止日已调整为 {date}，此前已报送，不再逾期。", $"The due date is now {date}, and it was filed by then.")
+                : null;
+        }
+
+        return ReminderSchedule.IsMissed(today, due)
+            ? null
+            : new LocalizedText($"截止日已调整为 {date}，尚未到期。", $"The due date is now {date}, which has not passed.");
     }
 
     // Every deadline of the obligations with a nominal due date in one of the years, whoever it binds.
@@ -213,7 +341,7 @@ public static class DeadlineSweep
                 continue;
             }
 
-            if (ReminderSchedule.DueOn(today, due) is { } reminder)
+            if (ReminderSchedule.DueOn(today, due, deadline.Deadline.Obligation.ReminderOffsets) is { } reminder)
             {
                 reminders.Add(new PlannedReminder(deadline, reminder));
             }

@@ -6,8 +6,9 @@ namespace Compliance.Engine.Calendar;
 
 /// <summary>
 /// When an obligation is due (deadlines.md): <c>endOfMonth(M)</c>, <c>dayOfMonth(M, D)</c>, <c>nthWorkingDay(M, N)</c>
-/// of each year, or <c>afterPeriod(D)</c>, day D of the month after each monthly period. The nominal date moves to
-/// the next working day (顺延).
+/// of each year, or <c>afterPeriod(D)</c>, day D of the month after each monthly period. <c>endOfMonth</c> is due on
+/// the month's last working day (月底前: a rest day at its end moves back within the month); any other nominal date
+/// that falls on a rest day moves to the next working day (顺延).
 /// </summary>
 public abstract partial record DueDateRule
 {
@@ -18,7 +19,7 @@ public abstract partial record DueDateRule
     public abstract LocalDate Nominal(YearMonth subject, WorkingDayCalendar calendar);
 
     /// <summary>The due date: the nominal date, or the next working day after it.</summary>
-    public LocalDate DueDate(YearMonth subject, WorkingDayCalendar calendar)
+    public virtual LocalDate DueDate(YearMonth subject, WorkingDayCalendar calendar)
     {
         ArgumentNullException.ThrowIfNull(calendar);
         return calendar.OnOrAfter(Nominal(subject, calendar));
@@ -48,10 +49,20 @@ public abstract partial record DueDateRule
     [GeneratedRegex(@"^\s*(?<name>endOfMonth|dayOfMonth|nthWorkingDay|afterPeriod)\s*\(\s*(?<a>[0-9]{1,9})\s*(,\s*(?<b>[0-9]{1,9})\s*)?\)\s*$")]
     private static partial Regex Pattern();
 
-    /// <summary>The last day of month <c>Month</c>.</summary>
+    /// <summary>
+    /// The end of month <c>Month</c> (…月底前, …月末): nominally its last day, due on its last working day. A rest day
+    /// at the month's end moves the due date back within the month, never into the next (the year-end report of 2022
+    /// is due on Friday 2022-12-30, the 31st being in the 元旦 holiday).
+    /// </summary>
     public sealed record EndOfMonth(int Month) : DueDateRule
     {
         public override LocalDate Nominal(YearMonth subject, WorkingDayCalendar calendar) => Periods.LastDay(new YearMonth(subject.Year, Month));
+
+        public override LocalDate DueDate(YearMonth subject, WorkingDayCalendar calendar)
+        {
+            ArgumentNullException.ThrowIfNull(calendar);
+            return calendar.LastWorkingDay(new YearMonth(subject.Year, Month));
+        }
 
         public override string ToString() => $"endOfMonth({Month})";
     }
@@ -68,13 +79,17 @@ public abstract partial record DueDateRule
         public override string ToString() => $"dayOfMonth({Month}, {Day})";
     }
 
-    /// <summary>The <c>N</c>th working day of month <c>Month</c>, such as 7月初 (the 5th working day of July).</summary>
+    /// <summary>
+    /// The <c>N</c>th working day of month <c>Month</c>, such as 7月初 (the 5th working day of July); the month's last
+    /// working day where it has fewer than <c>N</c> (February 2022 and 2026 have 16).
+    /// </summary>
     public sealed record NthWorkingDay(int Month, int N) : DueDateRule
     {
         public override LocalDate Nominal(YearMonth subject, WorkingDayCalendar calendar)
         {
             ArgumentNullException.ThrowIfNull(calendar);
-            return calendar.NthWorkingDay(new YearMonth(subject.Year, Month), N);
+            var month = new YearMonth(subject.Year, Month);
+            return calendar.WorkingDaysIn(month) >= N ? calendar.NthWorkingDay(month, N) : calendar.LastWorkingDay(month);
         }
 
         public override string ToString() => $"nthWorkingDay({Month}, {N})";

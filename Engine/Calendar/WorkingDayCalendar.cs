@@ -68,6 +68,36 @@ public sealed class WorkingDayCalendar
         return date;
     }
 
+    /// <summary>
+    /// The last working day of a month (月底前: a rest day at the month's end moves back within it, never into the
+    /// next); the month's last day where the calendar gives it no working day at all.
+    /// </summary>
+    public LocalDate LastWorkingDay(YearMonth month)
+    {
+        var last = Periods.LastDay(month);
+        for (var date = last; date.Month == month.Month; date = date.PlusDays(-1))
+        {
+            if (IsWorkingDay(date))
+            {
+                return date;
+            }
+        }
+
+        return last;
+    }
+
+    /// <summary>How many working days a month has.</summary>
+    public int WorkingDaysIn(YearMonth month)
+    {
+        var count = 0;
+        for (var date = month.OnDayOfMonth(1); date.Month == month.Month; date = date.PlusDays(1))
+        {
+            count += IsWorkingDay(date) ? 1 : 0;
+        }
+
+        return count;
+    }
+
     /// <summary>The <paramref name="n"/>th working day of a month.</summary>
     public LocalDate NthWorkingDay(YearMonth month, int n)
     {

@@ -22,7 +22,10 @@ public enum LifecycleEvent
     /// <summary>An evaluation finds the condition again, with the figures last recorded.</summary>
     FoundUnchanged,
 
-    /// <summary>An evaluation no longer finds the condition (it passes, is not applicable, or its set stopped applying).</summary>
+    /// <summary>
+    /// An evaluation no longer finds the condition (it passes, is not applicable, or its set stopped applying), or a
+    /// sweep finds that a missed deadline is no longer owed.
+    /// </summary>
     NoLongerFound,
 
     /// <summary>The institution explains it.</summary>
@@ -40,7 +43,7 @@ public enum LifecycleEvent
     /// <summary>A regulator reopens it.</summary>
     Reopen,
 
-    /// <summary>A sweep finds a deadline passed with nothing filed.</summary>
+    /// <summary>A sweep finds a deadline passed with nothing filed (again, where its exception was cleared).</summary>
     DeadlineMissed,
 
     /// <summary>What a missed deadline asked for is filed, late.</summary>
@@ -84,7 +87,9 @@ public static class ExceptionLifecycle
         (null, LifecycleEvent.Found or LifecycleEvent.DeadlineMissed) => new(ExceptionStatus.Open, EventKind.Created),
         (null, _) => null,
 
-        // A missed deadline is written once: the next sweeps find it there, whatever its status.
+        // A missed deadline is written once: the next sweeps find it there, whatever its status; one cleared because it
+        // stopped being owed, and owed and missed again, is found again.
+        (ExceptionStatus.Cleared, LifecycleEvent.DeadlineMissed) => new(ExceptionStatus.Open, EventKind.FoundAgain),
         ({ } status, LifecycleEvent.DeadlineMissed) => new(status, null),
         (_, LifecycleEvent.Found) => null,
 

@@ -49,8 +49,13 @@ public sealed record RecordEvent(long Id, PlannedEvent Event, bool ReplaceFigure
 /// <summary>An exception found again unchanged: nothing recorded, pointed at <see cref="SubmissionId"/> where that is new.</summary>
 public sealed record KeepFinding(long Id, long? SubmissionId) : ExceptionWrite;
 
-/// <summary>An open <c>DEADLINE_MISSED</c> exception as the sweep reads it: when its deadline was filed, if it was.</summary>
-public sealed record MissedOnRecord(long Id, string Institution, YearMonth Period, string Obligation, ExceptionStatus Status, LocalDate? WaivedUntil, Instant? FiledAt);
+/// <summary>
+/// A <c>DEADLINE_MISSED</c> exception as the sweep reads it: when its deadline was filed, if it was, and the due date
+/// it was written with (its figures' <c>dueDate</c>), where the sweep asks.
+/// </summary>
+public sealed record MissedOnRecord(
+    long Id, string Institution, YearMonth Period, string Obligation, ExceptionStatus Status, LocalDate? WaivedUntil, Instant? FiledAt,
+    LocalDate? RecordedDue = null);
 
 /// <summary>The <c>DEADLINE_MISSED</c> exception of a deadline: its figures, message and first event.</summary>
 public sealed record MissedDeadline(string Institution, Deadline Deadline, string Figures, LocalizedText Message, PlannedEvent Event);
@@ -134,6 +139,85 @@ public static class ExceptionPlan
         }
 
         return writes;
+    }
+
+    /// <summary>
+    /// The writes of a sweep that planned every deadline anew (its facts changed) to the open and explained
+    /// <c>DEADLINE_MISSED</c> exceptions (deadlines.md, "When a deadline stops being owed"): each whose deadline
+    /// <paramref name="noLongerOwed"/> says is no longer owed is cleared, with an event that says why in both languages.
+    /// Resolved and waived ones keep their status: the lifecycle leaves them as they are.
+    /// </summary>
+    public static IReadOnlyList<ExceptionWrite> OfNoLongerOwed(IEnumerable<MissedOnRecord> open, Func<MissedOnRecord, LocalizedText?> noLongerOwed)
+    {
+        ArgumentNullException.ThrowIfNull(open);
+        ArgumentNullException.ThrowIfNull(noLongerOwed);
+        var writes = new List<ExceptionWrite>();
+        foreach (var found in open)
+        {
+            if (noLongerOwed(found) is { } why
+                && ExceptionLifecycle.Next(found.Status, LifecycleEvent.NoLongerFound) is { Recorded: { } recorded } transition)
+            {
+                writes.Add(new MoveStatus(found.Id, found.WaivedUntil, new PlannedEvent(recorded, found.Status, transition.To, SystemNote(why), null)));
+            }
+        }
+
+        return writes;
+    }
+
+    /// <summary>
+    /// The writes of a sweep to the cleared <c>DEADLINE_MISSED</c> exceptions of deadlines it finds <paramref name="missed"/>
+    /// again (owed once more, as after an institution's defaults are corrected, and still not filed): each is found again
+    /// and open, with an event that carries the deadline's message and figures. Both events stay in its history.
+    /// </summary>
+    public static IReadOnlyList<ExceptionWrite> OfMissedAgain(IEnumerable<MissedOnRecord> cleared, IEnumerable<InstitutionDeadline> missed)
+    {
+        ArgumentNullException.ThrowIfNull(cleared);
+        ArgumentNullException.ThrowIfNull(missed);
+        var byDeadline = new Dictionary<(string, YearMonth, string), InstitutionDeadline>();
+        foreach (var deadline in missed)
+        {
+            byDeadline.TryAdd((deadline.Institution, deadline.Deadline.Period, deadline.Deadline.Obligation.Code), deadline);
+        }
+
+        var writes = new List<ExceptionWrite>();
+        foreach (var found in cleared)
+        {
+            if (byDeadline.TryGetValue((found.Institution, found.Period, found.Obligation), out var deadline)
+                && ExceptionLifecycle.Next(found.Status, LifecycleEvent.DeadlineMissed) is { Recorded: { } recorded } transition)
+            {
+                var again = OfMissed(deadline);
+                writes.Add(new MoveStatus(found.Id, null, new PlannedEvent(recorded, found.Status, transition.To, SystemNote(again.Message), again.Figures)));
+            }
+        }
+
+        return writes;
+    }
+
+    /// <summary>
+    /// A note the system writes, in both languages: the Chinese, then the English. (An event's note is one text; a
+    /// person's note is kept as written.)
+    /// </summary>
+    public static string SystemNote(LocalizedText text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return $"{text.Zh} {text.En}";
+    }
+
+    /// <summary>The due date a <c>DEADLINE_MISSED</c> exception's figures record (<see cref="OfMissed"/>), or <c>null</c>.</summary>
+    public static LocalDate? RecordedDueDate(string figures)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(figures);
+            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("dueDate", out var due)
+                && due.ValueKind == JsonValueKind.String && LocalDatePattern.Iso.Parse(due.GetString()!) is { Success: true } parsed
+                    ? parsed.Value
+                    : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The <c>DEADLINE_MISSED</c> exception a missed deadline opens, where it has none yet.</summary>

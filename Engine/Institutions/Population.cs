@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Compliance.Engine.Institutions;
 
@@ -70,6 +71,31 @@ public sealed record Population(bool? LegalPerson = null, IReadOnlyList<string>?
         }
 
         return (new Population(legalPerson, categories, levels), null);
+    }
+
+    /// <summary>
+    /// The population as JSON, as <see cref="Read"/> reads it: the members given, in the order legalPerson,
+    /// categories, levels; <c>{}</c> for every institution.
+    /// </summary>
+    public JsonObject ToJson()
+    {
+        var json = new JsonObject();
+        if (LegalPerson is { } legalPerson)
+        {
+            json["legalPerson"] = legalPerson;
+        }
+
+        if (Categories is { } categories)
+        {
+            json["categories"] = new JsonArray([.. categories.Select(c => (JsonNode)JsonValue.Create(c))]);
+        }
+
+        if (Levels is { } levels)
+        {
+            json["levels"] = new JsonArray([.. levels.Select(l => (JsonNode)JsonValue.Create(l))]);
+        }
+
+        return json;
     }
 
     // A non-empty array of distinct known values, or null.
