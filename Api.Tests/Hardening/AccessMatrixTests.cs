@@ -275,7 +275,7 @@ public sealed class AccessMatrixTests(TestDatabase database)
             "PUT /api/v1/rule-sets/{id}" => ("", Json(CurrentRuleSet(id))),
             "POST /api/v1/rule-sets/{id}/preview" => ("?from=2022-01&to=2022-12", Json(CurrentRuleSet(id))),
             "PUT /api/v1/calendar/{year}" => ("", new StringContent(CurrentCalendar(), Encoding.UTF8, "application/json")),
-            "POST /api/v1/evaluations" => ($"?institution={A}", null),
+            "POST /api/v1/evaluations" => ($"?institution={A}&from=2022-01&to=2022-12", null),
             "POST /api/v1/deadlines/sweep" => ("?date=2023-01-20", null),
             "POST /api/v1/admin/backup" => ("", Json(new { path = "matrix.db", overwrite = true })),
             "GET /api/v1/analytics/filing" => ("?jurisdiction=37&year=2022", null),

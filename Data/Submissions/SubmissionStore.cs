@@ -118,10 +118,12 @@ public sealed class SubmissionStore(Db db)
     private const string CountErrorsSql = "SELECT COUNT(*) FROM submission_errors WHERE submission_id = @id";
     private const string ErrorsSql = "SELECT line AS Line, column_name AS \"Column\", code AS Code, message AS Message FROM submission_errors WHERE submission_id = @id ORDER BY seq";
 
-    // The latest accepted version of each period (of one institution, or of all) in [from, to].
+    // The latest accepted version of each period (of one institution, of those whose region code starts with a prefix, or
+    // of all) in [from, to].
     private const string LatestVersions = """
         SELECT l.id FROM latest_submissions l
         WHERE (@institution IS NULL OR l.institution = @institution)
+          AND (@regionLike IS NULL OR l.institution IN (SELECT i.code FROM institutions i WHERE i.region_code LIKE @regionLike))
           AND (@from IS NULL OR l.period >= @from) AND (@to IS NULL OR l.period <= @to)
         """;
 
@@ -291,14 +293,15 @@ public sealed class SubmissionStore(Db db)
     }
 
     /// <summary>
-    /// Marks the latest accepted submission of every period in [from, to] (of one institution, or of all) pending,
-    /// in one transaction, and returns their ids for the caller to enqueue.
+    /// Marks the latest accepted submission of every period in [from, to] (of one institution, of those whose region code
+    /// starts with <paramref name="regionPrefix"/>, of all where both are <c>null</c>) pending, in one transaction, and
+    /// returns their ids for the caller to enqueue.
     /// </summary>
-    public async Task<IReadOnlyList<long>> MarkForEvaluationAsync(string? institution, YearMonth? from, YearMonth? to, CancellationToken ct)
+    public async Task<IReadOnlyList<long>> MarkForEvaluationAsync(string? institution, string? regionPrefix, YearMonth from, YearMonth to, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var ids = await MarkLatestPendingAsync(connection, transaction, institution, from, to, ct);
+        var ids = await MarkLatestPendingAsync(connection, transaction, institution, regionPrefix, from, to, ct);
         await transaction.CommitAsync(ct);
         return ids;
     }
@@ -347,19 +350,22 @@ public sealed class SubmissionStore(Db db)
     /// enqueue once it commits.
     /// </summary>
     internal static Task<List<long>> MarkWithReadersAsync(DbConnection connection, DbTransaction transaction, string institution, YearMonth period, CancellationToken ct) =>
-        MarkLatestPendingAsync(connection, transaction, institution, period, ReadersUntil(period), ct);
+        MarkLatestPendingAsync(connection, transaction, institution, null, period, ReadersUntil(period), ct);
 
     /// <summary>
     /// Marks pending, inside the caller's transaction, the latest accepted submission of every period of
     /// <paramref name="institution"/>, and returns their ids for the caller to enqueue once it commits.
     /// </summary>
     internal static Task<List<long>> MarkInstitutionPendingAsync(DbConnection connection, DbTransaction transaction, string institution, CancellationToken ct) =>
-        MarkLatestPendingAsync(connection, transaction, institution, null, null, ct);
+        MarkLatestPendingAsync(connection, transaction, institution, null, null, null, ct);
 
     private static async Task<List<long>> MarkLatestPendingAsync(
-        DbConnection connection, DbTransaction transaction, string? institution, YearMonth? from, YearMonth? to, CancellationToken ct)
+        DbConnection connection, DbTransaction transaction, string? institution, string? regionPrefix, YearMonth? from, YearMonth? to, CancellationToken ct)
     {
-        var parameters = new { institution, from = from is { } f ? Periods.Format(f) : null, to = to is { } t ? Periods.Format(t) : null };
+        var parameters = new
+        {
+            institution, regionLike = regionPrefix is null ? null : regionPrefix + "%", from = from is { } f ? Periods.Format(f) : null, to = to is { } t ? Periods.Format(t) : null,
+        };
         var ids = (await connection.QueryAsync<long>(new CommandDefinition(connection.Sql(LatestVersionsSql), parameters, transaction, cancellationToken: ct))).ToList();
         await connection.ExecuteAsync(new CommandDefinition(connection.Sql(MarkPendingSql), parameters, transaction, cancellationToken: ct));
         return ids;
