@@ -162,7 +162,21 @@ public sealed class SubmissionStore(Db db)
         WHERE id IN (SELECT l.id FROM latest_submissions l WHERE l.id = @id)
         """;
 
-    private const string EvaluatedSql = $"UPDATE submissions SET evaluation_status = '{EvaluationDone}', evaluated_at = @now, evaluation = @evaluation WHERE id = @id";
+    // Done, its cause forgotten unless a change queued it again meanwhile with another (the cause it read is forgotten alone).
+    private const string EvaluatedSql = $"""
+        UPDATE submissions SET evaluation_status = '{EvaluationDone}', evaluated_at = @now, evaluation = @evaluation,
+            evaluation_cause = CASE WHEN evaluation_cause = @cause THEN NULL ELSE evaluation_cause END
+        WHERE id = @id
+        """;
+
+    // The latest accepted version of each period of one institution in [from, to], with the cause its pending mark carries.
+    private const string CausedVersionsSql = """
+        SELECT l.id AS Id, s.evaluation_cause AS Cause FROM latest_submissions l JOIN submissions s ON s.id = l.id
+        WHERE l.institution = @institution AND l.period >= @from AND l.period <= @to
+        ORDER BY l.period
+        """;
+
+    private const string MarkCausedSql = $"UPDATE submissions SET evaluation_status = '{EvaluationPending}', evaluation_cause = @cause WHERE id = @id";
 
     private const string InsertSql = """
         INSERT INTO submissions (institution, period, status, received_at, sha256, content_type, byte_count, row_count, error_count, warning_count, warnings)
@@ -334,14 +348,38 @@ public sealed class SubmissionStore(Db db)
     /// submission and its evaluation's JSON), through one prepared statement.
     /// </summary>
     internal static async Task EvaluatedAsync(
-        DbConnection connection, DbTransaction transaction, IEnumerable<(long SubmissionId, string Evaluation)> evaluations, Instant now, CancellationToken ct)
+        DbConnection connection, DbTransaction transaction, IEnumerable<(long SubmissionId, string Evaluation, string? Cause)> evaluations, Instant now, CancellationToken ct)
     {
-        await using var evaluated = connection.Repeated(transaction, EvaluatedSql, "now", "evaluation", "id");
-        foreach (var (id, evaluation) in evaluations)
+        await using var evaluated = connection.Repeated(transaction, EvaluatedSql, "now", "evaluation", "cause", "id");
+        foreach (var (id, evaluation, cause) in evaluations)
         {
-            evaluated.Bind(now, evaluation, id);
+            evaluated.Bind(now, evaluation, cause, id);
             await evaluated.ExecuteNonQueryAsync(ct);
         }
+    }
+
+    /// <summary>
+    /// Marks pending, inside the caller's transaction, the latest accepted submission of every period of
+    /// <paramref name="institution"/> in [<paramref name="from"/>, <paramref name="to"/>], with <paramref name="cause"/>:
+    /// the note the events of the exceptions its evaluation moves carry, added on a line of its own to a cause not yet
+    /// evaluated. Kept with the mark, so an evaluation enqueued again at start still names it. Returns their ids for the
+    /// caller to enqueue once it commits.
+    /// </summary>
+    internal static async Task<List<long>> MarkCausedAsync(
+        DbConnection connection, DbTransaction transaction, string institution, YearMonth from, YearMonth to, string cause, CancellationToken ct)
+    {
+        var versions = (await connection.QueryAsync<(long Id, string? Cause)>(new CommandDefinition(
+            connection.Sql(CausedVersionsSql), new { institution, from = Periods.Format(from), to = Periods.Format(to) }, transaction, cancellationToken: ct))).ToList();
+        await using (var mark = connection.Repeated(transaction, MarkCausedSql, "cause", "id"))
+        {
+            foreach (var (id, earlier) in versions)
+            {
+                mark.Bind(earlier is null ? cause : $"{earlier}\n{cause}", id);
+                await mark.ExecuteNonQueryAsync(ct);
+            }
+        }
+
+        return [.. versions.Select(v => v.Id)];
     }
 
     /// <summary>
