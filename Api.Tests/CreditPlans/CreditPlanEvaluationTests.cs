@@ -197,19 +197,40 @@ public sealed class CreditPlanEvaluationTests(TestDatabase database)
     }
 
     [Test]
-    public async Task APreview_EvaluatesTheCurrentSetWithThePlansInForce()
+    public async Task APreview_OfTheSetAsItIs_FindsTheWarningThePlanInForceGave_AndPreviewsNothingForIt()
     {
         var branch = await BranchWithLedgersAsync();
         await ChangeAsync(branch, 1_000_000.02m, "追加两分");
         var draft = await _admin.GetJsonAsync("/api/v1/rule-sets/national");
-        var rules = draft["rules"]!.AsArray();
-        rules.Remove(rules.Single(r => r!["rule"]!.GetValue<string>() == "CREDIT_PLAN"));
 
+        var preview = await PreviewAsync(draft);
+
+        using var scope = new AssertionScope();
+        foreach (var list in new[] { "opened", "cleared", "changed" })
+        {
+            preview[list]!.AsArray().Where(c => c!["institution"]!.GetValue<string>() == branch).Should().BeEmpty(list);
+        }
+    }
+
+    [Test]
+    public async Task APreview_OfADraftThatNoLongerJudges2023ByThePlan_ClearsTheWarningThePlanInForceGave()
+    {
+        var branch = await BranchWithLedgersAsync();
+        await ChangeAsync(branch, 1_000_000.02m, "追加两分");
+        var draft = await _admin.GetJsonAsync("/api/v1/rule-sets/national");
+        draft["rules"]!.AsArray().Single(r => r!["rule"]!.GetValue<string>() == "CREDIT_PLAN")!["years"] = new JsonObject { ["from"] = 2024 };
+
+        var preview = await PreviewAsync(draft);
+
+        preview["cleared"]!.AsArray().Select(c => (c!["institution"]!.GetValue<string>(), c["period"]!.GetValue<string>(), c["rule"]!.GetValue<string>()))
+            .Should().Contain((branch, "2023-06", "CREDIT_PLAN"), "the current set, with the plan, finds the warning that the draft does not");
+    }
+
+    private async Task<JsonObject> PreviewAsync(JsonObject draft)
+    {
         var response = await _admin.PostAsJsonAsync("/api/v1/rule-sets/national/preview?from=2023-06&to=2023-06", draft);
-
         response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        (await response.JsonAsync())["cleared"]!.AsArray().Select(c => (c!["institution"]!.GetValue<string>(), c["period"]!.GetValue<string>(), c["rule"]!.GetValue<string>()))
-            .Should().Contain((branch, "2023-06", "CREDIT_PLAN"), "the current set, with the plan, finds the warning that the draft without the rule does not");
+        return await response.JsonAsync();
     }
 
     /// <summary>A new municipal branch with the ledgers of 2022-12 and 2023-06, evaluated, without a plan.</summary>
