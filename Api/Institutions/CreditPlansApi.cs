@@ -83,7 +83,7 @@ internal static class CreditPlansApi
     }
 
     private static async Task<Results<Created<CreditPlanView>, Ok<CreditPlanView>, ProblemHttpResult>> Set(
-        string code, string year, CreditPlanBody body, Caller caller, InstitutionStore institutions, CreditPlanStore plans, IBackgroundJobClient jobs,
+        string code, int year, CreditPlanBody body, Caller caller, InstitutionStore institutions, CreditPlanStore plans, IBackgroundJobClient jobs,
         IClock clock, CancellationToken ct)
     {
         if (await Refused(code, caller, institutions, ct) is { } refused)
@@ -92,7 +92,7 @@ internal static class CreditPlansApi
         }
 
         var errors = InvalidRequests.Validate(body) ?? [];
-        var planYear = YearOf(year, errors);
+        CheckYear(year, errors);
         if (body.InclusiveIncrease is not { } increase)
         {
             errors["inclusiveIncrease"] = ["inclusiveIncrease is required: the planned inclusive increase of the year, in yuan."];
@@ -107,16 +107,16 @@ internal static class CreditPlansApi
             return Problems.Invalid(errors);
         }
 
-        var change = await plans.SetAsync(code, planYear, body.InclusiveIncrease, body.Note!, new PlanSetter(caller.Role, caller.KeyId), clock.GetCurrentInstant(), ct);
+        var change = await plans.SetAsync(code, year, body.InclusiveIncrease, body.Note!, new PlanSetter(caller.Role, caller.KeyId), clock.GetCurrentInstant(), ct);
         EvaluateSubmissionJob.Enqueue(jobs, change.ToEvaluate);
-        var view = Views(caller, await plans.ListAsync(code, ct)).Single(p => p.Year == planYear);
+        var view = Views(caller, await plans.ListAsync(code, ct)).Single(p => p.Year == year);
         return change.Outcome == CreditPlanWrite.Created
             ? TypedResults.Created($"/api/v1/institutions/{code}/credit-plans", view)
             : TypedResults.Ok(view);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
-        string code, string year, [FromBody] DeleteBody? body, Caller caller, InstitutionStore institutions, CreditPlanStore plans, IBackgroundJobClient jobs,
+        string code, int year, [FromBody] DeleteBody? body, Caller caller, InstitutionStore institutions, CreditPlanStore plans, IBackgroundJobClient jobs,
         IClock clock, CancellationToken ct)
     {
         if (await Refused(code, caller, institutions, ct) is { } refused)
@@ -130,19 +130,19 @@ internal static class CreditPlansApi
             errors["note"] = ["note is required: why the plan is deleted."];
         }
 
-        var planYear = YearOf(year, errors);
+        CheckYear(year, errors);
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);
         }
 
-        var change = await plans.SetAsync(code, planYear, null, body!.Note!, new PlanSetter(caller.Role, caller.KeyId), clock.GetCurrentInstant(), ct);
+        var change = await plans.SetAsync(code, year, null, body!.Note!, new PlanSetter(caller.Role, caller.KeyId), clock.GetCurrentInstant(), ct);
         switch (change.Outcome)
         {
             case CreditPlanWrite.NoPlan:
-                return Problems.NotFoundResult($"The credit plan of {planYear} of institution {code}");
+                return Problems.NotFoundResult($"The credit plan of {year} of institution {code}");
             case CreditPlanWrite.DeletedAlready:
-                return Problems.Of(Problems.Conflict, $"The credit plan of {planYear} of institution {code} is deleted already; its versions stay in the history.");
+                return Problems.Of(Problems.Conflict, $"The credit plan of {year} of institution {code} is deleted already; its versions stay in the history.");
         }
 
         EvaluateSubmissionJob.Enqueue(jobs, change.ToEvaluate);
@@ -158,16 +158,13 @@ internal static class CreditPlansApi
         : caller.IsInstitution ? Problems.ForbiddenResult(Refusal)
         : null;
 
-    /// <summary>The route's year, or 0 with an error where it is not a year of the accepted range.</summary>
-    private static int YearOf(string year, Dictionary<string, string[]> errors)
+    /// <summary>Records an error for a route's year outside the accepted range.</summary>
+    private static void CheckYear(int year, Dictionary<string, string[]> errors)
     {
-        if (int.TryParse(year, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && AcceptedRanges.Contains(value))
+        if (!AcceptedRanges.Contains(year))
         {
-            return value;
+            errors["year"] = [string.Create(CultureInfo.InvariantCulture, $"year is a year from {AcceptedRanges.FirstYear} to {AcceptedRanges.LastYear}.")];
         }
-
-        errors["year"] = [string.Create(CultureInfo.InvariantCulture, $"year is a year from {AcceptedRanges.FirstYear} to {AcceptedRanges.LastYear}.")];
-        return 0;
     }
 
     /// <summary>Each year's versions as one item, newest year first, as the caller may see who set them.</summary>
