@@ -8,6 +8,7 @@ using Compliance.Data;
 using Compliance.Data.Access;
 using Compliance.Data.Analytics;
 using Compliance.Data.Audit;
+using Compliance.Data.CreditPlans;
 using Compliance.Data.Evaluations;
 using Compliance.Data.Exceptions;
 using Compliance.Data.Institutions;
@@ -57,6 +58,7 @@ internal static class DataSetup
         builder.Services.AddSingleton<AuditStore>();
         builder.Services.AddSingleton<AnalyticsStore>();
         builder.Services.AddSingleton<TargetStore>();
+        builder.Services.AddSingleton<CreditPlanStore>();
         builder.Services.AddHostedService<Checkpoints>();
         builder.Services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section)
             .Validate(o => o.MaxBytes > 0, "Compliance:Ingest:MaxBytes must be positive.")

@@ -51,6 +51,7 @@ if (runsApi)
     app.UseComplianceHttp();
     app.MapProblems();
     app.MapInstitutions();
+    app.MapCreditPlans();
     app.MapApiKeys();
     app.MapSubmissions();
     app.MapExceptions();

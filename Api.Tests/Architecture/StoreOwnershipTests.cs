@@ -30,6 +30,7 @@ public sealed partial class StoreOwnershipTests
         ["exception_events"] = ["Data/Exceptions/ExceptionStore.cs", "Data/Exceptions/ExceptionWrites.cs"],
         ["rule_sets"] = ["Data/Rules/RuleSetStore.cs"],
         ["targets"] = ["Data/Analytics/TargetStore.cs"],
+        ["credit_plans"] = ["Data/CreditPlans/CreditPlanStore.cs"],
         ["calendar_years"] = ["Data/Deadlines/CalendarStore.cs"],
         ["obligations"] = ["Data/Deadlines/ObligationStore.cs"],
         ["deliverables"] = ["Data/Deadlines/DeadlineStore.cs"],

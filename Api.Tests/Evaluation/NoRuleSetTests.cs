@@ -30,7 +30,7 @@ public sealed class NoRuleSetTests(TestDatabase database)
         national["years"] = new JsonObject { ["from"] = 2000, ["to"] = 2021 };
         (await admin.PutAsJsonAsync("/api/v1/rule-sets/national", national)).StatusCode.Should().Be(HttpStatusCode.OK);
 
-        var queued = await admin.PostAsync($"/api/v1/evaluations?institution={Institution}", null);
+        var queued = await admin.PostAsync($"/api/v1/evaluations?institution={Institution}&from=2000-01&to=2100-12", null);
         queued.StatusCode.Should().Be(HttpStatusCode.Accepted);
         await bank.WaitForAllEvaluationsAsync();
 

@@ -18,11 +18,11 @@ public sealed class WaiverTests(TestDatabase database)
         var npl = (await bank.ExceptionsAsync("&rule=NPL_TOLERANCE")).Single();
         (await regulator.PostAsJsonAsync($"/api/v1/exceptions/{npl["id"]}/waive", new { note = "疫情期间豁免", until = "2023-01-31" })).EnsureSuccessStatusCode();
 
-        await admin.PostAsync("/api/v1/evaluations?institution=W1", null);
+        await admin.PostAsync("/api/v1/evaluations?institution=W1&from=2022-12&to=2022-12", null);
         await bank.WaitForAllEvaluationsAsync();
         var stillWaived = await bank.GetJsonAsync($"/api/v1/exceptions/{npl["id"]}");
         factory.Clock.AdvanceDays(12); // 2023-02-01 in Shanghai
-        await admin.PostAsync("/api/v1/evaluations?institution=W1", null);
+        await admin.PostAsync("/api/v1/evaluations?institution=W1&from=2022-12&to=2022-12", null);
         await bank.WaitForAllEvaluationsAsync();
         var reopened = await bank.GetJsonAsync($"/api/v1/exceptions/{npl["id"]}");
 

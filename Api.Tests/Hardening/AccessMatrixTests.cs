@@ -36,6 +36,9 @@ public sealed class AccessMatrixTests(TestDatabase database)
         ["GET /api/v1/institutions/{code}/support-tool"] = Access.OfA,
         ["GET /api/v1/institutions/{code}/headroom"] = Access.OfA,
         ["GET /api/v1/institutions/{code}/peers"] = Access.OfA,
+        ["GET /api/v1/institutions/{code}/credit-plans"] = Access.OfA,
+        ["PUT /api/v1/institutions/{code}/credit-plans/{year}"] = Access.Decide,
+        ["DELETE /api/v1/institutions/{code}/credit-plans/{year}"] = Access.Decide,
         ["GET /api/v1/analytics/support-tool"] = Access.OverA,
         ["POST /api/v1/api-keys"] = Access.Admin,
         ["GET /api/v1/api-keys"] = Access.Admin,
@@ -104,7 +107,7 @@ public sealed class AccessMatrixTests(TestDatabase database)
         /// <summary>Explaining A's exception: A and admins; 403 to a regulator over A; 404 to the others.</summary>
         Explain,
 
-        /// <summary>Deciding on A's exception: a regulator over A and admins; 403 to A; 404 to the others.</summary>
+        /// <summary>Deciding on A's exception, or recording A's credit plan: a regulator over A and admins; 403 to A; 404 to the others.</summary>
         Decide,
 
         /// <summary>Admins only; 403 to every other key.</summary>
@@ -283,11 +286,13 @@ public sealed class AccessMatrixTests(TestDatabase database)
             "POST /api/v1/deliverables" => ($"?obligation=WORK_REPORT_YEAREND&year=2023&institution={A}", new ByteArrayContent("报告"u8.ToArray())),
             "POST /api/v1/exceptions/{id}/explanation" => ("", Json(new { text = "已整改" })),
             "POST /api/v1/exceptions/{id}/resolve" or "POST /api/v1/exceptions/{id}/waive" or "POST /api/v1/exceptions/{id}/reopen" => ("", Json(new { note = "matrix" })),
+            "PUT /api/v1/institutions/{code}/credit-plans/{year}" => ("", Json(new { inclusiveIncrease = 1_000_000m, note = "matrix" })),
+            "DELETE /api/v1/institutions/{code}/credit-plans/{year}" => ("", Json(new { note = "matrix" })),
             "PUT /api/v1/rule-sets/{id}" => ("", Json(CurrentRuleSet(id))),
             "POST /api/v1/rule-sets/{id}/preview" => ("?from=2022-01&to=2022-12", Json(CurrentRuleSet(id))),
             "PUT /api/v1/obligations/{code}" => ("", new StringContent(CurrentObligation(code), Encoding.UTF8, "application/json")),
             "PUT /api/v1/calendar/{year}" => ("", new StringContent(CurrentCalendar(), Encoding.UTF8, "application/json")),
-            "POST /api/v1/evaluations" => ($"?institution={A}", null),
+            "POST /api/v1/evaluations" => ($"?institution={A}&from=2022-01&to=2022-12", null),
             "POST /api/v1/deadlines/sweep" => ("?date=2023-01-20", null),
             "POST /api/v1/admin/backup" => ("", Json(new { path = "matrix.db", overwrite = true })),
             "GET /api/v1/analytics/filing" => ("?jurisdiction=37&year=2022", null),

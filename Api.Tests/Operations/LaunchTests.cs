@@ -48,7 +48,7 @@ public sealed class LaunchTests
         (await bank.PostLedgerAsync("2022-12", Ledgers.Example)).StatusCode.Should().Be(HttpStatusCode.Created, "a ledger is stored although its evaluation cannot be queued");
         using var admin = factory.Admin();
 
-        var response = await admin.PostAsync("/api/v1/evaluations", null);
+        var response = await admin.PostAsync("/api/v1/evaluations?from=2000-01&to=2100-12", null);
         var body = await response.Content.ReadAsStringAsync();
 
         using var scope = new AssertionScope();

@@ -64,7 +64,7 @@ public sealed class RecomputationTests
         using (var off = new ComplianceApiFactory(location: before.Location, settings: RecomputeOff))
         {
             using var admin = off.Admin();
-            (await admin.PostAsync($"/api/v1/evaluations?institution={Institution}", null)).EnsureSuccessStatusCode();
+            (await admin.PostAsync($"/api/v1/evaluations?institution={Institution}&from=2000-01&to=2100-12", null)).EnsureSuccessStatusCode();
             using var bank = off.ClientWithKey(before.Key);
             await bank.WaitForAllEvaluationsAsync();
             (await OpenExceptionsAsync(bank)).Should().NotEqual(before.Exceptions, "the evaluation read the figures as stored");

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Compliance.Api.Access;
 using Compliance.Api.Http;
+using Compliance.Data.CreditPlans;
 using Compliance.Data.Institutions;
 using Compliance.Data.Rules;
 using Compliance.Data.Snapshots;
@@ -55,7 +56,7 @@ internal static class HeadroomApi
 
     private static async Task<Results<Ok<HeadroomView>, ProblemHttpResult>> ForInstitution(
         string code, [AsParameters] HeadroomQuery query, Caller caller, InstitutionStore institutions, SnapshotStore snapshots, RuleSetStore ruleSets,
-        CancellationToken ct)
+        CreditPlanStore creditPlans, CancellationToken ct)
     {
         if (await institutions.FindAsync(code, caller.Scope, ct) is not { } institution)
         {
@@ -64,7 +65,8 @@ internal static class HeadroomApi
 
         var period = query.Period!.Value.Value;
         var found = await snapshots.LoadBaselinesAsync(institution.Code, period, ct);
-        var items = Headroom.Of(await ruleSets.CurrentAsync(ct), institution.Code, institution.Profile, period, found);
+        var plans = await creditPlans.InForceAsync(institution.Code, ct);
+        var items = Headroom.Of(await ruleSets.CurrentAsync(ct), institution.Code, institution.Profile, period, found, plans);
         return TypedResults.Ok(new HeadroomView(Periods.Format(period), [.. items.Select(View)]));
     }
 

@@ -25,6 +25,9 @@ internal static class AcceptedRanges
     /// <summary>The last year a query or body may name, but for a submission's period and the sweep's date, which end nearer.</summary>
     public const int LastYear = 2100;
 
+    /// <summary>The largest credit plan's inclusive increase, in yuan: below a trillion, as every amount of a ledger is.</summary>
+    public const decimal MaxPlannedIncrease = 999_999_999_999.99m;
+
     /// <summary>How many years after today (China Standard Time) the sweep may be run as of.</summary>
     public const int SweepYearsAhead = 1;
 

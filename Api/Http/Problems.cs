@@ -19,7 +19,7 @@ internal static class Problems
     public static readonly Kind IdempotencyKeyInUse = new("idempotency-key-in-use", 409, "Idempotency key in use", "The first request with this Idempotency-Key is still being processed. Retry after it completes.");
     public static readonly Kind InvalidTransition = new("invalid-transition", 409, "Invalid transition", "The exception's current status does not allow this action (see the lifecycle in rules.md).");
     public static readonly Kind MethodNotAllowed = new("method-not-allowed", 405, "Method not allowed", "The path exists but does not take this HTTP method; the Allow header lists the methods it takes.");
-    public static readonly Kind Conflict = new("conflict", 409, "Conflict", "The resource exists already.");
+    public static readonly Kind Conflict = new("conflict", 409, "Conflict", "The resource exists already, or its state does not allow the change (a credit plan deleted already cannot be deleted again).");
     public static readonly Kind PayloadTooLarge = new("payload-too-large", 413, "Payload too large", "The body is larger than the server accepts (Compliance:Ingest:MaxBytes for ledgers).");
     public static readonly Kind RequestTimeout = new("request-timeout", 408, "Request timeout", "The body arrived slower than the server accepts (Compliance:Limits:MinUploadBytesPerSecond, after 5 s) and was cut off; nothing was stored.");
     public static readonly Kind UriTooLong = new("uri-too-long", 414, "URI too long", "The path or the query string is longer than the server accepts (Compliance:Limits:MaxPathBytes, Compliance:Limits:MaxQueryBytes).");

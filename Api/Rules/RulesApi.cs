@@ -29,7 +29,7 @@ internal static class RulesApi
         api.MapGet("/rule-sets/{id}", GetSet).WithName("GetRuleSet").WithSummary("Get a rule set").WithDescription("One rule set in its current version, with its earlier versions as history.").ProducesProblem(404);
         api.MapPut("/rule-sets/{id}", PutSet).WithName("PutRuleSet").WithSummary("Put a rule set").WithDescription("Admin only. Adds a new version of the set (or its first); re-evaluates nothing by itself.").RequireAuthorization(AccessSetup.AdminPolicy).ProducesProblem(400).ProducesProblem(403);
         api.MapPost("/evaluations", Reevaluate).WithName("Reevaluate").RequireAuthorization(AccessSetup.AdminPolicy).ProducesProblem(400).ProducesProblem(403)
-            .WithSummary("Re-evaluate periods").WithDescription("Re-evaluates the latest accepted ledger of each period in [from, to] (of one institution, or of all) with the rule sets now in force.");
+            .WithSummary("Re-evaluate periods").WithDescription("Re-evaluates, with the rule sets now in force, the latest accepted ledger of each period in [from, to] (both required) of one institution, of every institution a rule set applies to by its jurisdiction (ruleSet), or of every institution. 400 for an unknown institution or rule set.");
     }
 
     public sealed record ParameterView(string Name, string Type, object Default);
@@ -180,15 +180,43 @@ internal static class RulesApi
     public sealed record QueuedEvaluations(int Queued);
 
     private static async Task<Results<Accepted<QueuedEvaluations>, ProblemHttpResult>> Reevaluate(
-        string? institution, Period? from, Period? to, SubmissionStore submissions, Data.Institutions.InstitutionStore institutions,
-        IBackgroundJobClient jobs, CancellationToken ct)
+        string? ruleSet, string? institution, Period? from, Period? to,
+        SubmissionStore submissions, Data.Institutions.InstitutionStore institutions, RuleSetStore ruleSets, IBackgroundJobClient jobs, CancellationToken ct)
     {
+        if (from is not { } first || to is not { } last)
+        {
+            var errors = new Dictionary<string, string[]>();
+            if (from is null)
+            {
+                errors["from"] = ["from is required: the first period to re-evaluate, yyyy-MM."];
+            }
+
+            if (to is null)
+            {
+                errors["to"] = ["to is required: the last period to re-evaluate, yyyy-MM."];
+            }
+
+            return Problems.Invalid(errors);
+        }
+
         if (institution is not null && await institutions.FindAsync(institution, Data.Scope.Everything, ct) is null)
         {
             return Problems.Invalid("institution", $"There is no institution '{institution}'.");
         }
 
-        var ids = await submissions.MarkForEvaluationAsync(institution, from?.Value, to?.Value, ct);
+        // The institutions a set applies to, by its jurisdiction: those whose region code starts with it.
+        string? jurisdiction = null;
+        if (ruleSet is not null)
+        {
+            if (await ruleSets.ListAsync(latestOnly: true, ruleSet, ct) is not [var set, ..])
+            {
+                return Problems.Invalid("ruleSet", $"There is no rule set '{ruleSet}'.");
+            }
+
+            jurisdiction = set.Spec.Jurisdiction;
+        }
+
+        var ids = await submissions.MarkForEvaluationAsync(institution, jurisdiction, first.Value, last.Value, ct);
         EvaluateSubmissionJob.Enqueue(jobs, ids);
 
         return TypedResults.Accepted((string?)null, new QueuedEvaluations(ids.Count));

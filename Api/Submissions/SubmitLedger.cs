@@ -6,6 +6,7 @@ using Compliance.Api.Audit;
 using Compliance.Api.Http;
 using Compliance.Api.Jobs;
 using Compliance.Data;
+using Compliance.Data.CreditPlans;
 using Compliance.Data.Institutions;
 using Compliance.Data.Rules;
 using Compliance.Data.Snapshots;
@@ -35,6 +36,7 @@ internal sealed class SubmitLedger(
     SubmissionStore submissions,
     SnapshotStore snapshots,
     RuleSetStore ruleSets,
+    CreditPlanStore creditPlans,
     InstitutionStore institutions,
     IBackgroundJobClient jobs,
     IdempotencyStore idempotency,
@@ -309,7 +311,10 @@ internal sealed class SubmitLedger(
         var (warnings, warningCount) = BalanceMovement.Warnings(result, baselines.FirstOrDefault(b => b.Period == previousPeriod)?.Indicators, previousPeriod);
 
         // The evaluation the job would make of this ledger once stored, with nothing written.
-        var history = new SnapshotHistory(institution.Code, new StoredSnapshot(period, 0, snapshot), baselines);
+        var history = new SnapshotHistory(institution.Code, new StoredSnapshot(period, 0, snapshot), baselines)
+        {
+            CreditPlans = await creditPlans.InForceAsync(institution.Code, ct),
+        };
         var evaluation = RuleEvaluation.Of(await ruleSets.CurrentAsync(ct), institution.Profile, history);
         var answer = StoredEvaluation.Of(evaluation, []).ToJsonObject();
         answer.Insert(0, "status", "done");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Compliance.Data.CreditPlans;
 using Compliance.Data.Snapshots;
 using Compliance.Engine;
 using Compliance.Engine.Analytics;
@@ -60,7 +61,8 @@ public sealed class AnalyticsSnapshots(Db db)
     /// <summary>
     /// The history of every stored institution-period in [<paramref name="from"/>, <paramref name="to"/>] that the
     /// scope sees (the latest accepted version of each), as <see cref="SnapshotStore.LoadForEvaluationAsync"/> loads it for the job:
-    /// one query for every institution, each period's history drawn from its institution's snapshots.
+    /// one query for every institution, each period's history drawn from its institution's snapshots, and one for their
+    /// credit plans in force.
     /// </summary>
     public async Task<IReadOnlyList<(InstitutionProfile Institution, SnapshotHistory History)>> LoadHistoriesAsync(Scope scope, YearMonth from, YearMonth to, CancellationToken ct)
     {
@@ -73,6 +75,7 @@ public sealed class AnalyticsSnapshots(Db db)
             ScopeInstitution = scope.Institution,
             ScopeRegionLike = scope.RegionLike,
         }, cancellationToken: ct));
+        var plans = await CreditPlansInForce.OfScopeAsync(connection, scope, from.Year, to.Year, ct);
         var histories = new List<(InstitutionProfile, SnapshotHistory)>();
         foreach (var institution in rows.GroupBy(r => r.Institution, StringComparer.Ordinal))
         {
@@ -80,7 +83,7 @@ public sealed class AnalyticsSnapshots(Db db)
             var profile = institution.First().Profile;
             foreach (var current in stored.Where(s => s.Period >= from))
             {
-                histories.Add((profile, SnapshotStore.HistoryOf(institution.Key, current, stored.Where(s => s.Period < current.Period))));
+                histories.Add((profile, SnapshotStore.HistoryOf(institution.Key, current, stored.Where(s => s.Period < current.Period), plans.Of(institution.Key))));
             }
         }
 

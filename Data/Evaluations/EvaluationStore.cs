@@ -25,10 +25,11 @@ public sealed class EvaluationStore(Db db, ExceptionStore exceptions)
         await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var subjects = await SnapshotStore.LoadForEvaluationAsync(connection, transaction, [.. submissionIds.Distinct()], ct);
-        var evaluations = subjects.Values.Where(s => s.IsLatest).Select(evaluate).ToList();
+        // A person's change that queued an evaluation is named on the events it writes, and forgotten once it is done.
+        var evaluations = subjects.Values.Where(s => s.IsLatest).Select(s => evaluate(s) with { Cause = s.Cause }).ToList();
         var written = await ExceptionStore.ApplyAsync(connection, transaction, evaluations, now, ct);
         await SubmissionStore.EvaluatedAsync(
-            connection, transaction, evaluations.Select(e => (e.SubmissionId, StoredEvaluation.Of(e.Result, written[e.SubmissionId]).ToJson())), now, ct);
+            connection, transaction, evaluations.Select(e => (e.SubmissionId, StoredEvaluation.Of(e.Result, written[e.SubmissionId]).ToJson(), e.Cause)), now, ct);
         await exceptions.CommitAsync(transaction, ct);
         return written;
     }

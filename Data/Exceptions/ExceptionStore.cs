@@ -99,7 +99,11 @@ public sealed record ExceptionFilter(
 /// The results of one evaluation of a submission by a rule set; with no rule set in force for its region and year,
 /// <see cref="RuleSet"/> is <c>null</c>, there are no results, and the evaluation's outcome is <c>notApplicable</c>.
 /// </summary>
-public sealed record Evaluation(long SubmissionId, string Institution, YearMonth Period, RuleEvaluation Result);
+public sealed record Evaluation(long SubmissionId, string Institution, YearMonth Period, RuleEvaluation Result)
+{
+    /// <summary>What queued it, where a person's change did (a credit plan's): the note of every event it writes.</summary>
+    public string? Cause { get; init; }
+}
 
 /// <summary>The outcome of a workflow transition.</summary>
 public enum TransitionOutcome
@@ -260,7 +264,9 @@ public sealed class ExceptionStore(Db db)
         await using var writes = new ExceptionWrites(connection, transaction);
         foreach (var evaluation in evaluations)
         {
-            var plan = ExceptionPlan.OfEvaluation(evaluation.Result, evaluation.SubmissionId, existing.GetValueOrDefault((evaluation.Institution, evaluation.Period)) ?? [], today);
+            var plan = ExceptionPlan.NamingCause(
+                ExceptionPlan.OfEvaluation(evaluation.Result, evaluation.SubmissionId, existing.GetValueOrDefault((evaluation.Institution, evaluation.Period)) ?? [], today),
+                evaluation.Cause);
             var touched = new List<long>();
             foreach (var write in plan)
             {

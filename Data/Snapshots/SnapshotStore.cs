@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using Compliance.Data.CreditPlans;
 using Compliance.Data.Submissions;
 using Compliance.Engine;
 using Compliance.Engine.Indicators;
@@ -11,11 +12,12 @@ using NodaTime;
 namespace Compliance.Data.Snapshots;
 
 /// <summary>
-/// A submission to evaluate: its institution, period and the snapshots its rules may read, and what a rule's
-/// population reads of the institution (its category, whether it is a legal person, and its level).
+/// A submission to evaluate: its institution, period and the snapshots its rules may read (with the institution's credit
+/// plans in force), what a rule's population reads of the institution (its category, whether it is a legal person, and
+/// its level), and the cause its pending mark carries, where a person's change queued it (the note of the events it writes).
 /// </summary>
 public sealed record EvaluationSubject(
-    long SubmissionId, string Institution, InstitutionProfile Profile, int Version, bool IsLatest, SnapshotHistory History);
+    long SubmissionId, string Institution, InstitutionProfile Profile, int Version, bool IsLatest, SnapshotHistory History, string? Cause = null);
 
 /// <summary>The snapshot of a period, as the indicators endpoint lists it.</summary>
 public sealed record PeriodSnapshot(YearMonth Period, long SubmissionId, int Version, IndicatorSnapshot Indicators);
@@ -58,8 +60,9 @@ public sealed class SnapshotStore(Db db)
     private static string SubjectSql { get; } = $"""
         SELECT {Columns}, s.institution AS Institution, i.region_code AS RegionCode,
                i.category AS Category, i.legal_person AS LegalPerson, i.level AS Level,
-               CASE WHEN EXISTS (SELECT 1 FROM latest_submissions l WHERE l.id = s.submission_id) THEN 1 ELSE 0 END AS Latest
-        FROM snapshots s JOIN institutions i ON i.code = s.institution
+               CASE WHEN EXISTS (SELECT 1 FROM latest_submissions l WHERE l.id = s.submission_id) THEN 1 ELSE 0 END AS Latest,
+               u.evaluation_cause AS Cause
+        FROM snapshots s JOIN institutions i ON i.code = s.institution JOIN submissions u ON u.id = s.submission_id
         WHERE s.submission_id = @submissionId
         """;
 
@@ -99,7 +102,7 @@ public sealed class SnapshotStore(Db db)
     /// Loads the snapshots of submissions and every snapshot their rules may read, inside the caller's transaction (so
     /// the history read is the one the evaluation's writes apply to), by submission; one without a snapshot is left
     /// out. Each submission's own row is one prepared statement; the history is one query per institution, for all
-    /// of its periods in the batch.
+    /// of its periods in the batch, and the credit plans of the batch's institutions one more.
     /// </summary>
     internal static async Task<IReadOnlyDictionary<long, EvaluationSubject>> LoadForEvaluationAsync(
         DbConnection connection, DbTransaction transaction, IReadOnlyList<long> submissionIds, CancellationToken ct)
@@ -116,13 +119,16 @@ public sealed class SnapshotStore(Db db)
         }
 
         var subjects = new Dictionary<long, EvaluationSubject>();
+        var latest = owns.Where(o => o.IsLatest).ToList();
+        var plans = await CreditPlansInForce.OfAsync(connection, transaction, [.. latest.Select(o => o.Institution).Distinct(StringComparer.Ordinal)],
+            latest.Count == 0 ? null : (latest.Min(o => Periods.Parse(o.Period).Year), latest.Max(o => Periods.Parse(o.Period).Year)), ct);
         foreach (var own in owns.Where(o => !o.IsLatest))
         {
             subjects[own.SubmissionId] = new EvaluationSubject(own.SubmissionId, own.Institution, own.Profile, (int)own.Version, false,
                 new SnapshotHistory(own.Institution, own.ToStored(), []));
         }
 
-        foreach (var institution in owns.Where(o => o.IsLatest).GroupBy(o => o.Institution, StringComparer.Ordinal))
+        foreach (var institution in latest.GroupBy(o => o.Institution, StringComparer.Ordinal))
         {
             var periods = institution.Select(o => Periods.Parse(o.Period)).ToList();
             var before = (await QueryAsync(connection, new CommandDefinition(connection.Sql(LatestInRangeSql), new
@@ -134,16 +140,20 @@ public sealed class SnapshotStore(Db db)
             foreach (var own in institution)
             {
                 subjects[own.SubmissionId] = new EvaluationSubject(own.SubmissionId, own.Institution, own.Profile, (int)own.Version, true,
-                    HistoryOf(own.Institution, own.ToStored(), before));
+                    HistoryOf(own.Institution, own.ToStored(), before, plans.Of(own.Institution)), own.Cause);
             }
         }
 
         return subjects;
     }
 
-    // The history of a period as the job reads it: its snapshot, and those from December two years before to the month before.
-    internal static SnapshotHistory HistoryOf(string institution, StoredSnapshot current, IEnumerable<StoredSnapshot> before) =>
-        new(institution, current, before.Where(s => s.Period >= SnapshotHistory.EarliestNeeded(current.Period) && s.Period < current.Period));
+    // The history of a period as the job reads it: its snapshot, and those from December two years before to the month
+    // before, with the institution's credit plans in force.
+    internal static SnapshotHistory HistoryOf(string institution, StoredSnapshot current, IEnumerable<StoredSnapshot> before, IReadOnlyDictionary<int, decimal> creditPlans) =>
+        new(institution, current, before.Where(s => s.Period >= SnapshotHistory.EarliestNeeded(current.Period) && s.Period < current.Period))
+        {
+            CreditPlans = creditPlans,
+        };
 
     /// <summary>The snapshots an evaluation of <paramref name="period"/> may read, for a dry run of a ledger not stored.</summary>
     public async Task<IReadOnlyList<StoredSnapshot>> LoadBaselinesAsync(string institution, YearMonth period, CancellationToken ct)
@@ -171,8 +181,8 @@ public sealed class SnapshotStore(Db db)
 
     /// <summary>
     /// For each of <paramref name="institutions"/> that has a snapshot: the history of its latest period, with every
-    /// snapshot its rules may read. One query per period read (the months of two years and a December: a few dozen),
-    /// however many institutions.
+    /// snapshot its rules may read and its credit plans in force. One query per period read (the months of two years and a
+    /// December: a few dozen), however many institutions, and one for the plans.
     /// </summary>
     public async Task<IReadOnlyDictionary<string, SnapshotHistory>> LatestHistoriesAsync(IReadOnlyCollection<string> institutions, CancellationToken ct)
     {
@@ -208,11 +218,13 @@ public sealed class SnapshotStore(Db db)
             }
         }
 
+        var plans = await CreditPlansInForce.OfAsync(connection, null, latest.Keys,
+            latest.Count == 0 ? null : (latest.Values.Min().Year, latest.Values.Max().Year), ct);
         foreach (var (institution, period) in latest)
         {
             if (rows.TryGetValue(institution, out var snapshots) && snapshots.Find(s => s.Period == period) is { } current)
             {
-                found[institution] = new SnapshotHistory(institution, current, snapshots);
+                found[institution] = new SnapshotHistory(institution, current, snapshots) { CreditPlans = plans.Of(institution) };
             }
         }
 
@@ -403,6 +415,9 @@ public sealed class SnapshotStore(Db db)
         public bool IsLatest => Latest == 1;
 
         public long Version { get; init; }
+
+        /// <summary>What queued the submission's pending evaluation, where the statement selects it (the subject's).</summary>
+        public string? Cause { get; init; }
 
         public IndicatorSnapshot Indicators { get; set; } = new();
 

@@ -118,10 +118,12 @@ public sealed class SubmissionStore(Db db)
     private const string CountErrorsSql = "SELECT COUNT(*) FROM submission_errors WHERE submission_id = @id";
     private const string ErrorsSql = "SELECT line AS Line, column_name AS \"Column\", code AS Code, message AS Message FROM submission_errors WHERE submission_id = @id ORDER BY seq";
 
-    // The latest accepted version of each period (of one institution, or of all) in [from, to].
+    // The latest accepted version of each period (of one institution, of those whose region code starts with a prefix, or
+    // of all) in [from, to].
     private const string LatestVersions = """
         SELECT l.id FROM latest_submissions l
         WHERE (@institution IS NULL OR l.institution = @institution)
+          AND (@regionLike IS NULL OR l.institution IN (SELECT i.code FROM institutions i WHERE i.region_code LIKE @regionLike))
           AND (@from IS NULL OR l.period >= @from) AND (@to IS NULL OR l.period <= @to)
         """;
 
@@ -160,7 +162,21 @@ public sealed class SubmissionStore(Db db)
         WHERE id IN (SELECT l.id FROM latest_submissions l WHERE l.id = @id)
         """;
 
-    private const string EvaluatedSql = $"UPDATE submissions SET evaluation_status = '{EvaluationDone}', evaluated_at = @now, evaluation = @evaluation WHERE id = @id";
+    // Done, its cause forgotten unless a change queued it again meanwhile with another (the cause it read is forgotten alone).
+    private const string EvaluatedSql = $"""
+        UPDATE submissions SET evaluation_status = '{EvaluationDone}', evaluated_at = @now, evaluation = @evaluation,
+            evaluation_cause = CASE WHEN evaluation_cause = @cause THEN NULL ELSE evaluation_cause END
+        WHERE id = @id
+        """;
+
+    // The latest accepted version of each period of one institution in [from, to], with the cause its pending mark carries.
+    private const string CausedVersionsSql = """
+        SELECT l.id AS Id, s.evaluation_cause AS Cause FROM latest_submissions l JOIN submissions s ON s.id = l.id
+        WHERE l.institution = @institution AND l.period >= @from AND l.period <= @to
+        ORDER BY l.period
+        """;
+
+    private const string MarkCausedSql = $"UPDATE submissions SET evaluation_status = '{EvaluationPending}', evaluation_cause = @cause WHERE id = @id";
 
     private const string InsertSql = """
         INSERT INTO submissions (institution, period, status, received_at, sha256, content_type, byte_count, row_count, error_count, warning_count, warnings)
@@ -291,14 +307,15 @@ public sealed class SubmissionStore(Db db)
     }
 
     /// <summary>
-    /// Marks the latest accepted submission of every period in [from, to] (of one institution, or of all) pending,
-    /// in one transaction, and returns their ids for the caller to enqueue.
+    /// Marks the latest accepted submission of every period in [from, to] (of one institution, of those whose region code
+    /// starts with <paramref name="regionPrefix"/>, of all where both are <c>null</c>) pending, in one transaction, and
+    /// returns their ids for the caller to enqueue.
     /// </summary>
-    public async Task<IReadOnlyList<long>> MarkForEvaluationAsync(string? institution, YearMonth? from, YearMonth? to, CancellationToken ct)
+    public async Task<IReadOnlyList<long>> MarkForEvaluationAsync(string? institution, string? regionPrefix, YearMonth from, YearMonth to, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var ids = await MarkLatestPendingAsync(connection, transaction, institution, from, to, ct);
+        var ids = await MarkLatestPendingAsync(connection, transaction, institution, regionPrefix, from, to, ct);
         await transaction.CommitAsync(ct);
         return ids;
     }
@@ -331,14 +348,38 @@ public sealed class SubmissionStore(Db db)
     /// submission and its evaluation's JSON), through one prepared statement.
     /// </summary>
     internal static async Task EvaluatedAsync(
-        DbConnection connection, DbTransaction transaction, IEnumerable<(long SubmissionId, string Evaluation)> evaluations, Instant now, CancellationToken ct)
+        DbConnection connection, DbTransaction transaction, IEnumerable<(long SubmissionId, string Evaluation, string? Cause)> evaluations, Instant now, CancellationToken ct)
     {
-        await using var evaluated = connection.Repeated(transaction, EvaluatedSql, "now", "evaluation", "id");
-        foreach (var (id, evaluation) in evaluations)
+        await using var evaluated = connection.Repeated(transaction, EvaluatedSql, "now", "evaluation", "cause", "id");
+        foreach (var (id, evaluation, cause) in evaluations)
         {
-            evaluated.Bind(now, evaluation, id);
+            evaluated.Bind(now, evaluation, cause, id);
             await evaluated.ExecuteNonQueryAsync(ct);
         }
+    }
+
+    /// <summary>
+    /// Marks pending, inside the caller's transaction, the latest accepted submission of every period of
+    /// <paramref name="institution"/> in [<paramref name="from"/>, <paramref name="to"/>], with <paramref name="cause"/>:
+    /// the note the events of the exceptions its evaluation moves carry, added on a line of its own to a cause not yet
+    /// evaluated. Kept with the mark, so an evaluation enqueued again at start still names it. Returns their ids for the
+    /// caller to enqueue once it commits.
+    /// </summary>
+    internal static async Task<List<long>> MarkCausedAsync(
+        DbConnection connection, DbTransaction transaction, string institution, YearMonth from, YearMonth to, string cause, CancellationToken ct)
+    {
+        var versions = (await connection.QueryAsync<(long Id, string? Cause)>(new CommandDefinition(
+            connection.Sql(CausedVersionsSql), new { institution, from = Periods.Format(from), to = Periods.Format(to) }, transaction, cancellationToken: ct))).ToList();
+        await using (var mark = connection.Repeated(transaction, MarkCausedSql, "cause", "id"))
+        {
+            foreach (var (id, earlier) in versions)
+            {
+                mark.Bind(earlier is null ? cause : $"{earlier}\n{cause}", id);
+                await mark.ExecuteNonQueryAsync(ct);
+            }
+        }
+
+        return [.. versions.Select(v => v.Id)];
     }
 
     /// <summary>
@@ -347,19 +388,22 @@ public sealed class SubmissionStore(Db db)
     /// enqueue once it commits.
     /// </summary>
     internal static Task<List<long>> MarkWithReadersAsync(DbConnection connection, DbTransaction transaction, string institution, YearMonth period, CancellationToken ct) =>
-        MarkLatestPendingAsync(connection, transaction, institution, period, ReadersUntil(period), ct);
+        MarkLatestPendingAsync(connection, transaction, institution, null, period, ReadersUntil(period), ct);
 
     /// <summary>
     /// Marks pending, inside the caller's transaction, the latest accepted submission of every period of
     /// <paramref name="institution"/>, and returns their ids for the caller to enqueue once it commits.
     /// </summary>
     internal static Task<List<long>> MarkInstitutionPendingAsync(DbConnection connection, DbTransaction transaction, string institution, CancellationToken ct) =>
-        MarkLatestPendingAsync(connection, transaction, institution, null, null, ct);
+        MarkLatestPendingAsync(connection, transaction, institution, null, null, null, ct);
 
     private static async Task<List<long>> MarkLatestPendingAsync(
-        DbConnection connection, DbTransaction transaction, string? institution, YearMonth? from, YearMonth? to, CancellationToken ct)
+        DbConnection connection, DbTransaction transaction, string? institution, string? regionPrefix, YearMonth? from, YearMonth? to, CancellationToken ct)
     {
-        var parameters = new { institution, from = from is { } f ? Periods.Format(f) : null, to = to is { } t ? Periods.Format(t) : null };
+        var parameters = new
+        {
+            institution, regionLike = regionPrefix is null ? null : regionPrefix + "%", from = from is { } f ? Periods.Format(f) : null, to = to is { } t ? Periods.Format(t) : null,
+        };
         var ids = (await connection.QueryAsync<long>(new CommandDefinition(connection.Sql(LatestVersionsSql), parameters, transaction, cancellationToken: ct))).ToList();
         await connection.ExecuteAsync(new CommandDefinition(connection.Sql(MarkPendingSql), parameters, transaction, cancellationToken: ct));
         return ids;

@@ -122,7 +122,7 @@ public sealed class HeadroomTests
             HistoryBuilder.Stored("2023-02", Start with { InclusiveCreditBalance = 305m }),
         };
 
-        var items = Headroom.Of(sets, HistoryBuilder.Institution, HistoryBuilder.LegalPerson("371302"), new YearMonth(2023, 2), snapshots);
+        var items = Headroom.Of(sets, HistoryBuilder.Institution, HistoryBuilder.LegalPerson("371302"), new YearMonth(2023, 2), snapshots, new Dictionary<int, decimal>());
 
         // +0.2 pp in January, +0.5 pp in February: slope 0.3, so 0.5 + 0.3 × 10 = 3.5 pp in December, 2.5 pp above +1 pp.
         using (new AssertionScope())
@@ -139,7 +139,7 @@ public sealed class HeadroomTests
     {
         var sets = new[] { Set("national", "", StatisticalScope.Cbirc, ("CREDIT_SHARE", 1m), ("NPL_TOLERANCE", 3m)) };
 
-        var items = Headroom.Of(sets, HistoryBuilder.Institution, HistoryBuilder.LegalPerson("371302"), new YearMonth(2023, 1), [HistoryBuilder.Stored("2023-01", Start)]);
+        var items = Headroom.Of(sets, HistoryBuilder.Institution, HistoryBuilder.LegalPerson("371302"), new YearMonth(2023, 1), [HistoryBuilder.Stored("2023-01", Start)], new Dictionary<int, decimal>());
 
         using (new AssertionScope())
         {

@@ -76,6 +76,39 @@ public sealed class ExceptionPlanTests
         }
     }
 
+    [TestCaseSource(nameof(Rows))]
+    public void Evaluation_QueuedByAPlanChange_NamesTheChangeOnEveryEventItWrites(
+        S? status, string figures, string? recorded, int? waiverDays, bool found, string? write, K? kind, S? to, string? note)
+    {
+        const string Cause = "信贷计划 2023：1,000,000.00 → 1,200,000.00，总行追加";
+        var stored = status is { } s
+            ? new ExceptionOnRecord(41, Set.Id, "CREDIT_SHARE", s, "breach", Set.Version, Resolve(figures)!, "{}", Submission, waiverDays is { } d ? Today.PlusDays(d) : null, Resolve(recorded))
+            : null;
+        var result = new RuleEvaluation([new SetEvaluation(Set, [found ? new RuleResult("CREDIT_SHARE", RuleOutcome.Breach, Finding, []) : RuleResult.Pass("CREDIT_SHARE")])]);
+        var plan = ExceptionPlan.OfEvaluation(result, Submission, stored is null ? [] : [stored], Today);
+
+        var named = ExceptionPlan.NamingCause(plan, Cause);
+
+        named.Select(w => w.GetType()).Should().Equal(plan.Select(w => w.GetType()), "naming the cause changes no write");
+        if (named.Count == 0 || EventOf(named[0]) is not { } e)
+        {
+            named.Should().Equal(plan);
+            return;
+        }
+
+        e.Should().Be(EventOf(plan[0])! with { Note = kind == K.Reopened ? $"{Cause}\n{note}" : Cause });
+        (write, kind, to).Should().NotBe((null, null, null));
+    }
+
+    [Test]
+    public void Evaluation_QueuedByNoPersonsChange_KeepsItsNotes()
+    {
+        var stored = new ExceptionOnRecord(41, Set.Id, "CREDIT_SHARE", S.Open, "breach", Set.Version, OtherFigures, "{}", Submission, null, null);
+        var plan = ExceptionPlan.OfEvaluation(new RuleEvaluation([new SetEvaluation(Set, [RuleResult.Pass("CREDIT_SHARE")])]), Submission, [stored], Today);
+
+        ExceptionPlan.NamingCause(plan, null).Should().BeSameAs(plan);
+    }
+
     [Test]
     public void Evaluation_OfAFindingAlreadyOpen_ComesFromAnotherSubmission_RepointsIt()
     {

@@ -51,16 +51,20 @@ public static class Headroom
     /// <summary>
     /// The headroom of <paramref name="period"/>, each item projected to December from the months of its year up to the
     /// period that have its figure. Empty where the period has no snapshot. The snapshots are the institution's, at
-    /// least its year to the period and the two years before.
+    /// least its year to the period and the two years before; <paramref name="creditPlans"/> its credit plans in force,
+    /// by year, as every evaluation reads them.
     /// </summary>
-    public static IReadOnlyList<HeadroomItem> Of(IEnumerable<RuleSet> sets, string institution, InstitutionProfile profile, YearMonth period, IReadOnlyList<StoredSnapshot> snapshots)
+    public static IReadOnlyList<HeadroomItem> Of(
+        IEnumerable<RuleSet> sets, string institution, InstitutionProfile profile, YearMonth period, IReadOnlyList<StoredSnapshot> snapshots,
+        IReadOnlyDictionary<int, decimal> creditPlans)
     {
         ArgumentNullException.ThrowIfNull(snapshots);
         var materialized = sets.ToList();
         var months = new List<(int Month, RuleEvaluation Evaluation)>();
         foreach (var snapshot in snapshots.Where(s => s.Period.Year == period.Year && s.Period <= period).OrderBy(s => s.Period))
         {
-            months.Add((snapshot.Period.Month, RuleEvaluation.Of(materialized, profile, new SnapshotHistory(institution, snapshot, snapshots))));
+            var history = new SnapshotHistory(institution, snapshot, snapshots) { CreditPlans = creditPlans };
+            months.Add((snapshot.Period.Month, RuleEvaluation.Of(materialized, profile, history)));
         }
 
         if (months.Count == 0 || months[^1].Month != period.Month)

@@ -234,6 +234,32 @@ public static class ExceptionPlan
             new PlannedEvent(first.Recorded!.Value, null, first.To, null, figures));
     }
 
+    /// <summary>
+    /// The writes of an evaluation that a person's change queued (a credit plan's, api.md), each event's note naming that
+    /// change: <paramref name="cause"/> in place of the note the plan gave it, or before it where a waiver's end reopened
+    /// the exception. Without a cause, the writes as they are.
+    /// </summary>
+    public static IReadOnlyList<ExceptionWrite> NamingCause(IReadOnlyList<ExceptionWrite> writes, string? cause)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        if (cause is null)
+        {
+            return writes;
+        }
+
+        PlannedEvent Named(PlannedEvent e) =>
+            e with { Note = e.Kind == EventKind.Reopened && e.Note is { } waiver ? $"{cause}\n{waiver}" : cause };
+
+        return [.. writes.Select(write => write switch
+        {
+            OpenFinding open => open with { Event = Named(open.Event) },
+            UpdateFinding update => update with { Event = Named(update.Event) },
+            MoveStatus move => move with { Event = Named(move.Event) },
+            RecordEvent record => record with { Event = Named(record.Event) },
+            _ => write,
+        })];
+    }
+
     private static StoredFinding Stored(RuleSet set, Finding finding, long submissionId) => new(
         finding.Rule, set.Id, set.Version, finding.Severity.Name(), FindingJson.Figures(finding.Figures).ToJsonString(),
         FindingJson.Baselines(finding.Baselines).ToJsonString(), finding.Message, submissionId);

@@ -1,10 +1,11 @@
-// An institution's page (#/institutions/{code}): trend charts with their data tables, headroom, peers, the support
-// tool and its submissions; and the list of institutions the caller may see (#/institutions).
+// An institution's page (#/institutions/{code}): whether it is a legal person or a branch, its level and parent, its
+// credit plans (which an admin or a regulator over it may set), trend charts with their data tables, headroom, peers,
+// the support tool and its submissions; and the list of institutions the caller may see (#/institutions).
 
 import { h, replace, table, field } from '../dom.js';
 import { t, addStrings, money, number, date } from '../i18n.js';
-import { api } from '../api.js';
-import { loading, pager, outcome, stylesheet, lastMonth, keepQuery, ruleCatalogue, ruleName } from './common.js';
+import { api, problemView } from '../api.js';
+import { loading, pager, outcome, stylesheet, lastMonth, thisYear, keepQuery, ruleCatalogue, ruleName } from './common.js';
 
 addStrings({
   zh: {
@@ -30,6 +31,14 @@ addStrings({
     inst_notEligible: '本机构不符合支持工具条件（仅限地方法人金融机构）。',
     inst_submissions: '报送记录', inst_submissionsCaption: '本机构的报送', inst_version: '版本', inst_received: '接收时间', inst_rows: '行数',
     inst_issues: '警告 / 错误', inst_receipt: '回执', sub_accepted: '已接受', sub_rejected: '已退回',
+    inst_legalPerson: '法人类型', inst_isLegalPerson: '法人', inst_isBranch: '分支机构', inst_level: '机构层级', inst_parent: '上级机构',
+    lvl_head_office: '总行/法人', lvl_provincial: '省级', lvl_municipal: '地市级', lvl_county: '县级',
+    inst_plans: '信贷计划', inst_plansCaption: '各年度信贷计划（上级下达的普惠型小微企业贷款增量）', inst_plansNone: '尚未录入信贷计划。',
+    inst_planYear: '年度', inst_planIncrease: '计划增量（元）', inst_planNote: '说明', inst_planVersion: '版本', inst_planSetBy: '录入人',
+    inst_planSetAt: '录入时间', inst_planHistory: '历史版本', inst_planEarlier: '早前版本（{n}）', inst_planDeleted: '已删除',
+    inst_planHistoryCaption: '{year} 年信贷计划的早前版本', inst_planForm: '录入信贷计划', inst_planSave: '保存计划',
+    inst_planSaved: '已保存 {year} 年信贷计划（第 {version} 版），该年度已接受的报告期将重新评估。',
+    inst_planHint: '上级下达的全年普惠型小微企业贷款增量，单位为元，最多两位小数；每次修改都会保留为新版本。',
   },
   en: {
     inst_listCaption: 'Institutions', inst_code: 'Code', inst_name: 'Name', inst_category: 'Category', inst_region: 'Region',
@@ -54,6 +63,14 @@ addStrings({
     inst_notEligible: 'This institution is not eligible for the support tool (local legal-person institutions only).',
     inst_submissions: 'Submissions', inst_submissionsCaption: 'Submissions of this institution', inst_version: 'Version', inst_received: 'Received', inst_rows: 'Rows',
     inst_issues: 'Warnings / errors', inst_receipt: 'Receipt', sub_accepted: 'Accepted', sub_rejected: 'Rejected',
+    inst_legalPerson: 'Legal status', inst_isLegalPerson: 'Legal person', inst_isBranch: 'Branch', inst_level: 'Level', inst_parent: 'Parent',
+    lvl_head_office: 'Head office / legal person', lvl_provincial: 'Provincial', lvl_municipal: 'Municipal', lvl_county: 'County',
+    inst_plans: 'Credit plans', inst_plansCaption: 'Credit plans by year (the inclusive increase the head office hands down)', inst_plansNone: 'No credit plan is recorded yet.',
+    inst_planYear: 'Year', inst_planIncrease: 'Planned increase (yuan)', inst_planNote: 'Note', inst_planVersion: 'Version', inst_planSetBy: 'Set by',
+    inst_planSetAt: 'Set at', inst_planHistory: 'History', inst_planEarlier: 'Earlier versions ({n})', inst_planDeleted: 'Deleted',
+    inst_planHistoryCaption: 'Earlier versions of the {year} credit plan', inst_planForm: 'Record a credit plan', inst_planSave: 'Save plan',
+    inst_planSaved: 'The {year} credit plan is saved (version {version}); the accepted periods of that year are evaluated again.',
+    inst_planHint: 'The inclusive increase the head office hands down for the year, in yuan, at most 2 decimals; every change is kept as a new version.',
   },
 });
 
@@ -141,12 +158,18 @@ export default async function render(main, { parts, query, me, isCurrent }) {
   if (!institution) return;
 
   replace(heading, h('bdi', {}, institution.name), ` (${institution.code})`);
-  replace(about, [
+  const facts = [
     `${t('inst_category')}: ${institution.category}`,
+    `${t('inst_legalPerson')}: ${institution.legalPerson ? t('inst_isLegalPerson') : t('inst_isBranch')}`,
+    `${t('inst_level')}: ${t(`lvl_${institution.level}`)}`,
+    institution.parent
+      ? [`${t('inst_parent')}: `, h('a', { href: `#/institutions/${encodeURIComponent(institution.parent)}`, class: 'inst-parent' }, institution.parent)]
+      : null,
     `${t('inst_region')}: ${institution.regionCode}`,
     `${t('inst_localLegalPerson')}: ${institution.localLegalPerson ? t('inst_yes') : t('inst_no')}`,
     `${t('inst_reportingFrom')}: ${institution.reportingFrom}`,
-  ].join(' · '));
+  ].filter(Boolean);
+  replace(about, facts.flatMap((fact, i) => (i === 0 ? [fact] : [' · ', fact])));
   replace(top, heading, about);
 
   let period = PERIOD.test(query.get('period') ?? '') ? query.get('period') : lastMonth();
@@ -158,7 +181,9 @@ export default async function render(main, { parts, query, me, isCurrent }) {
   const peers = section('inst-peers', t('inst_peers'));
   const support = section('inst-support', t('inst_support'));
   const submissions = section('inst-submissions', t('inst_submissions'));
-  main.append(h('div', { class: 'filters' }, field(t('period'), picker)), trends.element, headroom.element, peers.element, support.element, submissions.element);
+  const plans = section('inst-plans', t('inst_plans'));
+  main.append(plans.element, h('div', { class: 'filters' }, field(t('period'), picker)), trends.element, headroom.element, peers.element, support.element, submissions.element);
+  showPlans(plans.body, code, me);
 
   const base = `/institutions/${encodeURIComponent(code)}`;
   const loadPeriod = () => {
@@ -197,6 +222,91 @@ function section(id, title) {
   const body = h('div', { class: 'inst-body' });
   const element = h('section', { 'aria-labelledby': id }, h('h2', { id }, title), body);
   return { element, body };
+}
+
+// ---- Credit plans -------------------------------------------------------------------------------------------------
+
+/** Who set a version: the key's name and role, or the role alone (what an institution key is sent). */
+function setter(setBy) {
+  const role = t(`role_${setBy.role}`);
+  return setBy.name ? [h('span', { 'data-user-text': '' }, setBy.name), ` (${role})`] : role;
+}
+
+/** A planned increase, or the mark of a version that deleted the plan. */
+function planned(value) {
+  return value == null ? h('span', { class: 'inst-plan-deleted' }, t('inst_planDeleted')) : money(value);
+}
+
+async function showPlans(target, code, me) {
+  const list = h('div', {});
+  // An admin, or a regulator (who sees the institution, so covers it), records plans; an institution key reads them.
+  const mayRecord = me.role === 'admin' || me.role === 'regulator';
+  replace(target, list, mayRecord ? planForm(code, me, () => listPlans(list, code)) : null);
+  await listPlans(list, code);
+}
+
+async function listPlans(region, code) {
+  const answer = await loading(region, api(`/institutions/${encodeURIComponent(code)}/credit-plans`), () => listPlans(region, code));
+  if (!answer) return;
+  if (answer.items.length === 0) {
+    replace(region, h('p', {}, t('inst_plansNone')));
+    return;
+  }
+  replace(region, h('div', { class: 'scroll' }, table(t('inst_plansCaption'), [
+    { head: t('inst_planYear'), cell: p => String(p.year), rowHeader: true },
+    { head: t('inst_planIncrease'), cell: p => planned(p.inclusiveIncrease), numeric: true },
+    { head: t('inst_planNote'), cell: p => h('span', { 'data-user-text': '', class: 'inst-plan-note' }, p.note) },
+    { head: t('inst_planVersion'), cell: p => number(p.version, 0), numeric: true },
+    { head: t('inst_planSetBy'), cell: p => setter(p.setBy) },
+    { head: t('inst_planSetAt'), cell: p => date(p.setAt) },
+    { head: t('inst_planHistory'), cell: p => (p.history.length === 0 ? '—' : planHistory(p)) },
+  ], answer.items, { class: 'inst-plans' })));
+}
+
+/** A year's earlier versions, newest first, folded. */
+function planHistory(plan) {
+  return h('details', {}, h('summary', {}, t('inst_planEarlier', { n: plan.history.length })),
+    table(t('inst_planHistoryCaption', { year: plan.year }), [
+      { head: t('inst_planVersion'), cell: v => number(v.version, 0), numeric: true, rowHeader: true },
+      { head: t('inst_planIncrease'), cell: v => planned(v.inclusiveIncrease), numeric: true },
+      { head: t('inst_planNote'), cell: v => h('span', { 'data-user-text': '', class: 'inst-plan-note' }, v.note) },
+      { head: t('inst_planSetBy'), cell: v => setter(v.setBy) },
+      { head: t('inst_planSetAt'), cell: v => date(v.setAt) },
+    ], plan.history, { class: 'inst-plan-history' }));
+}
+
+/** The form that records a year's plan: year, planned increase in yuan and a required note; then the list again. */
+function planForm(code, me, reload) {
+  const year = h('input', { type: 'number', min: 2000, max: 2100, step: 1, required: true, value: String(me.latestPeriod ? Number(me.latestPeriod.slice(0, 4)) : thisYear()) });
+  const increase = h('input', { type: 'number', min: 0, step: '0.01', required: true, inputmode: 'decimal' });
+  const note = h('textarea', { required: true, maxlength: 2000, rows: 2 });
+  const result = h('div', { role: 'status' });
+  const save = h('button', { type: 'submit' }, t('inst_planSave'));
+  const form = h('form', { class: 'inst-plan-form', 'aria-label': t('inst_planForm') },
+    h('div', { class: 'filters' }, field(t('inst_planYear'), year), field(t('inst_planIncrease'), increase)),
+    field(t('inst_planNote'), note, t('inst_planHint')),
+    h('div', { class: 'actions' }, save), result);
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    if (!form.reportValidity()) return;
+    save.disabled = true;
+    try {
+      const saved = await api(`/institutions/${encodeURIComponent(code)}/credit-plans/${encodeURIComponent(year.value)}`, {
+        method: 'PUT',
+        // The amount goes as the number typed: JSON carries it exactly, and the server refuses more than 2 decimals.
+        body: { inclusiveIncrease: Number(increase.value), note: note.value },
+      });
+      replace(result, h('p', {}, t('inst_planSaved', { year: saved.year, version: saved.version })));
+      increase.value = '';
+      note.value = '';
+      await reload();
+    } catch (error) {
+      replace(result, problemView(error));
+    } finally {
+      save.disabled = false;
+    }
+  });
+  return form;
 }
 
 // ---- Trends -------------------------------------------------------------------------------------------------------
