@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Compliance.Api.Access;
 using Compliance.Api.Http;
 using Compliance.Data.Exceptions;
@@ -40,7 +42,40 @@ internal static class ExceptionsApi
 
     public sealed record MessageView(string Zh, string En);
 
-    public sealed record ActorView(string Role, string? KeyId);
+    /// <summary>
+    /// Who acted: the role, and the key's id and name (null for the system); an institution key sees a regulator's or an
+    /// admin's actor as its role alone (api.md, "Exceptions").
+    /// </summary>
+    public sealed record ActorView(
+        string Role,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? KeyId,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] ActorName? Name = null);
+
+    /// <summary>The name of the key that acted, written as a string or as <c>null</c> for the system.</summary>
+    [JsonConverter(typeof(ActorNameConverter))]
+    public sealed record ActorName(string? Value);
+
+    private sealed class ActorNameConverter : JsonConverter<ActorName>
+    {
+        public override ActorName Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => new(reader.GetString());
+
+        public override void Write(Utf8JsonWriter writer, ActorName value, JsonSerializerOptions options)
+        {
+            if (value.Value is null)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                writer.WriteStringValue(value.Value);
+            }
+        }
+    }
+
+    private static ActorView ActorOf(Caller caller, ExceptionEvent v) =>
+        caller.IsInstitution && v.ActorRole is Roles.Regulator or Roles.Admin
+            ? new ActorView(v.ActorRole, null)
+            : new ActorView(v.ActorRole, v.ActorKeyId is { } k ? Formats.Id(k) : null, new ActorName(v.ActorName));
 
     public sealed record EventView(string Id, Instant At, ActorView Actor, string Kind, string? FromStatus, string ToStatus, string? Note, JsonObject? Figures);
 
@@ -75,7 +110,7 @@ internal static class ExceptionsApi
             e.Severity, e.Status, figures, Formats.Units(e.Rule, figures), JsonNode.Parse(e.Baselines)?.AsObject() ?? [],
             new MessageView(e.MessageZh, e.MessageEn), e.SubmissionId is { } s ? Formats.Id(s) : null, e.WaivedUntil, e.CreatedAt, e.UpdatedAt,
             ExceptionActions.For(caller.Role, e.Status),
-            events?.Select(v => new EventView(Formats.Id(v.Id), v.At, new ActorView(v.ActorRole, v.ActorKeyId is { } k ? Formats.Id(k) : null),
+            events?.Select(v => new EventView(Formats.Id(v.Id), v.At, ActorOf(caller, v),
                 v.Kind, v.FromStatus, v.ToStatus, v.Note, v.Figures is null ? null : Formats.Figures(e.Rule, v.Figures))).ToList());
     }
 

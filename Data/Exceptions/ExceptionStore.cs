@@ -66,6 +66,9 @@ public sealed record ExceptionEvent
 
     public long? ActorKeyId { get; init; }
 
+    /// <summary>The name of the key that acted; <c>null</c> for the system.</summary>
+    public string? ActorName { get; init; }
+
     public required string Kind { get; init; }
 
     public string? FromStatus { get; init; }
@@ -130,9 +133,10 @@ public sealed class ExceptionStore(Db db)
         (SELECT r.scope FROM rule_sets r WHERE r.id = e.rule_set_id AND r.version = e.rule_set_version) AS RuleSetScope
         """;
 
+    // An event's columns, with the name of the key that acted (none for the system).
     private const string EventColumns = """
-        id AS Id, at AS At, actor_role AS ActorRole, actor_key_id AS ActorKeyId, kind AS Kind, from_status AS FromStatus,
-        to_status AS ToStatus, note AS Note, figures AS Figures
+        v.id AS Id, v.at AS At, v.actor_role AS ActorRole, v.actor_key_id AS ActorKeyId, k.name AS ActorName, v.kind AS Kind,
+        v.from_status AS FromStatus, v.to_status AS ToStatus, v.note AS Note, v.figures AS Figures
         """;
 
     // The exceptions of every rule set in an institution's periods: those of sets that no longer apply are cleared with
@@ -178,7 +182,7 @@ public sealed class ExceptionStore(Db db)
 
     private const string FindSql = $"""
         SELECT {Columns} FROM exceptions e JOIN institutions i ON i.code = e.institution WHERE e.id = @id AND {Scope.Filter};
-        SELECT {EventColumns} FROM exception_events WHERE exception_id = @id ORDER BY id
+        SELECT {EventColumns} FROM exception_events v LEFT JOIN api_keys k ON k.id = v.actor_key_id WHERE v.exception_id = @id ORDER BY v.id
         """;
 
     private const string StatusSql = $"SELECT e.status FROM exceptions e JOIN institutions i ON i.code = e.institution WHERE e.id = @id AND {Scope.Filter}";
