@@ -42,6 +42,11 @@ public sealed class RuleSetTests(TestDatabase database)
         npl["name"]!["zh"]!.GetValue<string>().Should().Be("普惠型小微企业贷款不良容忍度");
         npl["parameters"]![0]!["name"]!.GetValue<string>().Should().Be("tolerancePp");
         npl["parameters"]![0]!["default"]!.GetValue<decimal>().Should().Be(3m);
+        npl["parameters"]![0]!["label"]!["zh"]!.GetValue<string>().Should().Be("不良容忍度（百分点）");
+        npl["parameters"]![0]!["label"]!["en"]!.GetValue<string>().Should().Be("Tolerance (percentage points)");
+        rules.SelectMany(r => r!["parameters"]!.AsArray()).Should().OnlyContain(
+            p => !string.IsNullOrWhiteSpace(p!["label"]!["zh"]!.GetValue<string>()) && !string.IsNullOrWhiteSpace(p["label"]!["en"]!.GetValue<string>()),
+            "every parameter is labelled in both languages");
         npl["severity"]!.GetValue<string>().Should().Be("breach");
     }
 

@@ -32,7 +32,7 @@ internal static class RulesApi
             .WithSummary("Re-evaluate periods").WithDescription("Re-evaluates, with the rule sets now in force, the latest accepted ledger of each period in [from, to] (both required) of one institution, of every institution a rule set applies to by its jurisdiction (ruleSet), or of every institution. 400 for an unknown institution or rule set.");
     }
 
-    public sealed record ParameterView(string Name, string Type, object Default);
+    public sealed record ParameterView(string Name, string Type, object Default, LocalizedText Label);
 
     /// <summary>A figure a rule's exceptions may carry, as the rule declares it.</summary>
     public sealed record FigureView(string Key, string Unit, LocalizedText Name)
@@ -104,7 +104,7 @@ internal static class RulesApi
     private const string ScopeError = "scope is the 口径 the set's rules read: cbirc (单户授信1000万元及以下) or pboc (单户授信小于1000万元).";
 
     private static Ok<RuleList> Catalogue() => TypedResults.Ok(new RuleList(RuleCatalog.All.Select(r =>
-        new RuleView(r.Id, r.Name, r.Names, r.Parameters.Select(p => new ParameterView(p.Name, p.Type, p.Default)).ToList(), r.Severity, [.. r.Figures.Select(FigureView.From)])).ToList()));
+        new RuleView(r.Id, r.Name, r.Names, r.Parameters.Select(p => new ParameterView(p.Name, p.Type, p.Default, p.Label)).ToList(), r.Severity, [.. r.Figures.Select(FigureView.From)])).ToList()));
 
     private static async Task<Ok<RuleSetList>> ListSets(RuleSetStore store, CancellationToken ct) =>
         TypedResults.Ok(new RuleSetList((await store.ListAsync(latestOnly: true, id: null, ct)).Select(s => View(s)).ToList()));

@@ -6,7 +6,7 @@ using Compliance.Engine.Institutions;
 namespace Compliance.Engine.Rules;
 
 /// <summary>A parameter of a rule, with its type (<c>decimal</c>, <c>integer</c> or <c>string</c>) and default.</summary>
-public sealed record ParameterDefinition(string Name, string Type, object Default, IReadOnlyList<string>? Allowed = null);
+public sealed record ParameterDefinition(string Name, string Type, object Default, LocalizedText Label, IReadOnlyList<string>? Allowed = null);
 
 /// <summary>
 /// A rule's name in the words of each 口径 (rules.md, "Names: each authority's own words"): a <c>cbirc</c> set speaks of
@@ -35,10 +35,16 @@ public sealed class RuleSpecException(string message) : Exception(message);
 /// <summary>The rules of rules.md, and how each is built from its parameters.</summary>
 public static class RuleCatalog
 {
-    private static readonly ParameterDefinition AssessmentMonth = new("assessmentMonth", "integer", 12);
+    private static readonly ParameterDefinition AssessmentMonth = new("assessmentMonth", "integer", 12, new("考核月份（此前各月为预警）", "Assessment month (earlier months warn)"));
+
+    private static readonly ParameterDefinition Basis = new("basis", "string", "ytd", new("增速基期（较年初或同比）", "Growth basis: ytd since the start of the year, yoy year on year"), ["ytd", "yoy"]);
+
+    private static readonly ParameterDefinition TolerancePp = new("tolerancePp", "decimal", 3m, new("不良容忍度（百分点）", "Tolerance (percentage points)"));
+
+    private static readonly ParameterDefinition MinIncreasePp = new("minIncreasePp", "decimal", 1m, new("较年初最低提高（百分点）", "Minimum increase on the start of the year (percentage points)"));
 
     // false, true, or a year from which the rule is strict; not strict unless a set says so, as the rules were before.
-    private static readonly ParameterDefinition Strict = new("strict", "boolean|year", false);
+    private static readonly ParameterDefinition Strict = new("strict", "boolean|year", false, new("从严判断（是、否或自某年度起）", "Judged strictly: true, false or from a year"));
 
     /// <summary>Written by the deadline engine, never by a rule set.</summary>
     public const string DeadlineMissedRuleId = "DEADLINE_MISSED";
@@ -58,14 +64,14 @@ public static class RuleCatalog
     public static IReadOnlyList<RuleDefinition> All { get; } =
     [
         new(InclusiveGrowthRule.RuleId, Named("两增·普惠型小微企业贷款增速", "普惠小微贷款增速", "Inclusive loan growth vs total loan growth"),
-            [new("basis", "string", "ytd", ["ytd", "yoy"]), AssessmentMonth], "warning/breach", InclusiveGrowthRule.Figures),
+            [Basis, AssessmentMonth], "warning/breach", InclusiveGrowthRule.Figures),
         new(InclusiveBorrowersRule.RuleId, Named("两增·有贷款余额户数", "普惠小微贷款户数", "Inclusive borrowers"), [AssessmentMonth], "warning/breach",
             InclusiveBorrowersRule.Figures),
-        new(NplToleranceRule.RuleId, Named("普惠型小微企业贷款不良容忍度", "普惠小微贷款不良容忍度", "Inclusive NPL tolerance"), [new("tolerancePp", "decimal", 3m)], "breach",
+        new(NplToleranceRule.RuleId, Named("普惠型小微企业贷款不良容忍度", "普惠小微贷款不良容忍度", "Inclusive NPL tolerance"), [TolerancePp], "breach",
             NplToleranceRule.Figures),
-        new(CreditShareRule.RuleId, Named("普惠型小微企业信用贷款占比", "普惠小微信用贷款占比", "Credit-loan share"), [new("minIncreasePp", "decimal", 1m), AssessmentMonth],
+        new(CreditShareRule.RuleId, Named("普惠型小微企业信用贷款占比", "普惠小微信用贷款占比", "Credit-loan share"), [MinIncreasePp, AssessmentMonth],
             "warning/breach", CreditShareRule.Figures),
-        new(FirstLoanShareRule.RuleId, Named("首贷户占比", "普惠小微首贷户占比", "First-loan borrower share"), [new("minIncreasePp", "decimal", 1m), AssessmentMonth], "breach",
+        new(FirstLoanShareRule.RuleId, Named("首贷户占比", "普惠小微首贷户占比", "First-loan borrower share"), [MinIncreasePp, AssessmentMonth], "breach",
             FirstLoanShareRule.Figures),
         new(IncrementVsLastYearRule.RuleId, Named("普惠型小微企业贷款增量不低于上年同期", "普惠小微贷款增量不低于上年同期", "Increment vs same period last year"), [AssessmentMonth],
             "warning/breach", IncrementVsLastYearRule.Figures),
