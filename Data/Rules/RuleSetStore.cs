@@ -40,8 +40,7 @@ public sealed class RuleSetStore(Db db)
     /// <summary>Loads the built-in sets of <c>db/seed/rule-sets.json</c> as version 1 of each set not stored yet.</summary>
     public async Task SeedAsync(Instant now, CancellationToken ct)
     {
-        await using var stream = Seed.Open("rule-sets.json");
-        var seed = await JsonSerializer.DeserializeAsync<SeedFile>(stream, Json, ct) ?? throw new InvalidDataException("rule-sets.json is empty.");
+        var seed = await ReadSeedAsync(ct);
         await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         foreach (var set in seed.RuleSets)
@@ -68,9 +67,7 @@ public sealed class RuleSetStore(Db db)
     /// </summary>
     public async Task<IReadOnlyList<StoredRuleSet>> BuiltInKeptAsync(CancellationToken ct)
     {
-        await using var stream = Seed.Open("rule-sets.json");
-        var seed = await JsonSerializer.DeserializeAsync<SeedFile>(stream, Json, ct) ?? throw new InvalidDataException("rule-sets.json is empty.");
-        var ids = seed.RuleSets.Select(s => s.Id).ToList();
+        var ids = (await ReadSeedAsync(ct)).RuleSets.Select(s => s.Id).ToList();
         return [.. (await ListAsync(latestOnly: true, id: null, ct)).Where(s => ids.Contains(s.Id) && s.CreatedBy != System)];
     }
 
@@ -128,6 +125,13 @@ public sealed class RuleSetStore(Db db)
             id, version, spec.Jurisdiction, spec.Years.From, spec.Years.To, rules = JsonSerializer.Serialize(spec.Rules, Json),
             scope = ScopeName(spec.Scope), nameZh = spec.Name?.Zh, nameEn = spec.Name?.En, spec.Authority, spec.Source, retired = spec.Retired ? 1 : 0, now, createdBy,
         }, transaction, cancellationToken: ct));
+
+    // The built-in sets of db/seed/rule-sets.json.
+    private static async Task<SeedFile> ReadSeedAsync(CancellationToken ct)
+    {
+        await using var stream = Seed.Open("rule-sets.json");
+        return await JsonSerializer.DeserializeAsync<SeedFile>(stream, Json, ct) ?? throw new InvalidDataException("rule-sets.json is empty.");
+    }
 
     private sealed record SeedFile(IReadOnlyList<SeedSet> RuleSets);
 
