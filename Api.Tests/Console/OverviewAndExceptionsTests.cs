@@ -169,10 +169,16 @@ public sealed class OverviewAndExceptionsTests : ConsoleFixture
 
         var shown = session.Page.GetByRole(AriaRole.Region, new() { Name = "Figures and thresholds" }).Locator("dl.figures");
         await Assertions.Expect(shown.Locator("dt")).ToHaveTextAsync([.. figures.Select(f => $"{declared[f.Key]!["name"]!["en"]} {f.Key}")]);
+        // Percentages with 2 decimals and %; points with 2 decimals, an explicit sign and pp (console.md, "Figures a supervisor reads").
         await Assertions.Expect(shown.Locator("dd")).ToHaveTextAsync([.. figures.Select(f =>
-            $"{f.Value!.GetValue<decimal>().ToString("#,##0.####", System.Globalization.CultureInfo.InvariantCulture)} {(exception["units"]![f.Key]!.GetValue<string>() == "percent" ? "%" : "pp")}")]);
+        {
+            var value = Math.Round(f.Value!.GetValue<decimal>(), 2, MidpointRounding.AwayFromZero);
+            return exception["units"]![f.Key]!.GetValue<string>() == "percent"
+                ? value.ToString("#,##0.00", System.Globalization.CultureInfo.InvariantCulture) + "%"
+                : value.ToString("+#,##0.00;-#,##0.00;0.00", System.Globalization.CultureInfo.InvariantCulture) + " pp";
+        })]);
         await Assertions.Expect(shown.Locator("dt").Last).ToHaveTextAsync("NPL tolerance tolerancePp");
-        await Assertions.Expect(shown.Locator("dd").Last).ToHaveTextAsync("3 pp");
+        await Assertions.Expect(shown.Locator("dd").Last).ToHaveTextAsync("+3.00 pp");
         await session.AssertCleanAsync();
     }
 

@@ -90,6 +90,8 @@ public sealed class SignInTests : ConsoleFixture
         await session.Page.GetByRole(AriaRole.Button, new() { Name = "中文" }).ClickAsync();
 
         (await NavigationAsync(session)).Should().Equal("总览", "监测事项", "报送期限", "规则");
+        await Assertions.Expect(session.Page.GetByRole(AriaRole.Navigation, new() { Name = "主导航" })).ToBeVisibleAsync();
+        await Assertions.Expect(session.Page.GetByRole(AriaRole.Link, new() { Name = "跳到正文", IncludeHidden = true })).ToHaveCountAsync(1);
         await session.Page.GetByRole(AriaRole.Button, new() { Name = "English" }).ClickAsync();
         (await NavigationAsync(session)).Should().Equal("Overview", "Exceptions", "Deadlines", "Rules");
         await session.AssertCleanAsync();
@@ -112,5 +114,5 @@ public sealed class SignInTests : ConsoleFixture
     }
 
     private static async Task<IReadOnlyList<string>> NavigationAsync(BrowserSession session) =>
-        [.. (await session.Page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link).AllInnerTextsAsync()).Select(t => t.Trim())];
+        [.. (await session.Page.Locator("nav#nav").GetByRole(AriaRole.Link).AllInnerTextsAsync()).Select(t => t.Trim())];
 }

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
 namespace Compliance.Api.Tests.Console.Support;
@@ -64,8 +66,11 @@ public sealed class Browser : IAsyncDisposable
         }
     }
 
-    /// <summary>A fresh context and page that watch what happens while they browse the server at <paramref name="server"/>.</summary>
-    public Task<BrowserSession> OpenAsync(Uri server) => BrowserSession.OpenAsync(_browser, server);
+    /// <summary>
+    /// A fresh context and page that watch what happens while they browse the server at <paramref name="server"/>, in a
+    /// window <paramref name="width"/> CSS pixels wide (a desktop's 1440 by default; 390 is a phone's).
+    /// </summary>
+    public Task<BrowserSession> OpenAsync(Uri server, int width = BrowserSession.DesktopWidth) => BrowserSession.OpenAsync(_browser, server, width);
 
     public async ValueTask DisposeAsync()
     {
@@ -84,6 +89,65 @@ public sealed record CspViolation(string ViolatedDirective, string BlockedUri);
 /// </summary>
 public sealed class BrowserSession : IAsyncDisposable
 {
+    /// <summary>A desktop window's width, in CSS pixels.</summary>
+    public const int DesktopWidth = 1440;
+
+    /// <summary>A phone's width, in CSS pixels: no page may scroll sideways at it (console.md, "Focus and small screens").</summary>
+    public const int PhoneWidth = 390;
+
+    /// <summary>
+    /// The words of two or more Latin letters a Chinese page may show (console.md, "One language on the screen"): the
+    /// formats, the encodings and the product's name. Hex digests are recognised by their form; text a person typed
+    /// (<c>[data-user-text]</c>) and a code beside its name (<c>.code</c>) are not read at all.
+    /// </summary>
+    public static readonly IReadOnlySet<string> AllowedLatinWords = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "CSV", "XLSX", "JSON", "NDJSON", "UTF-8", "GB18030", "Compliance",
+    };
+
+    /// <summary>
+    /// Lists every word of two or more Latin letters in what a person reads on the page: the visible text, and the
+    /// accessible names given by <c>aria-label</c>, <c>title</c>, <c>placeholder</c> and <c>alt</c>; outside
+    /// <c>[data-user-text]</c> and <c>.code</c>. Each word comes with the start of the text it was found in.
+    /// </summary>
+    private const string LatinWordsScript = """
+        () => {
+          const skip = el => el.closest('[data-user-text], .code, script, style, noscript, template');
+          const visible = el => {
+            if (el.closest('[hidden], [aria-hidden="true"]')) return false;
+            const style = getComputedStyle(el);
+            return style.display !== 'none' && style.visibility !== 'hidden';
+          };
+          const texts = [];
+          const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const el = node.parentElement;
+            if (!el || skip(el) || !visible(el)) continue;
+            // An option is read only when it is the one a closed select shows, or in an open list: every option counts.
+            texts.push(node.textContent);
+          }
+          for (const el of document.querySelectorAll('[aria-label], [title], [placeholder], [alt]')) {
+            if (skip(el)) continue;
+            for (const name of ['aria-label', 'title', 'placeholder', 'alt']) {
+              const value = el.getAttribute(name);
+              if (value) texts.push(value);
+            }
+          }
+          texts.push(document.title);
+          const found = [];
+          for (const text of texts) {
+            for (const match of text.matchAll(/[A-Za-z][A-Za-z0-9]*(?:-[0-9]+)?/g)) {
+              const word = match[0];
+              const letters = word.replace(/[^A-Za-z]/g, '');
+              if (letters.length < 2) continue;
+              if (/^[0-9a-f]{8,}$/i.test(word) && /[0-9]/.test(word)) continue;
+              found.push({ word, text: text.trim().slice(0, 80) });
+            }
+          }
+          return found;
+        }
+        """;
+
     /// <summary>
     /// Collects each <c>securitypolicyviolation</c> in <c>window.__cspViolations</c> (the page's own record) and hands
     /// it to the test as it happens (so that violations on a page since left are not lost).
@@ -133,9 +197,13 @@ public sealed class BrowserSession : IAsyncDisposable
     /// <summary>Every CSP violation so far, on this page and on those it has left.</summary>
     public IReadOnlyCollection<CspViolation> CspViolations => _cspViolations;
 
-    internal static async Task<BrowserSession> OpenAsync(IBrowser browser, Uri server)
+    internal static async Task<BrowserSession> OpenAsync(IBrowser browser, Uri server, int width = DesktopWidth)
     {
-        var context = await browser.NewContextAsync(new() { BaseURL = server.GetLeftPart(UriPartial.Authority) });
+        var context = await browser.NewContextAsync(new()
+        {
+            BaseURL = server.GetLeftPart(UriPartial.Authority),
+            ViewportSize = new() { Width = width, Height = width == PhoneWidth ? 844 : 900 },
+        });
         try
         {
             var page = await context.NewPageAsync();
@@ -197,6 +265,40 @@ public sealed class BrowserSession : IAsyncDisposable
             consoleErrors.Should().BeEmpty("the page must log no console.error (other than the browser's own line for an error status)");
         }
     }
+
+    /// <summary>
+    /// The words of two or more Latin letters the page shows outside text a person typed and codes beside their names,
+    /// but those <see cref="AllowedLatinWords"/> allows, each as "word (in: text)"; empty for a page in one language.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> LatinWordsAsync()
+    {
+        var found = await Page.EvaluateAsync<JsonElement>(LatinWordsScript);
+        return found.EnumerateArray()
+            .Select(f => (Word: f.GetProperty("word").GetString() ?? "", Text: f.GetProperty("text").GetString() ?? ""))
+            .Where(f => !AllowedLatinWords.Contains(f.Word))
+            .Select(f => $"{f.Word} (in: {f.Text})")
+            .Distinct()
+            .ToList();
+    }
+
+    /// <summary>
+    /// The violations axe-core finds on the page as it is now, by the WCAG 2.1 A and AA rules, each as
+    /// "rule: help (targets)"; empty for an accessible page.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> AxeViolationsAsync()
+    {
+        var result = await Page.RunAxe(new AxeRunOptions
+        {
+            RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+        });
+        return result.Violations
+            .Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()).Take(5))})")
+            .ToList();
+    }
+
+    /// <summary>How many CSS pixels the page is wider than its window (0 where nothing scrolls sideways).</summary>
+    public Task<int> SidewaysOverflowAsync() =>
+        Page.EvaluateAsync<int>("() => Math.max(0, document.documentElement.scrollWidth - document.documentElement.clientWidth)");
 
     /// <summary>
     /// Saves a full-page PNG as <c>screenshots/&lt;name&gt;.png</c> under the test's work directory, attaches it to the

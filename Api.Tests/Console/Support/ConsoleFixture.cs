@@ -60,6 +60,21 @@ public abstract class ConsoleFixture
     }
 
     /// <summary>
+    /// Opens the console in <paramref name="language"/> (<c>zh</c> or <c>en</c>) in a window <paramref name="width"/>
+    /// pixels wide, signs in with <paramref name="key"/> and waits until the first view has loaded.
+    /// </summary>
+    protected async Task<BrowserSession> SignInAsync(string key, string language, int width, string route = "")
+    {
+        var session = await Browser.OpenAsync(Server, width);
+        await session.GotoAsync($"/?lang={language}" + route);
+        await session.Page.Locator("form.signin input[type=password]").FillAsync(key);
+        await session.Page.Locator("form.signin button[type=submit]").ClickAsync();
+        await Assertions.Expect(session.Page.Locator("#tools button")).ToHaveCountAsync(2);
+        await Assertions.Expect(session.Page.Locator("main .loading")).ToHaveCountAsync(0);
+        return session;
+    }
+
+    /// <summary>
     /// Goes to a route of the console (<c>#/exceptions</c>) in the signed-in session and waits until it has replaced
     /// what the page showed before (a marker left in the old view is gone) and has loaded.
     /// </summary>

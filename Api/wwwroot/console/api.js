@@ -1,7 +1,10 @@
 // The public API with the user's own key, kept in sessionStorage only.
 
 import { h } from './dom.js';
-import { t } from './i18n.js';
+import { t, lang } from './i18n.js';
+
+/** The Accept-Language of the page's language, so that the server's problems and ledger errors arrive in it (api.md). */
+export const acceptLanguage = () => (lang === 'zh' ? 'zh-CN' : 'en');
 
 const KEY = 'compliance.key';
 
@@ -32,7 +35,7 @@ async function problemOf(response) {
 
 /** Calls /api/v1 + path; answers the JSON (or null for 204); throws a Problem for any other status. */
 export async function api(path, { method = 'GET', body, key = session.key, headers = {} } = {}) {
-  const init = { method, headers: { Accept: 'application/json', ...headers } };
+  const init = { method, headers: { Accept: 'application/json', 'Accept-Language': acceptLanguage(), ...headers } };
   if (key) init.headers['X-Api-Key'] = key;
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
@@ -62,6 +65,7 @@ export function upload(path, file, contentType, onProgress) {
     request.setRequestHeader('X-Api-Key', session.key);
     request.setRequestHeader('Content-Type', contentType);
     request.setRequestHeader('Accept', 'application/json');
+    request.setRequestHeader('Accept-Language', acceptLanguage());
     request.upload.addEventListener('progress', e => onProgress(e.loaded, e.lengthComputable ? e.total : file.size));
     request.addEventListener('load', () => {
       if (request.status === 401) onUnauthorized();
@@ -76,7 +80,7 @@ export function upload(path, file, contentType, onProgress) {
 
 /** Fetches a file with the key header (a plain link cannot carry it) and saves it. */
 export async function download(path, fallbackName) {
-  const response = await fetch(`/api/v1${path}`, { headers: { 'X-Api-Key': session.key } });
+  const response = await fetch(`/api/v1${path}`, { headers: { 'X-Api-Key': session.key, 'Accept-Language': acceptLanguage() } });
   if (response.status === 401) onUnauthorized();
   if (!response.ok) throw new Problem(response.status, await problemOf(response));
   const disposition = response.headers.get('Content-Disposition') || '';

@@ -40,6 +40,8 @@ function home(me) { return me.role === 'institution' ? '#/exceptions' : '#/overv
 
 function renderChrome() {
   document.title = 'Compliance';
+  document.querySelector('.skip').textContent = t('skipToContent');
+  document.getElementById('nav').setAttribute('aria-label', t('mainNavigation'));
   const nav = document.getElementById('nav');
   const who = document.getElementById('who');
   const tools = document.getElementById('tools');
@@ -56,12 +58,15 @@ function renderChrome() {
     'aria-current': current === link.route || current.startsWith(`${link.route}/`) ? 'page' : null,
   }, link.label)))));
   const me = session.me;
-  replace(who, `${t(`role_${me.role}`)} · ${me.institution ?? (me.jurisdiction === '' || me.jurisdiction == null ? t('national') : me.jurisdiction)} · ${me.prefix}`);
+  const scope = me.institution ?? (me.jurisdiction === '' || me.jurisdiction == null ? null : me.jurisdiction);
+  replace(who, t(`role_${me.role}`), me.name ? [' · ', h('span', { 'data-user-text': '' }, me.name)] : null,
+    ' · ', scope ? h('span', { class: 'code' }, scope) : t('national'), ' · ', h('span', { class: 'code' }, me.prefix));
   replace(tools, langButton, h('button', { type: 'button', onclick: signOut }, t('signOut')));
 }
 
 function switchLanguage() {
   setLang(lang === 'zh' ? 'en' : 'zh');
+  shownPath = null;
   const url = new URL(location.href);
   url.searchParams.delete('lang');
   history.replaceState(null, '', url);
@@ -107,6 +112,22 @@ function signInView(message) {
 }
 
 let routing = 0;
+// The path (without its query) last shown: a new path moves focus to its heading, a new query of the same view does not.
+let shownPath = null;
+
+/**
+ * Moves focus to the view's level-1 heading (or the view itself where it has none) once it has rendered, so that a
+ * screen reader announces the new view (console.md, "Focus and small screens").
+ */
+function focusHeading() {
+  const heading = main.querySelector('h1');
+  if (heading) {
+    if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
+    heading.focus();
+  } else {
+    main.focus();
+  }
+}
 
 async function route() {
   const run = ++routing;
@@ -126,6 +147,7 @@ async function route() {
   if (run !== routing) return;
   renderChrome();
   if (!session.me) {
+    shownPath = null;
     signInView();
     return;
   }
@@ -143,6 +165,12 @@ async function route() {
     const view = await load();
     if (run !== routing) return;
     await view.default(main, { parts, query, me: session.me, isCurrent: () => run === routing });
+    if (run !== routing) return;
+    const path = parts.join('/');
+    if (path !== shownPath) {
+      shownPath = path;
+      focusHeading();
+    }
   } catch (error) {
     if (run !== routing) return;
     replace(main, problemView(error));

@@ -66,6 +66,7 @@ export function localized(text) {
 
 addStrings({
   zh: {
+    skipToContent: '跳到正文', mainNavigation: '主导航',
     apiKey: 'API 密钥', signIn: '登录', signOut: '退出', signInTitle: '登录合规控制台', signInHint: '输入您的 API 密钥。密钥只保存在本标签页中，关闭即清除。',
     switchLang: 'English', institutions: '机构列表', overview: '总览', exceptions: '监测事项', submit: '报送台账', deadlines: '报送期限', rules: '规则', myInstitution: '本机构',
     loading: '加载中…', notFound: '未找到该页面。', total: '共 {n} 项', page: '第 {page} / {pages} 页', previous: '上一页', next: '下一页',
@@ -76,6 +77,7 @@ addStrings({
     out_pass: '通过', out_warning: '预警', out_breach: '未达标', out_notApplicable: '不适用', out_baselineMissing: '缺基期', out_notFiled: '未报送', out_pending: '评估中',
   },
   en: {
+    skipToContent: 'Skip to content', mainNavigation: 'Main',
     apiKey: 'API key', signIn: 'Sign in', signOut: 'Sign out', signInTitle: 'Sign in to the compliance console', signInHint: 'Enter your API key. It is kept in this tab only and gone when the tab closes.',
     switchLang: '中文', institutions: 'Institutions', overview: 'Overview', exceptions: 'Exceptions', submit: 'Submit a ledger', deadlines: 'Deadlines', rules: 'Rules', myInstitution: 'My institution',
     loading: 'Loading…', notFound: 'No such page.', total: '{n} in all', page: 'Page {page} of {pages}', previous: 'Previous', next: 'Next',

@@ -5,7 +5,7 @@ import { t, addStrings, localized, money, number, date, lang } from '../i18n.js'
 import { api, problemView } from '../api.js';
 
 addStrings({
-  zh: { retry: '重试', unit_percent: '%', unit_pp: '百分点', unit_yuan: '元', unit_count: '户' },
+  zh: { retry: '重试', unit_percent: '%', unit_pp: '个百分点', unit_yuan: '元', unit_count: '户' },
   en: { retry: 'Retry', unit_percent: '%', unit_pp: 'pp', unit_yuan: 'yuan', unit_count: 'count' },
 });
 
@@ -71,16 +71,17 @@ export function ruleCatalogue() {
 
 /**
  * A figure's value shown by the unit the server declares for it (an exception's `units`, a rule's `figures`, a
- * target's `unit`): money as yuan with 2 decimals, counts as integers, percentages and percentage points with up to
- * 4 decimals followed by % or 百分点 / pp, dates in the language's convention, lists joined. Without a unit, the value as it is.
+ * target's `unit`), as console.md "Figures a supervisor reads" says: money by `amount()`, percentages with 2 decimals
+ * and %, percentage points with 2 decimals, an explicit sign and 个百分点 / pp, counts as integers, dates in the
+ * language's convention, lists joined. Without a unit, the value as it is.
  */
 export function byUnit(value, unit) {
   if (value === null || value === undefined) return '—';
   switch (unit) {
-    case 'yuan': return money(value);
+    case 'yuan': return amount(value);
     case 'count': return number(value, 0);
-    case 'percent': return `${number(value, 4)} ${t('unit_percent')}`;
-    case 'pp': return `${number(value, 4)} ${t('unit_pp')}`;
+    case 'percent': return `${fixed(value)}${t('unit_percent')}`;
+    case 'pp': return `${fixed(value, true)} ${t('unit_pp')}`;
     case 'date': return date(value);
     default:
       if (Array.isArray(value)) return value.join(lang === 'zh' ? '、' : ', ');
@@ -88,6 +89,47 @@ export function byUnit(value, unit) {
       if (typeof value === 'object') return JSON.stringify(value);
       return String(value);
   }
+}
+
+/** A number with exactly 2 decimals (half away from zero), with an explicit + or − where signed. */
+function fixed(value, signed = false) {
+  return new Intl.NumberFormat(lang === 'zh' ? 'zh-CN' : 'en-US', {
+    minimumFractionDigits: 2, maximumFractionDigits: 2, roundingMode: 'halfExpand', signDisplay: signed ? 'exceptZero' : 'auto',
+  }).format(value);
+}
+
+/**
+ * An amount of yuan as a supervisor reads it: in Chinese 亿元 where |amount| ≥ 1 亿 and 万元 otherwise, the number
+ * being round(yuan / 10⁸ or 10⁴, 2) half away from zero, minus kept; in English CNY with thousands separators and 2
+ * decimals. The rounding is done in whole fen, so it is exact for any amount the API answers.
+ */
+export function amount(value) {
+  if (value === null || value === undefined) return '—';
+  const yuan = Number(value);
+  if (lang !== 'zh') return `CNY ${money(yuan)}`;
+  const fen = Math.round(Math.abs(yuan) * 100);
+  const large = fen >= 100_000_000 * 100;
+  const step = large ? 1_000_000 * 100 : 100 * 100; // fen in 0.01 亿元 or in 0.01 万元
+  const hundredths = Math.floor((fen + step / 2) / step);
+  const shown = (yuan < 0 && hundredths > 0 ? -hundredths : hundredths) / 100;
+  return `${money(shown)} ${large ? '亿元' : '万元'}`;
+}
+
+/**
+ * An amount shown by `amount()` in a button that shows the exact yuan figure when pressed (and back): the exact figure
+ * one click away, as console.md asks.
+ */
+export function amountToggle(value) {
+  if (value === null || value === undefined) return '—';
+  const short = amount(value);
+  const exact = lang === 'zh' ? `${money(value)} 元` : short;
+  const button = h('button', { type: 'button', class: 'figure', 'aria-pressed': 'false', title: exact }, short);
+  button.addEventListener('click', () => {
+    const showExact = button.getAttribute('aria-pressed') !== 'true';
+    button.setAttribute('aria-pressed', String(showExact));
+    button.textContent = showExact ? exact : short;
+  });
+  return button;
 }
 
 /** A rule's declared figure of that key (GET /rules' `figures`), or undefined. */
