@@ -111,7 +111,7 @@ internal static class ExceptionsApi
             new MessageView(e.MessageZh, e.MessageEn), e.SubmissionId is { } s ? Formats.Id(s) : null, e.WaivedUntil, e.CreatedAt, e.UpdatedAt,
             ExceptionActions.For(caller.Role, e.Status),
             events?.Select(v => new EventView(Formats.Id(v.Id), v.At, ActorOf(caller, v),
-                v.Kind, v.FromStatus, v.ToStatus, v.Note, v.Figures is null ? null : Formats.Figures(e.Rule, v.Figures))).ToList());
+                v.Kind, v.FromStatus, v.ToStatus, SystemNotes.In(v.Note, v.ActorRole == Actor.System.Role, Languages.Chosen), v.Figures is null ? null : Formats.Figures(e.Rule, v.Figures))).ToList());
     }
 
     /// <summary>

@@ -204,10 +204,15 @@ internal sealed class SubmitLedger(
         }
     }
 
-    /// <summary>The kept answer of a key, again: its status, media type, exact body and Location, marked as replayed.</summary>
+    /// <summary>
+    /// The kept answer of a key, again: its status, media type, exact body, Location and language (an answer kept before
+    /// answers had a language was English), marked as replayed.
+    /// </summary>
     private static ContentHttpResult Replay(HttpResponse response, StoredAnswer answer)
     {
         response.Headers["Idempotent-Replayed"] = "true";
+        response.Headers.ContentLanguage = answer.ContentLanguage ?? Languages.Tag(Language.En);
+        response.Headers.Vary = Microsoft.Net.Http.Headers.HeaderNames.AcceptLanguage;
         if (answer.Location is not null)
         {
             response.Headers.Location = answer.Location;
@@ -282,11 +287,12 @@ internal sealed class SubmitLedger(
     private StoredAnswer Answer(SubmitAnswer answer)
     {
         var json = jsonOptions.Value.SerializerOptions;
+        var language = Languages.Tag(Languages.Chosen);
         return answer.Result switch
         {
-            Created<SubmissionReceipt> created => new(StatusCodes.Status201Created, "application/json; charset=utf-8", JsonSerializer.Serialize(created.Value, json), created.Location),
-            Ok<SubmissionReceipt> ok => new(StatusCodes.Status200OK, "application/json; charset=utf-8", JsonSerializer.Serialize(ok.Value, json), null),
-            ProblemHttpResult problem => new(problem.StatusCode, "application/problem+json", JsonSerializer.Serialize(problem.ProblemDetails, json), null),
+            Created<SubmissionReceipt> created => new(StatusCodes.Status201Created, "application/json; charset=utf-8", JsonSerializer.Serialize(created.Value, json), created.Location, language),
+            Ok<SubmissionReceipt> ok => new(StatusCodes.Status200OK, "application/json; charset=utf-8", JsonSerializer.Serialize(ok.Value, json), null, language),
+            ProblemHttpResult problem => new(problem.StatusCode, "application/problem+json", JsonSerializer.Serialize(problem.ProblemDetails, json), null, language),
             _ => throw new InvalidOperationException($"Unexpected result {answer.Result.GetType().Name}."),
         };
     }
