@@ -30,7 +30,9 @@ internal sealed record DatabaseKind(Dialect Dialect, Action<IGlobalConfiguration
         // database is backed up by the server it runs on.
         [DatabaseProvider.SqlServer] = new(SqlServerDialect.Instance, UseSqlServerStorage, new(
             Verbs: "The database is SQL Server: back it up with BACKUP DATABASE and restore it with RESTORE DATABASE (README, Backup and restore).",
-            Endpoint: "This server runs on SQL Server: back the database up with BACKUP DATABASE (it holds the schemas compliance and hangfire); see README, Backup and restore.")),
+            Endpoint: new(
+                "本服务器运行于 SQL Server：请用 BACKUP DATABASE 备份数据库（其中含 compliance 和 hangfire 两个架构）；参见 README“Backup and restore”。",
+                "This server runs on SQL Server: back the database up with BACKUP DATABASE (it holds the schemas compliance and hangfire); see README, Backup and restore."))),
     };
 
     /// <summary>The entry of a provider.</summary>
@@ -53,5 +55,5 @@ internal sealed record DatabaseKind(Dialect Dialect, Action<IGlobalConfiguration
     /// A database backed up with its own tools: why the <c>backup</c> and <c>restore</c> verbs refuse
     /// (<paramref name="Verbs"/>), and the detail of the 501 of <c>POST /api/v1/admin/backup</c> (<paramref name="Endpoint"/>).
     /// </summary>
-    internal sealed record OwnBackupTools(string Verbs, string Endpoint);
+    internal sealed record OwnBackupTools(string Verbs, Compliance.Engine.Rules.LocalizedText Endpoint);
 }

@@ -92,12 +92,12 @@ internal static class ExceptionsApi
 
     public sealed record ExplanationBody(
         [property: OneOf("DATA_CORRECTION", "ONE_OFF_EVENT", "POLICY_TRANSITION", "OTHER")] string? ReasonCode,
-        [property: Required(ErrorMessage = AcceptedRanges.RequiredError), StringLength(MaxNoteLength, ErrorMessage = AcceptedRanges.LengthError), FreeText] string? Text);
+        [property: Required(ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.RequiredError)), StringLength(MaxNoteLength, ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.LengthError)), FreeText] string? Text);
 
-    public sealed record NoteBody([property: Required(ErrorMessage = AcceptedRanges.RequiredError), StringLength(MaxNoteLength, ErrorMessage = AcceptedRanges.LengthError), FreeText] string? Note);
+    public sealed record NoteBody([property: Required(ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.RequiredError)), StringLength(MaxNoteLength, ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.LengthError)), FreeText] string? Note);
 
     public sealed record WaiveBody(
-        [property: Required(ErrorMessage = AcceptedRanges.RequiredError), StringLength(MaxNoteLength, ErrorMessage = AcceptedRanges.LengthError), FreeText] string? Note,
+        [property: Required(ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.RequiredError)), StringLength(MaxNoteLength, ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.LengthError)), FreeText] string? Note,
         [property: Accepted<Day>] string? Until);
 
     /// <summary>An exception as the caller sees it, with the actions the caller may take on it now.</summary>
@@ -111,7 +111,7 @@ internal static class ExceptionsApi
             new MessageView(e.MessageZh, e.MessageEn), e.SubmissionId is { } s ? Formats.Id(s) : null, e.WaivedUntil, e.CreatedAt, e.UpdatedAt,
             ExceptionActions.For(caller.Role, e.Status),
             events?.Select(v => new EventView(Formats.Id(v.Id), v.At, ActorOf(caller, v),
-                v.Kind, v.FromStatus, v.ToStatus, v.Note, v.Figures is null ? null : Formats.Figures(e.Rule, v.Figures))).ToList());
+                v.Kind, v.FromStatus, v.ToStatus, SystemNotes.In(v.Note, v.ActorRole == Actor.System.Role, Languages.Chosen), v.Figures is null ? null : Formats.Figures(e.Rule, v.Figures))).ToList());
     }
 
     /// <summary>
@@ -131,7 +131,7 @@ internal static class ExceptionsApi
         public string? Institution { get; init; }
 
         [FromQuery(Name = "region")]
-        [RegularExpression(AcceptedRanges.RegionPrefixPattern, ErrorMessage = AcceptedRanges.RegionPrefixError)]
+        [RegularExpression(AcceptedRanges.RegionPrefixPattern, ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.RegionPrefixError))]
         public string? Region { get; init; }
 
         [FromQuery(Name = "period")]
@@ -180,7 +180,7 @@ internal static class ExceptionsApi
     {
         if (!Formats.TryId(id, out var exceptionId) || await exceptions.FindAsync(exceptionId, caller.Scope, ct) is not { } found)
         {
-            return Problems.NotFoundResult($"Exception {id}");
+            return Problems.NotFoundResult($"监测事项 {id}", $"Exception {id}");
         }
 
         return TypedResults.Ok(View(caller, found.Exception, found.Events));
@@ -236,7 +236,7 @@ internal static class ExceptionsApi
     {
         if (!Formats.TryId(id, out var exceptionId) || await exceptions.FindAsync(exceptionId, caller.Scope, ct) is null)
         {
-            return Problems.NotFoundResult($"Exception {id}");
+            return Problems.NotFoundResult($"监测事项 {id}", $"Exception {id}");
         }
 
         // The body is checked once the exception is known to be visible: to a caller who may not see it, a 404 whatever it sent.
@@ -250,9 +250,10 @@ internal static class ExceptionsApi
         switch (outcome)
         {
             case TransitionOutcome.NotFound:
-                return Problems.NotFoundResult($"Exception {id}");
+                return Problems.NotFoundResult($"监测事项 {id}", $"Exception {id}");
             case TransitionOutcome.NotAllowed:
                 return Problems.Of(Problems.InvalidTransition,
+                    $"监测事项的当前状态不允许“{ExceptionActions.Of(action).Name}”；只有状态为 {string.Join("、", ExceptionLifecycle.AllowedFrom(action).Select(s => s.Name()))} 时才允许。",
                     $"The exception's status does not allow '{ExceptionActions.Of(action).Name}'; it is allowed from {string.Join(", ", ExceptionLifecycle.AllowedFrom(action).Select(s => s.Name()))}.");
             default:
                 var found = await exceptions.FindAsync(exceptionId, caller.Scope, ct);
@@ -264,6 +265,6 @@ internal static class ExceptionsApi
     private static async Task<Results<Ok<ExceptionView>, ProblemHttpResult>> ForbiddenOrNotFound(
         string id, Caller caller, ExceptionStore exceptions, LifecycleEvent action, CancellationToken ct) =>
         Formats.TryId(id, out var exceptionId) && await exceptions.FindAsync(exceptionId, caller.Scope, ct) is not null
-            ? Problems.ForbiddenResult(ExceptionActions.Of(action).Refusal)
-            : Problems.NotFoundResult($"Exception {id}");
+            ? Problems.Of(Problems.Forbidden, Languages.Say(ExceptionActions.Of(action).Refusal))
+            : Problems.NotFoundResult($"监测事项 {id}", $"Exception {id}");
 }
