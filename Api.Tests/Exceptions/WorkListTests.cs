@@ -111,10 +111,12 @@ public sealed class WorkListTests(TestDatabase database)
         var listed = await IdsAsync("&sort=-severity&pageSize=500");
         var byId = (await _regulator.ExceptionsAsync()).ToDictionary(Id, e => (Text(e, "institution"), Text(e, "period"), Text(e, "rule")));
 
-        var csv = await _regulator.GetStringAsync("/api/v1/exceptions/export?format=csv&sort=-severity");
-        var rows = csv.TrimStart('\uFEFF').Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(r => r.Split(',')).Select(c => (c[0], c[3], c[4])).ToList();
+        var csv = await _regulator.GetStringAsync("/api/v1/exceptions/export?format=csv&lang=en&sort=-severity");
+        var rows = csv.TrimStart('\uFEFF').Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(r => r.Split(',')).ToList();
 
-        rows.Should().Equal(listed.Select(id => byId[id]));
+        using var scope = new AssertionScope();
+        rows.Select(c => (c[0], c[3], c[4])).Should().Equal(listed.Select(id => byId[id]));
+        rows.Select(c => c[6]).Should().StartWith("Breach").And.EndWith("Warning").And.BeInAscendingOrder(StringComparer.Ordinal, "breaches come first");
     }
 
     [Test]
