@@ -25,6 +25,9 @@ internal static class ExceptionActions
 
     public static Action Of(LifecycleEvent e) => All.Single(a => a.Event == e);
 
+    /// <summary>The action of a name (<c>explanation</c>, <c>resolve</c>, <c>waive</c>, <c>reopen</c>).</summary>
+    public static Action Named(string name) => All.Single(a => a.Name == name);
+
     /// <summary>Whether the role may take the action at all, whatever the exception's status.</summary>
     public static bool MayTake(string role, LifecycleEvent e) => Of(e).Roles.Contains(role, StringComparer.Ordinal);
 
