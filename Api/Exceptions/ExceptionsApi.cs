@@ -111,8 +111,8 @@ internal static class ExceptionsApi
     /// (<see cref="ExplanationBody"/>, <see cref="NoteBody"/>, <see cref="WaiveBody"/>), checked as it checks them.
     /// </summary>
     public sealed record BulkBody(
-        [property: Required(ErrorMessage = AcceptedRanges.RequiredError)] IReadOnlyList<string?>? Ids,
-        [property: Required(ErrorMessage = AcceptedRanges.RequiredError), OneOf("explanation", "resolve", "waive", "reopen")] string? Action,
+        [property: Required(ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.RequiredError))] IReadOnlyList<string?>? Ids,
+        [property: Required(ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.RequiredError)), OneOf("explanation", "resolve", "waive", "reopen")] string? Action,
         string? Note,
         string? Text,
         string? ReasonCode,
