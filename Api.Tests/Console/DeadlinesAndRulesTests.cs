@@ -90,7 +90,7 @@ public sealed class DeadlinesAndRulesTests : ConsoleFixture
         using (new AssertionScope())
         {
             await Assertions.Expect(page.GetByLabel("Year")).ToHaveValueAsync("2023");
-            expected.Should().Contain(d => d.StartsWith("LEDGER_MONTHLY|C3713001|2022-12|", StringComparison.Ordinal) && d.Contains("|Filed|", StringComparison.Ordinal));
+            expected.Should().Contain(d => d.StartsWith("LEDGER_MONTHLY|C3713001|2022-12|", StringComparison.Ordinal) && d.Contains("|Filed 4 days late|", StringComparison.Ordinal), "the fixture files it on 2023-01-20, four days after its due date");
             shown.Should().Equal(expected);
             expectedReminders.Should().NotBeEmpty("the sweep the day before January's ledger is due reminds of it");
             shownReminders.Should().Equal(expectedReminders);
