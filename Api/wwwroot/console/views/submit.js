@@ -5,7 +5,7 @@
 
 import { h, replace, field } from '../dom.js';
 import { t, addStrings, number } from '../i18n.js';
-import { api, problemView, Problem, session, acceptLanguage, onUnauthorized } from '../api.js';
+import { api, upload, problemView, Problem } from '../api.js';
 import { lastMonth, stylesheet } from './common.js';
 import { receiptView, ruleNames, followEvaluation } from './submission.js';
 
@@ -58,31 +58,6 @@ function size(bytes) {
  */
 export function idempotencyKey() {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), b => b.toString(16).padStart(2, '0')).join('');
-}
-
-/**
- * Posts a ledger with upload progress, as upload() of api.js does, and with its Idempotency-Key: onProgress(loaded,
- * total). Resolves {status, body} for any answer; a 401 returns to sign-in.
- */
-function postLedger(path, file, contentType, key, onProgress) {
-  return new Promise((resolve, reject) => {
-    const request = new XMLHttpRequest();
-    request.open('POST', `/api/v1${path}`);
-    request.setRequestHeader('X-Api-Key', session.key);
-    request.setRequestHeader('Content-Type', contentType);
-    request.setRequestHeader('Accept', 'application/json');
-    request.setRequestHeader('Accept-Language', acceptLanguage());
-    request.setRequestHeader('Idempotency-Key', key);
-    request.upload.addEventListener('progress', e => onProgress(e.loaded, e.lengthComputable ? e.total : file.size));
-    request.addEventListener('load', () => {
-      if (request.status === 401) onUnauthorized();
-      let body = null;
-      try { body = JSON.parse(request.responseText); } catch { body = { title: `HTTP ${request.status}`, detail: request.responseText.slice(0, 500) }; }
-      resolve({ status: request.status, body });
-    });
-    request.addEventListener('error', () => reject(new Problem(0, { title: t('failed'), detail: t('failed') })));
-    request.send(file);
-  });
 }
 
 /**
@@ -217,7 +192,7 @@ export default async function render(main, { query, me, isCurrent }) {
 
     let answer;
     try {
-      answer = await postLedger(`/submissions?${search}`, chosen, contentType, idempotencyKey(), onProgress);
+      answer = await upload(`/submissions?${search}`, chosen, contentType, onProgress, { 'Idempotency-Key': idempotencyKey() });
     } catch (error) {
       answer = { error };
     } finally {
