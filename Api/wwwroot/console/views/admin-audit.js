@@ -63,7 +63,7 @@ export default async function render(main, { query, isCurrent }) {
       { head: t('au_institution'), cell: e => (e.institution ? h('span', { class: 'code' }, e.institution) : '—') },
       { head: t('au_count'), cell: e => number(e.count, 0), numeric: true },
       { head: t('au_lastAt'), cell: e => (e.count > 1 ? date(e.lastAt) : '—') },
-    ], answer.items, { class: 'adm-audit' }))),
+    ], answer.items, { class: 'adm-audit' })),
     answer.total > answer.pageSize ? pager(answer, go) : null);
   };
 
