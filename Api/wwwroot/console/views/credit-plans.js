@@ -10,7 +10,7 @@ import { loading, stylesheet, thisYear, amountToggle } from './common.js';
 
 addStrings({
   zh: {
-    cp_title: '信贷计划', cp_scroll: '各年度计划', cp_caption: '各年度信贷计划（上级下达的普惠型小微企业贷款增量）', cp_none: '尚未录入信贷计划。',
+    cp_title: '信贷计划', cp_scroll: '计划列表', cp_caption: '各年度信贷计划（上级下达的普惠型小微企业贷款增量）', cp_none: '尚未录入信贷计划。',
     cp_year: '年度', cp_increaseHead: '计划增量', cp_increase: '计划增量（元）', cp_note: '说明', cp_version: '版本', cp_setBy: '录入人',
     cp_setAt: '录入时间', cp_history: '历史版本', cp_earlier: '早前版本（{n}）', cp_deleted: '已删除', cp_actions: '操作',
     cp_historyCaption: '{year} 年信贷计划的早前版本', cp_form: '录入信贷计划', cp_save: '保存计划',
@@ -20,7 +20,7 @@ addStrings({
     cp_deleteNote: '删除原因', cp_confirm: '确认', cp_cancel: '取消', cp_deletedDone: '已删除 {year} 年信贷计划，该年度已接受的报告期将重新评估。',
   },
   en: {
-    cp_title: 'Credit plans', cp_scroll: 'Plans by year', cp_caption: 'Credit plans by year (the inclusive increase the head office hands down)', cp_none: 'No credit plan is recorded yet.',
+    cp_title: 'Credit plans', cp_scroll: 'Plan list', cp_caption: 'Credit plans by year (the inclusive increase the head office hands down)', cp_none: 'No credit plan is recorded yet.',
     cp_year: 'Year', cp_increaseHead: 'Planned increase', cp_increase: 'Planned increase (yuan)', cp_note: 'Note', cp_version: 'Version', cp_setBy: 'Set by',
     cp_setAt: 'Set at', cp_history: 'History', cp_earlier: 'Earlier versions ({n})', cp_deleted: 'Deleted', cp_actions: 'Actions',
     cp_historyCaption: 'Earlier versions of the {year} credit plan', cp_form: 'Record a credit plan', cp_save: 'Save plan',
