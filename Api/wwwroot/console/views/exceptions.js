@@ -17,7 +17,7 @@ addStrings({
     ev_cleared: '已消除', ev_foundAgain: '再次发现', ev_filedLate: '逾期报送', actor_system: '系统',
     rc_DATA_CORRECTION: '数据更正', rc_ONE_OFF_EVENT: '一次性事件', rc_POLICY_TRANSITION: '政策过渡', rc_OTHER: '其他',
     bl_startOfYear: '年初', bl_samePeriodLastYear: '去年同期', bl_lastYearStart: '上年年初', bl_ytdMonths: '年内各月',
-    x_ageDays: '持续天数', x_select: '选择', x_selectPage: '选择本页全部', x_selected: '已选 {n} 项',
+    x_ageDays: '持续天数', x_selectPage: '选择本页全部', x_selected: '已选 {n} 项',
     x_resolveSelected: '批量办结', x_waiveSelected: '批量暂缓', x_reopenSelected: '批量重新打开',
     x_bulkResult: '批量处理结果', x_bulkSummary: '已完成 {done} 项，未完成 {refused} 项。', x_bulkDone: '已完成', x_bulkRefused: '未完成',
     x_bulkTitle: '{action}（已选 {n} 项）',
@@ -35,7 +35,7 @@ addStrings({
     ev_cleared: 'Cleared', ev_foundAgain: 'Found again', ev_filedLate: 'Filed late', actor_system: 'System',
     rc_DATA_CORRECTION: 'Data correction', rc_ONE_OFF_EVENT: 'One-off event', rc_POLICY_TRANSITION: 'Policy transition', rc_OTHER: 'Other',
     bl_startOfYear: 'Start of the year', bl_samePeriodLastYear: 'Same period last year', bl_lastYearStart: 'Start of last year', bl_ytdMonths: 'Months of the year',
-    x_ageDays: 'Age (days)', x_select: 'Select', x_selectPage: 'Select the whole page', x_selected: '{n} selected',
+    x_ageDays: 'Age (days)', x_selectPage: 'Select the whole page', x_selected: '{n} selected',
     x_resolveSelected: 'Resolve selected', x_waiveSelected: 'Waive selected', x_reopenSelected: 'Reopen selected',
     x_bulkResult: 'Bulk result', x_bulkSummary: '{done} done, {refused} refused.', x_bulkDone: 'Done', x_bulkRefused: 'Refused',
     x_bulkTitle: '{action} ({n} selected)',
@@ -160,24 +160,20 @@ async function list(main, { query, me, isCurrent }) {
           t('x_showLatest', { period: latest })) : null);
       return;
     }
-    const boxes = [];
-    const all = h('input', {
-      type: 'checkbox', 'aria-label': t('x_selectPage'),
-      onchange: () => {
-        for (const box of boxes) {
-          box.checked = all.checked;
-          if (all.checked) selected.add(box.value); else selected.delete(box.value);
+    // One listener for every row's checkbox (a page may hold 500 rows).
+    const all = h('input', { type: 'checkbox', 'aria-label': t('x_selectPage') });
+    const check = e => h('input', { type: 'checkbox', value: e.id, 'aria-label': e.id, class: 'x-row' });
+    const onSelect = event => {
+      const box = event.target;
+      if (box === all) {
+        for (const row of grid.querySelectorAll('tbody input.x-row')) {
+          row.checked = all.checked;
+          if (all.checked) selected.add(row.value); else selected.delete(row.value);
         }
-        selectionChanged();
-      },
-    });
-    const check = e => {
-      const box = h('input', {
-        type: 'checkbox', value: e.id, 'aria-label': e.id,
-        onchange: () => { if (box.checked) selected.add(e.id); else selected.delete(e.id); selectionChanged(); },
-      });
-      boxes.push(box);
-      return box;
+      } else if (box.classList?.contains('x-row')) {
+        if (box.checked) selected.add(box.value); else selected.delete(box.value);
+      }
+      selectionChanged();
     };
     const sortable = (column, label) => {
       const orders = COLUMN_SORTS[column];
@@ -195,7 +191,7 @@ async function list(main, { query, me, isCurrent }) {
       { head: sortable('severity', t('severity')), cell: e => severityOf(e) },
       { head: t('status'), cell: e => statusOf(e) },
       { head: sortable('age', t('x_ageDays')), cell: e => String(ageDays(e.createdAt)), numeric: true },
-    ], answer.items, { class: 'exceptions' });
+    ], answer.items, { class: 'exceptions', onchange: onSelect });
     for (const button of grid.querySelectorAll('thead button.x-sort')) {
       const order = COLUMN_SORTS[button.dataset.sort].find(([name]) => name === sort);
       button.closest('th').setAttribute('aria-sort', order ? order[1] : 'none');
