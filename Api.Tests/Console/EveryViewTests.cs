@@ -247,7 +247,7 @@ public sealed partial class EveryViewTests : ConsoleFixture
         // Growths as percentages with 2 decimals, the gap in signed points.
         ParsePercent(await cells.Nth(2).InnerTextAsync()).Should().Be(Math.Round(december["inclusiveGrowthYtd"]!.GetValue<decimal>(), 2, MidpointRounding.AwayFromZero));
         ParsePercent(await cells.Nth(3).InnerTextAsync()).Should().Be(Math.Round(december["totalGrowthYtd"]!.GetValue<decimal>(), 2, MidpointRounding.AwayFromZero));
-        (await cells.Nth(4).InnerTextAsync()).Should().MatchRegex(@"^[+−-][\d,]+\.\d\d 个百分点$");
+        (await cells.Nth(4).InnerTextAsync()).Should().MatchRegex(@"^([+−-][\d,]+\.\d\d|0\.00) 个百分点$");
         ParsePoints(await cells.Nth(4).InnerTextAsync()).Should().Be(Math.Round(december["growthGapPp"]!.GetValue<decimal>(), 2, MidpointRounding.AwayFromZero));
 
         // Headroom: each rule by its name in its set's scope, each figure by its unit.
@@ -284,8 +284,9 @@ public sealed partial class EveryViewTests : ConsoleFixture
 
         // The NPL chart draws the tolerance, the credit-share chart the share the year must reach, as lines.
         await Assertions.Expect(page.Locator(".chart canvas")).ToHaveCountAsync(3);
-        var lines = await page.EvaluateAsync<List<List<decimal>>>(
-            "() => [...document.querySelectorAll('.chart')].map(c => window.echarts.getInstanceByDom(c).getOption().series.flatMap(s => (s.markLine?.data ?? []).map(d => d.yAxis)))");
+        var lines = (await page.EvaluateAsync<System.Text.Json.JsonElement>(
+            "() => [...document.querySelectorAll('.chart')].map(c => window.echarts.getInstanceByDom(c).getOption().series.flatMap(s => (s.markLine?.data ?? []).map(d => d.yAxis)))"))
+            .EnumerateArray().Select(chart => chart.EnumerateArray().Select(y => y.GetDecimal()).ToList()).ToList();
         lines.Should().HaveCount(3);
         lines[1].Should().Equal(headroom.Single(i => (string?)i["rule"] == "NPL_TOLERANCE")["threshold"]!.GetValue<decimal>());
         lines[2].Should().ContainSingle();

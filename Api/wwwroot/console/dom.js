@@ -65,12 +65,12 @@ export function table(caption, columns, items, attributes = {}) {
 }
 
 /**
- * A wide table inside a box that scrolls sideways on its own: focusable (a keyboard scrolls it) and, as a group, named
- * by the table's caption (not a landmark, so that many of them never repeat a landmark's name).
+ * A wide table inside a box that scrolls sideways on its own and is focusable, so that a keyboard scrolls it. The box
+ * has no role or name of its own: the table inside is announced by its caption, and no landmark's or field's name is
+ * repeated by it.
  */
 export function scrollBox(tableElement) {
-  const name = tableElement.querySelector('caption')?.textContent ?? '';
-  return h('div', { class: 'table-box', tabindex: '0', role: 'group', 'aria-label': name || null }, tableElement);
+  return h('div', { class: 'table-box', tabindex: '0' }, tableElement);
 }
 
 /** A labelled field: label text, then the control; the label names the control. */
