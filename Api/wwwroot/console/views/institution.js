@@ -3,16 +3,12 @@
 // the support tool and its submissions; and the list of institutions the caller may see (#/institutions).
 
 import { h, replace, table, field } from '../dom.js';
-import { t, addStrings, money, number, date, named } from '../i18n.js';
+import { t, addStrings, number, date, named } from '../i18n.js';
 import { api, problemView } from '../api.js';
-<<<<<<< HEAD
-import { loading, pager, outcome, stylesheet, lastMonth, thisYear, keepQuery, ruleCatalogue, ruleName } from './common.js';
-import { creditPlans } from './credit-plans.js';
-=======
 import {
-  loading, pager, outcome, stylesheet, lastMonth, thisYear, keepQuery, ruleCatalogue, ruleSetList, scopedRule, ruleSetName, startPeriod, byUnit, amountToggle,
+  loading, pager, outcome, stylesheet, lastMonth, keepQuery, ruleCatalogue, ruleSetList, scopedRule, ruleSetName, startPeriod, byUnit, amountToggle,
 } from './common.js';
->>>>>>> oneview
+import { creditPlans } from './credit-plans.js';
 
 addStrings({
   zh: {
