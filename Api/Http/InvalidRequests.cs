@@ -59,8 +59,10 @@ internal static partial class InvalidRequests
         {
             // "$.regionCode" → regionCode; "$" or none: the body as a whole is not the JSON expected.
             var path = json.Path?.TrimStart('$').TrimStart('.');
-            return string.IsNullOrEmpty(path)
-                ? ("body", Languages.Say("请求正文不是所要求结构的 JSON 对象。", "The body is not a JSON object of the expected shape."))
+            var field = string.IsNullOrEmpty(path) ? "body" : path;
+            // Text that is not JSON is described where the parser stopped; a value of the wrong type by its field.
+            return JsonErrors.IsMalformed(json) ? (field, Languages.Say(JsonErrors.Describe(json)))
+                : string.IsNullOrEmpty(path) ? ("body", Languages.Say("请求正文不是所要求结构的 JSON 对象。", "The body is not a JSON object of the expected shape."))
                 : (path, Languages.Say($"{path} 的 JSON 类型或格式不正确。", $"{path} has the wrong JSON type or format."));
         }
 

@@ -161,11 +161,11 @@ internal static class RulesApi
             }
             catch (RuleSpecException e)
             {
-                errors["rules"] = [e.Message];
+                errors["rules"] = [Languages.Say(e.Text)];
             }
             catch (JsonException e)
             {
-                errors["rules"] = [e.Message];
+                errors["rules"] = [Languages.Say(JsonErrors.Describe(e))];
             }
         }
 
