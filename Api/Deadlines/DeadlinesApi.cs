@@ -176,7 +176,7 @@ internal static class DeadlinesApi
                 d.IsFiled ? "filed" : d.Standing == DeadlineStanding.Missing ? "overdue" : "pending", d.FiledAt))
             .OrderBy(d => d.DueDate).ThenBy(d => d.Institution, StringComparer.Ordinal).ThenBy(d => d.Obligation, StringComparer.Ordinal)
             .ToList();
-        string[] warnings = [.. new[] { calendar.WarningFor(y), calendar.WarningFor(y + 1) }.OfType<string>().Take(1)];
+        string[] warnings = [.. new[] { calendar.WarningFor(y), calendar.WarningFor(y + 1) }.OfType<LocalizedText>().Take(1).Select(w => Languages.Say(w))];
         return TypedResults.Ok(new DeadlineList(items, warnings));
     }
 

@@ -69,7 +69,8 @@ internal static partial class InvalidRequests
         var parameter = Parameter().Match(exception.Message);
         if (!parameter.Success)
         {
-            return ("body", Languages.Say("请求无法读取：" + exception.Message, exception.Message));
+            // The transport refused the body (a chunk that does not read, content cut short); its own words are English.
+            return ("body", Languages.Say("请求正文无法读取（传输不完整或格式有误）。", exception.Message));
         }
 
         var name = JsonName(parameter.Groups["name"].Value);
