@@ -161,7 +161,7 @@ internal static class TargetsApi
         IClock clock, CancellationToken ct)
     {
         TargetSpec? spec;
-        IReadOnlyDictionary<string, string[]> errors;
+        IReadOnlyDictionary<string, LocalizedText[]> errors;
         try
         {
             using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
@@ -169,12 +169,13 @@ internal static class TargetsApi
         }
         catch (JsonException e)
         {
-            return Problems.Invalid("body", "请求正文应为 JSON 格式的目标：" + e.Message, "The body is a target as JSON: " + e.Message);
+            var parser = JsonErrors.Describe(e);
+            return Problems.Invalid("body", new LocalizedText("请求正文应为 JSON 格式的目标：" + parser.Zh, "The body is a target as JSON: " + parser.En));
         }
 
         if (spec is null)
         {
-            return Problems.Invalid(errors.ToDictionary());
+            return Problems.Invalid(errors);
         }
 
         var now = clock.GetCurrentInstant();

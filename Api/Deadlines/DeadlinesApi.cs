@@ -117,11 +117,11 @@ internal static class DeadlinesApi
     {
         if (!ObligationReader.IsCode(code))
         {
-            return Problems.Invalid("code", $"code 应为 {ObligationReader.CodeRule}。", $"code is {ObligationReader.CodeRule}.");
+            return Problems.Invalid("code", $"code 应为 {ObligationReader.CodeRule.Zh}。", $"code is {ObligationReader.CodeRule.En}.");
         }
 
         Obligation? obligation;
-        IReadOnlyDictionary<string, string[]> errors;
+        IReadOnlyDictionary<string, LocalizedText[]> errors;
         try
         {
             using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
@@ -129,12 +129,13 @@ internal static class DeadlinesApi
         }
         catch (JsonException e)
         {
-            return Problems.Invalid("body", "请求正文应为 JSON 格式的报送事项：" + e.Message, "The body is an obligation as JSON: " + e.Message);
+            var parser = JsonErrors.Describe(e);
+            return Problems.Invalid("body", new LocalizedText("请求正文应为 JSON 格式的报送事项：" + parser.Zh, "The body is an obligation as JSON: " + parser.En));
         }
 
         if (obligation is null)
         {
-            return Problems.Invalid(errors.ToDictionary());
+            return Problems.Invalid(errors);
         }
 
         var outcome = await obligations.PutAsync(obligation, clock.GetCurrentInstant(), ct);
@@ -175,7 +176,7 @@ internal static class DeadlinesApi
                 d.IsFiled ? "filed" : d.Standing == DeadlineStanding.Missing ? "overdue" : "pending", d.FiledAt))
             .OrderBy(d => d.DueDate).ThenBy(d => d.Institution, StringComparer.Ordinal).ThenBy(d => d.Obligation, StringComparer.Ordinal)
             .ToList();
-        string[] warnings = [.. new[] { calendar.WarningFor(y), calendar.WarningFor(y + 1) }.OfType<string>().Take(1)];
+        string[] warnings = [.. new[] { calendar.WarningFor(y), calendar.WarningFor(y + 1) }.OfType<LocalizedText>().Take(1).Select(w => Languages.Say(w))];
         return TypedResults.Ok(new DeadlineList(items, warnings));
     }
 
@@ -292,9 +293,13 @@ internal static class DeadlinesApi
         {
             content = CalendarFile.ReadYear(await reader.ReadToEndAsync(ct));
         }
-        catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
+        catch (CalendarFormatException e)
         {
-            return Problems.Invalid("body", "请求正文应为 {notice?, holidays: [{name, dates}], workdays: [dates]}，日期格式 yyyy-MM-dd：" + e.Message, "The body is {notice?, holidays: [{name, dates}], workdays: [dates]} with dates yyyy-MM-dd: " + e.Message);
+            return Problems.Invalid("body", CalendarBodyError(e.Text));
+        }
+        catch (JsonException e)
+        {
+            return Problems.Invalid("body", CalendarBodyError(JsonErrors.Describe(e)));
         }
 
         var errors = new Dictionary<string, string[]>();
@@ -312,6 +317,11 @@ internal static class DeadlinesApi
         await calendars.PutAsync(year, content, clock.GetCurrentInstant(), ct);
         return Results.Content(CalendarFile.WriteYear(content), "application/json; charset=utf-8");
     }
+
+    /// <summary>What a calendar year's body is, and <paramref name="why"/> the one sent is not.</summary>
+    private static LocalizedText CalendarBodyError(LocalizedText why) => new(
+        "请求正文应为 {notice?, holidays: [{name, dates}], workdays: [dates]}，日期格式 yyyy-MM-dd：" + why.Zh,
+        "The body is {notice?, holidays: [{name, dates}], workdays: [dates]} with dates yyyy-MM-dd: " + why.En);
 
     private static async Task<Ok<ReminderList>> Reminders(
         string? institution, [Range(AcceptedRanges.FirstYear, AcceptedRanges.LastYear, ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.YearError))] int? year, Caller caller, DeadlineStore deadlines, CancellationToken ct) =>

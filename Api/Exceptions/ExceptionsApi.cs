@@ -231,8 +231,14 @@ internal static class ExceptionsApi
 
         public override bool IsValid(object? value) => value is null || (value is string[] statuses && statuses.All(s => Names.Contains(s, StringComparer.Ordinal)));
 
-        public override string FormatErrorMessage(string name) =>
-            $"{name} is one of {string.Join(", ", Names)}; repeat the parameter for more than one ({name}=open&{name}=explained), never a comma.";
+        public override string FormatErrorMessage(string name)
+        {
+            // The parameter as a client writes it in the query (status), not as the property is named (Status).
+            var parameter = JsonNamingPolicy.CamelCase.ConvertName(name);
+            return Languages.Say(
+                $"{name} 应为以下之一：{string.Join("、", Names)}；多个状态请重复该参数（{parameter}=open&{parameter}=explained），不要用逗号分隔。",
+                $"{name} is one of {string.Join(", ", Names)}; repeat the parameter for more than one ({parameter}=open&{parameter}=explained), never a comma.");
+        }
     }
 
     private static async Task<Ok<ListAnswer<ExceptionView>>> List(
@@ -352,16 +358,16 @@ internal static class ExceptionsApi
         {
             if (ids.Count is 0 or > MaxBulkIds)
             {
-                errors["ids"] = [$"ids holds from 1 to {MaxBulkIds} exception ids."];
+                errors["ids"] = [Languages.Say($"ids 应含 1 至 {MaxBulkIds} 个监测事项编号。", $"ids holds from 1 to {MaxBulkIds} exception ids.")];
             }
             else if (ids.Any(string.IsNullOrEmpty))
             {
-                errors["ids"] = ["ids holds exception ids, each a non-empty string."];
+                errors["ids"] = [Languages.Say("ids 应为监测事项编号，每个都是非空字符串。", "ids holds exception ids, each a non-empty string.")];
             }
             // Two spellings of one id ("7" and "07") name the same exception twice.
             else if (ids.GroupBy(i => Formats.TryId(i!, out var id) ? Formats.Id(id) : i, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } repeated)
             {
-                errors["ids"] = [$"ids holds each exception once; {repeated.First()} is repeated."];
+                errors["ids"] = [Languages.Say($"ids 中每个监测事项只能出现一次；{repeated.First()} 重复出现。", $"ids holds each exception once; {repeated.First()} is repeated.")];
             }
         }
 

@@ -1,3 +1,4 @@
+using Compliance.Api.Http;
 using Compliance.Data;
 
 namespace Compliance.Api.Health;
@@ -14,7 +15,7 @@ internal static class HealthApi
         group.MapGet("/ready", Ready).WithName("Ready").WithSummary("Readiness").WithDescription("The database answers; 503 while it does not. No key needed.").Produces<HealthView>(200).ProducesProblem(503);
     }
 
-    private static async Task<IResult> Ready(Db db, CancellationToken ct)
+    private static async Task<IResult> Ready(Db db, ILogger<HealthView> log, CancellationToken ct)
     {
         try
         {
@@ -23,7 +24,9 @@ internal static class HealthApi
         }
         catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException)
         {
-            return Results.Problem(detail: "The database does not answer: " + e.Message, statusCode: 503, title: "Service unavailable", type: "/problems/unavailable");
+            // The database's own words (a file, a server name) go to the log: anyone may ask this without a key.
+            log.DatabaseUnavailable(e.GetType().Name, e.Message);
+            return Problems.Of(Problems.Unavailable, "数据库无应答，服务暂不能处理请求。", "The database does not answer; the service cannot serve requests for now.");
         }
     }
 }

@@ -59,15 +59,18 @@ internal static partial class InvalidRequests
         {
             // "$.regionCode" → regionCode; "$" or none: the body as a whole is not the JSON expected.
             var path = json.Path?.TrimStart('$').TrimStart('.');
-            return string.IsNullOrEmpty(path)
-                ? ("body", Languages.Say("请求正文不是所要求结构的 JSON 对象。", "The body is not a JSON object of the expected shape."))
+            var field = string.IsNullOrEmpty(path) ? "body" : path;
+            // Text that is not JSON is described where the parser stopped; a value of the wrong type by its field.
+            return JsonErrors.IsMalformed(json) ? (field, Languages.Say(JsonErrors.Describe(json)))
+                : string.IsNullOrEmpty(path) ? ("body", Languages.Say("请求正文不是所要求结构的 JSON 对象。", "The body is not a JSON object of the expected shape."))
                 : (path, Languages.Say($"{path} 的 JSON 类型或格式不正确。", $"{path} has the wrong JSON type or format."));
         }
 
         var parameter = Parameter().Match(exception.Message);
         if (!parameter.Success)
         {
-            return ("body", Languages.Say("请求无法读取：" + exception.Message, exception.Message));
+            // The transport refused the body (a chunk that does not read, content cut short); its own words are English.
+            return ("body", Languages.Say("请求正文无法读取（传输不完整或格式有误）。", exception.Message));
         }
 
         var name = JsonName(parameter.Groups["name"].Value);

@@ -129,6 +129,17 @@ internal static class Problems
     public static ProblemHttpResult Invalid(string field, string zh, string en) =>
         Invalid(new Dictionary<string, string[]> { [field] = [Languages.Say(zh, en)] });
 
+    /// <summary>400 for one field, its <paramref name="message"/> in the request's language.</summary>
+    public static ProblemHttpResult Invalid(string field, LocalizedText message) =>
+        Invalid(new Dictionary<string, string[]> { [field] = [Languages.Say(message)] });
+
+    /// <summary>400 with the errors a reader of the Engine wrote in both languages, each message in the request's language.</summary>
+    public static ProblemHttpResult Invalid(IReadOnlyDictionary<string, LocalizedText[]> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        return Invalid(errors.ToDictionary(e => e.Key, e => e.Value.Select(m => Languages.Say(m)).ToArray()));
+    }
+
     /// <summary>Maps <c>GET /problems/{kind}</c>: a short page explaining each kind, in the request's language.</summary>
     public static void MapProblems(this IEndpointRouteBuilder routes)
     {

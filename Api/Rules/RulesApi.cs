@@ -98,8 +98,8 @@ internal static class RulesApi
         IReadOnlyList<RuleSpec>? Rules,
         [property: Required(ErrorMessageResourceType = typeof(RulesApi), ErrorMessageResourceName = nameof(RulesApi.ScopeError)), OneOf("cbirc", "pboc", ErrorMessageResourceType = typeof(RulesApi), ErrorMessageResourceName = nameof(RulesApi.ScopeError))] string? Scope = null,
         LocalizedText? Name = null,
-        [property: NameText, StringLength(200)] string? Authority = null,
-        [property: FreeText, StringLength(400)] string? Source = null);
+        [property: NameText, StringLength(200, ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.LengthError))] string? Authority = null,
+        [property: FreeText, StringLength(400, ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.LengthError))] string? Source = null);
 
     internal static string ScopeError => Languages.Say(
         "scope 为该规则集各规则所读取的口径：cbirc（单户授信1000万元及以下）或 pboc（单户授信小于1000万元）。",
@@ -161,11 +161,11 @@ internal static class RulesApi
             }
             catch (RuleSpecException e)
             {
-                errors["rules"] = [e.Message];
+                errors["rules"] = [Languages.Say(e.Text)];
             }
             catch (JsonException e)
             {
-                errors["rules"] = [e.Message];
+                errors["rules"] = [Languages.Say(JsonErrors.Describe(e))];
             }
         }
 

@@ -70,7 +70,7 @@ public sealed class TargetStore(Db db)
         {
             var id = element.GetProperty("id").GetString()!;
             var spec = TargetReader.Read(element, out var errors)
-                ?? throw new InvalidDataException($"targets.json: {id}: {string.Join(" ", errors.Values.SelectMany(e => e))}");
+                ?? throw new InvalidDataException($"targets.json: {id}: {string.Join(" ", errors.Values.SelectMany(e => e).Select(t => t.En))}");
             return (id, spec);
         })];
     }
@@ -108,7 +108,7 @@ public sealed class TargetStore(Db db)
     {
         using var document = JsonDocument.Parse(row.Definition);
         var spec = TargetReader.Read(document.RootElement, out var errors)
-            ?? throw new InvalidDataException($"The stored target {row.Id} version {row.Version} is invalid: {string.Join(" ", errors.Values.SelectMany(e => e))}");
+            ?? throw new InvalidDataException($"The stored target {row.Id} version {row.Version} is invalid: {string.Join(" ", errors.Values.SelectMany(e => e).Select(t => t.En))}");
         return new StoredTarget(row.Id, (int)row.Version, spec, row.CreatedAt, row.CreatedBy);
     }
 

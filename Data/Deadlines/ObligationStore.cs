@@ -57,7 +57,7 @@ public sealed class ObligationStore(Db db)
         {
             var code = item.GetProperty("code").GetString()!;
             var obligation = ObligationReader.Read(code, item, out var errors)
-                ?? throw new InvalidDataException($"obligations.json: {code}: {string.Join(" ", errors.SelectMany(e => e.Value))}");
+                ?? throw new InvalidDataException($"obligations.json: {code}: {string.Join(" ", errors.SelectMany(e => e.Value).Select(t => t.En))}");
             await connection.ExecuteAsync(new CommandDefinition(connection.Sql(InsertMissingSql), Parameters(obligation, now), transaction, cancellationToken: ct));
         }
 

@@ -60,7 +60,9 @@ public sealed class TargetMeasureTests
     public void Parse_Refuses(string? text, string because)
     {
         TargetMeasure.Parse(text, out var error).Should().BeNull();
-        error.Should().StartWith("measure").And.Contain(because);
+        error!.En.Should().StartWith("measure").And.Contain(because);
+        error.Zh.Should().StartWith("measure");
+        error.ShouldBeInBothLanguages();
     }
 
     [Test]

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Compliance.Engine.Analytics;
 using Compliance.Engine.Indicators;
+using Compliance.Engine.Rules;
 
 namespace Compliance.Engine.Tests.Analytics;
 
@@ -12,7 +13,7 @@ public sealed class TargetReaderTests
          "measure": "growthPct(totalBalance)", "op": ">=", "value": 10}
         """;
 
-    private static TargetSpec? Read(string json, out IReadOnlyDictionary<string, string[]> errors)
+    private static TargetSpec? Read(string json, out IReadOnlyDictionary<string, LocalizedText[]> errors)
     {
         using var document = JsonDocument.Parse(json);
         return TargetReader.Read(document.RootElement, out errors);
@@ -132,6 +133,17 @@ public sealed class TargetReaderTests
     {
         Read(With(changes), out var errors).Should().BeNull();
         errors.Should().ContainKey(field);
+        errors[field].Should().ContainSingle().Which.ShouldBeInBothLanguages();
+    }
+
+    [Test]
+    public void Refuses_AVersusMeasure_NamingItInBothLanguages()
+    {
+        Read(With("""{"value": "<absent>", "versus": {"population": {}, "measure": "speed(totalBalance)"}}"""), out var errors).Should().BeNull();
+
+        var message = errors["versus.measure"].Single();
+        message.En.Should().Be("versus.measure: 'speed' is not a measure; one of growthPct, increase, cumulative, shareChangePp, change.");
+        message.Zh.Should().Be("versus.measure：“speed”不是可用的度量，应为 growthPct、increase、cumulative、shareChangePp、change 之一。");
     }
 
     [Test]
@@ -139,5 +151,6 @@ public sealed class TargetReaderTests
     {
         Read("[]", out var errors).Should().BeNull();
         errors.Should().ContainKey("body");
+        errors["body"].Single().ShouldBeInBothLanguages();
     }
 }

@@ -18,7 +18,7 @@ public sealed class TargetSeedTests
         using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory!.FullName, "db", "seed", "targets.json")));
         var targets = document.RootElement.GetProperty("targets").EnumerateArray().ToDictionary(
             t => t.GetProperty("id").GetString()!,
-            t => TargetReader.Read(t, out var errors) ?? throw new AssertionException(string.Join(" ", errors.Values.SelectMany(e => e))));
+            t => TargetReader.Read(t, out var errors) ?? throw new AssertionException(string.Join(" ", errors.Values.SelectMany(e => e).Select(t => t.En))));
 
         targets.Keys.Should().BeEquivalentTo(
             "linyi-operating-increase", "linyi-inclusive-disbursed", "shandong-operating-increase", "shandong-inclusive-disbursed", "luliang-total-growth",

@@ -158,7 +158,8 @@ public sealed class CalendarFileTests
 
         var read = () => CalendarFile.ReadYear(json);
 
-        read.Should().Throw<FormatException>().WithMessage($"*'{date}'*");
+        var refusal = read.Should().Throw<CalendarFormatException>().WithMessage($"*'{date}'*").Which.Text;
+        refusal.Zh.Should().Be($"“{date}”不是日期（yyyy-MM-dd）。");
     }
 
     [TestCase("2024-02-30")]

@@ -107,6 +107,17 @@ public sealed class DueDateRuleTests
         parse.Should().Throw<FormatException>();
     }
 
+    [TestCase("endOfQuarter(2)", "“endOfQuarter(2)”不是截止日规则")]
+    [TestCase("endOfMonth(13)", "“endOfMonth(13)”不是有效的截止日规则")]
+    public void Parse_RuleThatDoesNotRead_SaysWhyInBothLanguages(string text, string chinese)
+    {
+        var parse = () => DueDateRule.Parse(text);
+
+        var refusal = parse.Should().Throw<CalendarFormatException>().WithMessage($"'{text}' is not a*").Which.Text;
+        refusal.Zh.Should().StartWith(chinese);
+        refusal.ShouldBeInBothLanguages();
+    }
+
     [TestCase("endOfMonth(0)")]
     [TestCase("endOfMonth(13)")]
     [TestCase("dayOfMonth(0, 1)")]

@@ -67,6 +67,7 @@ public sealed class ObligationReaderTests
         Read(code, WorkReport, out var errors).Should().BeNull();
 
         errors.Keys.Should().Equal(field);
+        errors[field].Single().ShouldBeInBothLanguages();
     }
 
     [TestCase("\"due\": \"nthWorkingDay(7, 5)\"", "\"due\": \"endOfQuarter(2)\"", "due")]
@@ -116,6 +117,7 @@ public sealed class ObligationReaderTests
 
         obligation.Should().BeNull();
         errors.Keys.Should().Equal(field);
+        errors[field].Should().ContainSingle().Which.ShouldBeInBothLanguages();
     }
 
     [TestCase("endOfMonth(1)")]
@@ -144,7 +146,8 @@ public sealed class ObligationReaderTests
         Read("LEDGER_MONTHLY", Ledger.Replace("FILED_BY", "submission", StringComparison.Ordinal), out var read)!.FiledBy.Should().Be("submission");
 
         refused.Keys.Should().Equal("filedBy");
-        refused["filedBy"].Single().Should().Contain("cannot change");
+        refused["filedBy"].Single().En.Should().Contain("cannot change");
+        refused["filedBy"].Single().Zh.Should().Contain("不能更改");
         read.Should().BeEmpty();
     }
 
@@ -156,6 +159,20 @@ public sealed class ObligationReaderTests
         Read("FOUR_LISTS", body, out var errors).Should().BeNull();
 
         errors.Keys.Should().Equal("body");
+        errors["body"].Single().ShouldBeInBothLanguages();
+    }
+
+    [Test]
+    public void Read_DueMalformed_SaysWhatDueIsInBothLanguages()
+    {
+        Read("WORK_REPORT_MIDYEAR", WorkReport.Replace("nthWorkingDay(7, 5)", "endOfQuarter(2)", StringComparison.Ordinal), out var errors).Should().BeNull();
+
+        var message = errors["due"].Single();
+        using (new AssertionScope())
+        {
+            message.En.Should().Be("due is endOfMonth(M), dayOfMonth(M, D), nthWorkingDay(M, N) or afterPeriod(D): M 1–12, D 1–31 (1–28 for afterPeriod), N 1–23.");
+            message.Zh.Should().Be("due 应为 endOfMonth(M)、dayOfMonth(M, D)、nthWorkingDay(M, N) 或 afterPeriod(D)：M 为 1–12，D 为 1–31（afterPeriod 为 1–28），N 为 1–23。");
+        }
     }
 
     [Test]
@@ -166,7 +183,7 @@ public sealed class ObligationReaderTests
         errors.Keys.Should().BeEquivalentTo("name", "regionPrefix", "years", "due");
     }
 
-    private static Obligation? Read(string code, string json, out IReadOnlyDictionary<string, string[]> errors)
+    private static Obligation? Read(string code, string json, out IReadOnlyDictionary<string, LocalizedText[]> errors)
     {
         using var document = JsonDocument.Parse(json);
         return ObligationReader.Read(code, document.RootElement, out errors);

@@ -163,7 +163,9 @@ public sealed class WorkingDayCalendarTests
         using (new AssertionScope())
         {
             calendar.Knows(year).Should().BeFalse();
-            warning.Should().NotBeNull().And.Contain(year.ToString(System.Globalization.CultureInfo.InvariantCulture)).And.Contain("weekends");
+            warning!.En.Should().Contain(year.ToString(System.Globalization.CultureInfo.InvariantCulture)).And.Contain("weekends");
+            warning.Zh.Should().Contain(year.ToString(System.Globalization.CultureInfo.InvariantCulture)).And.Contain("周末");
+            warning.ShouldBeInBothLanguages();
         }
     }
 

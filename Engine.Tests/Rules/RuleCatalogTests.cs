@@ -47,7 +47,8 @@ public sealed class RuleCatalogTests
     {
         var create = () => RuleCatalog.Create(new RuleSpec(id, null));
 
-        create.Should().Throw<RuleSpecException>();
+        var refusal = create.Should().Throw<RuleSpecException>().Which.Text;
+        refusal.Should().Be(new LocalizedText($"未知的规则“{id}”。", $"Unknown rule '{id}'."));
     }
 
     [TestCase("BASELINE_MISSING")]
@@ -56,7 +57,7 @@ public sealed class RuleCatalogTests
     {
         var create = () => RuleCatalog.Create(new RuleSpec(id, null));
 
-        create.Should().Throw<RuleSpecException>();
+        create.Should().Throw<RuleSpecException>().Which.Text.ShouldBeInBothLanguages();
     }
 
     [TestCase("NPL_TOLERANCE", "tolerance")]
@@ -70,7 +71,9 @@ public sealed class RuleCatalogTests
 
         var create = () => RuleCatalog.Create(spec);
 
-        create.Should().Throw<RuleSpecException>().WithMessage($"*{parameter}*");
+        var refusal = create.Should().Throw<RuleSpecException>().WithMessage($"*{parameter}*").Which.Text;
+        refusal.Zh.Should().Contain(parameter);
+        refusal.ShouldBeInBothLanguages();
     }
 
     [TestCase("INCLUSIVE_GROWTH", "basis", "\"monthly\"")]
@@ -97,7 +100,10 @@ public sealed class RuleCatalogTests
 
         var create = () => RuleCatalog.Create(spec);
 
-        create.Should().Throw<RuleSpecException>();
+        var refusal = create.Should().Throw<RuleSpecException>().Which.Text;
+        refusal.Zh.Should().Contain($"{id} 的参数 {parameter}");
+        refusal.En.Should().StartWith($"Parameter {parameter} of {id} must be");
+        refusal.ShouldBeInBothLanguages();
     }
 
     [TestCase("50.00", RuleOutcome.Pass)]
@@ -254,7 +260,7 @@ public sealed class RuleCatalogTests
 
         var validate = () => RuleCatalog.Validate(spec);
 
-        validate.Should().Throw<RuleSpecException>().WithMessage("*NPL_TOLERANCE*");
+        validate.Should().Throw<RuleSpecException>().WithMessage("*NPL_TOLERANCE*").Which.Text.Zh.Should().Be("规则 NPL_TOLERANCE 在规则集中出现了两次。");
     }
 
     [TestCase("MAGIC")]

@@ -119,7 +119,9 @@ public sealed class RulePopulationTests
 
         var validate = () => RuleCatalog.Validate(spec);
 
-        validate.Should().Throw<RuleSpecException>().WithMessage($"*appliesTo of INCLUSIVE_GROWTH*{expected}*");
+        var refusal = validate.Should().Throw<RuleSpecException>().WithMessage($"*appliesTo of INCLUSIVE_GROWTH*{expected}*").Which.Text;
+        refusal.Zh.Should().StartWith("INCLUSIVE_GROWTH 的 appliesTo");
+        refusal.ShouldBeInBothLanguages();
     }
 
     [Test]
@@ -129,7 +131,7 @@ public sealed class RulePopulationTests
 
         var validate = () => RuleCatalog.Validate(spec);
 
-        validate.Should().Throw<RuleSpecException>().WithMessage("BASELINE_MISSING takes no appliesTo or years*");
+        validate.Should().Throw<RuleSpecException>().WithMessage("BASELINE_MISSING takes no appliesTo or years*").Which.Text.ShouldBeInBothLanguages();
     }
 
     [TestCase(2023, 2022)]
@@ -141,7 +143,7 @@ public sealed class RulePopulationTests
 
         var validate = () => RuleCatalog.Validate(spec);
 
-        validate.Should().Throw<RuleSpecException>().WithMessage("years of CREDIT_PLAN is {from, to?}*");
+        validate.Should().Throw<RuleSpecException>().WithMessage("years of CREDIT_PLAN is {from, to?}*").Which.Text.ShouldBeInBothLanguages();
     }
 
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();

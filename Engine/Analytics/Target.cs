@@ -82,14 +82,16 @@ public static partial class TargetReader
     /// <summary>The first and last year a target may be for.</summary>
     public const int FirstYear = 2000, LastYear = 2100;
 
-    /// <summary>The target of <paramref name="body"/>, or <c>null</c> with each wrong field in <paramref name="errors"/>.</summary>
-    public static TargetSpec? Read(JsonElement body, out IReadOnlyDictionary<string, string[]> errors)
+    /// <summary>The target of <paramref name="body"/>, or <c>null</c> with each wrong field in <paramref name="errors"/>, each message in both languages.</summary>
+    public static TargetSpec? Read(JsonElement body, out IReadOnlyDictionary<string, LocalizedText[]> errors)
     {
-        var wrong = new Dictionary<string, string[]>();
+        var wrong = new Dictionary<string, LocalizedText[]>();
         errors = wrong;
         if (body.ValueKind != JsonValueKind.Object)
         {
-            wrong["body"] = ["The body is a JSON object: {name, source, jurisdiction, year, population, measure, op, value | versus, scope}."];
+            wrong["body"] = [new(
+                "请求正文应为 JSON 对象：{name, source, jurisdiction, year, population, measure, op, value | versus, scope}。",
+                "The body is a JSON object: {name, source, jurisdiction, year, population, measure, op, value | versus, scope}.")];
             return null;
         }
 
@@ -98,7 +100,7 @@ public static partial class TargetReader
             // id, version, createdAt, createdBy and unit are what an answer adds (the unit follows from the measure): a target read back may be sent again.
             if (property.Name is not ("id" or "version" or "createdAt" or "createdBy" or "unit" or "name" or "source" or "jurisdiction" or "year" or "population" or "measure" or "op" or "value" or "versus" or "scope"))
             {
-                wrong[property.Name] = [$"'{property.Name}' is not a field of a target."];
+                wrong[property.Name] = [new($"“{property.Name}”不是目标的字段。", $"'{property.Name}' is not a field of a target.")];
             }
         }
 
@@ -108,7 +110,7 @@ public static partial class TargetReader
         {
             if (sourceElement.ValueKind != JsonValueKind.String || sourceElement.GetString()!.Length > 400)
             {
-                wrong["source"] = ["source is text of at most 400 characters."];
+                wrong["source"] = [new("source 应为不超过 400 个字符的文本。", "source is text of at most 400 characters.")];
             }
             else
             {
@@ -119,7 +121,7 @@ public static partial class TargetReader
         string? jurisdiction = null;
         if (!body.TryGetProperty("jurisdiction", out var j) || j.ValueKind != JsonValueKind.String || !JurisdictionForm().IsMatch(j.GetString()!))
         {
-            wrong["jurisdiction"] = ["jurisdiction is \"\" (national) or a region prefix of 2, 4 or 6 digits."];
+            wrong["jurisdiction"] = [new("jurisdiction 应为 \"\"（全国）或 2、4、6 位的行政区划代码前缀。", "jurisdiction is \"\" (national) or a region prefix of 2, 4 or 6 digits.")];
         }
         else
         {
@@ -129,7 +131,7 @@ public static partial class TargetReader
         int year = 0;
         if (!body.TryGetProperty("year", out var y) || y.ValueKind != JsonValueKind.Number || !y.TryGetInt32(out year) || year is < FirstYear or > LastYear)
         {
-            wrong["year"] = [$"year is a year from {FirstYear} to {LastYear}."];
+            wrong["year"] = [new($"year 应为 {FirstYear} 至 {LastYear} 的年份。", $"year is a year from {FirstYear} to {LastYear}.")];
         }
 
         var population = ReadPopulation(body, "population", wrong);
@@ -138,7 +140,7 @@ public static partial class TargetReader
         string? op = null;
         if (!body.TryGetProperty("op", out var o) || o.ValueKind != JsonValueKind.String || !TargetSpec.Ops.Contains(o.GetString()))
         {
-            wrong["op"] = ["op is \">=\" or \">\"."];
+            wrong["op"] = [new("op 应为 \">=\" 或 \">\"。", "op is \">=\" or \">\".")];
         }
         else
         {
@@ -151,13 +153,15 @@ public static partial class TargetReader
         TargetVersus? versus = null;
         if (hasValue == hasVersus)
         {
-            wrong["value"] = ["A target has either value (a number) or versus ({population, measure}), not both nor neither."];
+            wrong["value"] = [new(
+                "目标应填写 value（数值）或 versus（{population, measure}）二者之一，不能都填，也不能都不填。",
+                "A target has either value (a number) or versus ({population, measure}), not both nor neither.")];
         }
         else if (hasValue)
         {
             if (v.ValueKind != JsonValueKind.Number || !v.TryGetDecimal(out var number))
             {
-                wrong["value"] = ["value is a number."];
+                wrong["value"] = [new("value 应为数值。", "value is a number.")];
             }
             else
             {
@@ -166,7 +170,7 @@ public static partial class TargetReader
         }
         else if (vs.ValueKind != JsonValueKind.Object)
         {
-            wrong["versus"] = ["versus is {population, measure}."];
+            wrong["versus"] = [new("versus 应为 {population, measure}。", "versus is {population, measure}.")];
         }
         else
         {
@@ -174,7 +178,8 @@ public static partial class TargetReader
             {
                 if (property.Name is not ("population" or "measure"))
                 {
-                    wrong["versus." + property.Name] = [$"'{property.Name}' is not a field of versus: {{population, measure}}."];
+                    wrong["versus." + property.Name] = [new(
+                        $"“{property.Name}”不是 versus 的字段；versus 为 {{population, measure}}。", $"'{property.Name}' is not a field of versus: {{population, measure}}.")];
                 }
             }
 
@@ -191,11 +196,13 @@ public static partial class TargetReader
         var hasScope = body.TryGetProperty("scope", out var s) && s.ValueKind != JsonValueKind.Null;
         if (hasScope && (s.ValueKind != JsonValueKind.String || s.GetString() is not ("cbirc" or "pboc")))
         {
-            wrong["scope"] = ["scope is cbirc (单户授信1000万元及以下) or pboc (单户授信小于1000万元)."];
+            wrong["scope"] = [new(
+                "scope 应为 cbirc（单户授信1000万元及以下）或 pboc（单户授信小于1000万元）。", "scope is cbirc (单户授信1000万元及以下) or pboc (单户授信小于1000万元).")];
         }
         else if (perScope && !hasScope)
         {
-            wrong["scope"] = ["scope (cbirc or pboc) is required: the measure names an inclusive indicator."];
+            wrong["scope"] = [new(
+                "scope 为必填项（cbirc 或 pboc）：measure 含有普惠类指标，其数值取决于统计口径。", "scope (cbirc or pboc) is required: the measure names an inclusive indicator.")];
         }
         else if (perScope)
         {
@@ -210,38 +217,40 @@ public static partial class TargetReader
         return new TargetSpec(name!, source, jurisdiction!, year, population!, measure!, op!, value, versus, scope);
     }
 
-    private static LocalizedText? ReadName(JsonElement body, Dictionary<string, string[]> wrong)
+    private static LocalizedText? ReadName(JsonElement body, Dictionary<string, LocalizedText[]> wrong)
     {
-        const string Error = "name is {zh, en}, each 1–200 characters.";
+        var error = new LocalizedText("name 应为 {zh, en}，各 1–200 个字符。", "name is {zh, en}, each 1–200 characters.");
         if (!body.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.Object
             || !name.TryGetProperty("zh", out var zh) || zh.ValueKind != JsonValueKind.String || zh.GetString()!.Length is 0 or > 200
             || !name.TryGetProperty("en", out var en) || en.ValueKind != JsonValueKind.String || en.GetString()!.Length is 0 or > 200
             || name.EnumerateObject().Any(p => p.Name is not ("zh" or "en")))
         {
-            wrong["name"] = [Error];
+            wrong["name"] = [error];
             return null;
         }
 
         return new LocalizedText(zh.GetString()!, en.GetString()!);
     }
 
-    private static TargetMeasure? ReadMeasure(JsonElement body, string field, Dictionary<string, string[]> wrong)
+    private static TargetMeasure? ReadMeasure(JsonElement body, string field, Dictionary<string, LocalizedText[]> wrong)
     {
         var text = body.TryGetProperty(field[(field.LastIndexOf('.') + 1)..], out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
-        var measure = TargetMeasure.Parse(text, out var error);
+        var measure = TargetMeasure.Parse(text, field, out var error);
         if (measure is null)
         {
-            wrong[field] = [field + error!["measure".Length..]];
+            wrong[field] = [error!];
         }
 
         return measure;
     }
 
-    private static TargetPopulation? ReadPopulation(JsonElement body, string field, Dictionary<string, string[]> wrong)
+    private static TargetPopulation? ReadPopulation(JsonElement body, string field, Dictionary<string, LocalizedText[]> wrong)
     {
         if (!body.TryGetProperty(field[(field.LastIndexOf('.') + 1)..], out var population) || population.ValueKind != JsonValueKind.Object)
         {
-            wrong[field] = [$"{field} is {{}} for the whole jurisdiction, or any of {{categories: [...], localLegalPerson: true|false}}."];
+            wrong[field] = [new(
+                $"{field} 应为 {{}}（辖区内全部机构），或含有 {{categories: [...], localLegalPerson: true|false}} 中的任意成员。",
+                $"{field} is {{}} for the whole jurisdiction, or any of {{categories: [...], localLegalPerson: true|false}}.")];
             return null;
         }
 
@@ -259,18 +268,22 @@ public static partial class TargetReader
                     categories = [.. property.Value.EnumerateArray().Select(c => c.GetString()!).Distinct()];
                     break;
                 case "categories":
-                    wrong[field + ".categories"] = [$"{field}.categories lists at least one of {string.Join(", ", InstitutionCategory.All)}."];
+                    wrong[field + ".categories"] = [new(
+                        $"{field}.categories 应列出以下至少一项：{string.Join("、", InstitutionCategory.All)}。",
+                        $"{field}.categories lists at least one of {string.Join(", ", InstitutionCategory.All)}.")];
                     valid = false;
                     break;
                 case "localLegalPerson" when property.Value.ValueKind is JsonValueKind.True or JsonValueKind.False:
                     local = property.Value.GetBoolean();
                     break;
                 case "localLegalPerson":
-                    wrong[field + ".localLegalPerson"] = [$"{field}.localLegalPerson is true or false."];
+                    wrong[field + ".localLegalPerson"] = [new($"{field}.localLegalPerson 应为 true 或 false。", $"{field}.localLegalPerson is true or false.")];
                     valid = false;
                     break;
                 default:
-                    wrong[field + "." + property.Name] = [$"'{property.Name}' is not a field of a population: {{categories, localLegalPerson}}."];
+                    wrong[field + "." + property.Name] = [new(
+                        $"“{property.Name}”不是 population 的字段；population 的成员为 categories、localLegalPerson。",
+                        $"'{property.Name}' is not a field of a population: {{categories, localLegalPerson}}.")];
                     valid = false;
                     break;
             }

@@ -46,19 +46,25 @@ public sealed partial record TargetMeasure(TargetMeasureKind Kind, Indicator Ind
     /// <summary>The decimals its figures are rounded to on output: 4 for percentages and percentage points, else 2 (yuan, and projected counts).</summary>
     public int Decimals => Unit.IsPercentage() ? 4 : 2;
 
-    /// <summary>The measure, or <c>null</c> with what is wrong in <paramref name="error"/>.</summary>
-    public static TargetMeasure? Parse(string? text, out string? error)
+    /// <summary>The measure, or <c>null</c> with what is wrong in <paramref name="error"/>, in both languages.</summary>
+    public static TargetMeasure? Parse(string? text, out LocalizedText? error) => Parse(text, "measure", out error);
+
+    /// <summary>The measure, or <c>null</c> with what is wrong in <paramref name="error"/>, naming the measure <paramref name="field"/> (<c>versus.measure</c>).</summary>
+    public static TargetMeasure? Parse(string? text, string field, out LocalizedText? error)
     {
         error = null;
         var match = text is null ? null : Form().Match(text);
         if (match is null || !match.Success)
         {
-            error = "measure is one of growthPct(indicator), increase(indicator), cumulative(flow), shareChangePp(numerator, denominator), change(indicator).";
+            error = new(
+                $"{field} 应为以下之一：growthPct(指标)、increase(指标)、cumulative(流量指标)、shareChangePp(分子指标, 分母指标)、change(指标)。",
+                $"{field} is one of growthPct(indicator), increase(indicator), cumulative(flow), shareChangePp(numerator, denominator), change(indicator).");
             return null;
         }
 
+        var name = match.Groups["name"].Value;
         var names = match.Groups["arguments"].Value.Split(',', StringSplitOptions.TrimEntries);
-        var (kind, arity) = match.Groups["name"].Value switch
+        var (kind, arity) = name switch
         {
             "growthPct" => (TargetMeasureKind.GrowthPct, 1),
             "increase" => (TargetMeasureKind.Increase, 1),
@@ -69,22 +75,28 @@ public sealed partial record TargetMeasure(TargetMeasureKind Kind, Indicator Ind
         };
         if (kind is null)
         {
-            error = $"measure: '{match.Groups["name"].Value}' is not a measure; one of growthPct, increase, cumulative, shareChangePp, change.";
+            error = new(
+                $"{field}：“{name}”不是可用的度量，应为 growthPct、increase、cumulative、shareChangePp、change 之一。",
+                $"{field}: '{name}' is not a measure; one of growthPct, increase, cumulative, shareChangePp, change.");
             return null;
         }
 
         if (names.Length != arity)
         {
-            error = $"measure: {match.Groups["name"].Value} takes {(arity == 1 ? "one indicator" : "two indicators")}.";
+            error = new(
+                $"{field}：{name} 须有{(arity == 1 ? "一个" : "两个")}指标。",
+                $"{field}: {name} takes {(arity == 1 ? "one indicator" : "two indicators")}.");
             return null;
         }
 
         var indicators = new List<Indicator>();
-        foreach (var name in names)
+        foreach (var argument in names)
         {
-            if (Indicator.All.FirstOrDefault(i => i.JsonName == name) is not { } indicator)
+            if (Indicator.All.FirstOrDefault(i => i.JsonName == argument) is not { } indicator)
             {
-                error = $"measure: '{name}' is not an indicator; one of {string.Join(", ", Indicator.All.Select(i => i.JsonName))}.";
+                error = new(
+                    $"{field}：“{argument}”不是指标，应为以下之一：{string.Join("、", Indicator.All.Select(i => i.JsonName))}。",
+                    $"{field}: '{argument}' is not an indicator; one of {string.Join(", ", Indicator.All.Select(i => i.JsonName))}.");
                 return null;
             }
 
@@ -93,7 +105,9 @@ public sealed partial record TargetMeasure(TargetMeasureKind Kind, Indicator Ind
 
         if (kind == TargetMeasureKind.Cumulative && !Flows.Contains(indicators[0].JsonName))
         {
-            error = $"measure: cumulative takes a flow indicator ({string.Join(", ", Flows)}), not '{indicators[0].JsonName}'.";
+            error = new(
+                $"{field}：cumulative 只接受流量指标（{string.Join("、", Flows)}），不接受“{indicators[0].JsonName}”。",
+                $"{field}: cumulative takes a flow indicator ({string.Join(", ", Flows)}), not '{indicators[0].JsonName}'.");
             return null;
         }
 

@@ -16,13 +16,16 @@ public static class CalendarFile
     /// <summary>Every year of a calendar file.</summary>
     public static IReadOnlyDictionary<int, CalendarYear> ReadYears(Stream file)
     {
-        var parsed = JsonSerializer.Deserialize<FileDto>(file, Json) ?? throw new FormatException("The calendar file is empty.");
+        var parsed = JsonSerializer.Deserialize<FileDto>(file, Json) ?? throw new CalendarFormatException(new("日历文件为空。", "The calendar file is empty."));
         return parsed.Years.ToDictionary(y => int.Parse(y.Key, System.Globalization.CultureInfo.InvariantCulture), y => ToYear(y.Value));
     }
 
-    /// <summary>One year, as the API takes and gives it; throws <see cref="FormatException"/> on a malformed date.</summary>
+    /// <summary>
+    /// One year, as the API takes and gives it; throws <see cref="CalendarFormatException"/> on a malformed date, and
+    /// <see cref="JsonException"/> where the text is not JSON of that shape.
+    /// </summary>
     public static CalendarYear ReadYear(string json) =>
-        ToYear(JsonSerializer.Deserialize<YearDto>(json, Json) ?? throw new FormatException("The calendar year is empty."));
+        ToYear(JsonSerializer.Deserialize<YearDto>(json, Json) ?? throw new CalendarFormatException(new("该年度日历为空。", "The calendar year is empty.")));
 
     /// <summary>One year as JSON, in the shape of one year of <c>cn-calendar.json</c>.</summary>
     public static string WriteYear(CalendarYear year)
@@ -40,7 +43,7 @@ public static class CalendarFile
         [.. (year.Workdays ?? []).Select(Date)]);
 
     private static LocalDate Date(string text) =>
-        LocalDatePattern.Iso.Parse(text).TryGetValue(default, out var date) ? date : throw new FormatException($"'{text}' is not a date (yyyy-MM-dd).");
+        LocalDatePattern.Iso.Parse(text).TryGetValue(default, out var date) ? date : throw new CalendarFormatException(new($"“{text}”不是日期（yyyy-MM-dd）。", $"'{text}' is not a date (yyyy-MM-dd)."));
 
     private sealed record FileDto(Dictionary<string, YearDto> Years);
 

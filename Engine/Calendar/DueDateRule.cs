@@ -25,13 +25,18 @@ public abstract partial record DueDateRule
         return calendar.OnOrAfter(Nominal(subject, calendar));
     }
 
-    /// <summary>Reads a rule as written in the obligations' data, such as <c>nthWorkingDay(7, 5)</c>.</summary>
+    /// <summary>
+    /// Reads a rule as written in the obligations' data, such as <c>nthWorkingDay(7, 5)</c>; throws
+    /// <see cref="CalendarFormatException"/> for one that is not.
+    /// </summary>
     public static DueDateRule Parse(string text)
     {
         var match = Pattern().Match(text ?? "");
         if (!match.Success)
         {
-            throw new FormatException($"'{text}' is not a due-date rule (endOfMonth(M), dayOfMonth(M, D), nthWorkingDay(M, N), afterPeriod(D)).");
+            throw new CalendarFormatException(new(
+                $"“{text}”不是截止日规则（endOfMonth(M)、dayOfMonth(M, D)、nthWorkingDay(M, N)、afterPeriod(D)）。",
+                $"'{text}' is not a due-date rule (endOfMonth(M), dayOfMonth(M, D), nthWorkingDay(M, N), afterPeriod(D))."));
         }
 
         var a = int.Parse(match.Groups["a"].Value, CultureInfo.InvariantCulture);
@@ -42,7 +47,7 @@ public abstract partial record DueDateRule
             ("dayOfMonth", { } day) when a is >= 1 and <= 12 && day is >= 1 and <= 31 => new DayOfMonth(a, day),
             ("nthWorkingDay", { } n) when a is >= 1 and <= 12 && n is >= 1 and <= 23 => new NthWorkingDay(a, n),
             ("afterPeriod", null) when a is >= 1 and <= 28 => new AfterPeriod(a),
-            _ => throw new FormatException($"'{text}' is not a valid due-date rule."),
+            _ => throw new CalendarFormatException(new($"“{text}”不是有效的截止日规则（月份、日期或序数超出范围）。", $"'{text}' is not a valid due-date rule.")),
         };
     }
 

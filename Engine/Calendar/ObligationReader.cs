@@ -23,37 +23,46 @@ public static partial class ObligationReader
     public const int MaxReminderOffsets = 20;
 
     /// <summary>What a code is, in words.</summary>
-    public const string CodeRule = "1–32 of A–Z 0–9 _";
+    public static LocalizedText CodeRule { get; } = new("1–32 个字符，只含 A–Z、0–9 和 _", "1–32 of A–Z 0–9 _");
 
     private static readonly string[] Fields = ["code", "name", "regionPrefix", "populations", "years", "due", "reminderOffsets", "filedBy"];
 
     /// <summary>Whether <paramref name="code"/> is the code of an obligation: 1–32 of A–Z 0–9 _.</summary>
     public static bool IsCode(string? code) => code is not null && CodeForm().IsMatch(code);
 
-    /// <summary>The obligation <paramref name="code"/> that <paramref name="body"/> describes, or <c>null</c> with each wrong field in <paramref name="errors"/>.</summary>
-    public static Obligation? Read(string code, JsonElement body, out IReadOnlyDictionary<string, string[]> errors)
+    /// <summary>
+    /// The obligation <paramref name="code"/> that <paramref name="body"/> describes, or <c>null</c> with each wrong
+    /// field in <paramref name="errors"/>, each message in both languages.
+    /// </summary>
+    public static Obligation? Read(string code, JsonElement body, out IReadOnlyDictionary<string, LocalizedText[]> errors)
     {
-        var wrong = new Dictionary<string, string[]>();
+        var wrong = new Dictionary<string, LocalizedText[]>();
         errors = wrong;
         if (!IsCode(code))
         {
-            wrong["code"] = [$"code is {CodeRule}."];
+            wrong["code"] = [new($"code 应为 {CodeRule.Zh}。", $"code is {CodeRule.En}.")];
         }
 
         if (body.ValueKind != JsonValueKind.Object)
         {
-            wrong["body"] = ["The body is a JSON object: {name: {zh, en}, regionPrefix, populations, years: {from, to}, due, reminderOffsets, filedBy}."];
+            wrong["body"] = [new(
+                "请求正文应为 JSON 对象：{name: {zh, en}, regionPrefix, populations, years: {from, to}, due, reminderOffsets, filedBy}。",
+                "The body is a JSON object: {name: {zh, en}, regionPrefix, populations, years: {from, to}, due, reminderOffsets, filedBy}.")];
             return null;
         }
 
         foreach (var property in body.EnumerateObject().Where(p => !Fields.Contains(p.Name)))
         {
-            wrong[property.Name] = [$"'{property.Name}' is not a field of an obligation; its fields are {string.Join(", ", Fields)}."];
+            wrong[property.Name] = [new(
+                $"“{property.Name}”不是报送事项的字段；其字段为 {string.Join("、", Fields)}。",
+                $"'{property.Name}' is not a field of an obligation; its fields are {string.Join(", ", Fields)}.")];
         }
 
         if (body.TryGetProperty("code", out var named) && (named.ValueKind != JsonValueKind.String || named.GetString() != code))
         {
-            wrong["code"] = [$"code, where the body gives it, is the path's: {code}. An obligation's code cannot change."];
+            wrong["code"] = [new(
+                $"正文中如填写 code，应与路径中的一致：{code}。报送事项的代码不能更改。",
+                $"code, where the body gives it, is the path's: {code}. An obligation's code cannot change.")];
         }
 
         var name = ReadName(body, wrong);
@@ -71,9 +80,11 @@ public static partial class ObligationReader
         return new Obligation(code, name!, regionPrefix!, populations, years!, due!) { ReminderOffsets = offsets! };
     }
 
-    private static LocalizedText? ReadName(JsonElement body, Dictionary<string, string[]> wrong)
+    private static LocalizedText? ReadName(JsonElement body, Dictionary<string, LocalizedText[]> wrong)
     {
-        var error = $"name is {{zh, en}}, each 1–{MaxNameLength} characters with no control, line-separator or bidirectional formatting character.";
+        var error = new LocalizedText(
+            $"name 应为 {{zh, en}}，各 1–{MaxNameLength} 个字符，不得含有控制字符、行分隔符或双向格式字符。",
+            $"name is {{zh, en}}, each 1–{MaxNameLength} characters with no control, line-separator or bidirectional formatting character.");
         if (!body.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.Object
             || name.EnumerateObject().Any(p => p.Name is not ("zh" or "en"))
             || Text(name, "zh") is not { } zh || Text(name, "en") is not { } en)
@@ -91,11 +102,13 @@ public static partial class ObligationReader
                 : null;
     }
 
-    private static string? ReadRegionPrefix(JsonElement body, Dictionary<string, string[]> wrong)
+    private static string? ReadRegionPrefix(JsonElement body, Dictionary<string, LocalizedText[]> wrong)
     {
         if (!body.TryGetProperty("regionPrefix", out var prefix) || prefix.ValueKind != JsonValueKind.String || !RegionPrefixForm().IsMatch(prefix.GetString()!))
         {
-            wrong["regionPrefix"] = ["regionPrefix is \"\" (every region) or the first 2, 4 or 6 digits of a region code (37 = Shandong, 3713 = Linyi)."];
+            wrong["regionPrefix"] = [new(
+                "regionPrefix 应为 \"\"（所有地区）或行政区划代码的前 2、4 或 6 位（37 为山东省，3713 为临沂市）。",
+                "regionPrefix is \"\" (every region) or the first 2, 4 or 6 digits of a region code (37 = Shandong, 3713 = Linyi).")];
             return null;
         }
 
@@ -103,7 +116,7 @@ public static partial class ObligationReader
     }
 
     // null, every institution of the region; else a non-empty list of alternatives, each a population of Population.Read.
-    private static List<Population>? ReadPopulations(JsonElement body, Dictionary<string, string[]> wrong)
+    private static List<Population>? ReadPopulations(JsonElement body, Dictionary<string, LocalizedText[]> wrong)
     {
         if (!body.TryGetProperty("populations", out var json) || json.ValueKind == JsonValueKind.Null)
         {
@@ -112,8 +125,10 @@ public static partial class ObligationReader
 
         if (json.ValueKind != JsonValueKind.Array || json.GetArrayLength() == 0)
         {
-            wrong["populations"] = ["populations is null (every institution of the region) or a non-empty list of {categories?, levels?, legalPerson?}: "
-                + "an institution is bound when it matches any of them."];
+            wrong["populations"] = [new(
+                "populations 应为 null（该地区的全部机构）或非空列表，每项为 {categories?, levels?, legalPerson?}：机构符合其中任一项即须报送。",
+                "populations is null (every institution of the region) or a non-empty list of {categories?, levels?, legalPerson?}: "
+                + "an institution is bound when it matches any of them.")];
             return null;
         }
 
@@ -136,9 +151,11 @@ public static partial class ObligationReader
         return populations;
     }
 
-    private static YearRange? ReadYears(JsonElement body, Dictionary<string, string[]> wrong)
+    private static YearRange? ReadYears(JsonElement body, Dictionary<string, LocalizedText[]> wrong)
     {
-        var error = $"years is {{from, to}}: from a nominal due year from {FirstYear} to {LastYear}, to null (no end) or a year from from to {LastYear}.";
+        var error = new LocalizedText(
+            $"years 应为 {{from, to}}：from 为 {FirstYear} 至 {LastYear} 的名义截止年份，to 为 null（不设终止年份）或 from 至 {LastYear} 的年份。",
+            $"years is {{from, to}}: from a nominal due year from {FirstYear} to {LastYear}, to null (no end) or a year from from to {LastYear}.");
         if (!body.TryGetProperty("years", out var years) || years.ValueKind != JsonValueKind.Object
             || years.EnumerateObject().Any(p => p.Name is not ("from" or "to"))
             || !years.TryGetProperty("from", out var from) || from.ValueKind != JsonValueKind.Number || !from.TryGetInt32(out var first)
@@ -161,14 +178,14 @@ public static partial class ObligationReader
 
         if (last < first)
         {
-            wrong["years"] = [Periods.Invariant($"years.to ({last}) is before years.from ({first}).")];
+            wrong["years"] = [new(Periods.Invariant($"years.to（{last}）早于 years.from（{first}）。"), Periods.Invariant($"years.to ({last}) is before years.from ({first})."))];
             return null;
         }
 
         return new YearRange(first, last);
     }
 
-    private static DueDateRule? ReadDue(string code, JsonElement body, Dictionary<string, string[]> wrong)
+    private static DueDateRule? ReadDue(string code, JsonElement body, Dictionary<string, LocalizedText[]> wrong)
     {
         DueDateRule due;
         try
@@ -177,20 +194,26 @@ public static partial class ObligationReader
         }
         catch (FormatException)
         {
-            wrong["due"] = ["due is endOfMonth(M), dayOfMonth(M, D), nthWorkingDay(M, N) or afterPeriod(D): M 1–12, D 1–31 (1–28 for afterPeriod), N 1–23."];
+            wrong["due"] = [new(
+                "due 应为 endOfMonth(M)、dayOfMonth(M, D)、nthWorkingDay(M, N) 或 afterPeriod(D)：M 为 1–12，D 为 1–31（afterPeriod 为 1–28），N 为 1–23。",
+                "due is endOfMonth(M), dayOfMonth(M, D), nthWorkingDay(M, N) or afterPeriod(D): M 1–12, D 1–31 (1–28 for afterPeriod), N 1–23.")];
             return null;
         }
 
         // A ledger falls due for each monthly period, and a deliverable is filed once a year: the one rule fits each.
         if (code == Obligation.LedgerMonthly && !due.IsMonthly)
         {
-            wrong["due"] = [$"{Obligation.LedgerMonthly} falls due after each monthly period: its due is afterPeriod(D)."];
+            wrong["due"] = [new(
+                $"{Obligation.LedgerMonthly} 在每个月度报告期结束后到期：其 due 应为 afterPeriod(D)。",
+                $"{Obligation.LedgerMonthly} falls due after each monthly period: its due is afterPeriod(D).")];
             return null;
         }
 
         if (code != Obligation.LedgerMonthly && due.IsMonthly)
         {
-            wrong["due"] = ["An obligation filed by a deliverable falls due once a year (a deliverable is filed for a year): its due is endOfMonth, dayOfMonth or nthWorkingDay."];
+            wrong["due"] = [new(
+                "以报送材料完成的报送事项每年到期一次（报送材料按年度报送）：其 due 应为 endOfMonth、dayOfMonth 或 nthWorkingDay。",
+                "An obligation filed by a deliverable falls due once a year (a deliverable is filed for a year): its due is endOfMonth, dayOfMonth or nthWorkingDay.")];
             return null;
         }
 
@@ -198,7 +221,7 @@ public static partial class ObligationReader
     }
 
     // The default schedule where none is given; else distinct whole days within a year of the due date, kept ascending.
-    private static List<int>? ReadReminderOffsets(JsonElement body, Dictionary<string, string[]> wrong)
+    private static List<int>? ReadReminderOffsets(JsonElement body, Dictionary<string, LocalizedText[]> wrong)
     {
         if (!body.TryGetProperty("reminderOffsets", out var json) || json.ValueKind == JsonValueKind.Null)
         {
@@ -227,8 +250,11 @@ public static partial class ObligationReader
 
         if (offsets is null)
         {
-            wrong["reminderOffsets"] = [Periods.Invariant(
-                $"reminderOffsets is a list of 1–{MaxReminderOffsets} distinct whole days from the due date, each from -{ReminderSchedule.MaxOffsetDays} to {ReminderSchedule.MaxOffsetDays} (-14 is 14 days before); after the last, a reminder every {ReminderSchedule.RepeatDays} days until filed.")];
+            wrong["reminderOffsets"] = [new(
+                Periods.Invariant(
+                    $"reminderOffsets 应为 1–{MaxReminderOffsets} 个互不相同的整数天数（相对截止日），每个在 -{ReminderSchedule.MaxOffsetDays} 至 {ReminderSchedule.MaxOffsetDays} 之间（-14 为截止日前 14 天）；最后一次提醒之后，每 {ReminderSchedule.RepeatDays} 天提醒一次，直至报送。"),
+                Periods.Invariant(
+                    $"reminderOffsets is a list of 1–{MaxReminderOffsets} distinct whole days from the due date, each from -{ReminderSchedule.MaxOffsetDays} to {ReminderSchedule.MaxOffsetDays} (-14 is 14 days before); after the last, a reminder every {ReminderSchedule.RepeatDays} days until filed."))];
             return null;
         }
 
@@ -236,7 +262,7 @@ public static partial class ObligationReader
         return offsets;
     }
 
-    private static void ReadFiledBy(string code, JsonElement body, Dictionary<string, string[]> wrong)
+    private static void ReadFiledBy(string code, JsonElement body, Dictionary<string, LocalizedText[]> wrong)
     {
         if (!body.TryGetProperty("filedBy", out var json) || json.ValueKind == JsonValueKind.Null)
         {
@@ -246,13 +272,17 @@ public static partial class ObligationReader
         var filedBy = json.ValueKind == JsonValueKind.String ? json.GetString() : null;
         if (filedBy is not (Obligation.FiledBySubmission or Obligation.FiledByDeliverable))
         {
-            wrong["filedBy"] = ["filedBy is submission (LEDGER_MONTHLY only) or deliverable."];
+            wrong["filedBy"] = [new("filedBy 应为 submission（仅限 LEDGER_MONTHLY）或 deliverable。", "filedBy is submission (LEDGER_MONTHLY only) or deliverable.")];
         }
         else if (filedBy != Obligation.FiledByOf(code))
         {
             wrong["filedBy"] = [code == Obligation.LedgerMonthly
-                ? "LEDGER_MONTHLY is filed by an accepted submission for its period: its filedBy is submission and cannot change."
-                : "filedBy is submission for LEDGER_MONTHLY only; every other obligation is filed by a deliverable."];
+                ? new(
+                    "LEDGER_MONTHLY 以该报告期被接收的台账报送完成：其 filedBy 为 submission，不能更改。",
+                    "LEDGER_MONTHLY is filed by an accepted submission for its period: its filedBy is submission and cannot change.")
+                : new(
+                    "filedBy 为 submission 的仅有 LEDGER_MONTHLY；其他报送事项均以报送材料（deliverable）完成。",
+                    "filedBy is submission for LEDGER_MONTHLY only; every other obligation is filed by a deliverable.")];
         }
     }
 

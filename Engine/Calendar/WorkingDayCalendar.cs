@@ -1,3 +1,4 @@
+using Compliance.Engine.Rules;
 using NodaTime;
 
 namespace Compliance.Engine.Calendar;
@@ -42,10 +43,12 @@ public sealed class WorkingDayCalendar
     /// <summary>Whether the calendar has the announcement of <paramref name="year"/>.</summary>
     public bool Knows(int year) => _years.Contains(year);
 
-    /// <summary>A warning for answers about a year the calendar lacks, or <c>null</c>.</summary>
-    public string? WarningFor(int year) => Knows(year)
+    /// <summary>A warning for answers about a year the calendar lacks, in both languages, or <c>null</c>.</summary>
+    public LocalizedText? WarningFor(int year) => Knows(year)
         ? null
-        : $"The working-day calendar has no holidays announced for {year}; weekends alone count as rest days for that year.";
+        : new(
+            Periods.Invariant($"工作日历中没有 {year} 年公布的节假日安排；该年只按周末计算休息日。"),
+            Periods.Invariant($"The working-day calendar has no holidays announced for {year}; weekends alone count as rest days for that year."));
 
     public bool IsWorkingDay(LocalDate date)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Compliance.Engine.Rules;
 
 namespace Compliance.Engine.Institutions;
 
@@ -29,13 +30,17 @@ public sealed record Population(bool? LegalPerson = null, IReadOnlyList<string>?
     /// <summary>
     /// Reads a population as JSON: an object of <c>legalPerson</c> (a boolean), <c>categories</c> and <c>levels</c>
     /// (non-empty lists of known values), nothing else. Returns the population, or the sentence that says what is wrong
-    /// with it, naming it <paramref name="field"/>.
+    /// with it in both languages, naming it <paramref name="field"/>.
     /// </summary>
-    public static (Population? Population, string? Error) Read(JsonElement json, string field)
+    public static (Population? Population, LocalizedText? Error) Read(JsonElement json, string field) => Read(json, new LocalizedText(field, field));
+
+    /// <summary>As <see cref="Read(JsonElement, string)"/>, naming it in each language's words (<c>CREDIT_SHARE 的 appliesTo</c>, <c>appliesTo of CREDIT_SHARE</c>).</summary>
+    public static (Population? Population, LocalizedText? Error) Read(JsonElement json, LocalizedText field)
     {
+        ArgumentNullException.ThrowIfNull(field);
         if (json.ValueKind != JsonValueKind.Object)
         {
-            return (null, $"{field} must be an object of legalPerson, categories and levels.");
+            return (null, new($"{field.Zh} 应为由 legalPerson、categories、levels 组成的对象。", $"{field.En} must be an object of legalPerson, categories and levels."));
         }
 
         bool? legalPerson = null;
@@ -48,12 +53,14 @@ public sealed record Population(bool? LegalPerson = null, IReadOnlyList<string>?
                     legalPerson = member.Value.GetBoolean();
                     break;
                 case "legalPerson":
-                    return (null, $"{field}.legalPerson must be true or false.");
+                    return (null, new($"{field.Zh}.legalPerson 应为 true 或 false。", $"{field.En}.legalPerson must be true or false."));
                 case "categories":
                     categories = Known(member.Value, InstitutionCategory.All);
                     if (categories is null)
                     {
-                        return (null, $"{field}.categories must list at least one of {string.Join(", ", InstitutionCategory.All)}, each once.");
+                        return (null, new(
+                            $"{field.Zh}.categories 应列出以下至少一项，每项只列一次：{string.Join("、", InstitutionCategory.All)}。",
+                            $"{field.En}.categories must list at least one of {string.Join(", ", InstitutionCategory.All)}, each once."));
                     }
 
                     break;
@@ -61,12 +68,16 @@ public sealed record Population(bool? LegalPerson = null, IReadOnlyList<string>?
                     levels = Known(member.Value, InstitutionLevel.All);
                     if (levels is null)
                     {
-                        return (null, $"{field}.levels must list at least one of {string.Join(", ", InstitutionLevel.All)}, each once.");
+                        return (null, new(
+                            $"{field.Zh}.levels 应列出以下至少一项，每项只列一次：{string.Join("、", InstitutionLevel.All)}。",
+                            $"{field.En}.levels must list at least one of {string.Join(", ", InstitutionLevel.All)}, each once."));
                     }
 
                     break;
                 default:
-                    return (null, $"{field} has no member '{member.Name}'; its members are {string.Join(", ", Members)}.");
+                    return (null, new(
+                        $"{field.Zh} 没有成员“{member.Name}”；其成员为 {string.Join("、", Members)}。",
+                        $"{field.En} has no member '{member.Name}'; its members are {string.Join(", ", Members)}."));
             }
         }
 
@@ -74,7 +85,7 @@ public sealed record Population(bool? LegalPerson = null, IReadOnlyList<string>?
     }
 
     /// <summary>
-    /// The population as JSON, as <see cref="Read"/> reads it: the members given, in the order legalPerson,
+    /// The population as JSON, as <see cref="Read(JsonElement, string)"/> reads it: the members given, in the order legalPerson,
     /// categories, levels; <c>{}</c> for every institution.
     /// </summary>
     public JsonObject ToJson()

@@ -29,8 +29,18 @@ public sealed record RuleDefinition(
     public FigureDefinition? Figure(string key) => Figures.FirstOrDefault(f => f.Key == key);
 }
 
-/// <summary>A rule set or parameter that does not fit the catalogue.</summary>
-public sealed class RuleSpecException(string message) : Exception(message);
+/// <summary>
+/// A rule set or parameter that does not fit the catalogue: <see cref="Text"/> says what, in Chinese and in English (the
+/// message is the English).
+/// </summary>
+public sealed class RuleSpecException : Exception
+{
+    public RuleSpecException(LocalizedText text)
+        : base((text ?? throw new ArgumentNullException(nameof(text))).En) => Text = text;
+
+    /// <summary>What does not fit, in both languages.</summary>
+    public LocalizedText Text { get; }
+}
 
 /// <summary>The rules of rules.md, and how each is built from its parameters.</summary>
 public static class RuleCatalog
@@ -110,7 +120,7 @@ public static class RuleCatalog
         {
             if (!seen.Add(rule.Rule))
             {
-                throw new RuleSpecException($"Rule {rule.Rule} appears twice in the set.");
+                throw new RuleSpecException(new($"规则 {rule.Rule} 在规则集中出现了两次。", $"Rule {rule.Rule} appears twice in the set."));
             }
 
             if (rule.Rule != BaselineMissingRule.RuleId)
@@ -119,14 +129,17 @@ public static class RuleCatalog
             }
             else if (rule.AppliesTo is not null || rule.Years is not null)
             {
-                throw new RuleSpecException($"{BaselineMissingRule.RuleId} takes no appliesTo or years: it reports the baselines the set's other rules lack.");
+                throw new RuleSpecException(new(
+                    $"{BaselineMissingRule.RuleId} 不设 appliesTo 和 years：它报告规则集中其他规则所缺的基期数据。",
+                    $"{BaselineMissingRule.RuleId} takes no appliesTo or years: it reports the baselines the set's other rules lack."));
             }
 
             PopulationOf(rule);
             if (rule.Years is { } years && (years.From is < Strictness.FirstYear or > Strictness.LastYear || years.To is { } to && (to < years.From || to > Strictness.LastYear)))
             {
-                throw new RuleSpecException(
-                    $"years of {rule.Rule} is {{from, to?}} with from a year from {Strictness.FirstYear} to {Strictness.LastYear} and to, when given, not before it nor after {Strictness.LastYear}.");
+                throw new RuleSpecException(new(
+                    $"{rule.Rule} 的 years 应为 {{from, to?}}：from 为 {Strictness.FirstYear} 至 {Strictness.LastYear} 的年份，to 如填写则不早于 from、不晚于 {Strictness.LastYear}。",
+                    $"years of {rule.Rule} is {{from, to?}} with from a year from {Strictness.FirstYear} to {Strictness.LastYear} and to, when given, not before it nor after {Strictness.LastYear}."));
             }
         }
     }
@@ -140,7 +153,7 @@ public static class RuleCatalog
             return null;
         }
 
-        var (population, error) = Population.Read(json, $"appliesTo of {spec.Rule}");
+        var (population, error) = Population.Read(json, new LocalizedText($"{spec.Rule} 的 appliesTo", $"appliesTo of {spec.Rule}"));
         return population ?? throw new RuleSpecException(error!);
     }
 
@@ -148,16 +161,16 @@ public static class RuleCatalog
     public static Rule Create(RuleSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var definition = Find(spec.Rule) ?? throw new RuleSpecException($"Unknown rule '{spec.Rule}'.");
+        var definition = Find(spec.Rule) ?? throw UnknownRule(spec.Rule);
         if (definition.Id is BaselineMissingRule.RuleId or DeadlineMissedRuleId)
         {
-            throw new RuleSpecException($"{definition.Id} is not built as a rule of its own.");
+            throw new RuleSpecException(new($"{definition.Id} 由系统生成，不能作为单独的规则配置。", $"{definition.Id} is not built as a rule of its own."));
         }
 
         var given = spec.Parameters ?? new Dictionary<string, JsonElement>();
         foreach (var name in given.Keys.Where(name => definition.Parameters.All(p => p.Name != name)))
         {
-            throw new RuleSpecException($"Rule {spec.Rule} has no parameter '{name}'.");
+            throw new RuleSpecException(new($"规则 {spec.Rule} 没有参数“{name}”。", $"Rule {spec.Rule} has no parameter '{name}'."));
         }
 
         var p = new Parameters(definition, given);
@@ -174,9 +187,11 @@ public static class RuleCatalog
             CreditPlanRule.RuleId => new CreditPlanRule(p.Month()),
             FirstLoanEnterprisesRule.RuleId => new FirstLoanEnterprisesRule(p.Month()),
             OperatingLoansRule.RuleId => new OperatingLoansRule(p.Month()),
-            _ => throw new RuleSpecException($"Unknown rule '{spec.Rule}'."),
+            _ => throw UnknownRule(spec.Rule),
         };
     }
+
+    private static RuleSpecException UnknownRule(string rule) => new(new($"未知的规则“{rule}”。", $"Unknown rule '{rule}'."));
 
     /// <summary>A rule's names: the CBIRC's and the PBoC's Chinese, and the one English name of both.</summary>
     private static ScopedNames Named(string cbirc, string pboc, string en) => new(new(cbirc, en), new(pboc, en));
@@ -200,7 +215,7 @@ public static class RuleCatalog
                 return number;
             }
 
-            throw new RuleSpecException($"Parameter {name} of {definition.Id} must be a number.");
+            throw new RuleSpecException(new($"{definition.Id} 的参数 {name} 应为数值。", $"Parameter {name} of {definition.Id} must be a number."));
         }
 
         public int Month()
@@ -216,7 +231,7 @@ public static class RuleCatalog
                 return month;
             }
 
-            throw new RuleSpecException($"Parameter {name} of {definition.Id} must be a month, 1 to 12.");
+            throw new RuleSpecException(new($"{definition.Id} 的参数 {name} 应为月份（1 至 12）。", $"Parameter {name} of {definition.Id} must be a month, 1 to 12."));
         }
 
         public Strictness Strict()
@@ -228,7 +243,9 @@ public static class RuleCatalog
             }
 
             return Strictness.Parse(value)
-                ?? throw new RuleSpecException($"Parameter {name} of {definition.Id} must be true, false or a year from {Strictness.FirstYear} to {Strictness.LastYear} (strict for the periods of that year on).");
+                ?? throw new RuleSpecException(new(
+                    $"{definition.Id} 的参数 {name} 应为 true、false 或 {Strictness.FirstYear} 至 {Strictness.LastYear} 的年份（自该年度各报告期起从严判断）。",
+                    $"Parameter {name} of {definition.Id} must be true, false or a year from {Strictness.FirstYear} to {Strictness.LastYear} (strict for the periods of that year on)."));
         }
 
         public string Text(string name)
@@ -242,7 +259,9 @@ public static class RuleCatalog
             var text = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
             if (text is null || parameter.Allowed?.Contains(text) == false)
             {
-                throw new RuleSpecException($"Parameter {name} of {definition.Id} must be one of {string.Join(", ", parameter.Allowed ?? [])}.");
+                throw new RuleSpecException(new(
+                    $"{definition.Id} 的参数 {name} 应为以下之一：{string.Join("、", parameter.Allowed ?? [])}。",
+                    $"Parameter {name} of {definition.Id} must be one of {string.Join(", ", parameter.Allowed ?? [])}."));
             }
 
             return text;
