@@ -102,6 +102,13 @@ public sealed class PostgresDialect : Dialect
         parameter.Value = value.ToDateOnly();
     }
 
+    /// <summary>A NULL typed as the column it stands for: PostgreSQL infers no type for <c>@from IS NULL</c> alone.</summary>
+    internal override void BindNull(IDbDataParameter parameter, Type type)
+    {
+        ((NpgsqlParameter)parameter).NpgsqlDbType = type == typeof(LocalDate) ? NpgsqlDbType.Date : NpgsqlDbType.TimestampTz;
+        parameter.Value = DBNull.Value;
+    }
+
     internal override Task InitializeAsync(DbConnection connection, CancellationToken ct) => Task.CompletedTask;
 
     /// <summary>
