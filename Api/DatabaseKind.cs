@@ -32,13 +32,17 @@ internal sealed record DatabaseKind(Dialect Dialect, Action<IGlobalConfiguration
         // database is backed up by the server it runs on.
         [DatabaseProvider.SqlServer] = new(SqlServerDialect.Instance, UseSqlServerStorage, new(
             Verbs: "The database is SQL Server: back it up with BACKUP DATABASE and restore it with RESTORE DATABASE (README, Backup and restore).",
-            Endpoint: "This server runs on SQL Server: back the database up with BACKUP DATABASE (it holds the schemas compliance and hangfire); see README, Backup and restore.")),
+            Endpoint: new(
+                "本服务器运行于 SQL Server：请用 BACKUP DATABASE 备份数据库（其中含 compliance 和 hangfire 两个架构）；参见 README“Backup and restore”。",
+                "This server runs on SQL Server: back the database up with BACKUP DATABASE (it holds the schemas compliance and hangfire); see README, Backup and restore."))),
 
         // Many nodes, as on SQL Server: Hangfire in the same database, schema hangfire; pg_dump and pg_restore back
         // the database up.
         [DatabaseProvider.Postgres] = new(PostgresDialect.Instance, UsePostgresStorage, new(
             Verbs: "The database is PostgreSQL: back it up with pg_dump and restore it with pg_restore (README, Backup and restore).",
-            Endpoint: "This server runs on PostgreSQL: back the database up with pg_dump (it holds the schemas compliance and hangfire) and restore it with pg_restore; see README, Backup and restore.")),
+            Endpoint: new(
+                "本服务器运行于 PostgreSQL：请用 pg_dump 备份数据库（其中含 compliance 和 hangfire 两个架构），用 pg_restore 恢复；参见 README“Backup and restore”。",
+                "This server runs on PostgreSQL: back the database up with pg_dump (it holds the schemas compliance and hangfire) and restore it with pg_restore; see README, Backup and restore."))),
     };
 
     /// <summary>The entry of a provider.</summary>
@@ -73,5 +77,5 @@ internal sealed record DatabaseKind(Dialect Dialect, Action<IGlobalConfiguration
     /// A database backed up with its own tools: why the <c>backup</c> and <c>restore</c> verbs refuse
     /// (<paramref name="Verbs"/>), and the detail of the 501 of <c>POST /api/v1/admin/backup</c> (<paramref name="Endpoint"/>).
     /// </summary>
-    internal sealed record OwnBackupTools(string Verbs, string Endpoint);
+    internal sealed record OwnBackupTools(string Verbs, Compliance.Engine.Rules.LocalizedText Endpoint);
 }

@@ -36,6 +36,7 @@ var app = builder.Build();
 await app.InitializeComplianceAsync();
 var runsApi = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<NodeOptions>>().Value.RunsApi;
 app.UseSecurityHeaders();
+app.UseRequestLanguage();
 app.UseComplianceErrors();
 if (runsApi)
 {

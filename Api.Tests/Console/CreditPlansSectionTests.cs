@@ -54,12 +54,12 @@ public sealed class CreditPlansSectionTests : ConsoleFixture
         var row = table.Locator(":scope > tbody > tr");
         await Assertions.Expect(row).ToHaveCountAsync(1);
         await Assertions.Expect(row.Locator(":scope > th")).ToHaveTextAsync("2023");
-        await Assertions.Expect(row.Locator(":scope > td").Nth(0)).ToHaveTextAsync("1,200,000.50");
+        await Assertions.Expect(row.Locator(":scope > td").Nth(0)).ToHaveTextAsync("CNY 1,200,000.50");
         await Assertions.Expect(row.Locator(":scope > td").Nth(1)).ToHaveTextAsync("总行追加");
         await Assertions.Expect(row.Locator(":scope > td").Nth(3)).ToHaveTextAsync("bootstrap (Admin)");
         await row.GetByText("Earlier versions (1)").ClickAsync();
         var earlier = plans.GetByRole(AriaRole.Table, new() { Name = "Earlier versions of the 2023 credit plan" });
-        await Assertions.Expect(earlier.Locator("tbody td").First).ToHaveTextAsync("1,000,000.00");
+        await Assertions.Expect(earlier.Locator("tbody td").First).ToHaveTextAsync("CNY 1,000,000.00");
         await Assertions.Expect(earlier).ToContainTextAsync("总行下达");
 
         await plans.GetByLabel("Year").FillAsync("2024");
@@ -67,10 +67,10 @@ public sealed class CreditPlansSectionTests : ConsoleFixture
         await plans.GetByLabel("Note").FillAsync("2024 年总行下达计划");
         await plans.GetByRole(AriaRole.Button, new() { Name = "Save plan" }).ClickAsync();
 
-        await Assertions.Expect(plans.Locator(".inst-plan-form [role=status]")).ToContainTextAsync("The 2024 credit plan is saved (version 1)");
+        await Assertions.Expect(plans.Locator(".cp-result")).ToContainTextAsync("The 2024 credit plan is saved (version 1)");
         await Assertions.Expect(row).ToHaveCountAsync(2);
         await Assertions.Expect(row.First.Locator(":scope > th")).ToHaveTextAsync("2024");
-        await Assertions.Expect(row.First.Locator(":scope > td").Nth(0)).ToHaveTextAsync("1,500,000.25");
+        await Assertions.Expect(row.First.Locator(":scope > td").Nth(0)).ToHaveTextAsync("CNY 1,500,000.25");
         await Assertions.Expect(row.First.Locator(":scope > td").Nth(3)).ToHaveTextAsync("regulator 3713 (Regulator)");
         using var admin = Factory.Admin();
         var stored = (await admin.GetJsonAsync($"/api/v1/institutions/{County}/credit-plans"))["items"]![0]!;
@@ -108,7 +108,7 @@ public sealed class CreditPlansSectionTests : ConsoleFixture
         await GoAsync(session, $"#/institutions/{County}");
 
         var plans = session.Page.GetByRole(AriaRole.Region, new() { Name = "Credit plans" });
-        var row = plans.Locator("table.inst-plans > tbody > tr").Filter(new() { Has = session.Page.GetByRole(AriaRole.Rowheader, new() { Name = "2023" }) });
+        var row = plans.Locator("table.credit-plans > tbody > tr").Filter(new() { Has = session.Page.GetByRole(AriaRole.Rowheader, new() { Name = "2023" }) });
         await Assertions.Expect(row.Locator(":scope > td").Nth(3)).ToHaveTextAsync("Admin");
         await Assertions.Expect(plans.GetByRole(AriaRole.Button, new() { Name = "Save plan" })).ToHaveCountAsync(0);
         await Assertions.Expect(plans.GetByLabel("Planned increase (yuan)")).ToHaveCountAsync(0);

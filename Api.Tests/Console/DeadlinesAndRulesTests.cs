@@ -27,7 +27,7 @@ public sealed class DeadlinesAndRulesTests : ConsoleFixture
     /// </summary>
     private const string EnactSet = "console-enact";
 
-    private static readonly Dictionary<string, string> Statuses = new() { ["filed"] = "Filed", ["pending"] = "Pending", ["overdue"] = "Overdue" };
+    private static readonly Dictionary<string, string> Deliveries = new() { ["none"] = "No webhook", ["pending"] = "Pending", ["delivered"] = "Delivered", ["failed"] = "Failed" };
 
     private static readonly Dictionary<string, string> Severities = new() { ["breach"] = "Breach", ["warning"] = "Warning" };
 
@@ -60,6 +60,9 @@ public sealed class DeadlinesAndRulesTests : ConsoleFixture
     public async Task Deadlines_ListTheYearsDeadlinesAndReminders_AsTheApiAnswersTheInstitution()
     {
         await using var session = await SignInAsync(_institution);
+        // The page counts days overdue from its own today: the server's.
+        await session.Page.Clock.SetFixedTimeAsync(Factory.Clock.GetCurrentInstant().ToDateTimeUtc());
+        var today = Factory.Clock.GetCurrentInstant().InZone(ChinaTime).Date;
         using var bank = Factory.ClientWithKey(_institution);
         var deadlines = await bank.GetJsonAsync("/api/v1/deadlines?year=2023");
         var reminders = await bank.GetJsonAsync("/api/v1/reminders?year=2023");
@@ -71,7 +74,7 @@ public sealed class DeadlinesAndRulesTests : ConsoleFixture
         await Assertions.Expect(table).ToBeVisibleAsync();
         var expected = deadlines["items"]!.AsArray().Select(d => string.Join('|',
             d!["obligation"]!.GetValue<string>(), d["institution"]!.GetValue<string>(), (string?)d["period"] ?? "—", d["dueDate"]!.GetValue<string>(),
-            Statuses[d["status"]!.GetValue<string>()], d["filedAt"] is null ? "" : "filed")).ToList();
+            StatusWords(d, today), d["filedAt"] is null ? "" : "filed")).ToList();
         var shown = await RowsAsync(table, """
             r => [r.cells[0].querySelector('code').textContent, r.cells[1].textContent, r.cells[2].textContent,
                   r.cells[3].querySelector('time').getAttribute('datetime'), r.cells[4].textContent, r.cells[5].querySelector('time') ? 'filed' : ''].join('|')
@@ -79,7 +82,7 @@ public sealed class DeadlinesAndRulesTests : ConsoleFixture
         var reminderTable = page.GetByRole(AriaRole.Table, new() { Name = "Reminders" });
         await Assertions.Expect(reminderTable).ToBeVisibleAsync();
         var expectedReminders = reminders["items"]!.AsArray().Select(r => string.Join('|',
-            r!["obligation"]!.GetValue<string>(), r["institution"]!.GetValue<string>(), r["dueDate"]!.GetValue<string>(), r["delivery"]!["status"]!.GetValue<string>())).ToList();
+            r!["obligation"]!.GetValue<string>(), r["institution"]!.GetValue<string>(), r["dueDate"]!.GetValue<string>(), Deliveries[r["delivery"]!["status"]!.GetValue<string>()])).ToList();
         var shownReminders = await RowsAsync(reminderTable, """
             r => [r.cells[0].querySelector('code').textContent, r.cells[1].textContent, r.cells[2].querySelector('time').getAttribute('datetime'), r.cells[6].textContent].join('|')
             """);
@@ -87,7 +90,7 @@ public sealed class DeadlinesAndRulesTests : ConsoleFixture
         using (new AssertionScope())
         {
             await Assertions.Expect(page.GetByLabel("Year")).ToHaveValueAsync("2023");
-            expected.Should().Contain(d => d.StartsWith("LEDGER_MONTHLY|C3713001|2022-12|", StringComparison.Ordinal) && d.Contains("|Filed|", StringComparison.Ordinal));
+            expected.Should().Contain(d => d.StartsWith("LEDGER_MONTHLY|C3713001|2022-12|", StringComparison.Ordinal) && d.Contains("|Filed 4 days late|", StringComparison.Ordinal), "the fixture files it on 2023-01-20, four days after its due date");
             shown.Should().Equal(expected);
             expectedReminders.Should().NotBeEmpty("the sweep the day before January's ledger is due reminds of it");
             shownReminders.Should().Equal(expectedReminders);
@@ -107,8 +110,8 @@ public sealed class DeadlinesAndRulesTests : ConsoleFixture
         await GoAsync(session, "#/deadlines");
         var page = session.Page;
 
-        var thisYear = await page.EvaluateAsync<int>("() => new Date(Date.now() + 8 * 3600000).getUTCFullYear()");
-        await Assertions.Expect(page.GetByLabel("Year")).ToHaveValueAsync(thisYear.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // The year opens where the data is: that of the latest period with an accepted ledger.
+        await Assertions.Expect(page.GetByLabel("Year")).ToHaveValueAsync("2022");
         await page.GetByLabel("Year").FillAsync("2022");
         await page.GetByLabel("Institution").FillAsync(Bank);
         await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
@@ -282,6 +285,29 @@ public sealed class DeadlinesAndRulesTests : ConsoleFixture
         rules = new[] { new { rule = "NPL_TOLERANCE", parameters = new Dictionary<string, object> { ["tolerancePp"] = tolerancePp } } },
         name = new { zh = "临沂测试规则集", en = "Linyi test set" },
     };
+
+    private static readonly NodaTime.DateTimeZone ChinaTime = NodaTime.DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
+
+    /// <summary>
+    /// A deadline's standing as the page words it (console.md): filed, filed N days late (the China Standard Time date
+    /// of the filing after the due date), pending, or overdue N days (today after the due date).
+    /// </summary>
+    private static string StatusWords(JsonNode deadline, NodaTime.LocalDate today)
+    {
+        var due = NodaTime.Text.LocalDatePattern.Iso.Parse(deadline["dueDate"]!.GetValue<string>()).Value;
+        static string Days(int n, string one, string many) => n == 1 ? one : string.Format(System.Globalization.CultureInfo.InvariantCulture, many, n);
+        switch (deadline["status"]!.GetValue<string>())
+        {
+            case "filed":
+                var filed = NodaTime.Text.InstantPattern.ExtendedIso.Parse(deadline["filedAt"]!.GetValue<string>()).Value.InZone(ChinaTime).Date;
+                var late = NodaTime.Period.Between(due, filed, NodaTime.PeriodUnits.Days).Days;
+                return late > 0 ? Days(late, "Filed 1 day late", "Filed {0} days late") : "Filed";
+            case "overdue":
+                return Days(NodaTime.Period.Between(due, today, NodaTime.PeriodUnits.Days).Days, "Overdue 1 day", "Overdue {0} days");
+            default:
+                return "Pending";
+        }
+    }
 
     /// <summary>Each body row of a table, as the script makes a string of it.</summary>
     private static async Task<IReadOnlyList<string>> RowsAsync(ILocator table, string row) =>

@@ -114,7 +114,7 @@ public sealed class ConvergenceProperties
                 await job.RunAsync(id, CancellationToken.None);
             }
 
-            var page = await exceptions.ListAsync(new ExceptionFilter(Status: "open"), Scope.Everything, new PageRequest(1, 500), CancellationToken.None);
+            var page = await exceptions.ListAsync(new ExceptionFilter(Statuses: ["open"]), Scope.Everything, new PageRequest(1, 500), CancellationToken.None);
             return [.. page.Items.Select(e => $"{e.Period} {e.Rule} {e.Severity} {JsonNode.Parse(e.Figures)!.ToJsonString()}")];
         }
         finally

@@ -56,6 +56,9 @@ public sealed class AccessMatrixTests(TestDatabase database)
         ["POST /api/v1/exceptions/{id}/resolve"] = Access.Decide,
         ["POST /api/v1/exceptions/{id}/waive"] = Access.Decide,
         ["POST /api/v1/exceptions/{id}/reopen"] = Access.Decide,
+
+        // 200 to every key: each id's refusal (forbidden, not-found, invalid-transition) is its item's (BulkActionTests).
+        ["POST /api/v1/exceptions/bulk"] = Access.Anyone,
         ["GET /api/v1/rules"] = Access.Anyone,
         ["GET /api/v1/rule-sets"] = Access.Anyone,
         ["GET /api/v1/rule-sets/{id}"] = Access.Anyone,
@@ -286,6 +289,7 @@ public sealed class AccessMatrixTests(TestDatabase database)
             "POST /api/v1/deliverables" => ($"?obligation=WORK_REPORT_YEAREND&year=2023&institution={A}", new ByteArrayContent("报告"u8.ToArray())),
             "POST /api/v1/exceptions/{id}/explanation" => ("", Json(new { text = "已整改" })),
             "POST /api/v1/exceptions/{id}/resolve" or "POST /api/v1/exceptions/{id}/waive" or "POST /api/v1/exceptions/{id}/reopen" => ("", Json(new { note = "matrix" })),
+            "POST /api/v1/exceptions/bulk" => ("", Json(new { ids = new[] { _ids["{exception}"] }, action = "resolve", note = "matrix" })),
             "PUT /api/v1/institutions/{code}/credit-plans/{year}" => ("", Json(new { inclusiveIncrease = 1_000_000m, note = "matrix" })),
             "DELETE /api/v1/institutions/{code}/credit-plans/{year}" => ("", Json(new { note = "matrix" })),
             "PUT /api/v1/rule-sets/{id}" => ("", Json(CurrentRuleSet(id))),

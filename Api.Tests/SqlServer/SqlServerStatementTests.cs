@@ -14,7 +14,8 @@ namespace Compliance.Api.Tests.SqlServer;
 /// <summary>
 /// Every statement the Data layer can send to SQL Server, collected from the code rather than copied: the shared
 /// statements (the constants and static string properties named <c>…Sql</c>, outside the SQLite dialect's
-/// namespace; a property holds a statement composed at start, from the declared indicators) as the SQL Server dialect
+/// namespace; a property holds a statement composed at start, from the declared indicators, or a dictionary of such
+/// statements by variant, such as the exception list's by order) as the SQL Server dialect
 /// prepares them, composed with its paging and key retrieval where the code composes them (the inserts of the stores'
 /// blobs with the key each names), and the dialect's own.
 /// Each must parse as T-SQL, name only tables of the <c>compliance</c> schema that the migrations create, and call
@@ -42,7 +43,7 @@ public sealed partial class SqlServerStatementTests
         using (new AssertionScope())
         {
             names.Should().HaveCountGreaterThan(80, "the stores issue that many distinct statements");
-            names.Should().Contain("ExceptionStore.ListSql + Page").And.Contain("Returning(SubmissionStore.InsertSql)")
+            names.Should().Contain("ExceptionStore.ListSql[PeriodDescending] + Page").And.Contain("ExceptionStore.ListOfOneSql[SeverityDescending] + Page").And.Contain("Returning(SubmissionStore.InsertSql)")
                 .And.Contain("SnapshotStore.InsertSql").And.Contain("SnapshotStore.LatestInRangeSql + Page")
                 .And.Contain("SqlServerDialect[0]").And.Contain("Migrations.AppliedSql")
                 .And.Contain("Returning(SubmissionStore.Body.Insert, submission_id)").And.Contain("SubmissionStore.BodySql")
@@ -146,8 +147,19 @@ public sealed partial class SqlServerStatementTests
     /// </summary>
     private static IEnumerable<(string Name, string Sql)> Composed() =>
         SharedTypes().SelectMany(t => t.GetProperties(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)
-            .Where(p => p.PropertyType == typeof(string) && p.GetIndexParameters().Length == 0 && p.Name.EndsWith("Sql", StringComparison.Ordinal))
-            .Select(p => (Name: $"{t.Name}.{p.Name}", Sql: (string)p.GetValue(null)!)));
+            .Where(p => p.GetIndexParameters().Length == 0 && p.Name.EndsWith("Sql", StringComparison.Ordinal))
+            .SelectMany(p => p.PropertyType == typeof(string) ? [(Name: $"{t.Name}.{p.Name}", Sql: (string)p.GetValue(null)!)] : Variants($"{t.Name}.{p.Name}", p.GetValue(null))));
+
+    /// <summary>
+    /// The statements of a property that holds one per variant (a dictionary of statements by key, such as the
+    /// exception list's by order), each named by its key; none for a property of any other type.
+    /// </summary>
+    private static IEnumerable<(string Name, string Sql)> Variants(string name, object? value) =>
+        value is System.Collections.IEnumerable entries && value is not string
+            ? entries.Cast<object>()
+                .Where(e => e.GetType().IsGenericType && e.GetType().GetGenericTypeDefinition() == typeof(KeyValuePair<,>) && e.GetType().GenericTypeArguments[1] == typeof(string))
+                .Select(e => ($"{name}[{e.GetType().GetProperty("Key")!.GetValue(e)}]", (string)e.GetType().GetProperty("Value")!.GetValue(e)!))
+            : [];
 
     /// <summary>
     /// The blobs the stores keep (static fields of type <see cref="Blob"/>): each insert answers the key it names, as

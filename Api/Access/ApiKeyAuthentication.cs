@@ -56,10 +56,10 @@ internal sealed class ApiKeyAuthentication(
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        WriteAsync(Problems.Of(Problems.Unauthorized, "Send a valid API key in the X-Api-Key header."));
+        WriteAsync(Problems.Of(Problems.Unauthorized, "请在 X-Api-Key 请求头中提供有效的 API 密钥。", "Send a valid API key in the X-Api-Key header."));
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        WriteAsync(Problems.ForbiddenResult("This key's role may not do this."));
+        WriteAsync(Problems.ForbiddenResult("该密钥的角色无权执行此操作。", "This key's role may not do this."));
 
     private Task WriteAsync(ProblemHttpResult problem) => problem.ExecuteAsync(Context);
 }

@@ -36,8 +36,8 @@ internal static class ApiKeysApi
     }
 
     public sealed record CreateKey(
-        [property: Required(ErrorMessage = AcceptedRanges.RequiredError), StringLength(200, ErrorMessage = AcceptedRanges.LengthError), NameText] string? Name,
-        [property: Required(ErrorMessage = AcceptedRanges.RequiredError), OneOf(Roles.Institution, Roles.Regulator, Roles.Admin)] string? Role,
+        [property: Required(ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.RequiredError)), StringLength(200, ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.LengthError)), NameText] string? Name,
+        [property: Required(ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.RequiredError)), OneOf(Roles.Institution, Roles.Regulator, Roles.Admin)] string? Role,
         [property: NameText] string? Institution,
         string? Jurisdiction);
 
@@ -56,33 +56,33 @@ internal static class ApiKeysApi
         {
             if (string.IsNullOrWhiteSpace(body.Institution))
             {
-                errors["institution"] = ["A key for the institution role names its institution."];
+                errors["institution"] = [Languages.Say("机构角色的密钥须指明其机构。", "A key for the institution role names its institution.")];
             }
             else if (await institutions.FindAsync(body.Institution, Scope.Everything, ct) is null)
             {
-                errors["institution"] = [$"There is no institution '{body.Institution}'."];
+                errors["institution"] = [Languages.Say($"机构“{body.Institution}”不存在。", $"There is no institution '{body.Institution}'.")];
             }
 
             if (body.Jurisdiction is not null)
             {
-                errors["jurisdiction"] = ["Only a regulator key has a jurisdiction."];
+                errors["jurisdiction"] = [Languages.Say("只有监管角色的密钥才有辖区。", "Only a regulator key has a jurisdiction.")];
             }
         }
         else if (body.Role == Roles.Regulator)
         {
             if (body.Jurisdiction is null || !Jurisdictions.IsValid(body.Jurisdiction))
             {
-                errors["jurisdiction"] = ["A regulator key names its jurisdiction explicitly: \"\" for national, else a region prefix of 2, 4 or 6 digits."];
+                errors["jurisdiction"] = [Languages.Say("监管角色的密钥须明确指明辖区：全国为 \"\"，否则为 2、4、6 位的行政区划代码前缀。", "A regulator key names its jurisdiction explicitly: \"\" for national, else a region prefix of 2, 4 or 6 digits.")];
             }
 
             if (body.Institution is not null)
             {
-                errors["institution"] = ["Only an institution key names an institution."];
+                errors["institution"] = [Languages.Say("只有机构角色的密钥才指明机构。", "Only an institution key names an institution.")];
             }
         }
         else if (body.Institution is not null || body.Jurisdiction is not null)
         {
-            errors["role"] = ["An admin key is bound to nothing: leave institution and jurisdiction out."];
+            errors["role"] = [Languages.Say("管理员密钥不绑定机构或辖区：请勿填写 institution 和 jurisdiction。", "An admin key is bound to nothing: leave institution and jurisdiction out.")];
         }
 
         if (errors.Count > 0)
@@ -110,7 +110,7 @@ internal static class ApiKeysApi
     {
         if (!Formats.TryId(id, out var keyId) || !await keys.RevokeAsync(keyId, clock.GetCurrentInstant(), ct))
         {
-            return Problems.NotFoundResult($"API key {id}");
+            return Problems.NotFoundResult($"API 密钥 {id}", $"API key {id}");
         }
 
         return TypedResults.NoContent();
@@ -122,7 +122,7 @@ internal static class Jurisdictions
 {
     public const string Pattern = @"\A(?:[0-9]{2}){0,3}\z";
 
-    public const string Error = "{0} is \"\" (national) or a region prefix of 2, 4 or 6 digits.";
+    public static string Error => Languages.Say("{0} 应为 \"\"（全国）或 2、4、6 位的行政区划代码前缀。", "{0} is \"\" (national) or a region prefix of 2, 4 or 6 digits.");
 
     public static bool IsValid(string prefix) => System.Text.RegularExpressions.Regex.IsMatch(prefix, Pattern);
 }

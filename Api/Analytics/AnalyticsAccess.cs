@@ -23,13 +23,13 @@ internal static class AnalyticsAccess
         refusal = null;
         if (caller.IsInstitution)
         {
-            refusal = Problems.ForbiddenResult("An institution key reads its own figures under /institutions/{code}/, not a jurisdiction's.");
+            refusal = Problems.ForbiddenResult("机构密钥只能通过 /institutions/{code}/ 查看本机构的数据，不能查看辖区的数据。", "An institution key reads its own figures under /institutions/{code}/, not a jurisdiction's.");
             return false;
         }
 
         if (asked is not null && !Jurisdictions.IsValid(asked))
         {
-            refusal = Problems.Invalid("jurisdiction", "jurisdiction is \"\" (national) or a region prefix of 2, 4 or 6 digits.");
+            refusal = Problems.Invalid("jurisdiction", "jurisdiction 应为 \"\"（全国）或 2、4、6 位的行政区划代码前缀。", "jurisdiction is \"\" (national) or a region prefix of 2, 4 or 6 digits.");
             return false;
         }
 
@@ -37,7 +37,7 @@ internal static class AnalyticsAccess
         var jurisdiction = asked ?? own;
         if (!jurisdiction.StartsWith(own, StringComparison.Ordinal))
         {
-            refusal = Problems.ForbiddenResult($"This key's jurisdiction is '{own}'; it may ask for that one or one inside it, not '{jurisdiction}'.");
+            refusal = Problems.ForbiddenResult($"该密钥的辖区为“{own}”，只能查询该辖区或其下辖区，不能查询“{jurisdiction}”。", $"This key's jurisdiction is '{own}'; it may ask for that one or one inside it, not '{jurisdiction}'.");
             return false;
         }
 
@@ -80,7 +80,7 @@ internal static class AnalyticsAccess
             return true;
         }
 
-        invalid = Problems.Invalid("year", $"year is required: a year from {first} to {last}.");
+        invalid = Problems.Invalid("year", $"year 为必填项：{first} 至 {last} 的年份。", $"year is required: a year from {first} to {last}.");
         return false;
     }
 }

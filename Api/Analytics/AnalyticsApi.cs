@@ -33,7 +33,7 @@ internal static class AnalyticsApi
         public string? Jurisdiction { get; init; }
 
         [FromQuery(Name = "period")]
-        [Required(ErrorMessage = "{0} is required: the period, yyyy-MM.")]
+        [Required(ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.PeriodRequiredError))]
         public Period? Period { get; init; }
     }
 

@@ -12,6 +12,8 @@ namespace Compliance.Api.Analytics;
 /// <summary>Filing statistics (迟报漏报) of a jurisdiction's deadlines for a year (analytics.md, "Filing statistics").</summary>
 internal static class FilingApi
 {
+    internal static string YearRequiredError => Languages.Say("{0} 为必填项：报送截止日（名义）所在年份。", "{0} is required: the year of the deadlines' nominal due dates.");
+
     public static void MapFiling(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/api/v1/analytics/filing", Filing).WithTags("Analytics").RequireAuthorization().WithName("GetFilingStatistics")
@@ -28,8 +30,8 @@ internal static class FilingApi
         public string? Jurisdiction { get; init; }
 
         [FromQuery(Name = "year")]
-        [Required(ErrorMessage = "{0} is required: the year of the deadlines' nominal due dates.")]
-        [Range(AcceptedRanges.FirstYear, AcceptedRanges.LastYear, ErrorMessage = AcceptedRanges.YearError)]
+        [Required(ErrorMessageResourceType = typeof(FilingApi), ErrorMessageResourceName = nameof(FilingApi.YearRequiredError))]
+        [Range(AcceptedRanges.FirstYear, AcceptedRanges.LastYear, ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.YearError))]
         public int? Year { get; init; }
     }
 

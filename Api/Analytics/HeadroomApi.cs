@@ -38,7 +38,7 @@ internal static class HeadroomApi
     public sealed record HeadroomQuery
     {
         [FromQuery(Name = "period")]
-        [Required(ErrorMessage = "{0} is required: the period, yyyy-MM.")]
+        [Required(ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.PeriodRequiredError))]
         public Period? Period { get; init; }
     }
 
@@ -60,7 +60,7 @@ internal static class HeadroomApi
     {
         if (await institutions.FindAsync(code, caller.Scope, ct) is not { } institution)
         {
-            return Problems.NotFoundResult($"Institution {code}");
+            return Problems.NotFoundResult($"机构 {code}", $"Institution {code}");
         }
 
         var period = query.Period!.Value.Value;

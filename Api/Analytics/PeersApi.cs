@@ -23,6 +23,8 @@ namespace Compliance.Api.Analytics;
 /// </summary>
 internal static class PeersApi
 {
+    internal static string MeasureRequiredError => Languages.Say("{0} 为必填项：同业比较指标之一。", "{0} is required: one of the peer measures.");
+
     /// <summary>Below this many members with the measure, an institution key is not shown its group's figures.</summary>
     public const int FewestPeersShown = 5;
 
@@ -59,11 +61,11 @@ internal static class PeersApi
         public string? Jurisdiction { get; init; }
 
         [FromQuery(Name = "period")]
-        [Required(ErrorMessage = "{0} is required: the period, yyyy-MM.")]
+        [Required(ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.PeriodRequiredError))]
         public Period? Period { get; init; }
 
         [FromQuery(Name = "measure")]
-        [Required(ErrorMessage = "{0} is required: one of the peer measures.")]
+        [Required(ErrorMessageResourceType = typeof(PeersApi), ErrorMessageResourceName = nameof(PeersApi.MeasureRequiredError))]
         public string? Measure { get; init; }
     }
 
@@ -71,7 +73,7 @@ internal static class PeersApi
     public sealed record PeersQuery
     {
         [FromQuery(Name = "period")]
-        [Required(ErrorMessage = "{0} is required: the period, yyyy-MM.")]
+        [Required(ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.PeriodRequiredError))]
         public Period? Period { get; init; }
     }
 
@@ -161,7 +163,7 @@ internal static class PeersApi
         var measure = query.Measure!;
         if (!Peers.IsMeasure(measure))
         {
-            return Problems.Invalid("measure", "measure is one of " + string.Join(", ", Peers.Measures) + ".");
+            return Problems.Invalid("measure", "measure 应为以下之一：" + string.Join("、", Peers.Measures) + "。", "measure is one of " + string.Join(", ", Peers.Measures) + ".");
         }
 
         var period = query.Period!.Value.Value;
@@ -182,7 +184,7 @@ internal static class PeersApi
     {
         if (await institutions.FindAsync(code, caller.Scope, ct) is not { } institution)
         {
-            return Problems.NotFoundResult($"Institution {code}");
+            return Problems.NotFoundResult($"机构 {code}", $"Institution {code}");
         }
 
         // The group is read whatever the caller may see: its figures are aggregates that name no member.

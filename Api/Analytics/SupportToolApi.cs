@@ -60,7 +60,7 @@ internal static class SupportToolApi
     {
         if (await institutions.FindAsync(code, caller.Scope, ct) is not { } institution)
         {
-            return Problems.NotFoundResult($"Institution {code}");
+            return Problems.NotFoundResult($"机构 {code}", $"Institution {code}");
         }
 
         if (!AnalyticsAccess.TryYear(query.Year, out var year, out var invalid))

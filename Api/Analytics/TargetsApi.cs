@@ -113,7 +113,7 @@ internal static class TargetsApi
         // target of a disjoint jurisdiction is, to it, one that does not exist.
         if (await targets.FindAsync(id, ct) is not { } target || AnalyticsAccess.ExtentOf(caller, target.Spec.Jurisdiction) is not { } extent)
         {
-            return Problems.NotFoundResult($"Target {id}");
+            return Problems.NotFoundResult($"目标 {id}", $"Target {id}");
         }
 
         if (!AnalyticsAccess.TryYear(query.Year, out var year, out var invalid))
@@ -157,7 +157,7 @@ internal static class TargetsApi
     private static decimal? Round(decimal? value, int decimals) => value is { } v ? Math.Round(v, decimals, MidpointRounding.AwayFromZero) : null;
 
     private static async Task<Results<Created<TargetView>, Ok<TargetView>, ProblemHttpResult>> Put(
-        [RegularExpression("^[A-Za-z0-9_-]{1,64}$", ErrorMessage = "{0} is 1–64 of A–Z a–z 0–9 - _.")] string id, HttpRequest request, Caller caller, TargetStore targets,
+        [RegularExpression(AcceptedRanges.IdPattern, ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.IdError))] string id, HttpRequest request, Caller caller, TargetStore targets,
         IClock clock, CancellationToken ct)
     {
         TargetSpec? spec;
@@ -169,7 +169,7 @@ internal static class TargetsApi
         }
         catch (JsonException e)
         {
-            return Problems.Invalid("body", "The body is a target as JSON: " + e.Message);
+            return Problems.Invalid("body", "请求正文应为 JSON 格式的目标：" + e.Message, "The body is a target as JSON: " + e.Message);
         }
 
         if (spec is null)

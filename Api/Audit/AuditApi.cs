@@ -3,6 +3,7 @@ using Compliance.Api.Http;
 using Compliance.Api.Jobs;
 using Compliance.Data.Audit;
 using Compliance.Engine;
+using Compliance.Engine.Rules;
 using Compliance.Engine.Calendar;
 using Microsoft.AspNetCore.Http.HttpResults;
 using System.Diagnostics.CodeAnalysis;
@@ -171,7 +172,7 @@ internal static class AuditApi
         {
             if (!Formats.TryId(query.KeyId, out var parsed))
             {
-                return Problems.Invalid("keyId", "keyId is the id of an API key.");
+                return Problems.Invalid("keyId", "keyId 应为 API 密钥的编号。", "keyId is the id of an API key.");
             }
 
             key = parsed;
@@ -186,7 +187,9 @@ internal static class AuditApi
 /// <summary>A bound of the audit log: a period (<c>yyyy-MM</c>) or a date (<c>yyyy-MM-dd</c>), in China Standard Time.</summary>
 public readonly record struct Bound(LocalDate First, LocalDate Last) : IAccepted<Bound>
 {
-    public static string Accepted { get; } = $"a period (yyyy-MM) or a date (yyyy-MM-dd), from {Periods.Format(AcceptedRanges.FirstPeriod)} to {Periods.Format(AcceptedRanges.LastPeriod)}";
+    public static LocalizedText Accepted { get; } = new(
+        $"报告期（yyyy-MM）或日期（yyyy-MM-dd），从 {Periods.Format(AcceptedRanges.FirstPeriod)} 至 {Periods.Format(AcceptedRanges.LastPeriod)}",
+        $"a period (yyyy-MM) or a date (yyyy-MM-dd), from {Periods.Format(AcceptedRanges.FirstPeriod)} to {Periods.Format(AcceptedRanges.LastPeriod)}");
 
     /// <summary>The first instant of the bound.</summary>
     public Instant Start => First.AtStartOfDayInZone(ReportingZone.Shanghai).ToInstant();

@@ -19,7 +19,7 @@ internal static class BackupApi
 
     /// <summary>The body: the file to write, relative to the backup folder (a name by the time by default), and whether to replace one.</summary>
     public sealed record BackupBody(
-        [property: StringLength(MaxPathLength, ErrorMessage = AcceptedRanges.LengthError), NameText] string? Path,
+        [property: StringLength(MaxPathLength, ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.LengthError)), NameText] string? Path,
         bool? Overwrite);
 
     /// <summary>The backup written: its path on the server, size, SHA-256 and when it was taken.</summary>
@@ -44,7 +44,7 @@ internal static class BackupApi
     {
         if (kind.BackupTools is { } tools)
         {
-            return Problems.Of(Problems.NotImplemented, tools.Endpoint);
+            return Problems.Of(Problems.NotImplemented, Languages.Say(tools.Endpoint));
         }
 
         var folder = options.Value.FullPath(environment.ContentRootPath);
@@ -54,7 +54,7 @@ internal static class BackupApi
         var (target, refusal) = BackupTarget.Check(path, folder, db.DataSource, confinedTo: folder);
         if (refusal is not null)
         {
-            return Problems.Invalid("path", refusal);
+            return Problems.Invalid(new Dictionary<string, string[]> { ["path"] = [refusal] });
         }
 
         AuditApi.ActedOn(context, target!.Path, null);
@@ -78,5 +78,5 @@ internal static class BackupApi
     }
 
     private static ProblemHttpResult Exists(string path) =>
-        Problems.Of(Problems.Conflict, $"{path} exists already; name another file, or send overwrite: true to replace it.");
+        Problems.Of(Problems.Conflict, $"{path} 已存在；请另取文件名，或发送 overwrite: true 将其替换。", $"{path} exists already; name another file, or send overwrite: true to replace it.");
 }

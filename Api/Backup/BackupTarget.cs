@@ -1,3 +1,5 @@
+using Compliance.Api.Http;
+
 namespace Compliance.Api.Backup;
 
 /// <summary>
@@ -29,31 +31,31 @@ internal static class BackupTarget
             full = Path.GetFullPath(path, baseDirectory);
             if (path.EndsWith('/') || path.EndsWith(Path.DirectorySeparatorChar) || Directory.Exists(full))
             {
-                return (null, $"{path} is a folder; name the backup file in it.");
+                return (null, Languages.Say($"{path} 是文件夹；请指明其中的备份文件名。", $"{path} is a folder; name the backup file in it."));
             }
 
             var folder = Path.GetDirectoryName(full)!;
             if (!Directory.Exists(folder))
             {
-                return (null, $"The folder {folder} does not exist; create it first, or name a file in a folder that exists.");
+                return (null, Languages.Say($"文件夹 {folder} 不存在；请先创建，或指定已存在文件夹中的文件。", $"The folder {folder} does not exist; create it first, or name a file in a folder that exists."));
             }
 
             canonical = Canonical(full);
             if (confinedTo is not null && !IsInside(canonical, Canonical(confinedTo)))
             {
-                return (null, $"{path} is outside the backup folder {confinedTo} (Compliance:Backup:Directory); the server writes backups only there.");
+                return (null, Languages.Say($"{path} 不在备份文件夹 {confinedTo}（Compliance:Backup:Directory）内；服务器只在该文件夹中写入备份。", $"{path} is outside the backup folder {confinedTo} (Compliance:Backup:Directory); the server writes backups only there."));
             }
 
             Probe(canonical);
             var live = Canonical(liveDatabase);
             if (Companions.Any(suffix => string.Equals(canonical, live + suffix, PathComparison)))
             {
-                return (null, $"{path} is the live database {liveDatabase} (or one of its companion files); a backup must be another file.");
+                return (null, Languages.Say($"{path} 是正在使用的数据库 {liveDatabase}（或其附属文件）；备份须为另一个文件。", $"{path} is the live database {liveDatabase} (or one of its companion files); a backup must be another file."));
             }
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException or IOException or UnauthorizedAccessException)
         {
-            return (null, $"{path} is not a usable file path ({e.Message}).");
+            return (null, Languages.Say($"{path} 不是可用的文件路径（{e.Message}）。", $"{path} is not a usable file path ({e.Message})."));
         }
 
         return (new Checked(canonical, File.Exists(canonical)), null);

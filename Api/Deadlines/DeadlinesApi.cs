@@ -21,6 +21,11 @@ namespace Compliance.Api.Deadlines;
 /// <summary>Obligations, deadlines, deliverables, the calendar, reminders and the sweep (deadlines.md).</summary>
 internal static class DeadlinesApi
 {
+    internal static string YearRequiredError => Languages.Say("{0} 为必填项：报送事项名义截止日所在年份。", "{0} is required: the year of the obligation's nominal due date.");
+
+    internal static string YearRangeError => Languages.Say(
+        "{0} 应为报送事项名义截止日所在年份，从 {1} 至 {2}。", "{0} is the year of the obligation's nominal due date, from {1} to {2}.");
+
     public const long MaxDeliverableBytes = 50L << 20;
 
     public static void MapDeadlines(this IEndpointRouteBuilder routes)
@@ -68,8 +73,8 @@ internal static class DeadlinesApi
         public string? Obligation { get; init; }
 
         [FromQuery(Name = "year")]
-        [Required(ErrorMessage = "{0} is required: the year of the obligation's nominal due date.")]
-        [Range(AcceptedRanges.FirstYear, AcceptedRanges.LastYear, ErrorMessage = "{0} is the year of the obligation's nominal due date, from {1} to {2}.")]
+        [Required(ErrorMessageResourceType = typeof(DeadlinesApi), ErrorMessageResourceName = nameof(DeadlinesApi.YearRequiredError))]
+        [Range(AcceptedRanges.FirstYear, AcceptedRanges.LastYear, ErrorMessageResourceType = typeof(DeadlinesApi), ErrorMessageResourceName = nameof(DeadlinesApi.YearRangeError))]
         public int? Year { get; init; }
 
         [FromQuery(Name = "institution")]
@@ -112,7 +117,7 @@ internal static class DeadlinesApi
     {
         if (!ObligationReader.IsCode(code))
         {
-            return Problems.Invalid("code", $"code is {ObligationReader.CodeRule}.");
+            return Problems.Invalid("code", $"code 应为 {ObligationReader.CodeRule}。", $"code is {ObligationReader.CodeRule}.");
         }
 
         Obligation? obligation;
@@ -124,7 +129,7 @@ internal static class DeadlinesApi
         }
         catch (JsonException e)
         {
-            return Problems.Invalid("body", "The body is an obligation as JSON: " + e.Message);
+            return Problems.Invalid("body", "请求正文应为 JSON 格式的报送事项：" + e.Message, "The body is an obligation as JSON: " + e.Message);
         }
 
         if (obligation is null)
@@ -156,7 +161,7 @@ internal static class DeadlinesApi
     };
 
     private static async Task<Ok<DeadlineList>> Deadlines(
-        [Range(AcceptedRanges.FirstYear, AcceptedRanges.LastYear, ErrorMessage = AcceptedRanges.YearError)] int? year, string? institution, Caller caller, DeadlineStore deadlines, ObligationStore obligations, CalendarStore calendars, IClock clock,
+        [Range(AcceptedRanges.FirstYear, AcceptedRanges.LastYear, ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.YearError))] int? year, string? institution, Caller caller, DeadlineStore deadlines, ObligationStore obligations, CalendarStore calendars, IClock clock,
         CancellationToken ct)
     {
         var today = ReportingZone.Today(clock);
@@ -184,7 +189,7 @@ internal static class DeadlinesApi
         {
             if (query.Institution is not null && query.Institution != caller.Institution)
             {
-                return Problems.ForbiddenResult("An institution key files only for its own institution.");
+                return Problems.ForbiddenResult("机构密钥只能为本机构报送。", "An institution key files only for its own institution.");
             }
 
             code = caller.Institution;
@@ -195,23 +200,23 @@ internal static class DeadlinesApi
         }
         else
         {
-            return Problems.ForbiddenResult("A regulator key cannot file deliverables.");
+            return Problems.ForbiddenResult("监管密钥不能报送材料。", "A regulator key cannot file deliverables.");
         }
 
         var errors = new Dictionary<string, string[]>();
         var known = (await obligations.ListAsync(ct)).FirstOrDefault(o => o.Code == query.Obligation);
         if (known is null)
         {
-            errors["obligation"] = ["obligation is the code of an obligation (GET /api/v1/obligations)."];
+            errors["obligation"] = [Languages.Say("obligation 应为报送事项的代码（GET /api/v1/obligations）。", "obligation is the code of an obligation (GET /api/v1/obligations).")];
         }
         else if (known.Code == Obligation.LedgerMonthly)
         {
-            errors["obligation"] = ["The monthly ledger is filed by POST /api/v1/submissions."];
+            errors["obligation"] = [Languages.Say("月度台账通过 POST /api/v1/submissions 报送。", "The monthly ledger is filed by POST /api/v1/submissions.")];
         }
 
         if (string.IsNullOrEmpty(code))
         {
-            errors["institution"] = ["An admin key names the institution: &institution=CODE."];
+            errors["institution"] = [Languages.Say("管理员密钥须指明机构：&institution=代码。", "An admin key names the institution: &institution=CODE.")];
         }
 
         if (errors.Count > 0)
@@ -221,17 +226,17 @@ internal static class DeadlinesApi
 
         if (await institutions.FindAsync(code!, Scope.Everything, ct) is null)
         {
-            return Problems.NotFoundResult($"Institution {code}");
+            return Problems.NotFoundResult($"机构 {code}", $"Institution {code}");
         }
 
         if (request.ContentLength > MaxDeliverableBytes)
         {
-            return Problems.Of(Problems.PayloadTooLarge, $"A deliverable is at most {MaxDeliverableBytes} bytes (50 MiB).");
+            return Problems.Of(Problems.PayloadTooLarge, $"报送材料最大 {MaxDeliverableBytes} 字节（50 MiB）。", $"A deliverable is at most {MaxDeliverableBytes} bytes (50 MiB).");
         }
 
         if (request.ContentType is { Length: > Formats.MaxContentTypeLength })
         {
-            return Problems.Of(Problems.UnsupportedMediaType, $"A Content-Type is at most {Formats.MaxContentTypeLength} characters.");
+            return Problems.Of(Problems.UnsupportedMediaType, $"Content-Type 最多 {Formats.MaxContentTypeLength} 个字符。", $"A Content-Type is at most {Formats.MaxContentTypeLength} characters.");
         }
 
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -242,7 +247,7 @@ internal static class DeadlinesApi
         await using var body = await SpooledBody.SpoolAsync(request.Body, ingest.Value.SpoolPath(environment.ContentRootPath), MaxDeliverableBytes, ct);
         if (body is null)
         {
-            return Problems.Of(Problems.PayloadTooLarge, $"A deliverable is at most {MaxDeliverableBytes} bytes (50 MiB).");
+            return Problems.Of(Problems.PayloadTooLarge, $"报送材料最大 {MaxDeliverableBytes} 字节（50 MiB）。", $"A deliverable is at most {MaxDeliverableBytes} bytes (50 MiB).");
         }
 
         var deliverable = new Deliverable
@@ -255,7 +260,7 @@ internal static class DeadlinesApi
     }
 
     private static async Task<Ok<DeliverableList>> Deliverables(
-        string? institution, string? obligation, [Range(AcceptedRanges.FirstYear, AcceptedRanges.LastYear, ErrorMessage = AcceptedRanges.YearError)] int? year, Caller caller, DeadlineStore deadlines, CancellationToken ct) =>
+        string? institution, string? obligation, [Range(AcceptedRanges.FirstYear, AcceptedRanges.LastYear, ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.YearError))] int? year, Caller caller, DeadlineStore deadlines, CancellationToken ct) =>
         TypedResults.Ok(new DeliverableList([.. (await deadlines.DeliverablesAsync(caller.Scope, institution, obligation, year, ct)).Select(View)]));
 
     private static async Task<IResult> Content(string id, Caller caller, DeadlineStore deadlines, HttpResponse response, CancellationToken ct)
@@ -265,7 +270,7 @@ internal static class DeadlinesApi
             : null;
         if (found is null)
         {
-            return Problems.NotFoundResult($"Deliverable {id}");
+            return Problems.NotFoundResult($"报送材料 {id}", $"Deliverable {id}");
         }
 
         Downloads.Attach(response, found.MediaType, $"deliverable-{id}");
@@ -274,12 +279,12 @@ internal static class DeadlinesApi
         return Results.Empty;
     }
 
-    private static async Task<IResult> GetCalendar([Range(AcceptedRanges.FirstYear, AcceptedRanges.LastYear, ErrorMessage = AcceptedRanges.YearError)] int year, CalendarStore calendars, CancellationToken ct) =>
+    private static async Task<IResult> GetCalendar([Range(AcceptedRanges.FirstYear, AcceptedRanges.LastYear, ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.YearError))] int year, CalendarStore calendars, CancellationToken ct) =>
         (await calendars.YearsAsync(ct)).TryGetValue(year, out var content)
             ? Results.Content(CalendarFile.WriteYear(content), "application/json; charset=utf-8")
-            : Problems.Of(Problems.NotFound, $"The calendar has no year {year}; weekends alone count for it. An admin may add it with PUT.");
+            : Problems.Of(Problems.NotFound, $"工作日历中没有 {year} 年；该年只按周末计算。管理员可用 PUT 添加。", $"The calendar has no year {year}; weekends alone count for it. An admin may add it with PUT.");
 
-    private static async Task<IResult> PutCalendar([Range(AcceptedRanges.FirstYear, AcceptedRanges.LastYear, ErrorMessage = AcceptedRanges.YearError)] int year, HttpRequest request, CalendarStore calendars, IClock clock, CancellationToken ct)
+    private static async Task<IResult> PutCalendar([Range(AcceptedRanges.FirstYear, AcceptedRanges.LastYear, ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.YearError))] int year, HttpRequest request, CalendarStore calendars, IClock clock, CancellationToken ct)
     {
         using var reader = new StreamReader(request.Body);
         CalendarYear content;
@@ -289,7 +294,7 @@ internal static class DeadlinesApi
         }
         catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
         {
-            return Problems.Invalid("body", "The body is {notice?, holidays: [{name, dates}], workdays: [dates]} with dates yyyy-MM-dd: " + e.Message);
+            return Problems.Invalid("body", "请求正文应为 {notice?, holidays: [{name, dates}], workdays: [dates]}，日期格式 yyyy-MM-dd：" + e.Message, "The body is {notice?, holidays: [{name, dates}], workdays: [dates]} with dates yyyy-MM-dd: " + e.Message);
         }
 
         var errors = new Dictionary<string, string[]>();
@@ -309,7 +314,7 @@ internal static class DeadlinesApi
     }
 
     private static async Task<Ok<ReminderList>> Reminders(
-        string? institution, [Range(AcceptedRanges.FirstYear, AcceptedRanges.LastYear, ErrorMessage = AcceptedRanges.YearError)] int? year, Caller caller, DeadlineStore deadlines, CancellationToken ct) =>
+        string? institution, [Range(AcceptedRanges.FirstYear, AcceptedRanges.LastYear, ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.YearError))] int? year, Caller caller, DeadlineStore deadlines, CancellationToken ct) =>
         TypedResults.Ok(new ReminderList([.. (await deadlines.RemindersAsync(caller.Scope, institution, year, ct)).Select(r => new ReminderView(
             Formats.Id(r.Id), r.Obligation, r.Institution, r.Period, r.DueDate, r.Kind, r.OffsetDays, new LocalizedText(r.MessageZh, r.MessageEn),
             r.CreatedAt, new DeliveryView(r.DeliveryStatus, r.Attempts, r.LastError)))]));
@@ -319,7 +324,7 @@ internal static class DeadlinesApi
     {
         var last = ReportingZone.Today(clock).PlusYears(AcceptedRanges.SweepYearsAhead);
         return date?.Value > last
-            ? Problems.Invalid("date", AcceptedRanges.DateMessage("date", last))
+            ? Problems.Invalid(new Dictionary<string, string[]> { ["date"] = [AcceptedRanges.DateMessage("date", last)] })
             : TypedResults.Ok(await sweep.RunAsync(date?.ToString(), ct));
     }
 

@@ -25,10 +25,13 @@ internal static class ExceptionsApi
     public static RouteGroupBuilder MapExceptions(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/exceptions").WithTags("Exceptions").RequireAuthorization().ProducesProblem(401);
-        group.MapGet("/", List).WithName("ListExceptions").WithSummary("List exceptions").WithDescription("The exceptions the key may see, newest period first, filtered by institution, region prefix, period or from/to, rule, severity and status.").ProducesProblem(400);
+        group.MapGet("/", List).WithName("ListExceptions").WithSummary("List exceptions").WithDescription("The exceptions the key may see, filtered by institution, region prefix, period or from/to, rule set, rule, severity and status (repeated: any of them), in the order of sort: -period (default, newest period first), period, -severity (breaches first), institution (code, then newest period first), createdAt or -createdAt; ties by creation, oldest first.").ProducesProblem(400);
         group.MapGet("/export", Export).WithName("ExportExceptions").WithSummary("Export exceptions").ProducesProblem(400)
             .Produces(200, contentType: ExceptionExport.CsvType, additionalContentTypes: [ExceptionExport.XlsxType])
             .WithDescription("The rows of the list as a file: format=csv (UTF-8 with BOM) or xlsx; lang=zh (default) or en for its headers, severities, statuses, rule names and figure names; times as China Standard Time text; every filter of the list.");
+        group.MapPost("/bulk", Bulk).WithName("ActOnExceptions").WithSummary("Act on many exceptions")
+            .WithDescription("Takes 1 to 500 distinct exceptions through one action (explanation, resolve, waive or reopen) with that action's body fields, in one transaction: each id is decided against its status then, as its own action would be, and answered in the order sent as done (with its new status) or refused (with the problem type its own action would have answered: not-found, also for one the key may not see, forbidden or invalid-transition). A repeated id, an empty or oversized list or a malformed body is 400 and changes nothing.")
+            .DisableValidation().ProducesProblem(400);
         group.MapGet("/{id}", Get).WithName("GetException").WithSummary("Get an exception").WithDescription("One exception with its figures, baselines, message and every event of its lifecycle.").ProducesProblem(404);
         // A transition's body is checked by the handler once the exception is known to be visible (a 404 comes first).
         group.MapPost("/{id}/explanation", Explain).WithName("ExplainException").WithSummary("Explain an exception").WithDescription("The institution (or an admin on its behalf) explains an open or explained exception, with an optional reason code; it becomes explained. 409 from another status.").DisableValidation().ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
@@ -85,33 +88,67 @@ internal static class ExceptionsApi
     /// percent, pp, yuan, count, date, period, text, list or boolean.
     /// </summary>
     public sealed record ExceptionView(
-        string Id, string Institution, YearMonth Period, string Rule, LocalizedText RuleName, RuleSetRef? RuleSet, string Severity, string Status,
+        string Id, string Institution, string? InstitutionName, YearMonth Period, string Rule, LocalizedText RuleName, RuleSetRef? RuleSet, string Severity, string Status,
         JsonObject Figures, IReadOnlyDictionary<string, string> Units, JsonObject Baselines, MessageView Message, string? SubmissionId, LocalDate? WaivedUntil,
         Instant CreatedAt, Instant UpdatedAt, IReadOnlyList<string> Actions,
         [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<EventView>? Events = null);
 
     public sealed record ExplanationBody(
         [property: OneOf("DATA_CORRECTION", "ONE_OFF_EVENT", "POLICY_TRANSITION", "OTHER")] string? ReasonCode,
-        [property: Required(ErrorMessage = AcceptedRanges.RequiredError), StringLength(MaxNoteLength, ErrorMessage = AcceptedRanges.LengthError), FreeText] string? Text);
+        [property: Required(ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.RequiredError)), StringLength(MaxNoteLength, ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.LengthError)), FreeText] string? Text);
 
-    public sealed record NoteBody([property: Required(ErrorMessage = AcceptedRanges.RequiredError), StringLength(MaxNoteLength, ErrorMessage = AcceptedRanges.LengthError), FreeText] string? Note);
+    public sealed record NoteBody([property: Required(ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.RequiredError)), StringLength(MaxNoteLength, ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.LengthError)), FreeText] string? Note);
 
     public sealed record WaiveBody(
-        [property: Required(ErrorMessage = AcceptedRanges.RequiredError), StringLength(MaxNoteLength, ErrorMessage = AcceptedRanges.LengthError), FreeText] string? Note,
+        [property: Required(ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.RequiredError)), StringLength(MaxNoteLength, ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.LengthError)), FreeText] string? Note,
         [property: Accepted<Day>] string? Until);
+
+    /// <summary>The most exceptions one bulk action takes.</summary>
+    public const int MaxBulkIds = 500;
+
+    /// <summary>
+    /// One action on many exceptions: the ids, the action's name, and the fields of that action's own body
+    /// (<see cref="ExplanationBody"/>, <see cref="NoteBody"/>, <see cref="WaiveBody"/>), checked as it checks them.
+    /// </summary>
+    public sealed record BulkBody(
+        [property: Required(ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.RequiredError))] IReadOnlyList<string?>? Ids,
+        [property: Required(ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.RequiredError)), OneOf("explanation", "resolve", "waive", "reopen")] string? Action,
+        string? Note,
+        string? Text,
+        string? ReasonCode,
+        string? Until)
+    {
+        /// <summary>The single action's body made of these fields, or <c>null</c> for no known action.</summary>
+        public object? ActionBody => Action switch
+        {
+            "explanation" => new ExplanationBody(ReasonCode, Text),
+            "resolve" or "reopen" => new NoteBody(Note),
+            "waive" => new WaiveBody(Note, Until),
+            _ => null,
+        };
+    }
+
+    /// <summary>What became of one id of a bulk action: its status after it, or the problem type its own action would have answered.</summary>
+    public sealed record BulkItem(
+        string Id,
+        string Outcome,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Status = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Problem = null);
+
+    public sealed record BulkAnswer(IReadOnlyList<BulkItem> Items);
 
     /// <summary>An exception as the caller sees it, with the actions the caller may take on it now.</summary>
     public static ExceptionView View(Caller caller, ExceptionRecord e, IReadOnlyList<ExceptionEvent>? events = null)
     {
         var figures = Formats.Figures(e.Rule, e.Figures);
         return new(
-            Formats.Id(e.Id), e.Institution, e.Period, e.Rule, RuleNameOf(e),
+            Formats.Id(e.Id), e.Institution, e.InstitutionName, e.Period, e.Rule, RuleNameOf(e),
             e.RuleSetId is null ? null : new RuleSetRef(e.RuleSetId, e.RuleSetVersion ?? 0),
             e.Severity, e.Status, figures, Formats.Units(e.Rule, figures), JsonNode.Parse(e.Baselines)?.AsObject() ?? [],
             new MessageView(e.MessageZh, e.MessageEn), e.SubmissionId is { } s ? Formats.Id(s) : null, e.WaivedUntil, e.CreatedAt, e.UpdatedAt,
             ExceptionActions.For(caller.Role, e.Status),
             events?.Select(v => new EventView(Formats.Id(v.Id), v.At, ActorOf(caller, v),
-                v.Kind, v.FromStatus, v.ToStatus, v.Note, v.Figures is null ? null : Formats.Figures(e.Rule, v.Figures))).ToList());
+                v.Kind, v.FromStatus, v.ToStatus, SystemNotes.In(v.Note, v.ActorRole == Actor.System.Role, Languages.Chosen), v.Figures is null ? null : Formats.Figures(e.Rule, v.Figures))).ToList());
     }
 
     /// <summary>
@@ -131,7 +168,7 @@ internal static class ExceptionsApi
         public string? Institution { get; init; }
 
         [FromQuery(Name = "region")]
-        [RegularExpression(AcceptedRanges.RegionPrefixPattern, ErrorMessage = AcceptedRanges.RegionPrefixError)]
+        [RegularExpression(AcceptedRanges.RegionPrefixPattern, ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.RegionPrefixError))]
         public string? Region { get; init; }
 
         [FromQuery(Name = "period")]
@@ -153,25 +190,60 @@ internal static class ExceptionsApi
         [OneOf("warning", "breach")]
         public string? Severity { get; init; }
 
+        /// <summary>Statuses, the parameter repeated for more than one (any of them matches).</summary>
         [FromQuery(Name = "status")]
-        [ExceptionStatus]
-        public string? Status { get; init; }
+        [ExceptionStatuses]
+        public string[]? Status { get; init; }
 
-        public ExceptionFilter Filter => new(Institution, Region, Period?.Value, From?.Value, To?.Value, Rule, Severity, Status, RuleSet);
+        [FromQuery(Name = "sort")]
+        [OneOf(SortPeriodDescending, SortPeriod, SortSeverityDescending, SortInstitution, SortCreatedAt, SortCreatedAtDescending)]
+        public string? Sort { get; init; }
+
+        /// <summary>The filters and order asked for (a method: validation reads every property, before an unknown sort is refused).</summary>
+        public ExceptionFilter ToFilter() => new(
+            Institution, Region, Period?.Value, From?.Value, To?.Value, Rule, Severity, Status is { Length: > 0 } statuses ? statuses : null, RuleSet,
+            Sort is null ? ExceptionOrder.PeriodDescending : Orders[Sort]);
     }
 
-    /// <summary>A status of the lifecycle, by its name.</summary>
-    private sealed class ExceptionStatusAttribute() : OneOfAttribute([.. Enum.GetValues<ExceptionStatus>().Select(s => s.Name())]);
+    private const string SortPeriodDescending = "-period";
+    private const string SortPeriod = "period";
+    private const string SortSeverityDescending = "-severity";
+    private const string SortInstitution = "institution";
+    private const string SortCreatedAt = "createdAt";
+    private const string SortCreatedAtDescending = "-createdAt";
+
+    /// <summary>The list's orders by the name of <c>sort</c> (api.md, "Exceptions").</summary>
+    private static readonly Dictionary<string, ExceptionOrder> Orders = new(StringComparer.Ordinal)
+    {
+        [SortPeriodDescending] = ExceptionOrder.PeriodDescending,
+        [SortPeriod] = ExceptionOrder.Period,
+        [SortSeverityDescending] = ExceptionOrder.SeverityDescending,
+        [SortInstitution] = ExceptionOrder.Institution,
+        [SortCreatedAt] = ExceptionOrder.CreatedAt,
+        [SortCreatedAtDescending] = ExceptionOrder.CreatedAtDescending,
+    };
+
+    /// <summary>Statuses of the lifecycle by their names, one a value: a comma inside one is refused, not split.</summary>
+    [AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
+    private sealed class ExceptionStatusesAttribute : ValidationAttribute
+    {
+        private static readonly string[] Names = [.. Enum.GetValues<ExceptionStatus>().Select(s => s.Name())];
+
+        public override bool IsValid(object? value) => value is null || (value is string[] statuses && statuses.All(s => Names.Contains(s, StringComparer.Ordinal)));
+
+        public override string FormatErrorMessage(string name) =>
+            $"{name} is one of {string.Join(", ", Names)}; repeat the parameter for more than one ({name}=open&{name}=explained), never a comma.";
+    }
 
     private static async Task<Ok<ListAnswer<ExceptionView>>> List(
         Caller caller, ExceptionStore exceptions, [AsParameters] ExceptionQuery query, [AsParameters] PageQuery paging, CancellationToken ct) =>
-        TypedResults.Ok(PageQuery.Map(await exceptions.ListAsync(query.Filter, caller.Scope, paging.Request, ct), e => View(caller, e)));
+        TypedResults.Ok(PageQuery.Map(await exceptions.ListAsync(query.ToFilter(), caller.Scope, paging.Request, ct), e => View(caller, e)));
 
     private static async Task Export(
         Caller caller, ExceptionStore exceptions, [AsParameters] ExceptionQuery query,
         [OneOf("csv", "xlsx")] string? format, [OneOf("zh", "en")] string? lang, HttpResponse response, CancellationToken ct)
     {
-        var rows = exceptions.ExportAsync(query.Filter, caller.Scope, ct);
+        var rows = exceptions.ExportAsync(query.ToFilter(), caller.Scope, ct);
         var language = ExportLanguage.Of(lang);
         await (format == "xlsx" ? ExceptionExport.WriteXlsxAsync(response, rows, language, ct) : ExceptionExport.WriteCsvAsync(response, rows, language, ct));
     }
@@ -180,7 +252,7 @@ internal static class ExceptionsApi
     {
         if (!Formats.TryId(id, out var exceptionId) || await exceptions.FindAsync(exceptionId, caller.Scope, ct) is not { } found)
         {
-            return Problems.NotFoundResult($"Exception {id}");
+            return Problems.NotFoundResult($"监测事项 {id}", $"Exception {id}");
         }
 
         return TypedResults.Ok(View(caller, found.Exception, found.Events));
@@ -194,8 +266,7 @@ internal static class ExceptionsApi
             return await ForbiddenOrNotFound(id, caller, exceptions, LifecycleEvent.Explain, ct);
         }
 
-        var note = body.ReasonCode is null ? body.Text : $"[{body.ReasonCode}] {body.Text}";
-        return await TransitionAsync(id, body, caller, exceptions, clock, LifecycleEvent.Explain, note, ct);
+        return await TransitionAsync(id, body, caller, exceptions, clock, LifecycleEvent.Explain, ExplanationNote(body), ct);
     }
 
     private static async Task<Results<Ok<ExceptionView>, ProblemHttpResult>> Resolve(
@@ -236,7 +307,7 @@ internal static class ExceptionsApi
     {
         if (!Formats.TryId(id, out var exceptionId) || await exceptions.FindAsync(exceptionId, caller.Scope, ct) is null)
         {
-            return Problems.NotFoundResult($"Exception {id}");
+            return Problems.NotFoundResult($"监测事项 {id}", $"Exception {id}");
         }
 
         // The body is checked once the exception is known to be visible: to a caller who may not see it, a 404 whatever it sent.
@@ -250,9 +321,10 @@ internal static class ExceptionsApi
         switch (outcome)
         {
             case TransitionOutcome.NotFound:
-                return Problems.NotFoundResult($"Exception {id}");
+                return Problems.NotFoundResult($"监测事项 {id}", $"Exception {id}");
             case TransitionOutcome.NotAllowed:
                 return Problems.Of(Problems.InvalidTransition,
+                    $"监测事项的当前状态不允许“{ExceptionActions.Of(action).Name}”；只有状态为 {string.Join("、", ExceptionLifecycle.AllowedFrom(action).Select(s => s.Name()))} 时才允许。",
                     $"The exception's status does not allow '{ExceptionActions.Of(action).Name}'; it is allowed from {string.Join(", ", ExceptionLifecycle.AllowedFrom(action).Select(s => s.Name()))}.");
             default:
                 var found = await exceptions.FindAsync(exceptionId, caller.Scope, ct);
@@ -260,10 +332,92 @@ internal static class ExceptionsApi
         }
     }
 
+    /// <summary>
+    /// <c>POST /exceptions/bulk</c>: the body is checked whole first (nothing changes where it is malformed); then, as
+    /// each single action would, the role is checked before the state: a role that may not take the action has every
+    /// id it sees refused as forbidden, and every other id, unknown or out of its sight, as not found.
+    /// </summary>
+    private static async Task<Results<Ok<BulkAnswer>, ProblemHttpResult>> Bulk(BulkBody body, Caller caller, ExceptionStore exceptions, IClock clock, CancellationToken ct)
+    {
+        var errors = InvalidRequests.Validate(body) ?? [];
+        if (body.ActionBody is { } single && InvalidRequests.Validate(single) is { } fields)
+        {
+            foreach (var (field, messages) in fields)
+            {
+                errors[field] = messages;
+            }
+        }
+
+        if (body.Ids is { } ids)
+        {
+            if (ids.Count is 0 or > MaxBulkIds)
+            {
+                errors["ids"] = [$"ids holds from 1 to {MaxBulkIds} exception ids."];
+            }
+            else if (ids.Any(string.IsNullOrEmpty))
+            {
+                errors["ids"] = ["ids holds exception ids, each a non-empty string."];
+            }
+            else if (ids.GroupBy(i => i, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+            {
+                errors["ids"] = [$"ids holds each exception once; {repeated.Key} is repeated."];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var action = ExceptionActions.Named(body.Action!);
+        var parsed = body.Ids!.Select(i => Formats.TryId(i!, out var id) ? id : (long?)null).ToList();
+        var known = parsed.OfType<long>().ToList();
+        var decided = new Dictionary<long, TransitionResult>();
+        if (!ExceptionActions.MayTake(caller.Role, action.Event))
+        {
+            var visible = await exceptions.VisibleAsync(known, caller.Scope, ct);
+            foreach (var id in known)
+            {
+                decided[id] = new TransitionResult(visible.Contains(id) ? TransitionOutcome.Forbidden : TransitionOutcome.NotFound);
+            }
+        }
+        else
+        {
+            var note = body.ActionBody switch
+            {
+                ExplanationBody explanation => ExplanationNote(explanation),
+                NoteBody n => n.Note,
+                WaiveBody w => w.Note,
+                _ => null,
+            };
+            var until = body.Until is { } date ? NodaTime.Text.LocalDatePattern.Iso.Parse(date).Value : (LocalDate?)null;
+            var outcomes = await exceptions.TransitionAllAsync(known, caller.Scope, action.Event, new Actor(caller.Role, caller.KeyId), note, until, clock.GetCurrentInstant(), ct);
+            for (var i = 0; i < known.Count; i++)
+            {
+                decided[known[i]] = outcomes[i];
+            }
+        }
+
+        return TypedResults.Ok(new BulkAnswer([.. body.Ids!.Select((id, i) => parsed[i] is { } key && decided[key] is { Outcome: TransitionOutcome.Done } done
+            ? new BulkItem(id!, "done", Status: done.Status!.Value.Name())
+            : new BulkItem(id!, "refused", Problem: Problems.TypeOf(RefusalOf(parsed[i] is { } k ? decided[k].Outcome : TransitionOutcome.NotFound))))]));
+    }
+
+    /// <summary>The kind of problem the single action answers for an outcome other than done.</summary>
+    private static Problems.Kind RefusalOf(TransitionOutcome outcome) => outcome switch
+    {
+        TransitionOutcome.Forbidden => Problems.Forbidden,
+        TransitionOutcome.NotAllowed => Problems.InvalidTransition,
+        _ => Problems.NotFound,
+    };
+
+    /// <summary>An explanation as its event's note: its reason code first, in brackets, where it has one.</summary>
+    private static string? ExplanationNote(ExplanationBody body) => body.ReasonCode is null ? body.Text : $"[{body.ReasonCode}] {body.Text}";
+
     /// <summary>404 for what the caller cannot see, else 403: the role check comes before the state check.</summary>
     private static async Task<Results<Ok<ExceptionView>, ProblemHttpResult>> ForbiddenOrNotFound(
         string id, Caller caller, ExceptionStore exceptions, LifecycleEvent action, CancellationToken ct) =>
         Formats.TryId(id, out var exceptionId) && await exceptions.FindAsync(exceptionId, caller.Scope, ct) is not null
-            ? Problems.ForbiddenResult(ExceptionActions.Of(action).Refusal)
-            : Problems.NotFoundResult($"Exception {id}");
+            ? Problems.Of(Problems.Forbidden, Languages.Say(ExceptionActions.Of(action).Refusal))
+            : Problems.NotFoundResult($"监测事项 {id}", $"Exception {id}");
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.ComponentModel.DataAnnotations;
 using Compliance.Engine;
+using Compliance.Engine.Rules;
 using NodaTime;
 
 namespace Compliance.Api.Http;
@@ -14,16 +15,16 @@ public interface IAccepted<TSelf> : IParsable<TSelf>
     where TSelf : IAccepted<TSelf>
 {
     /// <summary>What the text is, completing "<c>name is …</c>": its form and range.</summary>
-    static abstract string Accepted { get; }
+    static abstract LocalizedText Accepted { get; }
 
     static TSelf IParsable<TSelf>.Parse(string s, IFormatProvider? provider) =>
-        TSelf.TryParse(s, provider, out var value) ? value : throw new FormatException($"'{s}' is not {TSelf.Accepted}.");
+        TSelf.TryParse(s, provider, out var value) ? value : throw new FormatException($"'{s}' is not {TSelf.Accepted.En}.");
 }
 
 /// <summary>A period, <c>yyyy-MM</c>, from <see cref="AcceptedRanges.FirstPeriod"/> to <see cref="AcceptedRanges.LastPeriod"/>.</summary>
 public readonly record struct Period(YearMonth Value) : IAccepted<Period>
 {
-    public static string Accepted { get; } = AcceptedRanges.PeriodForm(AcceptedRanges.LastPeriod);
+    public static LocalizedText Accepted { get; } = AcceptedRanges.PeriodForm(AcceptedRanges.LastPeriod);
 
     public static bool TryParse([NotNullWhen(true)] string? s, IFormatProvider? provider, out Period result)
     {
@@ -37,7 +38,7 @@ public readonly record struct Period(YearMonth Value) : IAccepted<Period>
 /// <summary>A date, <c>yyyy-MM-dd</c>, from <see cref="AcceptedRanges.FirstDate"/> to <see cref="AcceptedRanges.LastDate"/>.</summary>
 public readonly record struct Day(LocalDate Value) : IAccepted<Day>
 {
-    public static string Accepted { get; } = AcceptedRanges.DateForm(AcceptedRanges.LastDate);
+    public static LocalizedText Accepted { get; } = AcceptedRanges.DateForm(AcceptedRanges.LastDate);
 
     public static bool TryParse([NotNullWhen(true)] string? s, IFormatProvider? provider, out Day result)
     {
@@ -59,13 +60,13 @@ internal sealed class AcceptedAttribute<T> : ValidationAttribute
 {
     public override bool IsValid(object? value) => value is null || (value is string text && T.TryParse(text, null, out _));
 
-    public override string FormatErrorMessage(string name) => $"{name} is {T.Accepted}.";
+    public override string FormatErrorMessage(string name) => AcceptedRanges.Is(name, T.Accepted);
 }
 
 /// <summary>Text that is one of a few names, or none (<see cref="RequiredAttribute"/> makes it required); the message lists them.</summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
-internal class OneOfAttribute : AllowedValuesAttribute
+internal class OneOfAttribute(params string[] names) : AllowedValuesAttribute([null, .. names])
 {
-    public OneOfAttribute(params string[] names)
-        : base([null, .. names]) => ErrorMessage = $"{{0}} is one of {string.Join(", ", names)}.";
+    public override string FormatErrorMessage(string name) =>
+        Languages.Say($"{name} 应为以下之一：{string.Join("、", names)}。", $"{name} is one of {string.Join(", ", names)}.");
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization.Metadata;
 using Compliance.Api.Submissions;
+using Compliance.Engine;
 using Microsoft.Extensions.Options;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
@@ -30,6 +31,7 @@ internal static class HttpSetup
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             var problem = context.ProblemDetails;
+            var language = Languages.Of(context.HttpContext);
             var status = problem.Status ?? context.HttpContext.Response.StatusCode;
             if (context.Exception is BadHttpRequestException bad)
             {
@@ -57,16 +59,16 @@ internal static class HttpSetup
             {
                 var kind = Problems.ForStatus(status);
                 problem.Type = Problems.TypeOf(kind);
-                problem.Title = kind.Title;
+                problem.Title = kind.Title.In(language);
             }
 
             if (status >= 500)
             {
                 problem.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
-                problem.Detail ??= "The server failed; report the traceId.";
+                problem.Detail ??= language == Language.Zh ? "服务器处理失败；请报告 traceId。" : "The server failed; report the traceId.";
             }
 
-            problem.Detail ??= Problems.ForStatus(status).Explanation;
+            problem.Detail ??= Problems.ForStatus(status).Explanation.In(language);
         });
 
         builder.Services.AddOptions<HttpOptions>().BindConfiguration(HttpOptions.Section).ValidateOnStart();

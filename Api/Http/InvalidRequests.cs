@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Compliance.Engine.Rules;
 
 namespace Compliance.Api.Http;
 
@@ -13,10 +14,13 @@ namespace Compliance.Api.Http;
 internal static partial class InvalidRequests
 {
     /// <summary>What the text of a type is, completing "<c>name is …</c>": every <see cref="IAccepted{TSelf}"/>, and the numbers.</summary>
-    private static readonly Dictionary<string, string> Forms = typeof(InvalidRequests).Assembly.GetTypes()
+    private static readonly Dictionary<string, LocalizedText> Forms = typeof(InvalidRequests).Assembly.GetTypes()
         .Where(t => t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IAccepted<>)))
-        .ToDictionary(t => t.Name, t => (string)t.GetProperty(nameof(Period.Accepted))!.GetValue(null)!, StringComparer.Ordinal)
-        .Concat(new Dictionary<string, string> { ["int"] = "a whole number", ["long"] = "a whole number", ["bool"] = "true or false" })
+        .ToDictionary(t => t.Name, t => (LocalizedText)t.GetProperty(nameof(Period.Accepted))!.GetValue(null)!, StringComparer.Ordinal)
+        .Concat(new Dictionary<string, LocalizedText>
+        {
+            ["int"] = new("整数", "a whole number"), ["long"] = new("整数", "a whole number"), ["bool"] = new("true 或 false", "true or false"),
+        })
         .ToDictionary(StringComparer.Ordinal);
 
     /// <summary>The errors of a request that failed binding or validation; <c>null</c> for any other problem.</summary>
@@ -56,21 +60,21 @@ internal static partial class InvalidRequests
             // "$.regionCode" → regionCode; "$" or none: the body as a whole is not the JSON expected.
             var path = json.Path?.TrimStart('$').TrimStart('.');
             return string.IsNullOrEmpty(path)
-                ? ("body", "The body is not a JSON object of the expected shape.")
-                : (path, $"{path} has the wrong JSON type or format.");
+                ? ("body", Languages.Say("请求正文不是所要求结构的 JSON 对象。", "The body is not a JSON object of the expected shape."))
+                : (path, Languages.Say($"{path} 的 JSON 类型或格式不正确。", $"{path} has the wrong JSON type or format."));
         }
 
         var parameter = Parameter().Match(exception.Message);
         if (!parameter.Success)
         {
-            return ("body", exception.Message);
+            return ("body", Languages.Say("请求无法读取：" + exception.Message, exception.Message));
         }
 
         var name = JsonName(parameter.Groups["name"].Value);
-        return name == "body" ? ("body", "A JSON body is required.")
+        return name == "body" ? ("body", Languages.Say("缺少 JSON 请求正文。", "A JSON body is required."))
             : Declared(endpoint, name) is { } declared ? (name, declared)
-            : Forms.TryGetValue(parameter.Groups["type"].Value, out var form) ? (name, $"{name} is {form}.")
-            : (name, $"{name} has the wrong type or format.");
+            : Forms.TryGetValue(parameter.Groups["type"].Value, out var form) ? (name, AcceptedRanges.Is(name, form))
+            : (name, Languages.Say($"{name} 的类型或格式不正确。", $"{name} has the wrong type or format."));
     }
 
     /// <summary>The message of the range the handler declares for a parameter (one of its own, or of an <c>[AsParameters]</c> record).</summary>

@@ -89,7 +89,7 @@ internal static class Limits
                 var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : 1;
                 var response = rejected.HttpContext.Response;
                 response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-                await Problems.Of(Problems.RateLimited, $"This key may make {limits.PermitsPerSecond} requests a second (bursts of {limits.Burst}); retry after {seconds} s.")
+                await Problems.Of(Problems.RateLimited, $"该密钥每秒最多可发 {limits.PermitsPerSecond} 个请求（突发 {limits.Burst} 个）；请在 {seconds} 秒后重试。", $"This key may make {limits.PermitsPerSecond} requests a second (bursts of {limits.Burst}); retry after {seconds} s.")
                     .ExecuteAsync(rejected.HttpContext);
             };
         });
@@ -148,12 +148,12 @@ internal static class Limits
         var request = context.Request;
         if (System.Text.Encoding.UTF8.GetByteCount(request.PathBase.Value + request.Path.Value) > limits.MaxPathBytes)
         {
-            return Problems.Of(Problems.UriTooLong, $"The path is longer than {limits.MaxPathBytes} bytes.");
+            return Problems.Of(Problems.UriTooLong, $"路径超过 {limits.MaxPathBytes} 字节。", $"The path is longer than {limits.MaxPathBytes} bytes.");
         }
 
         if (request.QueryString.HasValue && System.Text.Encoding.UTF8.GetByteCount(request.QueryString.Value!) > limits.MaxQueryBytes)
         {
-            return Problems.Of(Problems.UriTooLong, $"The query string is longer than {limits.MaxQueryBytes} bytes.");
+            return Problems.Of(Problems.UriTooLong, $"查询字符串超过 {limits.MaxQueryBytes} 字节。", $"The query string is longer than {limits.MaxQueryBytes} bytes.");
         }
 
         var (headerBytes, headerCount) = (0L, 0L);
@@ -165,17 +165,17 @@ internal static class Limits
 
         if (headerCount > limits.MaxHeaderCount)
         {
-            return Problems.Of(Problems.HeadersTooLarge, $"The request has more than {limits.MaxHeaderCount} header fields.");
+            return Problems.Of(Problems.HeadersTooLarge, $"请求头字段超过 {limits.MaxHeaderCount} 个。", $"The request has more than {limits.MaxHeaderCount} header fields.");
         }
 
         if (headerBytes > limits.MaxHeaderBytes)
         {
-            return Problems.Of(Problems.HeadersTooLarge, $"The headers carry more than {limits.MaxHeaderBytes} bytes.");
+            return Problems.Of(Problems.HeadersTooLarge, $"请求头超过 {limits.MaxHeaderBytes} 字节。", $"The headers carry more than {limits.MaxHeaderBytes} bytes.");
         }
 
         if (request.ContentLength > limits.MaxJsonBodyBytes && context.GetEndpoint()?.Metadata.GetMetadata<StreamedBody>() is null)
         {
-            return Problems.Of(Problems.PayloadTooLarge, $"The body is larger than the {limits.MaxJsonBodyBytes} bytes this endpoint accepts.");
+            return Problems.Of(Problems.PayloadTooLarge, $"请求正文超过该接口接受的 {limits.MaxJsonBodyBytes} 字节。", $"The body is larger than the {limits.MaxJsonBodyBytes} bytes this endpoint accepts.");
         }
 
         return null;

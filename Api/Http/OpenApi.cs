@@ -56,14 +56,14 @@ internal static class OpenApi
             options.SchemaFilter<Analytics.PeersApi.FiguresSchema>();
             options.SchemaFilter<Rules.RulesApi.UnitsSchema>();
             options.SchemaFilter<Institutions.InstitutionsApi.LevelsSchema>();
-            options.MapType<Period>(() => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9]{4}-[0-9]{2}$", Description = Period.Accepted });
-            options.MapType<Day>(() => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date", Description = Day.Accepted });
+            options.MapType<Period>(() => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9]{4}-[0-9]{2}$", Description = Period.Accepted.En });
+            options.MapType<Day>(() => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date", Description = Day.Accepted.En });
             options.MapType<OptionalText>(() => new OpenApiSchema
             {
                 Type = JsonSchemaType.String | JsonSchemaType.Null,
                 Description = "Absent keeps what is stored; null removes it; a string sets it.",
             });
-            options.MapType<Audit.Bound>(() => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$", Description = Audit.Bound.Accepted });
+            options.MapType<Audit.Bound>(() => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$", Description = Audit.Bound.Accepted.En });
             options.AddSecurityDefinition(ApiKeyAuthentication.SchemeName, new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.ApiKey,
@@ -169,7 +169,7 @@ internal static class OpenApi
                 responses[code] = code[0] is '4' or '5'
                     ? new OpenApiResponse
                     {
-                        Description = Problems.ForStatus(int.Parse(code, System.Globalization.CultureInfo.InvariantCulture)).Title,
+                        Description = Problems.ForStatus(int.Parse(code, System.Globalization.CultureInfo.InvariantCulture)).Title.En,
                         Content = new Dictionary<string, IOpenApiMediaType> { ["application/problem+json"] = new OpenApiMediaType { Schema = problem } },
                     }
                     : response;

@@ -11,11 +11,11 @@ public sealed record ListAnswer<T>(IReadOnlyList<T> Items, int Page, int PageSiz
 public sealed record PageQuery
 {
     [FromQuery(Name = "page")]
-    [Range(1, AcceptedRanges.LastPage, ErrorMessage = AcceptedRanges.PageError)]
+    [Range(1, AcceptedRanges.LastPage, ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.PageError))]
     public int? Page { get; init; }
 
     [FromQuery(Name = "pageSize")]
-    [Range(1, AcceptedRanges.MaxPageSize, ErrorMessage = AcceptedRanges.PageError)]
+    [Range(1, AcceptedRanges.MaxPageSize, ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.PageError))]
     public int? PageSize { get; init; }
 
     internal PageRequest Request => new(Page ?? 1, PageSize ?? AcceptedRanges.DefaultPageSize);

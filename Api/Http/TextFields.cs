@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Compliance.Engine;
+using Compliance.Engine.Rules;
 
 namespace Compliance.Api.Http;
 
@@ -18,11 +19,13 @@ internal static class TextFields
     /// <summary>Records an error for free text with any of those characters but tab, carriage return and line feed.</summary>
     public static void FreeText(string field, string? value, Dictionary<string, string[]> errors) => Record(field, Refusal(field, value, Text), errors);
 
-    internal static (System.Buffers.SearchValues<char> Refused, string What) Names { get; } = (ControlCharacters.All, "a control character, a line or paragraph separator or a bidirectional formatting character");
+    internal static (System.Buffers.SearchValues<char> Refused, LocalizedText What) Names { get; } = (ControlCharacters.All, new(
+        "控制字符、行分隔符或段分隔符，或双向文本格式字符",
+        "a control character, a line or paragraph separator or a bidirectional formatting character"));
 
-    internal static (System.Buffers.SearchValues<char> Refused, string What) Text { get; } =
-        (ControlCharacters.NotInText,
-            "a control character other than tab, carriage return and line feed, a line or paragraph separator (break lines with CR LF) or a bidirectional formatting character");
+    internal static (System.Buffers.SearchValues<char> Refused, LocalizedText What) Text { get; } = (ControlCharacters.NotInText, new(
+        "制表符、回车、换行以外的控制字符，行分隔符或段分隔符（换行请用 CR LF），或双向文本格式字符",
+        "a control character other than tab, carriage return and line feed, a line or paragraph separator (break lines with CR LF) or a bidirectional formatting character"));
 
     private static void Record(string field, string? message, Dictionary<string, string[]> errors)
     {
@@ -34,16 +37,18 @@ internal static class TextFields
     }
 
     /// <summary>The result of a validation attribute: the field named as the context names it.</summary>
-    internal static ValidationResult? Result(ValidationContext context, object? value, (System.Buffers.SearchValues<char> Refused, string What) rule) =>
+    internal static ValidationResult? Result(ValidationContext context, object? value, (System.Buffers.SearchValues<char> Refused, LocalizedText What) rule) =>
         Refusal(context.DisplayName, value as string, rule) is { } message
             ? new ValidationResult(message, context.MemberName is { } member ? [member] : null)
             : ValidationResult.Success;
 
     /// <summary>What is wrong with <paramref name="value"/>, or <c>null</c>.</summary>
-    internal static string? Refusal(string field, string? value, (System.Buffers.SearchValues<char> Refused, string What) rule)
+    internal static string? Refusal(string field, string? value, (System.Buffers.SearchValues<char> Refused, LocalizedText What) rule)
     {
         var at = value is null ? -1 : value.AsSpan().IndexOfAny(rule.Refused);
-        return at < 0 ? null : $"{field} has {rule.What} ({ControlCharacters.Name(value![at])} at position {at + 1}); it may not contain one.";
+        return at < 0 ? null : Languages.Say(
+            $"{field} 含有{rule.What.Zh}（第 {at + 1} 个字符为 {ControlCharacters.Name(value![at])}），不得含有此类字符。",
+            $"{field} has {rule.What.En} ({ControlCharacters.Name(value![at])} at position {at + 1}); it may not contain one.");
     }
 }
 

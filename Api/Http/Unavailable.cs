@@ -21,7 +21,7 @@ internal sealed class Unavailable(Db db, ILogger<Unavailable> log) : IExceptionH
 
         log.DatabaseUnavailable(exception.GetType().Name, exception.Message);
         httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await Problems.Of(Problems.Unavailable, $"The database is busy or out of reach; nothing was changed. Retry after {RetryAfterSeconds} s.")
+        await Problems.Of(Problems.Unavailable, $"数据库繁忙或无法连接；未作任何更改。请在 {RetryAfterSeconds} 秒后重试。", $"The database is busy or out of reach; nothing was changed. Retry after {RetryAfterSeconds} s.")
             .ExecuteAsync(httpContext);
         return true;
     }

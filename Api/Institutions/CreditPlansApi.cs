@@ -6,6 +6,7 @@ using Compliance.Api.Http;
 using Compliance.Api.Jobs;
 using Compliance.Data.CreditPlans;
 using Compliance.Data.Institutions;
+using Compliance.Engine.Rules;
 using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -23,7 +24,9 @@ internal static class CreditPlansApi
     /// <summary>The longest note of a change (api.md).</summary>
     public const int MaxNoteLength = 2000;
 
-    private const string Refusal = "An institution key may not record credit plans: its supervisor (a regulator over it, or an admin) records them.";
+    private static readonly LocalizedText Refusal = new(
+        "机构密钥不能录入信贷计划：由其监管方（所属辖区的监管人员或管理员）录入。",
+        "An institution key may not record credit plans: its supervisor (a regulator over it, or an admin) records them.");
 
     public static RouteGroupBuilder MapCreditPlans(this IEndpointRouteBuilder routes)
     {
@@ -50,11 +53,11 @@ internal static class CreditPlansApi
     /// <summary>The body of a change.</summary>
     public sealed record CreditPlanBody(
         decimal? InclusiveIncrease,
-        [property: Required(ErrorMessage = AcceptedRanges.RequiredError), StringLength(MaxNoteLength, ErrorMessage = AcceptedRanges.LengthError), FreeText] string? Note);
+        [property: Required(ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.RequiredError)), StringLength(MaxNoteLength, ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.LengthError)), FreeText] string? Note);
 
     /// <summary>The body of a delete.</summary>
     public sealed record DeleteBody(
-        [property: Required(ErrorMessage = AcceptedRanges.RequiredError), StringLength(MaxNoteLength, ErrorMessage = AcceptedRanges.LengthError), FreeText] string? Note);
+        [property: Required(ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.RequiredError)), StringLength(MaxNoteLength, ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.LengthError)), FreeText] string? Note);
 
     /// <summary>Who set a version: the key's role, id and name; an institution key is shown the role alone.</summary>
     public sealed record SetByView(
@@ -76,7 +79,7 @@ internal static class CreditPlansApi
     {
         if (await institutions.FindAsync(code, caller.Scope, ct) is null)
         {
-            return Problems.NotFoundResult($"Institution {code}");
+            return Problems.NotFoundResult($"机构 {code}", $"Institution {code}");
         }
 
         return TypedResults.Ok(new CreditPlanList(Views(caller, await plans.ListAsync(code, ct))));
@@ -95,11 +98,13 @@ internal static class CreditPlansApi
         CheckYear(year, errors);
         if (body.InclusiveIncrease is not { } increase)
         {
-            errors["inclusiveIncrease"] = ["inclusiveIncrease is required: the planned inclusive increase of the year, in yuan."];
+            errors["inclusiveIncrease"] = [Languages.Say("inclusiveIncrease 为必填项：本年度普惠型小微企业贷款计划增量，单位为元。", "inclusiveIncrease is required: the planned inclusive increase of the year, in yuan.")];
         }
         else if (increase < 0 || increase > AcceptedRanges.MaxPlannedIncrease || decimal.Round(increase, 2) != increase)
         {
-            errors["inclusiveIncrease"] = [$"inclusiveIncrease is money in yuan: from 0 to {AcceptedRanges.MaxPlannedIncrease.ToString("#,##0.00", CultureInfo.InvariantCulture)}, with at most 2 decimals."];
+            errors["inclusiveIncrease"] = [Languages.Say(
+                $"inclusiveIncrease 应为以元为单位的金额：0 至 {AcceptedRanges.MaxPlannedIncrease.ToString("#,##0.00", CultureInfo.InvariantCulture)}，最多 2 位小数。",
+                $"inclusiveIncrease is money in yuan: from 0 to {AcceptedRanges.MaxPlannedIncrease.ToString("#,##0.00", CultureInfo.InvariantCulture)}, with at most 2 decimals.")];
         }
 
         if (errors.Count > 0)
@@ -127,7 +132,7 @@ internal static class CreditPlansApi
         var errors = (body is null ? null : InvalidRequests.Validate(body)) ?? [];
         if (body is null)
         {
-            errors["note"] = ["note is required: why the plan is deleted."];
+            errors["note"] = [Languages.Say("note 为必填项：删除该计划的原因。", "note is required: why the plan is deleted.")];
         }
 
         CheckYear(year, errors);
@@ -140,9 +145,9 @@ internal static class CreditPlansApi
         switch (change.Outcome)
         {
             case CreditPlanWrite.NoPlan:
-                return Problems.NotFoundResult($"The credit plan of {year} of institution {code}");
+                return Problems.NotFoundResult($"机构 {code} {year} 年的信贷计划", $"The credit plan of {year} of institution {code}");
             case CreditPlanWrite.DeletedAlready:
-                return Problems.Of(Problems.Conflict, $"The credit plan of {year} of institution {code} is deleted already; its versions stay in the history.");
+                return Problems.Of(Problems.Conflict, $"机构 {code} {year} 年的信贷计划已删除；其各版本仍保留在历史中。", $"The credit plan of {year} of institution {code} is deleted already; its versions stay in the history.");
         }
 
         EvaluateSubmissionJob.Enqueue(jobs, change.ToEvaluate);
@@ -154,8 +159,8 @@ internal static class CreditPlansApi
     /// institution key, which may see it but not record its plans; <c>null</c> for an admin or a regulator over it.
     /// </summary>
     private static async Task<ProblemHttpResult?> Refused(string code, Caller caller, InstitutionStore institutions, CancellationToken ct) =>
-        await institutions.FindAsync(code, caller.Scope, ct) is null ? Problems.NotFoundResult($"Institution {code}")
-        : caller.IsInstitution ? Problems.ForbiddenResult(Refusal)
+        await institutions.FindAsync(code, caller.Scope, ct) is null ? Problems.NotFoundResult($"机构 {code}", $"Institution {code}")
+        : caller.IsInstitution ? Problems.Of(Problems.Forbidden, Languages.Say(Refusal))
         : null;
 
     /// <summary>Records an error for a route's year outside the accepted range.</summary>
@@ -163,7 +168,9 @@ internal static class CreditPlansApi
     {
         if (!AcceptedRanges.Contains(year))
         {
-            errors["year"] = [string.Create(CultureInfo.InvariantCulture, $"year is a year from {AcceptedRanges.FirstYear} to {AcceptedRanges.LastYear}.")];
+            errors["year"] = [Languages.Say(
+                string.Create(CultureInfo.InvariantCulture, $"year 应为 {AcceptedRanges.FirstYear} 至 {AcceptedRanges.LastYear} 的年份。"),
+                string.Create(CultureInfo.InvariantCulture, $"year is a year from {AcceptedRanges.FirstYear} to {AcceptedRanges.LastYear}."))];
         }
     }
 

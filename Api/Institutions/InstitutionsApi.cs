@@ -8,6 +8,7 @@ using Compliance.Data.Institutions;
 using Compliance.Engine;
 using Compliance.Engine.Calendar;
 using Compliance.Engine.Institutions;
+using Compliance.Engine.Rules;
 using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.OpenApi;
@@ -21,12 +22,19 @@ namespace Compliance.Api.Institutions;
 /// <summary><c>/api/v1/institutions</c>: admins register institutions; everyone reads those they may see.</summary>
 internal static class InstitutionsApi
 {
-    private const string RegionCodeError = "{0} is the 6-digit GB/T 2260 code.";
+    internal static string RegionCodeError => Languages.Say("{0} 应为 6 位 GB/T 2260 行政区划代码。", "{0} is the 6-digit GB/T 2260 code.");
     private const string CodePattern = "^[A-Za-z0-9_-]{1,32}$";
-    private const string CodeError = "{0} is 1–32 of A–Z a–z 0–9 - _.";
-    private const string LegalPersonLevelError =
-        "level of a legal person (法人) is head_office (总行/法人), or provincial (省级) for a provincial rural credit union (省联社, category rural).";
-    private const string BranchLevelError = "level of a branch (分支机构) is provincial (省级), municipal (地市级) or county (县级).";
+    internal static string CodeError => Languages.Say("{0} 应为 1–32 个字符，只含 A–Z、a–z、0–9、- 和 _。", "{0} is 1–32 of A–Z a–z 0–9 - _.");
+    internal static string LocalLegalPersonError => Languages.Say(
+        "{0} 为必填项：地方法人金融机构为 true，全国性银行的分支机构为 false。", "{0} is required: true for 地方法人金融机构, false for a branch of a national bank.");
+
+    private static readonly LocalizedText LegalPersonLevelError = new(
+        "法人机构的 level 应为 head_office（总行/法人），省联社（category 为 rural）可为 provincial（省级）。",
+        "level of a legal person (法人) is head_office (总行/法人), or provincial (省级) for a provincial rural credit union (省联社, category rural).");
+
+    private static readonly LocalizedText BranchLevelError = new(
+        "分支机构的 level 应为 provincial（省级）、municipal（地市级）或 county（县级）。",
+        "level of a branch (分支机构) is provincial (省级), municipal (地市级) or county (县级).");
 
     public static RouteGroupBuilder MapInstitutions(this IEndpointRouteBuilder routes)
     {
@@ -42,14 +50,14 @@ internal static class InstitutionsApi
 
     /// <summary>The body of a create, and of an update (whose code, if given, is the route's).</summary>
     public sealed record InstitutionBody(
-        [property: RegularExpression(CodePattern, ErrorMessage = CodeError)] string? Code,
-        [property: Required(ErrorMessage = AcceptedRanges.RequiredError), StringLength(200, ErrorMessage = AcceptedRanges.LengthError), NameText] string? Name,
-        [property: Required(ErrorMessage = AcceptedRanges.RequiredError), OneOf("large_state", "joint_stock", "city_commercial", "rural", "village", "policy", "foreign", "other")] string? Category,
+        [property: RegularExpression(CodePattern, ErrorMessageResourceType = typeof(InstitutionsApi), ErrorMessageResourceName = nameof(InstitutionsApi.CodeError))] string? Code,
+        [property: Required(ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.RequiredError)), StringLength(200, ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.LengthError)), NameText] string? Name,
+        [property: Required(ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.RequiredError)), OneOf("large_state", "joint_stock", "city_commercial", "rural", "village", "policy", "foreign", "other")] string? Category,
         bool? LegalPerson,
         [property: OneOf(InstitutionLevel.HeadOffice, InstitutionLevel.Provincial, InstitutionLevel.Municipal, InstitutionLevel.County)] string? Level,
         OptionalText Parent,
-        [property: Required(ErrorMessage = "{0} is required: true for 地方法人金融机构, false for a branch of a national bank.")] bool? LocalLegalPerson,
-        [property: Required(ErrorMessage = RegionCodeError), RegularExpression("^[0-9]{6}$", ErrorMessage = RegionCodeError)] string? RegionCode,
+        [property: Required(ErrorMessageResourceType = typeof(InstitutionsApi), ErrorMessageResourceName = nameof(InstitutionsApi.LocalLegalPersonError))] bool? LocalLegalPerson,
+        [property: Required(ErrorMessageResourceType = typeof(InstitutionsApi), ErrorMessageResourceName = nameof(InstitutionsApi.RegionCodeError)), RegularExpression("^[0-9]{6}$", ErrorMessageResourceType = typeof(InstitutionsApi), ErrorMessageResourceName = nameof(InstitutionsApi.RegionCodeError))] string? RegionCode,
         [property: Accepted<Period>] string? ReportingFrom,
         string? WebhookUrl);
 
@@ -112,7 +120,7 @@ internal static class InstitutionsApi
         switch (written)
         {
             case InstitutionWrite.Exists:
-                return Problems.Of(Problems.Conflict, $"An institution with code '{institution.Code}' exists already.");
+                return Problems.Of(Problems.Conflict, $"代码为“{institution.Code}”的机构已存在。", $"An institution with code '{institution.Code}' exists already.");
             case InstitutionWrite.ParentMissing or InstitutionWrite.ParentCycle:
                 return ParentRefused(written, institution);
         }
@@ -130,13 +138,13 @@ internal static class InstitutionsApi
         var existing = await institutions.FindAsync(code, Scope.Everything, ct);
         if (existing is null)
         {
-            return Problems.NotFoundResult($"Institution {code}");
+            return Problems.NotFoundResult($"机构 {code}", $"Institution {code}");
         }
 
         var errors = Validate(body, code, destinations);
         if (body.Code is not null && body.Code != code)
         {
-            errors["code"] = ["The code of an institution cannot change."];
+            errors["code"] = [Languages.Say("机构代码不能更改。", "The code of an institution cannot change.")];
         }
 
         // What the body omits stays as stored; "parent": null is given, and removes the parent.
@@ -152,7 +160,7 @@ internal static class InstitutionsApi
         switch (update.Outcome)
         {
             case InstitutionWrite.NotFound:
-                return Problems.NotFoundResult($"Institution {code}");
+                return Problems.NotFoundResult($"机构 {code}", $"Institution {code}");
             case InstitutionWrite.ParentMissing or InstitutionWrite.ParentCycle:
                 return ParentRefused(update.Outcome, updated);
         }
@@ -162,14 +170,14 @@ internal static class InstitutionsApi
     }
 
     private static async Task<Ok<ListAnswer<InstitutionView>>> List(
-        Caller caller, InstitutionStore institutions, [RegularExpression(AcceptedRanges.RegionPrefixPattern, ErrorMessage = AcceptedRanges.RegionPrefixError)] string? region,
+        Caller caller, InstitutionStore institutions, [RegularExpression(AcceptedRanges.RegionPrefixPattern, ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.RegionPrefixError))] string? region,
         [AsParameters] PageQuery paging, CancellationToken ct) =>
         TypedResults.Ok(PageQuery.Map(await institutions.ListAsync(caller.Scope, string.IsNullOrEmpty(region) ? null : region, paging.Request, ct), View));
 
     private static async Task<Results<Ok<InstitutionView>, ProblemHttpResult>> Get(string code, Caller caller, InstitutionStore institutions, CancellationToken ct) =>
         await institutions.FindAsync(code, caller.Scope, ct) is { } institution
             ? TypedResults.Ok(View(institution))
-            : Problems.NotFoundResult($"Institution {code}");
+            : Problems.NotFoundResult($"机构 {code}", $"Institution {code}");
 
     /// <summary>What the declared checks of the body leave: a code to create with, and a webhook URL the server may reach.</summary>
     private static Dictionary<string, string[]> Validate(InstitutionBody body, string? code, WebhookDestinations destinations)
@@ -177,7 +185,7 @@ internal static class InstitutionsApi
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrEmpty(code))
         {
-            errors["code"] = ["code is required."];
+            errors["code"] = [Languages.Say("code 为必填项。", "code is required.")];
         }
 
         if (body.WebhookUrl is not null && destinations.Refusal(body.WebhookUrl) is { } refusal)
@@ -197,24 +205,25 @@ internal static class InstitutionsApi
     {
         if (!InstitutionLevel.Fits(hierarchy.LegalPerson, body.Category!, hierarchy.Level))
         {
-            errors["level"] = [hierarchy.LegalPerson ? LegalPersonLevelError : BranchLevelError];
+            errors["level"] = [Languages.Say(hierarchy.LegalPerson ? LegalPersonLevelError : BranchLevelError)];
         }
 
         if (hierarchy.LegalPerson && hierarchy.Parent is not null)
         {
-            errors["parent"] = ["Only a branch (分支机构) reports to a parent; a legal person (法人) has none: send \"parent\": null."];
+            errors["parent"] = [Languages.Say("只有分支机构才有上级机构；法人机构没有上级：请发送 \"parent\": null。", "Only a branch (分支机构) reports to a parent; a legal person (法人) has none: send \"parent\": null.")];
         }
 
         if (body.LocalLegalPerson == true && !hierarchy.LegalPerson)
         {
-            errors["localLegalPerson"] = ["localLegalPerson true (地方法人金融机构) requires legalPerson true: a branch is no local legal person."];
+            errors["localLegalPerson"] = [Languages.Say("localLegalPerson 为 true（地方法人金融机构）时 legalPerson 须为 true：分支机构不是地方法人。", "localLegalPerson true (地方法人金融机构) requires legalPerson true: a branch is no local legal person.")];
         }
     }
 
     private static ProblemHttpResult ParentRefused(InstitutionWrite refusal, Institution institution) => Problems.Invalid(
         "parent",
-        refusal == InstitutionWrite.ParentMissing
-            ? $"parent names no institution: there is no institution '{institution.Parent}'."
+        refusal == InstitutionWrite.ParentMissing ? $"parent 所指机构不存在：没有机构“{institution.Parent}”。"
+            : $"上级机构 {institution.Parent} 经其自身的上级隶属于 {institution.Code}：上级链条不能回到本机构。",
+        refusal == InstitutionWrite.ParentMissing ? $"parent names no institution: there is no institution '{institution.Parent}'."
             : $"parent {institution.Parent} reports, through its own parents, to {institution.Code}: a chain of parents never returns to the institution.");
 
     /// <summary>Whether an institution is a legal person, its level and its parent, as the request leaves them.</summary>

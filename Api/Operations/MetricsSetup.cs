@@ -75,7 +75,7 @@ internal static class MetricsSetup
                 return;
             }
 
-            await Problems.ForbiddenResult($"{Path} is served to local requests and to {MetricsOptions.Section}:AllowedNetworks only.").ExecuteAsync(context);
+            await Problems.ForbiddenResult($"{Path} 只对本机请求和 {MetricsOptions.Section}:AllowedNetworks 中的网络提供。", $"{Path} is served to local requests and to {MetricsOptions.Section}:AllowedNetworks only.").ExecuteAsync(context);
         }), optionsName: null).ExcludeFromDescription().AllowAnonymous();
         return app;
     }

@@ -26,6 +26,10 @@ namespace Compliance.Api.Rules;
 /// </summary>
 internal static class PreviewApi
 {
+    internal static string FromRequiredError => Languages.Say("{0} 为必填项：起始报告期，格式 yyyy-MM。", "{0} is required: the first period, yyyy-MM.");
+
+    internal static string ToRequiredError => Languages.Say("{0} 为必填项：截止报告期，格式 yyyy-MM。", "{0} is required: the last period, yyyy-MM.");
+
     /// <summary>The places for previews, one per node.</summary>
     public static WebApplicationBuilder AddRuleSetPreview(this WebApplicationBuilder builder)
     {
@@ -51,11 +55,11 @@ internal static class PreviewApi
     public sealed record PreviewQuery
     {
         [FromQuery(Name = "from")]
-        [Required(ErrorMessage = "{0} is required: the first period, yyyy-MM.")]
+        [Required(ErrorMessageResourceType = typeof(PreviewApi), ErrorMessageResourceName = nameof(PreviewApi.FromRequiredError))]
         public Period? From { get; init; }
 
         [FromQuery(Name = "to")]
-        [Required(ErrorMessage = "{0} is required: the last period, yyyy-MM.")]
+        [Required(ErrorMessageResourceType = typeof(PreviewApi), ErrorMessageResourceName = nameof(PreviewApi.ToRequiredError))]
         public Period? To { get; init; }
     }
 
@@ -78,7 +82,7 @@ internal static class PreviewApi
         var started = Stopwatch.StartNew();
         if (caller.IsInstitution)
         {
-            return Problems.ForbiddenResult("An institution key may not preview a rule set.");
+            return Problems.ForbiddenResult("机构密钥不能预览规则集。", "An institution key may not preview a rule set.");
         }
 
         if (RulesApi.Validate(body, out var spec) is { } invalid)
@@ -90,19 +94,19 @@ internal static class PreviewApi
         var to = query.To!.Value.Value;
         if (to < from)
         {
-            return Problems.Invalid("to", "to is not before from.");
+            return Problems.Invalid("to", "to 不能早于 from。", "to is not before from.");
         }
 
         var sets = await ruleSets.CurrentAsync(ct);
         if (sets.FirstOrDefault(s => s.Id == id) is not { } current)
         {
-            return Problems.NotFoundResult($"Rule set {id}");
+            return Problems.NotFoundResult($"规则集 {id}", $"Rule set {id}");
         }
 
         var own = caller.IsRegulator ? caller.Jurisdiction ?? "" : "";
         if (!current.Spec.Jurisdiction.StartsWith(own, StringComparison.Ordinal) || !spec.Jurisdiction.StartsWith(own, StringComparison.Ordinal))
         {
-            return Problems.ForbiddenResult($"This key's jurisdiction is '{own}'; it may preview a set whose jurisdiction, current and draft, lies inside it.");
+            return Problems.ForbiddenResult($"该密钥的辖区为“{own}”；只能预览现行和草案辖区均在其内的规则集。", $"This key's jurisdiction is '{own}'; it may preview a set whose jurisdiction, current and draft, lies inside it.");
         }
 
         // Taken here, not by the rate limiter's middleware: that runs before authorization and before the body is read, so
@@ -112,6 +116,7 @@ internal static class PreviewApi
         {
             response.Headers.RetryAfter = PreviewPlaces.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
             return Problems.Of(Problems.RateLimited,
+                $"本服务器正在运行 {PreviewPlaces.Count} 个预览，已达同时运行的上限；请在 {PreviewPlaces.RetryAfterSeconds} 秒后重试。",
                 $"{PreviewPlaces.Count} previews are running on this server, as many as run at once; retry after {PreviewPlaces.RetryAfterSeconds} s.");
         }
 

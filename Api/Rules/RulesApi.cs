@@ -93,15 +93,17 @@ internal static class RulesApi
     public sealed record RuleSetList(IReadOnlyList<RuleSetView> Items);
 
     public sealed record RuleSetBody(
-        [property: Required(AllowEmptyStrings = true, ErrorMessage = Jurisdictions.Error), RegularExpression(Jurisdictions.Pattern, ErrorMessage = Jurisdictions.Error)] string? Jurisdiction,
+        [property: Required(AllowEmptyStrings = true, ErrorMessageResourceType = typeof(Jurisdictions), ErrorMessageResourceName = nameof(Jurisdictions.Error)), RegularExpression(Jurisdictions.Pattern, ErrorMessageResourceType = typeof(Jurisdictions), ErrorMessageResourceName = nameof(Jurisdictions.Error))] string? Jurisdiction,
         YearRange? Years,
         IReadOnlyList<RuleSpec>? Rules,
-        [property: Required(ErrorMessage = ScopeError), OneOf("cbirc", "pboc", ErrorMessage = ScopeError)] string? Scope = null,
+        [property: Required(ErrorMessageResourceType = typeof(RulesApi), ErrorMessageResourceName = nameof(RulesApi.ScopeError)), OneOf("cbirc", "pboc", ErrorMessageResourceType = typeof(RulesApi), ErrorMessageResourceName = nameof(RulesApi.ScopeError))] string? Scope = null,
         LocalizedText? Name = null,
         [property: NameText, StringLength(200)] string? Authority = null,
         [property: FreeText, StringLength(400)] string? Source = null);
 
-    private const string ScopeError = "scope is the 口径 the set's rules read: cbirc (单户授信1000万元及以下) or pboc (单户授信小于1000万元).";
+    internal static string ScopeError => Languages.Say(
+        "scope 为该规则集各规则所读取的口径：cbirc（单户授信1000万元及以下）或 pboc（单户授信小于1000万元）。",
+        "scope is the 口径 the set's rules read: cbirc (单户授信1000万元及以下) or pboc (单户授信小于1000万元).");
 
     private static Ok<RuleList> Catalogue() => TypedResults.Ok(new RuleList(RuleCatalog.All.Select(r =>
         new RuleView(r.Id, r.Name, r.Names, r.Parameters.Select(p => new ParameterView(p.Name, p.Type, p.Default, p.Label)).ToList(), r.Severity, [.. r.Figures.Select(FigureView.From)])).ToList()));
@@ -114,14 +116,14 @@ internal static class RulesApi
         var versions = await store.ListAsync(latestOnly: false, id, ct);
         if (versions.Count == 0)
         {
-            return Problems.NotFoundResult($"Rule set {id}");
+            return Problems.NotFoundResult($"规则集 {id}", $"Rule set {id}");
         }
 
         return TypedResults.Ok(View(versions[0], versions.Skip(1).Select(v => View(v)).ToList()));
     }
 
     private static async Task<Results<Ok<RuleSetView>, ProblemHttpResult>> PutSet(
-        [RegularExpression("^[A-Za-z0-9_-]{1,64}$", ErrorMessage = "{0} is 1–64 of A–Z a–z 0–9 - _.")] string id, RuleSetBody body, Caller caller, RuleSetStore store, IClock clock, CancellationToken ct)
+        [RegularExpression(AcceptedRanges.IdPattern, ErrorMessageResourceType = typeof(AcceptedRanges), ErrorMessageResourceName = nameof(AcceptedRanges.IdError))] string id, RuleSetBody body, Caller caller, RuleSetStore store, IClock clock, CancellationToken ct)
     {
         if (Validate(body, out var spec) is { } invalid)
         {
@@ -142,12 +144,14 @@ internal static class RulesApi
         var errors = new Dictionary<string, string[]>();
         if (body.Years is null || !AcceptedRanges.Contains(body.Years.From) || (body.Years.To is { } to && (to < body.Years.From || !AcceptedRanges.Contains(to))))
         {
-            errors["years"] = [$"years is {{from, to?}} with from a year from {AcceptedRanges.FirstYear} to {AcceptedRanges.LastYear} and to, when given, not before it nor after {AcceptedRanges.LastYear}."];
+            errors["years"] = [Languages.Say(
+                $"years 应为 {{from, to?}}：from 为 {AcceptedRanges.FirstYear} 至 {AcceptedRanges.LastYear} 的年份，to 如填写则不早于 from、不晚于 {AcceptedRanges.LastYear}。",
+                $"years is {{from, to?}} with from a year from {AcceptedRanges.FirstYear} to {AcceptedRanges.LastYear} and to, when given, not before it nor after {AcceptedRanges.LastYear}.")];
         }
 
         if (body.Rules is null || body.Rules.Count == 0)
         {
-            errors["rules"] = ["rules lists at least one rule."];
+            errors["rules"] = [Languages.Say("rules 至少应列出一条规则。", "rules lists at least one rule.")];
         }
         else
         {
@@ -188,12 +192,12 @@ internal static class RulesApi
             var errors = new Dictionary<string, string[]>();
             if (from is null)
             {
-                errors["from"] = ["from is required: the first period to re-evaluate, yyyy-MM."];
+                errors["from"] = [Languages.Say("from 为必填项：重新评估的起始报告期，格式 yyyy-MM。", "from is required: the first period to re-evaluate, yyyy-MM.")];
             }
 
             if (to is null)
             {
-                errors["to"] = ["to is required: the last period to re-evaluate, yyyy-MM."];
+                errors["to"] = [Languages.Say("to 为必填项：重新评估的截止报告期，格式 yyyy-MM。", "to is required: the last period to re-evaluate, yyyy-MM.")];
             }
 
             return Problems.Invalid(errors);
@@ -201,7 +205,7 @@ internal static class RulesApi
 
         if (institution is not null && await institutions.FindAsync(institution, Data.Scope.Everything, ct) is null)
         {
-            return Problems.Invalid("institution", $"There is no institution '{institution}'.");
+            return Problems.Invalid("institution", $"机构“{institution}”不存在。", $"There is no institution '{institution}'.");
         }
 
         // The institutions a set applies to, by its jurisdiction: those whose region code starts with it.
@@ -210,7 +214,7 @@ internal static class RulesApi
         {
             if (await ruleSets.ListAsync(latestOnly: true, ruleSet, ct) is not [var set, ..])
             {
-                return Problems.Invalid("ruleSet", $"There is no rule set '{ruleSet}'.");
+                return Problems.Invalid("ruleSet", $"规则集“{ruleSet}”不存在。", $"There is no rule set '{ruleSet}'.");
             }
 
             jurisdiction = set.Spec.Jurisdiction;

@@ -12,7 +12,12 @@ namespace Compliance.Api.Submissions;
 /// <summary>An error or warning of a ledger: <c>{line, column, code, message}</c>.</summary>
 public sealed record IssueView(long? Line, string? Column, string Code, string Message)
 {
-    public static IssueView From(LedgerIssue issue) => new(issue.Line, issue.Column, issue.Code, issue.Message);
+    /// <summary>The issue with its message in the request's language (api.md, "Conventions", Language).</summary>
+    public static IssueView From(LedgerIssue issue)
+    {
+        ArgumentNullException.ThrowIfNull(issue);
+        return new(issue.Line, issue.Column, issue.Code, issue.MessageIn(Languages.Chosen));
+    }
 }
 
 /// <summary>The indicator snapshot of rules.md: every declared indicator under its JSON name (<see cref="IndicatorJson"/>); money in yuan.</summary>

@@ -99,7 +99,7 @@ internal static class SubmissionsApi
     {
         if (!Formats.TryId(id, out var submissionId) || await submissions.FindAsync(submissionId, caller.Scope, ct) is not { } submission)
         {
-            return Problems.NotFoundResult($"Submission {id}");
+            return Problems.NotFoundResult($"报送记录 {id}", $"Submission {id}");
         }
 
         return TypedResults.Ok(SubmissionReceipt.From(submission, await snapshots.FindAsync(submissionId, ct)));
@@ -110,7 +110,7 @@ internal static class SubmissionsApi
     {
         if (!Formats.TryId(id, out var submissionId) || await submissions.FindAsync(submissionId, caller.Scope, ct) is null)
         {
-            return Problems.NotFoundResult($"Submission {id}");
+            return Problems.NotFoundResult($"报送记录 {id}", $"Submission {id}");
         }
 
         if (InvalidRequests.Validate(paging) is { } errors)
@@ -125,7 +125,7 @@ internal static class SubmissionsApi
     {
         if (!Formats.TryId(id, out var submissionId) || await submissions.FindAsync(submissionId, caller.Scope, ct) is not { } submission)
         {
-            return Problems.NotFoundResult($"Submission {id}");
+            return Problems.NotFoundResult($"报送记录 {id}", $"Submission {id}");
         }
 
         Downloads.Attach(response, submission.ContentType, $"submission-{id}");
@@ -140,7 +140,7 @@ internal static class SubmissionsApi
     {
         if (await institutions.FindAsync(code, caller.Scope, ct) is null)
         {
-            return Problems.NotFoundResult($"Institution {code}");
+            return Problems.NotFoundResult($"机构 {code}", $"Institution {code}");
         }
 
         if (InvalidRequests.Validate(range) is { } errors)
@@ -152,7 +152,7 @@ internal static class SubmissionsApi
         var last = range.To is null ? AcceptedRanges.LastPeriod : Periods.Parse(range.To);
         if (first > last)
         {
-            return Problems.Invalid("from", "from is after to.");
+            return Problems.Invalid("from", "from 晚于 to。", "from is after to.");
         }
 
         // The December before the first period is read too: every period's growth has its base, whatever the range.

@@ -57,7 +57,7 @@ internal sealed class SubmitLedger(
 
         if (await institutions.FindAsync(asked.Institution, Scope.Everything, ct) is not { } institution)
         {
-            return Problems.NotFoundResult($"Institution {asked.Institution}");
+            return Problems.NotFoundResult($"机构 {asked.Institution}", $"Institution {asked.Institution}");
         }
 
         AuditApi.ActedOn(request.Context, null, institution.Code);
@@ -89,8 +89,8 @@ internal sealed class SubmitLedger(
         refusal = caller switch
         {
             { IsInstitution: true } when request.Institution is not null && request.Institution != caller.Institution =>
-                Problems.ForbiddenResult("An institution key submits only for its own institution."),
-            { IsInstitution: false, IsAdmin: false } => Problems.ForbiddenResult("A regulator key cannot submit ledgers."),
+                Problems.ForbiddenResult("机构密钥只能为本机构报送。", "An institution key submits only for its own institution."),
+            { IsInstitution: false, IsAdmin: false } => Problems.ForbiddenResult("监管密钥不能报送台账。", "A regulator key cannot submit ledgers."),
             _ => null,
         };
         if (refusal is not null)
@@ -103,7 +103,7 @@ internal sealed class SubmitLedger(
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrEmpty(code))
         {
-            errors["institution"] = ["An admin key names the institution: &institution=CODE."];
+            errors["institution"] = [Languages.Say("管理员密钥须指明机构：&institution=代码。", "An admin key names the institution: &institution=CODE.")];
         }
 
         if (request.Period?.Value is not { } month || month > currentMonth)
@@ -153,13 +153,13 @@ internal sealed class SubmitLedger(
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status408RequestTimeout)
         {
             // The body came slower than Compliance:Limits:MinUploadBytesPerSecond: cut off, nothing stored.
-            return Problems.Of(Problems.RequestTimeout, "The body arrived too slowly and was cut off; nothing was stored.");
+            return Problems.Of(Problems.RequestTimeout, "请求正文传输过慢，已被中断；未保存任何内容。", "The body arrived too slowly and was cut off; nothing was stored.");
         }
         catch (Exception e) when (e is IOException or BadHttpRequestException or OperationCanceledException)
         {
             // The client went away or broke off its body: nothing was stored, and the spool file is gone.
-            return Problems.Of(Problems.InvalidRequest, "The body ended before it was complete; nothing was stored.",
-                new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["body"] = ["The body ended before it was complete."] } });
+            return Problems.Of(Problems.InvalidRequest, "请求正文未传输完整即已结束；未保存任何内容。", "The body ended before it was complete; nothing was stored.",
+                new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["body"] = [Languages.Say("请求正文未传输完整即已结束。", "The body ended before it was complete.")] } });
         }
 
         await using var body = spooled;
@@ -178,9 +178,9 @@ internal sealed class SubmitLedger(
         switch (await idempotency.ClaimAsync(code, key, fingerprint, clock.GetCurrentInstant(), ct))
         {
             case IdempotencyClaim.Reused:
-                return Problems.Of(Problems.IdempotencyKeyReused, "This Idempotency-Key was used with a different body, period, institution or dryRun; use a new key for a different request.");
+                return Problems.Of(Problems.IdempotencyKeyReused, "该 Idempotency-Key 已用于正文、报告期、机构或 dryRun 不同的请求；不同的请求请使用新的幂等键。", "This Idempotency-Key was used with a different body, period, institution or dryRun; use a new key for a different request.");
             case IdempotencyClaim.InUse:
-                return Problems.Of(Problems.IdempotencyKeyInUse, "The first request with this Idempotency-Key is still being processed; retry once it has been answered.");
+                return Problems.Of(Problems.IdempotencyKeyInUse, "使用该 Idempotency-Key 的首次请求仍在处理中；请待其答复后重试。", "The first request with this Idempotency-Key is still being processed; retry once it has been answered.");
             case IdempotencyClaim.Replay(var answer):
                 return Replay(context.Response, answer);
         }
@@ -204,10 +204,15 @@ internal sealed class SubmitLedger(
         }
     }
 
-    /// <summary>The kept answer of a key, again: its status, media type, exact body and Location, marked as replayed.</summary>
+    /// <summary>
+    /// The kept answer of a key, again: its status, media type, exact body, Location and language (an answer kept before
+    /// answers had a language was English), marked as replayed.
+    /// </summary>
     private static ContentHttpResult Replay(HttpResponse response, StoredAnswer answer)
     {
         response.Headers["Idempotent-Replayed"] = "true";
+        response.Headers.ContentLanguage = answer.ContentLanguage ?? Languages.Tag(Language.En);
+        response.Headers.Vary = Microsoft.Net.Http.Headers.HeaderNames.AcceptLanguage;
         if (answer.Location is not null)
         {
             response.Headers.Location = answer.Location;
@@ -282,11 +287,12 @@ internal sealed class SubmitLedger(
     private StoredAnswer Answer(SubmitAnswer answer)
     {
         var json = jsonOptions.Value.SerializerOptions;
+        var language = Languages.Tag(Languages.Chosen);
         return answer.Result switch
         {
-            Created<SubmissionReceipt> created => new(StatusCodes.Status201Created, "application/json; charset=utf-8", JsonSerializer.Serialize(created.Value, json), created.Location),
-            Ok<SubmissionReceipt> ok => new(StatusCodes.Status200OK, "application/json; charset=utf-8", JsonSerializer.Serialize(ok.Value, json), null),
-            ProblemHttpResult problem => new(problem.StatusCode, "application/problem+json", JsonSerializer.Serialize(problem.ProblemDetails, json), null),
+            Created<SubmissionReceipt> created => new(StatusCodes.Status201Created, "application/json; charset=utf-8", JsonSerializer.Serialize(created.Value, json), created.Location, language),
+            Ok<SubmissionReceipt> ok => new(StatusCodes.Status200OK, "application/json; charset=utf-8", JsonSerializer.Serialize(ok.Value, json), null, language),
+            ProblemHttpResult problem => new(problem.StatusCode, "application/problem+json", JsonSerializer.Serialize(problem.ProblemDetails, json), null, language),
             _ => throw new InvalidOperationException($"Unexpected result {answer.Result.GetType().Name}."),
         };
     }
@@ -364,12 +370,13 @@ internal sealed class SubmitLedger(
             extensions["detectedCharset"] = charset;
         }
 
-        var kept = submissionId is null ? "It was not kept (dry run)." : $"It is kept as rejected submission {submissionId}.";
-        return Problems.Of(Problems.LedgerInvalid, $"The ledger has {result.ErrorCount} error(s) and was rejected whole. {kept}", extensions);
+        var keptZh = submissionId is null ? "未保存（试报送）。" : $"已保存为被退回的报送记录 {submissionId}。";
+        var keptEn = submissionId is null ? "It was not kept (dry run)." : $"It is kept as rejected submission {submissionId}.";
+        return Problems.Of(Problems.LedgerInvalid, $"台账有 {result.ErrorCount} 处错误，已整体退回。{keptZh}", $"The ledger has {result.ErrorCount} error(s) and was rejected whole. {keptEn}", extensions);
     }
 
     private static ProblemHttpResult TooLarge(long maxBytes) =>
-        Problems.Of(Problems.PayloadTooLarge, $"The body is larger than {maxBytes} bytes (Compliance:Ingest:MaxBytes).");
+        Problems.Of(Problems.PayloadTooLarge, $"请求正文超过 {maxBytes} 字节（Compliance:Ingest:MaxBytes）。", $"The body is larger than {maxBytes} bytes (Compliance:Ingest:MaxBytes).");
 
     private sealed class NoSink : ILedgerSink
     {

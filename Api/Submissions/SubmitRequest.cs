@@ -101,6 +101,7 @@ internal sealed class LedgerMediaType
 
     /// <summary>The 415 of a media type without a reader.</summary>
     public ProblemHttpResult Unsupported => Problems.Of(Problems.UnsupportedMediaType,
+        $"不接受 Content-Type“{Text}”；请发送 text/csv（字符集 utf-8（默认）、gb18030 或 gbk）、application/json 或 application/x-ndjson（UTF-8）。",
         $"Content-Type '{Text}' is not accepted; send text/csv (charset utf-8, the default, gb18030 or gbk), application/json or application/x-ndjson (UTF-8).");
 
     public static ValueTask<LedgerMediaType> BindAsync(HttpContext context)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Compliance.Data.Submissions;
 using Compliance.Engine;
+using Compliance.Engine.Exceptions;
 using Dapper;
 using NodaTime;
 
@@ -134,12 +135,14 @@ public sealed class CreditPlanStore(Db db)
 
     /// <summary>
     /// The note a change of a plan gives the events of the exceptions it moves (api.md): <c>信贷计划 2023：1,000,000.00 →
-    /// 1,200,000.00，note</c>, <c>无</c> for no plan on either side.
+    /// 1,200,000.00，note</c>, <c>无</c> for no plan on either side; in English <c>Credit plan 2023: … → …, note</c>. A
+    /// system note (<see cref="SystemNotes"/>): the person's own note is quoted in both.
     /// </summary>
-    public static string ChangeNote(int year, decimal? before, decimal? after, string note) =>
-        string.Create(CultureInfo.InvariantCulture, $"信贷计划 {year}：{Amount(before)} → {Amount(after)}，{note}");
+    public static string ChangeNote(int year, decimal? before, decimal? after, string note) => SystemNotes.Of(
+        string.Create(CultureInfo.InvariantCulture, $"信贷计划 {year}：{Amount(before, "无")} → {Amount(after, "无")}，{note}"),
+        string.Create(CultureInfo.InvariantCulture, $"Credit plan {year}: {Amount(before, "none")} → {Amount(after, "none")}, {note}"));
 
-    private static string Amount(decimal? yuan) => yuan is { } value ? value.ToString("#,##0.00", CultureInfo.InvariantCulture) : "无";
+    private static string Amount(decimal? yuan, string none) => yuan is { } value ? value.ToString("#,##0.00", CultureInfo.InvariantCulture) : none;
 
     private sealed class LatestRow
     {

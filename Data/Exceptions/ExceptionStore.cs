@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -44,7 +45,7 @@ public sealed record ExceptionRecord
 
     public LocalDate? WaivedUntil { get; init; }
 
-    /// <summary>The institution's name, where the query joined it (exports).</summary>
+    /// <summary>The institution's name, where the query joined it (the list, one exception, the export).</summary>
     public string? InstitutionName { get; init; }
 
     /// <summary>The institution's region code, where the query joined it (exports).</summary>
@@ -86,7 +87,10 @@ public sealed record Actor(string Role, long? KeyId)
     public static Actor System { get; } = new("system", null);
 }
 
-/// <summary>Filters of <c>GET /exceptions</c>; every one optional.</summary>
+/// <summary>
+/// Filters of <c>GET /exceptions</c>, every one optional, and the order of its rows; <see cref="Statuses"/> matches an
+/// exception in any of them.
+/// </summary>
 public sealed record ExceptionFilter(
     string? Institution = null,
     string? RegionPrefix = null,
@@ -95,8 +99,33 @@ public sealed record ExceptionFilter(
     YearMonth? To = null,
     string? Rule = null,
     string? Severity = null,
-    string? Status = null,
-    string? RuleSet = null);
+    IReadOnlyList<string>? Statuses = null,
+    string? RuleSet = null,
+    ExceptionOrder Order = ExceptionOrder.PeriodDescending);
+
+/// <summary>
+/// The orders of the list (api.md, "Exceptions", <c>sort</c>); ties in each by creation order, oldest first.
+/// </summary>
+public enum ExceptionOrder
+{
+    /// <summary>Newest period first (<c>-period</c>, the default).</summary>
+    PeriodDescending,
+
+    /// <summary>Oldest period first (<c>period</c>).</summary>
+    Period,
+
+    /// <summary>Breaches before warnings (<c>-severity</c>).</summary>
+    SeverityDescending,
+
+    /// <summary>By institution code, ordinal, then newest period first (<c>institution</c>).</summary>
+    Institution,
+
+    /// <summary>Oldest first (<c>createdAt</c>).</summary>
+    CreatedAt,
+
+    /// <summary>Newest first (<c>-createdAt</c>).</summary>
+    CreatedAtDescending,
+}
 
 /// <summary>
 /// The results of one evaluation of a submission by a rule set; with no rule set in force for its region and year,
@@ -108,12 +137,18 @@ public sealed record Evaluation(long SubmissionId, string Institution, YearMonth
     public string? Cause { get; init; }
 }
 
+/// <summary>The outcome of a workflow transition, with the exception's status after one done.</summary>
+public sealed record TransitionResult(TransitionOutcome Outcome, ExceptionStatus? Status = null);
+
 /// <summary>The outcome of a workflow transition.</summary>
 public enum TransitionOutcome
 {
     Done,
     NotFound,
     NotAllowed,
+
+    /// <summary>The caller sees the exception but its role may not take the action (decided by the Api, never by the store).</summary>
+    Forbidden,
 }
 
 /// <summary>
@@ -132,6 +167,9 @@ public sealed class ExceptionStore(Db db)
         e.waived_until AS WaivedUntil, e.created_at AS CreatedAt, e.updated_at AS UpdatedAt,
         (SELECT r.scope FROM rule_sets r WHERE r.id = e.rule_set_id AND r.version = e.rule_set_version) AS RuleSetScope
         """;
+
+    // An exception's columns with its institution's name, where the query joins the institution as i.
+    private const string NamedColumns = $"{Columns}, i.name AS InstitutionName";
 
     // An event's columns, with the name of the key that acted (none for the system).
     private const string EventColumns = """
@@ -152,6 +190,7 @@ public sealed class ExceptionStore(Db db)
     // The exceptions of evaluations in [From, To] that a scope sees, as a preview compares them.
     private const string StoredInRangeSql = $"SELECT {Columns} FROM exceptions e JOIN institutions i ON i.code = e.institution WHERE e.period >= @From AND e.period <= @To AND e.\"rule\" <> '{DeadlineMissedRule}' AND {Scope.Filter}";
 
+    // The statuses: an exception in any of those given (at most the five of the lifecycle), all where none is.
     private const string ListWhere = $"""
         WHERE {Scope.Filter}
           AND (@Institution IS NULL OR e.institution = @Institution)
@@ -162,26 +201,38 @@ public sealed class ExceptionStore(Db db)
           AND (@Rule IS NULL OR e."rule" = @Rule)
           AND (@RuleSet IS NULL OR e.rule_set_id = @RuleSet)
           AND (@Severity IS NULL OR e.severity = @Severity)
-          AND (@Status IS NULL OR e.status = @Status)
+          AND (@Status1 IS NULL OR e.status IN (@Status1, @Status2, @Status3, @Status4, @Status5))
         """;
 
     private const string CountSql = $"SELECT COUNT(*) FROM exceptions e JOIN institutions i ON i.code = e.institution {ListWhere}";
 
-    private const string ListSql = $"SELECT {Columns} FROM exceptions e JOIN institutions i ON i.code = e.institution {ListWhere} ORDER BY e.period DESC, e.institution, e.\"rule\", e.id";
+    // The ORDER BY of each order: its keys, then creation order, oldest first (api.md, "Exceptions"). Newest period
+    // first reads ix_exceptions_period, sorting by creation within a period only.
+    private static readonly IReadOnlyDictionary<ExceptionOrder, string> OrderBy = new Dictionary<ExceptionOrder, string>
+    {
+        [ExceptionOrder.PeriodDescending] = "e.period DESC, e.id",
+        [ExceptionOrder.Period] = "e.period, e.id",
+        [ExceptionOrder.SeverityDescending] = "CASE WHEN e.severity = 'breach' THEN 0 ELSE 1 END, e.id",
+        [ExceptionOrder.Institution] = "e.institution, e.period DESC, e.id",
+        [ExceptionOrder.CreatedAt] = "e.created_at, e.id",
+        [ExceptionOrder.CreatedAtDescending] = "e.created_at DESC, e.id",
+    };
+
+    private static FrozenDictionary<ExceptionOrder, string> ListSql { get; } =
+        Ordered($"SELECT {NamedColumns} FROM exceptions e JOIN institutions i ON i.code = e.institution {ListWhere} ORDER BY ");
 
     // One institution's exceptions (its own key, or a filter on it): found through the institution's index instead of
     // a scan of every period, as the optional filters above cannot be.
     private const string CountOfOneSql = $"SELECT COUNT(*) FROM exceptions e JOIN institutions i ON i.code = e.institution {ListWhere} AND e.institution = @One";
-    private const string ListOfOneSql = $"SELECT {Columns} FROM exceptions e JOIN institutions i ON i.code = e.institution {ListWhere} AND e.institution = @One ORDER BY e.period DESC, e.institution, e.\"rule\", e.id";
 
-    private const string ExportSql = $"""
-        SELECT {Columns}, i.name AS InstitutionName, i.region_code AS RegionCode
-        FROM exceptions e JOIN institutions i ON i.code = e.institution {ListWhere}
-        ORDER BY e.period DESC, e.institution, e."rule", e.id
-        """;
+    private static FrozenDictionary<ExceptionOrder, string> ListOfOneSql { get; } =
+        Ordered($"SELECT {NamedColumns} FROM exceptions e JOIN institutions i ON i.code = e.institution {ListWhere} AND e.institution = @One ORDER BY ");
+
+    private static FrozenDictionary<ExceptionOrder, string> ExportSql { get; } =
+        Ordered($"SELECT {NamedColumns}, i.region_code AS RegionCode FROM exceptions e JOIN institutions i ON i.code = e.institution {ListWhere} ORDER BY ");
 
     private const string FindSql = $"""
-        SELECT {Columns} FROM exceptions e JOIN institutions i ON i.code = e.institution WHERE e.id = @id AND {Scope.Filter};
+        SELECT {NamedColumns} FROM exceptions e JOIN institutions i ON i.code = e.institution WHERE e.id = @id AND {Scope.Filter};
         SELECT {EventColumns} FROM exception_events v LEFT JOIN api_keys k ON k.id = v.actor_key_id WHERE v.exception_id = @id ORDER BY v.id
         """;
 
@@ -299,26 +350,26 @@ public sealed class ExceptionStore(Db db)
         return rows.GroupBy(r => (r.Institution, r.Period)).ToDictionary(g => g.Key, g => (IReadOnlyList<ExceptionRecord>)[.. g]);
     }
 
-    /// <summary>The exceptions the scope sees, newest period first.</summary>
+    /// <summary>The exceptions the scope sees, in the filter's order.</summary>
     public async Task<Page<ExceptionRecord>> ListAsync(ExceptionFilter filter, Scope scope, PageRequest page, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(filter);
         var one = scope.Institution ?? filter.Institution;
         return await db.PageAsync<ExceptionRecord>(
             one is null ? CountSql : CountOfOneSql,
-            one is null ? ListSql : ListOfOneSql,
+            (one is null ? ListSql : ListOfOneSql)[filter.Order],
             ListParameters(filter, scope, page, one),
             page,
             ct,
             cachedTotal: true);
     }
 
-    /// <summary>Every exception the scope sees that matches the filter, newest period first, read as it streams.</summary>
+    /// <summary>Every exception the scope sees that matches the filter, in its order, read as it streams.</summary>
     public async IAsyncEnumerable<ExceptionRecord> ExportAsync(ExceptionFilter filter, Scope scope, [EnumeratorCancellation] CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(filter);
         await using var connection = await db.OpenAsync(ct);
-        await foreach (var row in connection.QueryUnbufferedAsync<ExceptionRecord>(connection.Sql(ExportSql), ListParameters(filter, scope, new PageRequest(1, 1))).WithCancellation(ct))
+        await foreach (var row in connection.QueryUnbufferedAsync<ExceptionRecord>(connection.Sql(ExportSql[filter.Order]), ListParameters(filter, scope, new PageRequest(1, 1))).WithCancellation(ct))
         {
             yield return row;
         }
@@ -346,34 +397,79 @@ public sealed class ExceptionStore(Db db)
     /// <see cref="TransitionOutcome.NotAllowed"/> where the lifecycle does not allow it from its status.
     /// </summary>
     public async Task<TransitionOutcome> TransitionAsync(
-        long id, Scope scope, LifecycleEvent action, Actor actor, string? note, LocalDate? waivedUntil, Instant now, CancellationToken ct)
+        long id, Scope scope, LifecycleEvent action, Actor actor, string? note, LocalDate? waivedUntil, Instant now, CancellationToken ct) =>
+        (await TransitionAllAsync([id], scope, action, actor, note, waivedUntil, now, ct))[0].Outcome;
+
+    /// <summary>
+    /// Takes each of the exceptions through the same workflow action, with the same note, inside one transaction:
+    /// each is decided against its status then, as <see cref="TransitionAsync"/> decides one (not found where the
+    /// scope does not see it, not allowed where the lifecycle refuses it), and those done are written together, with
+    /// one event each. Answers an outcome per id, in the order given; the ids are distinct.
+    /// </summary>
+    public async Task<IReadOnlyList<TransitionResult>> TransitionAllAsync(
+        IReadOnlyList<long> ids, Scope scope, LifecycleEvent action, Actor actor, string? note, LocalDate? waivedUntil, Instant now, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(ids);
         ArgumentNullException.ThrowIfNull(actor);
         await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await db.Dialect.LockAsync(connection, transaction, $"exception/{id}", ct);
-        var status = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
-            connection.Sql(StatusSql),
-            new { id, ScopeInstitution = scope.Institution, ScopeRegionLike = scope.RegionLike }, transaction, cancellationToken: ct));
-        if (status is null)
+        // Locked in one order whoever asks, so two requests over the same exceptions never wait on each other.
+        foreach (var id in ids.Order())
         {
-            return TransitionOutcome.NotFound;
+            await db.Dialect.LockAsync(connection, transaction, $"exception/{id}", ct);
         }
 
-        var from = ExceptionLifecycle.ParseStatus(status);
-        if (ExceptionLifecycle.Next(from, action) is not { Recorded: { } recorded } transition)
-        {
-            return TransitionOutcome.NotAllowed;
-        }
-
+        var outcomes = new List<TransitionResult>(ids.Count);
         await using (var writes = new ExceptionWrites(connection, transaction))
         {
-            await writes.MoveAsync(id, transition.To, action == LifecycleEvent.Waive ? waivedUntil : null, now, ct);
-            await writes.EventAsync(id, actor, new PlannedEvent(recorded, from, transition.To, note, null), now, ct);
+            foreach (var id in ids)
+            {
+                var status = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+                    connection.Sql(StatusSql),
+                    new { id, ScopeInstitution = scope.Institution, ScopeRegionLike = scope.RegionLike }, transaction, cancellationToken: ct));
+                if (status is null)
+                {
+                    outcomes.Add(new TransitionResult(TransitionOutcome.NotFound));
+                    continue;
+                }
+
+                var from = ExceptionLifecycle.ParseStatus(status);
+                if (ExceptionLifecycle.Next(from, action) is not { Recorded: { } recorded } transition)
+                {
+                    outcomes.Add(new TransitionResult(TransitionOutcome.NotAllowed));
+                    continue;
+                }
+
+                await writes.MoveAsync(id, transition.To, action == LifecycleEvent.Waive ? waivedUntil : null, now, ct);
+                await writes.EventAsync(id, actor, new PlannedEvent(recorded, from, transition.To, note, null), now, ct);
+                outcomes.Add(new TransitionResult(TransitionOutcome.Done, transition.To));
+            }
         }
 
-        await CommitAsync(transaction, ct);
-        return TransitionOutcome.Done;
+        if (outcomes.Exists(o => o.Outcome == TransitionOutcome.Done))
+        {
+            await CommitAsync(transaction, ct);
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>Which of the exceptions the scope sees.</summary>
+    public async Task<IReadOnlySet<long>> VisibleAsync(IReadOnlyList<long> ids, Scope scope, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        await using var connection = await db.OpenAsync(ct);
+        var visible = new HashSet<long>();
+        foreach (var id in ids)
+        {
+            if (await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+                connection.Sql(StatusSql), new { id, ScopeInstitution = scope.Institution, ScopeRegionLike = scope.RegionLike }, cancellationToken: ct)) is not null)
+            {
+                visible.Add(id);
+            }
+        }
+
+        return visible;
     }
 
     /// <summary>Commits a transaction that wrote exceptions, and forgets the list totals cached before it.</summary>
@@ -464,10 +560,21 @@ public sealed class ExceptionStore(Db db)
         filter.Rule,
         filter.RuleSet,
         filter.Severity,
-        filter.Status,
+        Status1 = StatusAt(filter, 0),
+        Status2 = StatusAt(filter, 1),
+        Status3 = StatusAt(filter, 2),
+        Status4 = StatusAt(filter, 3),
+        Status5 = StatusAt(filter, 4),
         page.Skip,
         page.Take,
     };
+
+    // The filter's n-th distinct status, or none: the list matches any of the five given.
+    private static string? StatusAt(ExceptionFilter filter, int n) =>
+        filter.Statuses?.Distinct(StringComparer.Ordinal).Take(5).ElementAtOrDefault(n);
+
+    /// <summary>Each order's statement: <paramref name="select"/>, which ends in <c>ORDER BY</c>, with that order's keys.</summary>
+    private static FrozenDictionary<ExceptionOrder, string> Ordered(string select) => OrderBy.ToFrozenDictionary(o => o.Key, o => select + o.Value);
 
     private static string? Format(YearMonth? period) => period is { } p ? Periods.Format(p) : null;
 

@@ -7,7 +7,7 @@ using NodaTime;
 namespace Compliance.Data.Submissions;
 
 /// <summary>An answer kept for an idempotency key.</summary>
-public sealed record StoredAnswer(int Status, string ContentType, string Body, string? Location);
+public sealed record StoredAnswer(int Status, string ContentType, string Body, string? Location, string? ContentLanguage = null);
 
 /// <summary>What claiming an idempotency key found.</summary>
 public abstract record IdempotencyClaim
@@ -40,7 +40,7 @@ public sealed class IdempotencyStore(Db db)
 
     private const string FindSql = """
         SELECT fingerprint AS Fingerprint, state AS State, response_status AS ResponseStatus, response_type AS ResponseType,
-               response_body AS ResponseBody, location AS Location, created_at AS CreatedAt
+               response_body AS ResponseBody, location AS Location, content_language AS ContentLanguage, created_at AS CreatedAt
         FROM idempotency_keys WHERE institution = @institution AND idempotency_key = @key
         """;
 
@@ -53,7 +53,7 @@ public sealed class IdempotencyStore(Db db)
 
     private const string AnswerSql = """
         UPDATE idempotency_keys SET state = 'answered', response_status = @Status, response_type = @ContentType,
-            response_body = @Body, location = @Location
+            response_body = @Body, location = @Location, content_language = @ContentLanguage
         WHERE institution = @institution AND idempotency_key = @key
         """;
 
@@ -84,7 +84,7 @@ public sealed class IdempotencyStore(Db db)
         }
         else
         {
-            claim = new IdempotencyClaim.Replay(new StoredAnswer((int)existing.ResponseStatus!, existing.ResponseType!, existing.ResponseBody!, existing.Location));
+            claim = new IdempotencyClaim.Replay(new StoredAnswer((int)existing.ResponseStatus!, existing.ResponseType!, existing.ResponseBody!, existing.Location, existing.ContentLanguage));
         }
 
         await transaction.CommitAsync(ct);
@@ -107,7 +107,7 @@ public sealed class IdempotencyStore(Db db)
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(answer);
         return connection.ExecuteAsync(new CommandDefinition(
-            connection.Sql(AnswerSql), new { institution, key, answer.Status, answer.ContentType, answer.Body, answer.Location }, transaction, cancellationToken: ct));
+            connection.Sql(AnswerSql), new { institution, key, answer.Status, answer.ContentType, answer.Body, answer.Location, answer.ContentLanguage }, transaction, cancellationToken: ct));
     }
 
     /// <summary>
@@ -140,6 +140,8 @@ public sealed class IdempotencyStore(Db db)
         public string? ResponseBody { get; init; }
 
         public string? Location { get; init; }
+
+        public string? ContentLanguage { get; init; }
 
         public Instant CreatedAt { get; init; }
     }

@@ -116,7 +116,10 @@ public sealed class SubmissionStore(Db db)
         """;
 
     private const string CountErrorsSql = "SELECT COUNT(*) FROM submission_errors WHERE submission_id = @id";
-    private const string ErrorsSql = "SELECT line AS Line, column_name AS \"Column\", code AS Code, message AS Message FROM submission_errors WHERE submission_id = @id ORDER BY seq";
+    private const string ErrorsSql = """
+        SELECT line AS Line, column_name AS "Column", code AS Code, message AS Message, message_name AS MessageName, message_arguments AS MessageArguments
+        FROM submission_errors WHERE submission_id = @id ORDER BY seq
+        """;
 
     // The latest accepted version of each period (of one institution, of those whose region code starts with a prefix, or
     // of all) in [from, to].
@@ -183,7 +186,10 @@ public sealed class SubmissionStore(Db db)
         VALUES (@Institution, @Period, @status, @ReceivedAt, @Sha256, @ContentType, @Bytes, 0, 0, 0, '[]');
         """;
 
-    private const string InsertErrorSql = "INSERT INTO submission_errors (submission_id, seq, line, column_name, code, message) VALUES (@id, @seq, @line, @column, @code, @message)";
+    private const string InsertErrorSql = """
+        INSERT INTO submission_errors (submission_id, seq, line, column_name, code, message, message_name, message_arguments)
+        VALUES (@id, @seq, @line, @column, @code, @message, @name, @arguments)
+        """;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -288,7 +294,8 @@ public sealed class SubmissionStore(Db db)
             new { id, page.Skip, page.Take },
             page,
             ct);
-        return new Page<LedgerIssue>([.. rows.Items.Select(e => new LedgerIssue(e.Line, e.Column, e.Code, e.Message))], rows.Number, rows.Size, rows.Total);
+        return new Page<LedgerIssue>([.. rows.Items.Select(e => new LedgerIssue(
+            e.Line, e.Column, e.Code, e.Message, e.MessageName, e.MessageArguments is null ? null : JsonSerializer.Deserialize<List<string>>(e.MessageArguments, Json)))], rows.Number, rows.Size, rows.Total);
     }
 
     /// <summary>Copies the body exactly as received to <paramref name="destination"/>.</summary>
@@ -465,11 +472,11 @@ public sealed class SubmissionStore(Db db)
 
     private static async Task InsertErrorsAsync(DbConnection connection, DbTransaction transaction, long id, IReadOnlyList<LedgerIssue> errors, CancellationToken ct)
     {
-        await using var insert = connection.Repeated(transaction, InsertErrorSql, "id", "seq", "line", "column", "code", "message");
+        await using var insert = connection.Repeated(transaction, InsertErrorSql, "id", "seq", "line", "column", "code", "message", "name", "arguments");
         for (var i = 0; i < errors.Count; i++)
         {
             var e = errors[i];
-            insert.Bind(id, i, e.Line, e.Column, e.Code, e.Message);
+            insert.Bind(id, i, e.Line, e.Column, e.Code, e.Message, e.MessageName, e.Arguments is null ? null : JsonSerializer.Serialize(e.Arguments, Json));
             await insert.ExecuteNonQueryAsync(ct);
         }
     }
@@ -489,5 +496,9 @@ public sealed class SubmissionStore(Db db)
         public string Code { get; init; } = "";
 
         public string Message { get; init; } = "";
+
+        public string? MessageName { get; init; }
+
+        public string? MessageArguments { get; init; }
     }
 }

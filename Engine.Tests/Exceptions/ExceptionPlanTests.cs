@@ -69,10 +69,14 @@ public sealed class ExceptionPlanTests
 
         plan.Should().ContainSingle().Which.GetType().Name.Should().Be(write);
         var e = EventOf(plan[0]);
-        (e?.Kind, e?.To, e?.Note).Should().Be((kind, to, note));
+        (e?.Kind, e?.To, English(e?.Note)).Should().Be((kind, to, note));
         if (e is not null)
         {
             e.From.Should().Be(status);
+            if (e.Note is not null)
+            {
+                SystemNotes.Parse(e.Note)!.Zh.Should().NotBeNullOrWhiteSpace("the system writes its notes in both languages");
+            }
         }
     }
 
@@ -80,14 +84,16 @@ public sealed class ExceptionPlanTests
     public void Evaluation_QueuedByAPlanChange_NamesTheChangeOnEveryEventItWrites(
         S? status, string figures, string? recorded, int? waiverDays, bool found, string? write, K? kind, S? to, string? note)
     {
-        const string Cause = "信贷计划 2023：1,000,000.00 → 1,200,000.00，总行追加";
+        const string CauseZh = "信贷计划 2023：1,000,000.00 → 1,200,000.00，总行追加";
+        const string CauseEn = "Credit plan 2023: 1,000,000.00 → 1,200,000.00, 总行追加";
+        var cause = SystemNotes.Of(CauseZh, CauseEn);
         var stored = status is { } s
             ? new ExceptionOnRecord(41, Set.Id, "CREDIT_SHARE", s, "breach", Set.Version, Resolve(figures)!, "{}", Submission, waiverDays is { } d ? Today.PlusDays(d) : null, Resolve(recorded))
             : null;
         var result = new RuleEvaluation([new SetEvaluation(Set, [found ? new RuleResult("CREDIT_SHARE", RuleOutcome.Breach, Finding, []) : RuleResult.Pass("CREDIT_SHARE")])]);
         var plan = ExceptionPlan.OfEvaluation(result, Submission, stored is null ? [] : [stored], Today);
 
-        var named = ExceptionPlan.NamingCause(plan, Cause);
+        var named = ExceptionPlan.NamingCause(plan, cause);
 
         named.Select(w => w.GetType()).Should().Equal(plan.Select(w => w.GetType()), "naming the cause changes no write");
         if (named.Count == 0 || EventOf(named[0]) is not { } e)
@@ -96,7 +102,10 @@ public sealed class ExceptionPlanTests
             return;
         }
 
-        e.Should().Be(EventOf(plan[0])! with { Note = kind == K.Reopened ? $"{Cause}\n{note}" : Cause });
+        (e with { Note = null }).Should().Be(EventOf(plan[0])! with { Note = null });
+        var named2 = SystemNotes.Parse(e.Note)!;
+        named2.En.Should().Be(kind == K.Reopened ? $"{CauseEn}\n{note}" : CauseEn);
+        named2.Zh.Should().StartWith(CauseZh);
         (write, kind, to).Should().NotBe((null, null, null));
     }
 
@@ -236,7 +245,7 @@ public sealed class ExceptionPlanTests
 
         plan.Should().ContainSingle().Which.GetType().Name.Should().Be(write);
         var e = EventOf(plan[0])!;
-        (e.Kind, e.Note, e.From).Should().Be((kind!.Value, note, status));
+        (e.Kind, English(e.Note), e.From).Should().Be((kind!.Value, note, status));
         if (plan[0] is RecordEvent filed)
         {
             filed.ReplaceFigures.Should().BeTrue();
@@ -262,7 +271,7 @@ public sealed class ExceptionPlanTests
 
         var move = plan.Should().ContainSingle().Which.Should().BeOfType<MoveStatus>().Subject;
         (move.Id, move.Event.Kind, move.Event.From, move.Event.To).Should().Be((9L, K.Cleared, status, to!.Value));
-        move.Event.Note.Should().Be("「梳理信贷政策」的适用年度现为 2022–2022，不含 2023 年。 It is now in force 2022–2022, which leaves out 2023.");
+        SystemNotes.Parse(move.Event.Note).Should().Be(new LocalizedText("「梳理信贷政策」的适用年度现为 2022–2022，不含 2023 年。", "It is now in force 2022–2022, which leaves out 2023."));
     }
 
     [Test]
@@ -285,7 +294,8 @@ public sealed class ExceptionPlanTests
 
         var move = plan.Should().ContainSingle().Which.Should().BeOfType<MoveStatus>().Subject;
         (move.Id, move.Event.Kind, move.Event.From, move.Event.To).Should().Be((9L, K.FoundAgain, S.Cleared, S.Open));
-        move.Event.Note.Should().Be("梳理信贷政策报送人民银行（2023-05）截止日 2023-05-31 已过，仍未报送。 Credit policy digest (2023-05) was due on 2023-05-31 and has not been filed.");
+        SystemNotes.Parse(move.Event.Note).Should().Be(new LocalizedText(
+            "梳理信贷政策报送人民银行（2023-05）截止日 2023-05-31 已过，仍未报送。", "Credit policy digest (2023-05) was due on 2023-05-31 and has not been filed."));
         move.Event.Figures.Should().Be("""{"obligation":"CREDIT_POLICY_DIGEST","dueDate":"2023-05-31"}""");
     }
 
@@ -311,4 +321,7 @@ public sealed class ExceptionPlanTests
         RecordEvent w => w.Event,
         _ => null,
     };
+
+    /// <summary>The English of a note the system wrote in both languages.</summary>
+    private static string? English(string? note) => note is null ? null : SystemNotes.Parse(note)?.En ?? $"(not a system note) {note}";
 }

@@ -118,7 +118,9 @@ public static class ExceptionPlan
                 if (ExceptionLifecycle.Next(found.Status, LifecycleEvent.WaiverEnded) is { Recorded: { } reopened } transition)
                 {
                     writes.Add(new MoveStatus(found.Id, null, new PlannedEvent(reopened, found.Status, transition.To,
-                        $"The waiver ended on {Periods.FormatDate(found.WaivedUntil!.Value)} and nothing is filed yet.", null)));
+                        SystemNotes.Of(
+                            $"暂缓期已于 {Periods.FormatDate(found.WaivedUntil!.Value)} 届满，仍未报送。",
+                            $"The waiver ended on {Periods.FormatDate(found.WaivedUntil!.Value)} and nothing is filed yet."), null)));
                 }
 
                 continue;
@@ -134,7 +136,8 @@ public static class ExceptionPlan
                     filedAt = InstantPattern.ExtendedIso.Format(filedAt),
                 }, Json);
                 writes.Add(new RecordEvent(found.Id, new PlannedEvent(recorded, found.Status, late.To,
-                    string.Create(CultureInfo.InvariantCulture, $"filed {days} days late"), figures), ReplaceFigures: true));
+                    SystemNotes.Of(string.Create(CultureInfo.InvariantCulture, $"逾期 {days} 天报送"), string.Create(CultureInfo.InvariantCulture, $"filed {days} days late")),
+                    figures), ReplaceFigures: true));
             }
         }
 
@@ -193,15 +196,8 @@ public static class ExceptionPlan
         return writes;
     }
 
-    /// <summary>
-    /// A note the system writes, in both languages: the Chinese, then the English. (An event's note is one text; a
-    /// person's note is kept as written.)
-    /// </summary>
-    public static string SystemNote(LocalizedText text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        return $"{text.Zh} {text.En}";
-    }
+    /// <summary>A note the system writes, in both languages (<see cref="SystemNotes"/>).</summary>
+    public static string SystemNote(LocalizedText text) => SystemNotes.Of(text);
 
     /// <summary>The due date a <c>DEADLINE_MISSED</c> exception's figures record (<see cref="OfMissed"/>), or <c>null</c>.</summary>
     public static LocalDate? RecordedDueDate(string figures)
@@ -248,7 +244,7 @@ public static class ExceptionPlan
         }
 
         PlannedEvent Named(PlannedEvent e) =>
-            e with { Note = e.Kind == EventKind.Reopened && e.Note is { } waiver ? $"{cause}\n{waiver}" : cause };
+            e with { Note = e.Kind == EventKind.Reopened && e.Note is { } waiver ? SystemNotes.Join(cause, waiver) : cause };
 
         return [.. writes.Select(write => write switch
         {
@@ -292,8 +288,10 @@ public static class ExceptionPlan
         }
 
         var note = e == LifecycleEvent.WaiverEnded
-            ? $"The waiver ended on {Periods.FormatDate(current.WaivedUntil!.Value)} and the condition still holds."
-            : ExceptionLifecycle.IsDecided(from) ? "Re-evaluation found new figures." : null;
+            ? SystemNotes.Of(
+                $"暂缓期已于 {Periods.FormatDate(current.WaivedUntil!.Value)} 届满，该情形仍然存在。",
+                $"The waiver ended on {Periods.FormatDate(current.WaivedUntil!.Value)} and the condition still holds.")
+            : ExceptionLifecycle.IsDecided(from) ? SystemNotes.Of("重新评估得出新的数据。", "Re-evaluation found new figures.") : null;
         var planned = new PlannedEvent(recorded, from, transition.To, note, finding.Figures);
         return ExceptionLifecycle.IsDecided(transition.To) ? new RecordEvent(current.Id, planned, ReplaceFigures: false) : new UpdateFinding(current.Id, finding, planned);
     }
@@ -325,6 +323,6 @@ public static class ExceptionPlan
     private static MoveStatus? NoLongerFound(ExceptionOnRecord current, LocalDate today) =>
         ExceptionLifecycle.OnEvaluation(current.Status, current.WaivedUntil, today, found: false, changed: false).Transition
             is { Recorded: { } recorded } transition
-            ? new MoveStatus(current.Id, current.WaivedUntil, new PlannedEvent(recorded, current.Status, transition.To, "Re-evaluation no longer finds it.", null))
+            ? new MoveStatus(current.Id, current.WaivedUntil, new PlannedEvent(recorded, current.Status, transition.To, SystemNotes.Of("重新评估已不再发现该情形。", "Re-evaluation no longer finds it."), null))
             : null;
 }

@@ -45,7 +45,7 @@ public static class BalanceMovement
             return null;
         }
 
-        return new LedgerIssue(null, LedgerColumns.NameOf(LedgerColumn.Balance), LedgerCodes.BalanceMoved,
-            Periods.Invariant($"Total balance {current.TotalBalance:0.00} moved {moved:0.00} % against {previous.TotalBalance:0.00} in {Periods.Format(previousPeriod)}; check the ledger (数据质量)."));
+        return LedgerIssue.Of(null, LedgerColumns.NameOf(LedgerColumn.Balance), LedgerCodes.BalanceMoved, LedgerMessages.BalanceMoved,
+            Periods.Invariant($"{current.TotalBalance:0.00}"), Periods.Invariant($"{moved:0.00}"), Periods.Invariant($"{previous.TotalBalance:0.00}"), Periods.Format(previousPeriod));
     }
 }

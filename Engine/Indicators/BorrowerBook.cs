@@ -148,14 +148,14 @@ internal sealed class BorrowerBook
 
             if (entry.Balance > entry.CreditLineFen)
             {
-                warnings.Add(new LedgerIssue(entry.FirstLine, LedgerColumns.NameOf(LedgerColumn.CreditLine), LedgerCodes.BalancesAboveCreditLine,
-                    Periods.Invariant($"The borrower's balances add up to {entry.Balance / 100m:0.00}, more than its credit_line {entry.CreditLineFen / 100m:0.00}; it is classified by that sum.")));
+                warnings.Add(LedgerIssue.Of(entry.FirstLine, LedgerColumns.NameOf(LedgerColumn.CreditLine), LedgerCodes.BalancesAboveCreditLine,
+                    LedgerMessages.BalancesAboveCreditLine, Periods.Invariant($"{entry.Balance / 100m:0.00}"), Periods.Invariant($"{entry.CreditLineFen / 100m:0.00}")));
             }
 
             if (tenPercentRule && Classification.IsNonRetail(entry.Type) && (Int128)entry.NplBalance * 10 > entry.Balance && (entry.Flags & HasPerformingBalance) != 0)
             {
-                warnings.Add(new LedgerIssue(entry.FirstPerformingLine, LedgerColumns.NameOf(LedgerColumn.Classification), LedgerCodes.TenPercentRule,
-                    Periods.Invariant($"More than 10 % of the borrower's balance ({entry.NplBalance / 100m:0.00} of {entry.Balance / 100m:0.00}) is non-performing, yet this row is performing; all its claims should be non-performing (2023 risk-classification measures, Art. 7).")));
+                warnings.Add(LedgerIssue.Of(entry.FirstPerformingLine, LedgerColumns.NameOf(LedgerColumn.Classification), LedgerCodes.TenPercentRule,
+                    LedgerMessages.TenPercentRule, Periods.Invariant($"{entry.NplBalance / 100m:0.00}"), Periods.Invariant($"{entry.Balance / 100m:0.00}")));
             }
         }
 

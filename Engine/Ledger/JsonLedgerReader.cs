@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -77,7 +78,7 @@ public static class JsonLedgerReader
             var fill = window.Fill();
             if (fill == FillResult.Full)
             {
-                validator.Error(line, null, LedgerCodes.Undecodable, $"Line {line} is longer than {MaxWindowBytes} bytes; it is not a loan object.");
+                validator.Error(line, null, LedgerCodes.Undecodable, LedgerMessages.LineTooLong, Invariant(line), Invariant(MaxWindowBytes));
                 window.Consume(window.Data.Length);
                 scanned = 0;
                 discarding = true;
@@ -103,7 +104,7 @@ public static class JsonLedgerReader
 
         if (!Utf8.IsValid(text))
         {
-            validator.Error(line, null, LedgerCodes.Undecodable, $"Line {line} is not valid UTF-8.");
+            validator.Error(line, null, LedgerCodes.Undecodable, LedgerMessages.LineNotUtf8, Invariant(line));
             return;
         }
 
@@ -113,7 +114,7 @@ public static class JsonLedgerReader
             reader.Read();
             if (reader.TokenType != JsonTokenType.StartObject)
             {
-                validator.Error(line, null, LedgerCodes.Undecodable, $"Line {line} is not a JSON object.");
+                validator.Error(line, null, LedgerCodes.Undecodable, LedgerMessages.LineNotObject, Invariant(line));
                 return;
             }
 
@@ -122,7 +123,7 @@ public static class JsonLedgerReader
             {
                 if (!loan.TryKey(ref reader) || !reader.Read() || !loan.TryValue(ref reader))
                 {
-                    validator.Error(line, null, LedgerCodes.Undecodable, Malformed(loan, line));
+                    validator.Error(line, null, LedgerCodes.Undecodable, loan.Nested ? LedgerMessages.LineNested : LedgerMessages.LineLoneSurrogate, Invariant(line));
                     return;
                 }
             }
@@ -132,16 +133,14 @@ public static class JsonLedgerReader
         }
         catch (JsonException)
         {
-            validator.Error(line, null, LedgerCodes.Undecodable, $"Line {line} is not a well-formed JSON object.");
+            validator.Error(line, null, LedgerCodes.Undecodable, LedgerMessages.LineMalformed, Invariant(line));
             return;
         }
 
         loan.End();
     }
 
-    private static string Malformed(LoanObject loan, long line) => loan.Nested
-        ? $"Line {line} has an object or array as a value; values are strings, numbers, true, false or null."
-        : $"Line {line} has a string with a lone surrogate escape (such as \\ud800), which is not text.";
+    private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static bool IsWhiteSpace(ReadOnlySpan<byte> text) => text.IndexOfAnyExcept(" \t\r\n"u8) < 0;
 
@@ -200,7 +199,7 @@ public static class JsonLedgerReader
                 }
                 catch (JsonException)
                 {
-                    Stop("The body is not well-formed JSON.");
+                    Stop(LedgerMessages.MalformedJson);
                     return;
                 }
 
@@ -215,7 +214,7 @@ public static class JsonLedgerReader
                 var fill = window.Fill();
                 if (fill == FillResult.Full)
                 {
-                    Stop($"The body has a token longer than {MaxWindowBytes} bytes; it is not a ledger.");
+                    Stop(LedgerMessages.TokenTooLong, Invariant(MaxWindowBytes));
                     return;
                 }
 
@@ -233,7 +232,7 @@ public static class JsonLedgerReader
                     _where = Where.Top;
                     return true;
                 case Where.Start:
-                    return Stop("The body is not a JSON object {\"loans\": [ … ]}.");
+                    return Stop(LedgerMessages.NotLoansObject);
                 case Where.Top when token == JsonTokenType.PropertyName && !_sawLoans && reader.ValueTextEquals("loans"u8):
                     _sawLoans = true;
                     _where = Where.LoansValue;
@@ -242,12 +241,12 @@ public static class JsonLedgerReader
                     _where = Where.End;
                     return true;
                 case Where.Top:
-                    return Stop("The body must be {\"loans\": [ … ]}, with the one key \"loans\".");
+                    return Stop(LedgerMessages.OnlyLoansKey);
                 case Where.LoansValue when token == JsonTokenType.StartArray:
                     _where = Where.Loans;
                     return true;
                 case Where.LoansValue:
-                    return Stop("\"loans\" is not an array.");
+                    return Stop(LedgerMessages.LoansNotArray);
                 case Where.Loans when token == JsonTokenType.StartObject:
                     loan.Begin(_index);
                     _where = Where.Loan;
@@ -256,26 +255,26 @@ public static class JsonLedgerReader
                     _where = Where.Top;
                     return true;
                 case Where.Loans:
-                    validator.Error(_index, null, LedgerCodes.Undecodable, $"loans[{_index}] is not an object.");
+                    validator.Error(_index, null, LedgerCodes.Undecodable, LedgerMessages.LoanNotObject, Invariant(_index));
                     SkipValue(ref reader, Where.Loans);
                     _index++;
                     return true;
                 case Where.Loan when token == JsonTokenType.PropertyName:
                     _where = Where.LoanValue;
-                    return loan.TryKey(ref reader) || Stop($"loans[{_index}] has a key that is not text (invalid UTF-8 or a lone surrogate escape).");
+                    return loan.TryKey(ref reader) || Stop(LedgerMessages.LoanKeyNotText, Invariant(_index));
                 case Where.Loan:
                     loan.End();
                     _index++;
                     _where = Where.Loans;
                     return true;
                 case Where.LoanValue when token is JsonTokenType.StartObject or JsonTokenType.StartArray:
-                    validator.Error(_index, null, LedgerCodes.Undecodable, $"loans[{_index}] has an object or array as a value; values are strings, numbers, true, false or null.");
+                    validator.Error(_index, null, LedgerCodes.Undecodable, LedgerMessages.LoanNested, Invariant(_index));
                     loan.Fault();
                     SkipValue(ref reader, Where.Loan);
                     return true;
                 case Where.LoanValue:
                     _where = Where.Loan;
-                    return loan.TryValue(ref reader) || Stop($"loans[{_index}] has a string that is not text (invalid UTF-8 or a lone surrogate escape).");
+                    return loan.TryValue(ref reader) || Stop(LedgerMessages.LoanValueNotText, Invariant(_index));
                 case Where.Skip:
                     if (token is (JsonTokenType.EndObject or JsonTokenType.EndArray) && reader.CurrentDepth == _skipDepth)
                     {
@@ -284,7 +283,7 @@ public static class JsonLedgerReader
 
                     return true;
                 default:
-                    return Stop("The body has content after {\"loans\": [ … ]}.");
+                    return Stop(LedgerMessages.ContentAfterLoans);
             }
         }
 
@@ -303,9 +302,9 @@ public static class JsonLedgerReader
             _where = Where.Skip;
         }
 
-        private bool Stop(string message)
+        private bool Stop(LedgerMessage message, params string[] arguments)
         {
-            validator.Error(Line, null, LedgerCodes.Undecodable, message);
+            validator.Error(Line, null, LedgerCodes.Undecodable, message, arguments);
             return false;
         }
     }
@@ -368,7 +367,7 @@ public static class JsonLedgerReader
                 {
                     _repeatReported[column] = true;
                     var name = LedgerColumns.NameOf((LedgerColumn)column);
-                    validator.Error(_line, (LedgerColumn)column, LedgerCodes.DuplicateColumn, $"The object names {name} more than once (an alias counts as its column).");
+                    validator.Error(_line, (LedgerColumn)column, LedgerCodes.DuplicateColumn, LedgerMessages.ObjectNamesTwice, name);
                 }
 
                 _faulted = true;
@@ -457,7 +456,7 @@ public static class JsonLedgerReader
 
             var name = key.ToString();
             _unknownReported.Add(name);
-            validator.Warning(_line, name, LedgerCodes.UnknownColumn, $"Unknown key '{name}' is ignored.");
+            validator.Warning(_line, name, LedgerCodes.UnknownColumn, LedgerMessages.UnknownKey, name);
         }
 
         private void Append(string text)

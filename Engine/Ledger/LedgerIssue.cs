@@ -4,8 +4,22 @@ namespace Compliance.Engine.Ledger;
 /// An error or a warning about a ledger: <c>line</c> is the physical CSV line on which the record starts (the
 /// header is line 1), the 1-based NDJSON line, or the 0-based index in a JSON ledger's <c>loans</c>; <c>null</c> for
 /// the whole body. <c>column</c> is the canonical English name, or <c>null</c>.
+/// <c>message</c> is the English text; <c>messageName</c> and <c>arguments</c> (<see cref="LedgerMessages"/>) write it in
+/// either language, whenever it is read. An issue stored before messages had names keeps its English text alone.
 /// </summary>
-public sealed record LedgerIssue(long? Line, string? Column, string Code, string Message);
+public sealed record LedgerIssue(long? Line, string? Column, string Code, string Message, string? MessageName = null, IReadOnlyList<string>? Arguments = null)
+{
+    /// <summary>An issue with <paramref name="message"/> over <paramref name="arguments"/>.</summary>
+    public static LedgerIssue Of(long? line, string? column, string code, LedgerMessage message, params string[] arguments)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return new LedgerIssue(line, column, code, message.Format(Language.En, arguments), message.Name, arguments);
+    }
+
+    /// <summary>The message in <paramref name="language"/>.</summary>
+    public string MessageIn(Language language) =>
+        LedgerMessages.Find(MessageName) is { } message && Arguments is not null ? message.Format(language, Arguments) : Message;
+}
 
 /// <summary>The stable codes of ledger.md.</summary>
 public static class LedgerCodes

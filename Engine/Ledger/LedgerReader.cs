@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using NodaTime;
 using Sylvan.Data.Csv;
@@ -52,17 +53,16 @@ public static class LedgerReader
         catch (DecoderFallbackException)
         {
             detected = encoding is UTF8Encoding && ReadsAsGb18030(body) ? Gb18030 : null;
-            validator.Error(null, null, LedgerCodes.Undecodable, detected is null
-                ? $"The body is not valid {encoding.WebName}; declare the charset it is written in (utf-8 or gb18030)."
-                : "The body is not valid UTF-8, but it reads as GB18030 (GBK) without error: send it again with Content-Type: text/csv; charset=gb18030 (and a new Idempotency-Key). 正文不是有效的 UTF-8 编码，但可按 GB18030（GBK）读取：请以 charset=gb18030 重新报送。");
+            validator.Error(null, null, LedgerCodes.Undecodable, detected is null ? LedgerMessages.NotInCharset : LedgerMessages.ReadsAsGb18030,
+                detected is null ? [encoding.WebName] : []);
         }
         catch (CsvRecordTooLargeException)
         {
-            validator.Error(null, null, LedgerCodes.Undecodable, $"A record is longer than {MaxRecordChars} characters; the body is not a ledger CSV.");
+            validator.Error(null, null, LedgerCodes.Undecodable, LedgerMessages.RecordTooLong, MaxRecordChars.ToString(CultureInfo.InvariantCulture));
         }
         catch (CsvFormatException e)
         {
-            validator.Error(e.RowNumber + 1, null, LedgerCodes.Undecodable, "The body is not well-formed CSV (an unclosed or misplaced quote).");
+            validator.Error(e.RowNumber + 1, null, LedgerCodes.Undecodable, LedgerMessages.MalformedCsv);
         }
 
         return validator.Finish() with { DetectedCharset = detected };
@@ -145,7 +145,7 @@ public static class LedgerReader
                     continue; // a blank line
                 }
 
-                validator.Error(start, null, LedgerCodes.FieldCount, $"The record has {csv.RowFieldCount} fields; the header has {csv.FieldCount}.");
+                validator.Error(start, null, LedgerCodes.FieldCount, LedgerMessages.FieldCount, csv.RowFieldCount.ToString(CultureInfo.InvariantCulture), csv.FieldCount.ToString(CultureInfo.InvariantCulture));
                 continue;
             }
 
@@ -162,7 +162,7 @@ public static class LedgerReader
             var name = csv.GetName(i);
             if (!LedgerColumns.TryMatch(name, out var column))
             {
-                validator.Warning(1, name.Trim(), LedgerCodes.UnknownColumn, $"Unknown column '{name.Trim()}' is ignored.");
+                validator.Warning(1, name.Trim(), LedgerCodes.UnknownColumn, LedgerMessages.UnknownColumn, name.Trim());
                 continue;
             }
 
@@ -170,7 +170,7 @@ public static class LedgerReader
             {
                 if (reported.Add(column))
                 {
-                    validator.Error(1, column, LedgerCodes.DuplicateColumn, $"The header names {LedgerColumns.NameOf(column)} more than once (an alias counts as its column).");
+                    validator.Error(1, column, LedgerCodes.DuplicateColumn, LedgerMessages.HeaderNamesTwice, LedgerColumns.NameOf(column));
                 }
 
                 continue;
@@ -183,7 +183,7 @@ public static class LedgerReader
         {
             if (LedgerColumns.IsRequired(column) && !seen.Contains(column))
             {
-                validator.Error(1, column, LedgerCodes.MissingColumn, $"The required column {LedgerColumns.NameOf(column)} ({LedgerColumns.AliasOf(column)}) is missing from the header.");
+                validator.Error(1, column, LedgerCodes.MissingColumn, LedgerMessages.MissingColumn, LedgerColumns.NameOf(column), LedgerColumns.AliasOf(column));
             }
         }
 

@@ -60,12 +60,12 @@ public sealed class LedgerValidator
     public bool HasErrors => _errorCount > 0;
 
     /// <summary>Records an error.</summary>
-    public void Error(long? line, LedgerColumn? column, string code, string message) =>
-        Add(_errors, ref _errorCount, KeptErrors, new LedgerIssue(line, column is { } c ? LedgerColumns.NameOf(c) : null, code, message));
+    public void Error(long? line, LedgerColumn? column, string code, LedgerMessage message, params string[] arguments) =>
+        Add(_errors, ref _errorCount, KeptErrors, LedgerIssue.Of(line, column is { } c ? LedgerColumns.NameOf(c) : null, code, message, arguments));
 
     /// <summary>Records a warning.</summary>
-    public void Warning(long? line, string? column, string code, string message) =>
-        Add(_warnings, ref _warningCount, KeptWarnings, new LedgerIssue(line, column, code, message));
+    public void Warning(long? line, string? column, string code, LedgerMessage message, params string[] arguments) =>
+        Add(_warnings, ref _warningCount, KeptWarnings, LedgerIssue.Of(line, column, code, message, arguments));
 
     /// <summary>Validates one record; a valid one is classified, counted and passed to the sink.</summary>
     public void Record(long line, ILedgerRecord record)
@@ -97,17 +97,17 @@ public sealed class LedgerValidator
 
         if (disbursed is { } d && d > _lastDay)
         {
-            Error(line, LedgerColumn.DisbursedOn, LedgerCodes.DateOutOfOrder, $"disbursed_on {Periods.FormatDate(d)} is after the period's last day {Periods.FormatDate(_lastDay)}.");
+            Error(line, LedgerColumn.DisbursedOn, LedgerCodes.DateOutOfOrder, LedgerMessages.DisbursedAfterPeriod, Periods.FormatDate(d), Periods.FormatDate(_lastDay));
         }
 
         if (disbursed is { } from && matures is { } to && to < from)
         {
-            Error(line, LedgerColumn.MaturesOn, LedgerCodes.DateOutOfOrder, $"matures_on {Periods.FormatDate(to)} is before disbursed_on {Periods.FormatDate(from)}.");
+            Error(line, LedgerColumn.MaturesOn, LedgerCodes.DateOutOfOrder, LedgerMessages.MaturesBeforeDisbursed, Periods.FormatDate(to), Periods.FormatDate(from));
         }
 
         if (row.LoanId.Length > 0 && _loanIds.Find(row.LoanId, out var firstTime) >= 0 && !firstTime)
         {
-            Error(line, LedgerColumn.LoanId, LedgerCodes.DuplicateLoan, $"loan_id '{row.LoanId}' appears more than once.");
+            Error(line, LedgerColumn.LoanId, LedgerCodes.DuplicateLoan, LedgerMessages.DuplicateLoan, row.LoanId);
         }
 
         if (borrowerParsed)
@@ -117,7 +117,7 @@ public sealed class LedgerValidator
 
         if (row.BalanceFen > row.AmountFen && row.AmountFen > 0)
         {
-            Warning(line, LedgerColumns.NameOf(LedgerColumn.Balance), LedgerCodes.BalanceAboveAmount, $"balance {row.Balance} is greater than amount {row.Amount}.");
+            Warning(line, LedgerColumns.NameOf(LedgerColumn.Balance), LedgerCodes.BalanceAboveAmount, LedgerMessages.BalanceAboveAmount, Invariant(row.Balance), Invariant(row.Amount));
         }
 
         if (HasErrors)
@@ -136,7 +136,7 @@ public sealed class LedgerValidator
     {
         if (_rows == 0 && _errorCount == 0)
         {
-            Error(null, null, LedgerCodes.Empty, "The ledger has no rows.");
+            Error(null, null, LedgerCodes.Empty, LedgerMessages.Empty);
         }
 
         if (HasErrors)
@@ -186,11 +186,11 @@ public sealed class LedgerValidator
 
         if (first.Type != row.BorrowerType)
         {
-            Error(line, LedgerColumn.BorrowerType, LedgerCodes.InconsistentBorrower, $"borrower_id '{row.BorrowerId}' has borrower_type {LedgerEnums.NameOf(row.BorrowerType)} here and {LedgerEnums.NameOf(first.Type)} on an earlier row.");
+            Error(line, LedgerColumn.BorrowerType, LedgerCodes.InconsistentBorrower, LedgerMessages.BorrowerTypeDiffers, row.BorrowerId, LedgerEnums.NameOf(row.BorrowerType), LedgerEnums.NameOf(first.Type));
         }
         else if (first.CreditLineFen != row.CreditLineFen)
         {
-            Error(line, LedgerColumn.CreditLine, LedgerCodes.InconsistentBorrower, $"borrower_id '{row.BorrowerId}' has credit_line {row.CreditLine} here and {first.CreditLineFen / 100m} on an earlier row.");
+            Error(line, LedgerColumn.CreditLine, LedgerCodes.InconsistentBorrower, LedgerMessages.CreditLineDiffers, row.BorrowerId, Invariant(row.CreditLine), Invariant(first.CreditLineFen / 100m));
         }
     }
 
@@ -201,7 +201,7 @@ public sealed class LedgerValidator
             return true;
         }
 
-        Error(line, column, LedgerCodes.Unparsable, $"{LedgerColumns.NameOf(column)} is required and is empty.");
+        Error(line, column, LedgerCodes.Unparsable, LedgerMessages.RequiredEmpty, LedgerColumns.NameOf(column));
         return false;
     }
 
@@ -215,7 +215,7 @@ public sealed class LedgerValidator
 
         if (value.Length > MaxIdLength)
         {
-            Error(line, column, LedgerCodes.Unparsable, $"{LedgerColumns.NameOf(column)} is {value.Length} characters long; at most {MaxIdLength} are allowed.");
+            Error(line, column, LedgerCodes.Unparsable, LedgerMessages.IdTooLong, LedgerColumns.NameOf(column), Invariant(value.Length), Invariant(MaxIdLength));
             return "";
         }
 
@@ -224,7 +224,7 @@ public sealed class LedgerValidator
         var control = value.IndexOfAny(ControlCharacters.All);
         if (control >= 0)
         {
-            Error(line, column, LedgerCodes.Unparsable, $"{LedgerColumns.NameOf(column)} has the character {ControlCharacters.Name(value[control])} at position {control + 1}; an identifier may not contain control characters, line separators or bidirectional formatting characters.");
+            Error(line, column, LedgerCodes.Unparsable, LedgerMessages.IdHasControl, LedgerColumns.NameOf(column), ControlCharacters.Name(value[control]), Invariant(control + 1));
             return "";
         }
 
@@ -244,7 +244,7 @@ public sealed class LedgerValidator
             return parsed;
         }
 
-        Error(line, column, LedgerCodes.Unparsable, $"{LedgerColumns.NameOf(column)} '{value.Trim().ToString()}' is not one of the allowed values.");
+        Error(line, column, LedgerCodes.Unparsable, LedgerMessages.NotAllowedValue, LedgerColumns.NameOf(column), value.Trim().ToString());
         return default!;
     }
 
@@ -260,10 +260,10 @@ public sealed class LedgerValidator
         switch (FixedPoint.TryRead(value, 2, out var fen))
         {
             case FixedPoint.Outcome.NotANumber:
-                Error(line, column, LedgerCodes.Unparsable, $"{LedgerColumns.NameOf(column)} '{value.Trim().ToString()}' is not a number.");
+                Error(line, column, LedgerCodes.Unparsable, LedgerMessages.NotANumber, LedgerColumns.NameOf(column), value.Trim().ToString());
                 return 0;
             case FixedPoint.Outcome.TooPrecise:
-                Error(line, column, LedgerCodes.Unparsable, $"{LedgerColumns.NameOf(column)} {value.Trim().ToString()} has more than 2 decimals.");
+                Error(line, column, LedgerCodes.Unparsable, LedgerMessages.MoreThanTwoDecimals, LedgerColumns.NameOf(column), value.Trim().ToString());
                 return 0;
             case FixedPoint.Outcome.TooLarge:
                 return TooLarge(line, column, value);
@@ -276,8 +276,7 @@ public sealed class LedgerValidator
 
         if (fen < 0 || (fen == 0 && !allowZero))
         {
-            var rule = allowZero ? "may not be negative" : "must be greater than 0";
-            Error(line, column, LedgerCodes.NegativeAmount, $"{LedgerColumns.NameOf(column)} {value.Trim().ToString()} {rule}.");
+            Error(line, column, LedgerCodes.NegativeAmount, allowZero ? LedgerMessages.Negative : LedgerMessages.NotPositive, LedgerColumns.NameOf(column), value.Trim().ToString());
             return 0;
         }
 
@@ -286,7 +285,7 @@ public sealed class LedgerValidator
 
     private long TooLarge(long line, LedgerColumn column, ReadOnlySpan<char> value)
     {
-        Error(line, column, LedgerCodes.Unparsable, $"{LedgerColumns.NameOf(column)} {value.Trim().ToString()} is beyond the largest amount accepted ({MaxAmountFen / 100} yuan).");
+        Error(line, column, LedgerCodes.Unparsable, LedgerMessages.AmountTooLarge, LedgerColumns.NameOf(column), value.Trim().ToString(), Invariant(MaxAmountFen / 100));
         return 0;
     }
 
@@ -303,19 +302,19 @@ public sealed class LedgerValidator
         switch (FixedPoint.TryRead(value, 6, out var micros))
         {
             case FixedPoint.Outcome.NotANumber:
-                Error(line, column, LedgerCodes.Unparsable, $"annual_rate '{value.Trim().ToString()}' is not a number.");
+                Error(line, column, LedgerCodes.Unparsable, LedgerMessages.RateNotANumber, value.Trim().ToString());
                 return 0;
             case FixedPoint.Outcome.TooPrecise:
-                Error(line, column, LedgerCodes.Unparsable, $"annual_rate {value.Trim().ToString()} has more than 6 decimals.");
+                Error(line, column, LedgerCodes.Unparsable, LedgerMessages.RateMoreThanSixDecimals, value.Trim().ToString());
                 return 0;
             case FixedPoint.Outcome.TooLarge:
-                Error(line, column, LedgerCodes.RateOutOfRange, $"annual_rate {value.Trim().ToString()} is outside 0 – 36 (percent).");
+                Error(line, column, LedgerCodes.RateOutOfRange, LedgerMessages.RateOutOfRange, value.Trim().ToString());
                 return 0;
         }
 
         if (micros is < 0 or > 36_000_000)
         {
-            Error(line, column, LedgerCodes.RateOutOfRange, $"annual_rate {value.Trim().ToString()} is outside 0 – 36 (percent).");
+            Error(line, column, LedgerCodes.RateOutOfRange, LedgerMessages.RateOutOfRange, value.Trim().ToString());
             return 0;
         }
 
@@ -332,7 +331,7 @@ public sealed class LedgerValidator
 
         if (!TryParseDate(value.Trim(), out var date))
         {
-            Error(line, column, LedgerCodes.Unparsable, $"{LedgerColumns.NameOf(column)} '{value.Trim().ToString()}' is not a date (yyyy-MM-dd).");
+            Error(line, column, LedgerCodes.Unparsable, LedgerMessages.NotADate, LedgerColumns.NameOf(column), value.Trim().ToString());
             return null;
         }
 
@@ -349,7 +348,7 @@ public sealed class LedgerValidator
 
         if (!CreditCode.IsValid(value))
         {
-            Error(line, LedgerColumn.CreditCode, LedgerCodes.BadCreditCode, $"credit_code '{value.ToString()}' is not a valid 统一社会信用代码 (18 characters, GB 32100-2015 check character).");
+            Error(line, LedgerColumn.CreditCode, LedgerCodes.BadCreditCode, LedgerMessages.BadCreditCode, value.ToString());
             return null;
         }
 
@@ -367,7 +366,7 @@ public sealed class LedgerValidator
         var letter = char.ToUpperInvariant(value[0]);
         if (value.Length != 1 || letter is < 'A' or > 'T')
         {
-            Error(line, LedgerColumn.Industry, LedgerCodes.Unparsable, $"industry '{value.ToString()}' is not a GB/T 4754 section letter A–T.");
+            Error(line, LedgerColumn.Industry, LedgerCodes.Unparsable, LedgerMessages.BadIndustry, value.ToString());
             return null;
         }
 
@@ -384,7 +383,7 @@ public sealed class LedgerValidator
 
         if (value.Length != 6 || value.ContainsAnyExceptInRange('0', '9'))
         {
-            Error(line, LedgerColumn.Region, LedgerCodes.Unparsable, $"region '{value.ToString()}' is not a 6-digit GB/T 2260 code.");
+            Error(line, LedgerColumn.Region, LedgerCodes.Unparsable, LedgerMessages.BadRegion, value.ToString());
             return null;
         }
 
@@ -407,6 +406,8 @@ public sealed class LedgerValidator
         date = new LocalDate(year, month, day);
         return true;
     }
+
+    private static string Invariant(IFormattable value) => value.ToString(null, CultureInfo.InvariantCulture);
 
     private delegate bool SpanParser<T>(ReadOnlySpan<char> text, out T value);
 }

@@ -40,7 +40,11 @@ public static class RuleNames
 public sealed record BaselineRef(YearMonth Period, long SubmissionId);
 
 /// <summary>A text in Chinese and in English.</summary>
-public sealed record LocalizedText(string Zh, string En);
+public sealed record LocalizedText(string Zh, string En)
+{
+    /// <summary>The text in <paramref name="language"/>.</summary>
+    public string In(Language language) => language == Language.Zh ? Zh : En;
+}
 
 /// <summary>
 /// What a failing rule writes as an exception: its severity, the figures that decided it (unrounded; values are

@@ -55,10 +55,10 @@ export async function api(path, { method = 'GET', body, key = session.key, heade
 }
 
 /**
- * Posts a file with upload progress (fetch has none): onProgress(loaded, total). Resolves {status, body} for any
- * answer; a 401 returns to sign-in.
+ * Posts a file with upload progress (fetch has none): onProgress(loaded, total), with any further headers (a
+ * ledger's Idempotency-Key). Resolves {status, body} for any answer; a 401 returns to sign-in.
  */
-export function upload(path, file, contentType, onProgress) {
+export function upload(path, file, contentType, onProgress, headers = {}) {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
     request.open('POST', `/api/v1${path}`);
@@ -66,6 +66,7 @@ export function upload(path, file, contentType, onProgress) {
     request.setRequestHeader('Content-Type', contentType);
     request.setRequestHeader('Accept', 'application/json');
     request.setRequestHeader('Accept-Language', acceptLanguage());
+    for (const [name, value] of Object.entries(headers)) request.setRequestHeader(name, value);
     request.upload.addEventListener('progress', e => onProgress(e.loaded, e.lengthComputable ? e.total : file.size));
     request.addEventListener('load', () => {
       if (request.status === 401) onUnauthorized();

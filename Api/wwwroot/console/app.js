@@ -1,7 +1,7 @@
 // The console: sign-in, navigation by role, and the hash routes of each view.
 
 import { h, replace, field, parseHash } from './dom.js';
-import { t, lang, setLang } from './i18n.js';
+import { t, lang, setLang, addStrings } from './i18n.js';
 import { api, session, whenUnauthorized, problemView } from './api.js';
 import { routedTo } from './views/common.js';
 
@@ -14,7 +14,14 @@ const views = {
   submissions: () => import('./views/submission.js'),
   deadlines: () => import('./views/deadlines.js'),
   rules: () => import('./views/rules.js'),
+  admin: () => import('./views/admin.js'),
 };
+
+// The admin's screens in the navigation (console.md, "An admin's screens").
+addStrings({
+  zh: { nav_adminInstitutions: '机构管理', nav_adminKeys: '接口密钥', nav_adminObligations: '报送义务', nav_adminAudit: '审计日志' },
+  en: { nav_adminInstitutions: 'Institutions', nav_adminKeys: 'API keys', nav_adminObligations: 'Obligations', nav_adminAudit: 'Audit log' },
+});
 
 const main = document.getElementById('view');
 
@@ -27,12 +34,15 @@ function links(me) {
     submit: { route: '#/submit', label: t('submit') },
     deadlines: { route: '#/deadlines', label: t('deadlines') },
     rules: { route: '#/rules', label: t('rules') },
-    institutions: { route: '#/institutions', label: t('institutions') },
+    institutions: { route: '#/admin/institutions', label: t('nav_adminInstitutions') },
+    keys: { route: '#/admin/keys', label: t('nav_adminKeys') },
+    obligations: { route: '#/admin/obligations', label: t('nav_adminObligations') },
+    audit: { route: '#/admin/audit', label: t('nav_adminAudit') },
   };
   switch (me.role) {
     case 'regulator': return [all.overview, all.exceptions, all.deadlines, all.rules];
     case 'institution': return [all.exceptions, all.submit, all.deadlines, all.rules, own];
-    default: return [all.overview, all.exceptions, all.submit, all.deadlines, all.rules, all.institutions];
+    default: return [all.overview, all.exceptions, all.submit, all.deadlines, all.rules, all.institutions, all.keys, all.obligations, all.audit];
   }
 }
 

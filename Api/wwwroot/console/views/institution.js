@@ -6,6 +6,7 @@ import { h, replace, table, field } from '../dom.js';
 import { t, addStrings, money, number, date } from '../i18n.js';
 import { api, problemView } from '../api.js';
 import { loading, pager, outcome, stylesheet, lastMonth, thisYear, keepQuery, ruleCatalogue, ruleName } from './common.js';
+import { creditPlans } from './credit-plans.js';
 
 addStrings({
   zh: {
@@ -181,9 +182,8 @@ export default async function render(main, { parts, query, me, isCurrent }) {
   const peers = section('inst-peers', t('inst_peers'));
   const support = section('inst-support', t('inst_support'));
   const submissions = section('inst-submissions', t('inst_submissions'));
-  const plans = section('inst-plans', t('inst_plans'));
-  main.append(plans.element, h('div', { class: 'filters' }, field(t('period'), picker)), trends.element, headroom.element, peers.element, support.element, submissions.element);
-  showPlans(plans.body, code, me);
+  const plans = creditPlans(code, me);
+  main.append(plans, h('div', { class: 'filters' }, field(t('period'), picker)), trends.element, headroom.element, peers.element, support.element, submissions.element);
 
   const base = `/institutions/${encodeURIComponent(code)}`;
   const loadPeriod = () => {
@@ -222,91 +222,6 @@ function section(id, title) {
   const body = h('div', { class: 'inst-body' });
   const element = h('section', { 'aria-labelledby': id }, h('h2', { id }, title), body);
   return { element, body };
-}
-
-// ---- Credit plans -------------------------------------------------------------------------------------------------
-
-/** Who set a version: the key's name and role, or the role alone (what an institution key is sent). */
-function setter(setBy) {
-  const role = t(`role_${setBy.role}`);
-  return setBy.name ? [h('span', { 'data-user-text': '' }, setBy.name), ` (${role})`] : role;
-}
-
-/** A planned increase, or the mark of a version that deleted the plan. */
-function planned(value) {
-  return value == null ? h('span', { class: 'inst-plan-deleted' }, t('inst_planDeleted')) : money(value);
-}
-
-async function showPlans(target, code, me) {
-  const list = h('div', {});
-  // An admin, or a regulator (who sees the institution, so covers it), records plans; an institution key reads them.
-  const mayRecord = me.role === 'admin' || me.role === 'regulator';
-  replace(target, list, mayRecord ? planForm(code, me, () => listPlans(list, code)) : null);
-  await listPlans(list, code);
-}
-
-async function listPlans(region, code) {
-  const answer = await loading(region, api(`/institutions/${encodeURIComponent(code)}/credit-plans`), () => listPlans(region, code));
-  if (!answer) return;
-  if (answer.items.length === 0) {
-    replace(region, h('p', {}, t('inst_plansNone')));
-    return;
-  }
-  replace(region, h('div', { class: 'scroll' }, table(t('inst_plansCaption'), [
-    { head: t('inst_planYear'), cell: p => String(p.year), rowHeader: true },
-    { head: t('inst_planIncrease'), cell: p => planned(p.inclusiveIncrease), numeric: true },
-    { head: t('inst_planNote'), cell: p => h('span', { 'data-user-text': '', class: 'inst-plan-note' }, p.note) },
-    { head: t('inst_planVersion'), cell: p => number(p.version, 0), numeric: true },
-    { head: t('inst_planSetBy'), cell: p => setter(p.setBy) },
-    { head: t('inst_planSetAt'), cell: p => date(p.setAt) },
-    { head: t('inst_planHistory'), cell: p => (p.history.length === 0 ? '—' : planHistory(p)) },
-  ], answer.items, { class: 'inst-plans' })));
-}
-
-/** A year's earlier versions, newest first, folded. */
-function planHistory(plan) {
-  return h('details', {}, h('summary', {}, t('inst_planEarlier', { n: plan.history.length })),
-    table(t('inst_planHistoryCaption', { year: plan.year }), [
-      { head: t('inst_planVersion'), cell: v => number(v.version, 0), numeric: true, rowHeader: true },
-      { head: t('inst_planIncrease'), cell: v => planned(v.inclusiveIncrease), numeric: true },
-      { head: t('inst_planNote'), cell: v => h('span', { 'data-user-text': '', class: 'inst-plan-note' }, v.note) },
-      { head: t('inst_planSetBy'), cell: v => setter(v.setBy) },
-      { head: t('inst_planSetAt'), cell: v => date(v.setAt) },
-    ], plan.history, { class: 'inst-plan-history' }));
-}
-
-/** The form that records a year's plan: year, planned increase in yuan and a required note; then the list again. */
-function planForm(code, me, reload) {
-  const year = h('input', { type: 'number', min: 2000, max: 2100, step: 1, required: true, value: String(me.latestPeriod ? Number(me.latestPeriod.slice(0, 4)) : thisYear()) });
-  const increase = h('input', { type: 'number', min: 0, step: '0.01', required: true, inputmode: 'decimal' });
-  const note = h('textarea', { required: true, maxlength: 2000, rows: 2 });
-  const result = h('div', { role: 'status' });
-  const save = h('button', { type: 'submit' }, t('inst_planSave'));
-  const form = h('form', { class: 'inst-plan-form', 'aria-label': t('inst_planForm') },
-    h('div', { class: 'filters' }, field(t('inst_planYear'), year), field(t('inst_planIncrease'), increase)),
-    field(t('inst_planNote'), note, t('inst_planHint')),
-    h('div', { class: 'actions' }, save), result);
-  form.addEventListener('submit', async event => {
-    event.preventDefault();
-    if (!form.reportValidity()) return;
-    save.disabled = true;
-    try {
-      const saved = await api(`/institutions/${encodeURIComponent(code)}/credit-plans/${encodeURIComponent(year.value)}`, {
-        method: 'PUT',
-        // The amount goes as the number typed: JSON carries it exactly, and the server refuses more than 2 decimals.
-        body: { inclusiveIncrease: Number(increase.value), note: note.value },
-      });
-      replace(result, h('p', {}, t('inst_planSaved', { year: saved.year, version: saved.version })));
-      increase.value = '';
-      note.value = '';
-      await reload();
-    } catch (error) {
-      replace(result, problemView(error));
-    } finally {
-      save.disabled = false;
-    }
-  });
-  return form;
 }
 
 // ---- Trends -------------------------------------------------------------------------------------------------------

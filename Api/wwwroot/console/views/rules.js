@@ -5,6 +5,7 @@ import { h, replace, table, field } from '../dom.js';
 import { t, addStrings, date, number, localized, scopedName } from '../i18n.js';
 import { api, problemView } from '../api.js';
 import { loading, pager, badge, keepQuery, stylesheet, lastMonth, ruleCatalogue } from './common.js';
+import { differences, reevaluation } from './rule-diff.js';
 
 addStrings({
   zh: {
@@ -176,7 +177,7 @@ function mayPreview(set, me) {
   return me.role === 'regulator' && (set.jurisdiction ?? '').startsWith(me.jurisdiction ?? '');
 }
 
-async function renderSet(main, id, query, me, isCurrent, notice) {
+async function renderSet(main, id, query, me, isCurrent, notice, enacted) {
   const [set, catalogue] = await Promise.all([api(`/rule-sets/${encodeURIComponent(id)}`), ruleCatalogue().catch(() => new Map())]);
   if (!isCurrent()) return;
 
@@ -217,7 +218,7 @@ async function renderSet(main, id, query, me, isCurrent, notice) {
       if (open) {
         replace(editorRegion);
       } else {
-        replace(editorRegion, editor(set, query, me, isCurrent, saved => renderSet(main, id, query, me, isCurrent, t('ru_enacted', { version: number(saved.version, 0) }))));
+        replace(editorRegion, editor(set, query, me, isCurrent, saved => renderSet(main, id, query, me, isCurrent, t('ru_enacted', { version: number(saved.version, 0) }), { saved, previous: set })));
         editorRegion.querySelector('textarea')?.focus();
       }
     });
@@ -228,6 +229,7 @@ async function renderSet(main, id, query, me, isCurrent, notice) {
     h('p', {}, h('a', { href: '#/rules' }, t('ru_back'))),
     h('h1', {}, localized(set.name) || set.id, ' ', h('code', { class: 'set-id' }, set.id), set.retired ? [' ', h('span', { class: 'badge retired' }, t('ru_retired'))] : null),
     notice ? h('p', { role: 'status', class: 'notice' }, notice) : null,
+    enacted && me.role === 'admin' ? reevaluation(enacted.saved, enacted.previous) : null,
     h('section', {}, facts, tools.length ? h('div', { class: 'actions' }, tools) : null, editorRegion),
     h('section', {}, h('div', { class: 'scroll' }, rulesTable)),
     h('section', {}, h('div', { class: 'scroll' }, historyTable)));
@@ -292,15 +294,21 @@ function editor(set, query, me, isCurrent, reload) {
     const confirm = h('button', { type: 'button' }, t('ru_confirm'));
     const cancel = h('button', { type: 'button', class: 'secondary' }, t('ru_cancel'));
     const dialogStatus = h('div', { 'aria-live': 'polite' });
-    dialog = h('dialog', { 'aria-labelledby': 'ru-enact-title' },
+    const changes = h('div', {});
+    dialog = h('dialog', { 'aria-labelledby': 'ru-enact-title', class: 'enact' },
       h('h2', { id: 'ru-enact-title' }, t('ru_enactTitle')),
       h('p', {}, t('ru_enactText', { id: set.id, version: set.version + 1 })),
+      changes,
       dialogStatus,
       h('div', { class: 'actions' }, confirm, cancel));
     cancel.addEventListener('click', () => dialog.close());
-    enactButton.addEventListener('click', () => {
-      if (!parsed()) return;
+    enactButton.addEventListener('click', async () => {
+      const body = parsed();
+      if (!body) return;
       replace(dialogStatus);
+      // What the draft changes, rule by rule, against the version in force (the catalogue for names and labels).
+      const catalogue = await ruleCatalogue().catch(() => new Map());
+      replace(changes, differences(set, body, catalogue));
       dialog.showModal();
       confirm.focus();
     });
