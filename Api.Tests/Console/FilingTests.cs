@@ -151,6 +151,24 @@ public sealed class FilingTests : ConsoleFixture
     }
 
     [Test]
+    public async Task AnInstitutionsLanding_StartsWithWhatIsDueSoonAndOverdue_BeforeItsList()
+    {
+        await using var session = await SignInOnTheDayAsync(_due);
+        var page = session.Page;
+        await GoAsync(session, "#/exceptions");
+
+        var soon = page.GetByRole(AriaRole.Region, new() { Name = "Due soon and overdue" });
+        await Assertions.Expect(soon).ToBeVisibleAsync();
+        await Assertions.Expect(soon.GetByRole(AriaRole.List, new() { Name = "Overdue" }).GetByRole(AriaRole.Listitem)).ToHaveCountAsync(1);
+        await Assertions.Expect(soon.GetByRole(AriaRole.List, new() { Name = "Due in the next 14 days" }).GetByRole(AriaRole.Listitem)).ToHaveCountAsync(1);
+        (await page.EvaluateAsync<bool>(
+            "() => { const due = document.querySelector('section.due-soon'); const list = document.querySelector('main form.filters'); " +
+            "return !!due && !!list && !!(due.compareDocumentPosition(list) & Node.DOCUMENT_POSITION_FOLLOWING); }"))
+            .Should().BeTrue("the landing starts with what is due, before the list");
+        await session.AssertCleanAsync();
+    }
+
+    [Test]
     public async Task AGb18030FileSentAsUtf8_IsOfferedAgainAsGb18030_UnderANewIdempotencyKey_AndAccepted()
     {
         var csv = ChineseHeader + "\n" +

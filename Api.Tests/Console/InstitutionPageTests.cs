@@ -63,9 +63,9 @@ public sealed class InstitutionPageTests : ConsoleFixture
 
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "My institution" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync($"({Bank})");
-        await page.GetByLabel("Period").FillAsync(Period);
-
-        (await page.EvaluateAsync<string>("() => location.hash")).Should().Be($"#/institutions/{Bank}?period={Period}");
+        // The page opens on the latest period with an accepted ledger (console.md, "Opens where the data is").
+        await Assertions.Expect(page.GetByLabel("Period")).ToHaveValueAsync(Period);
+        (await page.EvaluateAsync<string>("() => location.hash")).Should().Be($"#/institutions/{Bank}");
         var region = page.GetByRole(AriaRole.Region, new() { Name = "Headroom" });
         var rows = region.GetByRole(AriaRole.Table).Locator("tbody tr");
         headroom.Should().NotBeEmpty();
@@ -76,16 +76,19 @@ public sealed class InstitutionPageTests : ConsoleFixture
             var item = headroom[i];
             var unit = (string?)item["unit"];
             var cells = rows.Nth(i).Locator("td");
-            await Assertions.Expect(cells.Nth(0)).ToHaveTextAsync(item["ruleSet"]!.GetValue<string>());
+            // The set by its name, its id in smaller type; figures by their unit (console.md, "Figures a supervisor reads").
+            await Assertions.Expect(cells.Nth(0)).ToContainTextAsync(item["ruleSet"]!.GetValue<string>());
             await Assertions.Expect(cells.Nth(1)).ToContainTextAsync(item["rule"]!.GetValue<string>());
             await Assertions.Expect(cells.Nth(3)).ToHaveTextAsync(ByUnit(item["figure"], unit));
             await Assertions.Expect(cells.Nth(4)).ToHaveTextAsync(ByUnit(item["threshold"], unit));
             await Assertions.Expect(cells.Nth(5)).ToHaveTextAsync(ByUnit(item["margin"], unit));
-            await Assertions.Expect(cells.Nth(7)).ToHaveTextAsync(item["projection"] is { } projection ? ByUnit(projection["figure"], unit) : "—");
+            await Assertions.Expect(cells.Nth(6)).ToHaveTextAsync(item["projection"] is { } projection ? ByUnit(projection["figure"], unit) : "—");
         }
 
         // The rule's name comes from the catalogue, in English.
         await Assertions.Expect(rows.First.Locator("td").Nth(1)).Not.ToHaveTextAsync("INCLUSIVE_GROWTH");
+        // The set's name, not its id alone.
+        await Assertions.Expect(rows.First.Locator("td").Nth(0)).Not.ToHaveTextAsync(headroom[0]["ruleSet"]!.GetValue<string>());
         // A bank alone in its group is told why it sees no peer figures.
         await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "Peers" })).ToContainTextAsync("fewer than 5 peers");
         var support = page.GetByRole(AriaRole.Region, new() { Name = "Support tool" });
@@ -132,11 +135,11 @@ public sealed class InstitutionPageTests : ConsoleFixture
             // The engine's measures of growth since the December before, which the server computes for the page.
             var (now, then) = (Snapshot(item), Snapshot(start));
             await ExpectRowAsync(growth, r, shown[r], Money(item["inclusiveBalance"]), Money(item["totalBalance"]),
-                Pp(Peers.Of(Peers.InclusiveGrowthYtd, now, then)), Pp(Peers.Of(Peers.TotalGrowthYtd, now, then)), Pp(Peers.Of(Peers.GrowthGapPp, now, then)));
+                Percent(Peers.Of(Peers.InclusiveGrowthYtd, now, then)), Percent(Peers.Of(Peers.TotalGrowthYtd, now, then)), Pp(Peers.Of(Peers.GrowthGapPp, now, then)));
         }
 
         // 2022-12 against 2021-12: inclusive 1,600,000 → 600,000 (−62.5 %), total 10,000,000 → 9,500,000 (−5 %).
-        await ExpectRowAsync(growth, 3, "2022-12", "600,000.00", "9,500,000.00", "-62.5", "-5", "-57.5");
+        await ExpectRowAsync(growth, 3, "2022-12", "CNY 600,000.00", "CNY 9,500,000.00", "-62.50%", "-5.00%", "-57.50 pp");
 
         var npl = page.GetByRole(AriaRole.Table, new() { Name = "NPL ratios (%)" });
         await Assertions.Expect(npl.Locator("tbody tr")).ToHaveCountAsync(shown.Count);
@@ -145,7 +148,7 @@ public sealed class InstitutionPageTests : ConsoleFixture
             var item = indicators[shown[r]];
             var inclusive = (decimal?)item["inclusiveNplRatio"];
             var total = (decimal?)item["totalNplRatio"];
-            await ExpectRowAsync(npl, r, shown[r], Pp(inclusive), Pp(total), Pp(inclusive is null || total is null ? null : inclusive - total));
+            await ExpectRowAsync(npl, r, shown[r], Percent(inclusive), Percent(total), Pp(inclusive is null || total is null ? null : Math.Round(inclusive.Value - total.Value, 4, MidpointRounding.AwayFromZero)));
         }
 
         // The borrower at exactly 10,000,000 makes the PBoC share differ, so both 口径 are shown.
@@ -154,7 +157,7 @@ public sealed class InstitutionPageTests : ConsoleFixture
         for (var r = 0; r < shown.Count; r++)
         {
             var item = indicators[shown[r]];
-            await ExpectRowAsync(share, r, shown[r], Pp((decimal?)item["creditShare"]), Pp((decimal?)item["pboc"]!["creditShare"]));
+            await ExpectRowAsync(share, r, shown[r], Percent((decimal?)item["creditShare"]), Percent((decimal?)item["pboc"]!["creditShare"]));
         }
 
         indicators["2021-12"]["creditShare"]!.GetValue<decimal>().Should().NotBe(indicators["2021-12"]["pboc"]!["creditShare"]!.GetValue<decimal>());
@@ -185,7 +188,7 @@ public sealed class InstitutionPageTests : ConsoleFixture
         await GoAsync(session, $"#/institutions/{Bank}?period={Period}");
 
         var growth = session.Page.GetByRole(AriaRole.Table, new() { Name = "Loan growth since the December before (%)" });
-        await ExpectRowAsync(growth, 3, Period, "600,000.00", "9,500,000.00", "12.3456", "-1.5", "13.8456");
+        await ExpectRowAsync(growth, 3, Period, "CNY 600,000.00", "CNY 9,500,000.00", "12.35%", "-1.50%", "+13.85 pp");
         await session.AssertCleanAsync();
     }
 
@@ -273,15 +276,22 @@ public sealed class InstitutionPageTests : ConsoleFixture
     private static IndicatorSnapshot? Snapshot(JsonObject? item) => item is null ? null
         : new() { InclusiveBalance = item["inclusiveBalance"]!.GetValue<decimal>(), TotalBalance = item["totalBalance"]!.GetValue<decimal>() };
 
-    private static string Money(JsonNode? value) => value is null ? "—" : value.GetValue<decimal>().ToString("#,##0.00", Invariant);
+    /// <summary>Money on an English page: CNY with thousands separators and 2 decimals.</summary>
+    private static string Money(JsonNode? value) => value is null ? "—" : "CNY " + value.GetValue<decimal>().ToString("#,##0.00", Invariant);
 
+    /// <summary>A percentage: 2 decimals and %.</summary>
+    private static string Percent(decimal? value) =>
+        value is null ? "—" : Math.Round(value.Value, 2, MidpointRounding.AwayFromZero).ToString("#,##0.00", Invariant) + "%";
+
+    /// <summary>Percentage points: 2 decimals, an explicit sign (none for 0) and pp.</summary>
     private static string Pp(decimal? value) =>
-        value is null ? "—" : Math.Round(value.Value, 4, MidpointRounding.AwayFromZero).ToString("#,##0.####", Invariant);
+        value is null ? "—" : Math.Round(value.Value, 2, MidpointRounding.AwayFromZero).ToString("+#,##0.00;-#,##0.00;0.00", Invariant) + " pp";
 
     private static string ByUnit(JsonNode? value, string? unit) => value is null ? "—" : unit switch
     {
         "yuan" => Money(value),
         "count" => value.GetValue<decimal>().ToString("#,##0", Invariant),
+        "percent" => Percent(value.GetValue<decimal>()),
         _ => Pp(value.GetValue<decimal>()),
     };
 }

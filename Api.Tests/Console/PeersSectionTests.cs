@@ -52,9 +52,9 @@ public sealed class PeersSectionTests : ConsoleFixture
 
         var peers = session.Page.GetByRole(AriaRole.Region, new() { Name = "Peers" });
         var table = peers.GetByRole(AriaRole.Table, new() { Name = $"Peers in {Period}" });
-        await Assertions.Expect(table.Locator("thead th")).ToHaveTextAsync(["Measure", "Value", "Group", "n", "Percentile"]);
+        await Assertions.Expect(table.Locator("thead th")).ToHaveTextAsync(["Measure", "Value", "Group", "Members", "Percentile"]);
         var share = table.Locator("tbody tr").Filter(new() { Has = session.Page.GetByRole(AriaRole.Rowheader, new() { Name = "Credit share", Exact = true }) });
-        await Assertions.Expect(share.Locator("td")).ToHaveTextAsync(["16.6667", "village 42", "5", "0"]);
+        await Assertions.Expect(share.Locator("td")).ToHaveTextAsync(["16.67%", "Village bank (42)", "5", "0"]);
         // The growths have no group: too few peers.
         await Assertions.Expect(peers).ToContainTextAsync("fewer than 5 peers");
         await session.AssertCleanAsync();
@@ -68,10 +68,10 @@ public sealed class PeersSectionTests : ConsoleFixture
         await GoAsync(session, $"#/institutions/{Bank}?period={Period}");
 
         var table = session.Page.GetByRole(AriaRole.Region, new() { Name = "Peers" }).GetByRole(AriaRole.Table, new() { Name = $"Peers in {Period}" });
-        await Assertions.Expect(table.Locator("thead th")).ToHaveTextAsync(["Measure", "Value", "Group", "n", "Min", "Q1", "Median", "Q3", "Max", "Percentile"]);
+        await Assertions.Expect(table.Locator("thead th")).ToHaveTextAsync(["Measure", "Value", "Group", "Members", "Min", "Q1", "Median", "Q3", "Max", "Percentile"]);
         var share = table.Locator("tbody tr").Filter(new() { Has = session.Page.GetByRole(AriaRole.Rowheader, new() { Name = "Credit share", Exact = true }) });
         // Credit shares of 20/120, 40/140, 60/160, 80/180 and 100/200.
-        await Assertions.Expect(share.Locator("td")).ToHaveTextAsync(["16.6667", "village 42", "5", "16.6667", "28.5714", "37.5", "44.4444", "50", "0"]);
+        await Assertions.Expect(share.Locator("td")).ToHaveTextAsync(["16.67%", "Village bank (42)", "5", "16.67%", "28.57%", "37.50%", "44.44%", "50.00%", "0"]);
         await session.AssertCleanAsync();
     }
 }

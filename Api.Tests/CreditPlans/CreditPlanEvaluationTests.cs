@@ -38,6 +38,8 @@ public sealed class CreditPlanEvaluationTests(TestDatabase database)
     {
         _factory = new ComplianceApiFactory(database, now: Now);
         _admin = _factory.Admin();
+        // The supervisor reads in Chinese: the notes the system writes are answered in the language asked for.
+        _admin.DefaultRequestHeaders.AcceptLanguage.ParseAdd("zh-CN");
         await CreateAsync(RuralBank, "rural", legalPerson: true, "head_office", null);
         await CreateAsync(Municipal, "large_state", legalPerson: false, "municipal", null);
         await CreateAsync(County, "large_state", legalPerson: false, "county", Municipal);
@@ -197,6 +199,24 @@ public sealed class CreditPlanEvaluationTests(TestDatabase database)
     }
 
     [Test]
+    public async Task AChangeNote_IsAnsweredInTheLanguageAsked_AndAPersonsNoteWithinItAsWritten()
+    {
+        var branch = await BranchWithLedgersAsync();
+        await ChangeAsync(branch, 1_000_000.02m, "追加两分");
+        var plan = (await _admin.ExceptionsAsync($"&institution={branch}&ruleSet=national&period=2023-06&rule=CREDIT_PLAN")).Single();
+
+        var inChinese = await ReadAsync($"/api/v1/exceptions/{plan["id"]}", "zh-CN");
+        var inEnglish = await ReadAsync($"/api/v1/exceptions/{plan["id"]}", "en-GB, zh;q=0.5");
+
+        using var scope = new AssertionScope();
+        Events(await inChinese.JsonAsync()).Should().Equal(("created", "信贷计划 2023：无 → 1,000,000.02，追加两分"));
+        Events(await inEnglish.JsonAsync()).Should().Equal(("created", "Credit plan 2023: none → 1,000,000.02, 追加两分"));
+        inChinese.Content.Headers.ContentLanguage.Should().Equal("zh-CN");
+        inEnglish.Content.Headers.ContentLanguage.Should().Equal("en");
+        inEnglish.Headers.Vary.Should().Contain("Accept-Language");
+    }
+
+    [Test]
     public async Task APreview_OfTheSetAsItIs_FindsTheWarningThePlanInForceGave_AndPreviewsNothingForIt()
     {
         var branch = await BranchWithLedgersAsync();
@@ -281,6 +301,16 @@ public sealed class CreditPlanEvaluationTests(TestDatabase database)
     private static List<(string RuleSet, string Rule, string Outcome, string? Reason)> Outcomes(JsonNode evaluation) =>
         [.. evaluation["rules"]!.AsArray().Select(r => (r!["ruleSet"]!.GetValue<string>(), r["rule"]!.GetValue<string>(), r["outcome"]!.GetValue<string>(),
             r["reason"]?.GetValue<string>()))];
+
+    private async Task<HttpResponseMessage> ReadAsync(string url, string acceptLanguage)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.AcceptLanguage.Clear();
+        request.Headers.TryAddWithoutValidation("Accept-Language", acceptLanguage);
+        var response = await _admin.SendAsync(request);
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        return response;
+    }
 
     private async Task<List<(string Kind, string? Note)>> EventsAsync(JsonObject exception) =>
         Events(await _admin.GetJsonAsync($"/api/v1/exceptions/{exception["id"]}"));

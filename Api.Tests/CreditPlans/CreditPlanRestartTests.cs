@@ -45,6 +45,7 @@ public sealed class CreditPlanRestartTests(TestDatabase database)
 
         using var restarted = new ComplianceApiFactory(database, location: path, now: Now);
         using var client = restarted.Admin();
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("zh-CN");
         await client.WaitForEvaluationAsync(june);
         var plan = (await client.ExceptionsAsync($"&institution={Branch}&ruleSet=national&period=2023-06&rule=CREDIT_PLAN")).Single();
         var events = (await client.GetJsonAsync($"/api/v1/exceptions/{plan["id"]}"))["events"]!.AsArray()

@@ -1,5 +1,8 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
 using Compliance.Api.Tests.Support;
 using FluentAssertions.Execution;
 
@@ -173,6 +176,116 @@ public sealed class LanguageTests(TestDatabase database)
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         response.Content.Headers.ContentLanguage.Should().BeEmpty();
+    }
+
+    [Test]
+    public async Task LedgerErrors_OfOneStoredSubmission_AreWrittenInTheLanguageOfWhoReadsThem()
+    {
+        var csv = Ledgers.Csv(Ledgers.Row("L1", amount: -5m, balance: 0m), Ledgers.Row("L1"));
+
+        using var submitted = await PostLedgerAsync("2022-06", Encoding.UTF8.GetBytes(csv), "zh-CN");
+        var rejected = await submitted.JsonAsync();
+        var id = rejected["submissionId"]!.GetValue<string>();
+        var inEnglish = await ReadAsync($"/api/v1/submissions/{id}/errors", "en");
+        var inChinese = await ReadAsync($"/api/v1/submissions/{id}/errors", "zh-Hans");
+
+        using var scope = new AssertionScope();
+        submitted.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        submitted.Content.Headers.ContentLanguage.Should().Equal("zh-CN");
+        rejected["title"]!.GetValue<string>().Should().Be("台账有误");
+        rejected["detail"]!.GetValue<string>().Should().StartWith("台账有 2 处错误，已整体退回。");
+        Messages(rejected["errors"]!).Should().Equal("amount -5 必须大于 0。", "loan_id“L1”出现不止一次。");
+        Messages(inEnglish["items"]!).Should().Equal("amount -5 must be greater than 0.", "loan_id 'L1' appears more than once.");
+        Messages(inChinese["items"]!).Should().Equal("amount -5 必须大于 0。", "loan_id“L1”出现不止一次。");
+        inChinese["items"]![0]!["code"]!.GetValue<string>().Should().Be("E004", "codes never change with the language");
+    }
+
+    [Test]
+    public async Task Warnings_OfAnAcceptedSubmission_AreWrittenInTheLanguageOfWhoReadsThem()
+    {
+        var csv = Ledgers.Csv(Ledgers.Row("L1", amount: 100_000m, balance: 120_000m)).Replace(Ledgers.Header, Ledgers.Header + ",remark", StringComparison.Ordinal)
+            .Replace("371302\n", "371302,x\n", StringComparison.Ordinal);
+
+        using var submitted = await PostLedgerAsync("2022-07", Encoding.UTF8.GetBytes(csv), "en");
+        var receipt = await submitted.JsonAsync();
+        var id = receipt["id"]!.GetValue<string>();
+        var inChinese = await ReadAsync($"/api/v1/submissions/{id}", "zh");
+        var inEnglish = await ReadAsync($"/api/v1/submissions/{id}", null);
+
+        using var scope = new AssertionScope();
+        submitted.StatusCode.Should().Be(HttpStatusCode.Created);
+        Messages(receipt["warnings"]!).Should().Equal("Unknown column 'remark' is ignored.", "balance 120000 is greater than amount 100000.");
+        Messages(inChinese["warnings"]!).Should().Equal("未知的列“remark”，已忽略。", "balance 120000 大于 amount 100000。");
+        Messages(inEnglish["warnings"]!).Should().Equal(Messages(receipt["warnings"]!));
+    }
+
+    [TestCase("zh", "正文不是有效的 UTF-8 编码，但可按 GB18030（GBK）无误读取")]
+    [TestCase("en", "The body is not valid UTF-8, but it reads as GB18030 (GBK) without error")]
+    public async Task AGb18030LedgerSentAsUtf8_SaysSoInTheLanguageAsked_WithTheDetectedCharset(string language, string start)
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var body = Encoding.GetEncoding("gb18030").GetBytes(Ledgers.Csv(Ledgers.Row("贷款1")));
+
+        using var submitted = await PostLedgerAsync("2022-08", body, language);
+        var problem = await submitted.JsonAsync();
+
+        using var scope = new AssertionScope();
+        submitted.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        problem["detectedCharset"]!.GetValue<string>().Should().Be("gb18030");
+        problem["errors"]![0]!["code"]!.GetValue<string>().Should().Be("E009");
+        var message = problem["errors"]![0]!["message"]!.GetValue<string>();
+        message.Should().StartWith(start).And.Contain("charset=gb18030");
+        if (language == "en")
+        {
+            message.Should().NotMatchRegex(@"\p{IsCJKUnifiedIdeographs}", "an English answer is English alone");
+        }
+    }
+
+    [Test]
+    public async Task AReplay_AnswersTheFirstAnswerByteForByte_InTheFirstRequestsLanguage()
+    {
+        var csv = Encoding.UTF8.GetBytes(Ledgers.Csv(Ledgers.Row("L1", amount: -5m, balance: 0m)));
+
+        using var first = await PostLedgerAsync("2022-09", csv, "zh-CN", "replay-language-1");
+        using var replay = await PostLedgerAsync("2022-09", csv, "en", "replay-language-1");
+        var firstBytes = await first.Content.ReadAsByteArrayAsync();
+        var replayBytes = await replay.Content.ReadAsByteArrayAsync();
+
+        using var scope = new AssertionScope();
+        first.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        replay.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        replay.Headers.GetValues("Idempotent-Replayed").Should().Equal("true");
+        // The first answer's traceId (added as it is written) is the one member the kept answer lacks; every other byte is the same.
+        var first422 = System.Text.RegularExpressions.Regex.Replace(Encoding.UTF8.GetString(firstBytes), ",\"traceId\":\"[^\"]*\"", "");
+        replayBytes.Should().Equal(Encoding.UTF8.GetBytes(first422));
+        Encoding.UTF8.GetString(replayBytes).Should().Contain("台账有误");
+        replay.Content.Headers.ContentLanguage.Should().Equal("zh-CN");
+        replay.Headers.Vary.Should().Contain("Accept-Language");
+    }
+
+    private static List<string> Messages(JsonNode list) => [.. list.AsArray().Select(e => e!["message"]!.GetValue<string>())];
+
+    private async Task<HttpResponseMessage> PostLedgerAsync(string period, byte[] body, string language, string? idempotencyKey = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/submissions?period={period}&institution=LANG01")
+        {
+            Content = new ByteArrayContent(body),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        request.Headers.TryAddWithoutValidation("Accept-Language", language);
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        return await _admin.SendAsync(request);
+    }
+
+    private async Task<JsonObject> ReadAsync(string url, string? language)
+    {
+        using var response = await SendAsync(HttpMethod.Get, url, language);
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        return await response.JsonAsync();
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, string? acceptLanguage, object? body = null)

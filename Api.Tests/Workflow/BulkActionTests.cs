@@ -142,6 +142,7 @@ public sealed class BulkActionTests(TestDatabase database)
     }
 
     [TestCase("repeated", "ids")]
+    [TestCase("repeated in another spelling", "ids")]
     [TestCase("empty", "ids")]
     [TestCase("oversized", "ids")]
     [TestCase("null id", "ids")]
@@ -158,6 +159,7 @@ public sealed class BulkActionTests(TestDatabase database)
         object body = what switch
         {
             "repeated" => new { ids = new[] { ids[0], ids[1], ids[0] }, action = "resolve", note = "x" },
+            "repeated in another spelling" => new { ids = new[] { ids[0], $"0{ids[0]}" }, action = "resolve", note = "x" },
             "empty" => new { ids = Array.Empty<string>(), action = "resolve", note = "x" },
             "oversized" => new { ids = ids.Concat(Enumerable.Range(1, 501).Select(i => $"9{i:D8}")), action = "resolve", note = "x" },
             "null id" => new { ids = new[] { ids[0], null }, action = "resolve", note = "x" },

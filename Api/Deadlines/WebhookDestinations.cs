@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
+using Compliance.Api.Http;
 using Microsoft.Extensions.Options;
 
 namespace Compliance.Api.Deadlines;
@@ -105,16 +106,20 @@ internal sealed class WebhookDestinations
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
-            return "webhookUrl is an absolute http or https URL.";
+            return Languages.Say("webhookUrl 应为绝对的 http 或 https 地址。", "webhookUrl is an absolute http or https URL.");
         }
 
         if (uri.UserInfo.Length > 0)
         {
-            return "webhookUrl carries no user name or password (user:pass@): the receiver authenticates a delivery by its signature.";
+            return Languages.Say(
+                "webhookUrl 不得含有用户名或密码（user:pass@）：接收方凭签名验证推送。",
+                "webhookUrl carries no user name or password (user:pass@): the receiver authenticates a delivery by its signature.");
         }
 
         return uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 && IPAddress.TryParse(uri.IdnHost, out var address) && !Allows(address)
-            ? "webhookUrl names a loopback, link-local, private, shared, multicast, reserved or unspecified address, or an IPv6 address that carries one (NAT64, IPv4-compatible, 6to4, Teredo), which webhooks may not reach."
+            ? Languages.Say(
+                "webhookUrl 指向回环、链路本地、私有、共享、组播、保留或未指定地址，或携带此类地址的 IPv6 地址（NAT64、IPv4 兼容、6to4、Teredo），推送不得访问。",
+                "webhookUrl names a loopback, link-local, private, shared, multicast, reserved or unspecified address, or an IPv6 address that carries one (NAT64, IPv4-compatible, 6to4, Teredo), which webhooks may not reach.")
             : null;
     }
 

@@ -358,9 +358,10 @@ internal static class ExceptionsApi
             {
                 errors["ids"] = ["ids holds exception ids, each a non-empty string."];
             }
-            else if (ids.GroupBy(i => i, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+            // Two spellings of one id ("7" and "07") name the same exception twice.
+            else if (ids.GroupBy(i => Formats.TryId(i!, out var id) ? Formats.Id(id) : i, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } repeated)
             {
-                errors["ids"] = [$"ids holds each exception once; {repeated.Key} is repeated."];
+                errors["ids"] = [$"ids holds each exception once; {repeated.First()} is repeated."];
             }
         }
 

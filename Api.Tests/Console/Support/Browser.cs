@@ -108,11 +108,15 @@ public sealed class BrowserSession : IAsyncDisposable
     /// <summary>
     /// Lists every word of two or more Latin letters in what a person reads on the page: the visible text, and the
     /// accessible names given by <c>aria-label</c>, <c>title</c>, <c>placeholder</c> and <c>alt</c>; outside
-    /// <c>[data-user-text]</c> and <c>.code</c>. Each word comes with the start of the text it was found in.
+    /// <c>[data-user-text]</c>, <c>.code</c> and text marked (<c>lang</c>) as another language than the page's. Each word comes with the start of the text it was found in.
     /// </summary>
     private const string LatinWordsScript = """
         () => {
-          const skip = el => el.closest('[data-user-text], .code, script, style, noscript, template');
+          // Text marked as another language than the page's (the language switch, named in its own language) is that
+          // language's, not a word of the page's.
+          const page = (document.documentElement.lang || '').split('-')[0];
+          const otherLanguage = el => { const marked = el.closest('[lang]'); return marked && marked.lang.split('-')[0] !== page; };
+          const skip = el => el.closest('[data-user-text], .code, script, style, noscript, template') || otherLanguage(el);
           const visible = el => {
             if (el.closest('[hidden], [aria-hidden="true"]')) return false;
             const style = getComputedStyle(el);

@@ -69,8 +69,11 @@ function renderChrome() {
   }, link.label)))));
   const me = session.me;
   const scope = me.institution ?? (me.jurisdiction === '' || me.jurisdiction == null ? null : me.jurisdiction);
+  // The role in the page's language, the key's name as it was typed, the jurisdiction or institution code and the key's
+  // prefix as codes (console.md, "One language on the screen").
   replace(who, t(`role_${me.role}`), me.name ? [' · ', h('span', { 'data-user-text': '' }, me.name)] : null,
-    ' · ', scope ? h('span', { class: 'code' }, scope) : t('national'), ' · ', h('span', { class: 'code' }, me.prefix));
+    ' · ', scope ? h('span', { class: 'code' }, scope) : t('national'),
+    ' · ', h('span', { class: 'code', title: t('keyPrefix') }, me.prefix));
   replace(tools, langButton, h('button', { type: 'button', onclick: signOut }, t('signOut')));
 }
 

@@ -47,15 +47,30 @@ export function replace(parent, ...children) {
   return append(parent, children);
 }
 
-/** A table with its caption, header cells and one row per item: columns [{head, cell: item => node|text, numeric?}]. */
+/**
+ * A table with its caption, header cells and one row per item: columns [{head, cell: item => node|text, numeric?}].
+ * It comes inside its own scroll box, focusable and named by the caption, so that a wide table scrolls sideways by
+ * itself (by keyboard too) and the page never does (console.md, "Focus and small screens"); `attributes` are the
+ * table's.
+ */
 export function table(caption, columns, items, attributes = {}) {
-  return h('table', attributes,
+  const element = h('table', attributes,
     h('caption', {}, caption),
     h('thead', {}, h('tr', {}, columns.map(c => h('th', { scope: 'col', class: c.numeric ? 'num' : null }, c.head)))),
     h('tbody', {}, items.map(item => h('tr', {}, columns.map((c, i) => {
       const content = c.cell(item);
       return i === 0 && c.rowHeader ? h('th', { scope: 'row' }, content) : h('td', { class: c.numeric ? 'num' : null }, content);
     })))));
+  return scrollBox(element);
+}
+
+/**
+ * A wide table inside a box that scrolls sideways on its own and is focusable, so that a keyboard scrolls it. The box
+ * has no role or name of its own: the table inside is announced by its caption, and no landmark's or field's name is
+ * repeated by it.
+ */
+export function scrollBox(tableElement) {
+  return h('div', { class: 'table-box', tabindex: '0' }, tableElement);
 }
 
 /** A labelled field: label text, then the control; the label names the control. */

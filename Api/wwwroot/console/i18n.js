@@ -58,6 +58,13 @@ export function scopedName(rule, scope) {
   return localized(rule.names?.[scope] ?? rule.names?.cbirc ?? rule.name);
 }
 
+/** A known code by its name in the current language (`cat_rural` → 农村商业银行/农信社); the code itself where none is known. */
+export function named(prefix, code) {
+  if (code === null || code === undefined || code === '') return '';
+  const key = `${prefix}_${code}`;
+  return strings[lang][key] ?? strings.en[key] ?? String(code);
+}
+
 /** The current language's text of {zh, en}. */
 export function localized(text) {
   if (!text) return '';
@@ -67,7 +74,7 @@ export function localized(text) {
 addStrings({
   zh: {
     skipToContent: '跳到正文', mainNavigation: '主导航',
-    apiKey: 'API 密钥', signIn: '登录', signOut: '退出', signInTitle: '登录合规控制台', signInHint: '输入您的 API 密钥。密钥只保存在本标签页中，关闭即清除。',
+    apiKey: '接口密钥', signIn: '登录', signOut: '退出', signInTitle: '登录合规控制台', signInHint: '请输入您的接口密钥。密钥只保存在本标签页中，关闭即清除。', banner: '页眉', keyPrefix: '密钥前缀',
     switchLang: 'English', institutions: '机构列表', overview: '总览', exceptions: '监测事项', submit: '报送台账', deadlines: '报送期限', rules: '规则', myInstitution: '本机构',
     loading: '加载中…', notFound: '未找到该页面。', total: '共 {n} 项', page: '第 {page} / {pages} 页', previous: '上一页', next: '下一页',
     failed: '请求失败', role_admin: '管理员', role_regulator: '监管机构', role_institution: '金融机构', jurisdiction: '辖区', national: '全国',
@@ -75,9 +82,17 @@ addStrings({
     sev_breach: '未达标', sev_warning: '预警', sev_overdue: '逾期',
     st_open: '待处理', st_explained: '已说明', st_resolved: '已办结', st_waived: '暂缓', st_waivedUntil: '暂缓（至{date}）', st_cleared: '已消除',
     out_pass: '通过', out_warning: '预警', out_breach: '未达标', out_notApplicable: '不适用', out_baselineMissing: '缺基期', out_notFiled: '未报送', out_pending: '评估中',
+    cat_large_state: '国有大型银行', cat_joint_stock: '股份制银行', cat_city_commercial: '城市商业银行', cat_rural: '农村商业银行/农信社', cat_village: '村镇银行',
+    cat_policy: '政策性/开发性银行', cat_foreign: '外资银行', cat_other: '其他',
+    lvl_head_office: '总行/法人', lvl_provincial: '省级', lvl_municipal: '地市级', lvl_county: '县级',
+    legal_true: '法人', legal_false: '分支机构', yes: '是', no: '否',
+    base_startOfYear: '年初', base_samePeriodLastYear: '去年同期', base_lastYearStart: '上年年初', base_ytdMonths: '年内各月',
+    ts_met: '已达成', ts_onTrack: '按进度', ts_atRisk: '进度滞后', ts_missed: '未达成', ts_noData: '无数据',
+    sub_accepted: '已接受', sub_rejected: '已退回',
   },
   en: {
     skipToContent: 'Skip to content', mainNavigation: 'Main',
+    banner: 'Header', keyPrefix: 'Key prefix',
     apiKey: 'API key', signIn: 'Sign in', signOut: 'Sign out', signInTitle: 'Sign in to the compliance console', signInHint: 'Enter your API key. It is kept in this tab only and gone when the tab closes.',
     switchLang: '中文', institutions: 'Institutions', overview: 'Overview', exceptions: 'Exceptions', submit: 'Submit a ledger', deadlines: 'Deadlines', rules: 'Rules', myInstitution: 'My institution',
     loading: 'Loading…', notFound: 'No such page.', total: '{n} in all', page: 'Page {page} of {pages}', previous: 'Previous', next: 'Next',
@@ -86,5 +101,12 @@ addStrings({
     sev_breach: 'Breach', sev_warning: 'Warning', sev_overdue: 'Overdue',
     st_open: 'Open', st_explained: 'Explained', st_resolved: 'Resolved', st_waived: 'Waived', st_waivedUntil: 'Waived (until {date})', st_cleared: 'Cleared',
     out_pass: 'Pass', out_warning: 'Warning', out_breach: 'Breach', out_notApplicable: 'Not applicable', out_baselineMissing: 'Baseline missing', out_notFiled: 'Not filed', out_pending: 'Pending',
+    cat_large_state: 'Large state-owned bank', cat_joint_stock: 'Joint-stock bank', cat_city_commercial: 'City commercial bank', cat_rural: 'Rural commercial bank or credit cooperative', cat_village: 'Village bank',
+    cat_policy: 'Policy or development bank', cat_foreign: 'Foreign bank', cat_other: 'Other',
+    lvl_head_office: 'Head office / legal person', lvl_provincial: 'Provincial', lvl_municipal: 'Municipal', lvl_county: 'County',
+    legal_true: 'Legal person', legal_false: 'Branch', yes: 'Yes', no: 'No',
+    base_startOfYear: 'Start of the year', base_samePeriodLastYear: 'Same period last year', base_lastYearStart: 'Start of last year', base_ytdMonths: 'Months of the year to date',
+    ts_met: 'Met', ts_onTrack: 'On track', ts_atRisk: 'At risk', ts_missed: 'Missed', ts_noData: 'No data',
+    sub_accepted: 'Accepted', sub_rejected: 'Rejected',
   },
 });

@@ -1,7 +1,7 @@
 // What the views share: progress while loading, pages, marks of outcomes and statuses.
 
 import { h, replace } from '../dom.js';
-import { t, addStrings, localized, money, number, date, lang } from '../i18n.js';
+import { t, addStrings, localized, money, number, date, lang, named } from '../i18n.js';
 import { api, problemView } from '../api.js';
 
 addStrings({
@@ -54,6 +54,25 @@ export function lastMonth() {
   return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
 }
 
+/**
+ * The period a view opens on (console.md, "Opens where the data is"): the latest period with an accepted ledger the
+ * key may see (`latestPeriod` of GET /me), else the previous month in China Standard Time.
+ */
+export function startPeriod(me) {
+  return me?.latestPeriod ?? lastMonth();
+}
+
+/** A name with its code after it in smaller type (`.code`), or the code alone where there is no name. */
+export function withCode(name, code) {
+  if (code === null || code === undefined || code === '') return name || '—';
+  return name && name !== code ? [name, ' ', h('span', { class: 'code' }, code)] : h('span', { class: 'code' }, code);
+}
+
+/** A baseline by its kind's name (年初 startOfYear, 去年同期 samePeriodLastYear, 上年年初 lastYearStart, 年内各月 ytdMonths). */
+export function baselineName(kind) {
+  return named('base', kind);
+}
+
 /** The current year in China Standard Time. */
 export function thisYear() {
   return chinaNow().getUTCFullYear();
@@ -67,6 +86,40 @@ export function ruleCatalogue() {
     .then(answer => new Map((answer?.items ?? []).map(rule => [rule.id, rule])))
     .catch(error => { catalogue = null; throw error; });
   return catalogue;
+}
+
+let sets = null;
+
+/** The rule sets (GET /rule-sets) by id, read once for every view; a failed read is asked again next time. */
+export function ruleSetList() {
+  sets ??= api('/rule-sets')
+    .then(answer => new Map((answer?.items ?? []).map(set => [set.id, set])))
+    .catch(error => { sets = null; throw error; });
+  return sets;
+}
+
+let obligations = null;
+
+/** The obligations (GET /obligations) by code, read once for every view; a failed read is asked again next time. */
+export function obligationList() {
+  obligations ??= api('/obligations')
+    .then(answer => new Map((answer?.items ?? []).map(o => [o.code, o])))
+    .catch(error => { obligations = null; throw error; });
+  return obligations;
+}
+
+/** A set's name with its id in smaller type, from the rule sets read (the id alone where it is unknown). */
+export function ruleSetName(setMap, id) {
+  if (!id) return '—';
+  return withCode(localized(setMap?.get(id)?.name), id);
+}
+
+/** A rule's name in its set's scope (rules.md, "Names") with its id in smaller type. */
+export function scopedRule(rules, setMap, ruleId, setId) {
+  const rule = rules?.get(ruleId);
+  const scope = setMap?.get(setId)?.scope;
+  const text = rule ? localized(rule.names?.[scope] ?? rule.names?.cbirc ?? rule.name) : '';
+  return withCode(text, ruleId);
 }
 
 /**
@@ -83,6 +136,7 @@ export function byUnit(value, unit) {
     case 'percent': return `${fixed(value)}${t('unit_percent')}`;
     case 'pp': return `${fixed(value, true)} ${t('unit_pp')}`;
     case 'date': return date(value);
+    case 'boolean': return value ? t('yes') : t('no');
     default:
       if (Array.isArray(value)) return value.join(lang === 'zh' ? '、' : ', ');
       if (typeof value === 'number') return number(value, 4);

@@ -5,6 +5,7 @@ import { h, replace, field, table } from '../dom.js';
 import { t, addStrings, localized, date, scopedName, lang } from '../i18n.js';
 import { api, download, problemView } from '../api.js';
 import { loading, pager, badge, keepQuery, ruleCatalogue, byUnit, declaredFigure, lastMonth, stylesheet } from './common.js';
+import { dueSoon as dueSoonBlock } from './due-soon.js';
 
 addStrings({
   zh: {
@@ -228,7 +229,14 @@ async function list(main, { query, me, isCurrent }) {
     });
   };
 
-  const dueSoon = me.role === 'institution' ? h('section', { class: 'x-due' }) : null;
+  // An institution's landing: what is due in the next 14 days and what is overdue (views/due-soon.js), loaded beside the list.
+  const dueSoon = me.role === 'institution' ? h('section', { class: 'x-due', 'aria-busy': 'true' }) : null;
+  if (dueSoon) {
+    dueSoonBlock(me).then(block => {
+      if (block && dueSoon.isConnected) dueSoon.replaceWith(block);
+      else if (!block) dueSoon.remove();
+    }, () => dueSoon.remove());
+  }
   replace(main,
     h('h1', { tabindex: -1 }, t('exceptionsTitle')),
     // An institution's landing: what is due soon and overdue is shown here, before its list.

@@ -3,9 +3,11 @@
 // the support tool and its submissions; and the list of institutions the caller may see (#/institutions).
 
 import { h, replace, table, field } from '../dom.js';
-import { t, addStrings, money, number, date } from '../i18n.js';
+import { t, addStrings, number, date, named } from '../i18n.js';
 import { api, problemView } from '../api.js';
-import { loading, pager, outcome, stylesheet, lastMonth, thisYear, keepQuery, ruleCatalogue, ruleName } from './common.js';
+import {
+  loading, pager, outcome, stylesheet, lastMonth, keepQuery, ruleCatalogue, ruleSetList, scopedRule, ruleSetName, startPeriod, byUnit, amountToggle,
+} from './common.js';
 import { creditPlans } from './credit-plans.js';
 
 addStrings({
@@ -18,7 +20,8 @@ addStrings({
     inst_nplTitle: '不良贷款率（%）及差值', inst_nplCaption: '不良贷款率（%）',
     inst_inclusiveNpl: '普惠型小微不良率', inst_totalNpl: '各项贷款不良率', inst_nplGap: '差值（百分点）',
     inst_shareTitle: '普惠信用贷款占比（%）', inst_shareCaption: '信用贷款占比（%）', inst_shareCbirc: '信用贷款占比（银保监口径）', inst_sharePboc: '信用贷款占比（人民银行口径）',
-    inst_chartFailed: '图表无法显示，数据见旁边的表格。',
+    inst_chartFailed: '图表无法显示，数据见旁边的表格。', inst_toleranceLine: '容忍度 {value}', inst_shareLine: '阈值 {value}',
+    inst_fewerPeers: '同组机构不足 5 家，不显示同业分布。', inst_groupOf: '{category}（{province}）', inst_quarterOf: '{year}年第{q}季度',
     inst_headroom: '达标空间', inst_headroomCaption: '{period} 各规则的达标空间', inst_figure: '指标值', inst_threshold: '阈值', inst_margin: '空间',
     inst_unit: '单位', inst_projection: '年末预测值', inst_projectedMargin: '年末预测空间', inst_noHeadroom: '该报告期没有指标快照。',
     part_balance: '余额', part_borrowers: '户数', part_growth: '增速', part_increment: '增量',
@@ -33,7 +36,6 @@ addStrings({
     inst_submissions: '报送记录', inst_submissionsCaption: '本机构的报送', inst_version: '版本', inst_received: '接收时间', inst_rows: '行数',
     inst_issues: '警告 / 错误', inst_receipt: '回执', sub_accepted: '已接受', sub_rejected: '已退回',
     inst_legalPerson: '法人类型', inst_isLegalPerson: '法人', inst_isBranch: '分支机构', inst_level: '机构层级', inst_parent: '上级机构',
-    lvl_head_office: '总行/法人', lvl_provincial: '省级', lvl_municipal: '地市级', lvl_county: '县级',
     inst_plans: '信贷计划', inst_plansCaption: '各年度信贷计划（上级下达的普惠型小微企业贷款增量）', inst_plansNone: '尚未录入信贷计划。',
     inst_planYear: '年度', inst_planIncrease: '计划增量（元）', inst_planNote: '说明', inst_planVersion: '版本', inst_planSetBy: '录入人',
     inst_planSetAt: '录入时间', inst_planHistory: '历史版本', inst_planEarlier: '早前版本（{n}）', inst_planDeleted: '已删除',
@@ -50,11 +52,12 @@ addStrings({
     inst_nplTitle: 'NPL ratios (%) and their gap', inst_nplCaption: 'NPL ratios (%)',
     inst_inclusiveNpl: 'Inclusive NPL ratio', inst_totalNpl: 'Total NPL ratio', inst_nplGap: 'Gap (pp)',
     inst_shareTitle: 'Credit-loan share of inclusive loans (%)', inst_shareCaption: 'Credit share (%)', inst_shareCbirc: 'Credit share (CBIRC)', inst_sharePboc: 'Credit share (PBoC)',
-    inst_chartFailed: 'The chart cannot be shown; its data is in the table beside it.',
+    inst_chartFailed: 'The chart cannot be shown; its data is in the table beside it.', inst_toleranceLine: 'Tolerance {value}', inst_shareLine: 'Threshold {value}',
+    inst_fewerPeers: 'There are fewer than 5 peers, so the group\'s figures are not shown.', inst_groupOf: '{category} ({province})', inst_quarterOf: '{year}Q{q}',
     inst_headroom: 'Headroom', inst_headroomCaption: 'Headroom of each rule in {period}', inst_figure: 'Figure', inst_threshold: 'Threshold', inst_margin: 'Headroom',
     inst_unit: 'Unit', inst_projection: 'Year-end projection', inst_projectedMargin: 'Projected headroom', inst_noHeadroom: 'No indicator snapshot for this period.',
     part_balance: 'balance', part_borrowers: 'borrowers', part_growth: 'growth', part_increment: 'increment',
-    inst_peers: 'Peers', inst_peersCaption: 'Peers in {period}', inst_measure: 'Measure', inst_value: 'Value', inst_group: 'Group', inst_n: 'n',
+    inst_peers: 'Peers', inst_peersCaption: 'Peers in {period}', inst_measure: 'Measure', inst_value: 'Value', inst_group: 'Group', inst_n: 'Members',
     inst_min: 'Min', inst_q1: 'Q1', inst_median: 'Median', inst_q3: 'Q3', inst_max: 'Max', inst_percentile: 'Percentile',
     m_inclusiveGrowthYtd: 'Inclusive growth (YTD)', m_totalGrowthYtd: 'Total growth (YTD)', m_growthGapPp: 'Growth gap (pp)',
     m_inclusiveNplRatio: 'Inclusive NPL ratio', m_nplGapPp: 'NPL gap (pp)', m_creditShare: 'Credit share', m_creditShareChangePp: 'Credit share change (pp)',
@@ -65,7 +68,6 @@ addStrings({
     inst_submissions: 'Submissions', inst_submissionsCaption: 'Submissions of this institution', inst_version: 'Version', inst_received: 'Received', inst_rows: 'Rows',
     inst_issues: 'Warnings / errors', inst_receipt: 'Receipt', sub_accepted: 'Accepted', sub_rejected: 'Rejected',
     inst_legalPerson: 'Legal status', inst_isLegalPerson: 'Legal person', inst_isBranch: 'Branch', inst_level: 'Level', inst_parent: 'Parent',
-    lvl_head_office: 'Head office / legal person', lvl_provincial: 'Provincial', lvl_municipal: 'Municipal', lvl_county: 'County',
     inst_plans: 'Credit plans', inst_plansCaption: 'Credit plans by year (the inclusive increase the head office hands down)', inst_plansNone: 'No credit plan is recorded yet.',
     inst_planYear: 'Year', inst_planIncrease: 'Planned increase (yuan)', inst_planNote: 'Note', inst_planVersion: 'Version', inst_planSetBy: 'Set by',
     inst_planSetAt: 'Set at', inst_planHistory: 'History', inst_planEarlier: 'Earlier versions ({n})', inst_planDeleted: 'Deleted',
@@ -138,7 +140,9 @@ function round4(value) {
   return value == null ? null : Math.round(value * 10_000) / 10_000;
 }
 
-const pct = value => number(value, 4);
+/** A percentage (2 decimals and %), a number of percentage points (signed, 个百分点 / pp), as a supervisor reads them. */
+const pct = value => byUnit(value, 'percent');
+const points = value => byUnit(value, 'pp');
 
 export default async function render(main, { parts, query, me, isCurrent }) {
   stylesheet('./institution.css');
@@ -150,7 +154,7 @@ export default async function render(main, { parts, query, me, isCurrent }) {
   }
   watchCharts();
 
-  const heading = h('h1', {}, code);
+  const heading = h('h1', {}, h('span', { class: 'code' }, code));
   const about = h('p', { class: 'inst-about' });
   const top = h('div', {}, heading, about);
   replace(main, top);
@@ -158,13 +162,14 @@ export default async function render(main, { parts, query, me, isCurrent }) {
   if (!isCurrent()) return;
   if (!institution) return;
 
-  replace(heading, h('bdi', {}, institution.name), ` (${institution.code})`);
+  // The name as it was registered, the code after it (console.md, "One language on the screen").
+  replace(heading, h('bdi', { 'data-user-text': '' }, institution.name), ' (', h('span', { class: 'code' }, institution.code), ')');
   const facts = [
-    `${t('inst_category')}: ${institution.category}`,
+    `${t('inst_category')}: ${named('cat', institution.category)}`,
     `${t('inst_legalPerson')}: ${institution.legalPerson ? t('inst_isLegalPerson') : t('inst_isBranch')}`,
-    `${t('inst_level')}: ${t(`lvl_${institution.level}`)}`,
+    `${t('inst_level')}: ${named('lvl', institution.level)}`,
     institution.parent
-      ? [`${t('inst_parent')}: `, h('a', { href: `#/institutions/${encodeURIComponent(institution.parent)}`, class: 'inst-parent' }, institution.parent)]
+      ? [`${t('inst_parent')}: `, h('a', { href: `#/institutions/${encodeURIComponent(institution.parent)}`, class: 'inst-parent code' }, institution.parent)]
       : null,
     `${t('inst_region')}: ${institution.regionCode}`,
     `${t('inst_localLegalPerson')}: ${institution.localLegalPerson ? t('inst_yes') : t('inst_no')}`,
@@ -173,8 +178,9 @@ export default async function render(main, { parts, query, me, isCurrent }) {
   replace(about, facts.flatMap((fact, i) => (i === 0 ? [fact] : [' · ', fact])));
   replace(top, heading, about);
 
-  let period = PERIOD.test(query.get('period') ?? '') ? query.get('period') : lastMonth();
-  const picker = h('input', { type: 'month', value: period, required: true, max: lastMonth() });
+  // Opens on the latest period with data the key may see (console.md, "Opens where the data is").
+  let period = PERIOD.test(query.get('period') ?? '') ? query.get('period') : startPeriod(me);
+  const picker = h('input', { type: 'month', value: period, required: true, max: period > lastMonth() ? period : lastMonth() });
   const route = `institutions/${encodeURIComponent(code)}`;
 
   const trends = section('inst-trends', t('inst_trends'));
@@ -230,9 +236,15 @@ async function showTrends(target, base, period, isCurrent) {
   // A box of its own: an answer that arrives after the section was asked again lands in a box no longer shown.
   const region = fresh(target);
   const first = addMonths(period, -(MONTHS - 1));
-  // Each month's growth since the December before comes with it, computed by the server.
-  const answer = await loading(region, api(`${base}/indicators?from=${first}&to=${period}`), () => showTrends(target, base, period, isCurrent));
-  if (!answer || !isCurrent()) return;
+  // Each month's growth since the December before comes with it, computed by the server; the headroom gives the
+  // thresholds the charts draw as lines (a section of its own shows its failure).
+  const work = Promise.all([
+    api(`${base}/indicators?from=${first}&to=${period}`),
+    api(`${base}/headroom?period=${period}`).catch(() => null),
+  ]);
+  const result = await loading(region, work, () => showTrends(target, base, period, isCurrent));
+  if (!result || !isCurrent()) return;
+  const [answer, headroom] = result;
 
   const byPeriod = new Map(answer.items.map(item => [item.period, item]));
   const months = Array.from({ length: MONTHS }, (_, i) => addMonths(first, i));
@@ -260,18 +272,18 @@ async function showTrends(target, base, period, isCurrent) {
   const growthPair = pair(t('inst_growthTitle'),
     table(t('inst_growthCaption'), [
       { head: t('period'), cell: r => r.period, rowHeader: true },
-      { head: t('inst_inclusiveBalance'), cell: r => money(r.item.inclusiveBalance), numeric: true },
-      { head: t('inst_totalBalance'), cell: r => money(r.item.totalBalance), numeric: true },
+      { head: t('inst_inclusiveBalance'), cell: r => amountToggle(r.item.inclusiveBalance), numeric: true },
+      { head: t('inst_totalBalance'), cell: r => amountToggle(r.item.totalBalance), numeric: true },
       { head: t('inst_inclusiveGrowth'), cell: r => pct(r.inclusive), numeric: true },
       { head: t('inst_totalGrowth'), cell: r => pct(r.total), numeric: true },
-      { head: t('inst_growthGap'), cell: r => pct(r.gap), numeric: true },
+      { head: t('inst_growthGap'), cell: r => points(r.gap), numeric: true },
     ], growthRows.filter(has), { class: 'inst-data', 'data-chart': 'growth' }));
   const nplPair = pair(t('inst_nplTitle'),
     table(t('inst_nplCaption'), [
       { head: t('period'), cell: r => r.period, rowHeader: true },
       { head: t('inst_inclusiveNpl'), cell: r => pct(r.inclusive), numeric: true },
       { head: t('inst_totalNpl'), cell: r => pct(r.total), numeric: true },
-      { head: t('inst_nplGap'), cell: r => pct(r.gap), numeric: true },
+      { head: t('inst_nplGap'), cell: r => points(r.gap), numeric: true },
     ], nplRows.filter(has), { class: 'inst-data', 'data-chart': 'npl' }));
   const shareColumns = [
     { head: t('period'), cell: r => r.period, rowHeader: true },
@@ -292,6 +304,14 @@ async function showTrends(target, base, period, isCurrent) {
   // The page may have moved on, or this section been drawn again, while the library loaded.
   if (!isCurrent() || !growthPair.chart.isConnected) return;
 
+  // The rules' thresholds, drawn as lines (console.md, "Figures a supervisor reads"): the NPL tolerance against the gap,
+  // and the credit share the year must reach (the share at the start of the year plus the minimum increase).
+  const threshold = rule => headroom?.items?.find(i => i.rule === rule && i.threshold != null)?.threshold ?? null;
+  const tolerance = threshold('NPL_TOLERANCE');
+  const minIncrease = threshold('CREDIT_SHARE');
+  const startShare = byPeriod.get(`${Number(period.slice(0, 4)) - 1}-12`)?.creditShare ?? null;
+  const shareTarget = minIncrease != null && startShare != null ? round4(Number(startShare) + Number(minIncrease)) : null;
+
   const line = (name, data) => ({ type: 'line', name, data, connectNulls: true, showSymbol: true, symbolSize: 6 });
   draw(echarts, growthPair.chart, months, [
     line(t('inst_inclusiveGrowth'), growthRows.map(r => r.inclusive)),
@@ -300,17 +320,27 @@ async function showTrends(target, base, period, isCurrent) {
   draw(echarts, nplPair.chart, months, [
     line(t('inst_inclusiveNpl'), nplRows.map(r => r.inclusive)),
     line(t('inst_totalNpl'), nplRows.map(r => r.total)),
-    { type: 'bar', name: t('inst_nplGap'), data: nplRows.map(r => r.gap), barMaxWidth: 14 },
+    { type: 'bar', name: t('inst_nplGap'), data: nplRows.map(r => r.gap), barMaxWidth: 14, markLine: thresholdLine(tolerance, t('inst_toleranceLine', { value: points(tolerance) })) },
   ]);
-  const shareSeries = [line(t('inst_shareCbirc'), shareRows.map(r => r.cbirc))];
+  const shareSeries = [{ ...line(t('inst_shareCbirc'), shareRows.map(r => r.cbirc)), markLine: thresholdLine(shareTarget, t('inst_shareLine', { value: pct(shareTarget) })) }];
   if (pbocDiffers) shareSeries.push(line(t('inst_sharePboc'), shareRows.map(r => r.pboc)));
   draw(echarts, sharePair.chart, months, shareSeries);
+}
+
+/** A rule's threshold as a horizontal line on a chart (ECharts markLine), labelled; none where there is no threshold. */
+function thresholdLine(value, label) {
+  if (value === null || value === undefined) return undefined;
+  return {
+    silent: true, symbol: 'none', lineStyle: { type: 'dashed', color: '#9b1c12' },
+    label: { formatter: label, position: 'insideEndTop' },
+    data: [{ yAxis: Number(value), name: label }],
+  };
 }
 
 /** A chart beside its data table. */
 function pair(title, dataTable) {
   const chart = h('div', { class: 'chart', role: 'img', 'aria-label': title });
-  const element = h('div', { class: 'inst-trend' }, h('h3', {}, title), h('div', { class: 'pair' }, chart, h('div', { class: 'scroll' }, dataTable)));
+  const element = h('div', { class: 'inst-trend' }, h('h3', {}, title), h('div', { class: 'pair' }, chart, dataTable));
   return { element, chart };
 }
 
@@ -331,74 +361,90 @@ function draw(echarts, element, months, series) {
 
 // ---- Headroom -----------------------------------------------------------------------------------------------------
 
-/** A headroom figure in its unit, which the table names in a column of its own. */
+/** A headroom figure by its unit: money as a supervisor reads it (the exact yuan one click away), points signed. */
 function headroomValue(value, unit) {
   if (value == null) return '—';
-  if (unit === 'yuan') return money(value);
-  if (unit === 'count') return number(value, 0);
-  return pct(value);
+  if (unit === 'yuan') return amountToggle(value);
+  return byUnit(value, unit);
 }
 
 async function showHeadroom(target, base, period) {
   // A box of its own: an answer that arrives after the section was asked again lands in a box no longer shown.
   const region = fresh(target);
-  const work = Promise.all([api(`${base}/headroom?period=${period}`), ruleCatalogue()]);
+  const work = Promise.all([api(`${base}/headroom?period=${period}`), ruleCatalogue(), ruleSetList().catch(() => new Map())]);
   const result = await loading(region, work, () => showHeadroom(target, base, period));
   if (!result) return;
-  const [answer, names] = result;
+  const [answer, names, sets] = result;
   if (answer.items.length === 0) {
     replace(region, h('p', {}, t('inst_noHeadroom')));
     return;
   }
-  replace(region, h('div', { class: 'scroll' }, table(t('inst_headroomCaption', { period: answer.period }), [
-    { head: t('ruleSet'), cell: i => i.ruleSet },
-    {
-      head: t('rule'),
-      cell: i => [
-        h('span', {}, ruleName(names, i.rule)),
-        h('small', { class: 'inst-rule-id' }, ` ${i.rule}`),
-        i.part ? ` · ${t(`part_${i.part}`)}` : null,
-      ],
-    },
+  replace(region, table(t('inst_headroomCaption', { period: answer.period }), [
+    { head: t('ruleSet'), cell: i => ruleSetName(sets, i.ruleSet) },
+    // Each rule by its name in its set's scope (rules.md, "Names"), its id in smaller type.
+    { head: t('rule'), cell: i => [scopedRule(names, sets, i.rule, i.ruleSet), i.part ? ` · ${t(`part_${i.part}`)}` : null] },
     { head: t('status'), cell: i => outcome(i.outcome) },
     { head: t('inst_figure'), cell: i => headroomValue(i.figure, i.unit), numeric: true },
     { head: t('inst_threshold'), cell: i => headroomValue(i.threshold, i.unit), numeric: true },
     { head: t('inst_margin'), cell: i => h('span', { class: i.margin != null && i.margin < 0 ? 'inst-short' : null }, headroomValue(i.margin, i.unit)), numeric: true },
-    { head: t('inst_unit'), cell: i => (i.unit ? t(`unit_${i.unit}`) : '—') },
     { head: t('inst_projection'), cell: i => (i.projection ? headroomValue(i.projection.figure, i.unit) : '—'), numeric: true },
     {
       head: t('inst_projectedMargin'),
       cell: i => (i.projection ? h('span', { class: i.projection.margin < 0 ? 'inst-short' : null }, headroomValue(i.projection.margin, i.unit)) : '—'),
       numeric: true,
     },
-  ], answer.items, { class: 'inst-headroom' })));
+  ], answer.items, { class: 'inst-headroom' }));
 }
 
 // ---- Peers --------------------------------------------------------------------------------------------------------
+
+/** The unit of each peer measure (analytics.md, "Peers and ranking"). */
+const PEER_UNITS = {
+  inclusiveGrowthYtd: 'percent', totalGrowthYtd: 'percent', growthGapPp: 'pp', inclusiveNplRatio: 'percent', nplGapPp: 'pp',
+  creditShare: 'percent', creditShareChangePp: 'pp', inclusiveBorrowersChange: 'count',
+};
+
+/** A peer group (`village 42`: a category and a province) in words. */
+function groupText(group) {
+  if (!group) return '—';
+  const [category, province] = String(group).split(' ');
+  return province ? t('inst_groupOf', { category: named('cat', category), province }) : named('cat', category);
+}
+
+/** The fixed reason code of a peer item, in the page's words. */
+function reasonText(reason) {
+  return reason === 'fewer than 5 peers' ? t('inst_fewerPeers') : reason;
+}
 
 async function showPeers(target, base, period) {
   // A box of its own: an answer that arrives after the section was asked again lands in a box no longer shown.
   const region = fresh(target);
   const answer = await loading(region, api(`${base}/peers?period=${period}`), () => showPeers(target, base, period));
   if (!answer) return;
-  const format = (measure, value) => (measure === 'inclusiveBorrowersChange' ? number(value, 0) : pct(value));
+  const format = (measure, value) => byUnit(value, PEER_UNITS[measure] ?? 'percent');
   const figure = name => i => (i.peers && name in i.peers ? format(i.measure, i.peers[name]) : '—');
   // Only the figures the answer has: an institution is sent no extreme of its group, and its quartiles only from 20 members.
   const figures = ['min', 'q1', 'median', 'q3', 'max'].filter(name => answer.items.some(i => i.peers && name in i.peers));
   const reasons = [...new Set(answer.items.map(i => i.reason).filter(Boolean))];
   replace(region,
-    reasons.map(reason => h('p', { class: 'inst-note', role: 'note' }, reason)),
-    h('div', { class: 'scroll' }, table(t('inst_peersCaption', { period: answer.period }), [
+    reasons.map(reason => h('p', { class: 'inst-note', role: 'note' }, reasonText(reason))),
+    table(t('inst_peersCaption', { period: answer.period }), [
       { head: t('inst_measure'), cell: i => t(`m_${i.measure}`), rowHeader: true },
       { head: t('inst_value'), cell: i => format(i.measure, i.value), numeric: true },
-      { head: t('inst_group'), cell: i => i.peers?.group ?? '—' },
+      { head: t('inst_group'), cell: i => groupText(i.peers?.group) },
       { head: t('inst_n'), cell: i => (i.peers ? number(i.peers.n, 0) : '—'), numeric: true },
       ...figures.map(name => ({ head: t(`inst_${name}`), cell: figure(name), numeric: true })),
-      { head: t('inst_percentile'), cell: i => (i.percentile == null ? '—' : pct(i.percentile)), numeric: true },
-    ], answer.items, { class: 'inst-peers' })));
+      { head: t('inst_percentile'), cell: i => (i.percentile == null ? '—' : number(i.percentile, 2)), numeric: true },
+    ], answer.items, { class: 'inst-peers' }));
 }
 
 // ---- Support tool -------------------------------------------------------------------------------------------------
+
+/** A quarter (`2022Q1`) in the page's words. */
+function quarterText(quarter) {
+  const match = /^(\d{4})Q([1-4])$/.exec(quarter ?? '');
+  return match ? t('inst_quarterOf', { year: match[1], q: match[2] }) : quarter;
+}
 
 async function showSupport(target, base, year) {
   // A box of its own: an answer that arrives after the section was asked again lands in a box no longer shown.
@@ -409,14 +455,14 @@ async function showSupport(target, base, year) {
     replace(region, h('p', {}, t('inst_notEligible')));
     return;
   }
-  replace(region, h('div', { class: 'scroll' }, table(t('inst_supportCaption', { year }), [
-    { head: t('inst_quarter'), cell: q => q.quarter, rowHeader: true },
-    { head: t('inst_startBalance'), cell: q => money(q.startBalance), numeric: true },
-    { head: t('inst_endBalance'), cell: q => money(q.endBalance), numeric: true },
-    { head: t('inst_increase'), cell: q => money(q.increase), numeric: true },
-    { head: t('inst_ratePct'), cell: q => number(q.ratePct, 4), numeric: true },
-    { head: t('inst_amount'), cell: q => money(q.amount), numeric: true },
-  ], answer.quarters, { class: 'inst-support' })));
+  replace(region, table(t('inst_supportCaption', { year }), [
+    { head: t('inst_quarter'), cell: q => quarterText(q.quarter), rowHeader: true },
+    { head: t('inst_startBalance'), cell: q => amountToggle(q.startBalance), numeric: true },
+    { head: t('inst_endBalance'), cell: q => amountToggle(q.endBalance), numeric: true },
+    { head: t('inst_increase'), cell: q => amountToggle(q.increase), numeric: true },
+    { head: t('inst_ratePct'), cell: q => pct(q.ratePct), numeric: true },
+    { head: t('inst_amount'), cell: q => amountToggle(q.amount), numeric: true },
+  ], answer.quarters, { class: 'inst-support' }));
 }
 
 // ---- Submissions --------------------------------------------------------------------------------------------------
@@ -430,15 +476,15 @@ async function showSubmissions(target, code, page, remember) {
   };
   const answer = await loading(region, api(`/submissions?institution=${encodeURIComponent(code)}&page=${page}`), () => showSubmissions(target, code, page, remember));
   if (!answer) return;
-  replace(region, h('div', { class: 'scroll' }, table(t('inst_submissionsCaption'), [
+  replace(region, table(t('inst_submissionsCaption'), [
     { head: t('period'), cell: s => s.period },
     { head: t('inst_version'), cell: s => (s.version == null ? '—' : number(s.version, 0)), numeric: true },
-    { head: t('status'), cell: s => h('span', { class: `badge sub-${s.status}` }, t(`sub_${s.status}`)) },
+    { head: t('status'), cell: s => h('span', { class: `badge sub-${s.status}` }, named('sub', s.status)) },
     { head: t('inst_received'), cell: s => date(s.receivedAt) },
     { head: t('inst_rows'), cell: s => number(s.rows, 0), numeric: true },
     { head: t('inst_issues'), cell: s => `${number(s.warningCount ?? 0, 0)} / ${number(s.errorCount ?? 0, 0)}`, numeric: true },
-    { head: t('inst_receipt'), cell: s => h('a', { href: `#/submissions/${encodeURIComponent(s.id)}` }, s.id) },
-  ], answer.items, { class: 'inst-submissions' })), pager(answer, go));
+    { head: t('inst_receipt'), cell: s => h('a', { href: `#/submissions/${encodeURIComponent(s.id)}`, class: 'code' }, s.id) },
+  ], answer.items, { class: 'inst-submissions' }), pager(answer, go));
 }
 
 // ---- The list -----------------------------------------------------------------------------------------------------
@@ -450,14 +496,14 @@ async function renderList(main, query, isCurrent) {
   const show = async page => {
     const answer = await loading(region, api(`/institutions?page=${page}`), () => show(page));
     if (!answer || !isCurrent()) return;
-    replace(region, h('div', { class: 'scroll' }, table(t('inst_listCaption'), [
-      { head: t('inst_code'), cell: i => h('a', { href: `#/institutions/${encodeURIComponent(i.code)}` }, i.code), rowHeader: true },
-      { head: t('inst_name'), cell: i => i.name },
-      { head: t('inst_category'), cell: i => i.category },
+    replace(region, table(t('inst_listCaption'), [
+      { head: t('inst_code'), cell: i => h('a', { href: `#/institutions/${encodeURIComponent(i.code)}`, class: 'code' }, i.code), rowHeader: true },
+      { head: t('inst_name'), cell: i => h('span', { 'data-user-text': '' }, i.name) },
+      { head: t('inst_category'), cell: i => named('cat', i.category) },
       { head: t('inst_region'), cell: i => i.regionCode },
       { head: t('inst_localLegalPerson'), cell: i => (i.localLegalPerson ? t('inst_yes') : t('inst_no')) },
       { head: t('inst_reportingFrom'), cell: i => i.reportingFrom },
-    ], answer.items)), pager(answer, next => {
+    ], answer.items), pager(answer, next => {
       query.set('page', String(next));
       keepQuery('institutions', query);
       show(next);

@@ -2,9 +2,9 @@
 // it or an admin a draft to preview (analytics.md, "Shadow replay") and, for an admin, to enact.
 
 import { h, replace, table, field } from '../dom.js';
-import { t, addStrings, date, number, localized, scopedName } from '../i18n.js';
+import { t, addStrings, date, number, localized, scopedName, named } from '../i18n.js';
 import { api, problemView } from '../api.js';
-import { loading, pager, badge, keepQuery, stylesheet, lastMonth, ruleCatalogue } from './common.js';
+import { loading, pager, badge, keepQuery, stylesheet, lastMonth, ruleCatalogue, byUnit } from './common.js';
 import { differences, reevaluation } from './rule-diff.js';
 
 addStrings({
@@ -12,7 +12,7 @@ addStrings({
     ru_title: '规则', ru_sets: '规则集', ru_catalogue: '规则目录', ru_id: '编号', ru_name: '名称', ru_version: '版本', ru_scope: '口径', ru_years: '适用年度',
     ru_rules: '规则', ru_parameters: '参数', ru_default: '默认 {value}', ru_created: '创建时间', ru_authority: '发布机构', ru_source: '依据文件',
     ru_history: '历史版本', ru_current: '（现行）', ru_retired: '已停用', ru_back: '← 全部规则集', ru_editDraft: '编辑草案', ru_closeDraft: '收起草案',
-    ru_draft: '草案', ru_draftHint: 'PUT /rule-sets/{id} 的请求体（JSON）：jurisdiction、years、scope、rules。', ru_from: '起始期', ru_to: '截止期',
+    ru_draft: '草案', ru_draftHint: '新版本的 JSON 内容：辖区、适用年度、口径和规则。', ru_from: '起始期', ru_to: '截止期',
     ru_preview: '预览', ru_enact: '生效', ru_previewing: '正在用草案重新评估该区间内的所有机构和报告期…', ru_badJson: '草案不是有效的 JSON：{message}',
     ru_notObject: '草案应为一个 JSON 对象：{jurisdiction, years, scope, rules}。', ru_result: '预览结果', ru_basedOn: '基于版本', ru_evaluated: '评估的机构-报告期',
     ru_unchanged: '无变化', ru_elapsed: '耗时（毫秒）', ru_opened: '新增', ru_cleared: '消除', ru_changed: '级别变化', ru_exception: '异常',
@@ -20,6 +20,8 @@ addStrings({
     ru_enactTitle: '生效新版本', ru_enactText: '这将新增规则集 {id} 的第 {version} 版。生效本身不会重新评估任何报告期。', ru_confirm: '确认', ru_cancel: '取消',
     ru_enacted: '第 {version} 版已生效。', ru_enacting: '正在保存…', ru_noSet: '无', ru_all: '全部',
     ru_scope_cbirc: '原银保监会口径（普惠型小微企业贷款）', ru_scope_pboc: '人民银行口径（普惠小微贷款）',
+    ru_population: '适用对象', ru_everyone: '适用的全部机构', ru_categories: '类别：{list}', ru_levels: '层级：{list}', ru_fromYear: '{year}年起', ru_yearRange: '{from}—{to}年',
+    ru_basis_ytd: '较年初', ru_basis_yoy: '同比', ru_strictFrom: '自{year}年起从严',
   },
   en: {
     ru_title: 'Rules', ru_sets: 'Rule sets', ru_catalogue: 'Rule catalogue', ru_id: 'Id', ru_name: 'Name', ru_version: 'Version', ru_scope: 'Scope', ru_years: 'Years',
@@ -33,6 +35,8 @@ addStrings({
     ru_enactTitle: 'Enact a new version', ru_enactText: 'This adds version {version} of the rule set {id}. Enacting re-evaluates nothing by itself.', ru_confirm: 'Confirm', ru_cancel: 'Cancel',
     ru_enacted: 'Version {version} is in force.', ru_enacting: 'Saving…', ru_noSet: 'None', ru_all: 'All',
     ru_scope_cbirc: 'CBIRC (inclusive loans to small and micro enterprises)', ru_scope_pboc: 'PBoC (inclusive small and micro loans)',
+    ru_population: 'Judges', ru_everyone: 'Every institution of the set', ru_categories: 'categories: {list}', ru_levels: 'levels: {list}', ru_fromYear: 'from {year}', ru_yearRange: '{from}–{to}',
+    ru_basis_ytd: 'since the start of the year', ru_basis_yoy: 'year on year', ru_strictFrom: 'strict from {year}',
   },
 });
 
@@ -61,8 +65,33 @@ function yearsText(years) {
 function valueText(value) {
   if (value === null || value === undefined) return '—';
   if (typeof value === 'number') return number(value, 4);
-  if (typeof value === 'string' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'boolean') return byUnit(value, 'boolean');
+  if (typeof value === 'string') return value;
   return JSON.stringify(value);
+}
+
+/** A parameter's value in words: a growth basis by its name, strictness as yes, no or from a year, numbers as numbers. */
+function parameterValue(name, value) {
+  if (name === 'basis' && (value === 'ytd' || value === 'yoy')) return t(`ru_basis_${value}`);
+  if (name === 'strict' && typeof value === 'number') return t('ru_strictFrom', { year: value });
+  return valueText(value);
+}
+
+/** A parameter by its label (GET /rules), its name in smaller type. */
+function parameterName(rule, name) {
+  const label = localized(rule?.parameters?.find(p => p.name === name)?.label);
+  return label ? [label, ' ', h('small', { class: 'code' }, name)] : h('code', { class: 'code' }, name);
+}
+
+/** Whom a set's rule judges (rules.md, "Who each rule judges"), in words. */
+function populationText(spec) {
+  const parts = [];
+  const applies = spec.appliesTo;
+  if (applies?.legalPerson === true || applies?.legalPerson === false) parts.push(named('legal', String(applies.legalPerson)));
+  if (applies?.categories?.length) parts.push(t('ru_categories', { list: applies.categories.map(c => named('cat', c)).join('、') }));
+  if (applies?.levels?.length) parts.push(t('ru_levels', { list: applies.levels.map(l => named('lvl', l)).join('、') }));
+  if (spec.years?.from) parts.push(spec.years.to ? t('ru_yearRange', { from: spec.years.from, to: spec.years.to }) : t('ru_fromYear', { year: spec.years.from }));
+  return parts.length ? parts.join('；') : t('ru_everyone');
 }
 
 /** A 口径 by its name; the code itself where it is neither. */
@@ -78,7 +107,7 @@ function severityText(severity) {
 /** A set's rule by its name in the set's scope (rules.md, "Names"), its code after it in smaller type. */
 function ruleCell(id, catalogue, scope) {
   const rule = catalogue.get(id);
-  return rule ? [h('span', { class: 'rule-name' }, scopedName(rule, scope)), ' ', h('small', { class: 'code' }, id)] : h('code', {}, id);
+  return rule ? [h('span', { class: 'rule-name' }, scopedName(rule, scope)), ' ', h('small', { class: 'code' }, id)] : h('code', { class: 'code' }, id);
 }
 
 /** A catalogue rule's names under each 口径: one where both speak alike. */
@@ -92,25 +121,28 @@ function namesCell(rule) {
 /** A set's rules, each by its name in the set's scope, with the parameters the set gives it. */
 function rulesList(set, catalogue) {
   return h('ul', { class: 'params' }, (set.rules ?? []).map(r => h('li', {}, ruleCell(r.rule, catalogue, set.scope),
-    r.parameters && Object.keys(r.parameters).length ? ` (${Object.entries(r.parameters).map(([k, v]) => `${k} = ${valueText(v)}`).join(', ')})` : null)));
+    r.parameters && Object.keys(r.parameters).length
+      ? [' (', Object.entries(r.parameters).flatMap(([k, v], i) => [i ? ', ' : '', parameterName(catalogue.get(r.rule), k), ' = ', parameterValue(k, v)]), ')']
+      : null)));
 }
 
 /** A set's rule with its parameters: the value given, else the catalogue's default (marked so). */
 function parametersOf(spec, catalogue) {
-  const known = catalogue.get(spec.rule)?.parameters ?? [];
+  const rule = catalogue.get(spec.rule);
+  const known = rule?.parameters ?? [];
   const given = spec.parameters ?? {};
   const names = [...new Set([...known.map(p => p.name), ...Object.keys(given)])];
   if (!names.length) return '—';
   return h('ul', { class: 'params' }, names.map(name => {
     const parameter = known.find(p => p.name === name);
     return name in given
-      ? h('li', {}, h('code', {}, name), ' = ', valueText(given[name]))
-      : h('li', { class: 'default' }, h('code', {}, name), ' = ', valueText(parameter?.default), ' ', h('small', {}, `(${t('ru_default', { value: valueText(parameter?.default) })})`));
+      ? h('li', {}, parameterName(rule, name), ' = ', parameterValue(name, given[name]))
+      : h('li', { class: 'default' }, parameterName(rule, name), ' = ', parameterValue(name, parameter?.default), ' ', h('small', {}, `(${t('ru_default', { value: parameterValue(name, parameter?.default) })})`));
   }));
 }
 
 function setLink(id) {
-  return h('a', { href: `#/rules/${encodeURIComponent(id)}` }, id);
+  return h('a', { href: `#/rules/${encodeURIComponent(id)}`, class: 'code' }, id);
 }
 
 // ---- #/rules ----
@@ -146,10 +178,10 @@ async function renderList(main, isCurrent) {
     const items = [...rules.values()];
     replace(catalogueRegion, h('h2', { id: 'ru-catalogue' }, t('ru_catalogue')), h('p', { class: 'counts' }, t('total', { n: number(items.length, 0) })),
       h('div', { class: 'scroll' }, table(t('ru_catalogue'), [
-        { head: t('ru_id'), cell: r => h('code', {}, r.id) },
+        { head: t('ru_id'), cell: r => h('code', { class: 'code' }, r.id) },
         { head: t('ru_name'), cell: r => namesCell(r) },
         { head: t('ru_parameters'), cell: r => (r.parameters ?? []).length
-          ? h('ul', { class: 'params' }, r.parameters.map(p => h('li', {}, h('code', {}, p.name), ` (${p.type}) `, t('ru_default', { value: valueText(p.default) }))))
+          ? h('ul', { class: 'params' }, r.parameters.map(p => h('li', {}, parameterName(r, p.name), ' ', t('ru_default', { value: parameterValue(p.name, p.default) }))))
           : '—' },
         { head: t('severity'), cell: r => severityText(r.severity) },
       ], items, { class: 'catalogue titled' })));
@@ -182,7 +214,7 @@ async function renderSet(main, id, query, me, isCurrent, notice, enacted) {
   if (!isCurrent()) return;
 
   const facts = h('dl', { class: 'figures' },
-    h('dt', {}, t('ru_id')), h('dd', {}, h('code', {}, set.id)),
+    h('dt', {}, t('ru_id')), h('dd', {}, h('code', { class: 'code' }, set.id)),
     h('dt', {}, t('ru_version')), h('dd', {}, number(set.version, 0)),
     h('dt', {}, t('jurisdiction')), h('dd', {}, jurisdictionText(set.jurisdiction)),
     h('dt', {}, t('ru_scope')), h('dd', {}, scopeText(set.scope)),
@@ -194,6 +226,7 @@ async function renderSet(main, id, query, me, isCurrent, notice, enacted) {
   const rulesTable = table(t('ru_rules'), [
     { head: t('ru_rules'), cell: r => ruleCell(r.rule, catalogue, set.scope) },
     { head: t('ru_parameters'), cell: r => parametersOf(r, catalogue) },
+    { head: t('ru_population'), cell: r => populationText(r) },
     { head: t('severity'), cell: r => severityText(catalogue.get(r.rule)?.severity) },
   ], set.rules ?? [], { class: 'set-rules' });
 
@@ -227,7 +260,7 @@ async function renderSet(main, id, query, me, isCurrent, notice, enacted) {
 
   replace(main,
     h('p', {}, h('a', { href: '#/rules' }, t('ru_back'))),
-    h('h1', {}, localized(set.name) || set.id, ' ', h('code', { class: 'set-id' }, set.id), set.retired ? [' ', h('span', { class: 'badge retired' }, t('ru_retired'))] : null),
+    h('h1', {}, localized(set.name) || set.id, ' ', h('code', { class: 'set-id code' }, set.id), set.retired ? [' ', h('span', { class: 'badge retired' }, t('ru_retired'))] : null),
     notice ? h('p', { role: 'status', class: 'notice' }, notice) : null,
     enacted && me.role === 'admin' ? reevaluation(enacted.saved, enacted.previous) : null,
     h('section', {}, facts, tools.length ? h('div', { class: 'actions' }, tools) : null, editorRegion),
@@ -351,14 +384,14 @@ function figuresText(figures) {
   if (!figures || typeof figures !== 'object') return '—';
   const entries = Object.entries(figures);
   if (!entries.length) return '—';
-  return h('dl', { class: 'compact' }, entries.map(([name, value]) => [h('dt', {}, name), h('dd', {}, valueText(value))]));
+  return h('dl', { class: 'compact' }, entries.map(([name, value]) => [h('dt', {}, h('span', { class: 'code' }, name)), h('dd', {}, valueText(value))]));
 }
 
 function previewView(answer) {
   const opened = answer.opened ?? [];
   const cleared = answer.cleared ?? [];
   const changed = answer.changed ?? [];
-  const ruleColumn = { head: t('rule'), cell: i => h('code', {}, i.rule) };
+  const ruleColumn = { head: t('rule'), cell: i => h('code', { class: 'code' }, i.rule) };
   return h('section', { 'aria-labelledby': 'ru-result', class: 'result' },
     h('h2', { id: 'ru-result' }, t('ru_result')),
     h('dl', { class: 'figures summary' },
@@ -372,7 +405,7 @@ function previewView(answer) {
     list(t('ru_opened'), [
       { head: t('institution'), cell: i => institutionLink(i.institution) },
       { head: t('period'), cell: i => i.period },
-      { head: t('ruleSet'), cell: i => i.ruleSet ?? '—' },
+      { head: t('ruleSet'), cell: i => (i.ruleSet ? h('span', { class: 'code' }, i.ruleSet) : '—') },
       ruleColumn,
       { head: t('severity'), cell: i => badge('severity', i.severity) },
       { head: t('ru_figures'), cell: i => figuresText(i.figures) },
@@ -381,14 +414,14 @@ function previewView(answer) {
       { head: t('ru_exception'), cell: i => exceptionLink(i.exceptionId) },
       { head: t('institution'), cell: i => institutionLink(i.institution) },
       { head: t('period'), cell: i => i.period },
-      { head: t('ruleSet'), cell: i => i.ruleSet ?? '—' },
+      { head: t('ruleSet'), cell: i => (i.ruleSet ? h('span', { class: 'code' }, i.ruleSet) : '—') },
       ruleColumn,
     ], cleared),
     list(t('ru_changed'), [
       { head: t('ru_exception'), cell: i => exceptionLink(i.exceptionId) },
       { head: t('institution'), cell: i => institutionLink(i.institution) },
       { head: t('period'), cell: i => i.period },
-      { head: t('ruleSet'), cell: i => i.ruleSet ?? '—' },
+      { head: t('ruleSet'), cell: i => (i.ruleSet ? h('span', { class: 'code' }, i.ruleSet) : '—') },
       ruleColumn,
       { head: t('ru_before'), cell: i => badge('severity', i.severityBefore) },
       { head: t('ru_after'), cell: i => badge('severity', i.severityAfter) },
