@@ -92,15 +92,29 @@ public sealed class PostgresDialectTests
         await _db.Dialect.LockAsync(first, a, "deadlock/a", CancellationToken.None);
         await _db.Dialect.LockAsync(second, b, "deadlock/b", CancellationToken.None);
 
-        // Each waits for the other's: the server breaks the cycle by failing one of them.
-        var one = _db.Dialect.LockAsync(first, a, "deadlock/b", CancellationToken.None);
-        var other = _db.Dialect.LockAsync(second, b, "deadlock/a", CancellationToken.None);
-        var failed = await Task.WhenAny(one, other);
-        var failure = failed.Exception?.InnerException;
-        await (failed == one ? a : b).RollbackAsync();
-        await (failed == one ? other : one).WaitAsync(TimeSpan.FromSeconds(10));
+        // Each waits for the other's: the server breaks the cycle by failing one of them. The other may be granted its
+        // lock as the victim's transaction aborts, before or after the victim hears of it: either may end first.
+        var outcomes = await Task.WhenAll(
+            FailureOf(_db.Dialect.LockAsync(first, a, "deadlock/b", CancellationToken.None), a),
+            FailureOf(_db.Dialect.LockAsync(second, b, "deadlock/a", CancellationToken.None), b)).WaitAsync(TimeSpan.FromSeconds(30));
 
-        failure.Should().NotBeNull("PostgreSQL fails one side of a deadlock");
+        var failure = outcomes.Should().ContainSingle(e => e != null, "PostgreSQL fails one side of a deadlock, and only one").Which;
+        failure.Should().BeAssignableTo<DbException>().Which.SqlState.Should().Be("40P01");
         _db.Dialect.IsTransient(failure!).Should().BeTrue("a deadlock victim may succeed if retried");
+    }
+
+    /// <summary>The lock's failure, its transaction rolled back so that the other side goes on; null where it was taken.</summary>
+    private static async Task<Exception?> FailureOf(Task taking, DbTransaction transaction)
+    {
+        try
+        {
+            await taking;
+            return null;
+        }
+        catch (DbException e)
+        {
+            await transaction.RollbackAsync();
+            return e;
+        }
     }
 }
