@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Compliance.Data;
@@ -11,12 +12,16 @@ namespace Compliance.Api.Tests.Support;
 /// suite may create databases): each fixture gets a fresh database, copied from a template that already holds the
 /// migrations and Hangfire's schema (<c>CREATE DATABASE … TEMPLATE …</c>, a file copy on the server), and drops it
 /// after. The template is named by a hash of the scripts, so a run reuses the one an earlier run made of the same ones.
+/// A test that fails before it drops its database leaves it to <see cref="DropLeftovers"/>, at the end of the run.
 /// </summary>
 public static class PostgresDatabases
 {
     public const string Variable = "COMPLIANCE_TEST_POSTGRES";
 
     private static readonly Lazy<string> Template = new(CreateTemplate, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>The databases this run created and has not dropped yet.</summary>
+    private static readonly ConcurrentDictionary<string, byte> Created = new();
 
     /// <summary>The server to test against, or null.</summary>
     public static string? Server => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value ? value : null;
@@ -30,6 +35,7 @@ public static class PostgresDatabases
     {
         var template = Template.Value;
         Execute($"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"");
+        Created.TryAdd(name, 0);
         return ConnectionString(name);
     }
 
@@ -38,6 +44,22 @@ public static class PostgresDatabases
     {
         NpgsqlConnection.ClearAllPools();
         Execute($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+        Created.TryRemove(name, out _);
+    }
+
+    /// <summary>
+    /// Drops every database this run created and did not drop: those of tests that failed before their own clean-up.
+    /// Answers their names.
+    /// </summary>
+    public static IReadOnlyList<string> DropLeftovers()
+    {
+        var left = Created.Keys.Order(StringComparer.Ordinal).ToList();
+        foreach (var name in left)
+        {
+            Drop(name);
+        }
+
+        return left;
     }
 
     /// <summary>Runs SQL directly on a database of the suite, beside the server: to arrange a state the API cannot make. Answers the rows changed.</summary>
