@@ -1,7 +1,9 @@
 using Compliance.Data;
+using Compliance.Data.Postgres;
 using Compliance.Data.Sqlite;
 using Compliance.Data.SqlServer;
 using Hangfire;
+using Hangfire.PostgreSql;
 using Hangfire.SqlServer;
 
 namespace Compliance.Api;
@@ -17,7 +19,7 @@ namespace Compliance.Api;
 /// </summary>
 internal sealed record DatabaseKind(Dialect Dialect, Action<IGlobalConfiguration, string> UseJobStorage, DatabaseKind.OwnBackupTools? BackupTools)
 {
-    /// <summary>The schema of Hangfire's tables on SQL Server, beside the schema <c>compliance</c>.</summary>
+    /// <summary>The schema of Hangfire's tables on SQL Server and PostgreSQL, beside the schema <c>compliance</c>.</summary>
     public const string HangfireSchema = "hangfire";
 
     private static readonly Dictionary<DatabaseProvider, DatabaseKind> Kinds = new()
@@ -33,6 +35,14 @@ internal sealed record DatabaseKind(Dialect Dialect, Action<IGlobalConfiguration
             Endpoint: new(
                 "本服务器运行于 SQL Server：请用 BACKUP DATABASE 备份数据库（其中含 compliance 和 hangfire 两个架构）；参见 README“Backup and restore”。",
                 "This server runs on SQL Server: back the database up with BACKUP DATABASE (it holds the schemas compliance and hangfire); see README, Backup and restore."))),
+
+        // Many nodes, as on SQL Server: Hangfire in the same database, schema hangfire; pg_dump and pg_restore back
+        // the database up.
+        [DatabaseProvider.Postgres] = new(PostgresDialect.Instance, UsePostgresStorage, new(
+            Verbs: "The database is PostgreSQL: back it up with pg_dump and restore it with pg_restore (README, Backup and restore).",
+            Endpoint: new(
+                "本服务器运行于 PostgreSQL：请用 pg_dump 备份数据库（其中含 compliance 和 hangfire 两个架构），用 pg_restore 恢复；参见 README“Backup and restore”。",
+                "This server runs on PostgreSQL: back the database up with pg_dump (it holds the schemas compliance and hangfire) and restore it with pg_restore; see README, Backup and restore."))),
     };
 
     /// <summary>The entry of a provider.</summary>
@@ -49,6 +59,18 @@ internal sealed record DatabaseKind(Dialect Dialect, Action<IGlobalConfiguration
             QueuePollInterval = TimeSpan.Zero,
             UseRecommendedIsolationLevel = true,
             DisableGlobalLocks = true,
+        });
+
+    private static void UsePostgresStorage(IGlobalConfiguration jobs, string connectionString) =>
+        jobs.UsePostgreSqlStorage(bootstrap => bootstrap.UseNpgsqlConnection(connectionString), new PostgreSqlStorageOptions
+        {
+            SchemaName = HangfireSchema,
+            PrepareSchemaIfNecessary = true,
+            InvisibilityTimeout = TimeSpan.FromMinutes(5),
+            UseSlidingInvisibilityTimeout = true,
+            // Workers hear of a new job at once (LISTEN/NOTIFY), and poll besides.
+            EnableLongPolling = true,
+            QueuePollInterval = TimeSpan.FromSeconds(5),
         });
 
     /// <summary>

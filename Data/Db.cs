@@ -10,6 +10,7 @@ public enum DatabaseProvider
 {
     Sqlite,
     SqlServer,
+    Postgres,
 }
 
 /// <summary><c>Compliance:Database</c>.</summary>
@@ -48,10 +49,10 @@ public sealed class Db
 
     public Dialect Dialect { get; }
 
-    /// <summary>The database file, for SQLite; the database's name, for SQL Server.</summary>
+    /// <summary>The database file, for SQLite; the database's name, for SQL Server and PostgreSQL.</summary>
     public string DataSource { get; }
 
-    /// <summary>The connection string as used, for what shares the database (Hangfire on SQL Server).</summary>
+    /// <summary>The connection string as used, for what shares the database (Hangfire on SQL Server and PostgreSQL).</summary>
     public string ConnectionString => _connectionString;
 
     /// <summary>Totals of large lists, invalidated by the stores that write what they count.</summary>

@@ -85,6 +85,9 @@ public abstract class Dialect
     /// <summary>Binds a date as this database stores it.</summary>
     internal abstract void Bind(IDbDataParameter parameter, LocalDate value);
 
+    /// <summary>Binds NULL as a value of <paramref name="type"/> (an instant or a date) as this database stores it.</summary>
+    internal virtual void BindNull(IDbDataParameter parameter, Type type) => parameter.Value = DBNull.Value;
+
     /// <summary>Sets up a connection just opened.</summary>
     internal abstract Task InitializeAsync(DbConnection connection, CancellationToken ct);
 

@@ -52,6 +52,26 @@ public sealed class RefusalCountingTests(TestDatabase database)
     }
 
     [Test]
+    public async Task RefusalsWithoutAValidKey_AThousandAtOnce_AreAllCounted_WhileAKeyHolderIsAnswered()
+    {
+        using var factory = new ComplianceApiFactory(database, now: Start);
+        using var admin = factory.Admin();
+
+        // Each row is written after its answer has gone out, so a flood's writes all wait at once: they queue for the
+        // database instead of taking every connection the server has.
+        var flood = Enumerable.Range(0, 1000).Select(i => factory.SendAsync($"/api/v1/exceptions?n={i}")).ToList();
+        var statuses = await Task.WhenAll(flood);
+        var meanwhile = await admin.GetAsync("/api/v1/institutions");
+        var rows = await CountedAsync(admin, 1000);
+
+        using var scope = new AssertionScope();
+        statuses.Should().OnlyContain(s => s == StatusCodes.Status401Unauthorized);
+        meanwhile.StatusCode.Should().Be(HttpStatusCode.OK, "a key holder is answered while the flood's rows are written");
+        rows.Single(r => r["status"]!.GetValue<int>() == 401)["count"]!.GetValue<long>().Should().Be(1000, "no refusal is lost");
+        factory.DeleteDatabase();
+    }
+
+    [Test]
     public async Task RefusalsWithoutAValidKey_AtUnmatchedPaths_AreOneRowWhoseRouteIsUnmatched()
     {
         using var factory = new ComplianceApiFactory(database, now: Start);

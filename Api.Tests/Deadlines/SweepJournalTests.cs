@@ -161,11 +161,12 @@ public sealed class SweepJournalTests(TestDatabase database)
         return [.. rows.Select(r => (DateText(r.SweptOn)!, DateText(r.Since), r.Deadlines))];
     }
 
-    // SQLite keeps a date as its text, SQL Server as a date.
+    // SQLite keeps a date as its text, SQL Server as a date (read as a DateTime), PostgreSQL as a date (read as a DateOnly).
     private static string? DateText(object? value) => value switch
     {
         null or DBNull => null,
         DateTime d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        DateOnly d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
         _ => value.ToString(),
     };
 }

@@ -193,7 +193,10 @@ public sealed class AccessMatrixTests(TestDatabase database)
                 using var response = await client.SendAsync(request);
                 var body = await response.Content.ReadAsStringAsync();
                 var status = (int)response.StatusCode;
-                var expected = Expected(Matrix[endpoint], caller);
+                // SQL Server and PostgreSQL are backed up with their own tools: an admin's backup is answered 501 (BackupTests).
+                var expected = endpoint == "POST /api/v1/admin/backup" && caller == "admin" && database != TestDatabase.Sqlite
+                    ? 501
+                    : Expected(Matrix[endpoint], caller);
                 var what = $"{caller} → {endpoint} answered {status}: {Truncate(body)}";
 
                 if (expected == 0)

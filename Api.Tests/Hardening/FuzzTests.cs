@@ -101,7 +101,9 @@ public sealed class FuzzTests(TestDatabase database)
                 var status = (int)response.StatusCode;
                 statuses.Add(status);
                 var mediaType = response.Content.Headers.ContentType?.MediaType;
-                if (status >= 500 || (status >= 400 && mediaType != "application/problem+json"))
+                // SQL Server and PostgreSQL are backed up with their own tools: the backup endpoint answers 501, a problem, by design (BackupTests).
+                var ownBackupTools = status == 501 && database != TestDatabase.Sqlite && method == "POST" && template == "/api/v1/admin/backup";
+                if ((status >= 500 && !ownBackupTools) || (status >= 400 && mediaType != "application/problem+json"))
                 {
                     var answer = await response.Content.ReadAsStringAsync();
                     throw new AssertionException($"{method} {request.RequestUri} ({body}) answered {status} {mediaType}: {answer[..Math.Min(answer.Length, 2000)]}");

@@ -246,6 +246,18 @@ public sealed class BackupTests
     }
 
     [Test]
+    public async Task Backup_OnPostgres_Answers501_NamingPgDumpAndPgRestore()
+    {
+        var live = Track(new ComplianceApiFactory(TestDatabase.Postgres));
+        using var admin = live.Admin();
+
+        var response = await admin.PostAsJsonAsync("/api/v1/admin/backup", new { path = "x.db" });
+
+        (await response.ShouldBeProblemAsync(HttpStatusCode.NotImplemented, "not-implemented"))["detail"]!.GetValue<string>()
+            .Should().Contain("pg_dump").And.Contain("pg_restore");
+    }
+
+    [Test]
     public async Task Server_DoesNotStart_WhileARestoreHoldsTheDatabase()
     {
         var database = Track(Path.Combine(Path.GetTempPath(), $"compliance-restoring-{Guid.NewGuid():N}.db"));
@@ -331,6 +343,24 @@ public sealed class BackupTests
         using var scope = new AssertionScope();
         refused.ExitCode.Should().Be(1, refused.Output);
         refused.Error.Should().Contain("BACKUP DATABASE").And.Contain("RESTORE DATABASE").And.Contain("was not touched");
+        File.Exists(backup).Should().BeFalse();
+    }
+
+    [TestCase("backup")]
+    [TestCase("restore")]
+    public async Task BackupCommands_OnPostgres_RefuseNamingItsOwnTools_WithoutReachingIt(string verb)
+    {
+        var folder = Path.GetTempPath();
+        var backup = Path.Combine(folder, $"compliance-backup-postgres-{Guid.NewGuid():N}.dump");
+        _files.Add(backup);
+
+        // No server listens there: the refusal comes from the provider's entry, before any connection.
+        var refused = await ServerProcess.RunAsync(Path.Combine(folder, "unused.db"), verb, backup,
+            "--Compliance:Database:Provider=Postgres", "--Compliance:Database:ConnectionString=Host=127.0.0.1;Port=1;Database=compliance;Timeout=1");
+
+        using var scope = new AssertionScope();
+        refused.ExitCode.Should().Be(1, refused.Output);
+        refused.Error.Should().Contain("pg_dump").And.Contain("pg_restore").And.Contain("was not touched");
         File.Exists(backup).Should().BeFalse();
     }
 

@@ -124,6 +124,20 @@ public sealed class SqlServerScriptTests
         }
     }
 
+    [Test]
+    public void IdempotencyFingerprint_OfTheLongestInstitutionCode_FitsItsColumn()
+    {
+        // An institution code is at most 32 characters (institutions.code); a dry run's flag is the longer of the two.
+        var longest = Compliance.Api.Submissions.SubmitLedger.Fingerprint(new string('f', 64), new YearMonth(2022, 12), new string('C', 32), dryRun: false);
+        var length = new FingerprintLength();
+        foreach (var file in ScriptFiles())
+        {
+            Parse(file, out _).Accept(length);
+        }
+
+        length.Declared.Should().BeGreaterThanOrEqualTo(longest.Length, "SQL Server refuses a value longer than idempotency_keys.fingerprint, so every idempotent submission would fail");
+    }
+
     private static List<string> ScriptFiles() =>
         [.. Directory.GetFiles(Path.Combine(Repository.Root(), "db", "sqlserver"), "*.sql").Order(StringComparer.Ordinal)];
 
@@ -217,6 +231,36 @@ public sealed class SqlServerScriptTests
 
             return rows;
         }
+    }
+
+    /// <summary>The length idempotency_keys.fingerprint is declared with, as the scripts leave it.</summary>
+    private sealed class FingerprintLength : TSqlFragmentVisitor
+    {
+        public int Declared { get; private set; }
+
+        public override void Visit(CreateTableStatement node)
+        {
+            if (node.SchemaObjectName.BaseIdentifier.Value == "idempotency_keys"
+                && node.Definition.ColumnDefinitions.SingleOrDefault(c => c.ColumnIdentifier.Value == "fingerprint") is { } column)
+            {
+                Declared = LengthOf(column.DataType);
+            }
+
+            base.Visit(node);
+        }
+
+        public override void Visit(AlterTableAlterColumnStatement node)
+        {
+            if (node.SchemaObjectName.BaseIdentifier.Value == "idempotency_keys" && node.ColumnIdentifier.Value == "fingerprint")
+            {
+                Declared = LengthOf(node.DataType);
+            }
+
+            base.Visit(node);
+        }
+
+        private static int LengthOf(DataTypeReference type) =>
+            type is ParameterizedDataTypeReference { Parameters: [{ } length] } ? int.Parse(length.Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
     }
 
     /// <summary>What the SQL Server migrations create, read from their syntax trees.</summary>

@@ -39,6 +39,11 @@ public sealed class ComplianceApiFactory : WebApplicationFactory<Program>
             Location = location ?? $"compliance_test_{Guid.NewGuid():N}";
             connectionString = TestDatabases.CreateSqlServerDatabase(Location);
         }
+        else if (database == TestDatabase.Postgres)
+        {
+            Location = location ?? $"compliance_test_{Guid.NewGuid():N}";
+            connectionString = location is null ? PostgresDatabases.Create(Location) : PostgresDatabases.ConnectionString(Location);
+        }
         else
         {
             Location = location ?? Path.Combine(Path.GetTempPath(), $"compliance-test-{Guid.NewGuid():N}.db");
@@ -52,7 +57,12 @@ public sealed class ComplianceApiFactory : WebApplicationFactory<Program>
             ["Compliance:Backup:Directory"] = BackupDirectory,
             // Bodies are spooled to a temporary folder too, not to data/spool in the source tree.
             ["Compliance:Ingest:SpoolDirectory"] = Path.Combine(Path.GetTempPath(), "compliance-test-spool"),
-            ["Compliance:Database:Provider"] = database == TestDatabase.SqlServer ? "SqlServer" : "Sqlite",
+            ["Compliance:Database:Provider"] = database switch
+            {
+                TestDatabase.SqlServer => "SqlServer",
+                TestDatabase.Postgres => "Postgres",
+                _ => "Sqlite",
+            },
             ["Compliance:Database:ConnectionString"] = connectionString,
             ["Compliance:BootstrapAdminKey"] = AdminKey,
             ["Compliance:Deadlines:SweepAt"] = "off",
@@ -69,7 +79,7 @@ public sealed class ComplianceApiFactory : WebApplicationFactory<Program>
 
     public TestDatabase Database { get; }
 
-    /// <summary>The SQLite file, or the SQL Server database's name.</summary>
+    /// <summary>The SQLite file, or the SQL Server or PostgreSQL database's name.</summary>
     public string Location { get; }
 
     public FakeClock Clock { get; }
@@ -150,6 +160,12 @@ public sealed class ComplianceApiFactory : WebApplicationFactory<Program>
         if (Database == TestDatabase.SqlServer)
         {
             TestDatabases.DropSqlServerDatabase(Location);
+            return;
+        }
+
+        if (Database == TestDatabase.Postgres)
+        {
+            PostgresDatabases.Drop(Location);
             return;
         }
 

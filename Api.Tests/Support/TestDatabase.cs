@@ -3,14 +3,16 @@ using Microsoft.Data.SqlClient;
 namespace Compliance.Api.Tests.Support;
 
 /// <summary>
-/// The databases the HTTP suite runs against: SQLite (a temporary file per fixture) always, and SQL Server where
-/// <c>COMPLIANCE_TEST_SQLSERVER</c> holds a connection string (a fresh database per fixture, dropped after it);
-/// without it the SQL Server fixtures report every test as skipped, with that reason.
+/// The databases the HTTP suite runs against: SQLite (a temporary file per fixture) always, SQL Server where
+/// <c>COMPLIANCE_TEST_SQLSERVER</c> holds a connection string, and PostgreSQL where <c>COMPLIANCE_TEST_POSTGRES</c>
+/// does (a fresh database per fixture, dropped after it); without the variable those fixtures report every test as
+/// skipped, with that reason.
 /// </summary>
 public enum TestDatabase
 {
     Sqlite,
     SqlServer,
+    Postgres,
 }
 
 public static class TestDatabases
@@ -22,6 +24,7 @@ public static class TestDatabases
     [
         new TestFixtureData(TestDatabase.Sqlite).SetArgDisplayNames("SQLite"),
         new TestFixtureData(TestDatabase.SqlServer).SetArgDisplayNames("SQL Server"),
+        new TestFixtureData(TestDatabase.Postgres).SetArgDisplayNames("PostgreSQL"),
     ];
 
     /// <summary>The server to test against, or null.</summary>
@@ -33,6 +36,11 @@ public static class TestDatabases
         if (database == TestDatabase.SqlServer && SqlServer is null)
         {
             Assert.Ignore($"{Variable} is not set: the SQL Server run of this suite needs a connection string to a server where it may create databases.");
+        }
+
+        if (database == TestDatabase.Postgres && PostgresDatabases.Server is null)
+        {
+            Assert.Ignore($"{PostgresDatabases.Variable} is not set: the PostgreSQL run of this suite needs a connection string to a server where it may create databases.");
         }
     }
 

@@ -46,10 +46,15 @@ public sealed record AuditEntry
 /// The audit log. A write, or a refusal of a valid key, is a row of its own, inserted and never changed. Requests
 /// without a valid key are counted: one row per (source address, route, status, minute), whose count and latest time
 /// grow, and past <see cref="CountedRowsPerMinute"/> such rows in a minute one overflow row for that minute; so they add
-/// at most that many rows a minute, whoever sends them. No row is ever deleted.
+/// at most that many rows a minute, whoever sends them. No row is ever deleted. At most <see cref="ConcurrentWrites"/>
+/// rows are written at once on a node; the rest wait their turn without a connection, so a flood of requests, each
+/// audited after its answer has gone out, never holds the connections the server's other work needs.
 /// </summary>
-public sealed class AuditStore(Db db)
+public sealed class AuditStore(Db db) : IDisposable
 {
+    /// <summary>How many audit rows a node writes at once: a database server's connections are few and shared.</summary>
+    public const int ConcurrentWrites = 4;
+
     /// <summary>How many rows of counted requests a minute may hold before further sources share its overflow row.</summary>
     public const int CountedRowsPerMinute = 1000;
 
@@ -105,10 +110,13 @@ public sealed class AuditStore(Db db)
             Method = Cut(entry.Method, 16)!, Path = Cut(entry.Path, 2048)!, Route = Cut(entry.Route, 256), Query = Cut(entry.Query, 2048),
             Target = Cut(entry.Target, 256), Institution = Cut(entry.Institution, 32),
         };
-        await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            connection.Sql(InsertSql),
-            entry, cancellationToken: ct));
+        await WriteAsync(
+            async () =>
+            {
+                await using var connection = await db.OpenAsync(ct);
+                await connection.ExecuteAsync(new CommandDefinition(connection.Sql(InsertSql), entry, cancellationToken: ct));
+            },
+            ct);
     }
 
     /// <summary>
@@ -129,6 +137,12 @@ public sealed class AuditStore(Db db)
             Path = Cut(entry.Path, CountedTextLength), Query = Cut(entry.Query, CountedTextLength), entry.Status,
             Target = Cut(entry.Target, 256), Institution = Cut(entry.Institution, 32), Limit = CountedRowsPerMinute, Overflow,
         };
+        await WriteAsync(() => JoinOrStartAsync(row, minute, ct), ct);
+    }
+
+    /// <summary>Adds the counted request <paramref name="row"/> to its row, or starts it, or adds it to its minute's overflow row.</summary>
+    private async Task JoinOrStartAsync(object row, Instant minute, CancellationToken ct)
+    {
         await using var connection = await db.OpenAsync(ct);
         if (await connection.ExecuteAsync(new CommandDefinition(connection.Sql(AddToCountedSql), row, cancellationToken: ct)) == 1)
         {
@@ -166,6 +180,24 @@ public sealed class AuditStore(Db db)
     {
         var ticks = at.ToUnixTimeTicks();
         return Instant.FromUnixTimeTicks(ticks - (((ticks % NodaConstants.TicksPerMinute) + NodaConstants.TicksPerMinute) % NodaConstants.TicksPerMinute));
+    }
+
+    private readonly SemaphoreSlim _writers = new(ConcurrentWrites);
+
+    public void Dispose() => _writers.Dispose();
+
+    /// <summary>Runs a write once fewer than <see cref="ConcurrentWrites"/> others run.</summary>
+    private async Task WriteAsync(Func<Task> write, CancellationToken ct)
+    {
+        await _writers.WaitAsync(ct);
+        try
+        {
+            await write();
+        }
+        finally
+        {
+            _writers.Release();
+        }
     }
 
     private static string? Cut(string? text, int length) => text is { } t && t.Length > length ? t[..length] : text;

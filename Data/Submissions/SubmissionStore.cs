@@ -161,7 +161,7 @@ public sealed class SubmissionStore(Db db)
     // The evaluation status of a latest accepted version; a superseded one is left as it is.
     private const string MarkEvaluationSql = """
         UPDATE submissions SET evaluation_status = @status,
-            evaluation = CASE WHEN @error IS NULL THEN evaluation ELSE @error END
+            evaluation = COALESCE(@error, evaluation)
         WHERE id IN (SELECT l.id FROM latest_submissions l WHERE l.id = @id)
         """;
 

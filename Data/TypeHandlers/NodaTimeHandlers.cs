@@ -25,9 +25,9 @@ internal static class NodaTimeHandlers
             return;
         }
 
-        SqlMapper.AddTypeHandler(new InstantHandler());
-        SqlMapper.AddTypeHandler(new LocalDateHandler());
-        SqlMapper.AddTypeHandler(new YearMonthHandler());
+        SqlMapper.AddTypeHandler(typeof(Instant), new InstantHandler());
+        SqlMapper.AddTypeHandler(typeof(LocalDate), new LocalDateHandler());
+        SqlMapper.AddTypeHandler(typeof(YearMonth), new YearMonthHandler());
     }
 
     /// <summary>Binds an instant as the parameter's database stores it.</summary>
@@ -74,18 +74,40 @@ internal static class NodaTimeHandlers
         return true;
     }
 
-    private sealed class InstantHandler : SqlMapper.TypeHandler<Instant>
+    // Each handler sees NULL too (Dapper hands it DBNull): bound as NULL of the column's type, so that a database that
+    // types every parameter (PostgreSQL) can compare it (@from IS NULL OR at >= @from).
+    private sealed class InstantHandler : SqlMapper.ITypeHandler
     {
-        public override void SetValue(IDbDataParameter parameter, Instant value) => Bind(parameter, value);
+        public void SetValue(IDbDataParameter parameter, object value)
+        {
+            if (value is Instant instant)
+            {
+                Bind(parameter, instant);
+            }
+            else
+            {
+                Dialect.Of(parameter).BindNull(parameter, typeof(Instant));
+            }
+        }
 
-        public override Instant Parse(object value) => ParseInstant(value);
+        public object Parse(Type destinationType, object value) => ParseInstant(value);
     }
 
-    private sealed class LocalDateHandler : SqlMapper.TypeHandler<LocalDate>
+    private sealed class LocalDateHandler : SqlMapper.ITypeHandler
     {
-        public override void SetValue(IDbDataParameter parameter, LocalDate value) => Bind(parameter, value);
+        public void SetValue(IDbDataParameter parameter, object value)
+        {
+            if (value is LocalDate date)
+            {
+                Bind(parameter, date);
+            }
+            else
+            {
+                Dialect.Of(parameter).BindNull(parameter, typeof(LocalDate));
+            }
+        }
 
-        public override LocalDate Parse(object value) => value switch
+        public object Parse(Type destinationType, object value) => value switch
         {
             string text => LocalDatePattern.Iso.Parse(text).Value,
             DateTime dateTime => LocalDate.FromDateTime(dateTime),
@@ -94,15 +116,15 @@ internal static class NodaTimeHandlers
         };
     }
 
-    private sealed class YearMonthHandler : SqlMapper.TypeHandler<YearMonth>
+    private sealed class YearMonthHandler : SqlMapper.ITypeHandler
     {
-        public override void SetValue(IDbDataParameter parameter, YearMonth value)
+        public void SetValue(IDbDataParameter parameter, object value)
         {
             parameter.DbType = DbType.String;
-            parameter.Value = Periods.Format(value);
+            parameter.Value = value is YearMonth period ? Periods.Format(period) : DBNull.Value;
         }
 
-        public override YearMonth Parse(object value) =>
+        public object Parse(Type destinationType, object value) =>
             Periods.Parse(Convert.ToString(value, CultureInfo.InvariantCulture) ?? throw new DataException("A period is null."));
     }
 }

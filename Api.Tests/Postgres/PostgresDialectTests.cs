@@ -1,0 +1,120 @@
+using System.Data.Common;
+using Compliance.Api.Tests.Support;
+using Compliance.Data;
+using Compliance.Data.Postgres;
+using Dapper;
+using NodaTime;
+using NodaTime.Testing;
+
+namespace Compliance.Api.Tests.Postgres;
+
+/// <summary>
+/// What the PostgreSQL dialect promises the stores, on a real server (<c>COMPLIANCE_TEST_POSTGRES</c>; skipped
+/// without one): a lock taken in one transaction holds every other connection, on any node, until it ends; and the
+/// server's failures are classified as the other databases' are.
+/// </summary>
+public sealed class PostgresDialectTests
+{
+    private string _database = null!;
+    private Db _db = null!;
+
+    [OneTimeSetUp]
+    public void CreateDatabase()
+    {
+        TestDatabases.RequireAvailable(TestDatabase.Postgres);
+        _database = $"compliance_dialect_{Guid.NewGuid():N}";
+        var options = new DatabaseOptions { Provider = DatabaseProvider.Postgres, ConnectionString = PostgresDatabases.Create(_database) };
+        _db = new Db(PostgresDialect.Instance, options, Path.GetTempPath(), new FakeClock(Instant.FromUtc(2023, 1, 1, 0, 0)));
+    }
+
+    [OneTimeTearDown]
+    public void DropDatabase()
+    {
+        if (_db is not null)
+        {
+            PostgresDatabases.Drop(_database);
+        }
+    }
+
+    [Test]
+    public async Task Lock_TakenInOneTransaction_HoldsAnotherConnectionUntilItCommits()
+    {
+        await using var first = await _db.OpenAsync(CancellationToken.None);
+        await using var second = await _db.OpenAsync(CancellationToken.None);
+        await using var holding = await first.BeginTransactionAsync();
+        await _db.Dialect.LockAsync(first, holding, "submission/T0001/2022-12", CancellationToken.None);
+
+        await using var waiting = await second.BeginTransactionAsync();
+        var taken = _db.Dialect.LockAsync(second, waiting, "submission/T0001/2022-12", CancellationToken.None);
+        var early = await Task.WhenAny(taken, Task.Delay(TimeSpan.FromSeconds(1)));
+        await holding.CommitAsync();
+        await taken.WaitAsync(TimeSpan.FromSeconds(10));
+
+        early.Should().NotBeSameAs(taken, "the second transaction waits while the first holds the lock");
+        taken.IsCompletedSuccessfully.Should().BeTrue("the lock is the second's once the first commits");
+    }
+
+    [Test]
+    public async Task Lock_OnAnotherResource_DoesNotWait()
+    {
+        await using var first = await _db.OpenAsync(CancellationToken.None);
+        await using var second = await _db.OpenAsync(CancellationToken.None);
+        await using var holding = await first.BeginTransactionAsync();
+        await _db.Dialect.LockAsync(first, holding, "submission/T0001/2022-12", CancellationToken.None);
+
+        await using var other = await second.BeginTransactionAsync();
+        var taken = _db.Dialect.LockAsync(second, other, "submission/T0001/2022-11", CancellationToken.None);
+
+        await taken.WaitAsync(TimeSpan.FromSeconds(10));
+        taken.IsCompletedSuccessfully.Should().BeTrue();
+    }
+
+    [Test]
+    public async Task DuplicateKey_IsAUniqueViolation_AndNotTransient()
+    {
+        await using var connection = await _db.OpenAsync(CancellationToken.None);
+        const string insert = "INSERT INTO calendar_years (year, body, updated_at) VALUES (1999, '{}', now())";
+        await connection.ExecuteAsync(insert);
+
+        var failure = await FluentActions.Awaiting(() => connection.ExecuteAsync(insert)).Should().ThrowAsync<DbException>();
+
+        _db.Dialect.IsUniqueViolation(failure.Which).Should().BeTrue();
+        _db.Dialect.IsTransient(failure.Which).Should().BeFalse();
+    }
+
+    [Test]
+    public async Task Deadlock_IsTransient()
+    {
+        await using var first = await _db.OpenAsync(CancellationToken.None);
+        await using var second = await _db.OpenAsync(CancellationToken.None);
+        await using var a = await first.BeginTransactionAsync();
+        await using var b = await second.BeginTransactionAsync();
+        await _db.Dialect.LockAsync(first, a, "deadlock/a", CancellationToken.None);
+        await _db.Dialect.LockAsync(second, b, "deadlock/b", CancellationToken.None);
+
+        // Each waits for the other's: the server breaks the cycle by failing one of them. The other may be granted its
+        // lock as the victim's transaction aborts, before or after the victim hears of it: either may end first.
+        var outcomes = await Task.WhenAll(
+            FailureOf(_db.Dialect.LockAsync(first, a, "deadlock/b", CancellationToken.None), a),
+            FailureOf(_db.Dialect.LockAsync(second, b, "deadlock/a", CancellationToken.None), b)).WaitAsync(TimeSpan.FromSeconds(30));
+
+        var failure = outcomes.Should().ContainSingle(e => e != null, "PostgreSQL fails one side of a deadlock, and only one").Which;
+        failure.Should().BeAssignableTo<DbException>().Which.SqlState.Should().Be("40P01");
+        _db.Dialect.IsTransient(failure!).Should().BeTrue("a deadlock victim may succeed if retried");
+    }
+
+    /// <summary>The lock's failure, its transaction rolled back so that the other side goes on; null where it was taken.</summary>
+    private static async Task<Exception?> FailureOf(Task taking, DbTransaction transaction)
+    {
+        try
+        {
+            await taking;
+            return null;
+        }
+        catch (DbException e)
+        {
+            await transaction.RollbackAsync();
+            return e;
+        }
+    }
+}

@@ -1,0 +1,4 @@
+-- An idempotent submission's fingerprint is the body's SHA-256 (64 hex digits), its period, its institution's code (up
+-- to 32 characters) and whether it is a dry run, separated by '|': up to 111 characters. SQL Server widens its column
+-- to 160 in this migration; SQLite's TEXT holds any length, so nothing changes here.
+SELECT 1;
