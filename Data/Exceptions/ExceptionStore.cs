@@ -285,21 +285,33 @@ public sealed class ExceptionStore(Db db)
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>
-    /// Applies evaluations inside the caller's transaction, each institution-period once, as
-    /// <see cref="ExceptionPlan.OfEvaluation"/> plans them against what its periods hold. Their locks are taken in one
-    /// order whoever asks (so two batches never wait on each other), what each institution's periods hold is read once
-    /// under them, and the writes go through statements prepared once. Applying the same evaluations twice changes
-    /// nothing. Returns the exceptions each wrote, updated or found again, by submission.
+    /// The lock of an institution-period's evaluation, held from before it reads anything it evaluates until it commits.
+    /// </summary>
+    internal static string EvaluationLock(string institution, YearMonth period) => $"evaluation/{institution}/{Periods.Format(period)}";
+
+    /// <summary>
+    /// Takes, inside the caller's transaction, the evaluation locks of the institution-periods, in one order whoever asks
+    /// (so two batches never wait on each other); an evaluation takes them before it reads anything it evaluates.
+    /// </summary>
+    internal static async Task LockEvaluationsAsync(DbConnection connection, DbTransaction transaction, IEnumerable<(string Institution, YearMonth Period)> periods, CancellationToken ct)
+    {
+        var dialect = Dialect.Of(connection);
+        foreach (var resource in periods.Select(p => EvaluationLock(p.Institution, p.Period)).Distinct().Order(StringComparer.Ordinal))
+        {
+            await dialect.LockAsync(connection, transaction, resource, ct);
+        }
+    }
+
+    /// <summary>
+    /// Applies evaluations inside the caller's transaction, which holds their locks (<see cref="LockEvaluationsAsync"/>),
+    /// each institution-period once, as <see cref="ExceptionPlan.OfEvaluation"/> plans them against what its periods
+    /// hold. What each institution's periods hold is read once, and the writes go through statements prepared once.
+    /// Applying the same evaluations twice changes nothing. Returns the exceptions each wrote, updated or found again, by
+    /// submission.
     /// </summary>
     internal static async Task<IReadOnlyDictionary<long, IReadOnlyList<long>>> ApplyAsync(
         DbConnection connection, DbTransaction transaction, IReadOnlyList<Evaluation> evaluations, Instant now, CancellationToken ct)
     {
-        var dialect = Dialect.Of(connection);
-        foreach (var resource in evaluations.Select(e => $"evaluation/{e.Institution}/{Periods.Format(e.Period)}").Distinct().Order(StringComparer.Ordinal))
-        {
-            await dialect.LockAsync(connection, transaction, resource, ct);
-        }
-
         var existing = new Dictionary<(string, YearMonth), IReadOnlyList<ExceptionOnRecord>>();
         foreach (var institution in evaluations.GroupBy(e => e.Institution, StringComparer.Ordinal))
         {
