@@ -256,7 +256,7 @@ public sealed class DeadlineStore(Db db, ExceptionStore exceptionStore)
         ArgumentNullException.ThrowIfNull(journal);
         await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await db.Dialect.LockAsync(connection, transaction, "deadline-sweep", ct);
+        await db.Dialect.LockAsync(connection, transaction, ExceptionStore.SweepLock, ct);
 
         var toDeliver = new List<long>();
         var reminders = 0;

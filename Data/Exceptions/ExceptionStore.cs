@@ -160,6 +160,13 @@ public sealed class ExceptionStore(Db db)
 {
     public const string DeadlineMissedRule = RuleCatalog.DeadlineMissedRuleId;
 
+    /// <summary>The lock the deadline sweep writes under (<see cref="Deadlines.DeadlineStore"/>), and a workflow action on a missed deadline.</summary>
+    internal const string SweepLock = "deadline-sweep";
+
+    // What an exception belongs to, and so which writer besides the workflow plans its writes: its period's evaluation,
+    // or, for a missed deadline, the sweep. None of the three columns ever changes.
+    private const string PlannerSql = "SELECT e.institution AS Institution, e.period AS Period, e.\"rule\" AS \"Rule\" FROM exceptions e WHERE e.id = @id";
+
     private const string Columns = """
         e.id AS Id, e.institution AS Institution, e.period AS Period, e."rule" AS "Rule", e.rule_set_id AS RuleSetId,
         e.rule_set_version AS RuleSetVersion, e.severity AS Severity, e.status AS Status, e.figures AS Figures,
@@ -285,7 +292,8 @@ public sealed class ExceptionStore(Db db)
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>
-    /// The lock of an institution-period's evaluation, held from before it reads anything it evaluates until it commits.
+    /// The lock of an institution-period's evaluation: held by whatever reads the period's exceptions to decide what to
+    /// write to them (an evaluation, a workflow action), from before it reads until it commits.
     /// </summary>
     internal static string EvaluationLock(string institution, YearMonth period) => $"evaluation/{institution}/{Periods.Format(period)}";
 
@@ -425,11 +433,7 @@ public sealed class ExceptionStore(Db db)
         ArgumentNullException.ThrowIfNull(actor);
         await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        // Locked in one order whoever asks, so two requests over the same exceptions never wait on each other.
-        foreach (var id in ids.Order())
-        {
-            await db.Dialect.LockAsync(connection, transaction, $"exception/{id}", ct);
-        }
+        await LockPlannersAsync(connection, transaction, ids, ct);
 
         var outcomes = new List<TransitionResult>(ids.Count);
         await using (var writes = new ExceptionWrites(connection, transaction))
@@ -464,6 +468,35 @@ public sealed class ExceptionStore(Db db)
         }
 
         return outcomes;
+    }
+
+    /// <summary>
+    /// Takes the locks of what plans the exceptions' other writes, in one order whoever asks: the evaluation lock of each
+    /// one's institution-period, and the sweep's for a missed deadline. A workflow action reads a status and writes the
+    /// next; an evaluation or a sweep reads the same status and writes what it planned from it. Under one lock they take
+    /// turns, so neither writes over a status the other changed after it read (on a database where each statement reads
+    /// what was committed before it, a lock of the exception alone would let an evaluation reopen what was just resolved).
+    /// </summary>
+    private static async Task LockPlannersAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<long> ids, CancellationToken ct)
+    {
+        var resources = new SortedSet<string>(StringComparer.Ordinal);
+        await using (var planner = connection.Repeated(transaction, PlannerSql, "id"))
+        {
+            foreach (var id in ids)
+            {
+                planner.Bind(id);
+                await using var reader = await planner.ExecuteReaderAsync(ct);
+                if (await reader.ReadAsync(ct))
+                {
+                    resources.Add(reader.GetString(2) == DeadlineMissedRule ? SweepLock : EvaluationLock(reader.GetString(0), Periods.Parse(reader.GetString(1))));
+                }
+            }
+        }
+
+        foreach (var resource in resources)
+        {
+            await Dialect.Of(connection).LockAsync(connection, transaction, resource, ct);
+        }
     }
 
     /// <summary>Which of the exceptions the scope sees.</summary>
