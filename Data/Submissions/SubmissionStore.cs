@@ -156,7 +156,10 @@ public sealed class SubmissionStore(Db db)
         """;
 
     private const string DependentsSql = $"{Dependents}\nORDER BY l.period";
-    private const string MarkDependentsSql = $"UPDATE submissions SET evaluation_status = '{EvaluationPending}' WHERE id IN ({Dependents})";
+
+    // One dependent marked pending. A transaction that writes several submissions writes them in ascending id order, as
+    // every other does: two that wrote them in different orders could each wait for a row the other holds.
+    private const string MarkDependentSql = $"UPDATE submissions SET evaluation_status = '{EvaluationPending}' WHERE id = @id";
 
     // The evaluation status of a latest accepted version; a superseded one is left as it is.
     private const string MarkEvaluationSql = """
@@ -340,7 +343,8 @@ public sealed class SubmissionStore(Db db)
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using (var mark = connection.Repeated(transaction, MarkEvaluationSql, "status", "error", "id"))
         {
-            foreach (var id in submissionIds.Distinct())
+            // In ascending id order, as every transaction that writes several submissions (MarkDependentSql).
+            foreach (var id in submissionIds.Distinct().Order())
             {
                 mark.Bind(status, errorJson, id);
                 await mark.ExecuteNonQueryAsync(ct);
@@ -358,7 +362,8 @@ public sealed class SubmissionStore(Db db)
         DbConnection connection, DbTransaction transaction, IEnumerable<(long SubmissionId, string Evaluation, string? Cause)> evaluations, Instant now, CancellationToken ct)
     {
         await using var evaluated = connection.Repeated(transaction, EvaluatedSql, "now", "evaluation", "cause", "id");
-        foreach (var (id, evaluation, cause) in evaluations)
+        // In ascending id order, as every transaction that writes several submissions (MarkDependentSql).
+        foreach (var (id, evaluation, cause) in evaluations.OrderBy(e => e.SubmissionId))
         {
             evaluated.Bind(now, evaluation, cause, id);
             await evaluated.ExecuteNonQueryAsync(ct);
@@ -379,7 +384,8 @@ public sealed class SubmissionStore(Db db)
             connection.Sql(CausedVersionsSql), new { institution, from = Periods.Format(from), to = Periods.Format(to) }, transaction, cancellationToken: ct))).ToList();
         await using (var mark = connection.Repeated(transaction, MarkCausedSql, "cause", "id"))
         {
-            foreach (var (id, earlier) in versions)
+            // In ascending id order, as every transaction that writes several submissions (MarkDependentSql).
+            foreach (var (id, earlier) in versions.OrderBy(v => v.Id))
             {
                 mark.Bind(earlier is null ? cause : $"{earlier}\n{cause}", id);
                 await mark.ExecuteNonQueryAsync(ct);
@@ -442,7 +448,12 @@ public sealed class SubmissionStore(Db db)
         var dependents = (await connection.QueryAsync<long>(new CommandDefinition(connection.Sql(DependentsSql), range, transaction, cancellationToken: ct))).ToList();
         if (dependents.Count > 0)
         {
-            await connection.ExecuteAsync(new CommandDefinition(connection.Sql(MarkDependentsSql), range, transaction, cancellationToken: ct));
+            await using var mark = connection.Repeated(transaction, MarkDependentSql, "id");
+            foreach (var dependent in dependents.Order())
+            {
+                mark.Bind(dependent);
+                await mark.ExecuteNonQueryAsync(ct);
+            }
         }
 
         return new IngestOutcome(id, version, result, warnings, warningCount, [id, .. dependents]);
