@@ -17,13 +17,17 @@ namespace Compliance.Api.Tests.Nodes;
 /// <summary>
 /// stores.md, "Many nodes, proven": three real server processes on one PostgreSQL database, two with
 /// <c>Compliance:Roles=api,worker</c> and one <c>worker</c>, each on its own port, driven from outside as a load balancer
-/// would. Every scenario runs on a fresh database; where a test fails, the output of every node it started is attached
-/// and its end printed.
+/// would. The scenarios that need only those three share them, each on institutions of its own; the sweep (whose counts
+/// cover every institution) and the kill (whose API nodes take no jobs) start three of their own on a fresh database.
+/// Where a test fails, the output of every node it ran on is attached and its end printed.
 /// </summary>
 [NonParallelizable]
 public sealed class ManyNodesTests
 {
     private const string Region = "371302";
+
+    /// <summary>The prefix of the institutions whose ledgers the single SQLite node runs (<see cref="Reference"/>).</summary>
+    private const string ReferencePrefix = "MN";
 
     /// <summary>Hangfire's invisibility timeout in the scenario that kills a worker.</summary>
     private static readonly TimeSpan InvisibilityTimeout = TimeSpan.FromSeconds(20);
@@ -38,53 +42,92 @@ public sealed class ManyNodesTests
     /// </summary>
     private static readonly Lazy<Task<IReadOnlySet<ExceptionKey>>> Reference = new(ReferenceAsync, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    private Cluster _cluster = null!;
+    /// <summary>
+    /// The three nodes of the spec (two <c>api,worker</c> and one <c>worker</c>) on one database, shared by the scenarios
+    /// that need nothing else, each on institutions of its own: started by the first that asks, stopped after the last.
+    /// </summary>
+    private Cluster? _shared;
+
+    /// <summary>The nodes of a scenario that needs a database of its own (the sweep's counts, the kill's roles).</summary>
+    private Cluster? _own;
+
+    /// <summary>The cluster the current scenario ran on, for the report of a failure.</summary>
+    private Cluster? _used;
 
     [OneTimeSetUp]
     public void RequirePostgres() => TestDatabases.RequireAvailable(TestDatabase.Postgres);
 
-    [SetUp]
-    public void NewDatabase() => _cluster = new Cluster();
-
     [TearDown]
-    public void DropDatabase()
+    public void ReportAndDropOwnDatabase()
     {
-        if (_cluster is not null)
+        if (_used is not null)
         {
-            ServerProcess.ReportIfFailed(_cluster.Nodes);
-            _cluster.Dispose();
+            ServerProcess.ReportIfFailed(_used.Nodes);
         }
+
+        _own?.Dispose();
+        (_own, _used) = (null, null);
+    }
+
+    [OneTimeTearDown]
+    public void DropSharedDatabase() => _shared?.Dispose();
+
+    /// <summary>The shared three nodes (<see cref="_shared"/>), started where no scenario has yet.</summary>
+    private async Task<(Cluster Cluster, ServerProcess A, ServerProcess B)> SharedAsync()
+    {
+        _shared ??= new Cluster();
+        _used = _shared;
+        if (_shared.Nodes.Count == 0)
+        {
+            await _shared.StartThreeAsync();
+        }
+
+        return (_shared, _shared.Nodes.Single(n => n.Name.StartsWith("api-worker-1", StringComparison.Ordinal)),
+            _shared.Nodes.Single(n => n.Name.StartsWith("api-worker-2", StringComparison.Ordinal)));
+    }
+
+    /// <summary>
+    /// A database of the scenario's own (<see cref="_own"/>), dropped after it. The shared nodes stop first (a later
+    /// scenario starts them again): the server's connections are shared with every other test database.
+    /// </summary>
+    private Cluster Own()
+    {
+        _shared?.Dispose();
+        _shared = null;
+        return _used = _own = new Cluster();
     }
 
     [Test]
     public async Task LedgersPostedToOneNodeAndRetriedOnTheOther_OneVersionEach_AndTheExceptionsOfOneSqliteNode()
     {
-        var (a, b, _) = await _cluster.StartThreeAsync();
+        // The single SQLite node runs the same ledgers meanwhile.
+        var reference = Reference.Value;
+        var (cluster, a, b) = await SharedAsync();
         const int institutions = 50;
-        var keys = await CreateInstitutionsAsync(a, institutions);
+        var keys = await CreateInstitutionsAsync(a, institutions, ReferencePrefix);
         var ledgers = Shuffled(institutions, seed: 20240611);
-        _cluster.Step("three nodes ready, institutions created");
+        cluster.Step("three nodes ready, institutions created");
 
         await Parallel.ForEachAsync(ledgers, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (ledger, _) =>
         {
             var (first, other) = ledger.Index % 2 == 0 ? (a, b) : (b, a);
             await PostAndRetryAsync(first, other, keys[ledger.Institution], ledger);
         });
-        _cluster.Step($"{ledgers.Count} ledgers posted and retried");
-        await _cluster.WaitUntilSettledAsync(TimeSpan.FromSeconds(120));
-        _cluster.Step("every evaluation done");
+        cluster.Step($"{ledgers.Count} ledgers posted and retried");
+        await cluster.WaitUntilSettledAsync(TimeSpan.FromSeconds(120));
+        cluster.Step("every evaluation done");
 
-        var expected = await Reference.Value;
-        await _cluster.ShouldHoldOneAcceptedVersionOfEachAsync(ledgers);
-        await _cluster.ShouldHoldEventsOnceEachAsync();
-        ShouldEqual(await NonClearedAsync(a), expected);
+        var expected = await reference;
+        await cluster.ShouldHoldOneAcceptedVersionOfEachAsync(ReferencePrefix, ledgers);
+        await cluster.ShouldHoldEventsOnceEachAsync();
+        ShouldEqual(await NonClearedAsync(a, ReferencePrefix), expected);
     }
 
     [Test]
     public async Task SameIdempotencyKeyOnBothApiNodesAtOnce_OneIsStored_TheOtherReplaysOrIsInUse()
     {
-        var (a, b, _) = await _cluster.StartThreeAsync();
-        var key = (await CreateInstitutionsAsync(a, 1))[1];
+        var (cluster, a, b) = await SharedAsync();
+        var key = (await CreateInstitutionsAsync(a, 1, "ID"))[1];
         using var atA = a.Client(key);
         using var atB = b.Client(key);
         (await atA.GetAsync("/health/ready")).EnsureSuccessStatusCode();
@@ -121,7 +164,7 @@ public sealed class ManyNodesTests
             JsonNode.Parse(stored.FirstOrDefault()?.Body ?? "{}")!["version"]?.GetValue<int>().Should().Be(trial, "each trial stores one version more");
         }
 
-        var versions = await _cluster.QueryAsync<long>("SELECT version FROM submissions WHERE institution = @code AND period = '2022-12' AND status = 'accepted' ORDER BY version", new { code = Code(1) });
+        var versions = await cluster.QueryAsync<long>("SELECT version FROM submissions WHERE institution = @code AND period = '2022-12' AND status = 'accepted' ORDER BY version", new { code = Code("ID", 1) });
         versions.Should().Equal(Enumerable.Range(1, 20).Select(v => (long)v));
     }
 
@@ -129,43 +172,46 @@ public sealed class ManyNodesTests
     public async Task WorkerKilledHoldingEvaluations_ASecondWorkerEndsEveryOneDone_WithinTheInvisibilityTimeoutAndHalfAMinute()
     {
         var settings = new Dictionary<string, string> { ["Compliance__Jobs__InvisibilityTimeout"] = InvisibilityTimeout.ToString("c", CultureInfo.InvariantCulture) };
-        var started = await Task.WhenAll(_cluster.StartAsync("api-1", "api", settings), _cluster.StartAsync("api-2", "api", settings));
+        var reference = Reference.Value;
+        var cluster = Own();
+        var started = await Task.WhenAll(cluster.StartAsync("api-1", "api", settings), cluster.StartAsync("api-2", "api", settings));
         var (a, b) = (started[0], started[1]);
         const int institutions = 10;
-        var keys = await CreateInstitutionsAsync(a, institutions);
+        var keys = await CreateInstitutionsAsync(a, institutions, ReferencePrefix);
         var ledgers = Shuffled(institutions, seed: 7);
         await Parallel.ForEachAsync(ledgers, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (ledger, _) =>
         {
             var (first, other) = ledger.Index % 2 == 0 ? (a, b) : (b, a);
             await PostAndRetryAsync(first, other, keys[ledger.Institution], ledger);
         });
-        (await _cluster.ScalarAsync(PendingSql)).Should().Be(ledgers.Count, "no node takes jobs yet");
-        _cluster.Step($"{ledgers.Count} ledgers posted to the API nodes");
+        (await cluster.ScalarAsync(PendingSql)).Should().Be(ledgers.Count, "no node takes jobs yet");
+        cluster.Step($"{ledgers.Count} ledgers posted to the API nodes");
 
-        var worker = await _cluster.StartAsync("worker-1", "worker", settings, ready: false);
-        await Eventually.UntilAsync(() => _cluster.ScalarAsync(HeldSql), held => held > 0, "the worker to hold evaluations", TimeSpan.FromSeconds(60));
+        var worker = await cluster.StartAsync("worker-1", "worker", settings, ready: false);
+        await Eventually.UntilAsync(() => cluster.ScalarAsync(HeldSql), held => held > 0, "the worker to hold evaluations", TimeSpan.FromSeconds(60));
         worker.Kill();
         var killedAt = Stopwatch.StartNew();
-        _cluster.Step("the worker killed");
-        var held = await _cluster.ScalarAsync(HeldSql);
+        cluster.Step("the worker killed");
+        var held = await cluster.ScalarAsync(HeldSql);
         held.Should().BePositive("the worker died holding jobs");
-        (await _cluster.ScalarAsync(PendingSql)).Should().BePositive("evaluations were owed when the worker died");
-        await _cluster.StartAsync("worker-2", "worker", settings);
-        await _cluster.WaitUntilSettledAsync(InvisibilityTimeout + TimeSpan.FromSeconds(30) - killedAt.Elapsed);
-        _cluster.Step($"every evaluation done, {killedAt.Elapsed.TotalSeconds:0.0} s after the kill");
+        (await cluster.ScalarAsync(PendingSql)).Should().BePositive("evaluations were owed when the worker died");
+        await cluster.StartAsync("worker-2", "worker", settings);
+        await cluster.WaitUntilSettledAsync(InvisibilityTimeout + TimeSpan.FromSeconds(30) - killedAt.Elapsed);
+        cluster.Step($"every evaluation done, {killedAt.Elapsed.TotalSeconds:0.0} s after the kill");
 
-        var expected = await Reference.Value;
-        await _cluster.ShouldHoldOneAcceptedVersionOfEachAsync(ledgers);
-        await _cluster.ShouldHoldEventsOnceEachAsync();
-        ShouldEqual(await NonClearedAsync(a), expected.Where(e => string.CompareOrdinal(e.Institution, Code(institutions)) <= 0).ToHashSet());
+        var expected = await reference;
+        await cluster.ShouldHoldOneAcceptedVersionOfEachAsync(ReferencePrefix, ledgers);
+        await cluster.ShouldHoldEventsOnceEachAsync();
+        ShouldEqual(await NonClearedAsync(a, ReferencePrefix), expected.Where(e => string.CompareOrdinal(e.Institution, Code(ReferencePrefix, institutions)) <= 0).ToHashSet());
     }
 
     [Test]
     public async Task SweepOnTwoNodesForTheSameDateAtOnce_WritesEachReminderAndMissedDeadlineOnce()
     {
-        var (a, b, _) = await _cluster.StartThreeAsync();
+        var cluster = Own();
+        var (a, b, _) = await cluster.StartThreeAsync();
         const int institutions = 12;
-        var keys = await CreateInstitutionsAsync(a, institutions, reportingFrom: "2022-01");
+        var keys = await CreateInstitutionsAsync(a, institutions, "SW", reportingFrom: "2022-01");
         // Some ledgers filed on time, so that the sweeps owe some deadlines and not others.
         foreach (var institution in Enumerable.Range(1, institutions).Where(i => i % 3 == 0))
         {
@@ -195,28 +241,28 @@ public sealed class ManyNodesTests
         }
 
         var single = await SweepOnOneSqliteNodeAsync(institutions, dates);
-        var written = (Reminders: await _cluster.ScalarAsync("SELECT COUNT(*) FROM reminders"),
-            Exceptions: await _cluster.ScalarAsync("SELECT COUNT(*) FROM exceptions WHERE \"rule\" = 'DEADLINE_MISSED'"));
+        var written = (Reminders: await cluster.ScalarAsync("SELECT COUNT(*) FROM reminders"),
+            Exceptions: await cluster.ScalarAsync("SELECT COUNT(*) FROM exceptions WHERE \"rule\" = 'DEADLINE_MISSED'"));
         using var scope = new AssertionScope();
         written.Reminders.Should().BePositive("the sweeps owed reminders");
         written.Exceptions.Should().BePositive("the sweeps found missed deadlines");
         written.Should().Be(counted, "the two sweeps of each date together wrote what they answered");
         written.Should().Be(single, "each reminder and missed deadline is written once, as one node sweeping each date once writes them");
-        (await _cluster.ScalarAsync("""
+        (await cluster.ScalarAsync("""
             SELECT COUNT(*) FROM (SELECT obligation, institution, period, offset_days FROM reminders GROUP BY obligation, institution, period, offset_days HAVING COUNT(*) > 1) d
             """)).Should().Be(0);
-        (await _cluster.ScalarAsync("""
+        (await cluster.ScalarAsync("""
             SELECT COUNT(*) FROM (SELECT institution, period, subject FROM exceptions WHERE "rule" = 'DEADLINE_MISSED' GROUP BY institution, period, subject HAVING COUNT(*) > 1) d
             """)).Should().Be(0);
-        await _cluster.ShouldHoldEventsOnceEachAsync();
+        await cluster.ShouldHoldEventsOnceEachAsync();
     }
 
     [Test]
     public async Task ExceptionExplainedOnOneNodeAndResolvedOnTheOther_WhileItsPeriodIsEvaluatedAgain_EndsAsSomeSerialOrder()
     {
-        var (a, b, _) = await _cluster.StartThreeAsync();
+        var (cluster, a, b) = await SharedAsync();
         const int institutions = 3;
-        var keys = await CreateInstitutionsAsync(a, institutions);
+        var keys = await CreateInstitutionsAsync(a, institutions, "WK");
         using (var admin = a.Client(ComplianceApiFactory.AdminKey))
         {
             var created = await admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "regulator 37", role = "regulator", jurisdiction = "37" });
@@ -233,7 +279,7 @@ public sealed class ManyNodesTests
             }));
         }
 
-        await _cluster.WaitUntilSettledAsync(TimeSpan.FromSeconds(60));
+        await cluster.WaitUntilSettledAsync(TimeSpan.FromSeconds(60));
         using var regulatorAtB = b.Client(keys[0]);
         var worked = new List<Worked>();
         for (var institution = 1; institution <= institutions; institution++)
@@ -255,13 +301,13 @@ public sealed class ManyNodesTests
                 var explain = bankAtA.PostAsJsonAsync($"/api/v1/exceptions/{id}/explanation", new { text = "数据已核实。" });
                 var resolve = regulatorAtB.PostAsJsonAsync($"/api/v1/exceptions/{id}/resolve", new { note = "已核查，予以办结。" });
                 var answers = await Task.WhenAll(explain, resolve);
-                return new Worked(id, institution, exception["period"]!.GetValue<string>(), exception["ruleSet"]?["id"]?.GetValue<string>(),
+                return new Worked(id, Code("WK", institution), exception["period"]!.GetValue<string>(), exception["ruleSet"]?["id"]?.GetValue<string>(),
                     exception["rule"]!.GetValue<string>(), answers[0].StatusCode, answers[1].StatusCode);
             });
             worked.AddRange(await Task.WhenAll(actions));
         }
 
-        await _cluster.WaitUntilSettledAsync(TimeSpan.FromSeconds(60));
+        await cluster.WaitUntilSettledAsync(TimeSpan.FromSeconds(60));
 
         using var admin2 = a.Client(ComplianceApiFactory.AdminKey);
         using var scope = new AssertionScope();
@@ -283,7 +329,7 @@ public sealed class ManyNodesTests
                 + string.Join(", ", events.Select(e => $"{e["kind"]} {e["fromStatus"]}→{e["toStatus"]} ({e["actor"]!["role"]})")));
         }
 
-        await _cluster.ShouldHoldEventsOnceEachAsync();
+        await cluster.ShouldHoldEventsOnceEachAsync();
     }
 
     private const string PendingSql = $"""
@@ -355,7 +401,7 @@ public sealed class ManyNodesTests
     /// <summary>Whether the latest evaluation of the exception's period finds its rule (a warning or a breach).</summary>
     private static async Task<bool> FoundAsync(HttpClient admin, Worked exception)
     {
-        var receipts = await admin.GetJsonAsync($"/api/v1/submissions?institution={Code(exception.Institution)}&period={exception.Period}&status=accepted");
+        var receipts = await admin.GetJsonAsync($"/api/v1/submissions?institution={exception.Institution}&period={exception.Period}&status=accepted");
         var latest = receipts["items"]!.AsArray().Select(r => r!.AsObject()).MaxBy(r => r["version"]!.GetValue<int>())!;
         var outcome = latest["evaluation"]!["rules"]!.AsArray()
             .Single(r => r!["rule"]!.GetValue<string>() == exception.Rule && r["ruleSet"]!.GetValue<string>() == exception.RuleSet)!["outcome"]!.GetValue<string>();
@@ -392,16 +438,16 @@ public sealed class ManyNodesTests
     }
 
     /// <summary>Creates institutions 1 to <paramref name="count"/> (admin) and answers a key of each, by number.</summary>
-    private static Task<Dictionary<int, string>> CreateInstitutionsAsync(ServerProcess node, int count, string reportingFrom = "2021-01") =>
-        CreateInstitutionsAsync(node.Client, count, reportingFrom);
+    private static Task<Dictionary<int, string>> CreateInstitutionsAsync(ServerProcess node, int count, string prefix, string reportingFrom = "2021-01") =>
+        CreateInstitutionsAsync(node.Client, count, prefix, reportingFrom);
 
-    private static async Task<Dictionary<int, string>> CreateInstitutionsAsync(Func<string?, HttpClient> clientWithKey, int count, string reportingFrom = "2021-01")
+    private static async Task<Dictionary<int, string>> CreateInstitutionsAsync(Func<string?, HttpClient> clientWithKey, int count, string prefix, string reportingFrom = "2021-01")
     {
         using var admin = clientWithKey(ComplianceApiFactory.AdminKey);
         var keys = new ConcurrentDictionary<int, string>();
         await Parallel.ForEachAsync(Enumerable.Range(1, count), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, ct) =>
         {
-            var code = Code(i);
+            var code = Code(prefix, i);
             (await admin.PostAsJsonAsync("/api/v1/institutions", new
             {
                 code, name = $"测试银行 {code}", category = "rural", localLegalPerson = true, regionCode = Region, reportingFrom,
@@ -413,7 +459,8 @@ public sealed class ManyNodesTests
         return new Dictionary<int, string>(keys);
     }
 
-    private static string Code(int institution) => $"MN{institution:D3}";
+    /// <summary>The code of a scenario's institution: its prefix and number.</summary>
+    private static string Code(string prefix, int institution) => $"{prefix}{institution:D3}";
 
     /// <summary>Every (institution, month) of institutions 1 to <paramref name="institutions"/>, in an order shuffled by the seed.</summary>
     private static List<Ledger> Shuffled(int institutions, int seed)
@@ -456,9 +503,9 @@ public sealed class ManyNodesTests
         Ledgers.Row("LARGE", borrowerId: "BIG", borrowerType: "large", creditLine: 500_000_000m, guarantee: "pledge", amount: 30_000_000m, balance: 25_000_000m));
 
     /// <summary>The exceptions other than <c>cleared</c> that a node answers, every page of them.</summary>
-    private static Task<IReadOnlySet<ExceptionKey>> NonClearedAsync(ServerProcess node) => NonClearedAsync(node.Client);
+    private static Task<IReadOnlySet<ExceptionKey>> NonClearedAsync(ServerProcess node, string prefix) => NonClearedAsync(node.Client, prefix);
 
-    private static async Task<IReadOnlySet<ExceptionKey>> NonClearedAsync(Func<string?, HttpClient> clientWithKey)
+    private static async Task<IReadOnlySet<ExceptionKey>> NonClearedAsync(Func<string?, HttpClient> clientWithKey, string prefix)
     {
         using var admin = clientWithKey(ComplianceApiFactory.AdminKey);
         var keys = new HashSet<ExceptionKey>();
@@ -466,7 +513,7 @@ public sealed class ManyNodesTests
         {
             var answer = await admin.GetJsonAsync($"/api/v1/exceptions?status=open&status=explained&status=resolved&status=waived&pageSize=500&page={page}");
             var items = answer["items"]!.AsArray();
-            foreach (var e in items.Select(i => i!))
+            foreach (var e in items.Select(i => i!).Where(i => i["institution"]!.GetValue<string>().StartsWith(prefix, StringComparison.Ordinal)))
             {
                 keys.Add(new ExceptionKey(e["institution"]!.GetValue<string>(), e["period"]!.GetValue<string>(), e["ruleSet"]?["id"]?.GetValue<string>(),
                     e["rule"]!.GetValue<string>(), e["severity"]!.GetValue<string>(), e["status"]!.GetValue<string>()));
@@ -497,7 +544,7 @@ public sealed class ManyNodesTests
         try
         {
             const int institutions = 50;
-            var keys = await CreateInstitutionsAsync(node.ClientWithKey, institutions);
+            var keys = await CreateInstitutionsAsync(node.ClientWithKey, institutions, ReferencePrefix);
             foreach (var month in Enumerable.Range(0, Months.Length))
             {
                 await Parallel.ForEachAsync(Enumerable.Range(1, institutions), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (institution, _) =>
@@ -509,7 +556,7 @@ public sealed class ManyNodesTests
 
             await Eventually.UntilAsync(() => TestDatabases.QuerySqliteScalarAsync<long>(node.Location, PendingSql), pending => pending == 0,
                 "the SQLite node's evaluations", TimeSpan.FromSeconds(120));
-            var reference = await NonClearedAsync(node.ClientWithKey);
+            var reference = await NonClearedAsync(node.ClientWithKey, ReferencePrefix);
             TestContext.Progress.WriteLine($"[{watch.Elapsed:mm\\:ss\\.f}] the reference on one SQLite node: {reference.Count} exceptions");
             return reference;
         }
@@ -527,7 +574,7 @@ public sealed class ManyNodesTests
         {
             using (var node = await ServerProcess.StartAsync(path))
             {
-                var keys = await CreateInstitutionsAsync(node, institutions, reportingFrom: "2022-01");
+                var keys = await CreateInstitutionsAsync(node, institutions, "SW", reportingFrom: "2022-01");
                 foreach (var institution in Enumerable.Range(1, institutions).Where(i => i % 3 == 0))
                 {
                     using var bank = node.Client(keys[institution]);
@@ -574,7 +621,7 @@ public sealed class ManyNodesTests
     }
 
     /// <summary>An exception worked while its period was evaluated again, and what its two actions answered.</summary>
-    private sealed record Worked(string Id, int Institution, string Period, string? RuleSet, string Rule, HttpStatusCode Explain, HttpStatusCode Resolve);
+    private sealed record Worked(string Id, string Institution, string Period, string? RuleSet, string Rule, HttpStatusCode Explain, HttpStatusCode Resolve);
 
     private sealed class EventRow
     {
@@ -594,9 +641,9 @@ public sealed class ManyNodesTests
     {
         private readonly string _database = $"compliance_nodes_{Guid.NewGuid():N}";
 
-        // Each node's pools (its own and Hangfire's) kept small: the server's connections are shared with every other
-        // test database, and three nodes with the default pools would take them all.
-        public Cluster() => ConnectionString = new NpgsqlConnectionStringBuilder(PostgresDatabases.Create(_database)) { MaxPoolSize = 10 }.ConnectionString;
+        // Each node's two pools (its own and Hangfire's) kept small: the server's connections are shared with every other
+        // test database, and three nodes with the default pools could take them all.
+        public Cluster() => ConnectionString = new NpgsqlConnectionStringBuilder(PostgresDatabases.Create(_database)) { MaxPoolSize = 8 }.ConnectionString;
 
         public string ConnectionString { get; }
 
@@ -645,12 +692,13 @@ public sealed class ManyNodesTests
         public async Task<long> ScalarAsync(string sql) => (await QueryAsync<long>(sql)).Single();
 
         /// <summary>Each (institution, period) posted has exactly one accepted version, and no other has any.</summary>
-        public async Task ShouldHoldOneAcceptedVersionOfEachAsync(IEnumerable<Ledger> ledgers)
+        public async Task ShouldHoldOneAcceptedVersionOfEachAsync(string prefix, IEnumerable<Ledger> ledgers)
         {
             var versions = await QueryAsync<(string Institution, string Period, long Count)>(
-                "SELECT institution, period, COUNT(*) FROM submissions WHERE status = 'accepted' GROUP BY institution, period");
+                "SELECT institution, period, COUNT(*) FROM submissions WHERE status = 'accepted' AND institution LIKE @prefix GROUP BY institution, period",
+                new { prefix = prefix + "%" });
             versions.Where(v => v.Count != 1).Should().BeEmpty("each (institution, period) has exactly one accepted version");
-            versions.Select(v => (v.Institution, v.Period)).Should().BeEquivalentTo(ledgers.Select(l => (Code(l.Institution), l.Period)));
+            versions.Select(v => (v.Institution, v.Period)).Should().BeEquivalentTo(ledgers.Select(l => (Code(prefix, l.Institution), l.Period)));
         }
 
         /// <summary>No exception has two <c>created</c> events, or two consecutive events of equal kind, statuses and figures.</summary>
