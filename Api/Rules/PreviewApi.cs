@@ -218,5 +218,8 @@ internal sealed class PreviewPlaces : IDisposable
     /// <summary>A place, to dispose when the preview ends; not acquired where every place is taken.</summary>
     public RateLimitLease TryTake() => _limiter.AttemptAcquire();
 
+    /// <summary>The places no preview holds at this moment.</summary>
+    public long Free => _limiter.GetStatistics()?.CurrentAvailablePermits ?? 0;
+
     public void Dispose() => _limiter.Dispose();
 }
