@@ -160,7 +160,7 @@ public sealed class ExceptionStore(Db db)
 {
     public const string DeadlineMissedRule = RuleCatalog.DeadlineMissedRuleId;
 
-    /// <summary>The lock the deadline sweep writes under (<see cref="Deadlines.DeadlineStore"/>), and a workflow action on a missed deadline.</summary>
+    /// <summary>The lock the deadline sweep writes under, and a workflow action on a missed deadline.</summary>
     internal const string SweepLock = "deadline-sweep";
 
     // What an exception belongs to, and so which writer besides the workflow plans its writes: its period's evaluation,
