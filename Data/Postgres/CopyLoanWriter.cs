@@ -60,6 +60,19 @@ internal sealed class CopyLoanWriter : LoanWriter
         copy.Complete();
     }
 
+    // An empty text is one the ledger left out: NULL.
+    private static void WriteText(NpgsqlBinaryImporter copy, ReadOnlyMemory<char> value)
+    {
+        if (value.IsEmpty)
+        {
+            copy.WriteNull();
+        }
+        else
+        {
+            copy.Write(value, NpgsqlDbType.Varchar);
+        }
+    }
+
     private static void WriteText(NpgsqlBinaryImporter copy, string? value)
     {
         if (value is null)
