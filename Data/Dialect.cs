@@ -29,14 +29,22 @@ public abstract class Dialect
     /// <summary>The folder of <c>db/</c> that holds this dialect's migrations.</summary>
     public abstract string Folder { get; }
 
-    /// <summary>Appended to an ordered query: skips <c>@Skip</c> rows and takes <c>@Take</c>.</summary>
-    public abstract string Page { get; }
+    /// <summary>
+    /// Appended to an ordered query: skips <c>@Skip</c> rows and takes <c>@Take</c> (<c>LIMIT … OFFSET …</c>, as SQLite and
+    /// PostgreSQL write it).
+    /// </summary>
+    public virtual string Page => " LIMIT @Take OFFSET @Skip";
 
     /// <summary>
     /// The insert (which names its columns) rewritten so that it answers, itself, the key it generated: one row with
-    /// <paramref name="key"/>, or none where it inserted nothing (<c>INSERT … SELECT … WHERE NOT EXISTS</c>).
+    /// <paramref name="key"/>, or none where it inserted nothing (<c>INSERT … SELECT … WHERE NOT EXISTS</c>). By default
+    /// the insert's own <c>RETURNING</c> clause, as SQLite and PostgreSQL write it.
     /// </summary>
-    public abstract string Returning(string insert, string key = "id");
+    public virtual string Returning(string insert, string key = "id")
+    {
+        ArgumentNullException.ThrowIfNull(insert);
+        return $"{insert.TrimEnd().TrimEnd(';')} RETURNING {key}";
+    }
 
     /// <summary>Creates the journal of applied migrations where it is missing.</summary>
     public abstract string JournalSql { get; }

@@ -131,6 +131,47 @@ public sealed class WorkListTests : ConsoleFixture
         await session.AssertCleanAsync();
     }
 
+    /// <summary>
+    /// A bulk waiver in Chinese: the result speaks a supervisor's words, one done and one refused with its reason. Where
+    /// <see cref="EveryViewTests.ScreenshotsVariable"/> names a directory, the page is saved there as the work list with a
+    /// bulk result.
+    /// </summary>
+    [Test]
+    public async Task InChinese_ABulkWaiver_ShowsWhatWasDoneAndWhatWasRefusedInChinese()
+    {
+        var open = await OpenOfAsync(Codes[0]);
+        open.Should().NotBeEmpty("the first bank has an open exception besides the resolved and the explained one");
+        await using var session = await SignInAsync(_regulator);
+        await session.Page.GetByRole(AriaRole.Button, new() { Name = "中文" }).ClickAsync();
+        await GoAsync(session, "#/exceptions?period=2022-12");
+        var page = session.Page;
+        foreach (var id in new[] { open[0], _resolved })
+        {
+            await page.GetByRole(AriaRole.Checkbox, new() { Name = id, Exact = true }).CheckAsync();
+        }
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "批量暂缓" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await dialog.GetByRole(AriaRole.Textbox).First.FillAsync("待年报核实后处理");
+        await dialog.Locator("button[type=submit]").ClickAsync();
+
+        var result = page.GetByRole(AriaRole.Region, new() { Name = "批量处理结果" });
+        await Assertions.Expect(result).ToContainTextAsync("已完成 1 项，未完成 1 项。");
+        await Assertions.Expect(result.Locator(".x-refused li")).ToContainTextAsync(_resolved);
+        await Assertions.Expect(result.Locator(".x-refused li")).ToContainTextAsync("当前状态不允许该操作");
+        await Assertions.Expect(result.Locator(".x-done li")).ToContainTextAsync(open[0]);
+        (await LatinWordsAsync(page)).Should().BeEmpty();
+        using var client = Factory.ClientWithKey(_regulator);
+        (await client.GetJsonAsync($"/api/v1/exceptions/{open[0]}"))["status"]!.GetValue<string>().Should().Be("waived");
+        if (Environment.GetEnvironmentVariable(EveryViewTests.ScreenshotsVariable) is { Length: > 0 } directory)
+        {
+            Directory.CreateDirectory(directory);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(directory, "work-list-bulk-result.png"), FullPage = true });
+        }
+
+        await session.AssertCleanAsync();
+    }
+
     [Test]
     public async Task TheDetail_LinksBackToTheListWithTheFiltersItCameFrom()
     {

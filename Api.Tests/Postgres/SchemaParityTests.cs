@@ -166,12 +166,12 @@ public sealed class SchemaParityTests
         var schema = new Schema();
         await using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
         await connection.OpenAsync();
-        var tables = await ReadAsync(connection,
+        var tables = await SqliteRows.ReadAsync(connection,
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'", r => r.GetString(0));
         var primaryKeys = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var table in tables)
         {
-            var columns = await ReadAsync(connection, "SELECT name, type, \"notnull\", pk FROM pragma_table_info(@name)",
+            var columns = await SqliteRows.ReadAsync(connection, "SELECT name, type, \"notnull\", pk FROM pragma_table_info(@name)",
                 r => (Name: r.GetString(0), Type: r.GetString(1), NotNull: r.GetInt64(2) == 1, Pk: r.GetInt64(3)), table);
             foreach (var column in columns)
             {
@@ -185,11 +185,11 @@ public sealed class SchemaParityTests
                 schema.Keys.Add(Key(table, "primary", primaryKey));
             }
 
-            var indexes = await ReadAsync(connection, "SELECT name, \"unique\", origin, \"partial\" FROM pragma_index_list(@name)",
+            var indexes = await SqliteRows.ReadAsync(connection, "SELECT name, \"unique\", origin, \"partial\" FROM pragma_index_list(@name)",
                 r => (Name: r.GetString(0), Unique: r.GetInt64(1) == 1, Origin: r.GetString(2), Partial: r.GetInt64(3) == 1), table);
             foreach (var index in indexes.Where(i => i.Origin != "pk"))
             {
-                var indexed = await ReadAsync(connection, "SELECT name FROM pragma_index_info(@name) ORDER BY seqno", r => r.GetString(0), index.Name);
+                var indexed = await SqliteRows.ReadAsync(connection, "SELECT name FROM pragma_index_info(@name) ORDER BY seqno", r => r.GetString(0), index.Name);
                 if (index.Unique)
                 {
                     schema.Keys.Add(Key(table, "unique", indexed, index.Partial));
@@ -204,7 +204,7 @@ public sealed class SchemaParityTests
 
         foreach (var table in tables)
         {
-            var references = await ReadAsync(connection, "SELECT id, seq, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(@name) ORDER BY id, seq",
+            var references = await SqliteRows.ReadAsync(connection, "SELECT id, seq, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(@name) ORDER BY id, seq",
                 r => (Id: r.GetInt64(0), Table: r.GetString(2), From: r.GetString(3), To: r.IsDBNull(4) ? null : r.GetString(4)), table);
             foreach (var reference in references.GroupBy(r => r.Id))
             {
@@ -215,25 +215,6 @@ public sealed class SchemaParityTests
         }
 
         return schema;
-    }
-
-    private static async Task<List<T>> ReadAsync<T>(SqliteConnection connection, string sql, Func<SqliteDataReader, T> read, string? name = null)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        if (name is not null)
-        {
-            command.Parameters.AddWithValue("@name", name);
-        }
-
-        var rows = new List<T>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(read(reader));
-        }
-
-        return rows;
     }
 
     private const string PostgresColumnsSql = """

@@ -178,12 +178,12 @@ public sealed class SqlServerScriptTests
             var schema = new SqliteSchema();
             await using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly");
             await connection.OpenAsync();
-            var tables = await ReadAsync(connection,
+            var tables = await SqliteRows.ReadAsync(connection,
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'",
                 r => r.GetString(0));
             foreach (var table in tables)
             {
-                var columns = await ReadAsync(connection, "SELECT name, pk FROM pragma_table_info(@name)",
+                var columns = await SqliteRows.ReadAsync(connection, "SELECT name, pk FROM pragma_table_info(@name)",
                     r => (Name: r.GetString(0), Pk: r.GetInt64(1)), table);
                 schema.Columns[table] = [.. columns.Select(c => c.Name)];
                 List<string> primaryKey = [.. columns.Where(c => c.Pk > 0).OrderBy(c => c.Pk).Select(c => c.Name)];
@@ -194,18 +194,18 @@ public sealed class SqlServerScriptTests
                 }
 
                 // origin 'c' is CREATE INDEX, 'u' a UNIQUE constraint; 'pk' (the primary key's own index) is counted above.
-                var indexes = await ReadAsync(connection,
+                var indexes = await SqliteRows.ReadAsync(connection,
                     "SELECT name, \"partial\" FROM pragma_index_list(@name) WHERE \"unique\" = 1 AND origin IN ('c', 'u')",
                     r => (Name: r.GetString(0), Partial: r.GetInt64(1) == 1), table);
                 foreach (var index in indexes)
                 {
-                    var indexed = await ReadAsync(connection, "SELECT name FROM pragma_index_info(@name)", r => r.GetString(0), index.Name);
+                    var indexed = await SqliteRows.ReadAsync(connection, "SELECT name FROM pragma_index_info(@name)", r => r.GetString(0), index.Name);
                     schema.UniqueKeys.Add(new UniqueKey(table, KeyOf(indexed), index.Partial));
                 }
 
-                foreach (var index in await ReadAsync(connection, "SELECT name FROM pragma_index_list(@name) WHERE origin = 'c'", r => r.GetString(0), table))
+                foreach (var index in await SqliteRows.ReadAsync(connection, "SELECT name FROM pragma_index_list(@name) WHERE origin = 'c'", r => r.GetString(0), table))
                 {
-                    var indexed = await ReadAsync(connection, "SELECT name FROM pragma_index_info(@name) ORDER BY seqno", r => r.GetString(0), index);
+                    var indexed = await SqliteRows.ReadAsync(connection, "SELECT name FROM pragma_index_info(@name) ORDER BY seqno", r => r.GetString(0), index);
                     schema.Indexes.Add(new Index(index, table, string.Join(", ", indexed)));
                 }
             }
@@ -213,24 +213,6 @@ public sealed class SqlServerScriptTests
             return schema;
         }
 
-        private static async Task<List<T>> ReadAsync<T>(SqliteConnection connection, string sql, Func<SqliteDataReader, T> read, string? name = null)
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            if (name is not null)
-            {
-                command.Parameters.AddWithValue("@name", name);
-            }
-
-            var rows = new List<T>();
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                rows.Add(read(reader));
-            }
-
-            return rows;
-        }
     }
 
     /// <summary>The length idempotency_keys.fingerprint is declared with, as the scripts leave it.</summary>

@@ -96,7 +96,7 @@ public sealed partial class SqlServerStatementTests
     [Test]
     public void DataAssembly_HoldsNoStatementOutsideTheCollectedOnes()
     {
-        var known = Collect().Select(s => s.Sql).Concat(SqliteOnly()).ToHashSet(StringComparer.Ordinal);
+        var known = Collect().Select(s => s.Sql).Concat(OtherDialectsOnly()).ToHashSet(StringComparer.Ordinal);
         var composed = Composed().Select(s => s.Sql).ToList();
 
         var literals = UserStrings(DataAssembly).Where(s => SqlVerb().IsMatch(s)).ToList();
@@ -105,7 +105,7 @@ public sealed partial class SqlServerStatementTests
         {
             literals.Should().NotBeEmpty();
             literals.Should().OnlyContain(s => known.Contains(s) || composed.Any(c => c.StartsWith(s, StringComparison.Ordinal)),
-                "every statement in the Data layer is a constant or a composed statement the T-SQL checks collect (or belongs to the SQLite dialect)");
+                "every statement in the Data layer is a constant or a composed statement the T-SQL checks collect (or belongs to the SQLite or PostgreSQL dialect)");
         }
     }
 
@@ -170,19 +170,26 @@ public sealed partial class SqlServerStatementTests
             .Where(f => f.FieldType == typeof(Blob))
             .Select(f => (Name: $"{t.Name}.{f.Name}", Blob: (Blob)f.GetValue(null)!)));
 
-    private static IEnumerable<Type> SharedTypes() =>
-        DataAssembly.GetTypes().Where(t => t.Namespace != typeof(Data.Sqlite.SqliteDialect).Namespace && t != typeof(SqlServerDialect));
+    /// <summary>The dialects other than SQL Server's, whose namespaces hold what only their databases receive.</summary>
+    private static readonly Dialect[] OtherDialects = [Data.Sqlite.SqliteDialect.Instance, Data.Postgres.PostgresDialect.Instance];
 
-    /// <summary>The statements only SQLite receives: the constants and string properties of its dialect's namespace.</summary>
-    private static IEnumerable<string> SqliteOnly()
+    private static IEnumerable<Type> SharedTypes() =>
+        DataAssembly.GetTypes().Where(t => OtherDialects.All(d => t.Namespace != d.GetType().Namespace) && t != typeof(SqlServerDialect));
+
+    /// <summary>
+    /// The statements only SQLite or PostgreSQL receives: the constants of their dialects' namespaces and the string
+    /// properties of their dialects.
+    /// </summary>
+    private static IEnumerable<string> OtherDialectsOnly()
     {
-        var sqlite = DataAssembly.GetTypes().Where(t => t.Namespace == typeof(Data.Sqlite.SqliteDialect).Namespace).ToList();
-        var constants = sqlite.SelectMany(t => t.GetFields(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+        var namespaces = OtherDialects.Select(d => d.GetType().Namespace).ToHashSet();
+        var constants = DataAssembly.GetTypes().Where(t => namespaces.Contains(t.Namespace))
+            .SelectMany(t => t.GetFields(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
             .Where(f => f.IsLiteral && f.FieldType == typeof(string))
             .Select(f => (string)f.GetRawConstantValue()!);
         var properties = typeof(Dialect).GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.PropertyType == typeof(string))
-            .Select(p => (string)p.GetValue(Data.Sqlite.SqliteDialect.Instance)!);
+            .SelectMany(p => OtherDialects.Select(d => (string)p.GetValue(d)!));
         return constants.Concat(properties);
     }
 

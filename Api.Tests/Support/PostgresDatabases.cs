@@ -43,7 +43,20 @@ public static class PostgresDatabases
     public static void Drop(string name)
     {
         NpgsqlConnection.ClearAllPools();
-        Execute($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Execute($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+                break;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 30)
+            {
+                // An autovacuum worker on the database, which a role without pg_signal_backend may not end: it finishes soon.
+                Thread.Sleep(TimeSpan.FromSeconds(1));
+            }
+        }
+
         Created.TryRemove(name, out _);
     }
 

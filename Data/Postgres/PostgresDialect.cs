@@ -62,14 +62,6 @@ public sealed class PostgresDialect : Dialect
 
     public override string Folder => "postgres";
 
-    public override string Page => " LIMIT @Take OFFSET @Skip";
-
-    public override string Returning(string insert, string key = "id")
-    {
-        ArgumentNullException.ThrowIfNull(insert);
-        return $"{insert.TrimEnd().TrimEnd(';')} RETURNING {key}";
-    }
-
     public override string JournalSql => JournalStatement;
 
     /// <summary>As written: the connection's search path finds the tables in the schema <c>compliance</c>.</summary>

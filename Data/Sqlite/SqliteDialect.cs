@@ -45,14 +45,6 @@ public sealed partial class SqliteDialect : Dialect
 
     public override string Folder => "sqlite";
 
-    public override string Page => " LIMIT @Take OFFSET @Skip";
-
-    public override string Returning(string insert, string key = "id")
-    {
-        ArgumentNullException.ThrowIfNull(insert);
-        return $"{insert.TrimEnd().TrimEnd(';')} RETURNING {key}";
-    }
-
     public override string JournalSql => JournalStatement;
 
     public override string Statement(string sql) => sql;
