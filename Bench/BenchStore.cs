@@ -166,7 +166,7 @@ internal sealed class PostgresBenchStore : BenchStore
     public override async Task<Dictionary<string, string>> CreateForServerAsync(string name) => new()
     {
         ["Compliance__Database__Provider"] = "Postgres",
-        ["Compliance__Database__ConnectionString"] = ConnectionString(await CreateDatabaseAsync(name, null)),
+        ["Compliance__Database__ConnectionString"] = await CreateDatabaseAsync(name, null),
     };
 
     public override async Task<Db> CopyAsync(Db source, string name, IClock clock)
@@ -217,7 +217,19 @@ internal sealed class PostgresBenchStore : BenchStore
     private async Task DropDatabaseAsync(string database)
     {
         NpgsqlConnection.ClearAllPools();
-        await ExecuteAsync($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ExecuteAsync($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 30)
+            {
+                // An autovacuum worker on the database, which a role without pg_signal_backend may not end: it finishes soon.
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+        }
     }
 
     private async Task ExecuteAsync(string statement)

@@ -13,5 +13,7 @@ su postgres -c "psql -p $port -qAt -v ON_ERROR_STOP=1" >/dev/null <<'SQL'
 SELECT 'CREATE ROLE compliance_bench LOGIN CREATEDB'
 WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'compliance_bench') \gexec
 ALTER ROLE compliance_bench LOGIN CREATEDB PASSWORD 'compliance_bench';
+-- Each database of a run is dropped WITH (FORCE), which must end an autovacuum worker that may be on it.
+GRANT pg_signal_backend TO compliance_bench;
 SQL
 echo "Host=127.0.0.1;Port=$port;Username=compliance_bench;Password=compliance_bench;Database=postgres"
