@@ -4,6 +4,7 @@ using Compliance.Api.Deadlines;
 using Compliance.Data;
 using Compliance.Data.Deadlines;
 using Compliance.Data.Institutions;
+using Compliance.Engine.Institutions;
 using Dapper;
 using Hangfire;
 using Hangfire.Common;
@@ -13,8 +14,9 @@ using NodaTime;
 namespace Compliance.Bench;
 
 /// <summary>
-/// The deadline sweep over N institutions and every obligation (spread over Linyi, Lüliang, the rest of Shandong and
-/// elsewhere, reporting from 2022-01), on a fresh database of the store, as a server runs it: once a day, on top of the
+/// The deadline sweep over N institutions and every obligation (city commercial banks, legal persons, so that those in
+/// Shandong owe its half-year work report; spread over Linyi, Lüliang, the rest of Shandong and elsewhere, reporting
+/// from 2022-01), on a fresh database of the store, as a server runs it: once a day, on top of the
 /// journal of earlier sweeps. Three times, each on its own copy of the filed ledgers. Timed against the floor, measured
 /// on a copy of the database as it was when the sweep started: inserting the same reminder and exception rows (with the
 /// exceptions' events) in one transaction, one prepared statement a table, each row bound and executed. The days with a
@@ -112,8 +114,8 @@ internal static class SweepBenchmark
             var code = $"I{i:D5}";
             await institutionStore.CreateAsync(new Institution
             {
-                Code = code, Name = code, Category = "rural", RegionCode = Regions[i % Regions.Length], ReportingFrom = new YearMonth(2022, 1),
-                WebhookUrl = null,
+                Code = code, Name = code, Category = "city_commercial", LegalPerson = true, Level = InstitutionLevel.HeadOffice, LocalLegalPerson = true,
+                RegionCode = Regions[i % Regions.Length], ReportingFrom = new YearMonth(2022, 1), WebhookUrl = null,
             }, "secret", CancellationToken.None);
         }
 
