@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Compliance.Api.Tests.Support;
 using Compliance.Data;
 using Compliance.Data.Postgres;
+using Compliance.Engine.Ledger;
 using Dapper;
 using NodaTime;
 using NodaTime.Testing;
@@ -132,6 +133,39 @@ public sealed class PostgresDialectTests
         {
             File.Delete(path);
         }
+    }
+
+    [Test]
+    public async Task LoanWriter_WhileTheBodyIsStored_TakesTheRowsValidated_AndWritesThemAfter()
+    {
+        const int rows = 100_000;
+        const long submission = 7;
+        await using var connection = await _db.OpenAsync(CancellationToken.None);
+        await using var transaction = await connection.BeginTransactionAsync();
+        using var bodyStored = new ManualResetEventSlim();
+        Task validate;
+        Task finished;
+        using (var writer = _db.Dialect.OpenLoanWriter(connection, transaction, submission, () => bodyStored.Wait(TimeSpan.FromMinutes(1))))
+        {
+            validate = Task.Run(() =>
+            {
+                for (var line = 1; line <= rows; line++)
+                {
+                    writer.Write(LedgerRow.FromFen(line, $"L{line:D7}", $"B{line:D7}", null, BorrowerType.Micro, 100_000_00, Product.Loan, Purpose.Business,
+                        Guarantee.Credit, LoanClass.Normal, 50_000_00, 40_000_00, new LocalDate(2022, 1, 10), new LocalDate(2024, 1, 9), 4_350_000, false, 'C', "371302"));
+                }
+            });
+            finished = await Task.WhenAny(validate, Task.Delay(TimeSpan.FromSeconds(10)));
+            bodyStored.Set();
+            await validate;
+            writer.Complete();
+        }
+
+        var stored = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM loans WHERE submission_id = @submission", new { submission }, transaction);
+        await transaction.RollbackAsync();
+
+        finished.Should().BeSameAs(validate, "a ledger's rows are validated while its body is stored, not after");
+        stored.Should().Be(rows);
     }
 
     /// <summary>The lock's failure, its transaction rolled back so that the other side goes on; null where it was taken.</summary>

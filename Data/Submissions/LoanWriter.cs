@@ -27,11 +27,20 @@ internal abstract class LoanWriter : ILoanWriter
 
     private static readonly string[] IndustryLetters = [.. Enumerable.Range('A', 26).Select(c => ((char)c).ToString())];
 
-    private readonly BlockingCollection<Batch> _full = new(boundedCapacity: 16);
+    /// <summary>Batches that may wait for the writing thread unless a writer asks for more: enough to even out the two threads' pace.</summary>
+    protected const int Backlog = 16;
+
+    private readonly BlockingCollection<Batch> _full;
     private readonly ConcurrentBag<Batch> _free = [];
     private readonly CancellationTokenSource _failed = new();
     private Task? _writer;
     private Batch _batch = new();
+
+    /// <param name="backlog">
+    /// How many batches may wait for the writing thread before validation waits for it: a writer whose first work takes
+    /// long asks for more, so that validation goes on meanwhile (each batch some 110 KB).
+    /// </param>
+    protected LoanWriter(int backlog = Backlog) => _full = new BlockingCollection<Batch>(boundedCapacity: backlog);
 
     /// <summary>The column names of <c>loans</c>, in the order a row's values are written.</summary>
     public static IReadOnlyList<string> Columns { get; } =
