@@ -98,7 +98,10 @@ internal static class IngestBenchmark
         Console.WriteLine(store is SqliteBenchStore
             ? Invariant($"{store.Name} server peak RSS {peakMb:F0} MB (budget {SqliteRssBudgetMb:F0} MB: {(peakMb <= SqliteRssBudgetMb ? "within" : $"OVER by {peakMb - SqliteRssBudgetMb:F0} MB")})")
             : Invariant($"{store.Name} server peak RSS {peakMb:F0} MB (no budget on PostgreSQL)"));
-        return 0;
+        var within = ingest / Replay.Median(floors) <= Budget
+            && (csvImports.Count == 0 || ingest / Replay.Median(csvImports) <= Budget)
+            && (store is not SqliteBenchStore || peakMb <= SqliteRssBudgetMb);
+        return within ? 0 : 1;
     }
 
     /// <summary>
