@@ -14,8 +14,9 @@ internal interface ILoanWriter : ILedgerSink, IDisposable
 /// <summary>
 /// Writes the rows of a ledger while they are validated: the validating thread copies each row into a batch (its texts
 /// into the batch's own characters, so no string is made per value), and a second thread, which first runs the work it
-/// was given (storing the body), writes the batches. Batches are used again once written: a ledger of any length takes
-/// the same few. The databases differ only in how that thread writes (<see cref="WriteBatches"/>).
+/// was given (storing the body), writes the batches. Batches are used again once written, and kept for the next ledger:
+/// a ledger of any length takes the same few. The databases differ only in how that thread writes
+/// (<see cref="WriteBatches"/>).
 /// </summary>
 internal abstract class LoanWriter : ILoanWriter
 {
@@ -30,11 +31,22 @@ internal abstract class LoanWriter : ILoanWriter
     /// <summary>Batches that may wait for the writing thread unless a writer asks for more: enough to even out the two threads' pace.</summary>
     protected const int Backlog = 16;
 
+    /// <summary>The most batches kept between ledgers: as many as the longest backlog any writer asks for, and the few in hand.</summary>
+    private const int MaxSpares = 512 + Backlog;
+
+    /// <summary>
+    /// Emptied batches kept between ledgers, so that a ledger does not allocate its own: a writer with a long backlog
+    /// would otherwise leave its batches (tens of megabytes) to the next full collection each time.
+    /// </summary>
+    private static readonly ConcurrentBag<Batch> Spares = [];
+
+    private static int _spareCount;
+
     private readonly BlockingCollection<Batch> _full;
     private readonly ConcurrentBag<Batch> _free = [];
     private readonly CancellationTokenSource _failed = new();
     private Task? _writer;
-    private Batch _batch = new();
+    private Batch _batch = TakeSpare();
 
     /// <param name="backlog">
     /// How many batches may wait for the writing thread before validation waits for it: a writer whose first work takes
@@ -97,6 +109,7 @@ internal abstract class LoanWriter : ILoanWriter
 
         _full.CompleteAdding();
         _writer?.GetAwaiter().GetResult();
+        KeepSpares();
     }
 
     public void Dispose()
@@ -158,10 +171,39 @@ internal abstract class LoanWriter : ILoanWriter
         }
     }
 
+    /// <summary>A batch kept from an earlier ledger, or a new one.</summary>
+    private static Batch TakeSpare()
+    {
+        if (Spares.TryTake(out var spare))
+        {
+            Interlocked.Decrement(ref _spareCount);
+            return spare;
+        }
+
+        return new Batch();
+    }
+
+    /// <summary>Once every row is written: the emptied batches, kept for the next ledger up to <see cref="MaxSpares"/>.</summary>
+    private void KeepSpares()
+    {
+        _batch.Clear();
+        _free.Add(_batch);
+        while (_free.TryTake(out var batch))
+        {
+            if (Interlocked.Increment(ref _spareCount) > MaxSpares)
+            {
+                Interlocked.Decrement(ref _spareCount);
+                return;
+            }
+
+            Spares.Add(batch);
+        }
+    }
+
     private void Hand()
     {
         var full = _batch;
-        _batch = _free.TryTake(out var free) ? free : new Batch();
+        _batch = _free.TryTake(out var free) ? free : TakeSpare();
         try
         {
             _full.Add(full, _failed.Token);
