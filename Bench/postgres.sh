@@ -10,6 +10,7 @@ fi
 read -r version cluster port < <(pg_lsclusters -h | awk 'NR == 1 {print $1, $2, $3}')
 pg_ctlcluster "$version" "$cluster" start >/dev/null 2>&1 || true
 su postgres -c "psql -p $port -qAt -v ON_ERROR_STOP=1" >/dev/null <<'SQL'
+SET client_min_messages = warning;
 SELECT 'CREATE ROLE compliance_bench LOGIN CREATEDB'
 WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'compliance_bench') \gexec
 ALTER ROLE compliance_bench LOGIN CREATEDB PASSWORD 'compliance_bench';
