@@ -20,7 +20,9 @@ if (BackupCommands.Handles(args))
     return;
 }
 
-var builder = WebApplication.CreateBuilder(args);
+// The configuration is read once, at start: a watch on its files covers the whole content root and, beneath it, the
+// database and the spool, where every page written would raise an event (megabytes of garbage a ledger).
+var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
 builder.AddComplianceData();
 builder.AddComplianceAccess();
 builder.AddComplianceJobs();

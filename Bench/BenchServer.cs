@@ -3,7 +3,7 @@ using System.Globalization;
 
 namespace Compliance.Bench;
 
-/// <summary>The real server (Release build) as a child process on a SQLite file, ready to answer.</summary>
+/// <summary>The real server (Release build) as a child process on a database, ready to answer.</summary>
 internal sealed class BenchServer : IAsyncDisposable
 {
     public const string AdminKey = "bench-admin-key-0123456789abcdef0123456789";
@@ -18,21 +18,27 @@ internal sealed class BenchServer : IAsyncDisposable
 
     public Uri Address { get; }
 
-    /// <summary>Builds the server, starts it on <paramref name="database"/> and waits until it answers <c>/health/ready</c>.</summary>
-    public static async Task<BenchServer> StartAsync(string root, string database, string workDirectory, Dictionary<string, string>? settings = null)
+    /// <summary>Builds the server, starts it on the SQLite file <paramref name="database"/> and waits until it answers <c>/health/ready</c>.</summary>
+    public static Task<BenchServer> StartAsync(string root, string database, string workDirectory, Dictionary<string, string>? settings = null) =>
+        StartAsync(root, new Dictionary<string, string> { ["Compliance__Database__ConnectionString"] = $"Data Source={database}" }, workDirectory, settings);
+
+    /// <summary>
+    /// Builds the server, starts it on the database its <paramref name="database"/> settings name (provider and connection
+    /// string) and waits until it answers <c>/health/ready</c>.
+    /// </summary>
+    public static async Task<BenchServer> StartAsync(string root, Dictionary<string, string> database, string workDirectory, Dictionary<string, string>? settings = null)
     {
         Console.WriteLine("building the server (Release)…");
         await Shell.RunAsync("dotnet", $"build \"{Path.Combine(root, "Api")}\" -c Release -nologo -v q", root);
         var port = Shell.FreePort();
         var environment = new Dictionary<string, string>
         {
-            ["Compliance__Database__ConnectionString"] = $"Data Source={database}",
             ["Compliance__BootstrapAdminKey"] = AdminKey,
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Compliance__Ingest__SpoolDirectory"] = Path.Combine(workDirectory, "spool"),
         };
-        foreach (var (key, value) in settings ?? [])
+        foreach (var (key, value) in database.Concat(settings ?? []))
         {
             environment[key] = value;
         }

@@ -3,9 +3,11 @@ using System.Text;
 using Compliance.Bench;
 
 // dotnet run --project Bench -c Release -- generate --rows 1000000 --out ledger.csv [--encoding gb18030] [--seed N] [--period yyyy-MM]
-// dotnet run --project Bench -c Release -- ingest [--rows 1000000 | --ledger file.csv] [--period yyyy-MM]
-// dotnet run --project Bench -c Release -- evaluate [--periods 5000] [--province 2000x36 | --province off]
-// dotnet run --project Bench -c Release -- sweep [--institutions 10000]
+// dotnet run --project Bench -c Release -- ingest [--rows 1000000 | --ledger file.csv] [--period yyyy-MM] [--store sqlite|postgres]
+// dotnet run --project Bench -c Release -- evaluate [--periods 5000] [--province 2000x36 | --province off] [--store sqlite|postgres]
+// dotnet run --project Bench -c Release -- sweep [--institutions 10000] [--store sqlite|postgres]
+// --store postgres runs on COMPLIANCE_BENCH_POSTGRES (a role that may create databases), or on the local cluster that
+// Bench/postgres.sh prepares (as root); each run creates its databases and drops them.
 // dotnet run --project Bench -c Release -- analytics [--institutions 1000] [--months 24]
 // Bench/load.sh [--seconds 30]   (installs wrk, then: dotnet run --project Bench -c Release -- load)
 var command = args.FirstOrDefault();
@@ -16,6 +18,7 @@ var (year, month) = (int.Parse(period[..4], CultureInfo.InvariantCulture), int.P
 var rows = int.Parse(options.GetValueOrDefault("rows", "1000000"), CultureInfo.InvariantCulture);
 var seed = int.Parse(options.GetValueOrDefault("seed", "20221231"), CultureInfo.InvariantCulture);
 var work = Path.Combine(root, "bench-out");
+var storeName = options.GetValueOrDefault("store", "sqlite");
 
 switch (command)
 {
@@ -46,7 +49,8 @@ switch (command)
             }
         }
 
-        return await IngestBenchmark.RunAsync(root, Path.GetFullPath(ledger), period, work);
+        await using var store = await BenchStore.OpenAsync(storeName, root, work);
+        return await IngestBenchmark.RunAsync(root, Path.GetFullPath(ledger), period, work, store);
     }
 
     case "evaluate":
@@ -54,11 +58,15 @@ switch (command)
         var province = options.GetValueOrDefault("province", "2000x36");
         var (provinceInstitutions, provinceMonths) = province == "off" ? (0, 0)
             : (int.Parse(province[..province.IndexOf('x', StringComparison.Ordinal)], CultureInfo.InvariantCulture), int.Parse(province[(province.IndexOf('x', StringComparison.Ordinal) + 1)..], CultureInfo.InvariantCulture));
-        return await EvaluationBenchmark.RunAsync(int.Parse(options.GetValueOrDefault("periods", "5000"), CultureInfo.InvariantCulture), provinceInstitutions, provinceMonths, work);
+        await using var store = await BenchStore.OpenAsync(storeName, root, work);
+        return await EvaluationBenchmark.RunAsync(store, int.Parse(options.GetValueOrDefault("periods", "5000"), CultureInfo.InvariantCulture), provinceInstitutions, provinceMonths);
     }
 
     case "sweep":
-        return await SweepBenchmark.RunAsync(int.Parse(options.GetValueOrDefault("institutions", "10000"), CultureInfo.InvariantCulture), work);
+    {
+        await using var store = await BenchStore.OpenAsync(storeName, root, work);
+        return await SweepBenchmark.RunAsync(store, int.Parse(options.GetValueOrDefault("institutions", "10000"), CultureInfo.InvariantCulture));
+    }
 
     case "analytics":
         return await AnalyticsBenchmark.RunAsync(
@@ -72,9 +80,9 @@ switch (command)
 
     default:
         Console.Error.WriteLine("usage: Bench generate --rows N --out FILE [--encoding utf-8|gb18030] [--seed N] [--period yyyy-MM]");
-        Console.Error.WriteLine("       Bench ingest [--rows N | --ledger FILE] [--period yyyy-MM]");
-        Console.Error.WriteLine("       Bench evaluate [--periods 5000] [--province 2000x36 | --province off]");
-        Console.Error.WriteLine("       Bench sweep [--institutions 10000]");
+        Console.Error.WriteLine("       Bench ingest [--rows N | --ledger FILE] [--period yyyy-MM] [--store sqlite|postgres]");
+        Console.Error.WriteLine("       Bench evaluate [--periods 5000] [--province 2000x36 | --province off] [--store sqlite|postgres]");
+        Console.Error.WriteLine("       Bench sweep [--institutions 10000] [--store sqlite|postgres]");
         Console.Error.WriteLine("       Bench analytics [--institutions 1000] [--months 24]");
         Console.Error.WriteLine("       Bench load [--seconds 30]  (needs wrk: Bench/load.sh installs it)");
         return 2;

@@ -1,7 +1,9 @@
 using System.Data.Common;
+using System.Security.Cryptography;
 using Compliance.Api.Tests.Support;
 using Compliance.Data;
 using Compliance.Data.Postgres;
+using Compliance.Engine.Ledger;
 using Dapper;
 using NodaTime;
 using NodaTime.Testing;
@@ -101,6 +103,69 @@ public sealed class PostgresDialectTests
         var failure = outcomes.Should().ContainSingle(e => e != null, "PostgreSQL fails one side of a deadlock, and only one").Which;
         failure.Should().BeAssignableTo<DbException>().Which.SqlState.Should().Be("40P01");
         _db.Dialect.IsTransient(failure!).Should().BeTrue("a deadlock victim may succeed if retried");
+    }
+
+    [Test]
+    public async Task InsertBlob_SendsTheContentAsItReadsIt_WithoutCopyingItIntoMemory()
+    {
+        // A body as the server holds one: a spooled file, of incompressible bytes so the server stores it as sent.
+        var path = Path.Combine(Path.GetTempPath(), $"compliance-blob-{Guid.NewGuid():N}.bin");
+        var content = RandomNumberGenerator.GetBytes(16 << 20);
+        await File.WriteAllBytesAsync(path, content);
+        try
+        {
+            await using var connection = await _db.OpenAsync(CancellationToken.None);
+            await connection.ExecuteAsync("CREATE TABLE blob_probe (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, body bytea NOT NULL)");
+            var blob = new Blob("blob_probe", "body", "id", "INSERT INTO blob_probe (body) VALUES (@Content)", "SELECT body FROM blob_probe WHERE id = @id");
+            await using var transaction = await connection.BeginTransactionAsync();
+
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+            var id = await _db.Dialect.InsertBlobAsync(connection, transaction, blob, new { }, content.Length, () => File.OpenRead(path), CancellationToken.None);
+            var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+            await transaction.CommitAsync();
+
+            allocated.Should().BeLessThan(content.Length / 4, "the content streams from its file to the server, never held whole in memory");
+            using var stored = new MemoryStream();
+            await _db.Dialect.CopyBlobAsync(connection, blob, id, stored, CancellationToken.None);
+            SHA256.HashData(stored.ToArray()).Should().Equal(SHA256.HashData(content), "the content is stored exactly as read");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
+    public async Task LoanWriter_WhileTheBodyIsStored_TakesTheRowsValidated_AndWritesThemAfter()
+    {
+        const int rows = 100_000;
+        const long submission = 7;
+        await using var connection = await _db.OpenAsync(CancellationToken.None);
+        await using var transaction = await connection.BeginTransactionAsync();
+        using var bodyStored = new ManualResetEventSlim();
+        Task validate;
+        Task finished;
+        using (var writer = _db.Dialect.OpenLoanWriter(connection, transaction, submission, () => bodyStored.Wait(TimeSpan.FromMinutes(1))))
+        {
+            validate = Task.Run(() =>
+            {
+                for (var line = 1; line <= rows; line++)
+                {
+                    writer.Write(LedgerRow.FromFen(line, $"L{line:D7}", $"B{line:D7}", null, BorrowerType.Micro, 100_000_00, Product.Loan, Purpose.Business,
+                        Guarantee.Credit, LoanClass.Normal, 50_000_00, 40_000_00, new LocalDate(2022, 1, 10), new LocalDate(2024, 1, 9), 4_350_000, false, 'C', "371302"));
+                }
+            });
+            finished = await Task.WhenAny(validate, Task.Delay(TimeSpan.FromSeconds(10)));
+            bodyStored.Set();
+            await validate;
+            writer.Complete();
+        }
+
+        var stored = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM loans WHERE submission_id = @submission", new { submission }, transaction);
+        await transaction.RollbackAsync();
+
+        finished.Should().BeSameAs(validate, "a ledger's rows are validated while its body is stored, not after");
+        stored.Should().Be(rows);
     }
 
     /// <summary>The lock's failure, its transaction rolled back so that the other side goes on; null where it was taken.</summary>

@@ -38,8 +38,8 @@ public sealed class BulkLoanReaderTests
 
     private static LoanWriter.Loan Loan(long line, string id, string? creditCode = null, string? industry = null, string? region = null, bool firstLoan = false) => new()
     {
-        Line = line, LoanId = id, BorrowerId = "B", CreditCode = creditCode, BorrowerType = 2, CreditLine = 300_000_000, Product = 1, Purpose = 2,
+        Line = line, LoanId = id.AsMemory(), BorrowerId = "B".AsMemory(), CreditCode = creditCode.AsMemory(), BorrowerType = 2, CreditLine = 300_000_000, Product = 1, Purpose = 2,
         Guarantee = 3, Classification = 0, Amount = 100_000_000, Balance = 80_000_000, DisbursedOn = 20220115, MaturesOn = 20230114,
-        AnnualRate = 4_350_000, FirstLoan = firstLoan, Industry = industry, Region = region,
+        AnnualRate = 4_350_000, FirstLoan = firstLoan, Industry = industry, Region = region.AsMemory(),
     };
 }

@@ -14,6 +14,12 @@ internal sealed class CopyLoanWriter : LoanWriter
     private static readonly string CopySql =
         $"COPY {PostgresDialect.Schema}.loans ({string.Join(", ", Columns)}) FROM STDIN (FORMAT BINARY)";
 
+    /// <summary>
+    /// Batches that may wait while the body is stored (some 56 MB): storing a 128 MB body keeps the connection, and the
+    /// server, busy for a second or more, during which validation goes on instead of waiting for the first rows to go.
+    /// </summary>
+    private const int BodyBacklog = 512;
+
     private readonly NpgsqlConnection _connection;
     private readonly long _submissionId;
 
@@ -21,6 +27,7 @@ internal sealed class CopyLoanWriter : LoanWriter
     /// <param name="submissionId">The submission the rows belong to.</param>
     /// <param name="first">Work for the writing thread before the first row (storing the body), so it overlaps validation.</param>
     public CopyLoanWriter(NpgsqlConnection connection, long submissionId, Action first)
+        : base(BodyBacklog)
     {
         _connection = connection;
         _submissionId = submissionId;
@@ -58,6 +65,19 @@ internal sealed class CopyLoanWriter : LoanWriter
         }
 
         copy.Complete();
+    }
+
+    // An empty text is one the ledger left out: NULL.
+    private static void WriteText(NpgsqlBinaryImporter copy, ReadOnlyMemory<char> value)
+    {
+        if (value.IsEmpty)
+        {
+            copy.WriteNull();
+        }
+        else
+        {
+            copy.Write(value, NpgsqlDbType.Varchar);
+        }
     }
 
     private static void WriteText(NpgsqlBinaryImporter copy, string? value)

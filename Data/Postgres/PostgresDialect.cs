@@ -157,12 +157,16 @@ public sealed class PostgresDialect : Dialect
         return BinaryPrimitives.ReadInt64BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes(Schema + "/" + resource)));
     }
 
-    /// <summary>The content is sent as the <c>bytea</c> parameter <c>@Content</c>, read from the stream as it goes.</summary>
+    /// <summary>
+    /// The content is sent as the <c>bytea</c> parameter <c>@Content</c>, read from the stream as it goes: Npgsql takes
+    /// the length from the stream itself, and a size given on the parameter would make it copy the stream into memory
+    /// first (twice the body, on the large-object heap).
+    /// </summary>
     internal override async Task<long> InsertBlobAsync(DbConnection connection, DbTransaction transaction, Blob blob, object row, long bytes, Func<Stream> content, CancellationToken ct)
     {
         await using var source = content();
         var parameters = new DynamicParameters(row);
-        parameters.Add("Content", source, DbType.Binary, size: checked((int)bytes));
+        parameters.Add("Content", source, DbType.Binary);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             Returning(blob.Insert, blob.Key), parameters, transaction, commandTimeout: 0, cancellationToken: ct));
     }

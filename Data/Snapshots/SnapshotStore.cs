@@ -301,6 +301,7 @@ public sealed class SnapshotStore(Db db)
                 if (current is { } done)
                 {
                     rebuilt[done.Id] = done.Builder.Build();
+                    done.Builder.Dispose();
                 }
 
                 // Loans of a submission outside the batch (its snapshot recomputed already) are skipped.
@@ -317,12 +318,14 @@ public sealed class SnapshotStore(Db db)
         if (current is { } last)
         {
             rebuilt[last.Id] = last.Builder.Build();
+            last.Builder.Dispose();
         }
 
         // A ledger of no rows was accepted with a snapshot of zeros.
         foreach (var (id, period) in periods.Where(p => !rebuilt.ContainsKey(p.Key)))
         {
-            rebuilt[id] = new SnapshotBuilder(period).Build();
+            using var empty = new SnapshotBuilder(period);
+            rebuilt[id] = empty.Build();
         }
 
         return rebuilt;

@@ -88,9 +88,9 @@ internal sealed class BulkLoanWriter : LoanWriter
             {
                 0 => submissionId,
                 1 => loan.Line,
-                2 => loan.LoanId,
-                3 => loan.BorrowerId,
-                4 => (object?)loan.CreditCode ?? DBNull.Value,
+                2 => loan.LoanId.ToString(),
+                3 => loan.BorrowerId.ToString(),
+                4 => Text(loan.CreditCode),
                 5 => loan.BorrowerType,
                 6 => loan.CreditLine,
                 7 => loan.Product,
@@ -104,10 +104,13 @@ internal sealed class BulkLoanWriter : LoanWriter
                 15 => loan.AnnualRate,
                 16 => loan.FirstLoan,
                 17 => (object?)loan.Industry ?? DBNull.Value,
-                18 => (object?)loan.Region ?? DBNull.Value,
+                18 => Text(loan.Region),
                 _ => throw new ArgumentOutOfRangeException(nameof(ordinal), ordinal, "loans has 19 columns."),
             };
         }
+
+        // A text the ledger left out (empty) is NULL.
+        private static object Text(ReadOnlyMemory<char> value) => value.IsEmpty ? DBNull.Value : value.ToString();
 
         public override int GetValues(object[] values)
         {

@@ -57,8 +57,8 @@ internal sealed class SqliteLoanWriter : LoanWriter
         var s = _insert;
         raw.sqlite3_bind_int64(s, 1, _submissionId);
         raw.sqlite3_bind_int64(s, 2, loan.Line);
-        raw.sqlite3_bind_text16(s, 3, loan.LoanId);
-        raw.sqlite3_bind_text16(s, 4, loan.BorrowerId);
+        raw.sqlite3_bind_text16(s, 3, loan.LoanId.Span);
+        raw.sqlite3_bind_text16(s, 4, loan.BorrowerId.Span);
         BindText(s, 5, loan.CreditCode);
         raw.sqlite3_bind_int(s, 6, loan.BorrowerType);
         raw.sqlite3_bind_int64(s, 7, loan.CreditLine);
@@ -82,6 +82,18 @@ internal sealed class SqliteLoanWriter : LoanWriter
         }
     }
 
+    private static void BindText(sqlite3_stmt statement, int index, ReadOnlyMemory<char> value)
+    {
+        if (value.IsEmpty)
+        {
+            raw.sqlite3_bind_null(statement, index);
+        }
+        else
+        {
+            raw.sqlite3_bind_text16(statement, index, value.Span); // UTF-16 as .NET holds it: no UTF-8 copy per value
+        }
+    }
+
     private static void BindText(sqlite3_stmt statement, int index, string? value)
     {
         if (value is null)
@@ -90,7 +102,7 @@ internal sealed class SqliteLoanWriter : LoanWriter
         }
         else
         {
-            raw.sqlite3_bind_text16(statement, index, value); // UTF-16 as .NET holds it: no UTF-8 copy per value
+            raw.sqlite3_bind_text16(statement, index, value);
         }
     }
 

@@ -7,11 +7,12 @@ namespace Compliance.Engine.Indicators;
 /// What a ledger's rows add up to per borrower, for what only the whole ledger decides: whether the borrower is
 /// inclusive under each 口径 (its effective credit line is the larger of its credit line and the sum of its balances),
 /// and the warnings W004 (balances above the credit line) and W006 (the 10 % rule). A struct a borrower, by the
-/// borrower's number: 64 bytes each, however many rows it has. Per borrower the sums are 64-bit fen: a
+/// borrower's number: 64 bytes each, however many rows it has, outside the managed heap until disposed
+/// (<see cref="NativeBuffer{T}"/>). Per borrower the sums are 64-bit fen: a
 /// row is at most 10^14 fen, so only a borrower of some 90,000 such rows could overflow one, and that ledger is
 /// refused whole rather than counted wrong.
 /// </summary>
-internal sealed class BorrowerBook
+internal sealed class BorrowerBook : IDisposable
 {
     /// <summary>The first period the 2023 risk-classification measures apply to (W006).</summary>
     public static readonly YearMonth TenPercentRuleFrom = new(2023, 7);
@@ -21,27 +22,47 @@ internal sealed class BorrowerBook
     private const byte FirstLoanNew = 4;
     private const byte HasPerformingBalance = 8;
 
-    private Entry[] _entries;
+    private readonly NativeBuffer<Entry> _entries;
     private int _count;
 
-    // What borrowers lent anew in the period (a minority): kept aside, so every borrower's entry stays 64 bytes.
-    private readonly Dictionary<int, (long Amount, Int128 RateWeight)> _new = [];
+    // What borrowers lent anew in the period (a minority): kept aside, so every borrower's entry stays 64 bytes. By
+    // borrower, the number (from 1) of its sums in _lent, or 0.
+    private readonly NativeBuffer<int> _lentOf;
+    private readonly NativeBuffer<Lent> _lent;
+    private int _lentCount;
 
     /// <param name="expectedBorrowers">An estimate of the borrowers to come (0 if unknown), so the book is sized once.</param>
-    public BorrowerBook(int expectedBorrowers = 0) => _entries = new Entry[Math.Max(1 << 12, expectedBorrowers)];
+    public BorrowerBook(int expectedBorrowers = 0)
+    {
+        var borrowers = Math.Max(1 << 12, expectedBorrowers);
+        _entries = new NativeBuffer<Entry>(borrowers);
+        _lentOf = new NativeBuffer<int>(borrowers);
+        _lent = new NativeBuffer<Lent>(1 << 12);
+    }
 
     /// <summary>The inclusive sums of one 口径, in fen (the rate weight in fen × millionths of a percent).</summary>
     public readonly record struct Sums(
         Int128 Balance, Int128 NplBalance, Int128 CreditBalance, long Borrowers, long NewFirstLoanBorrowers, Int128 NewAmount, Int128 NewRateWeight);
 
+    /// <summary>
+    /// Keeps the type and credit line of borrower number <paramref name="borrower"/>'s first row, as validation reads
+    /// them, valid or not: what its later rows must repeat (E006). A ledger without errors adds that same row first.
+    /// </summary>
+    public void Register(int borrower, BorrowerType type, long creditLineFen)
+    {
+        Reserve(borrower);
+        ref var entry = ref _entries[borrower];
+        entry.Type = type;
+        entry.CreditLineFen = creditLineFen;
+    }
+
+    /// <summary>The type and credit line kept for borrower number <paramref name="borrower"/>'s first row.</summary>
+    public (BorrowerType Type, long CreditLineFen) FirstOf(int borrower) => (_entries[borrower].Type, _entries[borrower].CreditLineFen);
+
     /// <summary>Adds one row of borrower number <paramref name="borrower"/>.</summary>
     public void Add(int borrower, LedgerRow row, bool nonPerforming, bool isNew)
     {
-        if (borrower >= _entries.Length)
-        {
-            Array.Resize(ref _entries, Math.Max(_entries.Length * 2, borrower + 1));
-        }
-
+        Reserve(borrower);
         ref var entry = ref _entries[borrower];
         if (borrower >= _count)
         {
@@ -91,8 +112,9 @@ internal sealed class BorrowerBook
 
         if (isNew)
         {
-            var lent = _new.GetValueOrDefault(borrower);
-            _new[borrower] = (lent.Amount + row.AmountFen, lent.RateWeight + (Int128)row.AmountFen * row.AnnualRateMicros);
+            ref var lent = ref LentBy(borrower);
+            lent.Amount += row.AmountFen;
+            lent.RateWeight += (Int128)row.AmountFen * row.AnnualRateMicros;
             if (row.FirstLoan)
             {
                 entry.Flags |= FirstLoanNew;
@@ -116,8 +138,9 @@ internal sealed class BorrowerBook
             balance += entry.InclusiveBalance;
             npl += entry.InclusiveNplBalance;
             credit += entry.InclusiveCreditBalance;
-            if (_new.TryGetValue(i, out var lent))
+            if (_lentOf[i] > 0)
             {
+                ref readonly var lent = ref _lent[_lentOf[i] - 1];
                 newAmount += lent.Amount;
                 weight += lent.RateWeight;
             }
@@ -132,12 +155,13 @@ internal sealed class BorrowerBook
     /// <summary>
     /// W004 for each borrower whose balances add up to more than its credit line (on its first row), and from
     /// 2023-07 W006 for each non-retail borrower more than 10 % of whose balance is non-performing that still has a
-    /// performing row with a balance (on the first such row); in the order of their lines.
+    /// performing row with a balance (on the first such row); in the order of their lines, the first
+    /// <paramref name="keep"/> of them made (<paramref name="count"/> counts them all).
     /// </summary>
-    public IEnumerable<LedgerIssue> Warnings(YearMonth period)
+    public List<LedgerIssue> Warnings(YearMonth period, int keep, out long count)
     {
         var tenPercentRule = period >= TenPercentRuleFrom;
-        var warnings = new List<LedgerIssue>();
+        var found = new List<(int Line, bool TenPercent, int Borrower)>();
         for (var i = 0; i < _count; i++)
         {
             ref readonly var entry = ref _entries[i];
@@ -148,18 +172,68 @@ internal sealed class BorrowerBook
 
             if (entry.Balance > entry.CreditLineFen)
             {
-                warnings.Add(LedgerIssue.Of(entry.FirstLine, LedgerColumns.NameOf(LedgerColumn.CreditLine), LedgerCodes.BalancesAboveCreditLine,
-                    LedgerMessages.BalancesAboveCreditLine, Periods.Invariant($"{entry.Balance / 100m:0.00}"), Periods.Invariant($"{entry.CreditLineFen / 100m:0.00}")));
+                found.Add((entry.FirstLine, false, i));
             }
 
             if (tenPercentRule && Classification.IsNonRetail(entry.Type) && (Int128)entry.NplBalance * 10 > entry.Balance && (entry.Flags & HasPerformingBalance) != 0)
             {
-                warnings.Add(LedgerIssue.Of(entry.FirstPerformingLine, LedgerColumns.NameOf(LedgerColumn.Classification), LedgerCodes.TenPercentRule,
-                    LedgerMessages.TenPercentRule, Periods.Invariant($"{entry.NplBalance / 100m:0.00}"), Periods.Invariant($"{entry.Balance / 100m:0.00}")));
+                found.Add((entry.FirstPerformingLine, true, i));
             }
         }
 
-        return warnings.OrderBy(w => w.Line).ThenBy(w => w.Code, StringComparer.Ordinal);
+        // By line, then code (W004 before W006): only those kept become issues, with their texts.
+        found.Sort();
+        count = found.Count;
+        return [.. found.Take(keep).Select(w => Warning(w.TenPercent, in _entries[w.Borrower]))];
+    }
+
+    private static LedgerIssue Warning(bool tenPercent, in Entry entry) => tenPercent
+        ? LedgerIssue.Of(entry.FirstPerformingLine, LedgerColumns.NameOf(LedgerColumn.Classification), LedgerCodes.TenPercentRule,
+            LedgerMessages.TenPercentRule, Periods.Invariant($"{entry.NplBalance / 100m:0.00}"), Periods.Invariant($"{entry.Balance / 100m:0.00}"))
+        : LedgerIssue.Of(entry.FirstLine, LedgerColumns.NameOf(LedgerColumn.CreditLine), LedgerCodes.BalancesAboveCreditLine,
+            LedgerMessages.BalancesAboveCreditLine, Periods.Invariant($"{entry.Balance / 100m:0.00}"), Periods.Invariant($"{entry.CreditLineFen / 100m:0.00}"));
+
+    /// <summary>Gives the entries back; the book is empty after.</summary>
+    public void Dispose()
+    {
+        _entries.Dispose();
+        _lentOf.Dispose();
+        _lent.Dispose();
+        _count = 0;
+    }
+
+    // Room for borrower number borrower.
+    private void Reserve(int borrower)
+    {
+        if (borrower >= _entries.Length)
+        {
+            _entries.Resize(Math.Max(_entries.Length * 2, borrower + 1));
+            _lentOf.Resize(_entries.Length);
+        }
+    }
+
+    // What the borrower lent anew, made where it has none yet.
+    private ref Lent LentBy(int borrower)
+    {
+        ref var number = ref _lentOf[borrower];
+        if (number == 0)
+        {
+            if (_lentCount == _lent.Length)
+            {
+                _lent.Resize(_lent.Length * 2);
+            }
+
+            number = ++_lentCount;
+        }
+
+        return ref _lent[number - 1];
+    }
+
+    // The sums of what one borrower lent anew in the period.
+    private struct Lent
+    {
+        public long Amount;
+        public Int128 RateWeight;
     }
 
     // 64 bytes: six sums, two lines (a ledger has fewer than 2^31 lines), the type and the flags.

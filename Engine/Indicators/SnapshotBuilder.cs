@@ -3,10 +3,13 @@ using NodaTime;
 
 namespace Compliance.Engine.Indicators;
 
-/// <summary>Adds rows to the running indicator totals of one period, in the same pass that validates them.</summary>
+/// <summary>
+/// Adds rows to the running indicator totals of one period, in the same pass that validates them. Its per-borrower state
+/// lives outside the managed heap until it is disposed (a finalizer gives it back where a caller does not).
+/// </summary>
 /// <param name="period">The period the rows are of.</param>
 /// <param name="expectedBorrowers">An estimate of the borrowers to come (0 if unknown), so per-borrower state is sized once.</param>
-public sealed class SnapshotBuilder(YearMonth period, int expectedBorrowers = 0)
+public sealed class SnapshotBuilder(YearMonth period, int expectedBorrowers = 0) : IDisposable
 {
     private const byte IndividualBusinessWithBalance = 4;
     private const byte FirstLoanEnterprise = 8;
@@ -14,7 +17,7 @@ public sealed class SnapshotBuilder(YearMonth period, int expectedBorrowers = 0)
     // What each borrower has been counted as, by the borrower's number: a byte a borrower, not a set of strings.
     // Rows read by a validator carry its numbering; rows built otherwise are numbered here.
     private IdTable? _ownBorrowers;
-    private byte[] _counted = new byte[1 << 12];
+    private readonly NativeBuffer<byte> _counted = new(Math.Max(1 << 12, expectedBorrowers));
     private readonly BorrowerBook _book = new(expectedBorrowers);
     private long _individualBusinessBorrowers;
     private long _newFirstLoanEnterprises;
@@ -30,10 +33,10 @@ public sealed class SnapshotBuilder(YearMonth period, int expectedBorrowers = 0)
         ArgumentNullException.ThrowIfNull(row);
         var nonPerforming = Classification.IsNonPerforming(row.Classification);
         var balance = row.BalanceFen;
-        var borrower = row.BorrowerIndex >= 0 ? row.BorrowerIndex : (_ownBorrowers ??= new IdTable()).Find(row.BorrowerId, out _);
+        var borrower = row.BorrowerIndex >= 0 ? row.BorrowerIndex : (_ownBorrowers ??= new IdTable()).Find(row.BorrowerIdChars(), out _);
         if (borrower >= _counted.Length)
         {
-            Array.Resize(ref _counted, Math.Max(_counted.Length * 2, borrower + 1));
+            _counted.Resize(Math.Max(_counted.Length * 2, borrower + 1));
         }
 
         _totalBalance += balance;
@@ -65,6 +68,12 @@ public sealed class SnapshotBuilder(YearMonth period, int expectedBorrowers = 0)
         }
     }
 
+    /// <summary>Keeps the type and credit line of a borrower's first row, valid or not, for validation to compare its other rows with.</summary>
+    internal void RegisterBorrower(int borrower, BorrowerType type, long creditLineFen) => _book.Register(borrower, type, creditLineFen);
+
+    /// <summary>The type and credit line kept for a borrower's first row.</summary>
+    internal (BorrowerType Type, long CreditLineFen) BorrowerOf(int borrower) => _book.FirstOf(borrower);
+
     /// <summary>The snapshot of every row added so far: its inclusive indicators in the CBIRC 口径, and again in the PBoC's.</summary>
     public IndicatorSnapshot Build()
     {
@@ -92,7 +101,18 @@ public sealed class SnapshotBuilder(YearMonth period, int expectedBorrowers = 0)
     };
 
     /// <summary>The warnings only the whole ledger decides: W004 and, from 2023-07, W006, in the order of their lines.</summary>
-    public IEnumerable<LedgerIssue> BorrowerWarnings() => _book.Warnings(period);
+    public IEnumerable<LedgerIssue> BorrowerWarnings() => _book.Warnings(period, int.MaxValue, out _);
+
+    /// <summary>The first <paramref name="keep"/> of <see cref="BorrowerWarnings()"/>; <paramref name="count"/> counts them all.</summary>
+    internal List<LedgerIssue> BorrowerWarnings(int keep, out long count) => _book.Warnings(period, keep, out count);
+
+    /// <summary>Gives the per-borrower state back: nothing more can be added, built or warned about after.</summary>
+    public void Dispose()
+    {
+        _book.Dispose();
+        _counted.Dispose();
+        _ownBorrowers?.Dispose();
+    }
 
     private static decimal Yuan(Int128 fen) => (decimal)fen / 100m;
 

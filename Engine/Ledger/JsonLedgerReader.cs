@@ -27,7 +27,7 @@ public static class JsonLedgerReader
     public static LedgerReadResult ReadJson(Stream body, YearMonth period, ILedgerSink sink)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var validator = new LedgerValidator(period, sink);
+        using var validator = new LedgerValidator(period, sink);
         new JsonBody(new ByteWindow(body), new LoanObject(validator), validator).Read();
         return validator.Finish();
     }
@@ -36,7 +36,7 @@ public static class JsonLedgerReader
     public static LedgerReadResult ReadNdjson(Stream body, YearMonth period, ILedgerSink sink)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var validator = new LedgerValidator(period, sink);
+        using var validator = new LedgerValidator(period, sink);
         ReadLines(new ByteWindow(body), new LoanObject(validator), validator);
         return validator.Finish();
     }

@@ -43,7 +43,7 @@ public static class LedgerReader
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(encoding);
         // A loan takes about 128 bytes of CSV: size the per-id state for that many rows at once.
-        var validator = new LedgerValidator(period, sink, body.CanSeek ? body.Length / BytesPerRow : 0);
+        using var validator = new LedgerValidator(period, sink, body.CanSeek ? body.Length / BytesPerRow : 0);
         using var text = new StreamReader(body, encoding, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16, leaveOpen: true);
         string? detected = null;
         try

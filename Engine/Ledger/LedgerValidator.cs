@@ -14,9 +14,11 @@ public interface ILedgerRecord
 /// <summary>
 /// Validates, classifies and aggregates the records of one ledger in a single pass (ledger.md, "Validation"):
 /// keeps the first errors and warnings with their true counts, passes every valid row to the sink until the
-/// first error, and builds the indicator snapshot.
+/// first error, and builds the indicator snapshot. Its per-id state (loan and borrower ids, borrowers' first rows and
+/// sums) lives outside the managed heap and is given back by <see cref="Finish"/>, or on disposal where reading stops
+/// before it; a row's texts go to the sink without a string made for them.
 /// </summary>
-public sealed class LedgerValidator
+public sealed class LedgerValidator : IDisposable
 {
     /// <summary>How many errors a result keeps (the store's limit); the count is always the true total.</summary>
     public const int KeptErrors = 100_000;
@@ -34,7 +36,6 @@ public sealed class LedgerValidator
     private readonly SnapshotBuilder _snapshot;
     private readonly IdTable _loanIds;
     private readonly IdTable _borrowerIds;
-    private (BorrowerType Type, long CreditLineFen)[] _borrowers;
     private readonly List<LedgerIssue> _errors = [];
     private readonly List<LedgerIssue> _warnings = [];
     private readonly LedgerRow _row = new();
@@ -51,9 +52,8 @@ public sealed class LedgerValidator
         _lastDay = Periods.LastDay(period);
         _sink = sink;
         _snapshot = new SnapshotBuilder(period, expected / 2);
-        _loanIds = new IdTable(expected);
+        _loanIds = new IdTable(expected, numbered: false);
         _borrowerIds = new IdTable(expected / 2);
-        _borrowers = new (BorrowerType, long)[Math.Max(1 << 12, expected / 2)];
     }
 
     /// <summary>Whether any error has been found so far.</summary>
@@ -75,13 +75,13 @@ public sealed class LedgerValidator
         var row = _row;
         row.Line = line;
         row.BorrowerIndex = -1;
-        row.LoanId = RequiredString(line, record, LedgerColumn.LoanId);
+        row.SetLoanId(RequiredId(line, record, LedgerColumn.LoanId));
         var borrowerErrorsBefore = _errorCount;
-        row.BorrowerId = RequiredString(line, record, LedgerColumn.BorrowerId);
+        row.SetBorrowerId(RequiredId(line, record, LedgerColumn.BorrowerId));
         row.BorrowerType = RequiredEnum<BorrowerType>(line, record, LedgerColumn.BorrowerType, LedgerEnums.TryParse);
         row.CreditLineFen = Money(line, record, LedgerColumn.CreditLine, allowZero: true);
         var borrowerParsed = _errorCount == borrowerErrorsBefore;
-        row.CreditCode = ReadCreditCode(line, record);
+        row.SetCreditCode(ReadCreditCode(line, record));
         row.Product = RequiredEnum<Product>(line, record, LedgerColumn.Product, LedgerEnums.TryParse);
         row.Purpose = RequiredEnum<Purpose>(line, record, LedgerColumn.Purpose, LedgerEnums.TryParse);
         row.Guarantee = RequiredEnum<Guarantee>(line, record, LedgerColumn.Guarantee, LedgerEnums.TryParse);
@@ -93,7 +93,7 @@ public sealed class LedgerValidator
         row.AnnualRateMicros = Rate(line, record);
         row.FirstLoan = RequiredEnum<bool>(line, record, LedgerColumn.FirstLoan, LedgerEnums.TryParseFlag);
         row.Industry = ReadIndustry(line, record);
-        row.Region = ReadRegion(line, record);
+        row.SetRegion(ReadRegion(line, record));
 
         if (disbursed is { } d && d > _lastDay)
         {
@@ -105,7 +105,7 @@ public sealed class LedgerValidator
             Error(line, LedgerColumn.MaturesOn, LedgerCodes.DateOutOfOrder, LedgerMessages.MaturesBeforeDisbursed, Periods.FormatDate(to), Periods.FormatDate(from));
         }
 
-        if (row.LoanId.Length > 0 && _loanIds.Find(row.LoanId, out var firstTime) >= 0 && !firstTime)
+        if (!row.LoanIdChars().IsEmpty && !_loanIds.Add(row.LoanIdChars()))
         {
             Error(line, LedgerColumn.LoanId, LedgerCodes.DuplicateLoan, LedgerMessages.DuplicateLoan, row.LoanId);
         }
@@ -131,8 +131,24 @@ public sealed class LedgerValidator
         _sink.Write(row);
     }
 
-    /// <summary>The outcome: the errors (or none) and, for a valid ledger, its snapshot.</summary>
+    /// <summary>The outcome: the errors (or none) and, for a valid ledger, its snapshot. Gives the per-id state back.</summary>
     public LedgerReadResult Finish()
+    {
+        using (this)
+        {
+            return Outcome();
+        }
+    }
+
+    /// <summary>Gives the per-id state back; nothing more can be validated after.</summary>
+    public void Dispose()
+    {
+        _loanIds.Dispose();
+        _borrowerIds.Dispose();
+        _snapshot.Dispose();
+    }
+
+    private LedgerReadResult Outcome()
     {
         if (_rows == 0 && _errorCount == 0)
         {
@@ -145,9 +161,9 @@ public sealed class LedgerValidator
             return new LedgerReadResult(_rows, _errors, _errorCount, _warnings, _warningCount, null);
         }
 
-        var borrowerWarnings = _snapshot.BorrowerWarnings().ToList();
+        var borrowerWarnings = _snapshot.BorrowerWarnings(KeptWarnings, out var borrowerWarningCount);
         var warnings = borrowerWarnings.Count == 0 ? _warnings : Merge(_warnings, borrowerWarnings);
-        return new LedgerReadResult(_rows, _errors, _errorCount, warnings, _warningCount + borrowerWarnings.Count, _snapshot.Build());
+        return new LedgerReadResult(_rows, _errors, _errorCount, warnings, _warningCount + borrowerWarningCount, _snapshot.Build());
     }
 
     /// <summary>
@@ -169,20 +185,15 @@ public sealed class LedgerValidator
     /// <summary>Compares a row whose borrower fields parsed with the borrower's first row (E006).</summary>
     private void CheckBorrower(long line, LedgerRow row)
     {
-        var index = _borrowerIds.Find(row.BorrowerId, out var added);
+        var index = _borrowerIds.Find(row.BorrowerIdChars(), out var added);
         row.BorrowerIndex = index;
         if (added)
         {
-            if (index == _borrowers.Length)
-            {
-                Array.Resize(ref _borrowers, _borrowers.Length * 2);
-            }
-
-            _borrowers[index] = (row.BorrowerType, row.CreditLineFen);
+            _snapshot.RegisterBorrower(index, row.BorrowerType, row.CreditLineFen);
             return;
         }
 
-        var first = _borrowers[index];
+        var first = _snapshot.BorrowerOf(index);
 
         if (first.Type != row.BorrowerType)
         {
@@ -205,18 +216,19 @@ public sealed class LedgerValidator
         return false;
     }
 
-    private string RequiredString(long line, ILedgerRecord record, LedgerColumn column)
+    // An id as the row keeps it (empty where it is wrong): it is copied into the row, not made a string.
+    private ReadOnlySpan<char> RequiredId(long line, ILedgerRecord record, LedgerColumn column)
     {
         var value = record.Value(column).Trim();
         if (!Required(line, value, column))
         {
-            return "";
+            return [];
         }
 
         if (value.Length > MaxIdLength)
         {
             Error(line, column, LedgerCodes.Unparsable, LedgerMessages.IdTooLong, LedgerColumns.NameOf(column), Invariant(value.Length), Invariant(MaxIdLength));
-            return "";
+            return [];
         }
 
         // One vectorised scan of the span, no allocation: an identifier holds no control character, line separator or
@@ -225,10 +237,10 @@ public sealed class LedgerValidator
         if (control >= 0)
         {
             Error(line, column, LedgerCodes.Unparsable, LedgerMessages.IdHasControl, LedgerColumns.NameOf(column), ControlCharacters.Name(value[control]), Invariant(control + 1));
-            return "";
+            return [];
         }
 
-        return value.ToString();
+        return value;
     }
 
     private T RequiredEnum<T>(long line, ILedgerRecord record, LedgerColumn column, SpanParser<T> parse)
@@ -338,21 +350,22 @@ public sealed class LedgerValidator
         return date;
     }
 
-    private string? ReadCreditCode(long line, ILedgerRecord record)
+    // The credit code, or empty where there is none (or it is wrong).
+    private ReadOnlySpan<char> ReadCreditCode(long line, ILedgerRecord record)
     {
         var value = record.Value(LedgerColumn.CreditCode).Trim();
         if (value.IsEmpty)
         {
-            return null;
+            return [];
         }
 
         if (!CreditCode.IsValid(value))
         {
             Error(line, LedgerColumn.CreditCode, LedgerCodes.BadCreditCode, LedgerMessages.BadCreditCode, value.ToString());
-            return null;
+            return [];
         }
 
-        return value.ToString();
+        return value;
     }
 
     private char? ReadIndustry(long line, ILedgerRecord record)
@@ -373,21 +386,22 @@ public sealed class LedgerValidator
         return letter;
     }
 
-    private string? ReadRegion(long line, ILedgerRecord record)
+    // The region code, or empty where there is none (or it is wrong).
+    private ReadOnlySpan<char> ReadRegion(long line, ILedgerRecord record)
     {
         var value = record.Value(LedgerColumn.Region).Trim();
         if (value.IsEmpty)
         {
-            return null;
+            return [];
         }
 
         if (value.Length != 6 || value.ContainsAnyExceptInRange('0', '9'))
         {
             Error(line, LedgerColumn.Region, LedgerCodes.Unparsable, LedgerMessages.BadRegion, value.ToString());
-            return null;
+            return [];
         }
 
-        return value.ToString();
+        return value;
     }
 
     /// <summary>A strict ISO date, <c>yyyy-MM-dd</c>, that exists in the calendar.</summary>
