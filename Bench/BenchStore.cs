@@ -261,25 +261,14 @@ internal static class Replay
         return (rows, types);
     }
 
-    /// <summary>An insert of <paramref name="columns"/> into <paramref name="table"/>, prepared once, answering the generated id where asked.</summary>
-    public static DbCommand Insert(BenchStore store, DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> columns, Type[] types, bool returningId)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select((_, i) => $"@p{i}"))})"
-            + (returningId ? " RETURNING id" : "");
-        for (var i = 0; i < columns.Count; i++)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = $"@p{i}";
-            store.Type(parameter, types[i]);
-            parameter.Value = DBNull.Value;
-            command.Parameters.Add(parameter);
-        }
-
-        command.Prepare();
-        return command;
-    }
+    /// <summary>
+    /// An insert of <paramref name="columns"/> into <paramref name="table"/>, prepared once, answering the generated id where
+    /// asked. The table and columns are the benchmark's own names, never input; the values go in as parameters.
+    /// </summary>
+    public static DbCommand Insert(BenchStore store, DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> columns, Type[] types, bool returningId) =>
+        Prepare(store, connection, transaction,
+            $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select((_, i) => $"@p{i}"))})" + (returningId ? " RETURNING id" : ""),
+            types);
 
     /// <summary>Binds a row's values (NULL for a missing one) and executes the insert; answers the generated id where it returns one.</summary>
     public static async Task<long?> RunAsync(DbCommand insert, object?[] values)
@@ -298,8 +287,8 @@ internal static class Replay
         return null;
     }
 
-    /// <summary>A prepared query of one parameter (<c>@p0</c> …), its rows read to the end and their values taken.</summary>
-    public static DbCommand Query(BenchStore store, DbConnection connection, DbTransaction transaction, string sql, params Type[] types)
+    /// <summary>A statement prepared once, its parameters <c>@p0</c> … typed as <paramref name="types"/> and bound before each run.</summary>
+    public static DbCommand Prepare(BenchStore store, DbConnection connection, DbTransaction transaction, string sql, params Type[] types)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;

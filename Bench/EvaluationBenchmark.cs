@@ -171,8 +171,8 @@ internal static class EvaluationBenchmark
         await using var target = await floor.OpenAsync(CancellationToken.None);
         await target.ExecuteAsync(store.EvaluationsTableSql("evaluations_floor"));
         var watch = Stopwatch.StartNew();
-        await using var snapshot = Replay.Query(store, target, null!, "SELECT * FROM snapshots WHERE submission_id = @p0", typeof(long));
-        await using var baselines = Replay.Query(store, target, null!, "SELECT * FROM snapshots WHERE institution = @p0 AND period >= @p1 AND period < @p2 ORDER BY period",
+        await using var snapshot = Replay.Prepare(store, target, null!, "SELECT * FROM snapshots WHERE submission_id = @p0", typeof(long));
+        await using var baselines = Replay.Prepare(store, target, null!, "SELECT * FROM snapshots WHERE institution = @p0 AND period >= @p1 AND period < @p2 ORDER BY period",
             typeof(string), typeof(string), typeof(string));
         await using var insertEvaluation = Replay.Insert(store, target, null!, "evaluations_floor", ["submission_id", "evaluation_status", "evaluated_at", "evaluation"], evaluationTypes, false);
         await using var insertException = Replay.Insert(store, target, null!, "exceptions", ExceptionColumns, exceptionTypes, true);
