@@ -100,7 +100,8 @@ internal static class SweepBenchmark
 
     /// <summary>
     /// A fresh database with the calendars, the obligations and the institutions, every ledger filed on time up to
-    /// 2023-05; June's is due 2023-07-17, the half-year report and the year's other deliverables are not filed.
+    /// 2023-05 (and read by the sweep of the day it was filed); June's is due 2023-07-17, the half-year report and the
+    /// year's other deliverables are not filed.
     /// </summary>
     private static async Task<Db> FileLedgersAsync(BenchStore store, int institutions, FixedClock clock)
     {
@@ -124,8 +125,9 @@ internal static class SweepBenchmark
         await using var transaction = await connection.BeginTransactionAsync();
         var received = store is PostgresBenchStore ? typeof(DateTime) : typeof(string);
         await using var insert = Replay.Insert(store, connection, transaction, "submissions",
-            ["institution", "period", "version", "status", "received_at", "sha256", "content_type", "byte_count", "row_count", "error_count", "warning_count", "warnings"],
-            [typeof(string), typeof(string), typeof(int), typeof(string), received, typeof(string), typeof(string), typeof(long), typeof(int), typeof(int), typeof(int), typeof(string)],
+            ["institution", "period", "version", "status", "received_at", "sha256", "content_type", "byte_count", "row_count", "error_count", "warning_count", "warnings", "swept_on"],
+            [typeof(string), typeof(string), typeof(int), typeof(string), received, typeof(string), typeof(string), typeof(long), typeof(int), typeof(int), typeof(int), typeof(string),
+                store is PostgresBenchStore ? typeof(DateOnly) : typeof(string)],
             returningId: false);
         for (var i = 0; i < institutions; i++)
         {
@@ -134,7 +136,8 @@ internal static class SweepBenchmark
                 var at = month.PlusMonths(1).OnDayOfMonth(10).At(new LocalTime(2, 0)).InUtc().ToInstant();
                 await Replay.RunAsync(insert, [$"I{i:D5}", Compliance.Engine.Periods.Format(month), 1, "accepted",
                     store is PostgresBenchStore ? at.ToDateTimeUtc() : Compliance.Engine.Periods.FormatDate(at.InUtc().Date) + "T02:00:00.000Z",
-                    "0", "text/csv", 0L, 0, 0, 0, "[]"]);
+                    "0", "text/csv", 0L, 0, 0, 0, "[]",
+                    store is PostgresBenchStore ? at.InUtc().Date.ToDateOnly() : Compliance.Engine.Periods.FormatDate(at.InUtc().Date)]);
             }
         }
 

@@ -165,6 +165,18 @@ internal static class Statements
         return command;
     }
 
+    /// <summary>Runs <paramref name="statement"/> once for each row of values, in the order of the names, prepared once.</summary>
+    public static async Task ExecuteEachAsync(
+        this DbConnection connection, DbTransaction transaction, string statement, IEnumerable<object?[]> rows, CancellationToken ct, params string[] names)
+    {
+        await using var command = connection.Repeated(transaction, statement, names);
+        foreach (var row in rows)
+        {
+            command.Bind(row);
+            await command.ExecuteNonQueryAsync(ct);
+        }
+    }
+
     /// <summary>Binds the values of the next row, in the order of the names: null as NULL, instants and dates as the database stores them.</summary>
     public static void Bind(this DbCommand command, params object?[] values)
     {

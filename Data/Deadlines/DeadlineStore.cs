@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Compliance.Data.Exceptions;
+using Compliance.Data.Submissions;
 using Compliance.Engine;
 using Compliance.Engine.Calendar;
 using Compliance.Engine.Exceptions;
@@ -118,6 +119,11 @@ public sealed class DeadlineStore(Db db, ExceptionStore exceptionStore)
         WHERE NOT EXISTS (
             SELECT 1 FROM reminders WHERE obligation = @obligation AND institution = @institution AND period = @period AND offset_days = @offset);
         """;
+
+    // A deliverable no sweep has read yet, and its marking as read, as for ledgers (SubmissionStore.UnsweptAsync).
+    private const string UnsweptDocumentsSql = "SELECT f.id FROM document_filings f WHERE f.swept_on IS NULL";
+
+    private const string SweptDocumentSql = "UPDATE deliverables SET swept_on = @today WHERE id = @id";
 
     private const string WithWebhookSql = "SELECT code FROM institutions WHERE webhook_url IS NOT NULL AND webhook_url <> ''";
 
@@ -285,7 +291,13 @@ public sealed class DeadlineStore(Db db, ExceptionStore exceptionStore)
             }
         }
 
+        // The filings no sweep has read yet, read before the missed deadlines they file and marked read after: one
+        // committed in between is left for the next sweep.
+        var ledgers = await SubmissionStore.UnsweptAsync(connection, transaction, ct);
+        var documents = (await connection.QueryAsync<long>(new CommandDefinition(connection.Sql(UnsweptDocumentsSql), transaction: transaction, cancellationToken: ct))).ToList();
         var exceptions = await ExceptionStore.ApplySweepAsync(connection, transaction, plan.Missed, dueDate, journal.Today, now, ct, noLongerOwed);
+        await SubmissionStore.SweptAsync(connection, transaction, ledgers, journal.Today, ct);
+        await connection.ExecuteEachAsync(transaction, SweptDocumentSql, documents.Order().Select(id => new object?[] { journal.Today, id }), ct, "today", "id");
         await connection.ExecuteAsync(new CommandDefinition(connection.Sql(InsertSweepSql), new
         {
             today = journal.Today,

@@ -256,15 +256,41 @@ public sealed class ExceptionStore(Db db)
                AND f.year = CAST(SUBSTRING(e.period, 1, 4) AS INTEGER)))
         """;
 
-    // The DEADLINE_MISSED exceptions a sweep may still have to act on, whatever the deadline's date: filed since (and
-    // without their filedLate event), or waived until a day now past and still not filed.
-    private const string OpenMissedSql = $"""
-        SELECT x.Id, x.Institution, x.Period, x.Subject, x.Status, x.Until, x.FiledAt FROM (
-            SELECT e.id AS Id, e.institution AS Institution, e.period AS Period, e.subject AS Subject, e.status AS Status, e.waived_until AS Until,
-                   {MissedFiledAt} AS FiledAt
-            FROM exceptions e WHERE e."rule" = '{DeadlineMissedRule}') x
+    // A DEADLINE_MISSED exception as a sweep acts on it, with its deadline's filing.
+    private const string MissedWithFiling = $"""
+        e.id AS Id, e.institution AS Institution, e.period AS Period, e.subject AS Subject, e.status AS Status, e.waived_until AS Until,
+        {MissedFiledAt} AS FiledAt
+        """;
+
+    // Of those, the ones a sweep has to act on, whatever the deadline's date: filed (and without their filedLate
+    // event), or waived until a day now past and still not filed.
+    private const string ToActOn = """
         WHERE (x.FiledAt IS NOT NULL AND NOT EXISTS (SELECT 1 FROM exception_events v WHERE v.exception_id = x.Id AND v.kind = 'filedLate'))
            OR (x.FiledAt IS NULL AND x.Status = 'waived' AND x.Until < @today)
+        """;
+
+    // What a sweep that plans every deadline anew acts on: every DEADLINE_MISSED exception, each read with its filing.
+    private const string OpenMissedSql = $"""
+        SELECT x.Id, x.Institution, x.Period, x.Subject, x.Status, x.Until, x.FiledAt FROM (
+            SELECT {MissedWithFiling} FROM exceptions e WHERE e."rule" = '{DeadlineMissedRule}') x
+        {ToActOn}
+        """;
+
+    // What a sweep on top of another acts on: only what can have changed since, the DEADLINE_MISSED exceptions of the
+    // deadlines filed since (the filings no sweep has read yet) and those whose waiver ended. Each is found from its
+    // filing or on the index of waivers, not by reading every exception the sweeps ever wrote.
+    private const string ChangedMissedSql = $$"""
+        SELECT x.Id, x.Institution, x.Period, x.Subject, x.Status, x.Until, x.FiledAt FROM (
+            SELECT {{MissedWithFiling}} FROM (
+                SELECT m.id FROM ledger_filings f JOIN exceptions m ON m.institution = f.institution AND m.period = f.period
+                WHERE f.swept_on IS NULL AND m."rule" = '{{DeadlineMissedRule}}' AND m.subject = '{{Obligation.LedgerMonthly}}'
+                UNION
+                SELECT m.id FROM document_filings f JOIN exceptions m ON m.institution = f.institution AND m.subject = f.obligation
+                WHERE f.swept_on IS NULL AND m."rule" = '{{DeadlineMissedRule}}' AND CAST(SUBSTRING(m.period, 1, 4) AS INTEGER) = f.year
+                UNION
+                SELECT m.id FROM exceptions m WHERE m.status = 'waived' AND m.waived_until < @today AND m."rule" = '{{DeadlineMissedRule}}') c
+            JOIN exceptions e ON e.id = c.id) x
+        {{ToActOn}}
         """;
 
     // The open and explained DEADLINE_MISSED exceptions, with the due date their figures record and their deadline's
@@ -536,8 +562,11 @@ public sealed class ExceptionStore(Db db)
     /// deadline that has none (under its unique key, so a racing or an earlier sweep's exception is never written
     /// again), and one found again for each whose exception was cleared; where the sweep planned every deadline anew
     /// (<paramref name="noLongerOwed"/> given), the clearing of the open and explained ones whose deadline is no longer
-    /// owed, with why; and, for the missed deadlines of any date found open (see <c>OpenMissedSql</c>), the reopening of
-    /// those whose waiver ended with the deadline still not filed and one <c>filedLate</c> event for each filed since.
+    /// owed, with why; and, for the missed deadlines of any date found open, the reopening of those whose waiver ended
+    /// with the deadline still not filed and one <c>filedLate</c> event for each filed since: where the sweep planned
+    /// every deadline anew, of every <c>DEADLINE_MISSED</c> exception (<c>OpenMissedSql</c>); otherwise of those whose
+    /// deadline a filing no sweep has read yet files, or whose waiver ended (<c>ChangedMissedSql</c>: the caller reads
+    /// those filings before and marks them read after, in this transaction).
     /// <paramref name="dueDate"/> gives a deadline's due date by institution, obligation and nominal period, or
     /// <c>null</c> where it does not bind the institution (any more): such a deadline's exception gets no such event.
     /// Returns the exceptions created.
@@ -583,7 +612,7 @@ public sealed class ExceptionStore(Db db)
         }
 
         var open = await connection.QueryAsync<OpenMissedRow>(new CommandDefinition(
-            connection.Sql(OpenMissedSql), new { today }, transaction, cancellationToken: ct));
+            connection.Sql(noLongerOwed is null ? ChangedMissedSql : OpenMissedSql), new { today }, transaction, cancellationToken: ct));
         foreach (var write in ExceptionPlan.OfSweep(open.Select(r => r.ToMissed()), dueDate))
         {
             await writes.ApplyAsync(null, default, write, now, ct);

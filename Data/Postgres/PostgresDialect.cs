@@ -76,6 +76,15 @@ public sealed class PostgresDialect : Dialect
     internal override (string ConnectionString, string DataSource) Configure(DatabaseOptions options, string contentRoot)
     {
         var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString) { SearchPath = $"{Schema}, public" };
+        // A statement run once a row (a sweep's reminders, an evaluation's exceptions and events) is parsed and planned
+        // once a connection, as SQLite prepares it, not once a row: where the connection string sets no Max Auto Prepare
+        // of its own, Npgsql prepares each statement the second time a connection runs it, up to 64 of them.
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 64;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
         return (builder.ToString(), builder.Database ?? builder.Username ?? "");
     }
 

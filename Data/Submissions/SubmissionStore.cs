@@ -182,6 +182,11 @@ public sealed class SubmissionStore(Db db)
         ORDER BY l.period
         """;
 
+    // What files a ledger deadline that no deadline sweep has read yet, and its marking as read by one.
+    private const string UnsweptSql = "SELECT f.id FROM ledger_filings f WHERE f.swept_on IS NULL";
+
+    private const string SweptSql = "UPDATE submissions SET swept_on = @today WHERE id = @id";
+
     private const string MarkCausedSql = $"UPDATE submissions SET evaluation_status = '{EvaluationPending}', evaluation_cause = @cause WHERE id = @id";
 
     private const string InsertSql = """
@@ -369,6 +374,18 @@ public sealed class SubmissionStore(Db db)
             await evaluated.ExecuteNonQueryAsync(ct);
         }
     }
+
+    /// <summary>
+    /// The accepted ledgers no deadline sweep has read yet, read inside the sweep's transaction before it reads the
+    /// missed deadlines they file; <see cref="SweptAsync"/> marks them read once it has.
+    /// </summary>
+    internal static async Task<List<long>> UnsweptAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct) =>
+        [.. await connection.QueryAsync<long>(new CommandDefinition(connection.Sql(UnsweptSql), transaction: transaction, cancellationToken: ct))];
+
+    /// <summary>Marks the accepted ledgers <paramref name="ids"/> read by the deadline sweep of <paramref name="today"/>, inside its transaction.</summary>
+    internal static Task SweptAsync(DbConnection connection, DbTransaction transaction, IEnumerable<long> ids, LocalDate today, CancellationToken ct) =>
+        // In ascending id order, as every transaction that writes several submissions (MarkDependentSql).
+        connection.ExecuteEachAsync(transaction, SweptSql, ids.Order().Select(id => new object?[] { today, id }), ct, "today", "id");
 
     /// <summary>
     /// Marks pending, inside the caller's transaction, the latest accepted submission of every period of

@@ -289,6 +289,8 @@ public sealed class DeadlineSweepTests
         {
             [1] = "6a152e5814c3bb54d13125fd31fab640b216137a1e10453b387f953c25736b95",
             [2] = "cb90c8a6788b5958085b3d92dc8d25040d03ea5afd5c9496ab8c79409867b84c",
+            // The same plans: what changed is what a sweep on top of another reads (the filings no sweep has read yet).
+            [3] = "cb90c8a6788b5958085b3d92dc8d25040d03ea5afd5c9496ab8c79409867b84c",
         };
         InstitutionFacts[] institutions =
         [

@@ -73,9 +73,11 @@ public static class DeadlineSweep
 {
     /// <summary>
     /// The version of the way deadlines are planned (the window, which deadlines bind whom, what is owed when), part of
-    /// every <see cref="Fingerprint"/>: raise it with any change to that code, so the first sweep after it plans every deadline.
+    /// every <see cref="Fingerprint"/>: raise it with any change to that code, or to what a sweep on top of another
+    /// reads, so the first sweep after it plans every deadline. 3: such a sweep reads only the filings no sweep has read
+    /// yet, and those filed before the version that marks them count as read.
     /// </summary>
-    public const int PlanVersion = 2;
+    public const int PlanVersion = 3;
 
     /// <summary>The deadlines a sweep on <paramref name="today"/> looks at: those with a nominal due date in the year before, this year or the next.</summary>
     public static IReadOnlyList<Deadline> Window(LocalDate today, IReadOnlyList<Obligation> obligations, WorkingDayCalendar calendar)
