@@ -161,5 +161,20 @@ public abstract class Dialect
 /// columns, the blob's value written <c>@Content</c>; <paramref name="Read"/> selects the blob alone, of the row whose
 /// <paramref name="Key"/> is <c>@id</c>. <paramref name="Table"/>, <paramref name="Column"/> and <paramref name="Key"/>
 /// (the table's integer primary key, SQLite's rowid) are for the databases that write and read a blob in place.
+/// <paramref name="Encoding"/>, where given, is the column that says how the blob is stored (NULL: as received), which
+/// <paramref name="Insert"/> writes as <c>@Encoding</c>: a database may then store the blob compressed.
 /// </summary>
-internal sealed record Blob(string Table, string Column, string Key, string Insert, string Read);
+internal sealed record Blob(string Table, string Column, string Key, string Insert, string Read, string? Encoding = null)
+{
+    /// <summary>The row's values and, where the blob has an encoding column, how it is stored (<paramref name="encoding"/>).</summary>
+    public Dapper.DynamicParameters Row(object row, string? encoding = null)
+    {
+        var parameters = new Dapper.DynamicParameters(row);
+        if (Encoding is not null)
+        {
+            parameters.Add("Encoding", encoding);
+        }
+
+        return parameters;
+    }
+}

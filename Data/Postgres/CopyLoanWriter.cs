@@ -15,8 +15,8 @@ internal sealed class CopyLoanWriter : LoanWriter
         $"COPY {PostgresDialect.Schema}.loans ({string.Join(", ", Columns)}) FROM STDIN (FORMAT BINARY)";
 
     /// <summary>
-    /// Batches that may wait while the body is stored (some 56 MB): storing a 128 MB body keeps the connection, and the
-    /// server, busy for a second or more, during which validation goes on instead of waiting for the first rows to go.
+    /// Batches that may wait while the body is stored (some 56 MB): compressing a 128 MB body and storing it keeps the
+    /// connection busy for about a second, during which validation goes on instead of waiting for the first rows to go.
     /// </summary>
     private const int BodyBacklog = 512;
 

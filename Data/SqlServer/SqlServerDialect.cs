@@ -163,7 +163,7 @@ public sealed class SqlServerDialect : Dialect
     internal override async Task<long> InsertBlobAsync(DbConnection connection, DbTransaction transaction, Blob blob, object row, long bytes, Func<Stream> content, CancellationToken ct)
     {
         await using var source = content();
-        var parameters = new DynamicParameters(row);
+        var parameters = blob.Row(row);
         parameters.Add("Content", source, DbType.Binary, size: -1);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             Statement(Returning(blob.Insert, blob.Key)), parameters, transaction, commandTimeout: 0, cancellationToken: ct));

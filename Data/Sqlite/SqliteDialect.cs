@@ -130,7 +130,7 @@ public sealed partial class SqliteDialect : Dialect
     /// </summary>
     internal override async Task<long> InsertBlobAsync(DbConnection connection, DbTransaction transaction, Blob blob, object row, long bytes, Func<Stream> content, CancellationToken ct)
     {
-        var parameters = new DynamicParameters(row);
+        var parameters = blob.Row(row);
         parameters.Add("Bytes", bytes);
         var insert = Returning(ContentParameter().Replace(blob.Insert, "zeroblob(@Bytes)"), blob.Key);
         var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(insert, parameters, transaction, cancellationToken: ct));

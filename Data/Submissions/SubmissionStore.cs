@@ -489,11 +489,11 @@ public sealed class SubmissionStore(Db db)
         }, transaction, cancellationToken: ct));
     }
 
-    private const string InsertBodySql = "INSERT INTO submission_bodies (submission_id, body) VALUES (@id, @Content)";
+    private const string InsertBodySql = "INSERT INTO submission_bodies (submission_id, body, encoding) VALUES (@id, @Content, @Encoding)";
     private const string BodySql = "SELECT body FROM submission_bodies WHERE submission_id = @id";
 
-    /// <summary>A ledger's body, exactly as received, keyed by its submission.</summary>
-    private static readonly Blob Body = new("submission_bodies", "body", "submission_id", InsertBodySql, BodySql);
+    /// <summary>A ledger's body, keyed by its submission: answered exactly as received, however the database stores it.</summary>
+    private static readonly Blob Body = new("submission_bodies", "body", "submission_id", InsertBodySql, BodySql, Encoding: "encoding");
 
     private Task<long> InsertBodyAsync(DbConnection connection, DbTransaction transaction, long id, long bytes, Func<Stream> openBody, CancellationToken ct) =>
         db.Dialect.InsertBlobAsync(connection, transaction, Body, new { id }, bytes, openBody, ct);
